@@ -1,0 +1,134 @@
+"""Compiled Earth kernels: gravity with J2, ECEF -> geodetic height, atmosphere look-up.
+
+Plain floats in, plain floats out (numba ``njit(cache=True)``), so the flight and
+tracking kernels can call them in their inner loops.  Each has a plain-numpy or
+library reference in the tests (pyproj for geodetic conversion, closed forms for gravity).
+
+Earth model codes, shared by every kernel: ``EARTH_WGS84 = 0`` (ellipsoid, J2),
+``EARTH_SPHERE = 1`` (the validation sphere, point-mass gravity).
+"""
+
+from __future__ import annotations
+
+import math
+
+from numba import njit
+
+from thaadsim.earth.constants import (
+    GM_EARTH_M3_S2,
+    J2_EARTH,
+    SPHERE_RADIUS_M,
+    WGS84_A_M,
+    WGS84_B_M,
+    WGS84_E2,
+)
+
+EARTH_WGS84 = 0
+EARTH_SPHERE = 1
+
+_A = WGS84_A_M
+_B = WGS84_B_M
+_E2 = WGS84_E2
+_EP2 = (WGS84_A_M**2 - WGS84_B_M**2) / WGS84_B_M**2
+_MU = GM_EARTH_M3_S2
+_J2 = J2_EARTH
+_RS = SPHERE_RADIUS_M
+
+
+@njit(cache=True, fastmath=False)
+def gravity_ecef(x, y, z, earth):
+    """Gravitational acceleration [m/s^2] at an Earth-fixed point.
+
+    WGS-84: point mass plus the J2 zonal term (axially symmetric, so the ECEF and
+    ECI forms coincide).  Sphere: point mass only.
+    """
+    r2 = x * x + y * y + z * z
+    r = math.sqrt(r2)
+    k = -_MU / (r2 * r)
+    if earth == EARTH_SPHERE:
+        return k * x, k * y, k * z
+    zr2 = z * z / r2
+    f = 1.5 * _J2 * (_A * _A / r2)
+    kxy = k * (1.0 + f * (1.0 - 5.0 * zr2))
+    kz = k * (1.0 + f * (3.0 - 5.0 * zr2))
+    return kxy * x, kxy * y, kz * z
+
+
+@njit(cache=True, fastmath=False)
+def geodetic_from_ecef(x, y, z, earth):
+    """(lat [rad], lon [rad], height [m]) of an ECEF point.
+
+    WGS-84 uses Heikkinen's closed form (exact to well under a millimetre for points
+    more than ~40 km from the Earth's centre); the sphere uses geocentric latitude and
+    height over the mean radius.
+    """
+    lon = math.atan2(y, x)
+    p = math.sqrt(x * x + y * y)
+    if earth == EARTH_SPHERE:
+        r = math.sqrt(p * p + z * z)
+        return math.atan2(z, p), lon, r - _RS
+    if p < 1e-3:  # on the polar axis the closed form divides by p
+        lat = math.copysign(0.5 * math.pi, z)
+        return lat, lon, abs(z) - _B
+    a2 = _A * _A
+    b2 = _B * _B
+    z2 = z * z
+    p2 = p * p
+    f = 54.0 * b2 * z2
+    g = p2 + (1.0 - _E2) * z2 - _E2 * (a2 - b2)
+    c = _E2 * _E2 * f * p2 / (g * g * g)
+    s = (1.0 + c + math.sqrt(c * c + 2.0 * c)) ** (1.0 / 3.0)
+    k = s + 1.0 + 1.0 / s
+    pp = f / (3.0 * k * k * g * g)
+    q = math.sqrt(1.0 + 2.0 * _E2 * _E2 * pp)
+    r0 = -pp * _E2 * p / (1.0 + q) + math.sqrt(
+        max(0.5 * a2 * (1.0 + 1.0 / q) - pp * (1.0 - _E2) * z2 / (q * (1.0 + q)) - 0.5 * pp * p2, 0.0)
+    )
+    t = p - _E2 * r0
+    u = math.sqrt(t * t + z2)
+    v = math.sqrt(t * t + (1.0 - _E2) * z2)
+    z0 = b2 * z / (_A * v)
+    h = u * (1.0 - b2 / (_A * v))
+    lat = math.atan2(z + _EP2 * z0, p)
+    return lat, lon, h
+
+
+@njit(cache=True, fastmath=False)
+def height_ecef(x, y, z, earth):
+    """Height [m] above the model surface (geodetic height on WGS-84)."""
+    return geodetic_from_ecef(x, y, z, earth)[2]
+
+
+@njit(cache=True, fastmath=False)
+def up_vector(x, y, z, earth):
+    """Local 'up' unit vector: the ellipsoid normal on WGS-84, the radial on the sphere."""
+    lat, lon, _ = geodetic_from_ecef(x, y, z, earth)
+    cl = math.cos(lat)
+    return cl * math.cos(lon), cl * math.sin(lon), math.sin(lat)
+
+
+@njit(cache=True, fastmath=False)
+def atmosphere_lookup(h, h0, dh, ln_rho, ln_p, sound):
+    """(density [kg/m^3], pressure [Pa], speed of sound [m/s]) at geometric height ``h``.
+
+    Linear interpolation in the logarithm of density and pressure on a uniform grid
+    tabulated from the full US Standard Atmosphere 1976 (see ``atmosphere.py``).
+    Above the table's top the air is taken as vacuum; below its bottom the lowest
+    interval is extrapolated (only reached within the last step before impact).
+    """
+    n = ln_rho.shape[0]
+    u = (h - h0) / dh
+    if u >= n - 1:
+        return 0.0, 0.0, sound[n - 1]
+    if u < 0.0:
+        i = 0
+    else:
+        i = int(u)
+    w = u - i
+    rho = math.exp(ln_rho[i] + w * (ln_rho[i + 1] - ln_rho[i]))
+    p = math.exp(ln_p[i] + w * (ln_p[i + 1] - ln_p[i]))
+    if u < 0.0:
+        a = sound[0]
+    else:
+        a = sound[i] + w * (sound[i + 1] - sound[i])
+    return rho, p, a
