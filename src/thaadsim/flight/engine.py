@@ -1,0 +1,321 @@
+"""The batch flight engine's public face: fly many trajectories, get their events.
+
+``fly`` launches vehicles from geodetic sites with a steering choice each;
+``fly_from_burnout`` starts reentry vehicles from given burnout states.  Both return a
+``FlightBatch`` holding the event states (stage burnouts, apogee, impact) of every
+trajectory and, on request, positions sampled on a fixed time grid.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Literal
+
+import numpy as np
+
+from thaadsim.earth import frames
+from thaadsim.earth.atmosphere import kernel_table
+from thaadsim.earth.constants import GM_EARTH_M3_S2
+from thaadsim.earth.kernels import EARTH_SPHERE, EARTH_WGS84
+from thaadsim.errors import InputError
+from thaadsim.flight import layout as L
+from thaadsim.flight.kernels import fly_batch
+from thaadsim.flight.vehicle import BOOST_CD, BOOST_CD_MACH, Vehicle
+
+EarthName = Literal["wgs84", "sphere"]
+
+
+@dataclass(frozen=True)
+class FlightOptions:
+    """Physics switches and integrator settings shared by a batch.
+
+    ``earth='sphere'`` with ``rotation=False`` and ``drag=False`` is the validation mode
+    of the closed forms (R = 6,371,008.8 m, point-mass gravity).
+    """
+
+    earth: EarthName = "wgs84"
+    rotation: bool = True
+    drag: bool = True
+    rtol: float = 1e-10
+    """Relative tolerance of the Dormand–Prince step control [-]."""
+    t_max_s: float = 4 * 3600.0
+    """A flight still aloft after this is reported as not impacting [s]."""
+    max_step_s: float = 60.0
+    """Largest integration step [s]; keeps sampled states accurate."""
+
+    def __post_init__(self) -> None:
+        if self.earth not in ("wgs84", "sphere"):
+            raise InputError(f"unknown Earth model '{self.earth}'", field="earth", hint="use wgs84 or sphere")
+
+    @property
+    def earth_code(self) -> int:
+        return EARTH_SPHERE if self.earth == "sphere" else EARTH_WGS84
+
+    def describe(self) -> dict:
+        return {
+            "earth": self.earth,
+            "rotation": self.rotation,
+            "drag": self.drag,
+            "integrator": f"Dormand-Prince 5(4), rtol {self.rtol:g}",
+        }
+
+
+@cache
+def _atmosphere_array() -> np.ndarray:
+    table = kernel_table()
+    atm = np.zeros((4, len(table.ln_rho)))
+    atm[0, 0] = table.h0_m
+    atm[0, 1] = table.dh_m
+    atm[1] = table.ln_rho
+    atm[2] = table.ln_p
+    atm[3] = table.sound_m_s
+    return atm
+
+
+@dataclass
+class FlightBatch:
+    """Events of N trajectories (SI units, ECEF frame, ground-relative velocities).
+
+    ``events[i, k]`` is (t, x, y, z, vx, vy, vz, m) of event k of trajectory i, NaN if it
+    did not happen; rows 0..2 are stage burnouts, then apogee, then impact.
+    """
+
+    status: np.ndarray
+    events: np.ndarray
+    n_stages: np.ndarray
+    launch_lat_deg: np.ndarray
+    launch_lon_deg: np.ndarray
+    options: FlightOptions
+    sample_dt_s: float | None = None
+    samples: np.ndarray | None = None
+    assumptions: tuple[str, ...] = field(default=())
+
+    def __len__(self) -> int:
+        return len(self.status)
+
+    @property
+    def ok(self) -> np.ndarray:
+        return self.status == L.STATUS_IMPACT
+
+    def _event(self, row: int | np.ndarray) -> np.ndarray:
+        idx = np.arange(len(self))
+        return self.events[idx, row]
+
+    @property
+    def burnout(self) -> np.ndarray:
+        """(N, 8) state at the final burnout (for burnout-state flights: the start)."""
+        last = np.maximum(self.n_stages - 1, 0)
+        return self._event(L.EV_BURNOUT0 + last)
+
+    @property
+    def apogee(self) -> np.ndarray:
+        return self._event(L.EV_APOGEE)
+
+    @property
+    def impact(self) -> np.ndarray:
+        return self._event(L.EV_IMPACT)
+
+    def geodetic(self, state: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return frames.ecef_to_geodetic(state[..., 1:4], earth=self.options.earth)
+
+    @property
+    def flight_time_s(self) -> np.ndarray:
+        return self.impact[:, 0]
+
+    @property
+    def apogee_alt_m(self) -> np.ndarray:
+        return self.geodetic(self.apogee)[2]
+
+    @property
+    def impact_lat_lon_deg(self) -> tuple[np.ndarray, np.ndarray]:
+        lat, lon, _ = self.geodetic(self.impact)
+        return lat, lon
+
+    @property
+    def range_m(self) -> np.ndarray:
+        """Ground range from launch to impact along the geodesic [m]."""
+        lat, lon = self.impact_lat_lon_deg
+        _, _, dist = frames.geodesic_inverse(self.launch_lat_deg, self.launch_lon_deg, lat, lon,
+                                             earth=self.options.earth)
+        return np.where(self.ok, dist, np.nan)
+
+    @property
+    def impact_azimuth_deg(self) -> np.ndarray:
+        lat, lon = self.impact_lat_lon_deg
+        az, _, _ = frames.geodesic_inverse(self.launch_lat_deg, self.launch_lon_deg, lat, lon,
+                                           earth=self.options.earth)
+        return az
+
+    def speed_gamma(self, state: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Ground-relative speed [m/s], flight-path angle [rad] and height [m] of states."""
+        lat, lon, alt = self.geodetic(state)
+        up = frames.enu_rotation(lat, lon, earth=self.options.earth)[..., 2, :]
+        v = state[..., 4:7]
+        speed = np.linalg.norm(v, axis=-1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            gamma = np.arcsin(np.clip(np.sum(v * up, axis=-1) / speed, -1.0, 1.0))
+        return speed, gamma, alt
+
+    def status_text(self, i: int) -> str:
+        return L.STATUS_TEXT[int(self.status[i])]
+
+
+def _launch_states(lat_deg, lon_deg, alt_m, mass_kg, earth: str) -> np.ndarray:
+    r = frames.geodetic_to_ecef(lat_deg, lon_deg, alt_m, earth=earth)
+    y = np.zeros((len(np.atleast_1d(lat_deg)), 7))
+    y[:, 0:3] = r
+    y[:, 6] = mass_kg
+    return y
+
+
+def _run(y0: np.ndarray, params: np.ndarray, options: FlightOptions, sample_dt_s: float | None):
+    dt = float(sample_dt_s) if sample_dt_s else 0.0
+    if sample_dt_s is not None and not (dt > 0.0):
+        raise InputError("must be positive", field="sample_dt_s")
+    n_samples = int(math.floor(options.t_max_s / dt)) + 1 if dt > 0 else 0
+    status, events, samples = fly_batch(
+        np.ascontiguousarray(y0, dtype=np.float64),
+        np.ascontiguousarray(params, dtype=np.float64),
+        options.earth_code,
+        options.rotation,
+        options.drag,
+        _atmosphere_array(),
+        BOOST_CD_MACH,
+        BOOST_CD,
+        options.rtol,
+        options.t_max_s,
+        options.max_step_s,
+        dt,
+        n_samples,
+    )
+    if dt > 0:
+        # Trim the time grid to the longest flight.
+        alive = np.isfinite(samples[:, :, 0]).any(axis=0)
+        k = int(np.nonzero(alive)[0].max()) + 1 if alive.any() else 0
+        samples = samples[:, :k]
+    return status, events, (samples if dt > 0 else None)
+
+
+def fly(
+    vehicles: Vehicle | Sequence[Vehicle],
+    launch_lat_deg,
+    launch_lon_deg,
+    launch_alt_m,
+    azimuth_deg,
+    kick_deg,
+    burn_fraction=1.0,
+    options: FlightOptions | None = None,
+    sample_dt_s: float | None = None,
+) -> FlightBatch:
+    """Fly a batch of missiles from launch to impact.
+
+    Arguments broadcast to a common length N: one vehicle or N; launch points, launch
+    azimuths (clockwise from north, ground frame), pitch-over kick angles and
+    last-stage burn fractions (thrust termination; 1 = full burn).
+    """
+    options = options or FlightOptions()
+    lat, lon, alt, az, kick, frac = np.broadcast_arrays(
+        *(np.atleast_1d(np.asarray(a, dtype=float)) for a in
+          (launch_lat_deg, launch_lon_deg, launch_alt_m, azimuth_deg, kick_deg, burn_fraction))
+    )
+    n = len(lat)
+    if isinstance(vehicles, Vehicle):
+        vehicles = [vehicles] * n
+    elif len(vehicles) == 1 and n > 1:
+        vehicles = list(vehicles) * n
+    elif len(vehicles) != n:
+        if n == 1:
+            n = len(vehicles)
+            lat, lon, alt, az, kick, frac = (np.repeat(a, n) for a in (lat, lon, alt, az, kick, frac))
+        else:
+            raise InputError(f"{len(vehicles)} vehicles for {n} launches", field="vehicles")
+    if np.any((kick < 0) | (kick >= 90)):
+        raise InputError("kick angle must be in [0, 90) degrees", field="kick_deg")
+    if np.any((frac <= 0) | (frac > 1)):
+        raise InputError("burn fraction must be in (0, 1]", field="burn_fraction")
+    params = np.stack([
+        v.pack(math.radians(k), math.radians(a), f) for v, k, a, f in zip(vehicles, kick, az, frac, strict=True)
+    ])
+    masses = np.array([v.launch_mass_kg for v in vehicles])
+    y0 = _launch_states(lat, lon, alt, masses, options.earth)
+    status, events, samples = _run(y0, params, options, sample_dt_s)
+    assumptions = tuple(dict.fromkeys(a for v in vehicles for a in v.assumptions))
+    return FlightBatch(status, events, params[:, L.N_STAGES].astype(int), lat, lon, options,
+                       sample_dt_s, samples, assumptions)
+
+
+def burnout_states(lat_deg, lon_deg, alt_m, speed_m_s, gamma_deg, azimuth_deg, earth: str = "wgs84"):
+    """ECEF position and ground-relative velocity from a burnout state in local terms."""
+    lat, lon, alt, v, gam, az = np.broadcast_arrays(
+        *(np.atleast_1d(np.asarray(a, dtype=float)) for a in
+          (lat_deg, lon_deg, alt_m, speed_m_s, gamma_deg, azimuth_deg))
+    )
+    if np.any((gam <= 0) | (gam >= 90)):
+        raise InputError("flight-path angle must be inside (0, 90) degrees", field="gamma_deg")
+    if np.any(v <= 0):
+        raise InputError("burnout speed must be positive", field="burnout_speed_m_s")
+    r = frames.geodetic_to_ecef(lat, lon, alt, earth=earth)
+    rot = frames.enu_rotation(lat, lon, earth=earth)  # rows: east, north, up
+    g, a = np.radians(gam), np.radians(az)
+    enu = np.stack([v * np.cos(g) * np.sin(a), v * np.cos(g) * np.cos(a), v * np.sin(g)], axis=-1)
+    vel = np.einsum("nij,ni->nj", rot, enu)
+    return r, vel
+
+
+def fly_from_burnout(
+    launch_lat_deg,
+    launch_lon_deg,
+    burnout_alt_m,
+    speed_m_s,
+    gamma_deg,
+    azimuth_deg,
+    rv_beta_kg_m2: float = 1.0e4,
+    options: FlightOptions | None = None,
+    sample_dt_s: float | None = None,
+) -> FlightBatch:
+    """Free flight of reentry vehicles from burnout states (as analysts often start).
+
+    Speeds, flight-path angles and azimuths are ground-relative (ECEF).  With drag on,
+    the vehicle's ballistic coefficient ``rv_beta_kg_m2`` applies.  A speed at or above
+    the local escape speed is an error: this is a ballistic engine.
+    """
+    options = options or FlightOptions()
+    r, vel = burnout_states(launch_lat_deg, launch_lon_deg, burnout_alt_m, speed_m_s, gamma_deg,
+                            azimuth_deg, options.earth)
+    inertial = vel.copy()
+    if options.rotation:
+        from thaadsim.earth.constants import OMEGA_EARTH_RAD_S
+
+        inertial += np.cross(np.array([0.0, 0.0, OMEGA_EARTH_RAD_S]), r)
+    energy = 0.5 * np.sum(inertial**2, axis=1) - GM_EARTH_M3_S2 / np.linalg.norm(r, axis=1)
+    if np.any(energy >= 0):
+        v_esc = np.sqrt(2 * GM_EARTH_M3_S2 / np.linalg.norm(r, axis=1))
+        raise InputError(
+            f"speed reaches escape speed ({v_esc.min():.0f} m/s here): not a ballistic flight",
+            field="burnout_speed_m_s",
+            hint="give a speed below the escape speed",
+        )
+    if not rv_beta_kg_m2 > 0:
+        raise InputError("must be positive", field="rv_beta_kg_m2")
+    n = len(r)
+    y0 = np.zeros((n, 7))
+    y0[:, :3] = r
+    y0[:, 3:6] = vel
+    params = np.zeros((n, L.N_PARAMS))
+    params[:, L.PAYLOAD_KG] = 1.0
+    params[:, L.RV_BETA_KG_M2] = rv_beta_kg_m2
+    params[:, L.BURN_FRACTION] = 1.0
+    status, events, samples = _run(y0, params, options, sample_dt_s)
+    events[:, L.EV_BURNOUT0, 0] = 0.0
+    events[:, L.EV_BURNOUT0, 1:7] = y0[:, :6]
+    events[:, L.EV_BURNOUT0, 7] = 1.0
+    lat, lon, _ = np.broadcast_arrays(*(np.atleast_1d(np.asarray(a, float)) for a in
+                                        (launch_lat_deg, launch_lon_deg, burnout_alt_m)))
+    lat = np.broadcast_to(lat, (n,)).copy()
+    lon = np.broadcast_to(lon, (n,)).copy()
+    assumptions = (f"reentry-vehicle ballistic coefficient {rv_beta_kg_m2:g} kg/m^2",) if options.drag else ()
+    return FlightBatch(status, events, np.zeros(n, dtype=int), lat, lon, options, sample_dt_s, samples,
+                       assumptions)

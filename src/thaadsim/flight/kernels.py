@@ -1,0 +1,428 @@
+"""Compiled flight kernels: equations of motion, Dormand–Prince 5(4) integration, events.
+
+The state is [x, y, z, vx, vy, vz, m] in the Earth-fixed (ECEF) frame, so velocities
+are relative to the ground and to the co-rotating air; with rotation on, the Coriolis
+and centrifugal accelerations are added.  With rotation off the same frame is treated
+as inertial (the validation mode's non-rotating Earth).
+
+A flight is a sequence of segments with smooth right-hand sides: vertical rise,
+pitch-over, gravity turn (per stage), coasts between stages, and free flight of the
+reentry vehicle after the last burnout.  Segment ends are hit exactly; apogee and
+impact are found inside a step by a secant search over *real* integration steps from
+the step's start (not by interpolation), so the event state is an integrated state.
+
+``fly_batch`` flies N trajectories in parallel (numba ``prange``) and returns only the
+event states, optionally plus states sampled on a fixed time grid; nothing grows with
+the number of steps, so a million flights need memory only for their events.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit, prange
+
+from thaadsim.earth.constants import G0_M_S2, OMEGA_EARTH_RAD_S
+from thaadsim.earth.kernels import atmosphere_lookup, geodetic_from_ecef, gravity_ecef
+from thaadsim.flight import layout as L
+
+_P0 = 101_325.0  # sea-level pressure of the 1976 standard [Pa], for the Isp pressure correction
+
+# Segment kinds
+SEG_VERTICAL = 0
+SEG_PITCHOVER = 1
+SEG_GRAVITY_TURN = 2
+SEG_COAST = 3
+SEG_FREE = 4
+
+# Dormand & Prince (1980) RK5(4)7M coefficients.
+_C2, _C3, _C4, _C5 = 1.0 / 5.0, 3.0 / 10.0, 4.0 / 5.0, 8.0 / 9.0
+_A21 = 1.0 / 5.0
+_A31, _A32 = 3.0 / 40.0, 9.0 / 40.0
+_A41, _A42, _A43 = 44.0 / 45.0, -56.0 / 15.0, 32.0 / 9.0
+_A51, _A52, _A53, _A54 = 19372.0 / 6561.0, -25360.0 / 2187.0, 64448.0 / 6561.0, -212.0 / 729.0
+_A61, _A62, _A63, _A64, _A65 = (
+    9017.0 / 3168.0,
+    -355.0 / 33.0,
+    46732.0 / 5247.0,
+    49.0 / 176.0,
+    -5103.0 / 18656.0,
+)
+_B1, _B3, _B4, _B5, _B6 = 35.0 / 384.0, 500.0 / 1113.0, 125.0 / 192.0, -2187.0 / 6784.0, 11.0 / 84.0
+_E1, _E3, _E4, _E5, _E6, _E7 = (
+    71.0 / 57600.0,
+    -71.0 / 16695.0,
+    71.0 / 1920.0,
+    -17253.0 / 339200.0,
+    22.0 / 525.0,
+    -1.0 / 40.0,
+)
+
+
+@njit(cache=True)
+def drag_coefficient(mach, cd_mach, cd_value):
+    """Booster zero-lift drag coefficient at a Mach number (piecewise-linear table)."""
+    n = cd_mach.shape[0]
+    if mach <= cd_mach[0]:
+        return cd_value[0]
+    if mach >= cd_mach[n - 1]:
+        return cd_value[n - 1]
+    i = 0
+    while cd_mach[i + 1] < mach:
+        i += 1
+    w = (mach - cd_mach[i]) / (cd_mach[i + 1] - cd_mach[i])
+    return cd_value[i] + w * (cd_value[i + 1] - cd_value[i])
+
+
+@njit(cache=True)
+def _rhs(t, y, out, p, seg, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value):
+    x, yy, z = y[0], y[1], y[2]
+    vx, vy, vz = y[3], y[4], y[5]
+    m = y[6]
+    gx, gy, gz = gravity_ecef(x, yy, z, earth)
+    ax, ay, az = gx, gy, gz
+    if rotating:
+        w = OMEGA_EARTH_RAD_S
+        # Coriolis -2 w x v and centrifugal -w x (w x r), with w along +z.
+        ax += 2.0 * w * vy + w * w * x
+        ay += -2.0 * w * vx + w * w * yy
+    need_air = with_drag or seg <= SEG_GRAVITY_TURN
+    rho = 0.0
+    pres = 0.0
+    sound = 1.0
+    lat = 0.0
+    lon = 0.0
+    if need_air or seg == SEG_VERTICAL or seg == SEG_PITCHOVER:
+        lat, lon, h = geodetic_from_ecef(x, yy, z, earth)
+        rho, pres, sound = atmosphere_lookup(h, atm[0, 0], atm[0, 1], atm[1], atm[2], atm[3])
+    speed = math.sqrt(vx * vx + vy * vy + vz * vz)
+    mdot = 0.0
+    if seg <= SEG_GRAVITY_TURN:
+        base = L.STAGE0 + L.STAGE_WIDTH * stage
+        mdot = p[base + L.S_PROPELLANT_KG] / p[base + L.S_BURN_S]
+        isp_sl = p[base + L.S_ISP_SL_S]
+        isp_vac = p[base + L.S_ISP_VAC_S]
+        thrust = mdot * G0_M_S2 * (isp_vac - (isp_vac - isp_sl) * pres / _P0)
+        if seg == SEG_GRAVITY_TURN and speed > 0.0:
+            dx, dy, dz = vx / speed, vy / speed, vz / speed
+        else:
+            cla, sla = math.cos(lat), math.sin(lat)
+            clo, slo = math.cos(lon), math.sin(lon)
+            ux, uy, uz = cla * clo, cla * slo, sla
+            if seg == SEG_VERTICAL:
+                dx, dy, dz = ux, uy, uz
+            else:
+                # Pitch-over: tilt linearly from local vertical toward the launch azimuth.
+                tilt = p[L.KICK_RAD] * min(max((t - seg_t0) / p[L.PITCHOVER_S], 0.0), 1.0)
+                az_l = p[L.AZIMUTH_RAD]
+                ex, ey = -slo, clo
+                nx, ny, nz = -sla * clo, -sla * slo, cla
+                hx = math.cos(az_l) * nx + math.sin(az_l) * ex
+                hy = math.cos(az_l) * ny + math.sin(az_l) * ey
+                hz = math.cos(az_l) * nz
+                ct, st = math.cos(tilt), math.sin(tilt)
+                dx, dy, dz = ct * ux + st * hx, ct * uy + st * hy, ct * uz + st * hz
+        ax += thrust / m * dx
+        ay += thrust / m * dy
+        az += thrust / m * dz
+    if with_drag and rho > 0.0 and speed > 0.0:
+        if seg == SEG_FREE:
+            k = 0.5 * rho * speed / p[L.RV_BETA_KG_M2]
+        else:
+            cd = drag_coefficient(speed / sound, cd_mach, cd_value)
+            k = 0.5 * rho * speed * cd * p[L.REF_AREA_M2] / m
+        ax -= k * vx
+        ay -= k * vy
+        az -= k * vz
+    out[0] = vx
+    out[1] = vy
+    out[2] = vz
+    out[3] = ax
+    out[4] = ay
+    out[5] = az
+    out[6] = -mdot
+
+
+@njit(cache=True)
+def _dp_step(t, y, f0, h, out_y, out_f, err, k2, k3, k4, k5, k6, tmp,
+             p, seg, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value):
+    """One Dormand–Prince step of size h from (t, y) with f0 = f(t, y).
+
+    Writes y(t+h) into out_y, f(t+h, y(t+h)) into out_f (first-same-as-last) and the
+    embedded error estimate into err.
+    """
+    n = y.shape[0]
+    for i in range(n):
+        tmp[i] = y[i] + h * _A21 * f0[i]
+    _rhs(t + _C2 * h, tmp, k2, p, seg, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value)
+    for i in range(n):
+        tmp[i] = y[i] + h * (_A31 * f0[i] + _A32 * k2[i])
+    _rhs(t + _C3 * h, tmp, k3, p, seg, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value)
+    for i in range(n):
+        tmp[i] = y[i] + h * (_A41 * f0[i] + _A42 * k2[i] + _A43 * k3[i])
+    _rhs(t + _C4 * h, tmp, k4, p, seg, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value)
+    for i in range(n):
+        tmp[i] = y[i] + h * (_A51 * f0[i] + _A52 * k2[i] + _A53 * k3[i] + _A54 * k4[i])
+    _rhs(t + _C5 * h, tmp, k5, p, seg, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value)
+    for i in range(n):
+        tmp[i] = y[i] + h * (_A61 * f0[i] + _A62 * k2[i] + _A63 * k3[i] + _A64 * k4[i] + _A65 * k5[i])
+    _rhs(t + h, tmp, k6, p, seg, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value)
+    for i in range(n):
+        out_y[i] = y[i] + h * (_B1 * f0[i] + _B3 * k3[i] + _B4 * k4[i] + _B5 * k5[i] + _B6 * k6[i])
+    _rhs(t + h, out_y, out_f, p, seg, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value)
+    for i in range(n):
+        err[i] = h * (_E1 * f0[i] + _E3 * k3[i] + _E4 * k4[i] + _E5 * k5[i] + _E6 * k6[i] + _E7 * out_f[i])
+
+
+@njit(cache=True)
+def _height(y, earth):
+    return geodetic_from_ecef(y[0], y[1], y[2], earth)[2]
+
+
+@njit(cache=True)
+def _vertical_speed(y, earth):
+    lat, lon, _ = geodetic_from_ecef(y[0], y[1], y[2], earth)
+    cla = math.cos(lat)
+    return y[3] * cla * math.cos(lon) + y[4] * cla * math.sin(lon) + y[5] * math.sin(lat)
+
+
+@njit(cache=True)
+def _record(events, row, t, y):
+    events[row, 0] = t
+    for i in range(7):
+        events[row, 1 + i] = y[i]
+
+
+@njit(cache=True)
+def _hermite(y0, f0, y1, f1, h, s, out):
+    """Cubic Hermite interpolation of positions/velocities at fraction s of a step."""
+    s2 = s * s
+    s3 = s2 * s
+    h00 = 2 * s3 - 3 * s2 + 1
+    h10 = s3 - 2 * s2 + s
+    h01 = -2 * s3 + 3 * s2
+    h11 = s3 - s2
+    for i in range(6):
+        out[i] = h00 * y0[i] + h10 * h * f0[i] + h01 * y1[i] + h11 * h * f1[i]
+
+
+@njit(cache=True)
+def fly_one(y_init, p, earth, rotating, with_drag, atm, cd_mach, cd_value, rtol, t_max, max_step,
+            sample_dt, events, samples):
+    """Fly one trajectory from launch (or from a burnout state when N_STAGES == 0).
+
+    Fills ``events`` (N_EVENTS x EVENT_WIDTH, NaN where an event did not happen) and,
+    when ``sample_dt > 0``, ``samples`` (K x 6) with ECEF states at t = k * sample_dt.
+    Returns the outcome code (layout.STATUS_*).
+    """
+    n = 7
+    y = y_init.copy()
+    f0 = np.empty(n)
+    y1 = np.empty(n)
+    f1 = np.empty(n)
+    err = np.empty(n)
+    k2 = np.empty(n)
+    k3 = np.empty(n)
+    k4 = np.empty(n)
+    k5 = np.empty(n)
+    k6 = np.empty(n)
+    tmp = np.empty(n)
+    ye = np.empty(n)
+    fe = np.empty(n)
+    interp = np.empty(6)
+    atol = np.array([1e-3, 1e-3, 1e-3, 1e-6, 1e-6, 1e-6, 1e-3])
+    n_samples = samples.shape[0] if sample_dt > 0.0 else 0
+    next_sample = 0
+
+    n_stages = int(p[L.N_STAGES])
+    payload = p[L.PAYLOAD_KG]
+    t = 0.0
+
+    # Build the segment schedule: (kind, stage, t_end).
+    seg_kind = np.empty(4 * L.MAX_STAGES + 2, dtype=np.int64)
+    seg_stage = np.empty(4 * L.MAX_STAGES + 2, dtype=np.int64)
+    seg_end = np.empty(4 * L.MAX_STAGES + 2)
+    seg_burnout = np.full(4 * L.MAX_STAGES + 2, -1, dtype=np.int64)
+    n_seg = 0
+    tc = 0.0
+    for k in range(n_stages):
+        base = L.STAGE0 + L.STAGE_WIDTH * k
+        burn = p[base + L.S_BURN_S]
+        if k == n_stages - 1:
+            burn *= p[L.BURN_FRACTION]
+        coast = p[base + L.S_COAST_BEFORE_S]
+        if k > 0 and coast > 0.0:
+            tc += coast
+            seg_kind[n_seg] = SEG_COAST
+            seg_stage[n_seg] = k
+            seg_end[n_seg] = tc
+            n_seg += 1
+        t_ign = tc
+        if k == 0:
+            t_v = p[L.VERTICAL_RISE_S]
+            t_po = t_v + p[L.PITCHOVER_S]
+            seg_kind[n_seg] = SEG_VERTICAL
+            seg_stage[n_seg] = 0
+            seg_end[n_seg] = min(t_v, burn)
+            n_seg += 1
+            seg_kind[n_seg] = SEG_PITCHOVER
+            seg_stage[n_seg] = 0
+            seg_end[n_seg] = min(t_po, burn)
+            n_seg += 1
+        seg_kind[n_seg] = SEG_GRAVITY_TURN
+        seg_stage[n_seg] = k
+        seg_end[n_seg] = t_ign + burn
+        seg_burnout[n_seg] = k
+        n_seg += 1
+        tc = t_ign + burn
+    seg_kind[n_seg] = SEG_FREE
+    seg_stage[n_seg] = n_stages - 1
+    seg_end[n_seg] = t_max
+    n_seg += 1
+
+    if n_stages > 0:
+        # Lift-off check: thrust at ignition against weight.
+        base = L.STAGE0
+        mdot = p[base + L.S_PROPELLANT_KG] / p[base + L.S_BURN_S]
+        gx, gy, gz = gravity_ecef(y[0], y[1], y[2], earth)
+        weight = y[6] * math.sqrt(gx * gx + gy * gy + gz * gz)
+        if mdot * G0_M_S2 * p[base + L.S_ISP_SL_S] <= weight:
+            return L.STATUS_NO_LIFTOFF
+    else:
+        y[6] = payload
+
+    h_step = 0.5
+    max_height = _height(y, earth)
+    airborne = n_stages == 0 or max_height > 1000.0
+    apogee_found = False
+    steps = 0
+    for si in range(n_seg):
+        kind = seg_kind[si]
+        stage = seg_stage[si]
+        t_end = seg_end[si]
+        seg_t0 = t
+        if t_end <= t:
+            if seg_burnout[si] >= 0:
+                _record(events, L.EV_BURNOUT0 + seg_burnout[si], t, y)
+            continue
+        _rhs(t, y, f0, p, kind, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value)
+        h_step = min(h_step, 0.5) if kind <= SEG_GRAVITY_TURN else max(h_step, 1.0)
+        g_h0 = _height(y, earth)
+        g_v0 = _vertical_speed(y, earth)
+        while t < t_end:
+            steps += 1
+            if steps > 200_000:
+                return L.STATUS_STEP_LIMIT
+            h = min(h_step, t_end - t, max_step)
+            last = h >= t_end - t
+            _dp_step(t, y, f0, h, y1, f1, err, k2, k3, k4, k5, k6, tmp,
+                     p, kind, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value)
+            en = 0.0
+            for i in range(n):
+                sc = atol[i] + rtol * max(abs(y[i]), abs(y1[i]))
+                en += (err[i] / sc) ** 2
+            en = math.sqrt(en / n)
+            if en > 1.0:
+                h_step = h * max(0.2, 0.9 * en ** -0.2)
+                continue
+            factor = 5.0 if en == 0.0 else min(5.0, max(0.2, 0.9 * en ** -0.2))
+            h_next = h * factor
+            if last:
+                h = t_end - t  # land exactly on the segment end
+            g_h1 = _height(y1, earth)
+            g_v1 = _vertical_speed(y1, earth)
+            if g_h1 > max_height:
+                max_height = g_h1
+            if not airborne and max_height > 1000.0:
+                airborne = True
+
+            # Events inside this step: the earliest of apogee and impact wins.
+            stop = False
+            for which in range(2):
+                if which == 0:
+                    hit = (not apogee_found) and airborne and g_v0 > 0.0 and g_v1 <= 0.0
+                else:
+                    hit = airborne and g_h0 > 0.0 and g_h1 <= 0.0
+                if not hit:
+                    continue
+                # Illinois-modified regula falsi over the step length, each trial a
+                # genuine integration step from the step start.
+                sa, sb = 0.0, h
+                ga = g_v0 if which == 0 else g_h0
+                gb = g_v1 if which == 0 else g_h1
+                side = 0
+                s = h
+                for _ in range(60):
+                    s = (sa * gb - sb * ga) / (gb - ga)
+                    _dp_step(t, y, f0, s, ye, fe, err, k2, k3, k4, k5, k6, tmp,
+                             p, kind, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value)
+                    gs = _vertical_speed(ye, earth) if which == 0 else _height(ye, earth)
+                    if (which == 0 and abs(gs) < 1e-9) or (which == 1 and abs(gs) < 1e-6) or sb - sa < 1e-12:
+                        break
+                    if (gs > 0.0) == (ga > 0.0):
+                        sa, ga = s, gs
+                        if side == -1:
+                            gb *= 0.5
+                        side = -1
+                    else:
+                        sb, gb = s, gs
+                        if side == 1:
+                            ga *= 0.5
+                        side = 1
+                if which == 0:
+                    _record(events, L.EV_APOGEE, t + s, ye)
+                    apogee_found = True
+                else:
+                    _record(events, L.EV_IMPACT, t + s, ye)
+                    if kind <= SEG_GRAVITY_TURN:
+                        return L.STATUS_BOOST_CRASH
+                    # Samples up to the impact, then stop.
+                    while next_sample < n_samples and next_sample * sample_dt <= t + s:
+                        _hermite(y, f0, ye, fe, s, (next_sample * sample_dt - t) / s, interp)
+                        for i in range(6):
+                            samples[next_sample, i] = interp[i]
+                        next_sample += 1
+                    stop = True
+            if stop:
+                return L.STATUS_IMPACT
+            while next_sample < n_samples and next_sample * sample_dt <= t + h:
+                _hermite(y, f0, y1, f1, h, (next_sample * sample_dt - t) / h, interp)
+                for i in range(6):
+                    samples[next_sample, i] = interp[i]
+                next_sample += 1
+            t = t + h if not last else t_end
+            for i in range(n):
+                y[i] = y1[i]
+                f0[i] = f1[i]
+            g_h0 = g_h1
+            g_v0 = g_v1
+            h_step = h_next
+        if seg_burnout[si] >= 0:
+            k = seg_burnout[si]
+            _record(events, L.EV_BURNOUT0 + k, t, y)
+            # Stage separation: drop the spent stage (and any unburnt propellant).
+            rest = payload
+            for j in range(k + 1, n_stages):
+                base = L.STAGE0 + L.STAGE_WIDTH * j
+                rest += p[base + L.S_PROPELLANT_KG] + p[base + L.S_DRY_KG]
+            y[6] = rest
+    return L.STATUS_NO_IMPACT
+
+
+@njit(cache=True, parallel=True)
+def fly_batch(y_init, params, earth, rotating, with_drag, atm, cd_mach, cd_value, rtol, t_max,
+              max_step, sample_dt, n_samples):
+    """Fly N trajectories in parallel; see ``fly_one``.
+
+    Returns (status (N,), events (N, N_EVENTS, EVENT_WIDTH), samples (N, K, 6)).
+    """
+    n = y_init.shape[0]
+    status = np.empty(n, dtype=np.int64)
+    events = np.full((n, L.N_EVENTS, L.EVENT_WIDTH), np.nan)
+    k = n_samples if sample_dt > 0.0 else 0
+    samples = np.full((n, k, 6), np.nan)
+    for i in prange(n):
+        status[i] = fly_one(y_init[i], params[i], earth, rotating, with_drag, atm, cd_mach, cd_value,
+                            rtol, t_max, max_step, sample_dt, events[i], samples[i])
+    return status, events, samples
