@@ -108,27 +108,44 @@ def up_vector(x, y, z, earth):
 
 
 @njit(cache=True, fastmath=False)
+def _catmull_rom(values, i, w):
+    """C1 cubic through the grid values (centred-difference slopes; one-sided at the ends).
+
+    Smoothness matters here: a piecewise-linear table has a kink every grid step, and an
+    adaptive integrator at tight tolerance would stop at every one of them.
+    """
+    n = values.shape[0]
+    v0 = values[i]
+    v1 = values[i + 1]
+    m0 = 0.5 * (v1 - values[i - 1]) if i > 0 else v1 - v0
+    m1 = 0.5 * (values[i + 2] - v0) if i + 2 < n else v1 - v0
+    w2 = w * w
+    w3 = w2 * w
+    return ((2 * w3 - 3 * w2 + 1) * v0 + (w3 - 2 * w2 + w) * m0
+            + (-2 * w3 + 3 * w2) * v1 + (w3 - w2) * m1)
+
+
+@njit(cache=True, fastmath=False)
 def atmosphere_lookup(h, h0, dh, ln_rho, ln_p, sound):
     """(density [kg/m^3], pressure [Pa], speed of sound [m/s]) at geometric height ``h``.
 
-    Linear interpolation in the logarithm of density and pressure on a uniform grid
-    tabulated from the full US Standard Atmosphere 1976 (see ``atmosphere.py``).
-    Above the table's top the air is taken as vacuum; below its bottom the lowest
-    interval is extrapolated (only reached within the last step before impact).
+    C1 cubic (Catmull-Rom) interpolation in the logarithm of density and pressure on a
+    uniform grid tabulated from the full US Standard Atmosphere 1976 (see
+    ``atmosphere.py``).  Above the table's top the air is taken as vacuum; below its
+    bottom the lowest interval is extrapolated linearly (reached only within the last
+    step before impact).
     """
     n = ln_rho.shape[0]
     u = (h - h0) / dh
     if u >= n - 1:
         return 0.0, 0.0, sound[n - 1]
     if u < 0.0:
-        i = 0
-    else:
-        i = int(u)
+        rho = math.exp(ln_rho[0] + u * (ln_rho[1] - ln_rho[0]))
+        p = math.exp(ln_p[0] + u * (ln_p[1] - ln_p[0]))
+        return rho, p, sound[0]
+    i = int(u)
     w = u - i
-    rho = math.exp(ln_rho[i] + w * (ln_rho[i + 1] - ln_rho[i]))
-    p = math.exp(ln_p[i] + w * (ln_p[i + 1] - ln_p[i]))
-    if u < 0.0:
-        a = sound[0]
-    else:
-        a = sound[i] + w * (sound[i + 1] - sound[i])
+    rho = math.exp(_catmull_rom(ln_rho, i, w))
+    p = math.exp(_catmull_rom(ln_p, i, w))
+    a = _catmull_rom(sound, i, w)
     return rho, p, a

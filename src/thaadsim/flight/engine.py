@@ -119,7 +119,25 @@ class FlightBatch:
         return self._event(L.EV_IMPACT)
 
     def geodetic(self, state: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        return frames.ecef_to_geodetic(state[..., 1:4], earth=self.options.earth)
+        """(lat_deg, lon_deg, alt_m) of event states; NaN where the event did not happen."""
+        r = state[..., 1:4]
+        good = np.isfinite(r).all(axis=-1)
+        out = [np.full(good.shape, np.nan) for _ in range(3)]
+        if good.any():
+            for o, v in zip(out, frames.ecef_to_geodetic(r[good], earth=self.options.earth), strict=True):
+                o[good] = v
+        return out[0], out[1], out[2]
+
+    def _geodesic_from_launch(self, lat, lon) -> tuple[np.ndarray, np.ndarray]:
+        """(azimuth_deg, distance_m) from each launch point; NaN where lat/lon are NaN."""
+        good = np.isfinite(lat) & np.isfinite(lon)
+        az = np.full(lat.shape, np.nan)
+        dist = np.full(lat.shape, np.nan)
+        if good.any():
+            a, _, d = frames.geodesic_inverse(self.launch_lat_deg[good], self.launch_lon_deg[good],
+                                              lat[good], lon[good], earth=self.options.earth)
+            az[good], dist[good] = a, d
+        return az, dist
 
     @property
     def flight_time_s(self) -> np.ndarray:
@@ -137,22 +155,17 @@ class FlightBatch:
     @property
     def range_m(self) -> np.ndarray:
         """Ground range from launch to impact along the geodesic [m]."""
-        lat, lon = self.impact_lat_lon_deg
-        _, _, dist = frames.geodesic_inverse(self.launch_lat_deg, self.launch_lon_deg, lat, lon,
-                                             earth=self.options.earth)
+        dist = self._geodesic_from_launch(*self.impact_lat_lon_deg)[1]
         return np.where(self.ok, dist, np.nan)
 
     @property
     def impact_azimuth_deg(self) -> np.ndarray:
-        lat, lon = self.impact_lat_lon_deg
-        az, _, _ = frames.geodesic_inverse(self.launch_lat_deg, self.launch_lon_deg, lat, lon,
-                                           earth=self.options.earth)
-        return az
+        return self._geodesic_from_launch(*self.impact_lat_lon_deg)[0]
 
     def speed_gamma(self, state: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Ground-relative speed [m/s], flight-path angle [rad] and height [m] of states."""
         lat, lon, alt = self.geodetic(state)
-        up = frames.enu_rotation(lat, lon, earth=self.options.earth)[..., 2, :]
+        up = frames.enu_rotation(np.nan_to_num(lat), np.nan_to_num(lon), earth=self.options.earth)[..., 2, :]
         v = state[..., 4:7]
         speed = np.linalg.norm(v, axis=-1)
         with np.errstate(invalid="ignore", divide="ignore"):

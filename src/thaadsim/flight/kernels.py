@@ -336,6 +336,10 @@ def fly_one(y_init, p, earth, rotating, with_drag, atm, cd_mach, cd_value, rtol,
                 max_height = g_h1
             if not airborne and max_height > 1000.0:
                 airborne = True
+            if not airborne and g_h1 < 0.0:
+                # Fell back before ever climbing 1 km: too short a burn to fly an arc.
+                _record(events, L.EV_IMPACT, t + h, y1)
+                return L.STATUS_BOOST_CRASH
 
             # Events inside this step: the earliest of apogee and impact wins.
             stop = False
@@ -410,10 +414,9 @@ def fly_one(y_init, p, earth, rotating, with_drag, atm, cd_mach, cd_value, rtol,
     return L.STATUS_NO_IMPACT
 
 
-@njit(cache=True, parallel=True)
-def fly_batch(y_init, params, earth, rotating, with_drag, atm, cd_mach, cd_value, rtol, t_max,
+def _fly_many(y_init, params, earth, rotating, with_drag, atm, cd_mach, cd_value, rtol, t_max,
               max_step, sample_dt, n_samples):
-    """Fly N trajectories in parallel; see ``fly_one``.
+    """Fly N trajectories (see ``fly_one``).
 
     Returns (status (N,), events (N, N_EVENTS, EVENT_WIDTH), samples (N, K, 6)).
     """
@@ -426,3 +429,16 @@ def fly_batch(y_init, params, earth, rotating, with_drag, atm, cd_mach, cd_value
         status[i] = fly_one(y_init[i], params[i], earth, rotating, with_drag, atm, cd_mach, cd_value,
                             rtol, t_max, max_step, sample_dt, events[i], samples[i])
     return status, events, samples
+
+
+# The same loop compiled twice: threads pay off for large batches, but waking a thread
+# pool costs milliseconds, which dominates the one-trajectory calls of the solvers.
+fly_batch_parallel = njit(cache=True, parallel=True)(_fly_many)
+fly_batch_serial = njit(cache=True)(_fly_many)
+PARALLEL_MIN_BATCH = 64
+
+
+def fly_batch(y_init, params, *args):
+    """Fly a batch, on all cores when it is large enough to repay the threads."""
+    kernel = fly_batch_parallel if y_init.shape[0] >= PARALLEL_MIN_BATCH else fly_batch_serial
+    return kernel(y_init, params, *args)

@@ -34,7 +34,7 @@ from thaadsim.flight.vehicle import Vehicle
 Profile = Literal["min-energy", "lofted", "depressed"]
 PROFILES = ("min-energy", "lofted", "depressed")
 
-KICK_MIN_DEG = 0.05
+KICK_MIN_DEG = 1e-4
 KICK_MAX_DEG = 75.0
 MISS_TOLERANCE_M = 100.0
 """Aim-point miss the solver iterates down to (the contract asks for < 1 km)."""
@@ -87,7 +87,9 @@ class _Shooter:
         return float(batch.range_m[0]) if batch.ok[0] else 0.0
 
     def apogee_m(self, az: float, kick: float, frac: float = 1.0) -> float:
-        return float(self.one(az, kick, frac).apogee_alt_m[0])
+        """Apogee height; 0 for a missile that never flies a ballistic arc (no lift-off, crash)."""
+        value = float(self.one(az, kick, frac).apogee_alt_m[0])
+        return value if np.isfinite(value) else 0.0
 
     def burnout_gamma_deg(self, az: float, kick: float, frac: float = 1.0) -> float:
         batch = self.one(az, kick, frac)
@@ -164,14 +166,13 @@ def _solve_at_azimuth(shooter: _Shooter, az: float, distance_m: float, profile: 
     if constraint is None and profile == "min-energy":
         if distance_m > r_max * (1 - 1e-9):
             return kick_star, 1.0
-        f_lo = 0.02
-        if _max_range(shooter, az, f_lo)[1] > distance_m:
-            raise UnreachableError(
-                f"aim point at {distance_m / 1e3:,.0f} km is closer than {name} can fly on a "
-                "minimum-energy trajectory even with its last stage cut short",
-                field="to", hint="use --profile lofted or depressed")
-        frac = _bracket_root(lambda f: _max_range(shooter, az, f)[1] - distance_m, f_lo, 1.0,
-                             "burn fraction")
+        def reach(f: float) -> float:
+            try:
+                return _max_range(shooter, az, f)[1]
+            except UnreachableError:
+                return 0.0  # so short a burn that the missile never flies an arc
+
+        frac = _bracket_root(lambda f: reach(f) - distance_m, 1e-3, 1.0, "burn fraction")
         return _max_range(shooter, az, frac)[0], frac
 
     if constraint is None:
