@@ -41,10 +41,10 @@ def run() -> None:
     except typer.Abort:
         typer.echo("aborted", err=True)
         sys.exit(1)
-    except Exception as error:  # click's own usage errors
-        import click
-
-        if isinstance(error, click.exceptions.ClickException):
+    except Exception as error:
+        # Click's usage errors (unknown command or option, bad value).  Typer may carry its
+        # own copy of click, so recognise them by their interface rather than their class.
+        if callable(getattr(error, "format_message", None)) and hasattr(error, "exit_code"):
             typer.echo(f"error: {error.format_message()}", err=True)
             sys.exit(2)
         raise

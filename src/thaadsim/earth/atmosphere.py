@@ -432,6 +432,12 @@ class AtmosphereTable(NamedTuple):
     """Natural log of pressure [ln(Pa)] per row."""
     sound_m_s: np.ndarray
     """Speed of sound [m/s] per row."""
+    d2_ln_rho: np.ndarray
+    """Second derivative of ``ln_rho`` of the natural cubic spline through the rows [1/m^2]."""
+    d2_ln_p: np.ndarray
+    """Second derivative of ``ln_p`` of the natural cubic spline [1/m^2]."""
+    d2_sound: np.ndarray
+    """Second derivative of ``sound_m_s`` of the natural cubic spline [1/(m s)]."""
 
 
 _TABLE_BOTTOM_M = -1_000.0
@@ -445,6 +451,10 @@ def kernel_table(step_m: float = 250.0) -> AtmosphereTable:
     shares them.  The 250 m default keeps linear interpolation in log density within
     ~0.1 % of :func:`density` everywhere (the worst spots are the kinks in the
     temperature profile).  Heights above the last row read as vacuum in the kernel.
+
+    The kernel interpolates with the natural cubic spline through the rows (C2): an
+    adaptive integrator at tight tolerance loses accuracy at every kink of a
+    piecewise-linear or C1 table, and a flight crosses hundreds of rows.
     """
     step = float(step_m)
     if not (math.isfinite(step) and 0.0 < step <= 10_000.0):
@@ -458,6 +468,10 @@ def kernel_table(step_m: float = 250.0) -> AtmosphereTable:
     ln_rho = np.log(density(h))
     ln_p = np.log(pressure(h))
     sound = np.asarray(speed_of_sound(h), dtype=np.float64)
-    for arr in (ln_rho, ln_p, sound):
+    from scipy.interpolate import CubicSpline
+
+    curvatures = [CubicSpline(h, arr, bc_type="natural")(h, 2) for arr in (ln_rho, ln_p, sound)]
+    arrays = (ln_rho, ln_p, sound, *curvatures)
+    for arr in arrays:
         arr.flags.writeable = False
-    return AtmosphereTable(_TABLE_BOTTOM_M, step, ln_rho, ln_p, sound)
+    return AtmosphereTable(_TABLE_BOTTOM_M, step, *arrays)

@@ -108,32 +108,23 @@ def up_vector(x, y, z, earth):
 
 
 @njit(cache=True, fastmath=False)
-def _catmull_rom(values, i, w):
-    """C1 cubic through the grid values (centred-difference slopes; one-sided at the ends).
-
-    Smoothness matters here: a piecewise-linear table has a kink every grid step, and an
-    adaptive integrator at tight tolerance would stop at every one of them.
-    """
-    n = values.shape[0]
-    v0 = values[i]
-    v1 = values[i + 1]
-    m0 = 0.5 * (v1 - values[i - 1]) if i > 0 else v1 - v0
-    m1 = 0.5 * (values[i + 2] - v0) if i + 2 < n else v1 - v0
-    w2 = w * w
-    w3 = w2 * w
-    return ((2 * w3 - 3 * w2 + 1) * v0 + (w3 - 2 * w2 + w) * m0
-            + (-2 * w3 + 3 * w2) * v1 + (w3 - w2) * m1)
+def _spline(values, curvature, i, w, dh):
+    """Natural cubic spline between rows i and i+1 at fraction w (C2 across rows)."""
+    v = 1.0 - w
+    return (v * values[i] + w * values[i + 1]
+            + ((v * v * v - v) * curvature[i] + (w * w * w - w) * curvature[i + 1]) * dh * dh / 6.0)
 
 
 @njit(cache=True, fastmath=False)
-def atmosphere_lookup(h, h0, dh, ln_rho, ln_p, sound):
+def atmosphere_lookup(h, h0, dh, ln_rho, ln_p, sound, d2_ln_rho, d2_ln_p, d2_sound):
     """(density [kg/m^3], pressure [Pa], speed of sound [m/s]) at geometric height ``h``.
 
-    C1 cubic (Catmull-Rom) interpolation in the logarithm of density and pressure on a
-    uniform grid tabulated from the full US Standard Atmosphere 1976 (see
-    ``atmosphere.py``).  Above the table's top the air is taken as vacuum; below its
-    bottom the lowest interval is extrapolated linearly (reached only within the last
-    step before impact).
+    Natural cubic spline (C2) in the logarithm of density and pressure on a uniform
+    grid tabulated from the full US Standard Atmosphere 1976 (``atmosphere.kernel_table``;
+    call as ``atmosphere_lookup(h, *table)``).  Smoothness matters: an adaptive
+    integrator at tight tolerance loses accuracy at every kink of a coarser
+    interpolant.  Above the table's top the air is vacuum; below its bottom the lowest
+    interval is extrapolated linearly (reached only within the last step before impact).
     """
     n = ln_rho.shape[0]
     u = (h - h0) / dh
@@ -145,7 +136,7 @@ def atmosphere_lookup(h, h0, dh, ln_rho, ln_p, sound):
         return rho, p, sound[0]
     i = int(u)
     w = u - i
-    rho = math.exp(_catmull_rom(ln_rho, i, w))
-    p = math.exp(_catmull_rom(ln_p, i, w))
-    a = _catmull_rom(sound, i, w)
+    rho = math.exp(_spline(ln_rho, d2_ln_rho, i, w, dh))
+    p = math.exp(_spline(ln_p, d2_ln_p, i, w, dh))
+    a = _spline(sound, d2_sound, i, w, dh)
     return rho, p, a

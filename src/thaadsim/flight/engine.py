@@ -23,7 +23,7 @@ from thaadsim.earth.kernels import EARTH_SPHERE, EARTH_WGS84
 from thaadsim.errors import InputError
 from thaadsim.flight import layout as L
 from thaadsim.flight.kernels import fly_batch
-from thaadsim.flight.vehicle import BOOST_CD, BOOST_CD_MACH, Vehicle
+from thaadsim.flight.vehicle import BOOST_CD, BOOST_CD_D2, BOOST_CD_MACH, Vehicle
 
 EarthName = Literal["wgs84", "sphere"]
 
@@ -65,13 +65,13 @@ class FlightOptions:
 
 @cache
 def _atmosphere_array() -> np.ndarray:
+    """The atmosphere table as one array: row 0 holds (h0, dh), rows 1-6 the columns."""
     table = kernel_table()
-    atm = np.zeros((4, len(table.ln_rho)))
+    atm = np.zeros((7, len(table.ln_rho)))
     atm[0, 0] = table.h0_m
     atm[0, 1] = table.dh_m
-    atm[1] = table.ln_rho
-    atm[2] = table.ln_p
-    atm[3] = table.sound_m_s
+    for row, column in enumerate(table[2:], start=1):
+        atm[row] = column
     return atm
 
 
@@ -198,6 +198,7 @@ def _run(y0: np.ndarray, params: np.ndarray, options: FlightOptions, sample_dt_s
         _atmosphere_array(),
         BOOST_CD_MACH,
         BOOST_CD,
+        BOOST_CD_D2,
         options.rtol,
         options.t_max_s,
         options.max_step_s,

@@ -20,8 +20,16 @@ from thaadsim.flight import layout as L
 # ~0.2, transonic peak ~0.45 near Mach 1.1, falling towards ~0.2 hypersonic), e.g.
 # Sutton & Biblarz, "Rocket Propulsion Elements", 9th ed., Fig. 4-2 (V-2 drag).  It
 # matters little: boost drag losses are ~1-3 % of delta-v for these missiles.
-BOOST_CD_MACH = np.array([0.0, 0.8, 1.0, 1.1, 1.3, 1.6, 2.0, 3.0, 5.0, 10.0])
-BOOST_CD = np.array([0.20, 0.22, 0.38, 0.45, 0.42, 0.36, 0.31, 0.25, 0.21, 0.20])
+BOOST_CD_MACH = np.array([0.0, 0.4, 0.7, 0.85, 0.95, 1.05, 1.15, 1.3, 1.6, 2.0, 2.5, 3.0, 4.0, 5.0, 7.0, 10.0])
+BOOST_CD = np.array([0.20, 0.20, 0.21, 0.25, 0.35, 0.44, 0.45, 0.42, 0.36, 0.31, 0.28, 0.25, 0.225, 0.21, 0.20, 0.20])
+def _natural_spline_curvature(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    from scipy.interpolate import CubicSpline
+
+    return CubicSpline(x, y, bc_type="natural")(x, 2)
+
+
+BOOST_CD_D2 = _natural_spline_curvature(BOOST_CD_MACH, BOOST_CD)
+"""Second derivatives of the natural cubic spline the kernel draws through the table."""
 BOOST_CD_SOURCE = (
     "assumed: generic slender-booster curve shaped after V-2 data "
     "(Sutton & Biblarz, Rocket Propulsion Elements, Fig. 4-2)"

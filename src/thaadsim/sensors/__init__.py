@@ -1,1 +1,13 @@
-"""thaadsim.sensors"""
+"""thaadsim.sensors — radar: detection physics, line of sight, measurements, coverage.
+
+Modules (SI units inside; degrees and kilometres only in names):
+
+* ``radar``        — :class:`RadarModel`, a catalog radar + mode (+ site) in SI units.
+* ``detection``    — range equation (track and search forms), Pd: exact, Albersheim,
+                     Shnidman.
+* ``geometry``     — line of sight, SNR and Pd of point batches (``look``).
+* ``kernels``      — the compiled (numba) hot loops behind geometry, access, coverage.
+* ``measurements`` — noisy detections and false alarms (``measure`` → ``Detections``).
+* ``access``       — detection intervals of trajectory batches (``access`` → ``Access``).
+* ``coverage``     — detection range by azimuth, the covered region and its area.
+"""

@@ -1,0 +1,6 @@
+"""``python -m thaadsim``: the same program as the ``thaadsim`` command."""
+
+from thaadsim.cli.main import run
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,185 @@
+"""``thaadsim catalog``: list the catalog's missiles, sites and historical tests.
+
+Each command prints a table for people or, with ``--json``, the full records —
+every number with its source, band, note and ``assumed`` flag.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from thaadsim.catalog import loader
+from thaadsim.catalog.records import FlightTest, Missile, Site, Sourced
+from thaadsim.cli.main import app
+from thaadsim.cli.output import emit_json, format_table
+from thaadsim.errors import InputError
+
+catalog_app = typer.Typer(
+    help="List the catalog: missiles, sites and historical flight tests, each number with its source.",
+    no_args_is_help=True,
+)
+app.add_typer(catalog_app, name="catalog")
+
+JsonOption = Annotated[
+    bool,
+    typer.Option("--json", help="Print the full records (values, sources, bands, notes) as a JSON list."),
+]
+
+_SOURCE_WIDTH = 48
+
+
+def _short(text: str | None, width: int = _SOURCE_WIDTH) -> str:
+    if not text:
+        return ""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _num(s: Sourced | None, fmt: str = "{:,.0f}", band: bool = False) -> str:
+    if s is None:
+        return "—"
+    text = fmt.format(s.value)
+    if band and (s.low is not None or s.high is not None):
+        low = fmt.format(s.low) if s.low is not None else "…"
+        high = fmt.format(s.high) if s.high is not None else "…"
+        text += f" ({low}–{high})"
+    if s.assumed:
+        text += "*"
+    return text
+
+
+def _select(names: list[str] | None, table: dict[str, Any], lookup) -> list[Any]:
+    if not names:
+        return list(table.values())
+    return [lookup(name, field="NAME") for name in names]
+
+
+@catalog_app.command("missiles")
+def missiles_cmd(
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(help="Missile keys to show (default: all), e.g. hwasong-15.", show_default=False),
+    ] = None,
+    json_out: JsonOption = False,
+) -> None:
+    """List the catalog missiles: stages, launch mass, payload, RV ballistic coefficient, published range.
+
+    Figures marked * are assumptions (no open source publishes them); --json gives
+    every stage parameter with its source and note.
+    """
+    records: list[Missile] = _select(names, loader.missiles(), loader.missile)
+    if json_out:
+        emit_json([r.model_dump(mode="json") for r in records])
+        return
+    rows = [
+        [
+            m.key,
+            m.name,
+            m.missile_class,
+            f"{len(m.stages)} {m.propellant}",
+            f"{m.launch_mass_kg:,.0f}",
+            _num(m.payload_mass_kg),
+            _num(m.rv_beta_kg_m2),
+            f"{m.ideal_delta_v_vac_m_s:,.0f}",
+            _num(m.published_range_km, band=True),
+            _short(m.published_range_km.source),
+        ]
+        for m in records
+    ]
+    headers = [
+        "key",
+        "name",
+        "class",
+        "stages",
+        "launch kg",
+        "payload kg",
+        "beta kg/m2",
+        "ideal dv m/s",
+        "range km (low–high)",
+        "range source",
+    ]
+    typer.echo(format_table(headers, rows))
+    typer.echo("* assumed (not published); ideal dv: vacuum Tsiolkovsky sum, no gravity or drag loss.")
+
+
+_KINDS = ("launch", "battery", "candidate-battery", "target", "base", "city")
+
+
+@catalog_app.command("sites")
+def sites_cmd(
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(help="Site keys to show (default: all), e.g. seongju.", show_default=False),
+    ] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option("--kind", help="Only sites of this kind: " + ", ".join(_KINDS) + ".", show_default=False),
+    ] = None,
+    json_out: JsonOption = False,
+) -> None:
+    """List the catalog sites: launch sites, batteries, bases, targets and cities (WGS-84 degrees, metres)."""
+    records: list[Site] = _select(names, loader.sites(), loader.site)
+    if kind is not None:
+        wanted = loader.normalise_key(kind)
+        if wanted not in _KINDS:
+            hint = "one of " + ", ".join(_KINDS)
+            raise InputError(f"unknown site kind '{kind}'", field="--kind", hint=hint)
+        records = [s for s in records if s.kind == wanted]
+    if json_out:
+        emit_json([r.model_dump(mode="json") for r in records])
+        return
+    rows = [
+        [
+            s.key,
+            s.name,
+            s.kind,
+            s.country,
+            _num(s.lat_deg, "{:.4f}"),
+            _num(s.lon_deg, "{:.4f}"),
+            _num(s.alt_m),
+            _short(s.position_source or s.lat_deg.source),
+        ]
+        for s in records
+    ]
+    headers = ["key", "name", "kind", "country", "lat deg", "lon deg", "alt m", "position source"]
+    typer.echo(format_table(headers, rows))
+    typer.echo("* assumed (not published).")
+
+
+def _impact(t: FlightTest) -> str:
+    if t.impact_lat_deg is None or t.impact_lon_deg is None:
+        return "—"
+    return f"{t.impact_lat_deg.value:.1f}, {t.impact_lon_deg.value:.1f}"
+
+
+@catalog_app.command("tests")
+def tests_cmd(
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(help="Flight-test keys to show (default: all), e.g. 2017-07-28-hwasong-14.", show_default=False),
+    ] = None,
+    json_out: JsonOption = False,
+) -> None:
+    """List the historical flight tests: date, missile, site, reported apogee, range and flight time."""
+    records: list[FlightTest] = _select(names, loader.flight_tests(), loader.flight_test)
+    if json_out:
+        emit_json([r.model_dump(mode="json") for r in records])
+        return
+    rows = [
+        [
+            t.key,
+            t.date.isoformat(),
+            t.missile,
+            t.site,
+            t.count,
+            _num(t.apogee_km, "{:,.1f}"),
+            _num(t.range_km),
+            _num(t.flight_time_s),
+            _impact(t),
+            _short(t.apogee_km.source, 40),
+        ]
+        for t in records
+    ]
+    headers = ["key", "date", "missile", "site", "n", "apogee km", "range km", "time s", "impact", "source"]
+    typer.echo(format_table(headers, rows))

@@ -1,0 +1,4 @@
+"""Imports every command module so that each registers its commands on ``app``."""
+
+from thaadsim.cli import catalog_cmds, flight_cmds  # noqa: F401
+from thaadsim.cli import radar_cmds  # noqa: F401

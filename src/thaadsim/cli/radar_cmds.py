@@ -1,0 +1,181 @@
+"""Radar commands: ``radar`` (range equation and Pd) and ``coverage`` (where a target is seen)."""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated
+
+import typer
+
+from thaadsim.cli.main import app
+from thaadsim.cli.output import emit_json, format_table
+from thaadsim.errors import InputError
+
+RadarOpt = Annotated[str, typer.Option("--radar", help="Catalog radar key.")]
+ModeOpt = Annotated[str | None, typer.Option("--mode", help="Radar mode (an-tpy-2: terminal or forward-based).")]
+RcsOpt = Annotated[float, typer.Option("--rcs-m2", help="Target radar cross-section [m^2].")]
+SwerlingOpt = Annotated[int, typer.Option("--swerling", help="Target fluctuation: Swerling case 0-4.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+
+
+def _finite(value: float, field: str, *, positive: bool = False, unit: str = "") -> float:
+    if not math.isfinite(value):
+        raise InputError(f"{value} is not a finite number", field=field)
+    if positive and value <= 0.0:
+        raise InputError(f"{value:g}{unit} must be > 0", field=field)
+    return value
+
+
+@app.command(help="SNR and probability of detection of a target at a given range (free space, boresight).")
+def radar(
+    rcs_m2: RcsOpt,
+    range_km: Annotated[float, typer.Option("--range-km", help="Slant range to the target [km].")],
+    radar_key: RadarOpt = "an-tpy-2",
+    mode: ModeOpt = None,
+    swerling: SwerlingOpt = 1,
+    json_: JsonOpt = False,
+) -> None:
+    from thaadsim.sensors.detection import db, pd_exact, snr_required_exact
+    from thaadsim.sensors.radar import RadarModel, reference_criterion
+
+    _finite(rcs_m2, "--rcs-m2", positive=True, unit=" m^2")
+    _finite(range_km, "--range-km", positive=True, unit=" km")
+    if swerling not in (0, 1, 2, 3, 4):
+        raise InputError(f"Swerling case {swerling} is not one of 0-4", field="--swerling")
+    model = RadarModel.from_catalog(radar_key, mode)
+    snr = float(model.snr(range_km * 1e3, rcs_m2))
+    pd = float(pd_exact(snr, model.pfa, swerling, 1))
+    ref_rcs, ref_pd, ref_sw = reference_criterion(radar_key, model.mode)
+    snr_ref = float(snr_required_exact(ref_pd, model.pfa, ref_sw, 1))
+    result = {
+        "radar": model.key,
+        "mode": model.mode,
+        "form": model.form,
+        "rcs_m2": rcs_m2,
+        "range_km": range_km,
+        "snr_db": float(db(snr)),
+        "pd": pd,
+        "criterion": {"swerling": swerling, "pfa": model.pfa, "integration": "one coherently integrated sample"},
+        "detection_range_km": float(model.free_space_range_m(rcs_m2, snr_ref)) / 1e3,
+        "detection_range_criterion": {"pd": ref_pd, "swerling": ref_sw, "pfa": model.pfa, "snr_db": float(db(snr_ref))},
+        "geometry": "free space at boresight: no Earth, no scan loss (see `thaadsim coverage`)",
+        "assumptions": model.assumptions_table(),
+    }
+    if json_:
+        emit_json(result)
+        return
+    typer.echo(
+        f"{model.key} {model.mode}: RCS {rcs_m2:g} m^2 at {range_km:,.1f} km -> SNR {result['snr_db']:.2f} dB, "
+        f"Pd {pd:.4f} (Swerling {swerling}, Pfa {model.pfa:g})"
+    )
+    typer.echo(
+        f"detection range for this RCS at Pd {ref_pd:g} (Swerling {ref_sw}): {result['detection_range_km']:,.1f} km"
+    )
+    rows = [(a["name"], f"{a['value']:g}", "yes" if a["assumed"] else "", a["source"]) for a in result["assumptions"]]
+    typer.echo(format_table(["parameter", "value", "assumed", "source"], rows))
+
+
+@app.command(help="Where a target at a given altitude and RCS is detected: range by azimuth, region, area.")
+def coverage(
+    site: Annotated[str, typer.Option("--site", help="Radar site: catalog key or LAT,LON[,ALT_M].")],
+    rcs_m2: RcsOpt,
+    altitude_km: Annotated[float, typer.Option("--altitude-km", help="Target altitude above the ellipsoid [km].")],
+    radar_key: RadarOpt = "an-tpy-2",
+    mode: ModeOpt = None,
+    boresight_az_deg: Annotated[
+        float | None, typer.Option("--boresight-az-deg", help="Face boresight, clockwise from north [deg].")
+    ] = None,
+    scan_limit_deg: Annotated[
+        float | None, typer.Option("--scan-limit-deg", help="Scan limit off the face normal [deg], ≤ 90.")
+    ] = None,
+    min_elevation_deg: Annotated[
+        float | None, typer.Option("--min-elevation-deg", help="Minimum elevation [deg].")
+    ] = None,
+    pd_threshold: Annotated[float, typer.Option("--pd-threshold", help="Detected where single-look Pd ≥ this.")] = 0.5,
+    swerling: SwerlingOpt = 1,
+    n_azimuths: Annotated[int, typer.Option("--n-azimuths", help="Azimuth samples around the radar.")] = 720,
+    png: Annotated[str | None, typer.Option("--png", help="Write a map to this PNG file.")] = None,
+    json_: JsonOpt = False,
+) -> None:
+    from thaadsim.catalog.loader import resolve_location
+    from thaadsim.sensors.coverage import coverage as compute
+    from thaadsim.sensors.radar import RadarModel
+
+    _finite(rcs_m2, "--rcs-m2", positive=True, unit=" m^2")
+    _finite(altitude_km, "--altitude-km")
+    if altitude_km < 0.0:
+        raise InputError(f"target altitude {altitude_km:g} km is below ground", field="--altitude-km", hint="give ≥ 0")
+    if swerling not in (0, 1, 2, 3, 4):
+        raise InputError(f"Swerling case {swerling} is not one of 0-4", field="--swerling")
+    if not 8 <= n_azimuths <= 7200:
+        raise InputError(f"{n_azimuths} azimuth samples is outside 8..7200", field="--n-azimuths")
+    if min_elevation_deg is not None:
+        _finite(min_elevation_deg, "--min-elevation-deg")
+    loc = resolve_location(site, "--site")
+    model = RadarModel.from_catalog(
+        radar_key,
+        mode,
+        site=loc,
+        boresight_az_deg=boresight_az_deg,
+        scan_limit_deg=scan_limit_deg,
+        min_elevation_deg=min_elevation_deg,
+    )
+    cov = compute(
+        model, altitude_km * 1e3, rcs_m2, pd_threshold=pd_threshold, swerling=swerling, n_azimuths=n_azimuths
+    )
+    limits: dict[str, int] = {}
+    for lim in cov.limit:
+        if lim != "none":
+            limits[lim] = limits.get(lim, 0) + 1
+    result = {
+        "radar": model.key,
+        "mode": model.mode,
+        "site": {"label": loc.label, "lat_deg": loc.lat_deg, "lon_deg": loc.lon_deg, "alt_m": loc.alt_m},
+        "boresight_az_deg": math.degrees(model.face_az_rad[0]),
+        "rcs_m2": rcs_m2,
+        "altitude_km": altitude_km,
+        "criterion": {"pd_threshold": pd_threshold, "swerling": swerling, "pfa": model.pfa},
+        "max_range_km": cov.max_range_m / 1e3,
+        "max_range_note": "largest slant range at which the target is detected",
+        "max_ground_range_km": cov.max_ground_range_m_overall / 1e3,
+        "area_km2": cov.area_km2,
+        "limits_by_azimuth_count": limits,
+        "polygon": cov.polygon.tolist(),
+        "n_polygons": len(cov.polygons),
+        "by_azimuth": {
+            "azimuth_deg": cov.azimuth_deg.tolist(),
+            "max_ground_range_km": (cov.max_ground_range_m / 1e3).tolist(),
+            "min_ground_range_km": (cov.min_ground_range_m / 1e3).tolist(),
+            "limit": list(cov.limit),
+        },
+        "notes": list(cov.notes),
+        "assumptions": model.assumptions_table(),
+    }
+    if png:
+        from thaadsim.outputs.maps import coverage_map
+
+        coverage_map(
+            cov,
+            png,
+            radar_site=(loc.lat_deg, loc.lon_deg, loc.label),
+            title=f"{model.key} {model.mode} at {loc.label}: RCS {rcs_m2:g} m², altitude {altitude_km:g} km",
+            notes=list(cov.notes) + ["assumed: " + ", ".join(a["name"] for a in result["assumptions"] if a["assumed"])],
+        )
+        result["png"] = png
+    if json_:
+        emit_json(result)
+        return
+    typer.echo(
+        f"{model.key} {model.mode} at {loc.label} (boresight {result['boresight_az_deg']:.1f} deg): "
+        f"RCS {rcs_m2:g} m^2 at {altitude_km:g} km altitude"
+    )
+    typer.echo(
+        f"max range {result['max_range_km']:,.1f} km (slant), {result['max_ground_range_km']:,.1f} km (ground); "
+        f"area {cov.area_km2:,.0f} km^2"
+    )
+    typer.echo("limited by: " + ", ".join(f"{k} ({v} azimuths)" for k, v in limits.items()))
+    for note in cov.notes:
+        typer.echo(f"note: {note}")
+    typer.echo("assumed: " + ", ".join(a["name"] for a in result["assumptions"] if a["assumed"]))
+    if png:
+        typer.echo(f"map written to {png}")

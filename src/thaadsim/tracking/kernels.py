@@ -1,0 +1,530 @@
+"""Compiled tracking kernels: ballistic motion in ECEF, its variational equations, the
+radar measurement function and the Joseph-form Kalman update.
+
+Plain floats and float64 arrays in and out (numba ``njit(cache=True)``); the Python
+classes in :mod:`thaadsim.tracking.models`, :mod:`~thaadsim.tracking.measurement` and
+:mod:`~thaadsim.tracking.filters` wrap them.  Each kernel has a plain-numpy reference in
+``tests/unit/test_tracking_kernels.py``.
+
+State layout (SI, Earth-fixed WGS-84 frame, Earth-relative velocity)::
+
+    x = [x, y, z, vx, vy, vz]            (nx = 6, exo-atmospheric / drag-free)
+    x = [x, y, z, vx, vy, vz, ln_beta]   (nx = 7, drag with estimated ballistic coefficient)
+
+with beta = m / (C_D A) in kg/m^2.  Equations of motion in the rotating frame
+(angular rate ``omega`` about +z)::
+
+    dr/dt = v
+    dv/dt = g_J2(r) - 2 omega x v - omega x (omega x r) - rho(h) |v| v / (2 beta)
+    d ln_beta/dt = 0
+
+The air co-rotates with the Earth, so the Earth-relative velocity is also the
+air-relative velocity; drag uses a constant beta (Mach-independent C_D: a named
+approximation).  Density comes from a uniform table of ln(rho) on geometric (geodetic)
+height, interpolated exactly as :func:`thaadsim.earth.kernels.atmosphere_lookup` does
+(natural cubic spline in ln(rho)).
+
+Propagation is classical RK4 with equal sub-steps no longer than ``max_step``.  The
+state transition matrix is integrated alongside (variational equations
+dPhi/dt = A(x) Phi, with A evaluated at the same RK stage points), which makes it the
+exact Jacobian of the discrete RK4 map (explicit Runge-Kutta methods commute with
+linearisation; Hairer, Norsett & Wanner, Solving ODEs I, sec. II.6).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from thaadsim.earth.constants import GM_EARTH_M3_S2, J2_EARTH, WGS84_A_M
+from thaadsim.earth.kernels import EARTH_SPHERE, geodetic_from_ecef, gravity_ecef
+
+_MU = GM_EARTH_M3_S2
+_J2 = J2_EARTH
+_A = WGS84_A_M
+
+# --------------------------------------------------------------------------- helpers
+
+
+@njit(cache=True, fastmath=False)
+def _mm(A, B, out):
+    """out = A @ B with plain loops (small matrices: compiles far faster than numba's
+    BLAS path and runs as fast)."""
+    n, k = A.shape
+    m = B.shape[1]
+    for i in range(n):
+        for j in range(m):
+            s = 0.0
+            for p in range(k):
+                s += A[i, p] * B[p, j]
+            out[i, j] = s
+
+
+@njit(cache=True, fastmath=False)
+def _mmt(A, B, out):
+    """out = A @ B.T with plain loops."""
+    n, k = A.shape
+    m = B.shape[0]
+    for i in range(n):
+        for j in range(m):
+            s = 0.0
+            for p in range(k):
+                s += A[i, p] * B[j, p]
+            out[i, j] = s
+
+
+# --------------------------------------------------------------------------- physics
+
+
+@njit(cache=True, fastmath=False)
+def density_and_slope(h, h0, dh, ln_rho, d2_ln_rho):
+    """(rho [kg/m^3], drho/dh [kg/m^4]) from a uniform ln(rho) table.
+
+    Same interpolation as ``earth.kernels.atmosphere_lookup``: the natural cubic spline
+    in ln(rho) through the rows (curvatures ``d2_ln_rho``; all zeros gives linear
+    interpolation), vacuum at and above the last row, the first interval extrapolated
+    linearly below the first row.  The slope is the spline's exact derivative.
+    """
+    n = ln_rho.shape[0]
+    u = (h - h0) / dh
+    if u >= n - 1:
+        return 0.0, 0.0
+    if u < 0.0:
+        slope = (ln_rho[1] - ln_rho[0]) / dh
+        rho = math.exp(ln_rho[0] + u * (ln_rho[1] - ln_rho[0]))
+        return rho, rho * slope
+    i = int(u)
+    w = u - i
+    v = 1.0 - w
+    c0 = d2_ln_rho[i]
+    c1 = d2_ln_rho[i + 1]
+    lr = v * ln_rho[i] + w * ln_rho[i + 1] + ((v * v * v - v) * c0 + (w * w * w - w) * c1) * dh * dh / 6.0
+    slope = (ln_rho[i + 1] - ln_rho[i]) / dh + dh / 6.0 * (-(3.0 * v * v - 1.0) * c0 + (3.0 * w * w - 1.0) * c1)
+    rho = math.exp(lr)
+    return rho, rho * slope
+
+
+@njit(cache=True, fastmath=False)
+def gravity_gradient(x, y, z, earth, G):
+    """d g / d r (3x3, symmetric) of ``earth.kernels.gravity_ecef`` [1/s^2], into G."""
+    r2 = x * x + y * y + z * z
+    r = math.sqrt(r2)
+    r3 = r2 * r
+    r5 = r3 * r2
+    r7 = r5 * r2
+    r9 = r7 * r2
+    p = (x, y, z)
+    for i in range(3):
+        for j in range(3):
+            G[i, j] = -_MU / r3 * ((1.0 if i == j else 0.0) - 3.0 * p[i] * p[j] / r2)
+    if earth == EARTH_SPHERE:
+        return
+    # J2 part: g_i = -C [x_i w + 2 delta_iz z u], w = r^-5 - 5 z^2 r^-7, u = r^-5
+    c = 1.5 * _MU * _J2 * _A * _A
+    w = 1.0 / r5 - 5.0 * z * z / r7
+    for i in range(3):
+        for j in range(3):
+            dw = -5.0 * p[j] / r7 + 35.0 * z * z * p[j] / r9
+            if j == 2:
+                dw += -10.0 * z / r7
+            d = (w if i == j else 0.0) + p[i] * dw
+            if i == 2:
+                d += 2.0 * ((1.0 / r5 if j == 2 else 0.0) + z * (-5.0 * p[j] / r7))
+            G[i, j] -= c * d
+
+
+@njit(cache=True, fastmath=False)
+def _rhs(x, nx, earth, omega, h0, dh, ln_rho, d2_ln_rho, dx, A, want_a, G):
+    """Time derivative of the state into ``dx``; its Jacobian into ``A`` if ``want_a``."""
+    px, py, pz = x[0], x[1], x[2]
+    vx, vy, vz = x[3], x[4], x[5]
+    gx, gy, gz = gravity_ecef(px, py, pz, earth)
+    w2 = omega * omega
+    ax = gx + 2.0 * omega * vy + w2 * px
+    ay = gy - 2.0 * omega * vx + w2 * py
+    az = gz
+    dx[0] = vx
+    dx[1] = vy
+    dx[2] = vz
+    rho = 0.0
+    drho = 0.0
+    kd = 0.0
+    speed = 0.0
+    nxv = 0.0
+    nyv = 0.0
+    nzv = 0.0
+    if nx == 7:
+        lat, lon, h = geodetic_from_ecef(px, py, pz, earth)
+        rho, drho = density_and_slope(h, h0, dh, ln_rho, d2_ln_rho)
+        if rho > 0.0:
+            speed = math.sqrt(vx * vx + vy * vy + vz * vz)
+            kd = 0.5 * rho * math.exp(-x[6])  # rho / (2 beta)
+            ax -= kd * speed * vx
+            ay -= kd * speed * vy
+            az -= kd * speed * vz
+            cl = math.cos(lat)
+            nxv = cl * math.cos(lon)
+            nyv = cl * math.sin(lon)
+            nzv = math.sin(lat)
+        dx[6] = 0.0
+    dx[3] = ax
+    dx[4] = ay
+    dx[5] = az
+    if not want_a:
+        return
+    for i in range(nx):
+        for j in range(nx):
+            A[i, j] = 0.0
+    A[0, 3] = 1.0
+    A[1, 4] = 1.0
+    A[2, 5] = 1.0
+    gravity_gradient(px, py, pz, earth, G)
+    for i in range(3):
+        for j in range(3):
+            A[3 + i, j] = G[i, j]
+    A[3, 0] += w2
+    A[4, 1] += w2
+    A[3, 4] += 2.0 * omega
+    A[4, 3] -= 2.0 * omega
+    if nx == 7 and rho > 0.0 and speed > 0.0:
+        v = (vx, vy, vz)
+        nn = (nxv, nyv, nzv)
+        kr = 0.5 * drho * math.exp(-x[6]) * speed  # d(kd*speed)/dh
+        for i in range(3):
+            # d h / d r is the ellipsoid normal at the foot point (exact for geodetic height)
+            for j in range(3):
+                A[3 + i, j] -= kr * v[i] * nn[j]
+                A[3 + i, 3 + j] -= kd * ((speed if i == j else 0.0) + v[i] * v[j] / speed)
+            A[3 + i, 6] = kd * speed * v[i]  # d a_drag / d ln_beta = -a_drag
+
+
+@njit(cache=True, fastmath=False)
+def _rk4_step(x, nx, h, earth, omega, h0, dh, ln_rho, d2_ln_rho, phi, want_phi, work, Aw, G):
+    """One RK4 step of size h (may be negative) on x (and Phi), in place.
+
+    ``work`` (5, nx), ``Aw`` (4, nx, nx) and ``G`` (3, 3) are scratch arrays."""
+    k1 = work[0]
+    k2 = work[1]
+    k3 = work[2]
+    k4 = work[3]
+    xt = work[4]
+    A1 = Aw[0]
+    A2 = Aw[1]
+    A3 = Aw[2]
+    A4 = Aw[3]
+    _rhs(x, nx, earth, omega, h0, dh, ln_rho, d2_ln_rho, k1, A1, want_phi, G)
+    for i in range(nx):
+        xt[i] = x[i] + 0.5 * h * k1[i]
+    _rhs(xt, nx, earth, omega, h0, dh, ln_rho, d2_ln_rho, k2, A2, want_phi, G)
+    for i in range(nx):
+        xt[i] = x[i] + 0.5 * h * k2[i]
+    _rhs(xt, nx, earth, omega, h0, dh, ln_rho, d2_ln_rho, k3, A3, want_phi, G)
+    for i in range(nx):
+        xt[i] = x[i] + h * k3[i]
+    _rhs(xt, nx, earth, omega, h0, dh, ln_rho, d2_ln_rho, k4, A4, want_phi, G)
+    for i in range(nx):
+        x[i] += h / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i])
+    if want_phi:
+        # RK4 on dPhi/dt = A(x(t)) Phi with A at the same stage points
+        K1 = np.empty((nx, nx))
+        K2 = np.empty((nx, nx))
+        K3 = np.empty((nx, nx))
+        K4 = np.empty((nx, nx))
+        T = np.empty((nx, nx))
+        _mm(A1, phi, K1)
+        for i in range(nx):
+            for j in range(nx):
+                T[i, j] = phi[i, j] + 0.5 * h * K1[i, j]
+        _mm(A2, T, K2)
+        for i in range(nx):
+            for j in range(nx):
+                T[i, j] = phi[i, j] + 0.5 * h * K2[i, j]
+        _mm(A3, T, K3)
+        for i in range(nx):
+            for j in range(nx):
+                T[i, j] = phi[i, j] + h * K3[i, j]
+        _mm(A4, T, K4)
+        for i in range(nx):
+            for j in range(nx):
+                phi[i, j] += h / 6.0 * (K1[i, j] + 2.0 * K2[i, j] + 2.0 * K3[i, j] + K4[i, j])
+
+
+@njit(cache=True, fastmath=False)
+def propagate_batch(X, dt, max_step, want_phi, earth, omega, h0, dh, ln_rho, d2_ln_rho):
+    """Propagate a batch X (N, nx) by dt (N,) seconds (either sign).
+
+    Returns (states (N, nx), state transition matrices (N, nx, nx) if ``want_phi``,
+    else an empty (0, nx, nx) array).  One kernel for both, so it compiles once.
+    """
+    n, nx = X.shape
+    out = X.copy()
+    PHI = np.zeros((n if want_phi else 0, nx, nx))
+    work = np.empty((5, nx))
+    Aw = np.empty((4, nx, nx))
+    G = np.empty((3, 3))
+    for k in range(n):
+        phi = np.eye(nx)
+        d = dt[k]
+        if d != 0.0:
+            m = max(1, int(math.ceil(abs(d) / max_step - 1e-12)))
+            h = d / m
+            x = out[k]
+            for _ in range(m):
+                _rk4_step(x, nx, h, earth, omega, h0, dh, ln_rho, d2_ln_rho, phi, want_phi, work, Aw, G)
+        if want_phi:
+            PHI[k] = phi
+    return out, PHI
+
+
+def propagate(X, dt, max_step, earth, omega, h0, dh, ln_rho, d2_ln_rho):
+    """States of a batch X (N, nx) after dt (N,) seconds (compiled RK4)."""
+    return propagate_batch(X, dt, max_step, False, earth, omega, h0, dh, ln_rho, d2_ln_rho)[0]
+
+
+def propagate_stm(X, dt, max_step, earth, omega, h0, dh, ln_rho, d2_ln_rho):
+    """As :func:`propagate`, and the state transition matrices Phi (N, nx, nx)."""
+    return propagate_batch(X, dt, max_step, True, earth, omega, h0, dh, ln_rho, d2_ln_rho)
+
+
+@njit(cache=True, fastmath=False)
+def propagate_to_height(X, h_target, direction, max_step, max_time, earth, omega, h0, dh, ln_rho, d2_ln_rho):
+    """Propagate each state forward (direction=+1) or backward (-1) in time until its
+    geodetic height first falls to ``h_target``.
+
+    Returns (states at the crossing (N, nx), time offsets (N,) signed, seconds).  The
+    crossing inside the last RK4 step is found by the secant method on the step length
+    (re-integrating one RK4 step from the last state above the surface) to 1e-6 m.
+    A state already at or below ``h_target`` returns itself with offset 0; a state that
+    does not come down within ``max_time`` returns NaNs.
+    """
+    n, nx = X.shape
+    out = np.full((n, nx), np.nan)
+    toff = np.full(n, np.nan)
+    work = np.empty((5, nx))
+    Aw = np.empty((4, nx, nx))
+    G = np.empty((3, 3))
+    phi = np.empty((1, 1))
+    xt = np.empty(nx)
+    for k in range(n):
+        x = X[k].copy()
+        h_now = geodetic_from_ecef(x[0], x[1], x[2], earth)[2] - h_target
+        if h_now <= 0.0:
+            out[k] = x
+            toff[k] = 0.0
+            continue
+        t = 0.0
+        step = direction * max_step
+        found = False
+        while abs(t) < max_time:
+            xt[:] = x
+            _rk4_step(xt, nx, step, earth, omega, h0, dh, ln_rho, d2_ln_rho, phi, False, work, Aw, G)
+            h_new = geodetic_from_ecef(xt[0], xt[1], xt[2], earth)[2] - h_target
+            if h_new <= 0.0:
+                # secant (regula falsi, Illinois) on tau in (0, step]
+                a = 0.0
+                fa = h_now
+                b = step
+                fb = h_new
+                side = 0
+                c = b
+                for _ in range(60):
+                    c = (a * fb - b * fa) / (fb - fa)
+                    xt[:] = x
+                    _rk4_step(xt, nx, c, earth, omega, h0, dh, ln_rho, d2_ln_rho, phi, False, work, Aw, G)
+                    fc = geodetic_from_ecef(xt[0], xt[1], xt[2], earth)[2] - h_target
+                    if abs(fc) < 1e-6:
+                        break
+                    if fc > 0.0:
+                        a = c
+                        fa = fc
+                        if side == 1:
+                            fb *= 0.5
+                        side = 1
+                    else:
+                        b = c
+                        fb = fc
+                        if side == -1:
+                            fa *= 0.5
+                        side = -1
+                out[k] = xt
+                toff[k] = t + c
+                found = True
+                break
+            x[:] = xt
+            h_now = h_new
+            t += step
+        if not found:
+            toff[k] = np.nan
+    return out, toff
+
+
+# --------------------------------------------------------------------------- radar
+
+
+@njit(cache=True, fastmath=False)
+def radar_measure(X, site_ecef, rot, site_index, with_rr, want_h):
+    """Radar measurement function and (optionally) its Jacobian.
+
+    z = [range, azimuth (clockwise from north, (-pi, pi]), elevation, (range rate)] of
+    each state row k seen from site ``site_index[k]`` (site ECEF position (S, 3) and
+    ECEF->ENU rotation (S, 3, 3), rows east, north, up).  The site is fixed in the
+    Earth frame, so the range rate is the projection of the Earth-relative velocity.
+    Returns Z (N, m) and H (N, m, nx) (zeros if not ``want_h``).
+    """
+    n, nx = X.shape
+    m = 4 if with_rr else 3
+    Z = np.empty((n, m))
+    H = np.zeros((n, m, nx))
+    for k in range(n):
+        s = site_index[k]
+        dxe = X[k, 0] - site_ecef[s, 0]
+        dye = X[k, 1] - site_ecef[s, 1]
+        dze = X[k, 2] - site_ecef[s, 2]
+        R = rot[s]
+        e = R[0, 0] * dxe + R[0, 1] * dye + R[0, 2] * dze
+        nn = R[1, 0] * dxe + R[1, 1] * dye + R[1, 2] * dze
+        u = R[2, 0] * dxe + R[2, 1] * dye + R[2, 2] * dze
+        rho2 = e * e + nn * nn
+        rho = math.sqrt(rho2)
+        r2 = rho2 + u * u
+        r = math.sqrt(r2)
+        Z[k, 0] = r
+        Z[k, 1] = math.atan2(e, nn)
+        Z[k, 2] = math.atan2(u, rho)
+        if with_rr:
+            rr = (dxe * X[k, 3] + dye * X[k, 4] + dze * X[k, 5]) / r
+            Z[k, 3] = rr
+        if want_h:
+            # derivatives in ENU, then rotated back to ECEF (d/dr_ecef = d/dr_enu @ R)
+            dr = (e / r, nn / r, u / r)
+            daz = (nn / rho2, -e / rho2, 0.0)
+            de = (-u * e / (r2 * rho), -u * nn / (r2 * rho), rho / r2)
+            for j in range(3):
+                H[k, 0, j] = dr[0] * R[0, j] + dr[1] * R[1, j] + dr[2] * R[2, j]
+                H[k, 1, j] = daz[0] * R[0, j] + daz[1] * R[1, j]
+                H[k, 2, j] = de[0] * R[0, j] + de[1] * R[1, j] + de[2] * R[2, j]
+            if with_rr:
+                d = (dxe, dye, dze)
+                for j in range(3):
+                    H[k, 3, j] = X[k, 3 + j] / r - rr * d[j] / r2
+                    H[k, 3, 3 + j] = d[j] / r
+    return Z, H
+
+
+# --------------------------------------------------------------------------- Kalman
+
+
+@njit(cache=True, fastmath=False)
+def _chol_inverse(S, m, Sinv):
+    """Inverse of a small SPD matrix through its Cholesky factor; returns log det S
+    (or NaN if S is not positive definite)."""
+    L = np.zeros((m, m))
+    logdet = 0.0
+    for i in range(m):
+        for j in range(i + 1):
+            s = S[i, j]
+            for p in range(j):
+                s -= L[i, p] * L[j, p]
+            if i == j:
+                if s <= 0.0:
+                    return np.nan
+                L[i, i] = math.sqrt(s)
+                logdet += 2.0 * math.log(L[i, i])
+            else:
+                L[i, j] = s / L[j, j]
+    Linv = np.zeros((m, m))
+    for i in range(m):
+        Linv[i, i] = 1.0 / L[i, i]
+        for j in range(i):
+            s = 0.0
+            for p in range(j, i):
+                s -= L[i, p] * Linv[p, j]
+            Linv[i, j] = s / L[i, i]
+    for i in range(m):
+        for j in range(m):
+            s = 0.0
+            for p in range(max(i, j), m):
+                s += Linv[p, i] * Linv[p, j]
+            Sinv[i, j] = s
+    return logdet
+
+
+@njit(cache=True, fastmath=False)
+def kalman_update_joseph(X, P, nu, H, R):
+    """Linearised Kalman update of a batch, Joseph form.
+
+    X (N, n), P (N, n, n), innovation nu (N, m) (angles already wrapped), H (N, m, n),
+    R (N, m, m).  Returns (X+, P+, S (N, m, m), NIS (N,), log det S (N,)).
+
+    The Joseph form P+ = (I - K H) P (I - K H)^T + K R K^T is a sum of two symmetric
+    positive semi-definite terms, so round-off cannot make P+ lose positive
+    definiteness, and it stays correct to first order for a gain that is not exactly
+    optimal; the short form (I - K H) P subtracts two nearly equal matrices when the
+    measurement is much more precise than the prior (a radar at 10 m against a
+    kilometre-wide initial covariance) and can go indefinite (Bucy & Joseph 1968;
+    Bar-Shalom, Li & Kirubarajan 2001, sec. 5.2.3).  The result is symmetrised.
+    """
+    N, n = X.shape
+    m = nu.shape[1]
+    Xo = X.copy()
+    Po = np.empty_like(P)
+    S_all = np.empty((N, m, m))
+    nis = np.empty(N)
+    logdet = np.empty(N)
+    Sinv = np.empty((m, m))
+    PHt = np.empty((n, m))
+    S = np.empty((m, m))
+    K = np.empty((n, m))
+    IKH = np.empty((n, n))
+    T1 = np.empty((n, n))
+    Pn = np.empty((n, n))
+    KR = np.empty((n, m))
+    for k in range(N):
+        Pk = P[k]
+        Hk = H[k]
+        _mmt(Pk, Hk, PHt)
+        _mm(Hk, PHt, S)
+        for i in range(m):
+            for j in range(m):
+                S[i, j] += R[k, i, j]
+        for i in range(m):
+            for j in range(i):
+                a = 0.5 * (S[i, j] + S[j, i])
+                S[i, j] = a
+                S[j, i] = a
+        ld = _chol_inverse(S, m, Sinv)
+        S_all[k] = S
+        logdet[k] = ld
+        _mm(PHt, Sinv, K)
+        v = nu[k]
+        for i in range(n):
+            s = 0.0
+            for j in range(m):
+                s += K[i, j] * v[j]
+            Xo[k, i] += s
+        q = 0.0
+        for i in range(m):
+            for j in range(m):
+                q += v[i] * Sinv[i, j] * v[j]
+        nis[k] = q
+        _mm(K, Hk, IKH)
+        for i in range(n):
+            for j in range(n):
+                IKH[i, j] = (1.0 if i == j else 0.0) - IKH[i, j]
+        _mm(IKH, Pk, T1)
+        _mmt(T1, IKH, Pn)
+        _mm(K, R[k], KR)
+        for i in range(n):
+            for j in range(n):
+                s = 0.0
+                for p in range(m):
+                    s += KR[i, p] * K[j, p]
+                Pn[i, j] += s
+        for i in range(n):
+            for j in range(i + 1):
+                a = 0.5 * (Pn[i, j] + Pn[j, i])
+                Po[k, i, j] = a
+                Po[k, j, i] = a
+    return Xo, Po, S_all, nis, logdet

@@ -1,0 +1,115 @@
+"""Track manager: empty input, bad input, lifecycle on a simple two-object case."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from thaadsim.errors import InputError, ThaadsimError
+from thaadsim.tracking import TrackerConfig, run_tracker, track_products, track_truth_summary
+from thaadsim.tracking.measurement import RadarMeasurementModel, RadarSites, enu_rotation, site_ecef
+from thaadsim.tracking.models import BallisticModel
+
+SITE = (36.0513, 128.2229, 680.0)
+
+
+def _dets(times, states, ids, rng, sig=(10.0, 3e-4, 3e-4, 1.0), rr=True):
+    meas = RadarMeasurementModel(RadarSites.from_geodetic(*SITE), True)
+    Z = meas.function(states)
+    m = len(times)
+    Z = Z + rng.standard_normal(Z.shape) * np.array(sig)
+    return SimpleNamespace(time_s=np.asarray(times, float), range_m=Z[:, 0], az_rad=Z[:, 1], el_rad=Z[:, 2],
+                           range_rate_m_s=Z[:, 3] if rr else np.full(m, np.nan), sigma_range_m=np.full(m, sig[0]),
+                           sigma_az_rad=np.full(m, sig[1]), sigma_el_rad=np.full(m, sig[2]),
+                           sigma_range_rate_m_s=np.full(m, sig[3]), snr_db=np.full(m, 20.0),
+                           truth_id=np.asarray(ids), lat_deg=SITE[0], lon_deg=SITE[1], alt_m=SITE[2])
+
+
+def _two_objects(rng, rr=True, n=30):
+    model = BallisticModel()
+    s = site_ecef(*SITE)
+    E = enu_rotation(SITE[0], SITE[1])
+    x0 = np.array([np.concatenate([s + E.T @ np.array([e, 3e5, 1.5e5]), E.T @ np.array([0.0, -2000.0, 500.0])])
+                   for e in (-20e3, 20e3)])
+    t = np.arange(n, dtype=float)
+    X = np.concatenate([model.propagate(np.repeat(x0[k:k + 1], n, 0), t) for k in range(2)])
+    return _dets(np.tile(t, 2), X, np.repeat([0, 1], n), rng, rr=rr)
+
+
+def test_no_detections_is_an_empty_valid_result():
+    for d in (None, [], _dets([], np.zeros((0, 6)), np.zeros(0, dtype=int), np.random.default_rng(0))):
+        res = run_tracker(d, TrackerConfig())
+        assert res.tracks == [] and res.n_detections == 0 and res.confirmed_tracks == []
+        assert track_products(res) == []
+        assert track_truth_summary(res).tracks_confirmed == 0
+
+
+@pytest.mark.parametrize("kwargs,field", [
+    ({"filter": "kalman"}, "filter"), ({"association": "mht"}, "association"), ({"confirm_m": 4, "confirm_n": 3},
+                                                                                "confirm_m"),
+    ({"gate_probability": 1.0}, "gate_probability"), ({"delete_after_misses": 0}, "delete_after_misses"),
+    ({"initiation": "magic"}, "initiation"), ({"max_speed_m_s": -1.0}, "max_speed_m_s"),
+])
+def test_bad_config_is_a_one_line_input_error(kwargs, field):
+    with pytest.raises(InputError) as err:
+        TrackerConfig(**kwargs)
+    assert err.value.field == field and "\n" not in str(err.value)
+
+
+def test_bad_detections_are_input_errors():
+    rng = np.random.default_rng(0)
+    d = _two_objects(rng)
+    d.sigma_range_m = d.sigma_range_m * 0.0
+    with pytest.raises(InputError, match="sigmas"):
+        run_tracker(d)
+    with pytest.raises(ThaadsimError, match="lack"):
+        run_tracker(SimpleNamespace(time_s=np.zeros(1)))
+    d = _two_objects(rng)
+    d.range_m = d.range_m[:-1]
+    with pytest.raises(InputError, match="entries"):
+        run_tracker(d)
+
+
+@pytest.mark.parametrize("kind,rr,init", [("ekf", True, "single_point"), ("ukf", True, "single_point"),
+                                          ("ekf", False, "single_point"), ("ekf", True, "two_point")])
+def test_two_separated_objects_give_two_confirmed_tracks(kind, rr, init):
+    rng = np.random.default_rng(1)
+    d = _two_objects(rng, rr=rr)
+    res = run_tracker(d, TrackerConfig(filter=kind, initiation=init), rng)
+    s = track_truth_summary(res)
+    assert (s.tracks_confirmed, s.false_tracks, s.swaps, s.redundant_tracks) == (2, 0, 0, 0)
+    assert sorted(s.track_truth.values()) == [0, 1]
+    assert res.confirmed_count[-1] == 2 and res.frame_times_s.size == 30
+    first = 0.0 if init == "single_point" else 1.0
+    assert all(t.confirmed_time_s == first + 2.0 for t in res.confirmed_tracks)  # 3 of 5
+    assert all(t.times_s.size == 30 - first for t in res.confirmed_tracks)
+
+
+def test_confirmed_track_is_deleted_after_k_misses_and_m_equal_1_confirms_at_once():
+    rng = np.random.default_rng(2)
+    d = _two_objects(rng, n=20)
+    keep = ~((d.truth_id == 1) & (d.time_s >= 10.0))
+    for k in ("time_s", "range_m", "az_rad", "el_rad", "range_rate_m_s", "sigma_range_m", "sigma_az_rad",
+              "sigma_el_rad", "sigma_range_rate_m_s", "snr_db", "truth_id"):
+        setattr(d, k, getattr(d, k)[keep])
+    res = run_tracker(d, TrackerConfig(delete_after_misses=3))
+    lost = [t for t in res.confirmed_tracks if t.majority_truth_id == 1][0]
+    assert lost.deleted_time_s == 12.0 and res.confirmed_count[-1] == 1
+    res1 = run_tracker(d, TrackerConfig(confirm_m=1, confirm_n=1))
+    assert all(t.confirmed_time_s == 0.0 for t in res1.confirmed_tracks) and len(res1.confirmed_tracks) == 2
+
+
+def test_accepts_the_radar_rooms_detections_class():
+    from thaadsim.sensors.measurements import Detections
+
+    d = _two_objects(np.random.default_rng(4), n=12)
+    fields = {k: getattr(d, k) for k in ("time_s", "range_m", "az_rad", "el_rad", "range_rate_m_s", "sigma_range_m",
+                                         "sigma_az_rad", "sigma_el_rad", "sigma_range_rate_m_s", "snr_db", "truth_id")}
+    try:
+        det = Detections(**fields, radar_lat_deg=SITE[0], radar_lon_deg=SITE[1], radar_alt_m=SITE[2])
+    except TypeError as err:  # the radar room's constructor changed: say so, do not hide it
+        pytest.fail(f"Detections signature changed: {err}")
+    res = run_tracker(det, TrackerConfig())
+    assert len(res.confirmed_tracks) == 2
