@@ -219,6 +219,11 @@ class Missile(_Record):
     vertical_rise_s: Sourced
     published_range_km: Sourced
     published_launch_mass_kg: Sourced | None = None
+    propellant_scale: Sourced | None = None
+    """Calibration: the propellant the flight model burns per kg of the stage figures above,
+    the difference moved to or from dry mass (stage masses unchanged) and burn times
+    scaled with it (same engine mass flow).  Fitted so that the model's minimum-energy
+    range equals ``published_range_km``; 1 when absent."""
     note: str | None = None
 
     @field_validator("key")
@@ -228,6 +233,8 @@ class Missile(_Record):
 
     @model_validator(mode="after")
     def _check_physics(self) -> Missile:
+        if self.propellant_scale is not None and not 0.7 <= self.propellant_scale.value <= 1.2:
+            raise ValueError(f"propellant_scale {self.propellant_scale.value} outside [0.7, 1.2]: refit the model")
         _positive("payload_mass_kg", self.payload_mass_kg)
         _positive("rv_beta_kg_m2", self.rv_beta_kg_m2)
         _positive("published_range_km", self.published_range_km)

@@ -134,12 +134,16 @@ def _kick_for(shooter: _Shooter, az: float, frac: float, metric: str, target: fl
     """The kick at which a metric that falls with the kick (apogee, burnout gamma) hits target."""
     get = shooter.apogee_m if metric == "apogee" else shooter.burnout_gamma_deg
     fun = lambda k: get(az, k, frac) - target  # noqa: E731
-    if fun(KICK_MIN_DEG) < 0:
-        raise UnreachableError(f"{metric} {target:g} is above what the missile reaches at this burn",
-                               field=metric)
-    if fun(kick_hi) > 0:
-        raise UnreachableError(f"{metric} {target:g} is below what the steering program reaches",
-                               field=metric)
+    shown = (lambda x: f"{x / 1e3:,.0f} km") if metric == "apogee" else (lambda x: f"{x:.1f} deg")  # noqa: E731
+    field = "apogee_km" if metric == "apogee" else "gamma_deg"
+    highest = get(az, KICK_MIN_DEG, frac)
+    if highest < target:
+        raise UnreachableError(f"{metric} {shown(target)} is above the most {shooter.vehicle.name} reaches "
+                               f"({shown(highest)}) at this burn", field=field)
+    lowest = get(az, kick_hi, frac)
+    if lowest > target:
+        raise UnreachableError(f"{metric} {shown(target)} is below the least the steering program gives "
+                               f"({shown(lowest)})", field=field)
     return _bracket_root(fun, KICK_MIN_DEG, kick_hi, metric)
 
 
@@ -196,18 +200,32 @@ def _solve_at_azimuth(shooter: _Shooter, az: float, distance_m: float, profile: 
     full = range_at(1.0)
     if full < distance_m:
         raise UnreachableError(
-            f"with {metric} {target:g}{' m' if metric == 'apogee' else ' deg'} {name} reaches only "
+            f"with {metric} {target / 1e3 if metric == 'apogee' else target:,.1f}"
+            f"{' km' if metric == 'apogee' else ' deg'} {name} reaches only "
             f"{full / 1e3:,.0f} km, short of the aim point at {distance_m / 1e3:,.0f} km",
             field="apogee_km" if metric == "apogee" else "gamma_deg",
             hint="a lower apogee reaches further" if metric == "apogee" else "choose another angle")
-    for lo in (0.3, 0.1, 0.03, 0.01):
-        try:
-            if range_at(lo) < distance_m:
-                break
-        except UnreachableError:
-            continue
+    # The least burn that still reaches the constraint: there the flight is (nearly) vertical
+    # and lands short of any aim point, which brackets the solution from below.
+    lo = None
+    if metric == "apogee":
+        f_min = _bracket_root(lambda f: shooter.apogee_m(az, KICK_MIN_DEG, f) - target, 1e-3, 1.0, "least burn")
+        lo = min(f_min * (1.0 + 1e-6) + 1e-9, 1.0)
+        if range_at(lo) >= distance_m:
+            lo = None
     else:
-        raise UnreachableError("the aim point is too close for this apogee", field="apogee_km")
+        # A burnout angle can be had at any burn; the shortest burn that still flies an arc
+        # lands short of the aim point.
+        for f in (0.02, 0.05, 0.1, 0.2, 0.4, 0.7):
+            try:
+                if range_at(f) < distance_m:
+                    lo = f
+                    break
+            except UnreachableError:
+                continue
+    if lo is None:
+        raise UnreachableError("the aim point is too close for this constraint",
+                               field="apogee_km" if metric == "apogee" else "gamma_deg")
     frac = _bracket_root(lambda f: range_at(f) - distance_m, lo, 1.0, "burn fraction")
     return _kick_for(shooter, az, frac, metric, target, k_hi), frac
 

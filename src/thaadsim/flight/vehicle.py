@@ -137,11 +137,12 @@ class Vehicle:
     @classmethod
     def from_missile(cls, missile) -> Vehicle:
         """Build from a catalog ``Missile`` record (sourced values -> plain floats)."""
+        scale = missile.propellant_scale.value if missile.propellant_scale is not None else 1.0
         stages = tuple(
             Stage(
-                propellant_kg=s.propellant_mass_kg.value,
-                dry_kg=s.dry_mass_kg.value,
-                burn_s=s.burn_time_s.value,
+                propellant_kg=s.propellant_mass_kg.value * scale,
+                dry_kg=s.dry_mass_kg.value - s.propellant_mass_kg.value * (scale - 1.0),
+                burn_s=s.burn_time_s.value * scale,
                 isp_sl_s=s.isp_sl_s.value,
                 isp_vac_s=s.isp_vac_s.value,
                 coast_before_s=s.coast_before_s.value if s.coast_before_s is not None else 0.0,
