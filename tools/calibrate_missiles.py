@@ -53,7 +53,53 @@ def calibrate(key: str) -> dict:
     }
 
 
-if __name__ == "__main__":
+def burn_scaled(vehicle: Vehicle, factor: float) -> Vehicle:
+    """Every stage's burn time times ``factor`` (engine mass flow divided by it)."""
+    return replace(vehicle, stages=tuple(replace(s, burn_s=s.burn_s * factor) for s in vehicle.stages))
+
+
+def calibrate_to_test(key: str, test_key: str) -> dict:
+    """Burn-time and propellant scales such that the lofted test replays to its published
+    range (full burn, published apogee) and the standard flight reaches the published
+    maximum range: two numbers from two published figures."""
+    from thaadsim.catalog.loader import flight_test
+    from thaadsim.flight.replay import _launch_and_azimuth
+    from thaadsim.flight.targeting import KICK_MIN_DEG, _max_range, _Shooter
+
+    record = missiles()[key].model_copy(update={"propellant_scale": None})
+    base = Vehicle.from_missile(record)
+    target_m = record.published_range_km.value * 1e3
+    test = flight_test(test_key)
+    replay_options = FlightOptions()
+    launch, az, _ = _launch_and_azimuth(test, replay_options)
+
+    def vehicle_for(b: float) -> tuple[Vehicle, float]:
+        timed = burn_scaled(base, b)
+        f_hi = min(1.0 + 0.6 * s.dry_kg / s.propellant_kg for s in timed.stages)  # keep 40 % of dry mass
+        p = brentq(lambda f: max_range(scaled(timed, f), LAUNCH, 90.0, OPTIONS).range_m - target_m,
+                   0.7, f_hi, xtol=1e-6)
+        return scaled(timed, p), p
+
+    def replay_miss(b: float) -> float:
+        # Well-conditioned form: the full-burn flight that lands at the published range
+        # must peak at the published apogee.  (Near the apogee's maximum over the kick,
+        # range is hypersensitive to apogee, so the reverse form cannot be solved for b.)
+        vehicle, _ = vehicle_for(b)
+        shooter = _Shooter(vehicle, launch, replay_options)
+        kick_star, _ = _max_range(shooter, az)
+        kick = brentq(lambda k: shooter.range_m(az, k) - test.range_km.value * 1e3, KICK_MIN_DEG, kick_star,
+                      xtol=1e-9)
+        return shooter.apogee_m(az, kick) - test.apogee_km.value * 1e3
+
+    b = brentq(replay_miss, 0.8, 1.2, xtol=1e-5)
+    vehicle, p = vehicle_for(b)
+    return {"key": key, "test": test_key, "burn_scale": round(b, 4), "propellant_scale": round(p, 4),
+            "burn_times_s": [round(s.burn_s / p, 1) for s in vehicle.stages]}
+
+
+if __name__ == "__main__" and len(sys.argv) > 2 and sys.argv[1] == "--test":
+    print(calibrate_to_test(sys.argv[2], sys.argv[3]))
+elif __name__ == "__main__":
     for key in sys.argv[1:] or list(missiles()):
         try:
             print(calibrate(key), flush=True)

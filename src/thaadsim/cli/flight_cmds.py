@@ -177,14 +177,18 @@ def replay(
         emit_json(rows)
         return
     table = [
-        (r["test"], r["missile"], f"{r['apogee_km']:,.0f}", f"{r['range_km']:,.0f}",
-         f"{r['published_range_km']:,.0f}", f"{r['range_error_pct']:+.1f}",
+        (r["test"], r["missile"], f"{r['apogee_km']:,.0f}", f"{r['published_apogee_km']:,.0f}",
+         f"{r['range_km']:,.0f}", f"{r['published_range_km']:,.0f}",
          f"{r['flight_time_s'] / 60:.1f}",
          "-" if r["published_flight_time_s"] is None else f"{r['published_flight_time_s'] / 60:.1f}",
+         "-" if r["flight_time_error_pct"] is None else f"{r['flight_time_error_pct']:+.1f}",
+         "full" if r["burn_fraction"] == 1.0 else f"{r['burn_fraction']:.2f}",
          f"{r['max_range_km']:,.0f}")
         for r in rows
     ]
-    typer.echo(format_table(["test", "missile", "apogee km", "range km", "published", "err %",
-                             "time min", "published", "max range km"], table))
-    typer.echo("Each missile flown lofted to the published apogee (full burn) from the test site; "
-               "max range: the same missile on a minimum-energy trajectory along the same azimuth.")
+    typer.echo(format_table(["test", "missile", "apogee km", "published", "range km", "published",
+                             "time min", "published", "time err %", "burn", "max range km"], table))
+    typer.echo("Full-energy tests: flown at full burn to the published range, apogee and time are the checks. "
+               "Reduced-energy tests: flown to the published range and apogee with the burn cut short, time is "
+               "the check. Max range: the same missile on a minimum-energy trajectory along the same azimuth, "
+               "with Earth rotation.")

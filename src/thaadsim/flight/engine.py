@@ -92,6 +92,7 @@ class FlightBatch:
     sample_dt_s: float | None = None
     samples: np.ndarray | None = None
     assumptions: tuple[str, ...] = field(default=())
+    launch_azimuth_deg: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.status)
@@ -157,6 +158,15 @@ class FlightBatch:
         """Ground range from launch to impact along the geodesic [m]."""
         dist = self._geodesic_from_launch(*self.impact_lat_lon_deg)[1]
         return np.where(self.ok, dist, np.nan)
+
+    @property
+    def downrange_m(self) -> np.ndarray:
+        """Range signed by direction: negative when the impact lies behind the launch azimuth
+        (a near-vertical flight that the Earth's rotation carries backwards)."""
+        if self.launch_azimuth_deg is None:
+            return self.range_m
+        delta = np.radians(self.impact_azimuth_deg - self.launch_azimuth_deg)
+        return np.where(np.cos(delta) >= 0.0, self.range_m, -self.range_m)
 
     @property
     def impact_azimuth_deg(self) -> np.ndarray:
@@ -258,7 +268,7 @@ def fly(
     status, events, samples = _run(y0, params, options, sample_dt_s)
     assumptions = tuple(dict.fromkeys(a for v in vehicles for a in v.assumptions))
     return FlightBatch(status, events, params[:, L.N_STAGES].astype(int), lat, lon, options,
-                       sample_dt_s, samples, assumptions)
+                       sample_dt_s, samples, assumptions, launch_azimuth_deg=az)
 
 
 def burnout_states(lat_deg, lon_deg, alt_m, speed_m_s, gamma_deg, azimuth_deg, earth: str = "wgs84"):
@@ -331,5 +341,6 @@ def fly_from_burnout(
     lat = np.broadcast_to(lat, (n,)).copy()
     lon = np.broadcast_to(lon, (n,)).copy()
     assumptions = (f"reentry-vehicle ballistic coefficient {rv_beta_kg_m2:g} kg/m^2",) if options.drag else ()
+    az = np.broadcast_to(np.atleast_1d(np.asarray(azimuth_deg, float)), (n,)).copy()
     return FlightBatch(status, events, np.zeros(n, dtype=int), lat, lon, options, sample_dt_s, samples,
-                       assumptions)
+                       assumptions, launch_azimuth_deg=az)

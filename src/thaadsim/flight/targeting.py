@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy.optimize import brentq, minimize_scalar
+from scipy.optimize import brentq, minimize_scalar, root
 
 from thaadsim.earth import frames
 from thaadsim.errors import ConvergenceError, InputError, UnreachableError
@@ -83,8 +83,9 @@ class _Shooter:
         return self._cache[key]
 
     def range_m(self, az: float, kick: float, frac: float = 1.0) -> float:
+        """Downrange [m]: negative when the impact falls behind the launch point."""
         batch = self.one(az, kick, frac)
-        return float(batch.range_m[0]) if batch.ok[0] else 0.0
+        return float(batch.downrange_m[0]) if batch.ok[0] else 0.0
 
     def apogee_m(self, az: float, kick: float, frac: float = 1.0) -> float:
         """Apogee height; 0 for a missile that never flies a ballistic arc (no lift-off, crash)."""
@@ -130,21 +131,43 @@ def _bracket_root(fun, lo: float, hi: float, what: str) -> float:
 
 
 def _kick_for(shooter: _Shooter, az: float, frac: float, metric: str, target: float,
-              kick_hi: float) -> float:
+              kick_hi: float, branch: str = "falling") -> float:
     """The kick at which a metric that falls with the kick (apogee, burnout gamma) hits target."""
     get = shooter.apogee_m if metric == "apogee" else shooter.burnout_gamma_deg
     fun = lambda k: get(az, k, frac) - target  # noqa: E731
     shown = (lambda x: f"{x / 1e3:,.0f} km") if metric == "apogee" else (lambda x: f"{x:.1f} deg")  # noqa: E731
     field = "apogee_km" if metric == "apogee" else "gamma_deg"
-    highest = get(az, KICK_MIN_DEG, frac)
+    # Near the vertical the Earth's rotation can make the metric rise a little with the kick
+    # before it falls: bracket on the falling side of its peak.
+    grid = np.array([KICK_MIN_DEG, 0.3, 1.0, 2.0, 3.5, 5.0, 6.5, 8.0, 10.0, 12.5, 15.0, 20.0, 25.0, 30.0, 37.5,
+                     45.0, 52.5, 60.0])
+    grid = grid[grid < kick_hi]
+    values = np.array([get(az, k, frac) for k in grid])
+    peak = int(np.argmax(values))
+    highest = float(values[peak])
+    k_lo = float(grid[peak])
+    if 0 < peak < len(grid) - 1:  # refine an interior peak: the grid can straddle it
+        res = minimize_scalar(lambda k: -get(az, k, frac), bounds=(grid[peak - 1], grid[peak + 1]),
+                              method="bounded", options={"xatol": 1e-6})
+        if -res.fun > highest:
+            highest, k_lo = float(-res.fun), float(res.x)
     if highest < target:
         raise UnreachableError(f"{metric} {shown(target)} is above the most {shooter.vehicle.name} reaches "
                                f"({shown(highest)}) at this burn", field=field)
-    lowest = get(az, kick_hi, frac)
-    if lowest > target:
-        raise UnreachableError(f"{metric} {shown(target)} is below the least the steering program gives "
-                               f"({shown(lowest)})", field=field)
-    return _bracket_root(fun, KICK_MIN_DEG, kick_hi, metric)
+    after = np.nonzero((grid > k_lo) & (values < target))[0]
+    if len(after):
+        k_up = float(grid[after[0]])
+    else:
+        k_up = kick_hi
+        lowest = get(az, kick_hi, frac)
+        if lowest > target:
+            raise UnreachableError(f"{metric} {shown(target)} is below the least the steering program gives "
+                                   f"({shown(lowest)})", field=field)
+    if branch == "rising":
+        if values[0] >= target or k_lo <= grid[0]:
+            raise UnreachableError(f"no kick below the peak gives {metric} {shown(target)}", field=field)
+        return _bracket_root(fun, float(grid[0]), k_lo, metric)
+    return _bracket_root(fun, k_lo, k_up, metric)
 
 
 def _largest_flying_kick(shooter: _Shooter, az: float, frac: float) -> float:
@@ -191,43 +214,84 @@ def _solve_at_azimuth(shooter: _Shooter, az: float, distance_m: float, profile: 
         return _bracket_root(fun, kick_star, k_hi, "depressed kick"), 1.0
 
     metric, target = constraint
-    k_hi = _largest_flying_kick(shooter, az, 1.0)
+    return _solve_two(shooter, az, distance_m, profile, metric, target, kick_star)
 
-    def range_at(frac: float) -> float:
-        kick = _kick_for(shooter, az, frac, metric, target, k_hi)
-        return shooter.range_m(az, kick, frac)
 
-    full = range_at(1.0)
-    if full < distance_m:
-        raise UnreachableError(
-            f"with {metric} {target / 1e3 if metric == 'apogee' else target:,.1f}"
-            f"{' km' if metric == 'apogee' else ' deg'} {name} reaches only "
-            f"{full / 1e3:,.0f} km, short of the aim point at {distance_m / 1e3:,.0f} km",
-            field="apogee_km" if metric == "apogee" else "gamma_deg",
-            hint="a lower apogee reaches further" if metric == "apogee" else "choose another angle")
-    # The least burn that still reaches the constraint: there the flight is (nearly) vertical
-    # and lands short of any aim point, which brackets the solution from below.
-    lo = None
-    if metric == "apogee":
-        f_min = _bracket_root(lambda f: shooter.apogee_m(az, KICK_MIN_DEG, f) - target, 1e-3, 1.0, "least burn")
-        lo = min(f_min * (1.0 + 1e-6) + 1e-9, 1.0)
-        if range_at(lo) >= distance_m:
-            lo = None
-    else:
-        # A burnout angle can be had at any burn; the shortest burn that still flies an arc
-        # lands short of the aim point.
-        for f in (0.02, 0.05, 0.1, 0.2, 0.4, 0.7):
+def _solve_two(shooter: _Shooter, az: float, distance_m: float, profile: str, metric: str, target: float,
+               kick_star: float) -> tuple[float, float]:
+    """(kick, burn fraction) meeting both the aim distance and an apogee or burnout angle.
+
+    For each burn fraction the flight to the aim distance on the requested branch
+    (lofted: kicks below the range-maximising one; depressed: above) has one apogee and
+    one burnout angle.  At the least burn that still reaches the aim point the two
+    branches meet at the minimum-energy flight; at full burn they are furthest apart.
+    A bracketed search over the burn fraction then meets the constraint.
+    """
+    name = shooter.vehicle.name
+    get = shooter.apogee_m if metric == "apogee" else shooter.burnout_gamma_deg
+    field = "apogee_km" if metric == "apogee" else "gamma_deg"
+    shown = f"{target / 1e3:,.0f} km" if metric == "apogee" else f"{target:.1f} deg"
+
+    def reach(f: float) -> float:
+        try:
+            return _max_range(shooter, az, f)[1]
+        except UnreachableError:
+            return 0.0
+
+    def branch_kick(f: float) -> float:
+        k_star, _ = _max_range(shooter, az, f)
+        fun = lambda k: shooter.range_m(az, k, f) - distance_m  # noqa: E731
+        if profile == "lofted":
+            return _bracket_root(fun, KICK_MIN_DEG, k_star, "lofted kick")
+        k_hi = _largest_flying_kick(shooter, az, f)
+        return _bracket_root(fun, k_star, k_hi, "depressed kick")
+
+    f_min = 1e-3
+
+    def flies(f: float) -> bool:
+        try:
+            branch_kick(f)
+            return True
+        except (ConvergenceError, UnreachableError):
+            return False
+
+    f_hi = 1.0
+    if not flies(1.0):
+        # A depressed flight at full burn may not come down that short (it would have to dive
+        # through the dense air): search the largest burn that still lands there.
+        good = f_min if reach(f_min) >= distance_m else None
+        if good is None:
             try:
-                if range_at(f) < distance_m:
-                    lo = f
-                    break
-            except UnreachableError:
-                continue
-    if lo is None:
-        raise UnreachableError("the aim point is too close for this constraint",
-                               field="apogee_km" if metric == "apogee" else "gamma_deg")
-    frac = _bracket_root(lambda f: range_at(f) - distance_m, lo, 1.0, "burn fraction")
-    return _kick_for(shooter, az, frac, metric, target, k_hi), frac
+                good = _bracket_root(lambda f: reach(f) - distance_m, f_min, 1.0, "least burn") * (1 + 1e-6)
+            except ConvergenceError:
+                good = None
+        if good is None or not flies(good):
+            raise UnreachableError(f"no {profile} flight of {name} lands {distance_m / 1e3:,.0f} km away",
+                                   field="to")
+        bad = 1.0
+        for _ in range(30):
+            mid = 0.5 * (good + bad)
+            good, bad = (mid, bad) if flies(mid) else (good, mid)
+        f_hi = good
+    at_full = get(az, branch_kick(f_hi), f_hi)
+    if reach(f_min) >= distance_m:
+        # The lower stages alone carry past the aim point: every burn fraction has a branch flight.
+        f_lo = f_min
+        at_least = get(az, branch_kick(f_lo), f_lo)
+    else:
+        f_reach = _bracket_root(lambda f: reach(f) - distance_m, f_min, 1.0, "least burn")
+        f_lo = min(f_reach * (1.0 + 1e-7) + 1e-9, 1.0)
+        at_least = get(az, _max_range(shooter, az, f_lo)[0], f_lo)
+    lo_v, hi_v = sorted((at_least, at_full))
+    if not lo_v <= target <= hi_v:
+        def fmt(x):
+            return f"{x / 1e3:,.0f} km" if metric == "apogee" else f"{x:.1f} deg"
+
+        raise UnreachableError(
+            f"{profile} flights of {name} to {distance_m / 1e3:,.0f} km have {metric}s from {fmt(lo_v)} to "
+            f"{fmt(hi_v)}; {shown} is outside", field=field, hint="choose a value inside that span or another profile")
+    frac = _bracket_root(lambda f: get(az, branch_kick(f), f) - target, f_lo, f_hi, "burn fraction")
+    return branch_kick(frac), frac
 
 
 def solve(vehicle: Vehicle, launch: Launch, aim_lat_deg: float, aim_lon_deg: float,
@@ -251,7 +315,8 @@ def solve(vehicle: Vehicle, launch: Launch, aim_lat_deg: float, aim_lon_deg: flo
         raise InputError("aim point lies within 1 km of the launch point", field="to")
     az = az0
     target_distance = distance
-    for _ in range(8):
+    history: list[tuple[float, float]] = []  # (launch azimuth, impact azimuth error)
+    for _ in range(12):
         kick, frac = _solve_at_azimuth(shooter, az, target_distance, profile, apogee_m, gamma_deg)
         batch = shooter.one(az, kick, frac)
         lat, lon = batch.impact_lat_lon_deg
@@ -259,10 +324,17 @@ def solve(vehicle: Vehicle, launch: Launch, aim_lat_deg: float, aim_lon_deg: flo
         miss = float(miss[0])
         if miss < MISS_TOLERANCE_M:
             return Solution(kick, az, frac, batch, profile, miss)
-        # Rotation bends the ground track: steer by the azimuth error seen from the launch point,
-        # and ask for the range the impact fell short or long by.
-        az_hit = float(batch.impact_azimuth_deg[0])
-        az = (az + (az0 - az_hit) + 540.0) % 360.0 - 180.0
-        target_distance += distance - float(batch.range_m[0])
-    raise ConvergenceError(f"targeting missed the aim point by {miss / 1e3:.2f} km after 8 corrections",
+        # Rotation bends the ground track: steer so that the impact's azimuth seen from the
+        # launch point is the aim's (secant steps once two tries exist), and ask for the range
+        # the impact fell short or long by.
+        error = (az0 - float(batch.impact_azimuth_deg[0]) + 540.0) % 360.0 - 180.0
+        history.append((az, error))
+        if len(history) >= 2 and history[-1][1] != history[-2][1]:
+            (a1, e1), (a2, e2) = history[-2], history[-1]
+            az = a2 - e2 * (a2 - a1) / (e2 - e1)
+        else:
+            az = az + error
+        az = (az + 540.0) % 360.0 - 180.0
+        target_distance += distance - float(batch.downrange_m[0])
+    raise ConvergenceError(f"targeting missed the aim point by {miss / 1e3:.2f} km after 12 corrections",
                            field="to")
