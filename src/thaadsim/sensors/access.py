@@ -25,6 +25,7 @@ from thaadsim.errors import InputError
 from thaadsim.sensors import kernels as K
 from thaadsim.sensors.geometry import look
 from thaadsim.sensors.radar import RadarModel
+from thaadsim.sensors.rcs import RcsModel, aspect_angle_rad
 
 
 @dataclass(frozen=True)
@@ -92,33 +93,66 @@ def flatten_trajectories(times, positions) -> tuple[np.ndarray, np.ndarray, np.n
     return t, r, offsets
 
 
+def sample_rcs_m2(radar: RadarModel, model: RcsModel, r: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Per-sample RCS [m²] of an aspect-dependent model: flat r, v (M, 3) in ECEF.
+
+    NaN samples (padding) and samples without a defined aspect (zero speed) get the
+    model's nose-on value; the kernel skips NaN positions anyway.
+    """
+    aspect = aspect_angle_rad(radar.r_ecef, r, v)
+    aspect = np.where(np.isfinite(aspect), aspect, 0.0)
+    return np.ascontiguousarray(model.rcs_m2(aspect), dtype=np.float64)
+
+
 def access(
     radar: RadarModel,
     times,
     positions,
     *,
     rcs_m2=1.0,
+    velocities=None,
     swerling: int = 1,
     pd_threshold: float = 0.5,
     keep_pd: bool = False,
 ) -> Access:
     """Detection intervals and first detections of a batch of trajectories.
 
-    ``rcs_m2`` is a scalar or one value per trajectory (N,).
+    ``rcs_m2`` is a scalar, one value per trajectory (N,), one value per sample (flat,
+    (M,) in the flattened order), or an :class:`~thaadsim.sensors.rcs.RcsModel`.  An
+    aspect-dependent model needs ``velocities`` shaped like ``positions`` (ECEF, m/s):
+    the aspect of each sample is the angle between its velocity and its line of sight
+    to the radar.  A :class:`~thaadsim.sensors.rcs.ConstantRcs` takes exactly the
+    scalar path.
     """
     if not 0.0 < pd_threshold < 1.0:
         raise InputError(f"Pd threshold {pd_threshold:g} must lie in (0, 1)", field="--pd-threshold")
     t, r, offsets = flatten_trajectories(times, positions)
     n = offsets.shape[0] - 1
+    if isinstance(rcs_m2, RcsModel):
+        if rcs_m2.constant_m2 is not None:
+            rcs_m2 = rcs_m2.constant_m2
+        else:
+            if velocities is None:
+                raise InputError("an aspect-dependent RCS needs the trajectories' velocities", field="velocities")
+            _, v, offsets_v = flatten_trajectories(times, velocities)
+            if not np.array_equal(offsets_v, offsets):
+                raise InputError("velocities do not fit positions", field="velocities")
+            rcs_m2 = sample_rcs_m2(radar, rcs_m2, r, v)
     s = np.asarray(rcs_m2, dtype=np.float64)
+    m_samples = t.shape[0]
     if np.any(~np.isfinite(s)) or np.any(s < 0.0):
         raise InputError("radar cross-section must be finite and ≥ 0", field="--rcs-m2")
     if s.size == 1:
         rcs = s.reshape(1)
     elif s.shape == (n,):
         rcs = np.repeat(s, np.diff(offsets))
+    elif s.shape == (m_samples,):
+        rcs = np.ascontiguousarray(s)
     else:
-        raise InputError(f"rcs_m2 must be a scalar or one value per trajectory ({n}), got {s.shape}", field="rcs_m2")
+        raise InputError(
+            f"rcs_m2 must be a scalar, one value per trajectory ({n}) or per sample ({m_samples}), got {s.shape}",
+            field="rcs_m2",
+        )
     p, faces = radar.kernel_params(swerling)
     m = t.shape[0]
     pd = np.empty(m)
@@ -169,4 +203,4 @@ def access(
     )
 
 
-__all__ = ["Access", "access", "flatten_trajectories"]
+__all__ = ["Access", "access", "flatten_trajectories", "sample_rcs_m2"]

@@ -71,6 +71,10 @@ class TrackerConfig:
     """Prior mean of ln(beta / (kg/m^2)) for new tracks (beta = 5,000 kg/m^2, ASSUMED)."""
     initial_ln_beta_sigma: float = 1.5
     """Prior sigma of ln beta (a factor of ~4.5, ASSUMED)."""
+    ln_beta_bounds: tuple[float, float] = (math.log(10.0), math.log(1e6))
+    """Bounds on the ln beta estimate after each update (beta 10 to 10^6 kg/m^2: debris to
+    the densest RV, ASSUMED).  A projection: without it a tentative track fed false alarms
+    can fit beta ~ e^-80 and its next prediction overflows."""
     earth: str = "wgs84"
     """Earth model of the motion model ('wgs84' or 'sphere')."""
     max_step_s: float = 1.0
@@ -139,6 +143,9 @@ class TrackerConfig:
                 raise InputError("must be > 0", field=name)
         if self.frame_window_s < 0.0:
             raise InputError("must be >= 0", field="frame_window_s")
+        lo, hi = self.ln_beta_bounds
+        if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+            raise InputError("need finite lower < upper", field="ln_beta_bounds")
         if self.clutter_density is not None and not self.clutter_density > 0.0:
             raise InputError("must be > 0", field="clutter_density")
 
@@ -272,18 +279,25 @@ class TrackManager:
         T = self.X.shape[0]
         hit = np.zeros(T, dtype=bool)
         claimed = np.zeros(M, dtype=bool)
+        broken = np.zeros(T, dtype=bool)
         if T and M:
             Xp, Pp = self.filter.predict(self.X, self.P, t - self.t)
+            # a prediction that overflowed (a diverged tentative track) takes no detection
+            # and is deleted below; keep its arrays finite so the batch maths stays clean
+            broken = ~(np.isfinite(Xp).all(axis=1) & np.isfinite(Pp).all(axis=(1, 2)))
+            if broken.any():
+                Xp = np.where(broken[:, None], self.X, Xp)
+                Pp = np.where(broken[:, None, None], self.P, Pp)
             ctx = np.full(T, site, dtype=np.int64)
             young = (self.n_updates == 1) if self._pos_filter is not None else np.zeros(T, dtype=bool)
             mp = self.filter.predict_measurement(Xp, Pp, ctx)
             pairs = self._gate(Xp, Pp, mp, Z, R, site, self.meas, self.gamma)
-            pairs = _subset(pairs, ~young[pairs.track])
+            pairs = _subset(pairs, ~young[pairs.track] & ~broken[pairs.track])
             if young.any():
                 m3 = self._pos_filter.predict_measurement(Xp, Pp, ctx)
                 pairs3 = self._gate(Xp, Pp, m3, Z[:, :3], R[:, :3, :3], site, self._pos_filter.measurement,
                                     self.gamma3)
-                pairs3 = _subset(pairs3, young[pairs3.track])
+                pairs3 = _subset(pairs3, young[pairs3.track] & ~broken[pairs3.track])
             new_X, new_P = Xp, Pp
             updated = np.zeros(T, dtype=bool)
             nis_rec = np.full(T, np.nan)
@@ -311,6 +325,8 @@ class TrackManager:
                         claimed[dj] = True
                         nis_rec[ti] = res.nis
                         det_rec[ti] = dj
+            if self.n == 7 and updated.any():
+                new_X[:, 6] = np.clip(new_X[:, 6], *cfg.ln_beta_bounds)
             self.X = np.where(updated[:, None], new_X, self.X)
             self.P = np.where(updated[:, None, None], new_P, self.P)
             self.t = np.where(updated, t, self.t)
@@ -319,7 +335,7 @@ class TrackManager:
                 d = det_rec[k]
                 self._record(int(self.ids[k]), t, self.X[k], self.P[k],
                              int(det_index[d]) if d >= 0 else -1, int(truth_id[d]) if d >= 0 else -1, nis_rec[k])
-        self._lifecycle(hit, t)
+        self._lifecycle(hit, t, broken)
         free = np.flatnonzero(~claimed)
         if free.size:
             self._initiate(t, site, Z[free], R[free], det_index[free], truth_id[free])
@@ -377,7 +393,7 @@ class TrackManager:
         nis_rec[tr[ok]] = sub.d2[best_p[ok]]
         det_rec[tr[ok]] = best[ok]
 
-    def _lifecycle(self, hit: np.ndarray, t: float) -> None:
+    def _lifecycle(self, hit: np.ndarray, t: float, broken: np.ndarray | None = None) -> None:
         cfg = self.config
         if hit.size == 0:
             return
@@ -393,7 +409,9 @@ class TrackManager:
         hopeless = tent & (self.hits + (cfg.confirm_n - self.age) < cfg.confirm_m)
         lost = (self.status == CONFIRMED) & (self.misses >= cfg.delete_after_misses)
         pos_sigma = np.sqrt(np.trace(self.P[:, :3, :3], axis1=1, axis2=2))
-        diverged = pos_sigma > cfg.max_position_sigma_m
+        diverged = ~(pos_sigma <= cfg.max_position_sigma_m)  # NaN counts as diverged
+        if broken is not None and broken.size == diverged.size:
+            diverged |= broken
         drop = hopeless | lost | diverged
         if drop.any():
             for k in np.flatnonzero(drop):

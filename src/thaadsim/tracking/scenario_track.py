@@ -1,0 +1,494 @@
+"""The tracking chain end to end: a salvo flies, a radar sees it, the tracker estimates.
+
+:func:`track_salvo` runs
+
+1. **truth** - ``count`` copies of one catalog missile, steered once from the launch
+   point onto the aim point (``flight.targeting.solve``, minimum-energy by default)
+   and flown by the batch engine with launch times ``0, spacing, 2 spacing, ...``;
+   the engine samples each flight every radar revisit interval from its own launch,
+   and the states at the radar's look times (a common grid from the first launch) are
+   taken from those samples by cubic Hermite interpolation in position and velocity
+   (exact on the grid, i.e. whenever the spacing is a multiple of the revisit
+   interval; otherwise an interpolation error far below a metre for ballistic
+   motion sampled at 1 s).  After the final burnout the engine flies the reentry
+   vehicle on; **the spent booster is not flown** (whether the warhead separates is
+   not known for most catalog missiles - a booster beside the RV is the tracker's
+   separation scenario, tested on its own);
+2. **measurements** - ``sensors.measurements.measure`` with noise and false alarms,
+   every draw from the one ``numpy.random.Generator`` passed in;
+3. **tracking** - :func:`~thaadsim.tracking.manager.run_tracker`;
+4. **products** - :func:`~thaadsim.tracking.products.track_products` with class
+   signatures built from the catalog (:func:`class_signatures`);
+5. **errors against truth** - per confirmed track, the distance of its estimated launch
+   and impact points from the true launch site and the flight engine's impact point.
+
+The false-alarm volume
+----------------------
+``Surveillance.of(radar)`` is the mode's whole search field (AN/TPY-2 terminal:
+120 deg x 5-45 deg x 1,000 km, ~4e8 resolution cells, ~400 false alarms at every
+look at Pfa 1e-6) - drawn at every 1 s look, that treats each revisit as a full
+search frame (7.8 s in the preset).  Here the false alarms fall instead in a **sector
+around the threat** (:func:`threat_sector`): the azimuth, elevation and range span of
+the part of the salvo's trajectory the radar can see (line of sight, scan and range
+limits), widened by a margin (default 5 deg and 50 km).  That is the volume a radar
+cued onto the threat corridor searches at the revisit rate.  The count per look is
+Pfa x (beam positions x range cells) in that sector; it is reported.
+
+Named approximations: radar cross-section constant along the flight (default 1 m^2,
+the radar preset's reference target, ASSUMED) with Swerling 1 fluctuation; the
+launch-point estimate is the tracker's vacuum back-propagation, which ignores the boost
+(it lies short of the true site by about the ground covered under power); the class
+signatures are the burnout speeds of each missile's *full-burn* maximum-range flight,
+so a thrust-terminated flight to a shorter range looks like a smaller missile.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from thaadsim.earth import frames
+from thaadsim.errors import InputError, UnreachableError
+from thaadsim.tracking.manager import TrackerConfig, TrackerResult, run_tracker
+from thaadsim.tracking.metrics import TrackTruthSummary, track_truth_summary
+from thaadsim.tracking.products import ClassSignature, TrackProducts, impact_points, track_products
+
+DEFAULT_RCS_M2 = 1.0
+"""Target cross-section [m^2] (ASSUMED: the radar preset's reference target; a separated
+RV nose-on is nearer 0.01-0.1 m^2, a spent Scud body broadside several m^2)."""
+CLASS_SIGMA_FRACTION = 0.05
+"""Sigma of a class's burnout speed as a fraction of its mean (ASSUMED: propellant-load
+and Isp spread of the open-literature models)."""
+SIGNATURE_LAUNCH = (39.0, 125.0, 90.0)
+"""(lat_deg, lon_deg, azimuth_deg) of the maximum-range flights that give the class
+signatures (the catalog calibration's reference latitude, due east)."""
+SECTOR_MARGIN_DEG = 5.0
+"""Margin of the false-alarm sector around the visible threat, azimuth and elevation [deg]."""
+SECTOR_RANGE_MARGIN_KM = 50.0
+"""Margin of the false-alarm sector around the visible threat, range [km]."""
+MAX_LOOKS = 20_000
+"""Largest number of look times one run simulates (a guard against runaway input)."""
+
+
+# --------------------------------------------------------------------------- classes
+
+
+@functools.cache
+def _signatures_cached(options_key: tuple) -> tuple[tuple[str, ClassSignature, float], ...]:
+    from thaadsim.catalog.loader import missiles
+    from thaadsim.flight.engine import FlightOptions
+    from thaadsim.flight.targeting import Launch, max_range
+    from thaadsim.flight.vehicle import Vehicle
+
+    options = FlightOptions(*options_key)
+    lat, lon, az = SIGNATURE_LAUNCH
+    out = []
+    for key, record in missiles().items():
+        try:
+            sol = max_range(Vehicle.from_missile(record), Launch(lat, lon, 0.0), az, options)
+        except UnreachableError:
+            continue
+        fb = sol.flight
+        speed, _, alt = fb.speed_gamma(fb.burnout)
+        v, h = float(speed[0]), float(alt[0])
+        if not (math.isfinite(v) and math.isfinite(h) and v > 0.0):
+            continue
+        out.append((key, ClassSignature(v, CLASS_SIGMA_FRACTION * v, h), sol.range_m))
+    return tuple(out)
+
+
+def class_signatures(options=None) -> dict[str, ClassSignature]:
+    """Burnout speed (Earth-relative) and altitude of every catalog missile's full-burn
+    maximum-range flight from the flight engine (launched from ``SIGNATURE_LAUNCH``),
+    sigma ``CLASS_SIGMA_FRACTION`` of the speed.  Computed once per process (cached)."""
+    from thaadsim.flight.engine import FlightOptions
+
+    o = options or FlightOptions()
+    key = (o.earth, o.rotation, o.drag, o.rtol, o.t_max_s, o.max_step_s)
+    return {k: s for k, s, _ in _signatures_cached(key)}
+
+
+# --------------------------------------------------------------------------- truth
+
+
+@dataclass
+class SalvoTruth:
+    """The flown salvo.  ``states`` (N, T, 6) ECEF position [m] and ground-relative
+    velocity [m/s] of missile k at ``times_s`` (T,) (NaN before launch and after
+    impact); ``launch_times_s`` (N,); the flight batch and the steering used."""
+
+    missile: str
+    count: int
+    spacing_s: float
+    times_s: np.ndarray
+    states: np.ndarray
+    launch_times_s: np.ndarray
+    flight: object
+    solution: object
+    launch: object
+    aim: object
+
+    @property
+    def alive(self) -> np.ndarray:
+        return np.isfinite(self.states[:, :, 0])
+
+    @property
+    def impact_lat_lon_deg(self) -> tuple[float, float]:
+        lat, lon = self.flight.impact_lat_lon_deg
+        return float(lat[0]), float(lon[0])
+
+    @property
+    def flight_time_s(self) -> float:
+        return float(self.flight.impact[0, 0])
+
+
+def _hermite(samples: np.ndarray, dt: float, end: np.ndarray, tau: np.ndarray) -> np.ndarray:
+    """States (M, 6) at flight times ``tau`` from samples (K, 6) every ``dt`` plus the end
+    state ``end`` (t, x, y, z, vx, vy, vz): cubic Hermite in position (from position and
+    velocity at the two nodes), linear in velocity's derivative form."""
+    good = np.isfinite(samples[:, 0])
+    k_last = int(np.flatnonzero(good).max())
+    t_nodes = np.append(dt * np.arange(k_last + 1), end[0])
+    x_nodes = np.vstack([samples[: k_last + 1], end[1:7][None]])
+    if t_nodes[-1] - t_nodes[-2] < 1e-9:  # impact on a grid point
+        t_nodes, x_nodes = t_nodes[:-1], x_nodes[:-1]
+    out = np.full((tau.size, 6), np.nan)
+    ok = (tau >= 0.0) & (tau <= t_nodes[-1])
+    if not ok.any():
+        return out
+    t = tau[ok]
+    i = np.clip(np.searchsorted(t_nodes, t, side="right") - 1, 0, t_nodes.size - 2)
+    t0, t1 = t_nodes[i], t_nodes[i + 1]
+    h = t1 - t0
+    s = ((t - t0) / h)[:, None]
+    p0, v0, p1, v1 = x_nodes[i, :3], x_nodes[i, 3:], x_nodes[i + 1, :3], x_nodes[i + 1, 3:]
+    hh = h[:, None]
+    h00, h10, h01, h11 = 2 * s**3 - 3 * s**2 + 1, s**3 - 2 * s**2 + s, -2 * s**3 + 3 * s**2, s**3 - s**2
+    pos = h00 * p0 + h10 * hh * v0 + h01 * p1 + h11 * hh * v1
+    d00, d10, d01, d11 = 6 * s**2 - 6 * s, 3 * s**2 - 4 * s + 1, -6 * s**2 + 6 * s, 3 * s**2 - 2 * s
+    vel = (d00 * p0 + d01 * p1) / hh + d10 * v0 + d11 * v1
+    exact = np.abs(s[:, 0]) < 1e-12
+    pos[exact], vel[exact] = p0[exact], v0[exact]
+    out[ok, :3], out[ok, 3:] = pos, vel
+    return out
+
+
+def fly_salvo(missile: str, launch, aim, count: int, spacing_s: float, look_dt_s: float,
+              profile: str = "min-energy", options=None) -> SalvoTruth:
+    """Steer one missile from ``launch`` onto ``aim`` (``Location``s) once and fly
+    ``count`` copies launched ``spacing_s`` apart; states on a look grid of ``look_dt_s``."""
+    from thaadsim.catalog.loader import missile as lookup_missile
+    from thaadsim.flight.engine import FlightOptions, fly
+    from thaadsim.flight.targeting import Launch, solve
+    from thaadsim.flight.vehicle import Vehicle
+
+    _check_salvo(count, spacing_s)
+    if not (math.isfinite(look_dt_s) and look_dt_s > 0.0):
+        raise InputError(f"{look_dt_s} is not a positive interval", field="revisit_s")
+    options = options or FlightOptions()
+    record = lookup_missile(missile, field="--missile")
+    vehicle = Vehicle.from_missile(record)
+    site = Launch(launch.lat_deg, launch.lon_deg, launch.alt_m)
+    sol = solve(vehicle, site, aim.lat_deg, aim.lon_deg, profile=profile, options=options)
+    fb = fly(vehicle, np.full(count, site.lat_deg), site.lon_deg, site.alt_m, sol.azimuth_deg, sol.kick_deg,
+             sol.burn_fraction, options, sample_dt_s=look_dt_s)
+    if not np.all(fb.ok):
+        raise UnreachableError(f"the salvo's flight ended without impact ({fb.status_text(0)})", field="--to")
+    launch_t = spacing_s * np.arange(count)
+    t_end = float(launch_t[-1] + np.max(fb.impact[:, 0]))
+    n_looks = int(math.floor(t_end / look_dt_s + 1e-9)) + 1
+    if n_looks > MAX_LOOKS:
+        raise InputError(f"{n_looks} radar looks ({t_end:,.0f} s at {look_dt_s:g} s): too long a run",
+                         field="--spacing-s", hint=f"keep the salvo within {MAX_LOOKS} looks")
+    times = look_dt_s * np.arange(n_looks)
+    states = np.stack([_hermite(fb.samples[k], look_dt_s, fb.impact[k], times - launch_t[k]) for k in range(count)])
+    return SalvoTruth(record.key, count, spacing_s, times, states, launch_t, fb, sol, launch, aim)
+
+
+def _check_salvo(count, spacing_s) -> None:
+    if isinstance(count, bool) or int(count) != count or count < 1:
+        raise InputError(f"{count} missiles: need at least 1", field="--count", hint="give a whole number >= 1")
+    if count > 1000:
+        raise InputError(f"{count} missiles is more than this command simulates (1,000)", field="--count")
+    if not math.isfinite(spacing_s) or spacing_s < 0.0:
+        raise InputError(f"{spacing_s:g} s: the spacing must be a finite number >= 0", field="--spacing-s")
+
+
+# --------------------------------------------------------------------------- sector
+
+
+def threat_sector(radar, r_ecef: np.ndarray, margin_deg: float = SECTOR_MARGIN_DEG,
+                  range_margin_m: float = SECTOR_RANGE_MARGIN_KM * 1e3):
+    """The false-alarm ``Surveillance`` sector around the points ``r_ecef`` (M, 3) that the
+    radar can see (line of sight, scan and range limits), widened by ``margin_deg`` in
+    azimuth and elevation and ``range_margin_m`` in range, and kept inside the radar's
+    elevation floor and instrumented range.  None if it sees none of them."""
+    from thaadsim.sensors.geometry import look
+    from thaadsim.sensors.measurements import Surveillance
+
+    r = np.asarray(r_ecef, dtype=float).reshape(-1, 3)
+    r = r[np.isfinite(r).all(axis=1)]
+    if r.shape[0] == 0:
+        return None
+    lk = look(radar, r, 0.0)
+    vis = lk.visible
+    if not vis.any():
+        return None
+    az = lk.az_rad[vis]
+    el = lk.el_rad[vis]
+    rg = lk.range_m[vis]
+    # azimuth span on the circle: centre on the circular mean, half-width to the farthest point
+    c = math.atan2(float(np.mean(np.sin(az))), float(np.mean(np.cos(az))))
+    half = float(np.max(np.abs((az - c + np.pi) % (2 * np.pi) - np.pi)))
+    m = math.radians(margin_deg)
+    half = min(half + m, math.pi)
+    el_lo = max(float(el.min()) - m, radar.min_elevation_rad, 0.0)
+    el_hi = min(float(el.max()) + m, 0.5 * math.pi)
+    r_lo = max(float(rg.min()) - range_margin_m, radar.range_resolution_m)
+    r_hi = min(float(rg.max()) + range_margin_m, radar.max_range_m)
+    return Surveillance(c % (2 * math.pi), half, el_lo, el_hi, r_lo, r_hi)
+
+
+# --------------------------------------------------------------------------- result
+
+
+@dataclass
+class TrackError:
+    """One confirmed track against truth (distances on the ellipsoid)."""
+
+    track_id: int
+    truth_id: int
+    confirmed_time_s: float
+    confirmed_after_launch_s: float
+    launch_point_error_km: float
+    impact_point_error_km: float
+    cep_km: float
+    launch_cep_km: float
+    impact_at_confirmation_error_km: float
+    impact_at_confirmation_cep_km: float
+    time_to_impact_s: float
+    time_to_impact_error_s: float
+    last_update_s: float
+    class_estimate: str | None
+    class_probability: float | None
+    products: TrackProducts = field(repr=False)
+
+    def to_dict(self) -> dict:
+        p = self.products
+        return {
+            "track_id": self.track_id,
+            "truth_id": self.truth_id,
+            "false_track": self.truth_id < 0,
+            "confirmed_time_s": self.confirmed_time_s,
+            "confirmed_after_launch_s": self.confirmed_after_launch_s,
+            "last_update_s": self.last_update_s,
+            "launch_point_error_km": self.launch_point_error_km,
+            "impact_point_error_km": self.impact_point_error_km,
+            "cep_km": self.cep_km,
+            "launch_cep_km": self.launch_cep_km,
+            "impact_at_confirmation_error_km": self.impact_at_confirmation_error_km,
+            "impact_at_confirmation_cep_km": self.impact_at_confirmation_cep_km,
+            "time_to_impact_s": self.time_to_impact_s,
+            "time_to_impact_error_s": self.time_to_impact_error_s,
+            "class_estimate": self.class_estimate,
+            "class_probability": self.class_probability,
+            "impact": {"lat_deg": p.impact["lat_deg"], "lon_deg": p.impact["lon_deg"],
+                       "time_s": p.impact["time_s"], "semi_major_km": p.impact["semi_major_m"] / 1e3,
+                       "semi_minor_km": p.impact["semi_minor_m"] / 1e3,
+                       "major_axis_az_deg": p.impact["major_axis_az_deg"]},
+            "launch": {"lat_deg": p.launch["lat_deg"], "lon_deg": p.launch["lon_deg"],
+                       "time_s": p.launch["time_s"], "semi_major_km": p.launch["semi_major_m"] / 1e3,
+                       "semi_minor_km": p.launch["semi_minor_m"] / 1e3},
+            "class_probabilities": p.class_probabilities,
+        }
+
+
+@dataclass
+class SalvoTrackResult:
+    truth: SalvoTruth
+    radar: object
+    surveillance: object
+    detections: object
+    tracker: TrackerResult
+    summary: TrackTruthSummary
+    tracks: list[TrackError]
+    rcs_m2: float
+    swerling: int
+    notes: list[str]
+
+    @property
+    def tracks_confirmed(self) -> int:
+        return self.summary.tracks_confirmed
+
+    def to_dict(self) -> dict:
+        t, rd, s, d, cfg = self.truth, self.radar, self.surveillance, self.detections, self.tracker.config
+        imp_lat, imp_lon = t.impact_lat_lon_deg
+        fb = t.flight
+        bo_speed, bo_gamma, bo_alt = fb.speed_gamma(fb.burnout)
+        n_fa = int(np.sum(d.truth_id < 0))
+        sv = None
+        if s is not None:
+            cells = s.cells(rd)
+            sv = {"az_center_deg": math.degrees(s.az_center_rad), "az_half_width_deg": math.degrees(s.az_half_width_rad),
+                  "el_min_deg": math.degrees(s.el_min_rad), "el_max_deg": math.degrees(s.el_max_rad),
+                  "range_min_km": s.range_min_m / 1e3, "range_max_km": s.range_max_m / 1e3,
+                  "solid_angle_sr": s.solid_angle_sr, "cells": cells,
+                  "false_alarms_per_look_expected": rd.pfa * cells,
+                  "note": ("sector around the visible threat (margin "
+                           f"{SECTOR_MARGIN_DEG:g} deg, {SECTOR_RANGE_MARGIN_KM:g} km), not the mode's whole search "
+                           "field; Poisson(Pfa x cells) false alarms at every look")}
+        return {
+            "truth_count": self.summary.truth_count,
+            "salvo_count": t.count,
+            "tracks_confirmed": self.summary.tracks_confirmed,
+            "false_tracks": self.summary.false_tracks,
+            "redundant_tracks": self.summary.redundant_tracks,
+            "swaps": self.summary.swaps,
+            "tracks": [e.to_dict() for e in self.tracks],
+            "truth": {
+                "missile": t.missile, "count": t.count, "spacing_s": t.spacing_s,
+                "launch_times_s": t.launch_times_s.tolist(),
+                "from": {"label": t.launch.label, "lat_deg": t.launch.lat_deg, "lon_deg": t.launch.lon_deg},
+                "to": {"label": t.aim.label, "lat_deg": t.aim.lat_deg, "lon_deg": t.aim.lon_deg},
+                "profile": t.solution.profile, "azimuth_deg": t.solution.azimuth_deg % 360.0,
+                "kick_deg": t.solution.kick_deg, "burn_fraction": t.solution.burn_fraction,
+                "impact_lat_deg": imp_lat, "impact_lon_deg": imp_lon,
+                "range_km": float(fb.range_m[0]) / 1e3, "flight_time_s": t.flight_time_s,
+                "apogee_km": float(fb.apogee_alt_m[0]) / 1e3,
+                "burnout_speed_m_s": float(bo_speed[0]), "burnout_alt_km": float(bo_alt[0]) / 1e3,
+                "burnout_time_s": float(fb.burnout[0, 0]),
+                "authority": "thaadsim flight engine (Dormand-Prince, WGS-84 + J2, rotating Earth, drag)",
+            },
+            "radar": {"key": rd.key, "mode": rd.mode, "site": rd.site_label, "lat_deg": rd.lat_deg,
+                      "lon_deg": rd.lon_deg, "alt_m": rd.alt_m, "boresight_az_deg": math.degrees(rd.face_az_rad[0]),
+                      "revisit_s": rd.revisit_s, "pfa": rd.pfa, "rcs_m2": self.rcs_m2, "swerling": self.swerling},
+            "detections": {"total": len(d), "of_targets": len(d) - n_fa, "false_alarms": n_fa,
+                           "looks": int(t.times_s.size),
+                           "looks_with_target_detected": int(np.unique(d.time_s[d.truth_id >= 0]).size)},
+            "surveillance": sv,
+            "tracker": {
+                "filter": cfg.filter, "association": cfg.association, "initiation": cfg.initiation,
+                "drag_state": cfg.drag, "q_m2_s3": cfg.q_m2_s3,
+                "q_ln_beta_1_s": cfg.q_ln_beta_1_s if cfg.drag else None,
+                "initial_beta_kg_m2": math.exp(cfg.initial_ln_beta) if cfg.drag else None,
+                "gate_probability": cfg.gate_probability, "confirm_m": cfg.confirm_m, "confirm_n": cfg.confirm_n,
+                "delete_after_misses": cfg.delete_after_misses, "use_range_rate": cfg.use_range_rate,
+                "initial_speed_sigma_m_s": cfg.initial_speed_sigma_m_s, "frames": int(self.tracker.frame_times_s.size),
+                "tracks_started": len(self.tracker.tracks),
+            },
+            "classes": {k: {"burnout_speed_m_s": v.burnout_speed_m_s, "sigma_m_s": v.sigma_m_s,
+                            "burnout_alt_km": v.burnout_altitude_m / 1e3}
+                        for k, v in class_signatures(t.flight.options).items()},
+            "notes": list(self.notes),
+        }
+
+
+def default_tracker_config() -> TrackerConfig:
+    """The chain's tracker: EKF, GNN, drag with ln(beta) estimated (the RV reenters), other
+    parameters the tracker's defaults."""
+    return TrackerConfig(drag=True)
+
+
+def _distance_km(lat1, lon1, lat2, lon2) -> float:
+    if not all(math.isfinite(x) for x in (lat1, lon1, lat2, lon2)):
+        return math.nan
+    d = frames.geodesic_inverse(lat1, lon1, lat2, lon2)[2]
+    return float(np.asarray(d).reshape(-1)[0]) / 1e3
+
+
+def track_salvo(missile: str, launch, aim, radar, rng: np.random.Generator, *, count: int = 1,
+                spacing_s: float = 0.0, rcs_m2: float = DEFAULT_RCS_M2, swerling: int = 1,
+                false_alarms: bool = True, sector_margin_deg: float = SECTOR_MARGIN_DEG,
+                sector_range_margin_m: float = SECTOR_RANGE_MARGIN_KM * 1e3, config: TrackerConfig | None = None,
+                profile: str = "min-energy", options=None) -> SalvoTrackResult:
+    """The whole chain (module doc).  ``launch``/``aim`` are ``Location``s (lat_deg,
+    lon_deg, alt_m, label); ``radar`` a sited ``RadarModel``; every random draw from ``rng``."""
+    from thaadsim.sensors.measurements import measure
+
+    if not isinstance(rng, np.random.Generator):
+        raise InputError("pass a numpy.random.Generator", field="rng")
+    radar.require_site()
+    if not (math.isfinite(rcs_m2) and rcs_m2 > 0.0):
+        raise InputError(f"{rcs_m2:g} m^2: the cross-section must be > 0", field="--rcs-m2")
+    config = config or default_tracker_config()
+    truth = fly_salvo(missile, launch, aim, count, spacing_s, radar.revisit_s, profile, options)
+    alive = truth.alive
+    k_idx, t_idx = np.nonzero(alive)
+    order = np.lexsort((k_idx, t_idx))
+    k_idx, t_idx = k_idx[order], t_idx[order]
+    X = truth.states[k_idx, t_idx]
+    sector = threat_sector(radar, X[:, :3], sector_margin_deg, sector_range_margin_m)
+    det = measure(radar, truth.times_s[t_idx], X[:, :3], X[:, 3:], rcs_m2, rng, truth_id=k_idx, swerling=swerling,
+                  false_alarms=bool(false_alarms and sector is not None), surveillance=sector)
+    res = run_tracker(det, config, rng)
+    summary = track_truth_summary(res)
+    signatures = class_signatures(truth.flight.options)
+    products = track_products(res, signatures)
+    imp_lat, imp_lon = truth.impact_lat_lon_deg
+    by_id = {t.track_id: t for t in res.tracks}
+    errors = []
+    conf_rows = []
+    for p in products:
+        tr = by_id[p.track_id]
+        k = int(np.searchsorted(tr.times_s, tr.confirmed_time_s))
+        conf_rows.append((tr.states[k], tr.covariances[k], tr.times_s[k]))
+    conf_imp = None
+    if conf_rows:
+        conf_imp = impact_points(np.array([r[0] for r in conf_rows]), np.array([r[1] for r in conf_rows]),
+                                 np.array([r[2] for r in conf_rows]), res.model)
+    for j, p in enumerate(products):
+        tid = summary.track_truth.get(p.track_id, -1)
+        t_launch = float(truth.launch_times_s[tid]) if tid >= 0 else math.nan
+        ok_truth = tid >= 0
+        best, prob = None, None
+        if p.class_probabilities:
+            vals = {k: v for k, v in p.class_probabilities.items() if math.isfinite(v)}
+            if vals:
+                best = max(vals, key=vals.get)
+                prob = vals[best]
+        t_imp_true = t_launch + truth.flight_time_s if ok_truth else math.nan
+        errors.append(TrackError(
+            track_id=p.track_id,
+            truth_id=tid,
+            confirmed_time_s=p.confirmed_time_s,
+            confirmed_after_launch_s=p.confirmed_time_s - t_launch if ok_truth else math.nan,
+            launch_point_error_km=_distance_km(p.launch["lat_deg"], p.launch["lon_deg"], launch.lat_deg,
+                                               launch.lon_deg) if ok_truth else math.nan,
+            impact_point_error_km=_distance_km(p.impact["lat_deg"], p.impact["lon_deg"], imp_lat, imp_lon)
+            if ok_truth else math.nan,
+            cep_km=p.impact["cep_m"] / 1e3,
+            launch_cep_km=p.launch["cep_m"] / 1e3,
+            impact_at_confirmation_error_km=_distance_km(float(conf_imp.lat_deg[j]), float(conf_imp.lon_deg[j]),
+                                                         imp_lat, imp_lon) if ok_truth else math.nan,
+            impact_at_confirmation_cep_km=float(conf_imp.cep_m[j]) / 1e3,
+            time_to_impact_s=p.time_to_impact_s,
+            time_to_impact_error_s=p.impact["time_s"] - t_imp_true if ok_truth else math.nan,
+            last_update_s=p.time_s,
+            class_estimate=best,
+            class_probability=prob,
+            products=p,
+        ))
+    notes = [
+        "truth: the flight engine's trajectories; the spent booster is not flown (RV only)",
+        f"radar cross-section {rcs_m2:g} m^2, Swerling {swerling}, constant along the flight"
+        + (" (ASSUMED default: the radar preset's reference target)" if rcs_m2 == DEFAULT_RCS_M2 else ""),
+        "launch point: vacuum back-propagation of the track to the ground, boost ignored - it falls short of the "
+        "true site by about the ground covered under power",
+        "class: burnout speed of each catalog missile's full-burn maximum-range flight (sigma "
+        f"{CLASS_SIGMA_FRACTION:.0%}, ASSUMED); a thrust-terminated flight looks like a smaller missile",
+        "products (impact, launch, CEP) at each track's last update; impact_at_confirmation_* at its confirmation",
+    ]
+    if sector is None:
+        notes.append("the radar sees no part of the salvo's trajectory: no detections, no false-alarm sector")
+    elif not false_alarms:
+        notes.append("false alarms switched off")
+    if not products:
+        notes.append("no tracks")
+    return SalvoTrackResult(truth, radar, sector, det, res, summary, errors, float(rcs_m2), int(swerling), notes)
+
+
+__all__ = ["CLASS_SIGMA_FRACTION", "DEFAULT_RCS_M2", "SalvoTrackResult", "SalvoTruth", "TrackError",
+           "class_signatures", "default_tracker_config", "fly_salvo", "threat_sector", "track_salvo"]
