@@ -215,6 +215,17 @@ def _hermite(y0, f0, y1, f1, h, s, out):
 
 
 @njit(cache=True)
+def _fill_samples(samples, next_sample, n_samples, sample_dt, t, h, y0, f0, y1, f1, interp):
+    """Write the grid samples that fall inside the step [t, t + h]; returns the next index."""
+    while next_sample < n_samples and next_sample * sample_dt <= t + h:
+        _hermite(y0, f0, y1, f1, h, (next_sample * sample_dt - t) / h, interp)
+        for i in range(6):
+            samples[next_sample, i] = interp[i]
+        next_sample += 1
+    return next_sample
+
+
+@njit(cache=True)
 def fly_one(y_init, p, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2, rtol, t_max, max_step,
             sample_dt, events, samples):
     """Fly one trajectory from launch (or from a burnout state when N_STAGES == 0).
@@ -341,8 +352,6 @@ def fly_one(y_init, p, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2
                 continue
             factor = 5.0 if en == 0.0 else min(5.0, max(0.2, 0.9 * en ** -0.2))
             h_next = h * factor
-            if last:
-                h = t_end - t  # land exactly on the segment end
             g_h1 = _height(y1, earth)
             g_v1 = _vertical_speed(y1, earth)
             if g_h1 > max_height:
@@ -395,20 +404,13 @@ def fly_one(y_init, p, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2
                     if kind <= SEG_GRAVITY_TURN:
                         return L.STATUS_BOOST_CRASH
                     # Samples up to the impact, then stop.
-                    while next_sample < n_samples and next_sample * sample_dt <= t + s:
-                        _hermite(y, f0, ye, fe, s, (next_sample * sample_dt - t) / s, interp)
-                        for i in range(6):
-                            samples[next_sample, i] = interp[i]
-                        next_sample += 1
+                    next_sample = _fill_samples(samples, next_sample, n_samples, sample_dt, t, s, y, f0, ye, fe,
+                                                interp)
                     stop = True
             if stop:
                 return L.STATUS_IMPACT
-            while next_sample < n_samples and next_sample * sample_dt <= t + h:
-                _hermite(y, f0, y1, f1, h, (next_sample * sample_dt - t) / h, interp)
-                for i in range(6):
-                    samples[next_sample, i] = interp[i]
-                next_sample += 1
-            t = t + h if not last else t_end
+            next_sample = _fill_samples(samples, next_sample, n_samples, sample_dt, t, h, y, f0, y1, f1, interp)
+            t = t + h if not last else t_end  # land exactly on the segment end
             for i in range(n):
                 y[i] = y1[i]
                 f0[i] = f1[i]
