@@ -44,6 +44,8 @@ def run() -> None:
     except Exception as error:
         # Click's usage errors (unknown command or option, bad value).  Typer may carry its
         # own copy of click, so recognise them by their interface rather than their class.
+        if type(error).__name__ == "NoArgsIsHelpError":  # the help has been shown: nothing went wrong
+            sys.exit(0)
         if callable(getattr(error, "format_message", None)) and hasattr(error, "exit_code"):
             typer.echo(f"error: {error.format_message()}", err=True)
             sys.exit(2)
