@@ -2,3 +2,5 @@
 
 from thaadsim.cli import catalog_cmds, flight_cmds  # noqa: F401
 from thaadsim.cli import radar_cmds  # noqa: F401
+from thaadsim.cli import track_cmds  # noqa: F401
+from thaadsim.cli import visibility_cmds  # noqa: F401

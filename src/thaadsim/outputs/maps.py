@@ -127,4 +127,105 @@ def coverage_map(
     return path
 
 
-__all__ = ["NATURAL_EARTH_DIR", "coverage_map", "use_offline_natural_earth"]
+def _split_runs(cat: np.ndarray) -> list[tuple[int, int, int]]:
+    """(start, end_inclusive, category) runs of equal category along a track."""
+    runs = []
+    start = 0
+    for k in range(1, len(cat) + 1):
+        if k == len(cat) or cat[k] != cat[start]:
+            runs.append((start, k - 1, int(cat[start])))
+            start = k
+    return runs
+
+
+def track_map(
+    panels: list[dict],
+    path,
+    *,
+    categories: list[tuple[str, str]],
+    extent: list[float] | None = None,
+    center: tuple[float, float] | None = None,
+    suptitle: str | None = None,
+    resolution: str = "50m",
+    notes: list[str] | None = None,
+) -> Path:
+    """Ground tracks coloured by category, with coverage outlines, one map per panel.
+
+    Each panel is a dict: ``title``; ``tracks`` — a list of (lat_deg (K,), lon_deg (K,),
+    category (K,) int) with NaN samples skipped; ``coverages`` — a list of
+    (``sensors.coverage.Coverage``, label, colour); ``points`` — (lat, lon, label).
+    ``categories[c]`` is the (label, colour) of category c (0 is drawn thin).
+    ``extent`` [lon0, lon1, lat0, lat1] (PlateCarree) and ``center`` (lat, lon) of the
+    azimuthal-equidistant projection.
+    """
+    if resolution not in ("50m", "110m"):
+        raise InputError(f"map resolution '{resolution}' is not shipped", field="resolution", hint="use '50m' or '110m'")
+    plt, ccrs, cfeature = _imports()
+    from matplotlib.lines import Line2D
+
+    path = Path(path)
+    n = len(panels)
+    if extent is None:
+        lat = np.concatenate([t[0][np.isfinite(t[0])] for p in panels for t in p["tracks"]] or [np.array([0.0])])
+        lon = np.concatenate([t[1][np.isfinite(t[1])] for p in panels for t in p["tracks"]] or [np.array([0.0])])
+        extent = [float(lon.min()) - 2, float(lon.max()) + 2, float(lat.min()) - 2, float(lat.max()) + 2]
+    if center is None:
+        center = (0.5 * (extent[2] + extent[3]), 0.5 * (extent[0] + extent[1]))
+    proj = ccrs.AzimuthalEquidistant(central_longitude=center[1], central_latitude=center[0])
+    fig = plt.figure(figsize=(7.5 * n, 7), dpi=100)
+    geodetic = ccrs.Geodetic()
+    plate = ccrs.PlateCarree()
+    for i, panel in enumerate(panels):
+        ax = fig.add_subplot(1, n, i + 1, projection=proj)
+        ax.set_extent(extent, crs=ccrs.PlateCarree())
+        ax.add_feature(cfeature.NaturalEarthFeature("physical", "ocean", resolution, facecolor="#dfe9f3",
+                                                    edgecolor="none"))
+        ax.add_feature(cfeature.NaturalEarthFeature("physical", "land", resolution, facecolor="#f4f1ea",
+                                                    edgecolor="none"))
+        ax.add_feature(cfeature.NaturalEarthFeature("cultural", "admin_0_countries", resolution, facecolor="none",
+                                                    edgecolor="#888888", linewidth=0.5))
+        ax.coastlines(resolution=resolution, linewidth=0.6, color="#444444")
+        gl = ax.gridlines(draw_labels=True, linewidth=0.3, color="#999999", alpha=0.6)
+        gl.top_labels = gl.right_labels = False
+        handles = []
+        for cov, label, colour in panel.get("coverages", []):
+            for j, ring in enumerate(cov.polygons):
+                if len(ring) < 3:
+                    continue
+                ax.plot(ring[:, 1], ring[:, 0], transform=geodetic, color=colour, linewidth=1.2, linestyle="--",
+                        zorder=4)
+            handles.append(Line2D([], [], color=colour, linestyle="--", label=label))
+        for lat, lon, cat in panel["tracks"]:
+            good = np.isfinite(lat) & np.isfinite(lon)
+            lat, lon, cat = lat[good], lon[good], np.asarray(cat)[good]
+            if len(lat) == 0:
+                continue
+            # densely sampled tracks: straight segments in lon/lat (fast), longitudes unwrapped
+            # so that a track across the antimeridian stays continuous
+            lon = np.degrees(np.unwrap(np.radians(lon)))
+            xy = proj.transform_points(plate, lon, lat)[:, :2]  # project once, plot in map coordinates
+            for a, b, c in _split_runs(cat):
+                b2 = min(b + 1, len(lat) - 1)  # join runs end to end
+                colour = categories[c][1]
+                ax.plot(xy[a : b2 + 1, 0], xy[a : b2 + 1, 1], color=colour,
+                        linewidth=0.7 if c == 0 else 2.2, zorder=5 if c else 3)
+        handles += [Line2D([], [], color=col, linewidth=0.7 if c == 0 else 2.2, label=lab)
+                    for c, (lab, col) in enumerate(categories)]
+        for lat, lon, name in panel.get("points", []):
+            if not (extent[0] <= lon <= extent[1] and extent[2] <= lat <= extent[3]):
+                continue  # outside the map: its label would float in the margin
+            ax.plot(lon, lat, marker="^" if name.lower().startswith("seongju") else "o", color="k", markersize=4,
+                    transform=ccrs.PlateCarree(), zorder=6)
+            ax.text(lon, lat, f" {name}", fontsize=7, transform=ccrs.PlateCarree(), zorder=6)
+        ax.set_title(panel.get("title", ""), fontsize=9)
+        ax.legend(handles=handles, loc="lower left", fontsize=6.5, framealpha=0.85)
+    if suptitle:
+        fig.suptitle(suptitle, fontsize=10)
+    if notes:
+        fig.text(0.01, 0.01, "\n".join(notes), fontsize=6, va="top", ha="left", wrap=True)
+    fig.savefig(path, bbox_inches="tight")
+    plt.close(fig)
+    return path
+
+
+__all__ = ["NATURAL_EARTH_DIR", "coverage_map", "track_map", "use_offline_natural_earth"]

@@ -10,4 +10,10 @@ Modules (SI units inside; degrees and kilometres only in names):
 * ``measurements`` — noisy detections and false alarms (``measure`` → ``Detections``).
 * ``access``       — detection intervals of trajectory batches (``access`` → ``Access``).
 * ``coverage``     — detection range by azimuth, the covered region and its area.
+* ``rcs``          — radar cross-section models: constant, or tables by aspect angle
+                     (warhead, booster, debris; ``catalog/data/rcs.yaml``).
+* ``visibility``   — when, where and how long flown trajectories (``FlightBatch``) are
+                     detected (``visibility`` → ``Visibility``).
+* ``analyses``     — built-in analyses (North Korean launches, Chinese ICBMs seen from
+                     Seongju) with batched minimum-energy aiming.
 """

@@ -163,6 +163,16 @@ class ExtendedKalmanFilter(GaussianFilter):
 
     def update_with(self, X, P, mp, Z, R):
         nu = self.measurement.residual(Z, mp.z)
+        if self.second_order:
+            # The second-order terms of Pzz enter the update as extra measurement noise,
+            # so that the gain uses S = Pzz + R - the S the gate used - and the Joseph
+            # form still gives P - K S K^T.  With S = H P H^T + R instead, a wide prior
+            # at short range (a track started from one detection 80 km away, with km/s
+            # of velocity uncertainty across the line of sight) takes an overconfident
+            # first update and loses the target.
+            H = mp.H
+            extra = mp.Pzz - H @ np.asarray(P, dtype=float) @ np.swapaxes(H, 1, 2)
+            R = np.asarray(R, dtype=float) + symmetrise(extra)
         Xo, Po, S, nis, ld = kernels.kalman_update_joseph(
             np.ascontiguousarray(X, dtype=float), np.ascontiguousarray(P, dtype=float),
             np.ascontiguousarray(nu), np.ascontiguousarray(mp.H), np.ascontiguousarray(R, dtype=float))

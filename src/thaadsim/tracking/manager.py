@@ -281,10 +281,14 @@ class TrackManager:
         claimed = np.zeros(M, dtype=bool)
         broken = np.zeros(T, dtype=bool)
         if T and M:
-            Xp, Pp = self.filter.predict(self.X, self.P, t - self.t)
-            # a prediction that overflowed (a diverged tentative track) takes no detection
-            # and is deleted below; keep its arrays finite so the batch maths stays clean
-            broken = ~(np.isfinite(Xp).all(axis=1) & np.isfinite(Pp).all(axis=(1, 2)))
+            with np.errstate(over="ignore", invalid="ignore"):  # blown-up predictions: see below
+                Xp, Pp = self.filter.predict(self.X, self.P, t - self.t)
+            # A prediction that blew up takes no detection and is deleted below; its
+            # arrays are kept finite so the batch maths stays clean.  It happens to
+            # tentative tracks fed false alarms: a small fitted beta deep in the
+            # atmosphere makes the drag time scale 2 beta / (rho v) far shorter than the
+            # 1 s RK4 step, and the explicit integration diverges.
+            broken = _broken(Xp, Pp, cfg)
             if broken.any():
                 Xp = np.where(broken[:, None], self.X, Xp)
                 Pp = np.where(broken[:, None, None], self.P, Pp)
@@ -533,6 +537,22 @@ class TrackManager:
                 initiated_time_s=h["born"], confirmed_time_s=h["confirmed"], deleted_time_s=h["deleted"]))
         return TrackerResult(tracks, np.array(self.frame_times), np.array(self.confirmed_count, dtype=np.int64),
                              np.array(self.tentative_count, dtype=np.int64), 0, self.config, self.model)
+
+
+_R_MIN_M = 6.0e6  # below any point of the ellipsoid (polar radius 6,356.8 km) by > 350 km
+_R_MAX_M = 1.0e8  # ~16 Earth radii: beyond any ballistic apogee
+
+
+def _broken(Xp: np.ndarray, Pp: np.ndarray, cfg: TrackerConfig) -> np.ndarray:
+    """Predictions that are no longer a ballistic object: non-finite, inside the Earth or
+    far beyond it, faster than twice ``max_speed_m_s``, or with a position sigma above
+    ten times ``max_position_sigma_m``."""
+    ok = np.isfinite(Xp).all(axis=1) & np.isfinite(Pp).all(axis=(1, 2))
+    r = np.linalg.norm(np.where(ok[:, None], Xp[:, :3], _R_MIN_M), axis=1)
+    v = np.linalg.norm(np.where(ok[:, None], Xp[:, 3:6], 0.0), axis=1)
+    sig = np.sqrt(np.abs(np.trace(np.where(ok[:, None, None], Pp, 0.0)[:, :3, :3], axis1=1, axis2=2)))
+    ok &= (r >= _R_MIN_M) & (r <= _R_MAX_M) & (v <= 2.0 * cfg.max_speed_m_s) & (sig <= 10.0 * cfg.max_position_sigma_m)
+    return ~ok
 
 
 def _subset(p: GatedPairs, sel) -> GatedPairs:

@@ -38,8 +38,9 @@ Named approximations: radar cross-section constant along the flight (default 1 m
 the radar preset's reference target, ASSUMED) with Swerling 1 fluctuation; the
 launch-point estimate is the tracker's vacuum back-propagation, which ignores the boost
 (it lies short of the true site by about the ground covered under power); the class
-signatures are the burnout speeds of each missile's *full-burn* maximum-range flight,
-so a thrust-terminated flight to a shorter range looks like a smaller missile.
+signatures come from each missile's full-burn maximum-range flight, spread over the
+burnout speeds of flights to 50-100 % of that range (:func:`class_signatures`), so
+neighbouring classes overlap and the estimate is a probability over them.
 """
 
 from __future__ import annotations
@@ -54,14 +55,25 @@ from thaadsim.earth import frames
 from thaadsim.errors import InputError, UnreachableError
 from thaadsim.tracking.manager import TrackerConfig, TrackerResult, run_tracker
 from thaadsim.tracking.metrics import TrackTruthSummary, track_truth_summary
-from thaadsim.tracking.products import ClassSignature, TrackProducts, impact_points, track_products
+from thaadsim.earth.kernels import geodetic_from_ecef
+from thaadsim.tracking.products import (
+    ClassSignature,
+    TrackProducts,
+    classify,
+    impact_points,
+    launch_points,
+    track_products,
+)
 
 DEFAULT_RCS_M2 = 1.0
 """Target cross-section [m^2] (ASSUMED: the radar preset's reference target; a separated
 RV nose-on is nearer 0.01-0.1 m^2, a spent Scud body broadside several m^2)."""
 CLASS_SIGMA_FRACTION = 0.05
-"""Sigma of a class's burnout speed as a fraction of its mean (ASSUMED: propellant-load
-and Isp spread of the open-literature models)."""
+"""Model spread of a class's full-burn burnout speed, a fraction of it (ASSUMED:
+propellant-load and Isp spread of the open-literature models)."""
+CLASS_MIN_RANGE_FRACTION = 0.5
+"""A missile is assumed flown (thrust-terminated, minimum-energy) anywhere between this
+fraction of its maximum range and its maximum range (ASSUMED)."""
 SIGNATURE_LAUNCH = (39.0, 125.0, 90.0)
 """(lat_deg, lon_deg, azimuth_deg) of the maximum-range flights that give the class
 signatures (the catalog calibration's reference latitude, due east)."""
@@ -69,6 +81,9 @@ SECTOR_MARGIN_DEG = 5.0
 """Margin of the false-alarm sector around the visible threat, azimuth and elevation [deg]."""
 SECTOR_RANGE_MARGIN_KM = 50.0
 """Margin of the false-alarm sector around the visible threat, range [km]."""
+EXO_ALTITUDE_M = 80_000.0
+"""Launch point and class are estimated from a track's last update above this height,
+where drag is negligible (deceleration ~0.02 m/s^2 at 3 km/s for beta 4,000 kg/m^2)."""
 MAX_LOOKS = 20_000
 """Largest number of look times one run simulates (a guard against runaway input)."""
 
@@ -96,14 +111,23 @@ def _signatures_cached(options_key: tuple) -> tuple[tuple[str, ClassSignature, f
         v, h = float(speed[0]), float(alt[0])
         if not (math.isfinite(v) and math.isfinite(h) and v > 0.0):
             continue
-        out.append((key, ClassSignature(v, CLASS_SIGMA_FRACTION * v, h), sol.range_m))
+        # flights between f = CLASS_MIN_RANGE_FRACTION and 1 of the maximum range burn out
+        # between ~sqrt(f) v_max and v_max (R ~ v^2: the flat-Earth law, a named
+        # approximation, good to a few per cent below ~2,000 km); one Gaussian spans it
+        lo = math.sqrt(CLASS_MIN_RANGE_FRACTION) * v
+        mean = 0.5 * (lo + v)
+        sigma = math.hypot(0.5 * (v - lo), CLASS_SIGMA_FRACTION * v)
+        out.append((key, ClassSignature(mean, sigma, h), sol.range_m))
     return tuple(out)
 
 
 def class_signatures(options=None) -> dict[str, ClassSignature]:
-    """Burnout speed (Earth-relative) and altitude of every catalog missile's full-burn
-    maximum-range flight from the flight engine (launched from ``SIGNATURE_LAUNCH``),
-    sigma ``CLASS_SIGMA_FRACTION`` of the speed.  Computed once per process (cached)."""
+    """Class signatures from the flight engine: every catalog missile's full-burn
+    maximum-range flight (launched from ``SIGNATURE_LAUNCH``) gives its burnout speed
+    v_max (Earth-relative) and altitude; the class spans flights from
+    ``CLASS_MIN_RANGE_FRACTION`` of that range up (speeds sqrt(f) v_max .. v_max, mean
+    their midpoint, sigma half the span and ``CLASS_SIGMA_FRACTION`` v_max in
+    quadrature), at the full-burn burnout altitude.  Computed once per process."""
     from thaadsim.flight.engine import FlightOptions
 
     o = options or FlightOptions()
@@ -182,7 +206,7 @@ def fly_salvo(missile: str, launch, aim, count: int, spacing_s: float, look_dt_s
     ``count`` copies launched ``spacing_s`` apart; states on a look grid of ``look_dt_s``."""
     from thaadsim.catalog.loader import missile as lookup_missile
     from thaadsim.flight.engine import FlightOptions, fly
-    from thaadsim.flight.targeting import Launch, solve
+    from thaadsim.flight.targeting import Launch
     from thaadsim.flight.vehicle import Vehicle
 
     _check_salvo(count, spacing_s)
@@ -191,8 +215,8 @@ def fly_salvo(missile: str, launch, aim, count: int, spacing_s: float, look_dt_s
     options = options or FlightOptions()
     record = lookup_missile(missile, field="--missile")
     vehicle = Vehicle.from_missile(record)
-    site = Launch(launch.lat_deg, launch.lon_deg, launch.alt_m)
-    sol = solve(vehicle, site, aim.lat_deg, aim.lon_deg, profile=profile, options=options)
+    site = Launch(float(launch.lat_deg), float(launch.lon_deg), float(launch.alt_m))
+    sol = _solve_cached(record.key, site, float(aim.lat_deg), float(aim.lon_deg), profile, options)
     fb = fly(vehicle, np.full(count, site.lat_deg), site.lon_deg, site.alt_m, sol.azimuth_deg, sol.kick_deg,
              sol.burn_fraction, options, sample_dt_s=look_dt_s)
     if not np.all(fb.ok):
@@ -206,6 +230,18 @@ def fly_salvo(missile: str, launch, aim, count: int, spacing_s: float, look_dt_s
     times = look_dt_s * np.arange(n_looks)
     states = np.stack([_hermite(fb.samples[k], look_dt_s, fb.impact[k], times - launch_t[k]) for k in range(count)])
     return SalvoTruth(record.key, count, spacing_s, times, states, launch_t, fb, sol, launch, aim)
+
+
+@functools.lru_cache(maxsize=32)
+def _solve_cached(missile_key: str, site, aim_lat_deg: float, aim_lon_deg: float, profile: str, options):
+    """The steering solve, kept per geometry (a seed sweep over one geometry solves once).
+    Callers must not modify the returned flight's arrays."""
+    from thaadsim.catalog.loader import missile as lookup_missile
+    from thaadsim.flight.targeting import solve
+    from thaadsim.flight.vehicle import Vehicle
+
+    vehicle = Vehicle.from_missile(lookup_missile(missile_key))
+    return solve(vehicle, site, aim_lat_deg, aim_lon_deg, profile=profile, options=options)
 
 
 def _check_salvo(count, spacing_s) -> None:
@@ -274,7 +310,11 @@ class TrackError:
     last_update_s: float
     class_estimate: str | None
     class_probability: float | None
+    launch_estimate_time_s: float
+    exo_atmospheric: bool
     products: TrackProducts = field(repr=False)
+    launch: dict = field(repr=False, default_factory=dict)
+    class_probabilities: dict | None = field(repr=False, default=None)
 
     def to_dict(self) -> dict:
         p = self.products
@@ -289,6 +329,8 @@ class TrackError:
             "impact_point_error_km": self.impact_point_error_km,
             "cep_km": self.cep_km,
             "launch_cep_km": self.launch_cep_km,
+            "launch_estimate_time_s": self.launch_estimate_time_s,
+            "exo_atmospheric": self.exo_atmospheric,
             "impact_at_confirmation_error_km": self.impact_at_confirmation_error_km,
             "impact_at_confirmation_cep_km": self.impact_at_confirmation_cep_km,
             "time_to_impact_s": self.time_to_impact_s,
@@ -296,13 +338,15 @@ class TrackError:
             "class_estimate": self.class_estimate,
             "class_probability": self.class_probability,
             "impact": {"lat_deg": p.impact["lat_deg"], "lon_deg": p.impact["lon_deg"],
-                       "time_s": p.impact["time_s"], "semi_major_km": p.impact["semi_major_m"] / 1e3,
+                       "time_s": p.impact["time_s"], "sigma_time_s": p.impact["sigma_time_s"],
+                       "semi_major_km": p.impact["semi_major_m"] / 1e3,
                        "semi_minor_km": p.impact["semi_minor_m"] / 1e3,
                        "major_axis_az_deg": p.impact["major_axis_az_deg"]},
-            "launch": {"lat_deg": p.launch["lat_deg"], "lon_deg": p.launch["lon_deg"],
-                       "time_s": p.launch["time_s"], "semi_major_km": p.launch["semi_major_m"] / 1e3,
-                       "semi_minor_km": p.launch["semi_minor_m"] / 1e3},
-            "class_probabilities": p.class_probabilities,
+            "launch": {"lat_deg": self.launch.get("lat_deg"), "lon_deg": self.launch.get("lon_deg"),
+                       "time_s": self.launch.get("time_s"),
+                       "semi_major_km": self.launch.get("semi_major_m", math.nan) / 1e3,
+                       "semi_minor_km": self.launch.get("semi_minor_m", math.nan) / 1e3},
+            "class_probabilities": self.class_probabilities,
         }
 
 
@@ -341,8 +385,8 @@ class SalvoTrackResult:
                            f"{SECTOR_MARGIN_DEG:g} deg, {SECTOR_RANGE_MARGIN_KM:g} km), not the mode's whole search "
                            "field; Poisson(Pfa x cells) false alarms at every look")}
         return {
-            "truth_count": self.summary.truth_count,
-            "salvo_count": t.count,
+            "truth_count": t.count,
+            "truth_detected_count": self.summary.truth_count,
             "tracks_confirmed": self.summary.tracks_confirmed,
             "false_tracks": self.summary.false_tracks,
             "redundant_tracks": self.summary.redundant_tracks,
@@ -389,7 +433,13 @@ class SalvoTrackResult:
 def default_tracker_config() -> TrackerConfig:
     """The chain's tracker: EKF, GNN, drag with ln(beta) estimated (the RV reenters), other
     parameters the tracker's defaults."""
-    return TrackerConfig(drag=True)
+    return TrackerConfig(drag=True, initiation="two_point")
+
+
+def _ground_row(g, k: int) -> dict:
+    return {"lat_deg": float(g.lat_deg[k]), "lon_deg": float(g.lon_deg[k]), "time_s": float(g.time_s[k]),
+            "semi_major_m": float(g.semi_major_m[k]), "semi_minor_m": float(g.semi_minor_m[k]),
+            "cep_m": float(g.cep_m[k])}
 
 
 def _distance_km(lat1, lon1, lat2, lon2) -> float:
@@ -426,41 +476,56 @@ def track_salvo(missile: str, launch, aim, radar, rng: np.random.Generator, *, c
     res = run_tracker(det, config, rng)
     summary = track_truth_summary(res)
     signatures = class_signatures(truth.flight.options)
-    products = track_products(res, signatures)
+    products = track_products(res, None)  # impact at the last update; launch and class below
     imp_lat, imp_lon = truth.impact_lat_lon_deg
     by_id = {t.track_id: t for t in res.tracks}
     errors = []
-    conf_rows = []
+    rows_conf, rows_exo, exo_flags = [], [], []
     for p in products:
         tr = by_id[p.track_id]
         k = int(np.searchsorted(tr.times_s, tr.confirmed_time_s))
-        conf_rows.append((tr.states[k], tr.covariances[k], tr.times_s[k]))
-    conf_imp = None
-    if conf_rows:
-        conf_imp = impact_points(np.array([r[0] for r in conf_rows]), np.array([r[1] for r in conf_rows]),
-                                 np.array([r[2] for r in conf_rows]), res.model)
+        rows_conf.append(k)
+        # launch point and class from the last update above EXO_ALTITUDE_M (drag-free
+        # arc); a track seen only inside the atmosphere uses its first update
+        h = np.array([geodetic_from_ecef(x[0], x[1], x[2], 0)[2] for x in tr.states[:, :3]])
+        exo = np.flatnonzero(h >= EXO_ALTITUDE_M)
+        rows_exo.append(int(exo[-1]) if exo.size else 0)
+        exo_flags.append(bool(exo.size))
+    conf_imp = lau = cls = None
+    if products:
+        def pick(rows):
+            trs = [by_id[p.track_id] for p in products]
+            return (np.array([t.states[k] for t, k in zip(trs, rows, strict=True)]),
+                    np.array([t.covariances[k] for t, k in zip(trs, rows, strict=True)]),
+                    np.array([t.times_s[k] for t, k in zip(trs, rows, strict=True)]))
+        conf_imp = impact_points(*pick(rows_conf), res.model)
+        Xe, Pe, te = pick(rows_exo)
+        lau = launch_points(Xe, Pe, te, res.model)
+        cls = classify(Xe, Pe, signatures) if signatures else None
     for j, p in enumerate(products):
         tid = summary.track_truth.get(p.track_id, -1)
         t_launch = float(truth.launch_times_s[tid]) if tid >= 0 else math.nan
         ok_truth = tid >= 0
+        probs = None if cls is None else {nm: float(cls.probabilities[j, i]) for i, nm in enumerate(cls.names)}
         best, prob = None, None
-        if p.class_probabilities:
-            vals = {k: v for k, v in p.class_probabilities.items() if math.isfinite(v)}
+        if probs:
+            vals = {k: v for k, v in probs.items() if math.isfinite(v)}
             if vals:
                 best = max(vals, key=vals.get)
                 prob = vals[best]
+        launch_row = _ground_row(lau, j)
         t_imp_true = t_launch + truth.flight_time_s if ok_truth else math.nan
         errors.append(TrackError(
             track_id=p.track_id,
             truth_id=tid,
             confirmed_time_s=p.confirmed_time_s,
             confirmed_after_launch_s=p.confirmed_time_s - t_launch if ok_truth else math.nan,
-            launch_point_error_km=_distance_km(p.launch["lat_deg"], p.launch["lon_deg"], launch.lat_deg,
+            launch_point_error_km=_distance_km(launch_row["lat_deg"], launch_row["lon_deg"], launch.lat_deg,
                                                launch.lon_deg) if ok_truth else math.nan,
             impact_point_error_km=_distance_km(p.impact["lat_deg"], p.impact["lon_deg"], imp_lat, imp_lon)
             if ok_truth else math.nan,
             cep_km=p.impact["cep_m"] / 1e3,
-            launch_cep_km=p.launch["cep_m"] / 1e3,
+            launch_cep_km=launch_row["cep_m"] / 1e3,
             impact_at_confirmation_error_km=_distance_km(float(conf_imp.lat_deg[j]), float(conf_imp.lon_deg[j]),
                                                          imp_lat, imp_lon) if ok_truth else math.nan,
             impact_at_confirmation_cep_km=float(conf_imp.cep_m[j]) / 1e3,
@@ -469,7 +534,11 @@ def track_salvo(missile: str, launch, aim, radar, rng: np.random.Generator, *, c
             last_update_s=p.time_s,
             class_estimate=best,
             class_probability=prob,
+            launch_estimate_time_s=float(by_id[p.track_id].times_s[rows_exo[j]]),
+            exo_atmospheric=exo_flags[j],
             products=p,
+            launch=launch_row,
+            class_probabilities=probs,
         ))
     notes = [
         "truth: the flight engine's trajectories; the spent booster is not flown (RV only)",
@@ -477,10 +546,16 @@ def track_salvo(missile: str, launch, aim, radar, rng: np.random.Generator, *, c
         + (" (ASSUMED default: the radar preset's reference target)" if rcs_m2 == DEFAULT_RCS_M2 else ""),
         "launch point: vacuum back-propagation of the track to the ground, boost ignored - it falls short of the "
         "true site by about the ground covered under power",
-        "class: burnout speed of each catalog missile's full-burn maximum-range flight (sigma "
-        f"{CLASS_SIGMA_FRACTION:.0%}, ASSUMED); a thrust-terminated flight looks like a smaller missile",
-        "products (impact, launch, CEP) at each track's last update; impact_at_confirmation_* at its confirmation",
+        "class: burnout speed at each catalog missile's burnout altitude, from its full-burn maximum-range "
+        f"flight, spread over flights of {CLASS_MIN_RANGE_FRACTION:.0%}-100 % of that range (ASSUMED); "
+        "neighbouring classes overlap",
+        "impact point and CEP at each track's last update (unscented transform; with ln beta unobserved its "
+        "time to impact is skewed late); impact_at_confirmation_* at its confirmation",
+        f"launch point and class at each track's last update above {EXO_ALTITUDE_M / 1e3:g} km (drag-free arc)",
     ]
+    if any(not e.exo_atmospheric for e in errors):
+        notes.append(f"some tracks were never above {EXO_ALTITUDE_M / 1e3:g} km: their launch point and class, "
+                     "from a drag-slowed state, are not meaningful")
     if sector is None:
         notes.append("the radar sees no part of the salvo's trajectory: no detections, no false-alarm sector")
     elif not false_alarms:
@@ -490,5 +565,5 @@ def track_salvo(missile: str, launch, aim, radar, rng: np.random.Generator, *, c
     return SalvoTrackResult(truth, radar, sector, det, res, summary, errors, float(rcs_m2), int(swerling), notes)
 
 
-__all__ = ["CLASS_SIGMA_FRACTION", "DEFAULT_RCS_M2", "SalvoTrackResult", "SalvoTruth", "TrackError",
+__all__ = ["CLASS_MIN_RANGE_FRACTION", "CLASS_SIGMA_FRACTION", "DEFAULT_RCS_M2", "EXO_ALTITUDE_M", "SalvoTrackResult", "SalvoTruth", "TrackError",
            "class_signatures", "default_tracker_config", "fly_salvo", "threat_sector", "track_salvo"]

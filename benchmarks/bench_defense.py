@@ -1,0 +1,86 @@
+"""Defense benchmarks: JSON lines on stdout.
+
+1. ``flyout_lookup``: fly-out table look-ups per second (compiled trilinear,
+   ``FlyoutTable.time_to``) beside the peer it replaces: direct flights of the engine
+   (one sampled fly-out per point), measured on a slice.
+2. ``doctrine_mc``: Monte Carlo engagements (warheads) per second of the compiled
+   doctrine kernel beside a plain Python loop of the same doctrine on a slice.
+
+Usage: ``python benchmarks/bench_defense.py [--points N] [--raids R]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+import numpy as np
+
+from thaadsim.defense.battery import Battery
+from thaadsim.defense.flyout import cached_table
+from thaadsim.defense.interceptor import fly_out
+from thaadsim.defense.leakage import simulate_doctrine
+
+
+def _python_doctrine(u_det, u_kill, pd, p, shots, look, inventory):
+    leaked = 0
+    for r in range(u_det.shape[0]):
+        left = inventory
+        for w in range(u_det.shape[1]):
+            if u_det[r, w] >= pd:
+                leaked += 1
+                continue
+            killed = False
+            for s in range(shots):
+                if left == 0 or (look and killed):
+                    break
+                left -= 1
+                killed = killed or u_kill[r, w, s] < p
+            leaked += not killed
+    return leaked
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--points", type=int, default=1_000_000)
+    ap.add_argument("--raids", type=int, default=100_000)
+    args = ap.parse_args()
+    b = Battery.from_catalog()
+    t0 = time.perf_counter()
+    table = cached_table(b.interceptor, b.lat_deg, b.lon_deg, b.alt_m)
+    build_s = time.perf_counter() - t0
+    rng = np.random.default_rng(0)
+    az, r, h = rng.uniform(0, 360, args.points), rng.uniform(0, 150e3, args.points), rng.uniform(40e3, 150e3, args.points)
+    table.time_to(az[:10], r[:10], h[:10])  # warm
+    t0 = time.perf_counter()
+    table.time_to(az, r, h)
+    lookup_s = time.perf_counter() - t0
+    n_direct = 64
+    kicks = rng.uniform(0, 80, n_direct)
+    t0 = time.perf_counter()
+    fly_out(b.interceptor, b.lat_deg, b.lon_deg, b.alt_m, az[:n_direct], kicks, sample_dt_s=0.2)
+    direct_s = time.perf_counter() - t0
+    rate, peer = args.points / lookup_s, n_direct / direct_s
+    print(json.dumps({"name": "flyout_lookup", "points": args.points, "lookups_per_s": rate,
+                      "table_build_s": build_s, "table_shape": list(table.shape),
+                      "peer": "direct sampled fly-outs (engine, parallel batch)", "peer_per_s": peer,
+                      "ratio": rate / peer}))
+
+    simulate_doctrine(np.random.default_rng(1), 10, 10, 0.8, 2)  # warm
+    t0 = time.perf_counter()
+    simulate_doctrine(np.random.default_rng(1), args.raids, 10, 0.8, 2, "shoot-look-shoot", inventory=48)
+    mc_s = time.perf_counter() - t0
+    n_peer = max(args.raids // 100, 10)
+    g = np.random.default_rng(2)
+    u_det, u_kill = g.random((n_peer, 10)), g.random((n_peer, 10, 2))
+    t0 = time.perf_counter()
+    _python_doctrine(u_det, u_kill, 1.0, 0.8, 2, True, 48)
+    peer_s = time.perf_counter() - t0
+    rate, peer = args.raids * 10 / mc_s, n_peer * 10 / peer_s
+    print(json.dumps({"name": "doctrine_mc", "engagements": args.raids * 10, "engagements_per_s": rate,
+                      "peer": "plain Python loop of the same doctrine", "peer_per_s": peer, "ratio": rate / peer}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,143 @@
+"""Tracking command: ``track`` (a salvo flown, seen by a radar and tracked)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from typing import Annotated
+
+import typer
+
+from thaadsim.cli.main import app
+from thaadsim.cli.output import emit_json, format_table
+from thaadsim.errors import InputError
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+
+
+def _finite(value: float, field: str) -> float:
+    if not math.isfinite(value):
+        raise InputError(f"{value} is not a finite number", field=field)
+    return value
+
+
+def _fmt(x, spec: str = ".1f") -> str:
+    return "-" if x is None or (isinstance(x, float) and not math.isfinite(x)) else format(x, spec)
+
+
+def _print(result: dict) -> None:
+    t, rd, d, sv, tk = result["truth"], result["radar"], result["detections"], result["surveillance"], result["tracker"]
+    typer.echo(
+        f"{t['count']} x {t['missile']} from {t['from']['label']} to {t['to']['label']}, {t['spacing_s']:g} s apart: "
+        f"{t['range_km']:,.0f} km, apogee {t['apogee_km']:,.0f} km, flight {t['flight_time_s']:,.0f} s "
+        f"({t['profile']}, burn fraction {t['burn_fraction']:.3f})")
+    typer.echo(
+        f"radar {rd['key']} {rd['mode']} at {rd['site']} (boresight {rd['boresight_az_deg']:.1f} deg), "
+        f"RCS {rd['rcs_m2']:g} m^2 Swerling {rd['swerling']}: {d['of_targets']} target detections in "
+        f"{d['looks_with_target_detected']} of {d['looks']} looks, {d['false_alarms']} false alarms")
+    if sv is not None:
+        typer.echo(
+            f"false-alarm sector: az {sv['az_center_deg']:.1f} +- {sv['az_half_width_deg']:.1f} deg, "
+            f"el {sv['el_min_deg']:.1f}-{sv['el_max_deg']:.1f} deg, range {sv['range_min_km']:,.0f}-"
+            f"{sv['range_max_km']:,.0f} km: {sv['false_alarms_per_look_expected']:.1f} per look expected")
+    typer.echo(
+        f"truth {result['truth_count']}, confirmed tracks {result['tracks_confirmed']}, false tracks "
+        f"{result['false_tracks']}, redundant {result['redundant_tracks']}, swaps {result['swaps']}")
+    if not result["tracks"]:
+        typer.echo("no tracks")
+    else:
+        rows = [(tr["track_id"], "false" if tr["truth_id"] < 0 else tr["truth_id"], _fmt(tr["confirmed_time_s"]),
+                 _fmt(tr["confirmed_after_launch_s"]), _fmt(tr["last_update_s"]),
+                 _fmt(tr["impact_point_error_km"], ".2f"), _fmt(tr["cep_km"], ".2f"),
+                 _fmt(tr["launch_point_error_km"], ".2f"), _fmt(tr["time_to_impact_s"]),
+                 "-" if tr["class_estimate"] is None else f"{tr['class_estimate']} ({tr['class_probability']:.2f})")
+                for tr in result["tracks"]]
+        typer.echo(format_table(["track", "truth", "confirmed s", "after launch s", "last update s",
+                                 "impact err km", "CEP km", "launch err km", "to impact s", "class"], rows))
+    typer.echo(
+        f"tracker: {tk['filter'].upper()}, {tk['association'].upper()}, {tk['initiation']} initiation, "
+        f"q {tk['q_m2_s3']:g} m^2/s^3, drag state {'on' if tk['drag_state'] else 'off'}, gate P "
+        f"{tk['gate_probability']:g}, confirm {tk['confirm_m']}-of-{tk['confirm_n']}, delete after "
+        f"{tk['delete_after_misses']} misses; {tk['tracks_started']} tracks started")
+    for note in result["notes"]:
+        typer.echo(f"note: {note}")
+
+
+@app.command(help="Fly a salvo, measure it with a radar and track it: track counts, impact and launch points.")
+def track(
+    site: Annotated[str, typer.Option("--site", help="Radar site: catalog key or LAT,LON[,ALT_M].")],
+    missile: Annotated[str, typer.Option("--missile", help="Catalog missile key (see `thaadsim catalog missiles`).")],
+    from_: Annotated[str, typer.Option("--from", help="Launch point: site key or LAT,LON.")],
+    to: Annotated[str, typer.Option("--to", help="Aim point: site key or LAT,LON.")],
+    radar_key: Annotated[str, typer.Option("--radar", help="Catalog radar key.")] = "an-tpy-2",
+    mode: Annotated[str | None, typer.Option("--mode", help="Radar mode (an-tpy-2: terminal or forward-based).")] = None,
+    boresight_az_deg: Annotated[float | None, typer.Option(
+        "--boresight-az-deg", help="Face boresight, clockwise from north [deg]; default: toward the launch point.")] = None,
+    count: Annotated[int, typer.Option("--count", help="Missiles in the salvo.")] = 1,
+    spacing_s: Annotated[float, typer.Option("--spacing-s", help="Time between launches [s].")] = 5.0,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the random generator (noise, detection, false alarms).")] = 1,
+    rcs_m2: Annotated[float, typer.Option("--rcs-m2", help="Target cross-section [m^2] (default assumed).")] = 1.0,
+    swerling: Annotated[int, typer.Option("--swerling", help="Target fluctuation: Swerling case 0-4.")] = 1,
+    no_false_alarms: Annotated[bool, typer.Option("--no-false-alarms", help="Switch false alarms off.")] = False,
+    filter_: Annotated[str, typer.Option("--filter", help="ekf or ukf.")] = "ekf",
+    association: Annotated[str, typer.Option("--association", help="gnn or jpda.")] = "gnn",
+    initiation: Annotated[str, typer.Option(
+        "--initiation", help="two_point (default: pairs of detections in successive looks) or single_point.")
+    ] = "two_point",
+    json_: JsonOpt = False,
+) -> None:
+    # user errors first, before the heavy imports: a typo costs a second, not a run
+    if count < 1:
+        raise InputError(f"{count} missiles: need at least 1", field="--count", hint="give a whole number >= 1")
+    _finite(spacing_s, "--spacing-s")
+    if spacing_s < 0.0:
+        raise InputError(f"{spacing_s:g} s: the spacing must be >= 0", field="--spacing-s")
+    _finite(rcs_m2, "--rcs-m2")
+    if rcs_m2 <= 0.0:
+        raise InputError(f"{rcs_m2:g} m^2: the cross-section must be > 0", field="--rcs-m2")
+    if swerling not in (0, 1, 2, 3, 4):
+        raise InputError(f"Swerling case {swerling} is not one of 0-4", field="--swerling")
+    if seed < 0:
+        raise InputError(f"{seed}: the seed must be >= 0", field="--seed")
+    if boresight_az_deg is not None:
+        _finite(boresight_az_deg, "--boresight-az-deg")
+    from thaadsim.catalog.loader import missile as lookup_missile
+    from thaadsim.catalog.loader import resolve_location
+    from thaadsim.catalog.radars import radar as lookup_radar
+
+    radar_site = resolve_location(site, "--site")
+    launch = resolve_location(from_, "--from")
+    aim = resolve_location(to, "--to")
+    lookup_missile(missile, field="--missile")  # unknown names fail before any flight
+    record = lookup_radar(radar_key)
+    if mode is not None:
+        record.mode(mode)
+
+    import numpy as np
+
+    from thaadsim.earth import frames
+    from thaadsim.sensors.radar import RadarModel
+    from thaadsim.tracking.scenario_track import default_tracker_config, track_salvo
+
+    config = replace(default_tracker_config(), filter=filter_.lower(), association=association.lower(),
+                     initiation=initiation.lower().replace("-", "_"))
+    if boresight_az_deg is None:
+        az, _, dist = frames.geodesic_inverse(radar_site.lat_deg, radar_site.lon_deg, launch.lat_deg, launch.lon_deg)
+        az = float(np.asarray(az).reshape(-1)[0])
+        # a radar on the launch point has no direction to it: keep the mode's boresight
+        boresight = az if float(np.asarray(dist).reshape(-1)[0]) > 1e3 else None
+    else:
+        boresight = boresight_az_deg % 360.0
+    radar = RadarModel.from_catalog(radar_key, mode, site=radar_site, boresight_az_deg=boresight)
+    rng = np.random.default_rng(seed)
+    res = track_salvo(missile, launch, aim, radar, rng, count=count, spacing_s=spacing_s, rcs_m2=rcs_m2,
+                      swerling=swerling, false_alarms=not no_false_alarms, config=config)
+    result = res.to_dict()
+    result["seed"] = seed
+    result["boresight_default"] = ("toward the launch point" if boresight_az_deg is None and boresight is not None
+                                   else ("the mode's" if boresight is None else "given"))
+    result["radar"]["assumptions"] = radar.assumptions_table()
+    if json_:
+        emit_json(result)
+    else:
+        _print(result)
