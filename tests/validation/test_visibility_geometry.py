@@ -21,7 +21,7 @@ from thaadsim.flight.engine import FlightOptions
 from thaadsim.flight.targeting import Launch, solve
 from thaadsim.flight.vehicle import Vehicle
 from thaadsim.catalog.loader import missile
-from thaadsim.sensors.analyses import Shot, aim_min_energy
+from thaadsim.flight.batch_aim import Shot, aim_min_energy
 from thaadsim.sensors.radar import RadarModel
 from thaadsim.sensors.visibility import SampledPaths, boresight_toward_deg, visibility
 
