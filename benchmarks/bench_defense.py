@@ -6,6 +6,10 @@
 2. ``doctrine_mc``: Monte Carlo engagements (warheads) per second of the compiled
    doctrine kernel beside a plain Python loop of the same doctrine on a slice.
 
+3. ``defended_footprint``: wall time of one defended-footprint map (Scud-ER from Sinpo
+   against the battery at Seongju, default grid; the fly-out table built beforehand).
+   No peer: no other footprint implementation exists here, so no ratio.
+
 Usage: ``python benchmarks/bench_defense.py [--points N] [--raids R]``.
 """
 
@@ -80,6 +84,23 @@ def main() -> None:
     rate, peer = args.raids * 10 / mc_s, n_peer * 10 / peer_s
     print(json.dumps({"name": "doctrine_mc", "engagements": args.raids * 10, "engagements_per_s": rate,
                       "peer": "plain Python loop of the same doctrine", "peer_per_s": peer, "ratio": rate / peer}))
+    bench_footprint()
+
+
+def bench_footprint() -> None:
+    """Time of one defended-footprint map (JSON line, no peer)."""
+    from thaadsim.defense.envelope import Envelope
+    from thaadsim.defense.footprint import defended_footprint
+
+    seongju = Battery.from_catalog(site="seongju")
+    env = Envelope.for_battery(seongju)  # the fly-out table is built (or cached) outside the timing
+    t0 = time.perf_counter()
+    fp = defended_footprint(seongju, "scud-er", "sinpo", envelope=env)
+    fp_s = time.perf_counter() - t0
+    print(json.dumps({"name": "defended_footprint", "footprint_s": fp_s,
+                      "shots": fp.counts["shots"], "shots_per_s": fp.counts["shots"] / fp_s,
+                      "grid": fp.grid, "area_km2": fp.area_km2, "forward_km": fp.forward_m / 1e3,
+                      "rear_km": fp.rear_m / 1e3}))
 
 
 if __name__ == "__main__":

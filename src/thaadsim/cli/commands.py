@@ -4,3 +4,5 @@ from thaadsim.cli import catalog_cmds, flight_cmds  # noqa: F401
 from thaadsim.cli import radar_cmds  # noqa: F401
 from thaadsim.cli import track_cmds  # noqa: F401
 from thaadsim.cli import visibility_cmds  # noqa: F401
+from thaadsim.cli import footprint_cmds  # noqa: F401
+from thaadsim.cli import engage_cmds  # noqa: F401

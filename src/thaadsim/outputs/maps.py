@@ -229,3 +229,65 @@ def track_map(
 
 
 __all__ = ["NATURAL_EARTH_DIR", "coverage_map", "track_map", "use_offline_natural_earth"]
+
+
+def footprint_map(
+    footprint,
+    path,
+    *,
+    title: str | None = None,
+    resolution: str = "50m",
+    notes: list[str] | None = None,
+) -> Path:
+    """Draw a defended footprint (``defense.footprint.Footprint``) to a PNG: the region
+    defended once and twice, the battery, the launch point and the threat axis."""
+    if resolution not in ("50m", "110m"):
+        raise InputError(f"map resolution '{resolution}' is not shipped", field="resolution", hint="use '50m' or '110m'")
+    plt, ccrs, cfeature = _imports()
+    path = Path(path)
+    b = footprint.battery
+    site = (b.lat_deg, b.lon_deg, b.name)
+    launch = (footprint.launch.lat_deg, footprint.launch.lon_deg, footprint.launch.label or "launch")
+    rings = list(footprint.polygons)
+    extent = _extent(rings, [site], margin_deg=1.0)
+    lon_c = 0.5 * (extent[0] + extent[1])
+    lat_c = 0.5 * (extent[2] + extent[3])
+    proj = ccrs.AzimuthalEquidistant(central_longitude=lon_c, central_latitude=lat_c)
+    fig = plt.figure(figsize=(9, 8), dpi=110)
+    ax = fig.add_subplot(1, 1, 1, projection=proj)
+    ax.set_extent(extent, crs=ccrs.PlateCarree())
+    ax.add_feature(cfeature.NaturalEarthFeature("physical", "ocean", resolution, facecolor="#dfe9f3", edgecolor="none"))
+    ax.add_feature(cfeature.NaturalEarthFeature("physical", "land", resolution, facecolor="#f4f1ea", edgecolor="none"))
+    ax.add_feature(cfeature.NaturalEarthFeature("cultural", "admin_0_countries", resolution, facecolor="none",
+                                                edgecolor="#888888", linewidth=0.5))
+    ax.coastlines(resolution=resolution, linewidth=0.6, color="#444444")
+    gl = ax.gridlines(draw_labels=True, linewidth=0.3, color="#999999", alpha=0.6)
+    gl.top_labels = gl.right_labels = False
+    geodetic = ccrs.Geodetic()
+    layers = [(footprint.polygons, "#1f77b4", f"defended once: {footprint.area_km2:,.0f} km²"),
+              (footprint.twice_polygons, "#d62728", f"defended twice (SLS): {footprint.twice_area_km2:,.0f} km²")]
+    for polys, colour, label in layers:
+        for j, ring in enumerate(polys):
+            if len(ring) < 4:
+                continue
+            ax.plot(ring[:, 1], ring[:, 0], transform=geodetic, color=colour, linewidth=1.4,
+                    label=label if j == 0 else None, zorder=4)
+            # clockwise rings: fill the reversed ring (cartopy reads a clockwise exterior as a hole)
+            ax.fill(ring[::-1, 1], ring[::-1, 0], transform=geodetic, color=colour, alpha=0.18, zorder=3)
+    ax.plot([launch[1], site[1]], [launch[0], site[0]], transform=geodetic, color="k", linewidth=0.8,
+            linestyle="--", label="threat axis", zorder=5)
+    ax.plot(site[1], site[0], marker="^", color="k", markersize=6, transform=ccrs.PlateCarree(), zorder=6)
+    ax.text(site[1], site[0], f" {site[2]}", fontsize=8, transform=ccrs.PlateCarree())
+    lo0, lo1, la0, la1 = extent
+    if lo0 <= launch[1] <= lo1 and la0 <= launch[0] <= la1:
+        ax.plot(launch[1], launch[0], marker="o", color="k", markersize=5, transform=ccrs.PlateCarree())
+        ax.text(launch[1], launch[0], f" {launch[2]}", fontsize=8, transform=ccrs.PlateCarree())
+    ax.set_title(title or (f"Defended footprint: {b.name} vs {footprint.missile} from {launch[2]} "
+                           f"(forward {footprint.forward_m / 1e3:,.0f} km, rear {footprint.rear_m / 1e3:,.0f} km)"),
+                 fontsize=10)
+    ax.legend(loc="lower left", fontsize=7, framealpha=0.85)
+    if notes:
+        ax.text(0.0, -0.12, "\n".join(notes), fontsize=6.5, va="top", ha="left", wrap=True, transform=ax.transAxes)
+    fig.savefig(path, bbox_inches="tight")
+    plt.close(fig)
+    return path

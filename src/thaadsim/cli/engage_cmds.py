@@ -1,0 +1,102 @@
+"""Engagement command: ``engage`` (a salvo flown, tracked by the battery's radar, engaged)."""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated
+
+import typer
+
+from thaadsim.cli.main import app
+from thaadsim.cli.output import emit_json, format_table
+from thaadsim.errors import InputError
+
+
+def _fmt(x, spec: str = ".1f") -> str:
+    return "-" if x is None or (isinstance(x, float) and not math.isfinite(x)) else format(x, spec)
+
+
+def _print(result: dict) -> None:
+    s, b = result["salvo"], result["battery"]
+    typer.echo(f"{s['count']} x {s['missile']} from {s['from']['label']} to {s['to']['label']}, "
+               f"{s['spacing_s']:g} s apart ({s['range_km']:,.0f} km, flight {s['flight_time_s']:,.0f} s); battery "
+               f"{b['name']} at {b['lat_deg']:.4f}, {b['lon_deg']:.4f}, {result['doctrine']}, SSPK {result['sspk']:g}")
+    typer.echo(f"threats {result['threats']}, engaged {result['engaged']}, intercepted {result['intercepted']}, "
+               f"leaked {result['leaked']}, interceptors fired {result['interceptors_fired']} of {b['inventory']} "
+               f"({result['interceptors_wasted_on_false_tracks']} at false tracks)")
+    rows = [(p["truth_id"], ",".join(map(str, p["track_ids"])) or "-", p["outcome"], p["shots"],
+             _fmt(p["intercept_altitude_km"]), _fmt(p["intercept_range_km"]), _fmt(p["intercept_time_s"]))
+            for p in result["per_threat"]]
+    typer.echo(format_table(["missile", "tracks", "outcome", "shots", "alt km", "range km", "t intercept s"], rows))
+    for a in result["assumptions"]:
+        typer.echo(f"assumption: {a}")
+
+
+@app.command(help="Fly a salvo at a defended area, track it with the battery's radar and engage it.")
+def engage(
+    battery_site: Annotated[str, typer.Option("--battery-site", help="Battery site: catalog key or LAT,LON[,ALT_M].")],
+    missile: Annotated[str, typer.Option("--missile", help="Catalog missile key.")],
+    from_: Annotated[str, typer.Option("--from", help="Launch point: site key or LAT,LON.")],
+    to: Annotated[str, typer.Option("--to", help="Aim point: site key or LAT,LON.")],
+    count: Annotated[int, typer.Option("--count", help="Missiles in the salvo.")] = 1,
+    spacing_s: Annotated[float, typer.Option("--spacing-s", help="Time between launches [s].")] = 5.0,
+    doctrine: Annotated[str, typer.Option(
+        "--doctrine", help="shoot-shoot or shoot-look-shoot.")] = "shoot-look-shoot",
+    sspk: Annotated[float | None, typer.Option(
+        "--sspk", help="Single-shot kill probability (default: catalog).")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the one random generator.")] = 1,
+    asset_radius_km: Annotated[float, typer.Option(
+        "--asset-radius-km", help="Radius of each defended asset [km] (default assumed: 30).")] = 30.0,
+    defend_aim: Annotated[bool, typer.Option(
+        "--defend-aim", help="Also defend the aim point (--to) as an asset; default: the battery site only.")] = False,
+    commit_delay_s: Annotated[float, typer.Option(
+        "--commit-delay-s", help="Fire control decides this long after a track's confirmation [s] "
+        "(default assumed: 30).")] = 30.0,
+    no_false_alarms: Annotated[bool, typer.Option("--no-false-alarms", help="Switch radar false alarms off.")] = False,
+    json_: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    # user errors first, before any flight
+    if count < 1:
+        raise InputError(f"{count} missiles: need at least 1", field="--count", hint="give a whole number >= 1")
+    if not (math.isfinite(spacing_s) and spacing_s >= 0.0):
+        raise InputError(f"{spacing_s:g} s: the spacing must be a finite number >= 0", field="--spacing-s")
+    if doctrine not in ("shoot-shoot", "shoot-look-shoot"):
+        raise InputError(f"unknown doctrine '{doctrine}'", field="--doctrine",
+                         hint="use shoot-shoot or shoot-look-shoot")
+    if sspk is not None and not (math.isfinite(sspk) and 0.0 <= sspk <= 1.0):
+        raise InputError(f"{sspk:g} is not a probability in [0, 1]", field="--sspk")
+    if seed < 0:
+        raise InputError(f"{seed}: the seed must be >= 0", field="--seed")
+    if not (math.isfinite(asset_radius_km) and asset_radius_km > 0.0):
+        raise InputError(f"{asset_radius_km:g} km: the radius must be > 0", field="--asset-radius-km")
+    if not (math.isfinite(commit_delay_s) and commit_delay_s >= 0.0):
+        raise InputError(f"{commit_delay_s:g} s: the delay must be >= 0", field="--commit-delay-s")
+    from thaadsim.catalog.loader import missile as lookup_missile
+    from thaadsim.catalog.loader import resolve_location
+
+    site = resolve_location(battery_site, "--battery-site")
+    launch = resolve_location(from_, "--from")
+    aim = resolve_location(to, "--to")
+    lookup_missile(missile, field="--missile")
+
+    import numpy as np
+
+    from thaadsim.defense.battery import Battery
+    from thaadsim.defense.engagement import engage_salvo
+    from thaadsim.defense.firecontrol import Asset
+
+    battery = Battery.from_catalog(site=site)
+    radius_m = asset_radius_km * 1e3
+    assets = [Asset(f"battery site ({battery.name})", battery.lat_deg, battery.lon_deg, radius_m)]
+    if defend_aim:
+        assets.append(Asset(f"aim point ({aim.label})", aim.lat_deg, aim.lon_deg, radius_m))
+    rng = np.random.default_rng(seed)
+    res = engage_salvo(battery, missile, launch, aim, rng, count=count, spacing_s=spacing_s, doctrine=doctrine,
+                       sspk=sspk, assets=assets, asset_radius_m=radius_m, commit_delay_s=commit_delay_s,
+                       false_alarms=not no_false_alarms)
+    result = res.to_dict()
+    result["seed"] = seed
+    if json_:
+        emit_json(result)
+    else:
+        _print(result)
