@@ -9,6 +9,9 @@
 3. ``defended_footprint``: wall time of one defended-footprint map (Scud-ER from Sinpo
    against the battery at Seongju, default grid; the fly-out table built beforehand).
    No peer: no other footprint implementation exists here, so no ratio.
+4. ``engagement_4_missile_salvo``: full-chain engagements per second (flight, radar with
+   clutter, tracker, fire control, kill draws) for 4 Scud-ER from Tongchang-ri at the
+   Seongju battery, seeds 1..5, after one warm-up run.  No peer, so no ratio.
 
 Usage: ``python benchmarks/bench_defense.py [--points N] [--raids R]``.
 """
@@ -85,6 +88,28 @@ def main() -> None:
     print(json.dumps({"name": "doctrine_mc", "engagements": args.raids * 10, "engagements_per_s": rate,
                       "peer": "plain Python loop of the same doctrine", "peer_per_s": peer, "ratio": rate / peer}))
     bench_footprint()
+    bench_engagement()
+
+
+def bench_engagement(runs: int = 5) -> None:
+    """Full-chain engagements per second for a 4-missile salvo (JSON line, no peer)."""
+    from thaadsim.catalog.loader import resolve_location
+    from thaadsim.defense.engagement import engage_salvo
+    from thaadsim.defense.envelope import Envelope
+
+    battery = Battery.from_catalog(site="seongju")
+    env = Envelope.for_battery(battery)
+    launch, aim = resolve_location("tongchang-ri", "from"), resolve_location("seongju", "to")
+    engage_salvo(battery, "scud-er", launch, aim, np.random.default_rng(0), count=4, envelope=env)  # warm-up
+    t0 = time.perf_counter()
+    intercepted = 0
+    for seed in range(1, runs + 1):
+        result = engage_salvo(battery, "scud-er", launch, aim, np.random.default_rng(seed), count=4, envelope=env)
+        intercepted += result.to_dict()["intercepted"]
+    dt = time.perf_counter() - t0
+    print(json.dumps({"name": "engagement_4_missile_salvo", "runs": runs, "seconds": dt,
+                      "engagements_per_s": runs / dt, "threats_intercepted": intercepted,
+                      "threats": 4 * runs}))
 
 
 def bench_footprint() -> None:
