@@ -60,6 +60,7 @@ def test_json_contract_and_seed_reproducibility():
     (["--sspk", "1.5"], "--sspk"),
     (["--sspk", "-0.1"], "--sspk"),
     (["--doctrine", "shoot-and-hope"], "--doctrine"),
+    (["--kill-model", "lasers"], "--kill-model"),
 ])
 def test_bad_input_is_one_line_exit_2(args, needle):
     base = {"--battery-site": "seongju", "--missile": "scud-er", "--from": "tongchang-ri", "--to": "seongju"}
@@ -72,3 +73,16 @@ def test_bad_input_is_one_line_exit_2(args, needle):
     assert len(lines) == 1 and lines[0].startswith("error:"), err
     assert "Traceback" not in err
     assert needle in lines[0] or needle.lstrip("-") in lines[0], lines[0]
+
+
+def test_kill_model_pn_reports_miss_and_its_assumption():
+    # issue 5: the endgame selectable; with pn the miss distance is reported per shot
+    argv = ["engage", "--battery-site", "seongju", "--missile", "scud-er", "--from", "tongchang-ri",
+            "--to", "seongju", "--kill-model", "pn", "--seed", "1", "--json"]
+    rc, out, err = _finish(_start(*argv))
+    assert rc == 0, err
+    d = json.loads(out)
+    assert d["kill_model"] == "pn" and d["intercepted"] == 1
+    shots = [s for p in d["per_threat"] for s in p["shots_detail"]]
+    assert shots and all(isinstance(s["miss_m"], float) for s in shots)
+    assert any("proportional-navigation" in a for a in d["assumptions"])

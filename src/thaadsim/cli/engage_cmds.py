@@ -20,7 +20,8 @@ def _print(result: dict) -> None:
     s, b = result["salvo"], result["battery"]
     typer.echo(f"{s['count']} x {s['missile']} from {s['from']['label']} to {s['to']['label']}, "
                f"{s['spacing_s']:g} s apart ({s['range_km']:,.0f} km, flight {s['flight_time_s']:,.0f} s); battery "
-               f"{b['name']} at {b['lat_deg']:.4f}, {b['lon_deg']:.4f}, {result['doctrine']}, SSPK {result['sspk']:g}")
+               f"{b['name']} at {b['lat_deg']:.4f}, {b['lon_deg']:.4f}, {result['doctrine']}, "
+               + (f"SSPK {result['sspk']:g}" if result["kill_model"] == "sspk" else "kill model pn"))
     typer.echo(f"threats {result['threats']}, engaged {result['engaged']}, intercepted {result['intercepted']}, "
                f"leaked {result['leaked']}, interceptors fired {result['interceptors_fired']} of {b['inventory']} "
                f"({result['interceptors_wasted_on_false_tracks']} at false tracks)")
@@ -44,6 +45,9 @@ def engage(
         "--doctrine", help="shoot-shoot or shoot-look-shoot.")] = "shoot-look-shoot",
     sspk: Annotated[float | None, typer.Option(
         "--sspk", help="Single-shot kill probability (default: catalog).")] = None,
+    kill_model: Annotated[str, typer.Option(
+        "--kill-model", help="sspk (stated single-shot kill probability) or pn (proportional-navigation "
+        "endgame, miss < lethal radius).")] = "sspk",
     seed: Annotated[int, typer.Option("--seed", help="Seed of the one random generator.")] = 1,
     asset_radius_km: Annotated[float, typer.Option(
         "--asset-radius-km", help="Radius of each defended asset [km] (default assumed: 30).")] = 30.0,
@@ -63,6 +67,8 @@ def engage(
     if doctrine not in ("shoot-shoot", "shoot-look-shoot"):
         raise InputError(f"unknown doctrine '{doctrine}'", field="--doctrine",
                          hint="use shoot-shoot or shoot-look-shoot")
+    if kill_model not in ("sspk", "pn"):
+        raise InputError(f"unknown kill model '{kill_model}'", field="--kill-model", hint="use sspk or pn")
     if sspk is not None and not (math.isfinite(sspk) and 0.0 <= sspk <= 1.0):
         raise InputError(f"{sspk:g} is not a probability in [0, 1]", field="--sspk")
     if seed < 0:
@@ -93,7 +99,7 @@ def engage(
     rng = np.random.default_rng(seed)
     res = engage_salvo(battery, missile, launch, aim, rng, count=count, spacing_s=spacing_s, doctrine=doctrine,
                        sspk=sspk, assets=assets, asset_radius_m=radius_m, commit_delay_s=commit_delay_s,
-                       false_alarms=not no_false_alarms)
+                       false_alarms=not no_false_alarms, kill_model=kill_model)
     result = res.to_dict()
     result["seed"] = seed
     if json_:

@@ -24,7 +24,8 @@ class Battery:
     inventory: int
     """Interceptors on the launchers [-]."""
     reload_s: float = 0.0
-    """Launcher reload time; 0 = no reload during an engagement [s]."""
+    """Launcher reload time: a launcher that has fired all its rounds is full again this
+    long after its last round; 0 = no reload, the inventory is final [s]."""
     kill_assessment_s: float = 10.0
     """Delay after an intercept before a look-shot can be committed [s]."""
     p_detect: float = 1.0
@@ -32,10 +33,14 @@ class Battery:
     reliability: float = 1.0
     """Probability the battery as a whole works (R_sys) [-]."""
     assumptions: tuple[str, ...] = field(default=(), compare=False)
+    launchers: int = 1
+    """Launchers the inventory is spread over, evenly (rounds per launcher = inventory / launchers) [-]."""
 
     def __post_init__(self) -> None:
         if not (isinstance(self.inventory, int) and self.inventory >= 0):
             raise InputError(f"{self.inventory} is not a whole number of interceptors", field="inventory")
+        if not (isinstance(self.launchers, int) and self.launchers >= 1):
+            raise InputError(f"{self.launchers} is not a whole number of launchers >= 1", field="launchers")
         for name in ("p_detect", "reliability"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
@@ -58,7 +63,7 @@ class Battery:
         out = cls(name=rec.key, lat_deg=loc.lat_deg, lon_deg=loc.lon_deg, alt_m=loc.alt_m, interceptor=model,
                   inventory=rec.inventory, reload_s=rec.reload_s.value, kill_assessment_s=rec.kill_assessment_s.value,
                   p_detect=rec.p_detect.value, reliability=rec.reliability.value,
-                  assumptions=assumed + model.assumptions)
+                  assumptions=assumed + model.assumptions, launchers=int(rec.launchers.value))
         return replace(out, **overrides) if overrides else out
 
     def with_(self, **changes) -> Battery:

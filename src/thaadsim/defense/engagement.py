@@ -4,11 +4,20 @@
 measurements, tracker), then fire control on the confirmed tracks
 (:mod:`thaadsim.defense.firecontrol`), then scores the shots against truth:
 
-- a shot kills the salvo missile its track follows (the track's majority truth id)
-  with the stated SSPK - the kill draw does **not** depend on the track's prediction
-  error at the intercept point; that error (predicted intercept point minus the true
-  missile position at the intercept time, ``pip_error_m``) is reported per shot so a
-  reader can judge whether the SSPK level of fidelity is tenable for the geometry;
+- a shot kills the salvo missile its track follows (the track's majority truth id).
+  Two kill models (``kill_model``):
+
+  - ``sspk`` (default): with the stated SSPK - the kill draw does **not** depend on the
+    track's prediction error at the intercept point; that error (predicted intercept
+    point minus the true missile position at the intercept time, ``pip_error_m``) is
+    reported per shot so a reader can judge whether this level of fidelity is tenable;
+  - ``pn``: the proportional-navigation endgame (``Endgame(model, 'pn')``): the kill
+    vehicle's velocity from its fly-out to the intercept point, the target's from the
+    predicted trajectory there, and a handover error drawn with a 1-sigma position
+    error per axis equal to the shot's ``pip_error_m`` (ASSUMED: the track covariance
+    propagated to the intercept is not carried; the realised prediction error stands
+    in for it) and the catalog's handover velocity sigma; a kill when the miss is below
+    the lethal radius.  The miss is reported per shot (``miss_m``);
 - shots at false tracks kill nothing and are counted as wasted;
 - per salvo missile the outcome is ``intercepted``, ``leaked`` (engaged, not killed),
   or ``not engaged: <reason>``; a missile whose true impact lies inside a defended
@@ -66,6 +75,7 @@ class EngagementResult:
     tracks: list[dict]
     totals: dict
     assumptions: list[str] = field(default_factory=list)
+    kill_model: str = "sspk"
 
     def to_dict(self) -> dict:
         t = self.tracking.truth
@@ -86,6 +96,7 @@ class EngagementResult:
                         "kill_assessment_s": self.fire.kill_assessment_s, "reload_s": b.reload_s},
             "doctrine": self.fire.doctrine,
             "sspk": self.fire.sspk,
+            "kill_model": self.kill_model,
             "assets": [{"name": a.name, "lat_deg": a.lat_deg, "lon_deg": a.lon_deg, "radius_km": a.radius_m / 1e3}
                        for a in self.assets],
             "radar": {"key": self.tracking.radar.key, "mode": self.tracking.radar.mode,
@@ -110,25 +121,51 @@ def _shot_dict(s, pip_error_m: float) -> dict:
     w = s.intercept
     return {"number": s.number, "t_launch_s": w.t_launch_s, "t_intercept_s": w.t_intercept_s,
             "flyout_s": w.flyout_s, "intercept_altitude_km": w.alt_m / 1e3, "intercept_range_km": w.range_m / 1e3,
-            "kill": s.kill, "pip_error_m": pip_error_m}
+            "kill": s.kill, "pip_error_m": pip_error_m,
+            "miss_m": None if not math.isfinite(s.miss_m) else s.miss_m}
+
+
+KILL_MODELS = ("sspk", "pn")
+
+
+def _pn_kill(battery: Battery, decisions: dict, truth, track_truth):
+    """Kill function for fire control: the PN endgame of one shot (module doc)."""
+    from thaadsim.defense.endgame import Endgame, default_covariance, kill_vehicle_velocity
+
+    model = battery.interceptor
+    endgame = Endgame(model, "pn")
+
+    def kill(track_id: int, w, n: int, rng: np.random.Generator):
+        d = decisions[track_id]
+        vt = np.array([np.interp(w.t_intercept_s, d.pred_times_s, d.pred_states[:, 3 + i]) for i in range(3)])
+        vk = kill_vehicle_velocity(model, battery.lat_deg, battery.lon_deg, battery.alt_m, w.azimuth_deg,
+                                   w.kick_deg, w.flyout_s)
+        tid = int(track_truth.get(track_id, -1))
+        cov = default_covariance(model)
+        if tid >= 0:
+            err = float(np.linalg.norm(w.pip_ecef_m - _truth_position(truth, tid, w.t_intercept_s)))
+            if math.isfinite(err):
+                cov[:3, :3] = np.eye(3) * err**2
+        return endgame.resolve(rng, n, vk, vt, cov)
+
+    return kill
 
 
 def engage_salvo(battery: Battery, missile: str, launch, aim, rng: np.random.Generator, *, count: int = 1,
                  spacing_s: float = 5.0, doctrine: str = "shoot-look-shoot", sspk: float | None = None,
                  assets: list[Asset] | None = None, asset_radius_m: float = DEFAULT_ASSET_RADIUS_M,
                  commit_delay_s: float = DEFAULT_COMMIT_DELAY_S, radar=None, false_alarms: bool = True,
-                 config=None, envelope=None) -> EngagementResult:
+                 config=None, envelope=None, kill_model: str = "sspk") -> EngagementResult:
     """The chain for one salvo (module doc).  ``launch``/``aim`` are ``Location``s;
     ``assets`` default to the battery site with ``asset_radius_m``; ``sspk`` defaults to
     the interceptor's catalog value; ``radar`` to :func:`battery_radar`; ``envelope`` to
-    ``Envelope.for_battery(battery)``."""
+    ``Envelope.for_battery(battery)``; ``kill_model`` 'sspk' or 'pn' (module doc)."""
     from thaadsim.tracking.scenario_track import track_salvo
 
     if doctrine not in DOCTRINES:
         raise InputError(f"unknown doctrine '{doctrine}'", field="--doctrine", hint="use " + " or ".join(DOCTRINES))
-    if battery.reload_s > 0:
-        raise InputError(f"reload {battery.reload_s:g} s: launcher reload is not modelled by fire control",
-                         field="reload_s", hint="use a battery with reload_s = 0 (the catalog default)")
+    if kill_model not in KILL_MODELS:
+        raise InputError(f"unknown kill model '{kill_model}'", field="--kill-model", hint="use sspk or pn")
     p_kill = battery.interceptor.sspk if sspk is None else sspk
     if not (isinstance(p_kill, (int, float)) and math.isfinite(p_kill) and 0.0 <= p_kill <= 1.0):
         raise InputError(f"{p_kill} is not a probability in [0, 1]", field="--sspk")
@@ -141,11 +178,14 @@ def engage_salvo(battery: Battery, missile: str, launch, aim, rng: np.random.Gen
     decisions = evaluate_tracks(res.tracker.confirmed_tracks, model, assets, battery,
                                 commit_delay_s=commit_delay_s, envelope=envelope)
     ranked = prioritise(decisions)
-    fire = assign_and_fire([(d.track_id, d.opportunity) for d in ranked], battery.inventory, doctrine,
-                           float(p_kill), battery.kill_assessment_s, rng)
-
     truth = res.truth
     track_truth = res.summary.track_truth
+    kill = None
+    if kill_model == "pn":
+        kill = _pn_kill(battery, {d.track_id: d for d in decisions}, truth, track_truth)
+    fire = assign_and_fire([(d.track_id, d.opportunity) for d in ranked], battery.inventory, doctrine,
+                           float(p_kill), battery.kill_assessment_s, rng, launchers=battery.launchers,
+                           reload_s=battery.reload_s, kill=kill)
     # true impact against the assets (for the leak accounting only)
     imp_lat, imp_lon = truth.impact_lat_lon_deg
     true_in_asset = any(ground_distance_m(imp_lat, imp_lon, a.lat_deg, a.lon_deg) <= a.radius_m for a in assets)
@@ -240,17 +280,26 @@ def engage_salvo(battery: Battery, missile: str, launch, aim, rng: np.random.Gen
         "predicted trajectory: the track state propagated with the tracker's ballistic model (J2, rotating Earth, "
         "drag with the estimated ballistic coefficient) every 1 s; intercept points and launch times from the "
         "fly-out envelope on it",
-        f"kill: stated single-shot kill probability {p_kill:g}"
-        + (" (catalog)" if sspk is None else " (given)")
-        + ", independent per shot, not conditioned on the prediction error (pip_error_m is reported)",
-        f"doctrine {doctrine}; kill assessment {battery.kill_assessment_s:g} s; inventory {battery.inventory}; "
-        "no reload",
+        (f"kill: stated single-shot kill probability {p_kill:g}"
+         + (" (catalog)" if sspk is None else " (given)")
+         + ", independent per shot, not conditioned on the prediction error (pip_error_m is reported)")
+        if kill_model == "sspk" else
+        (f"kill: proportional-navigation endgame, miss < lethal radius {battery.interceptor.lethal_radius_m:g} m; "
+         "handover error drawn with a 1-sigma position error per axis = the shot's pip_error_m (ASSUMED: stands in "
+         "for the track covariance propagated to the intercept, which is not carried), velocity sigma "
+         f"{battery.interceptor.handover_sigma_vel_m_s:g} m/s (catalog); ideal seeker; shots at false tracks use "
+         "the catalog handover sigmas and kill nothing"),
+        f"doctrine {doctrine}; kill assessment {battery.kill_assessment_s:g} s; inventory {battery.inventory} on "
+        f"{battery.launchers} launcher(s); "
+        + (f"reload {battery.reload_s:g} s: an emptied launcher is full again {battery.reload_s:g} s after its "
+           "last round (reloads unlimited)" if battery.reload_s > 0 else "no reload (reload_s = 0): the inventory "
+           "is final"),
         "a shot kills the salvo missile its track follows (the track's majority truth id); shots at false tracks "
         "kill nothing",
         f"leaker: a missile not killed whose true impact lies in a defended asset, or that fire control judged a "
         f"threat; the true impact {'lies' if true_in_asset else 'does not lie'} in a defended asset",
     ] + [f"tracking: {n}" for n in res.notes] + list(battery.assumptions)
-    return EngagementResult(battery, assets, res, decisions, fire, per, tracks_out, totals, assumptions)
+    return EngagementResult(battery, assets, res, decisions, fire, per, tracks_out, totals, assumptions, kill_model)
 
 
-__all__ = ["EngagementResult", "battery_radar", "engage_salvo"]
+__all__ = ["KILL_MODELS", "EngagementResult", "battery_radar", "engage_salvo"]

@@ -15,8 +15,14 @@ if the track ends sooner):
    predicted intercept points and launch times, the battery able to fire from the
    decision time on.
 3. **Assignment and firing** (:func:`assign_and_fire`) - shots are committed in time
-   order of launch (ties by threat priority) while the inventory lasts; no launcher
-   reload (a battery with ``reload_s > 0`` is refused: not modelled).  Doctrines:
+   order of launch (ties by threat priority) while rounds last.  Launchers: the
+   inventory is ``launchers`` x rounds per launcher; with ``reload_s = 0`` (the default)
+   there is **no reload**: the inventory is final.  With ``reload_s > 0`` a launcher that
+   has fired its last round is full again ``reload_s`` after that round (reloads
+   unlimited: the reload magazine is not modelled); a shot finding no loaded launcher
+   waits for the first opportunity launched no earlier than the next reload, while one
+   remains.  Across several batteries (:func:`assign_across_batteries`) each threat goes
+   to the battery with the earliest launch opportunity that still has rounds.  Doctrines:
 
    - ``shoot-shoot``: two interceptors launched together at the earliest opportunity;
    - ``shoot-look-shoot``: one at the earliest opportunity; if it misses, a second one
@@ -25,7 +31,9 @@ if the track ends sooner):
 
 4. **Kill** - each shot kills the object its track follows with the stated single-shot
    kill probability (``sspk``), one draw per shot from the ``numpy.random.Generator``
-   passed in, in the order shots are committed.
+   passed in, in the order shots are committed - or, when a ``kill`` function is given
+   (the proportional-navigation endgame of :mod:`thaadsim.defense.engagement`), by what
+   it returns for the shot, with the same generator.
 
 A threat left without a kill is a leaker and is reported as one, with the reason.
 """
@@ -107,6 +115,8 @@ class Shot:
     """1 for the first shot at this track (both of a shoot-shoot pair are 1 and 2)."""
     intercept: Intercept
     kill: bool
+    miss_m: float = math.nan
+    """Endgame miss distance [m] (NaN at the SSPK level)."""
 
 
 @dataclass
@@ -133,10 +143,14 @@ class FireControlResult:
     doctrine: str
     sspk: float
     kill_assessment_s: float
+    reload_s: float = 0.0
+    launchers: int = 1
+    rounds_left: int | None = None
+    """Rounds on the launchers at the end (set when launchers reload)."""
 
     @property
     def remaining(self) -> int:
-        return self.inventory - self.fired
+        return self.inventory - self.fired if self.rounds_left is None else self.rounds_left
 
 
 def _check(doctrine: str, sspk: float, inventory: int, kill_assessment_s: float) -> None:
@@ -150,16 +164,75 @@ def _check(doctrine: str, sspk: float, inventory: int, kill_assessment_s: float)
         raise InputError(f"{kill_assessment_s} s: must be zero or positive", field="kill_assessment_s")
 
 
+def _check_launchers(inventory: int, launchers: int, reload_s: float) -> None:
+    if isinstance(launchers, bool) or int(launchers) != launchers or launchers < 1:
+        raise InputError(f"{launchers} is not a whole number of launchers >= 1", field="launchers")
+    if not (isinstance(reload_s, (int, float)) and math.isfinite(reload_s) and reload_s >= 0):
+        raise InputError(f"{reload_s} s: the reload time must be zero or positive", field="reload_s")
+    if reload_s > 0 and int(inventory) % int(launchers):
+        raise InputError(f"{inventory} interceptors do not fill {launchers} launchers evenly", field="launchers",
+                         hint="give an inventory that is a multiple of the launchers")
+
+
+class _Launchers:
+    """Rounds per launcher and reload times; ``reload_s = 0``: one pool, never reloaded."""
+
+    def __init__(self, inventory: int, launchers: int, reload_s: float) -> None:
+        self.reload_s = float(reload_s)
+        if self.reload_s > 0:
+            self.per = int(inventory) // int(launchers)
+            self.rounds = [self.per] * int(launchers)
+        else:
+            self.per, self.rounds = int(inventory), [int(inventory)]
+        self.ready = [-math.inf] * len(self.rounds)
+
+    def _reload(self, t: float) -> None:
+        for i, r in enumerate(self.rounds):
+            if r == 0 and self.reload_s > 0 and self.ready[i] <= t:
+                self.rounds[i] = self.per
+
+    def available(self, t: float) -> int:
+        self._reload(t)
+        return sum(self.rounds)
+
+    def fire(self, t: float, n: int) -> None:
+        self._reload(t)
+        for i in range(len(self.rounds)):
+            while n and self.rounds[i]:
+                self.rounds[i] -= 1
+                n -= 1
+                if self.rounds[i] == 0:
+                    self.ready[i] = t + self.reload_s
+        assert n == 0
+
+    def next_reload(self, t: float) -> float | None:
+        """Earliest time after t at which an empty launcher is full again (None: never)."""
+        if self.reload_s <= 0:
+            return None
+        times = [r for n, r in zip(self.rounds, self.ready) if n == 0 and r > t]
+        return min(times) if times else None
+
+    def left(self) -> int:
+        return sum(self.rounds)
+
+
 def assign_and_fire(threats: list[tuple[int, Opportunity]], inventory: int, doctrine: str, sspk: float,
-                    kill_assessment_s: float, rng: np.random.Generator) -> FireControlResult:
+                    kill_assessment_s: float, rng: np.random.Generator, *, launchers: int = 1,
+                    reload_s: float = 0.0, kill=None) -> FireControlResult:
     """Weapon-target assignment over threats already ranked (``threats``: (track_id,
     opportunity) in priority order, most urgent first).
 
     Shots are committed in order of launch time (ties: priority, then shot number) while
-    interceptors remain; interceptors fired never exceed ``inventory``.  Every kill draw
-    comes from ``rng``.
+    loaded rounds remain.  ``inventory`` interceptors on ``launchers`` launchers; with
+    ``reload_s = 0`` (default) no reload - interceptors fired never exceed ``inventory``;
+    with ``reload_s > 0`` an emptied launcher is full again ``reload_s`` after its last
+    round, and a shot with no loaded launcher moves to the first opportunity launched at
+    or after the next reload, if one remains.  ``kill(track_id, intercept, n, rng) ->
+    (kills (n,), miss_m (n,))`` replaces the SSPK draw when given.  Every draw comes from
+    ``rng``.
     """
     _check(doctrine, sspk, inventory, kill_assessment_s)
+    _check_launchers(inventory, launchers, reload_s)
     if not isinstance(rng, np.random.Generator):
         raise InputError("pass a numpy.random.Generator", field="rng")
     out: dict[int, Engagement] = {}
@@ -172,19 +245,30 @@ def assign_and_fire(threats: list[tuple[int, Opportunity]], inventory: int, doct
             continue
         heapq.heappush(heap, (opp.earliest.t_launch_s, rank, 1, int(tid), opp.earliest))
     opps = {int(t): o for t, o in threats}
-    left = int(inventory)
+    pool = _Launchers(inventory, launchers, reload_s)
+    fired = 0
     while heap:
-        _, rank, number, tid, w = heapq.heappop(heap)
+        t, rank, number, tid, w = heapq.heappop(heap)
         eng = out[tid]
         want = 2 if (doctrine == "shoot-shoot") else 1
-        n = min(want, left)
+        n = min(want, pool.available(t))
         if n == 0:
+            t_r = pool.next_reload(t)
+            nxt = None if t_r is None else next((x for x in opps[tid].windows if x.t_launch_s >= t_r), None)
+            if nxt is not None:  # wait for a reloaded launcher while an opportunity remains
+                heapq.heappush(heap, (nxt.t_launch_s, rank, number, tid, nxt))
+                continue
             eng.reason = REASON_EXHAUSTED if not eng.shots else f"{REASON_MISSED}; then {REASON_EXHAUSTED}"
             continue
-        left -= n
-        kills = rng.random(n) < sspk
+        pool.fire(t, n)
+        fired += n
+        if kill is None:
+            kills, miss = rng.random(n) < sspk, np.full(n, math.nan)
+        else:
+            kills, miss = kill(tid, w, n, rng)
+            kills, miss = np.asarray(kills, bool).reshape(n), np.asarray(miss, float).reshape(n)
         for j in range(n):
-            eng.shots.append(Shot(tid, number + j, w, bool(kills[j])))
+            eng.shots.append(Shot(tid, number + j, w, bool(kills[j]), float(miss[j])))
         if kills.any():
             eng.killed, eng.reason = True, None
             continue
@@ -198,8 +282,80 @@ def assign_and_fire(threats: list[tuple[int, Opportunity]], inventory: int, doct
             eng.reason = REASON_MISSED_NO_SECOND
         else:
             eng.reason = REASON_MISSED + (f" (only {n} of {want} interceptors left)" if n < want else "")
-    return FireControlResult(out, int(inventory) - left, int(inventory), doctrine, float(sspk),
-                             float(kill_assessment_s))
+    return FireControlResult(out, fired, int(inventory), doctrine, float(sspk), float(kill_assessment_s),
+                             float(reload_s), int(launchers), pool.left() if reload_s > 0 else None)
+
+
+@dataclass(frozen=True)
+class BatteryFire:
+    """One battery as fire control sees it: a name, its rounds, its launchers and reload."""
+
+    name: str
+    inventory: int
+    launchers: int = 1
+    reload_s: float = 0.0
+
+
+@dataclass
+class MultiBatteryResult:
+    assigned: dict[int, str | None]
+    """Battery each threat was given to (None: no battery can reach it)."""
+    results: dict[str, FireControlResult]
+    engagements: dict[int, Engagement]
+
+    @property
+    def fired(self) -> int:
+        return sum(r.fired for r in self.results.values())
+
+
+def assign_across_batteries(threats: list[tuple[int, dict[str, Opportunity]]], batteries: list[BatteryFire],
+                            doctrine: str, sspk: float, kill_assessment_s: float,
+                            rng: np.random.Generator) -> MultiBatteryResult:
+    """Several batteries sharing a raid.  ``threats``: (track_id, {battery name:
+    opportunity}) in priority order.  Assignment is planned in priority order: each
+    threat goes to the battery with the earliest launch opportunity that still has
+    uncommitted rounds (a first shot commits 2 rounds under shoot-shoot, 1 under
+    shoot-look-shoot; a battery that reloads never runs out at planning); when none has
+    rounds, to the reachable battery with the earliest opportunity (its fire control
+    then reports the exhaustion).  Each battery then runs :func:`assign_and_fire` on its
+    threats, batteries in the order given, all draws from ``rng``."""
+    names = [b.name for b in batteries]
+    if not batteries or len(set(names)) != len(names):
+        raise InputError("give one or more batteries with distinct names", field="batteries")
+    for b in batteries:
+        _check(doctrine, sspk, b.inventory, kill_assessment_s)
+        _check_launchers(b.inventory, b.launchers, b.reload_s)
+    per_first = 2 if doctrine == "shoot-shoot" else 1
+    planned = {b.name: (math.inf if b.reload_s > 0 else b.inventory) for b in batteries}
+    assigned: dict[int, str | None] = {}
+    lists: dict[str, list[tuple[int, Opportunity]]] = {n: [] for n in names}
+    unreached: list[int] = []
+    for tid, by_battery in threats:
+        unknown = set(by_battery) - set(names)
+        if unknown:
+            raise InputError(f"opportunity for unknown battery {sorted(unknown)[0]!r}", field="batteries")
+        reach = sorted(((o.earliest.t_launch_s, names.index(n), n) for n, o in by_battery.items()
+                        if o.engageable and o.earliest is not None))
+        if not reach:
+            assigned[int(tid)] = None
+            unreached.append(int(tid))
+            continue
+        pick = next((n for _, _, n in reach if planned[n] >= per_first), reach[0][2])
+        planned[pick] -= per_first
+        assigned[int(tid)] = pick
+        lists[pick].append((int(tid), by_battery[pick]))
+    results = {b.name: assign_and_fire(lists[b.name], b.inventory, doctrine, sspk, kill_assessment_s, rng,
+                                       launchers=b.launchers, reload_s=b.reload_s) for b in batteries}
+    engs: dict[int, Engagement] = {}
+    for rank, (tid, _) in enumerate(threats):
+        name = assigned[int(tid)]
+        if name is None:
+            engs[int(tid)] = Engagement(int(tid), rank, reason="not engageable by any battery")
+        else:
+            e = results[name].engagements[int(tid)]
+            e.priority = rank
+            engs[int(tid)] = e
+    return MultiBatteryResult(assigned, results, engs)
 
 
 def ground_distance_m(lat1, lon1, lat2, lon2) -> float:
@@ -280,6 +436,6 @@ def prioritise(decisions: list[TrackDecision]) -> list[TrackDecision]:
     return sorted((d for d in decisions if d.threat), key=lambda d: (d.impact_time_s, d.track_id))
 
 
-__all__ = ["Asset", "DEFAULT_ASSET_RADIUS_M", "DEFAULT_COMMIT_DELAY_S", "DOCTRINES", "Engagement",
+__all__ = ["Asset", "BatteryFire", "MultiBatteryResult", "assign_across_batteries", "DEFAULT_ASSET_RADIUS_M", "DEFAULT_COMMIT_DELAY_S", "DOCTRINES", "Engagement",
            "FireControlResult", "Shot", "TrackDecision", "assign_and_fire", "decision_row", "evaluate_tracks",
            "ground_distance_m", "predict_trajectory", "prioritise"]
