@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 
 import pytest
+from tests.integration import cli
 
 REQUIRED_MISSILES = {
     "scud-b", "scud-c", "scud-er", "nodong", "musudan", "pukguksong-2",
@@ -23,14 +23,7 @@ REQUIRED_TESTS = {
 }  # fmt: skip
 
 
-def thaadsim(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "thaadsim", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+thaadsim = cli.run
 
 
 def test_catalog_missiles_json_parses_and_has_every_required_missile_with_sources():

@@ -4,24 +4,19 @@ issue 5, the same seed giving the same bytes, and one-line errors with exit code
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
+from tests.integration import cli
 
 SALVO = ["engage", "--battery-site", "seongju", "--missile", "scud-er", "--from", "tongchang-ri",
          "--to", "seongju", "--count", "2", "--spacing-s", "5", "--doctrine", "shoot-look-shoot",
          "--sspk", "0.8", "--seed", "4", "--json"]
 
 
-def _start(*args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "thaadsim", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+_start = cli.start
 
 
-def _finish(p: subprocess.Popen) -> tuple[int, str, str]:
-    out, err = p.communicate(timeout=180)
-    return p.returncode, out, err
+_finish = cli.finish
 
 
 def test_json_contract_and_seed_reproducibility():

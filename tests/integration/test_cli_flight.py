@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
 from thaadsim.errors import InputError
 from thaadsim.flight.vehicle import Stage
+from tests.integration import cli
 
 
-def thaadsim(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "thaadsim", *args], capture_output=True, text=True, timeout=600)
+thaadsim = cli.run
 
 
 def test_trajectory_json_contract():

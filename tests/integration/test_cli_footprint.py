@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
+from tests.integration import cli
 
 
-def thaadsim(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "thaadsim", *args], capture_output=True, text=True, timeout=600)
+thaadsim = cli.run
 
 
 COARSE = ("--azimuths", "8", "--range-step-km", "60", "--refine-steps", "2")

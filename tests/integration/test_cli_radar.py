@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
+from tests.integration import cli
 
 
-def _run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "thaadsim", *args], capture_output=True, text=True, timeout=120)
+_run = cli.run
 
 
 def test_radar_json_contract():

@@ -4,21 +4,16 @@ same seed giving the same answer, and one-line errors with exit code 2."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
+from tests.integration import cli
 
 SALVO = ["track", "--radar", "an-tpy-2", "--mode", "terminal", "--site", "seongju", "--missile", "scud-c",
          "--from", "sunan", "--to", "seongju", "--count", "2", "--spacing-s", "5", "--seed", "7", "--json"]
 
 
-def _start(*args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "thaadsim", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+_start = cli.start
 
 
-def _finish(p: subprocess.Popen) -> tuple[int, str, str]:
-    out, err = p.communicate(timeout=180)
-    return p.returncode, out, err
+_finish = cli.finish
 
 
 def test_json_contract_and_seed_reproducibility():
