@@ -13,16 +13,10 @@ SALVO = ["engage", "--battery-site", "seongju", "--missile", "scud-er", "--from"
          "--sspk", "0.8", "--seed", "4", "--json"]
 
 
-_start = cli.start
-
-
-_finish = cli.finish
-
-
 def test_json_contract_and_seed_reproducibility():
-    first, second = _start(*SALVO), _start(*SALVO)  # concurrently: same seed, same bytes
-    rc1, out1, err1 = _finish(first)
-    rc2, out2, _ = _finish(second)
+    first, second = cli.start(*SALVO), cli.start(*SALVO)  # concurrently: same seed, same bytes
+    rc1, out1, err1 = cli.finish(first)
+    rc2, out2, _ = cli.finish(second)
     assert rc1 == 0, err1
     assert rc2 == 0
     assert out1 == out2
@@ -62,7 +56,7 @@ def test_bad_input_is_one_line_exit_2(args, needle):
     for k, v in zip(args[::2], args[1::2], strict=True):
         base[k] = v
     argv = ["engage", *[x for kv in base.items() for x in kv]]
-    rc, out, err = _finish(_start(*argv))
+    rc, out, err = cli.finish(cli.start(*argv))
     assert rc == 2, (out, err)
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error:"), err
@@ -74,7 +68,7 @@ def test_kill_model_pn_reports_miss_and_its_assumption():
     # issue 5: the endgame selectable; with pn the miss distance is reported per shot
     argv = ["engage", "--battery-site", "seongju", "--missile", "scud-er", "--from", "tongchang-ri",
             "--to", "seongju", "--kill-model", "pn", "--seed", "1", "--json"]
-    rc, out, err = _finish(_start(*argv))
+    rc, out, err = cli.finish(cli.start(*argv))
     assert rc == 0, err
     d = json.loads(out)
     assert d["kill_model"] == "pn" and d["intercepted"] == 1

@@ -8,11 +8,8 @@ import pytest
 from tests.integration import cli
 
 
-_run = cli.run
-
-
 def test_radar_json_contract():
-    out = _run("radar", "--radar", "an-tpy-2", "--mode", "forward-based", "--rcs-m2", "1", "--range-km", "2000", "--json")
+    out = cli.run("radar", "--radar", "an-tpy-2", "--mode", "forward-based", "--rcs-m2", "1", "--range-km", "2000", "--json")
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     assert data["snr_db"] == pytest.approx(21.14, abs=0.01)  # the calibration point
@@ -24,7 +21,7 @@ def test_radar_json_contract():
 
 def test_coverage_json_contract_and_png(tmp_path):
     png = tmp_path / "cov.png"
-    out = _run("coverage", "--radar", "an-tpy-2", "--mode", "terminal", "--site", "36.0513,128.2229,680",
+    out = cli.run("coverage", "--radar", "an-tpy-2", "--mode", "terminal", "--site", "36.0513,128.2229,680",
                "--boresight-az-deg", "327", "--rcs-m2", "0.1", "--altitude-km", "150", "--n-azimuths", "180",
                "--png", str(png), "--json")
     assert out.returncode == 0, out.stderr
@@ -48,7 +45,7 @@ def test_coverage_json_contract_and_png(tmp_path):
     ],
 )
 def test_bad_input_is_one_line_exit_2(args, field):
-    out = _run(*args)
+    out = cli.run(*args)
     assert out.returncode == 2
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and field in lines[0] and "Traceback" not in out.stderr

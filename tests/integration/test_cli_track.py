@@ -10,16 +10,10 @@ SALVO = ["track", "--radar", "an-tpy-2", "--mode", "terminal", "--site", "seongj
          "--from", "sunan", "--to", "seongju", "--count", "2", "--spacing-s", "5", "--seed", "7", "--json"]
 
 
-_start = cli.start
-
-
-_finish = cli.finish
-
-
 def test_json_contract_and_seed_reproducibility():
-    first, second = _start(*SALVO), _start(*SALVO)  # concurrently: same seed, same bytes
-    rc1, out1, err1 = _finish(first)
-    rc2, out2, _ = _finish(second)
+    first, second = cli.start(*SALVO), cli.start(*SALVO)  # concurrently: same seed, same bytes
+    rc1, out1, err1 = cli.finish(first)
+    rc2, out2, _ = cli.finish(second)
     assert rc1 == 0, err1
     assert rc2 == 0
     assert out1 == out2
@@ -51,9 +45,9 @@ def test_bad_input_is_one_line_and_exit_2():
         "radar": [*base, "--radar", "an-tpy-9"],
         "--from": ["track", "--site", "seongju", "--missile", "scud-c", "--from", "atlantis", "--to", "seongju"],
     }
-    procs = {k: _start(*v) for k, v in cases.items()}
+    procs = {k: cli.start(*v) for k, v in cases.items()}
     for key, p in procs.items():
-        rc, out, err = _finish(p)
+        rc, out, err = cli.finish(p)
         assert rc == 2, (key, err)
         lines = err.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("error:"), (key, err)

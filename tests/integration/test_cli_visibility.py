@@ -9,9 +9,6 @@ import pytest
 from tests.integration import cli
 
 
-_run = cli.run
-
-
 def _inproc(capsys, *args: str) -> tuple[int, str, str]:
     """The console entry point in this process (no interpreter start-up): (exit code, stdout, stderr)."""
     from unittest.mock import patch
@@ -29,7 +26,7 @@ def _inproc(capsys, *args: str) -> tuple[int, str, str]:
 
 
 def test_visibility_json_contract():
-    out = _run("visibility", "--radar", "an-tpy-2", "--mode", "terminal", "--site", "seongju", "--missile",
+    out = cli.run("visibility", "--radar", "an-tpy-2", "--mode", "terminal", "--site", "seongju", "--missile",
                "scud-er", "--from", "sunan", "--to", "busan", "--json")
     assert out.returncode == 0, out.stderr
     d = json.loads(out.stdout)
@@ -88,7 +85,7 @@ def test_visibility_bad_input_one_line_exit_2(capsys, args, needle):
 @pytest.mark.parametrize("args, needle", [(["--radar", "an-tpy3"], "did you mean 'an-tpy-2'"),
                                           (["--rcs-m2", "-1"], "--rcs-m2")])
 def test_visibility_bad_input_through_python_m(args, needle):
-    out = _run("visibility", "--site", "seongju", "--missile", "scud-er", "--from", "sunan", "--to", "busan", *args)
+    out = cli.run("visibility", "--site", "seongju", "--missile", "scud-er", "--from", "sunan", "--to", "busan", *args)
     assert out.returncode == 2 and needle in out.stderr
     assert "Traceback" not in out.stderr and len(out.stderr.strip().splitlines()) == 1
 

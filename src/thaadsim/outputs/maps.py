@@ -55,6 +55,20 @@ def _extent(rings: list[np.ndarray], points: list[tuple[float, float, str]], mar
     return [lon0, lon1, max(lat0, -89.0), min(lat1, 89.0)]
 
 
+def _base_axes(fig, position: tuple[int, int, int], proj, extent, resolution: str, ccrs, cfeature):
+    """One map panel: ocean, land, borders, coastlines and graticule from the offline layers."""
+    ax = fig.add_subplot(*position, projection=proj)
+    ax.set_extent(extent, crs=ccrs.PlateCarree())
+    ax.add_feature(cfeature.NaturalEarthFeature("physical", "ocean", resolution, facecolor="#dfe9f3", edgecolor="none"))
+    ax.add_feature(cfeature.NaturalEarthFeature("physical", "land", resolution, facecolor="#f4f1ea", edgecolor="none"))
+    ax.add_feature(cfeature.NaturalEarthFeature("cultural", "admin_0_countries", resolution, facecolor="none",
+                                                edgecolor="#888888", linewidth=0.5))
+    ax.coastlines(resolution=resolution, linewidth=0.6, color="#444444")
+    gl = ax.gridlines(draw_labels=True, linewidth=0.3, color="#999999", alpha=0.6)
+    gl.top_labels = gl.right_labels = False
+    return ax
+
+
 def coverage_map(
     coverages,
     path,
@@ -86,18 +100,7 @@ def coverage_map(
     lat_c = 0.5 * (extent[2] + extent[3])
     proj = ccrs.AzimuthalEquidistant(central_longitude=lon_c, central_latitude=lat_c)
     fig = plt.figure(figsize=(9, 8), dpi=110)
-    ax = fig.add_subplot(1, 1, 1, projection=proj)
-    ax.set_extent(extent, crs=ccrs.PlateCarree())
-    ax.add_feature(cfeature.NaturalEarthFeature("physical", "ocean", resolution, facecolor="#dfe9f3", edgecolor="none"))
-    ax.add_feature(cfeature.NaturalEarthFeature("physical", "land", resolution, facecolor="#f4f1ea", edgecolor="none"))
-    ax.add_feature(
-        cfeature.NaturalEarthFeature(
-            "cultural", "admin_0_countries", resolution, facecolor="none", edgecolor="#888888", linewidth=0.5
-        )
-    )
-    ax.coastlines(resolution=resolution, linewidth=0.6, color="#444444")
-    gl = ax.gridlines(draw_labels=True, linewidth=0.3, color="#999999", alpha=0.6)
-    gl.top_labels = gl.right_labels = False
+    ax = _base_axes(fig, (1, 1, 1), proj, extent, resolution, ccrs, cfeature)
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     geodetic = ccrs.Geodetic()
     for k, cov in enumerate(coverages):
@@ -176,17 +179,7 @@ def track_map(
     geodetic = ccrs.Geodetic()
     plate = ccrs.PlateCarree()
     for i, panel in enumerate(panels):
-        ax = fig.add_subplot(1, n, i + 1, projection=proj)
-        ax.set_extent(extent, crs=ccrs.PlateCarree())
-        ax.add_feature(cfeature.NaturalEarthFeature("physical", "ocean", resolution, facecolor="#dfe9f3",
-                                                    edgecolor="none"))
-        ax.add_feature(cfeature.NaturalEarthFeature("physical", "land", resolution, facecolor="#f4f1ea",
-                                                    edgecolor="none"))
-        ax.add_feature(cfeature.NaturalEarthFeature("cultural", "admin_0_countries", resolution, facecolor="none",
-                                                    edgecolor="#888888", linewidth=0.5))
-        ax.coastlines(resolution=resolution, linewidth=0.6, color="#444444")
-        gl = ax.gridlines(draw_labels=True, linewidth=0.3, color="#999999", alpha=0.6)
-        gl.top_labels = gl.right_labels = False
+        ax = _base_axes(fig, (1, n, i + 1), proj, extent, resolution, ccrs, cfeature)
         handles = []
         for cov, label, colour in panel.get("coverages", []):
             for j, ring in enumerate(cov.polygons):
@@ -254,15 +247,7 @@ def footprint_map(
     lat_c = 0.5 * (extent[2] + extent[3])
     proj = ccrs.AzimuthalEquidistant(central_longitude=lon_c, central_latitude=lat_c)
     fig = plt.figure(figsize=(9, 8), dpi=110)
-    ax = fig.add_subplot(1, 1, 1, projection=proj)
-    ax.set_extent(extent, crs=ccrs.PlateCarree())
-    ax.add_feature(cfeature.NaturalEarthFeature("physical", "ocean", resolution, facecolor="#dfe9f3", edgecolor="none"))
-    ax.add_feature(cfeature.NaturalEarthFeature("physical", "land", resolution, facecolor="#f4f1ea", edgecolor="none"))
-    ax.add_feature(cfeature.NaturalEarthFeature("cultural", "admin_0_countries", resolution, facecolor="none",
-                                                edgecolor="#888888", linewidth=0.5))
-    ax.coastlines(resolution=resolution, linewidth=0.6, color="#444444")
-    gl = ax.gridlines(draw_labels=True, linewidth=0.3, color="#999999", alpha=0.6)
-    gl.top_labels = gl.right_labels = False
+    ax = _base_axes(fig, (1, 1, 1), proj, extent, resolution, ccrs, cfeature)
     geodetic = ccrs.Geodetic()
     layers = [(footprint.polygons, "#1f77b4", f"defended once: {footprint.area_km2:,.0f} km²"),
               (footprint.twice_polygons, "#d62728", f"defended twice (SLS): {footprint.twice_area_km2:,.0f} km²")]
