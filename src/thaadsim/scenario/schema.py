@@ -1,0 +1,323 @@
+"""The scenario file: a typed schema (pydantic) for what a user describes in YAML.
+
+Every field carries its unit in its name (``_s``, ``_km``, ``_m2``, ``_deg``) and a
+description; ``thaadsim scenario schema`` prints them.  Defaults that no source
+publishes are marked ASSUMED in their description and reported in every run's
+assumptions.  Catalog names (missiles, sites, radars, batteries, flight tests) are
+checked here, so a misspelt name fails before anything flies.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from thaadsim.defense.firecontrol import DEFAULT_ASSET_RADIUS_M, DEFAULT_COMMIT_DELAY_S
+from thaadsim.tracking.scenario_track import DEFAULT_RCS_M2
+
+PROFILES = ("min-energy", "lofted", "depressed")
+RADAR_MODES = ("terminal", "forward-based")
+DOCTRINES = ("shoot-shoot", "shoot-look-shoot")
+KILL_MODELS = ("sspk", "pn")
+
+Name = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9 _.()-]*$")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+
+def _as_value_error(lookup, *args, **kwargs):
+    """Call a catalog look-up; its error becomes a ValueError so pydantic places it in the file."""
+    from thaadsim.errors import ThaadsimError
+
+    try:
+        return lookup(*args, **kwargs)
+    except ThaadsimError as error:
+        raise ValueError(error.message + (f" — {error.hint}" if error.hint else "")) from None
+
+
+def _check_location(text: str) -> str:
+    """A site key or 'LAT,LON[,ALT_M]' (resolved against the catalog)."""
+    from thaadsim.catalog.loader import resolve_location
+
+    _as_value_error(resolve_location, text, "location")
+    return text
+
+
+class Threat(_Strict):
+    """One group of identical missiles: fired from one point at one aim point."""
+
+    missile: str = Field(description="Catalog missile key (`thaadsim catalog missiles`), e.g. 'scud-er'.")
+    from_: str = Field(alias="from", description="Launch point: a site key or 'LAT,LON[,ALT_M]' [deg, deg, m].")
+    to: str = Field(description="Aim point: a site key, 'LAT,LON', or the name of a defended asset in this file.")
+    profile: Literal["min-energy", "lofted", "depressed"] = Field(
+        "min-energy", description="Trajectory: min-energy (least burn that reaches), lofted or depressed "
+        "(full burn, or the given apogee_km).")
+    apogee_km: float | None = Field(
+        None, gt=0, description="Apogee of a lofted or depressed flight [km]; default: full burn.")
+    launch_time_s: float = Field(0.0, ge=0, le=86_400, description="Launch of the first missile after the epoch [s].")
+    count: int = Field(1, ge=1, le=256, description="Missiles in the group [-].")
+    spacing_s: float = Field(5.0, ge=0, le=3_600, description="Time between launches in the group [s].")
+    rcs_m2: float = Field(DEFAULT_RCS_M2, gt=0, le=1e4, description=(
+        f"Radar cross-section of the reentry vehicle [m^2]; default {DEFAULT_RCS_M2:g} (ASSUMED: the radar "
+        "preset's reference target; a separated RV nose-on is nearer 0.01-0.1 m^2)."))
+    swerling: Literal[0, 1, 2, 3, 4] = Field(1, description="Swerling fluctuation case of the cross-section [-].")
+    label: Name | None = Field(None, description="Name of the group in the outputs; default 'MISSILE from FROM'.")
+
+    @field_validator("missile")
+    @classmethod
+    def _known_missile(cls, v: str) -> str:
+        from thaadsim.catalog.loader import missile
+
+        return _as_value_error(missile, v, field="missile").key
+
+    @field_validator("from_")
+    @classmethod
+    def _launch(cls, v: str) -> str:
+        return _check_location(v)
+
+    @model_validator(mode="after")
+    def _profile(self) -> Threat:
+        if self.apogee_km is not None and self.profile == "min-energy":
+            raise ValueError("a min-energy flight has no free apogee: give profile lofted or depressed "
+                             "with apogee_km, or drop apogee_km")
+        return self
+
+
+class Radar(_Strict):
+    """One AN/TPY-2-class radar at a site."""
+
+    name: Name = Field(description="Name of the radar, used by batteries.radar and in the outputs.")
+    site: str = Field(description="Site key or 'LAT,LON[,ALT_M]'.")
+    radar: str = Field("an-tpy-2", description="Catalog radar key (`thaadsim catalog radars`).")
+    mode: Literal["terminal", "forward-based"] = Field("terminal", description="Operating mode (preset).")
+    boresight_az_deg: float | None = Field(
+        None, ge=-360, le=360, description="Azimuth of the face's boresight [deg from north]; default: toward "
+        "the mean launch point of the threats.")
+
+    @field_validator("site")
+    @classmethod
+    def _site(cls, v: str) -> str:
+        return _check_location(v)
+
+    @field_validator("radar")
+    @classmethod
+    def _known_radar(cls, v: str) -> str:
+        from thaadsim.catalog.radars import radar
+
+        return _as_value_error(radar, v).key
+
+
+class Asset(_Strict):
+    """A defended asset: a point and a radius."""
+
+    name: Name = Field(description="Name of the asset; a threat's 'to' may name it.")
+    at: str = Field(description="Site key or 'LAT,LON'.")
+    radius_km: float = Field(DEFAULT_ASSET_RADIUS_M / 1e3, gt=0, le=2_000, description=(
+        f"Radius of the defended area [km]; default {DEFAULT_ASSET_RADIUS_M / 1e3:g} (ASSUMED)."))
+
+    @field_validator("at")
+    @classmethod
+    def _at(cls, v: str) -> str:
+        return _check_location(v)
+
+
+class BatterySpec(_Strict):
+    """One THAAD-type battery: launchers, interceptors, doctrine and what it defends."""
+
+    name: Name = Field(description="Name of the battery in the outputs.")
+    site: str = Field(description="Site key or 'LAT,LON[,ALT_M]'.")
+    battery: str = Field("thaad-battery", description="Catalog battery key (`thaadsim catalog batteries`).")
+    radar: Name = Field(description="Name of the radar (in radars) whose tracks this battery fires on.")
+    launchers: int | None = Field(None, ge=1, le=64, description="Launchers; default: the catalog's.")
+    interceptors: int | None = Field(None, ge=0, le=1_024, description=(
+        "Interceptors on the launchers; default: the catalog's (launchers x rounds)."))
+    doctrine: Literal["shoot-shoot", "shoot-look-shoot"] = Field(
+        "shoot-look-shoot", description="Firing doctrine.")
+    kill_model: Literal["sspk", "pn"] = Field(
+        "sspk", description="sspk: stated single-shot kill probability; pn: proportional-navigation endgame.")
+    sspk: float | None = Field(None, ge=0, le=1, description="Single-shot kill probability; default: the catalog's.")
+    reload_s: float | None = Field(None, ge=0, description="Launcher reload time [s]; 0 = no reload; default: "
+                                   "the catalog's.")
+    commit_delay_s: float = Field(DEFAULT_COMMIT_DELAY_S, ge=0, le=600, description=(
+        f"Fire control decides on a track this long after its confirmation [s]; default "
+        f"{DEFAULT_COMMIT_DELAY_S:g} (ASSUMED)."))
+    assets: list[Asset] = Field(default_factory=list, description=(
+        "Defended assets; default: the battery's own site with the default radius."))
+
+    @field_validator("site")
+    @classmethod
+    def _site(cls, v: str) -> str:
+        return _check_location(v)
+
+    @field_validator("battery")
+    @classmethod
+    def _known_battery(cls, v: str) -> str:
+        from thaadsim.catalog.interceptors import battery
+
+        return _as_value_error(battery, v).key
+
+
+class Sweep(_Strict):
+    """Run the scenario once per salvo size (a saturation study)."""
+
+    threat: int = Field(0, ge=0, description="Index of the threat group whose count is varied.")
+    counts: list[Annotated[int, Field(ge=1, le=256)]] = Field(
+        min_length=1, max_length=16, description="Salvo sizes, each run on its own with the same seed.")
+
+
+class Output(_Strict):
+    """What the run draws and how finely it samples."""
+
+    sample_dt_s: float = Field(1.0, gt=0, le=60, description=(
+        "Interval of the trajectory samples written to trajectories.parquet and the CZML [s]."))
+    false_alarms: bool = Field(True, description="Radar false alarms in the threat sector.")
+    coverage: bool = Field(True, description="Draw each radar's coverage in the report and the CZML.")
+    coverage_altitude_km: float = Field(100.0, gt=0, le=2_000, description=(
+        "Target altitude of the drawn radar coverage [km]."))
+    footprints: bool = Field(True, description="Compute and draw each battery's defended footprint against "
+                             "the first threat group (a few seconds per battery).")
+
+
+class Scenario(_Strict):
+    """A scenario: threats, radars and batteries on one clock."""
+
+    name: Name = Field(description="Short name of the scenario.")
+    description: str = Field("", max_length=4_000, description="What question the scenario answers.")
+    epoch: _dt.datetime = Field(_dt.datetime(2017, 3, 6, 0, 0, tzinfo=_dt.UTC), description=(
+        "UTC time of t = 0 (ISO 8601); the clock of events, CZML and KML."))
+    seed: int = Field(1, ge=0, le=2**63 - 1, description="Seed of the one random generator (--seed overrides).")
+    threats: list[Threat] = Field(min_length=1, max_length=64, description="Threat groups.")
+    radars: list[Radar] = Field(default_factory=list, max_length=8, description="Radars.")
+    batteries: list[BatterySpec] = Field(default_factory=list, max_length=8, description="Batteries.")
+    sweep: Sweep | None = Field(None, description="Optional: run once per salvo size (saturation).")
+    output: Output = Field(default_factory=Output, description="Output options.")
+    sources: list[str] = Field(default_factory=list, description=(
+        "Where the scenario's situation comes from (press reports, studies); shown in the report."))
+
+    @field_validator("epoch")
+    @classmethod
+    def _utc(cls, v: _dt.datetime) -> _dt.datetime:
+        if v.tzinfo is None:
+            return v.replace(tzinfo=_dt.UTC)
+        return v.astimezone(_dt.UTC)
+
+    @model_validator(mode="after")
+    def _references(self) -> Scenario:
+        radar_names = [r.name for r in self.radars]
+        _unique("radars", radar_names)
+        _unique("batteries", [b.name for b in self.batteries])
+        for i, b in enumerate(self.batteries):
+            if b.radar not in radar_names:
+                raise _ReferenceError(f"batteries[{i}].radar", f"unknown radar '{b.radar}'", radar_names)
+            _unique(f"batteries[{i}].assets", [a.name for a in b.assets])
+        assets = {a.name for b in self.batteries for a in b.assets}
+        for i, t in enumerate(self.threats):
+            if t.to not in assets:
+                try:
+                    _check_location(t.to)
+                except Exception as error:  # noqa: BLE001 - re-raised with the asset names as candidates
+                    raise _ReferenceError(f"threats[{i}].to", f"'{t.to}' is neither a site, a 'LAT,LON' nor a "
+                                          "defended asset", sorted(assets), cause=error) from None
+        if self.sweep is not None and self.sweep.threat >= len(self.threats):
+            raise _ReferenceError("sweep.threat", f"no threat group {self.sweep.threat} "
+                                  f"(there are {len(self.threats)})", [])
+        return self
+
+
+class _ReferenceError(ValueError):
+    """A name in the file that refers to nothing; carries its location in the file."""
+
+    def __init__(self, loc: str, message: str, candidates: list[str], cause: Exception | None = None):
+        import difflib
+
+        close = difflib.get_close_matches(message.split("'")[1] if "'" in message else "", candidates, n=3,
+                                          cutoff=0.5)
+        hint = str(cause).split(" — ", 1)[1] if cause is not None and " — " in str(cause) else None
+        if close:
+            hint = "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+        elif hint is None and candidates:
+            hint = "known: " + ", ".join(candidates)
+        self.loc, self.message, self.hint = loc, message, hint
+        super().__init__(f"{message}" + (f" — {hint}" if hint else ""))
+
+
+def _unique(where: str, names: list[str]) -> None:
+    seen = set()
+    for n in names:
+        if n in seen:
+            raise ValueError(f"{where}: the name '{n}' appears twice - give each a distinct name")
+        seen.add(n)
+
+
+def schema_lines() -> list[str]:
+    """Every field of the file, one line each: path, type, default, description."""
+    out: list[str] = []
+
+    def walk(model: type[BaseModel], prefix: str) -> None:
+        for name, f in model.model_fields.items():
+            key = f.alias or name
+            path = f"{prefix}{key}"
+            ann = f.annotation
+            sub, is_list = _submodel(ann)
+            default = "required" if f.is_required() else _fmt_default(f)
+            out.append(f"{path}{'[]' if is_list else ''}  ({_type_name(ann)}; {default})  {f.description or ''}")
+            if sub is not None:
+                walk(sub, f"{path}{'[]' if is_list else ''}.")
+
+    walk(Scenario, "")
+    return out
+
+
+def _submodel(ann) -> tuple[type[BaseModel] | None, bool]:
+    import typing
+
+    args = typing.get_args(ann)
+    if isinstance(ann, type) and issubclass(ann, BaseModel):
+        return ann, False
+    if typing.get_origin(ann) is list and args and isinstance(args[0], type) and issubclass(args[0], BaseModel):
+        return args[0], True
+    for a in args:
+        if isinstance(a, type) and issubclass(a, BaseModel):
+            return a, False
+    return None, False
+
+
+def _type_name(ann) -> str:
+    import typing
+
+    origin = typing.get_origin(ann)
+    if origin is Literal:
+        return " | ".join(repr(a) if not isinstance(a, str) else a for a in typing.get_args(ann))
+    if origin is list:
+        return "list of " + _type_name(typing.get_args(ann)[0])
+    if origin is Annotated:
+        return _type_name(typing.get_args(ann)[0])
+    args = [a for a in typing.get_args(ann) if a is not type(None)]
+    if origin is not None and args:
+        return " | ".join(_type_name(a) for a in args) + (" or null" if type(None) in typing.get_args(ann) else "")
+    if isinstance(ann, type):
+        return {"str": "text", "float": "number", "int": "integer", "bool": "true/false",
+                "datetime": "ISO 8601 time"}.get(ann.__name__, ann.__name__)
+    return str(ann)
+
+
+def _fmt_default(f) -> str:
+    if f.default_factory is not None:
+        v = f.default_factory()
+        return "default: " + ("[]" if v == [] else "see below")
+    v = f.default
+    if v is None:
+        return "optional"
+    if isinstance(v, float) and math.isfinite(v):
+        return f"default {v:g}"
+    if isinstance(v, _dt.datetime):
+        return "default " + v.isoformat().replace("+00:00", "Z")
+    return f"default {v}"
+
+
+__all__ = ["Asset", "BatterySpec", "Output", "Radar", "Scenario", "Sweep", "Threat", "schema_lines"]
