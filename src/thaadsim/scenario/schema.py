@@ -232,12 +232,14 @@ class Scenario(_Strict):
 class _ReferenceError(ValueError):
     """A name in the file that refers to nothing; carries its location in the file."""
 
-    def __init__(self, loc: str, message: str, candidates: list[str], cause: Exception | None = None):
+    def __init__(self, loc: str, message: str, candidates: list[str], cause: Exception | None = None,
+                 hint: str | None = None):
         import difflib
 
         close = difflib.get_close_matches(message.split("'")[1] if "'" in message else "", candidates, n=3,
                                           cutoff=0.5)
-        hint = str(cause).split(" — ", 1)[1] if cause is not None and " — " in str(cause) else None
+        if hint is None:
+            hint = str(cause).split(" — ", 1)[1] if cause is not None and " — " in str(cause) else None
         if close:
             hint = "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
         elif hint is None and candidates:
@@ -247,10 +249,12 @@ class _ReferenceError(ValueError):
 
 
 def _unique(where: str, names: list[str]) -> None:
+    # a _ReferenceError (not a bare ValueError) so that the loader can point at the line of the repeat
     seen = set()
-    for n in names:
+    for i, n in enumerate(names):
         if n in seen:
-            raise ValueError(f"{where}: the name '{n}' appears twice - give each a distinct name")
+            raise _ReferenceError(f"{where}[{i}].name", f"the name '{n}' appears twice", [],
+                                  hint="give each a distinct name")
         seen.add(n)
 
 
@@ -313,6 +317,8 @@ def _fmt_default(f) -> str:
     v = f.default
     if v is None:
         return "optional"
+    if v == "":
+        return 'default ""'
     if isinstance(v, float) and math.isfinite(v):
         return f"default {v:g}"
     if isinstance(v, _dt.datetime):

@@ -1,0 +1,69 @@
+"""Scenario-file commands: ``scenario schema``, ``scenario check`` and ``scenarios``.
+
+They read and validate files only; nothing flies, so each answers in about a second.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from thaadsim.cli.main import app
+from thaadsim.cli.output import emit_json, format_table
+
+scenario_app = typer.Typer(
+    help="Scenario files: the fields they take, and a check of a file before it runs.",
+    no_args_is_help=True,
+)
+app.add_typer(scenario_app, name="scenario")
+
+
+@scenario_app.command("schema")
+def schema_cmd(
+    json_out: Annotated[bool, typer.Option("--json", help="Print the JSON Schema of the file instead.")] = False,
+) -> None:
+    """List every field of a scenario file: path, type, default and description (units in the names)."""
+    from thaadsim.scenario.schema import Scenario, schema_lines
+
+    if json_out:
+        emit_json(Scenario.model_json_schema(by_alias=True))
+        return
+    for line in schema_lines():
+        typer.echo(line)
+
+
+@scenario_app.command("check")
+def check_cmd(
+    source: Annotated[str, typer.Argument(
+        metavar="FILE", help="Scenario YAML file, or the name of a built-in scenario (see `thaadsim scenarios`).",
+        show_default=False)],
+) -> None:
+    """Validate a scenario file: names, numbers and references, each error with its line."""
+    from thaadsim.scenario.loader import load_scenario
+
+    scenario = load_scenario(source)
+    missiles = sum(t.count for t in scenario.threats)
+    typer.echo(f"{source}: ok — {_count(len(scenario.threats), 'threat group')} "
+               f"({_count(missiles, 'missile')}), {_count(len(scenario.radars), 'radar')}, "
+               f"{_count(len(scenario.batteries), 'battery', 'batteries')}")
+
+
+def _count(n: int, singular: str, plural: str | None = None) -> str:
+    return f"{n} {singular if n == 1 else (plural or singular + 's')}"
+
+
+@app.command("scenarios")
+def scenarios_cmd(
+    json_out: Annotated[bool, typer.Option("--json", help="Print the list as JSON records.")] = False,
+) -> None:
+    """List the built-in scenarios: name and what each is (run one by its name)."""
+    from thaadsim.scenario.loader import describe_builtins
+
+    records = describe_builtins()
+    if json_out:
+        emit_json(records)
+        return
+    rows = [(r["name"], r["threat_groups"], r["missiles"], r["radars"], r["batteries"], r["summary"])
+            for r in records]
+    typer.echo(format_table(["name", "groups", "missiles", "radars", "batteries", "summary"], rows))
