@@ -128,7 +128,7 @@ def _shot_dict(s, pip_error_m: float) -> dict:
 KILL_MODELS = ("sspk", "pn")
 
 
-def _pn_kill(battery: Battery, decisions: dict, truth, track_truth):
+def pn_kill(battery: Battery, decisions: dict, truth, track_truth):
     """Kill function for fire control: the PN endgame of one shot (module doc)."""
     from thaadsim.defense.endgame import Endgame, default_covariance, kill_vehicle_velocity
 
@@ -182,7 +182,7 @@ def engage_salvo(battery: Battery, missile: str, launch, aim, rng: np.random.Gen
     track_truth = res.summary.track_truth
     kill = None
     if kill_model == "pn":
-        kill = _pn_kill(battery, {d.track_id: d for d in decisions}, truth, track_truth)
+        kill = pn_kill(battery, {d.track_id: d for d in decisions}, truth, track_truth)
     fire = assign_and_fire([(d.track_id, d.opportunity) for d in ranked], battery.inventory, doctrine,
                            float(p_kill), battery.kill_assessment_s, rng, launchers=battery.launchers,
                            reload_s=battery.reload_s, kill=kill)
@@ -302,4 +302,4 @@ def engage_salvo(battery: Battery, missile: str, launch, aim, rng: np.random.Gen
     return EngagementResult(battery, assets, res, decisions, fire, per, tracks_out, totals, assumptions, kill_model)
 
 
-__all__ = ["KILL_MODELS", "EngagementResult", "battery_radar", "engage_salvo"]
+__all__ = ["KILL_MODELS", "EngagementResult", "battery_radar", "engage_salvo", "pn_kill"]

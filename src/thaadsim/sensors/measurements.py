@@ -246,10 +246,34 @@ def _false_alarms(radar: RadarModel, times: np.ndarray, rng: np.random.Generator
     }
 
 
+def false_alarm_detections(radar: RadarModel, times_s, rng: np.random.Generator,
+                           surveillance: Surveillance | None = None) -> Detections:
+    """False alarms alone at the look times ``times_s`` over ``surveillance`` (default: the
+    mode's whole search field) - for runs that measure several target sets separately."""
+    t = np.unique(np.asarray(times_s, dtype=float))
+    fa = _false_alarms(radar, t, rng, surveillance or Surveillance.of(radar))
+    order = np.argsort(fa["time_s"], kind="stable")
+    return Detections(**{k: a[order] for k, a in fa.items()}, radar_lat_deg=float(radar.lat_deg),
+                      radar_lon_deg=float(radar.lon_deg), radar_alt_m=float(radar.alt_m))
+
+
+def merge_detections(parts: list[Detections]) -> Detections:
+    """One radar's detections from several calls, in time order (stable)."""
+    if not parts:
+        raise InputError("nothing to merge", field="detections")
+    names = [f.name for f in fields(Detections) if not f.name.startswith("radar_")]
+    cols = {k: np.concatenate([getattr(p, k) for p in parts]) for k in names}
+    order = np.argsort(cols["time_s"], kind="stable")
+    first = parts[0]
+    return Detections(**{k: a[order] for k, a in cols.items()}, radar_lat_deg=first.radar_lat_deg,
+                      radar_lon_deg=first.radar_lon_deg, radar_alt_m=first.radar_alt_m)
+
+
 def look_times(radar: RadarModel, t_start_s: float, t_end_s: float) -> np.ndarray:
     """Look times every revisit interval from ``t_start_s`` to ``t_end_s`` inclusive."""
     n = int(math.floor((t_end_s - t_start_s) / radar.revisit_s + 1e-9)) + 1
     return t_start_s + radar.revisit_s * np.arange(max(n, 0))
 
 
-__all__ = ["FALSE_ALARM_RANGE_RATE_M_S", "Detections", "Surveillance", "look_times", "measure", "sigmas"]
+__all__ = ["FALSE_ALARM_RANGE_RATE_M_S", "Detections", "Surveillance", "false_alarm_detections", "look_times", "measure",
+           "merge_detections", "sigmas"]

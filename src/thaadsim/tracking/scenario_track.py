@@ -232,6 +232,12 @@ def fly_salvo(missile: str, launch, aim, count: int, spacing_s: float, look_dt_s
     return SalvoTruth(record.key, count, spacing_s, times, states, launch_t, fb, sol, launch, aim)
 
 
+def hermite_states(samples: np.ndarray, dt: float, end: np.ndarray, tau: np.ndarray) -> np.ndarray:
+    """States (M, 6) at flight times ``tau`` [s after launch] from the engine's samples
+    (K, 6) every ``dt`` and its end state (t, x, y, z, vx, vy, vz); NaN outside the flight."""
+    return _hermite(samples, dt, end, tau)
+
+
 @functools.lru_cache(maxsize=32)
 def _solve_cached(missile_key: str, site, aim_lat_deg: float, aim_lon_deg: float, profile: str, options):
     """The steering solve, kept per geometry (a seed sweep over one geometry solves once).
@@ -566,4 +572,4 @@ def track_salvo(missile: str, launch, aim, radar, rng: np.random.Generator, *, c
 
 
 __all__ = ["CLASS_MIN_RANGE_FRACTION", "CLASS_SIGMA_FRACTION", "DEFAULT_RCS_M2", "EXO_ALTITUDE_M", "SalvoTrackResult", "SalvoTruth", "TrackError",
-           "class_signatures", "default_tracker_config", "fly_salvo", "threat_sector", "track_salvo"]
+           "class_signatures", "default_tracker_config", "fly_salvo", "hermite_states", "threat_sector", "track_salvo"]

@@ -1,0 +1,92 @@
+"""The main job: ``thaadsim run SCENARIO`` (a scenario file or a built-in name)."""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from thaadsim.cli.main import app
+from thaadsim.cli.output import format_table
+
+DEFAULT_OUT_ROOT = Path("runs")
+"""Runs go to runs/<scenario name>/ unless --out says otherwise."""
+
+
+def _t(x) -> str:
+    return "-" if x is None or (isinstance(x, float) and not math.isfinite(x)) else f"{x:,.1f}"
+
+
+def _progress():
+    """Stage lines on stderr with the elapsed time, only when a person is watching."""
+    if not sys.stderr.isatty():
+        return None
+    start = time.perf_counter()
+
+    def say(message: str) -> None:
+        typer.echo(f"[{time.perf_counter() - start:6.1f} s] {message}", err=True)
+
+    return say
+
+
+def print_summary(summary: dict, out_dir: Path | None) -> None:
+    s = summary
+    typer.echo(f"{s['scenario']} (seed {s['seed']}, epoch {s['epoch']})")
+    inv = s.get("inventory") or 0
+    typer.echo(f"threats {s['threats']}, engaged {s['engaged']}, intercepted {s['intercepted']}, leaked {s['leaked']} "
+               f"({s['leaked_into_defended_assets']} into defended assets); interceptors fired "
+               f"{s['interceptors_fired']} of {inv}")
+    typer.echo(f"first detection {_t(s['first_detection_s'])} s, first intercept {_t(s['first_intercept_s'])} s "
+               "after the epoch")
+    rows = []
+    for p in s["per_threat"]:
+        det = [v for v in (p.get("first_detection_s") or {}).values() if v is not None]
+        why = p["reason"] or ""
+        rows.append((p["object_id"], p["missile"], f"{p['from']} -> {p['to']}", p["outcome"],
+                     p["intercepted_by"] or "-", _t(min(det) if det else None), _t(p["intercept_time_s"]),
+                     _t(p["intercept_altitude_km"]), why if len(why) <= 70 else why[:67] + "..."))
+    typer.echo(format_table(["id", "missile", "from -> to", "outcome", "by", "seen s", "intercept s", "alt km",
+                             "why not intercepted"], rows))
+    if s.get("sweep"):
+        typer.echo(format_table(["salvo", "intercepted", "leaked", "fired", "inventory"],
+                                [(r["count"], r["intercepted"], r["leaked"], r["interceptors_fired"], r["inventory"])
+                                 for r in s["sweep"]]))
+    for n in s.get("notes") or []:
+        typer.echo(f"note: {n}")
+    if out_dir is not None:
+        typer.echo(f"report: {out_dir / 'report.html'}  (also summary.json, events.csv, trajectories.parquet, "
+                   "scenario.czml, scenario.kml)")
+
+
+@app.command(help="Run a scenario (a YAML file or a built-in name, see `thaadsim scenarios`) and write its "
+             "report, tables and CZML/KML into a folder.")
+def run(
+    scenario: Annotated[str, typer.Argument(help="Scenario file (YAML) or built-in name, e.g. korea-salvo.")],
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Output folder (default: runs/<scenario name>); an earlier run there is replaced.")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Seed of the random generator (default: the "
+                                             "scenario's).")] = None,
+    json_: Annotated[bool, typer.Option("--json", help="Print summary.json instead of the table.")] = False,
+) -> None:
+    from thaadsim.errors import InputError
+    from thaadsim.outputs.bundle import check_destination, summary_text, write_bundle
+    from thaadsim.scenario.loader import load_scenario
+    from thaadsim.scenario.runner import run_scenario
+
+    if seed is not None and seed < 0:
+        raise InputError(f"{seed}: the seed must be >= 0", field="--seed")
+    spec = load_scenario(scenario)
+    out_dir = out if out is not None else DEFAULT_OUT_ROOT / spec.name
+    if out is None:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+    check_destination(out_dir)
+    result = run_scenario(spec, seed, progress=_progress())
+    write_bundle(result, out_dir)
+    if json_:
+        typer.echo(summary_text(result), nl=False)
+    else:
+        print_summary(result.summary(), out_dir)

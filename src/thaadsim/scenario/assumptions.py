@@ -1,0 +1,84 @@
+"""The assumptions of a run, each with its source: model choices, catalog numbers, file defaults."""
+
+from __future__ import annotations
+
+from thaadsim.defense.firecontrol import DEFAULT_ASSET_RADIUS_M, DEFAULT_COMMIT_DELAY_S
+from thaadsim.scenario.result import Assumption
+from thaadsim.tracking.scenario_track import DEFAULT_RCS_M2
+
+MODEL = "thaadsim model choice (named approximation)"
+
+MODEL_CHOICES = (
+    "truth: each threat group steered once and flown by the flight engine (Dormand-Prince 5(4), WGS-84 with J2, "
+    "rotating Earth, US Standard Atmosphere 1976 drag); the missiles of a group are identical copies launched "
+    "spacing_s apart (no launch dispersion)",
+    "after the final burnout the reentry vehicle flies on; the spent booster is not flown (no booster or debris "
+    "objects for the radars)",
+    "each radar measures every missile at every look (1 s revisit) with SNR-dependent noise and exact detection "
+    "draws; false alarms fall in the sector around the part of the threats' flight the radar can see",
+    "one tracker per radar (EKF, GNN, ballistic model with J2 and drag); radars do not share tracks (no fusion)",
+    "each battery fires only on its own radar's confirmed tracks, never on truth; batteries do not coordinate, "
+    "so two batteries may shoot at the same missile",
+    "a missile is intercepted by the earliest killing shot at a track that follows it; later shots at it find no "
+    "target; shots at false tracks kill nothing; every missile not intercepted reaches the ground (leaks)",
+)
+
+
+def _sourced(record, prefix: str = ""):
+    """(dotted name, Sourced) for every catalog number of a record."""
+    found = []
+    for name, value in getattr(record, "__dict__", {}).items():
+        path = f"{prefix}{name}"
+        if hasattr(value, "assumed") and hasattr(value, "value") and hasattr(value, "source"):
+            found.append((path, value))
+        elif isinstance(value, list | tuple):
+            for i, item in enumerate(value):
+                if hasattr(item, "__dict__"):
+                    found.extend(_sourced(item, f"{path}[{i}]."))
+    return found
+
+
+def _fmt(v) -> str:
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+
+def run_assumptions(scenario, truth, radar_runs, battery_runs) -> list[Assumption]:
+    from thaadsim.catalog.loader import missile
+
+    out = [Assumption(text, MODEL) for text in MODEL_CHOICES]
+    for key in dict.fromkeys(g.missile for g in truth.groups):
+        for name, v in _sourced(missile(key)):
+            text = f"{key}: {name} = {_fmt(v.value)}" + (f" ({v.note})" if v.note else "")
+            out.append(Assumption(text, v.source, bool(v.assumed)))
+    for g in truth.groups:
+        default = g.spec.rcs_m2 == DEFAULT_RCS_M2
+        out.append(Assumption(
+            f"{g.label}: radar cross-section {g.spec.rcs_m2:g} m^2, Swerling {g.spec.swerling}, constant in flight",
+            "ASSUMED default: the radar preset's reference target" if default else "scenario file", default))
+    for rr in radar_runs:
+        for row in rr.model.assumptions_table():
+            text = f"radar {rr.name}: {row['name']} = {_fmt(row['value'])}" + (f" ({row['note']})" if row.get("note")
+                                                                               else "")
+            out.append(Assumption(text, row["source"], bool(row["assumed"])))
+    for br in battery_runs:
+        spec, b = br.spec, br.battery
+        p_kill = b.interceptor.sspk if spec.sspk is None else spec.sspk
+        out.append(Assumption(
+            f"battery {br.name}: {b.inventory} interceptors on {b.launchers} launchers, doctrine {spec.doctrine}, "
+            f"kill model {spec.kill_model}, SSPK {p_kill:g}, reload {b.reload_s:g} s",
+            "scenario file" if spec.interceptors is not None or spec.sspk is not None else
+            f"catalog {spec.battery} (see the rows below)"))
+        for text in b.assumptions:
+            out.append(Assumption(f"battery {br.name}: {text}", "catalog (value marked assumed)", True))
+        default_delay = spec.commit_delay_s == DEFAULT_COMMIT_DELAY_S
+        out.append(Assumption(f"battery {br.name}: fire control decides {spec.commit_delay_s:g} s after a track's "
+                              "confirmation; the plan is not revised",
+                              "ASSUMED default" if default_delay else "scenario file", default_delay))
+        for a in br.assets:
+            default = a.radius_m == DEFAULT_ASSET_RADIUS_M
+            out.append(Assumption(f"battery {br.name}: defends {a.name}, radius {a.radius_m / 1e3:g} km",
+                                  "ASSUMED default radius" if default else "scenario file", default))
+    return out
+
+
+__all__ = ["MODEL_CHOICES", "run_assumptions"]

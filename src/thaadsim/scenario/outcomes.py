@@ -1,0 +1,364 @@
+"""Scoring a simulated scenario against truth, and the story of it: outcomes, events, paths.
+
+Kill accounting (named choices):
+
+- a shot is aimed at a *track*; it can only kill the missile that track follows (its
+  majority truth id).  Shots at false tracks kill nothing;
+- a missile is intercepted by the earliest killing shot (by intercept time) at any track
+  that follows it, from any battery.  A later shot at it - another battery's, or a second
+  track's - finds no target: it is reported as such and kills nothing;
+- every missile not intercepted reaches the ground: it *leaks*.  Whether its impact lies in
+  a defended asset is reported beside it (``impact_in_asset``), with each battery's
+  account of why it did not stop it (never tracked, not a threat, not engageable, missed,
+  inventory exhausted).
+
+So ``intercepted + leaked = threats`` always, and ``threats`` counts every missile flown.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from thaadsim.earth import frames
+from thaadsim.scenario.result import (
+    Assumption,
+    BatteryView,
+    Event,
+    ObjectPath,
+    RadarView,
+    ScenarioResult,
+    ShotRecord,
+)
+
+
+def _geodetic(r: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    r = np.asarray(r, dtype=float).reshape(-1, 3)
+    lat, lon, alt = frames.ecef_to_geodetic(r)
+    return np.asarray(lat, float).reshape(-1), np.asarray(lon, float).reshape(-1), np.asarray(alt, float).reshape(-1)
+
+
+def _point(r) -> tuple[float, float, float]:
+    lat, lon, alt = _geodetic(r)
+    return float(lat[0]), float(lon[0]), float(alt[0])
+
+
+def _distance_m(lat1, lon1, lat2, lon2) -> float:
+    return float(np.asarray(frames.geodesic_inverse(lat1, lon1, lat2, lon2)[2]).reshape(-1)[0])
+
+
+def _grid(duration_s: float, dt_s: float) -> np.ndarray:
+    """0, dt, 2 dt, ... below ``duration_s``, then ``duration_s`` itself."""
+    n = int(math.floor(duration_s / dt_s - 1e-9)) + 1
+    return np.append(dt_s * np.arange(max(n, 0)), duration_s)
+
+
+# --------------------------------------------------------------------------- shots
+
+
+def _collect_shots(truth, battery_runs):
+    """Every shot with its battery and target, kills resolved across batteries (module doc)."""
+    raw = []
+    for b_order, br in enumerate(battery_runs):
+        for tid, eng in br.fire.engagements.items():
+            k = int(br.radar.track_truth.get(tid, -1))
+            for s in eng.shots:
+                raw.append((s.intercept.t_launch_s, b_order, tid, s.number, br, k, s))
+    raw.sort(key=lambda x: x[:4])
+    kill_time = {}
+    for _, _, _, _, _, k, s in sorted(raw, key=lambda x: (x[6].intercept.t_intercept_s, x[1], x[2], x[3])):
+        if k >= 0 and s.kill and k not in kill_time:
+            kill_time[k] = (s.intercept.t_intercept_s, id(s))
+    shots = []
+    for n, (_, _, tid, number, br, k, s) in enumerate(raw, start=1):
+        w = s.intercept
+        lat, lon, alt = _point(w.pip_ecef_m)
+        err, note, kill = math.nan, "", False
+        if k < 0:
+            note = "shot at a false track: nothing to kill"
+        else:
+            err = float(np.linalg.norm(w.pip_ecef_m - truth.position_at(k, w.t_intercept_s)))
+            first = kill_time.get(k)
+            if first is not None and first[1] == id(s):
+                kill = True
+            elif first is not None and w.t_intercept_s >= first[0]:
+                note = f"no target: {truth.object_ids[k]} already destroyed at {first[0]:.1f} s"
+            elif not s.kill:
+                note = "missed"
+        shots.append((ShotRecord(f"I{n}", br.name, truth.object_ids[k] if k >= 0 else None, int(tid), int(number),
+                                 float(w.t_launch_s), float(w.t_intercept_s), lat, lon, alt, kill, err,
+                                 float(s.miss_m), note), br, w, k))
+    return shots, {k: v[0] for k, v in kill_time.items()}
+
+
+def _interceptor_paths(shots, dt_s: float) -> list[ObjectPath]:
+    from thaadsim.defense.interceptor import fly_out
+    from thaadsim.tracking.scenario_track import hermite_states
+
+    paths = []
+    for rec, br, w, _ in shots:
+        b = br.battery
+        fb = fly_out(b.interceptor, np.array([b.lat_deg]), b.lon_deg, b.alt_m, w.azimuth_deg, w.kick_deg,
+                     sample_dt_s=dt_s)
+        tau = _grid(w.flyout_s, dt_s)
+        end = fb.impact[0]
+        if not np.isfinite(end[0]):  # still flying at the end of its time budget: end at the last sample
+            k = int(np.flatnonzero(np.isfinite(fb.samples[0, :, 0])).max())
+            end = np.concatenate([[k * dt_s], fb.samples[0, k, :6], [np.nan]])
+        x = hermite_states(fb.samples[0], dt_s, end, tau)
+        x[-1, :3] = w.pip_ecef_m  # the path ends at the predicted intercept point it was fired at
+        good = np.isfinite(x[:, 0])
+        x, tau = x[good], tau[good]
+        lat, lon, alt = _geodetic(x[:, :3])
+        paths.append(ObjectPath(rec.interceptor_id, "interceptor", f"{b.interceptor.name} from {br.name}",
+                                b.interceptor.name, rec.t_launch_s + tau, x[:, :3], x[:, 3:], lat, lon, alt,
+                                "intercept", None, br.name))
+    return paths
+
+
+def _threat_paths(truth, kill_time: dict, dt_s: float) -> list[ObjectPath]:
+    from thaadsim.tracking.scenario_track import hermite_states
+
+    paths = []
+    for k, oid in enumerate(truth.object_ids):
+        g = truth.groups[int(truth.group[k])]
+        t0 = float(truth.launch_times_s[k])
+        end = kill_time.get(k, t0 + g.flight_time_s) - t0
+        tau = _grid(end, dt_s)
+        x = hermite_states(g.flight.samples[0], truth.look_dt_s, g.flight.impact[0], tau)
+        good = np.isfinite(x[:, 0])
+        x, tau = x[good], tau[good]
+        lat, lon, alt = _geodetic(x[:, :3])
+        paths.append(ObjectPath(oid, "threat", g.label, g.missile, t0 + tau, x[:, :3], x[:, 3:], lat, lon, alt,
+                                "intercepted" if k in kill_time else "impact", g.index, None))
+    return paths
+
+
+# --------------------------------------------------------------------------- events
+
+
+def _events(truth, radar_runs, shots, kill_time, assets_of) -> list[Event]:
+    ev: list[Event] = []
+    for k, oid in enumerate(truth.object_ids):
+        g = truth.groups[int(truth.group[k])]
+        t0 = float(truth.launch_times_s[k])
+        ev.append(Event(t0, "launch", oid, "", g.launch.lat_deg, g.launch.lon_deg, g.launch.alt_m,
+                        f"{g.missile} toward {g.aim.label}"))
+        for s, b in enumerate(g.burnouts):
+            if not np.isfinite(b[0]) or t0 + b[0] > kill_time.get(k, math.inf):
+                continue
+            lat, lon, alt = _point(b[1:4])
+            ev.append(Event(t0 + float(b[0]), "burnout", oid, "", lat, lon, alt,
+                            f"stage {s + 1} burnout at {np.linalg.norm(b[4:7]) / 1e3:.2f} km/s"))
+        if k not in kill_time:
+            lat, lon = truth.impact_lat_lon_deg(k)
+            inside = assets_of(lat, lon)
+            ev.append(Event(t0 + g.flight_time_s, "impact", oid, "", lat, lon, 0.0,
+                            f"inside {inside}" if inside else "outside every defended asset"))
+    for rr in radar_runs:
+        d = rr.detections
+        for k, oid in enumerate(truth.object_ids):
+            hit = d.time_s[d.truth_id == k]
+            if hit.size:
+                t = float(hit.min())
+                lat, lon, alt = _point(truth.states[k, int(round(t / truth.look_dt_s)), :3])
+                ev.append(Event(t, "first_detection", oid, rr.name, lat, lon, alt,
+                                f"slant range {float(d.range_m[(d.truth_id == k) & (d.time_s == t)][0]) / 1e3:,.0f} km"))
+        for tr in rr.tracker.confirmed_tracks:
+            k = int(rr.track_truth.get(tr.track_id, -1))
+            j = int(np.searchsorted(tr.times_s, tr.confirmed_time_s))
+            lat, lon, alt = _point(tr.states[min(j, len(tr.times_s) - 1), :3])
+            oid = truth.object_ids[k] if k >= 0 else f"false track {rr.name}/{tr.track_id}"
+            ev.append(Event(float(tr.confirmed_time_s), "track_confirmed", oid, rr.name, lat, lon, alt,
+                            f"track {tr.track_id}" + ("" if k >= 0 else " (follows no missile)")))
+    for rec, br, w, k in shots:
+        target = rec.threat_id or f"false track {br.radar.name}/{rec.track_id}"
+        b = br.battery
+        ev.append(Event(rec.t_launch_s, "interceptor_launch", rec.interceptor_id, br.name, b.lat_deg, b.lon_deg,
+                        b.alt_m, f"shot {rec.number} at track {rec.track_id} ({target})"))
+        kind = "intercept" if rec.kill else "miss"
+        detail = f"kill {target}" if rec.kill else (rec.note or "missed")
+        if not rec.kill and math.isfinite(rec.miss_m):
+            detail += f" (miss distance {rec.miss_m:.1f} m)"
+        ev.append(Event(rec.t_intercept_s, kind, rec.interceptor_id, br.name, rec.lat_deg, rec.lon_deg, rec.alt_m,
+                        detail))
+    return sorted(ev, key=Event.sort_key)
+
+
+# --------------------------------------------------------------------------- per threat
+
+
+def _battery_account(br, k: int, truth) -> str:
+    """What one battery made of missile k."""
+    tids = [tid for tid, kk in br.radar.track_truth.items() if kk == k]
+    decs = [d for d in br.decisions if d.track_id in tids]
+    if not tids or not decs:
+        return f"never tracked by {br.radar.name}"
+    engs = [br.fire.engagements[d.track_id] for d in decs if d.track_id in br.fire.engagements]
+    n = sum(len(e.shots) for e in engs)
+    if n:
+        return f"engaged: {n} shot(s)" + ("" if any(e.killed for e in engs) else
+                                         " - " + "; ".join(sorted({e.reason for e in engs if e.reason})))
+    threats = [d for d in decs if d.threat]
+    if not threats:
+        d0 = min(decs, key=lambda d: d.decision_time_s)
+        near = next((a.radius_m for a in br.assets if a.name == d0.nearest_asset), math.nan)
+        if not math.isfinite(d0.miss_to_asset_m):
+            return "not a threat: no predicted impact"
+        return (f"not a threat: predicted impact {d0.miss_to_asset_m / 1e3:,.0f} km from {d0.nearest_asset} "
+                f"(radius {near / 1e3:g} km)")
+    return "; ".join(sorted({e.reason for e in engs if e.reason})) or "not engaged"
+
+
+def _per_threat(truth, radar_runs, battery_runs, shots, kill_time, assets_of) -> list[dict]:
+    out = []
+    for k, oid in enumerate(truth.object_ids):
+        g = truth.groups[int(truth.group[k])]
+        t0 = float(truth.launch_times_s[k])
+        lat, lon = truth.impact_lat_lon_deg(k)
+        mine = [(rec, w) for rec, _, w, kk in shots if kk == k]
+        kill = next((rec for rec, _ in mine if rec.kill), None)
+        first_det = {}
+        confirmed = {}
+        for rr in radar_runs:
+            hit = rr.detections.time_s[rr.detections.truth_id == k]
+            first_det[rr.name] = float(hit.min()) if hit.size else None
+            ts = [tr.confirmed_time_s for tr in rr.tracker.confirmed_tracks if rr.track_truth.get(tr.track_id) == k]
+            confirmed[rr.name] = float(min(ts)) if ts else None
+        accounts = {br.name: _battery_account(br, k, truth) for br in battery_runs}
+        if kill is not None:
+            outcome, reason = "intercepted", None
+        else:
+            outcome = "leaked"
+            reason = "; ".join(f"{b}: {a}" for b, a in accounts.items()) or "no battery in the scenario"
+        fb = g.flight
+        out.append({
+            "object_id": oid, "group": g.index, "label": g.label, "missile": g.missile,
+            "from": g.launch.label, "to": g.aim.label, "profile": g.spec.profile,
+            "launch_time_s": t0, "flight_time_s": g.flight_time_s,
+            "range_km": float(fb.range_m[0]) / 1e3, "apogee_km": float(fb.apogee_alt_m[0]) / 1e3,
+            "impact_time_s": t0 + g.flight_time_s if kill is None else None,
+            "impact_lat_deg": lat, "impact_lon_deg": lon, "impact_in_asset": assets_of(lat, lon),
+            "outcome": outcome, "reason": reason, "engaged": bool(mine), "shots": len(mine),
+            "intercepted_by": kill.battery if kill else None,
+            "intercept_time_s": kill.t_intercept_s if kill else None,
+            "intercept_altitude_km": kill.alt_m / 1e3 if kill else None,
+            "first_detection_s": first_det, "track_confirmed_s": confirmed, "batteries": accounts,
+        })
+    return out
+
+
+# --------------------------------------------------------------------------- views
+
+
+def _radar_view(rr, truth, scenario, views: bool, notes: list[str]) -> RadarView:
+    m = rr.model
+    rings = []
+    alt_km = scenario.output.coverage_altitude_km
+    rcs = float(truth.groups[0].spec.rcs_m2)
+    if views and scenario.output.coverage:
+        from thaadsim.sensors.coverage import coverage
+
+        cov = coverage(m, alt_km * 1e3, rcs, n_azimuths=240, n_ranges=160, tolerance_m=200.0)
+        rings = [np.asarray(p, float) for p in cov.polygons]
+        if not rings:
+            notes.append(f"radar {rr.name}: a {rcs:g} m^2 target at {alt_km:g} km is detected nowhere")
+    s = rr.tracker
+    conf = s.confirmed_tracks
+    false = sum(1 for tr in conf if rr.track_truth.get(tr.track_id, -1) < 0)
+    return RadarView(rr.name, m.key, m.mode, float(m.lat_deg), float(m.lon_deg), float(m.alt_m),
+                     math.degrees(float(m.face_az_rad[0])) % 360.0, float(m.max_range_m) / 1e3, rings, alt_km, rcs,
+                     int(np.sum(rr.detections.truth_id >= 0)), rr.false_alarms, len(conf), false)
+
+
+def _battery_view(br, truth, scenario, views: bool, notes: list[str]) -> BatteryView:
+    b = br.battery
+    rings, twice, area, against = [], [], math.nan, ""
+    if views and scenario.output.footprints:
+        from thaadsim.defense.footprint import defended_footprint
+        from thaadsim.errors import ThaadsimError
+
+        # against the longest-range threat group that the footprint grid can fly (a short-range
+        # missile may not reach every grid point the footprint needs)
+        order = sorted(truth.groups, key=lambda g: -float(g.flight.range_m[0]))
+        failures = []
+        for g in order:
+            against = f"{g.missile} from {g.launch.label}"
+            try:
+                fp = defended_footprint(b, g.missile, g.launch, n_azimuths=16, refine_steps=2)
+            except ThaadsimError as error:
+                failures.append(f"{against}: {error}")
+                continue
+            rings = [np.asarray(p, float) for p in fp.polygons]
+            twice = [np.asarray(p, float) for p in fp.twice_polygons]
+            area = float(fp.area_km2)
+            break
+        else:
+            against = ""
+        for f in failures:
+            notes.append(f"battery {br.name}: no defended footprint against {f}")
+    assets = [{"name": a.name, "lat_deg": a.lat_deg, "lon_deg": a.lon_deg, "radius_km": a.radius_m / 1e3}
+              for a in br.assets]
+    p_kill = b.interceptor.sspk if br.spec.sspk is None else br.spec.sspk
+    return BatteryView(br.name, br.spec.battery, b.lat_deg, b.lon_deg, b.alt_m, br.radar.name, b.inventory,
+                       br.fire.fired, br.spec.doctrine, br.spec.kill_model, float(p_kill), assets, rings, twice, area,
+                       against)
+
+
+# --------------------------------------------------------------------------- assembly
+
+
+def sweep_row(count: int, totals: dict) -> dict:
+    keys = ("threats", "engaged", "intercepted", "leaked", "leaked_into_defended_assets", "interceptors_fired",
+            "inventory")
+    row = {"count": int(count), **{k: totals.get(k) for k in keys}}
+    row["leak_fraction"] = totals["leaked"] / totals["threats"] if totals["threats"] else None
+    return row
+
+
+def assemble(scenario, seed: int, truth, radar_runs, battery_runs, *, views: bool = True,
+             progress=None) -> ScenarioResult:
+    """Score the run and tell its story (module doc)."""
+    from thaadsim.scenario.assumptions import run_assumptions
+
+    all_assets = [a for br in battery_runs for a in br.assets]
+
+    def assets_of(lat: float, lon: float) -> str | None:
+        inside = [a.name for a in all_assets if _distance_m(lat, lon, a.lat_deg, a.lon_deg) <= a.radius_m]
+        return ", ".join(dict.fromkeys(inside)) or None
+
+    shots, kill_time = _collect_shots(truth, battery_runs)
+    dt = scenario.output.sample_dt_s
+    objects = _threat_paths(truth, kill_time, dt) + _interceptor_paths(shots, dt)
+    events = _events(truth, radar_runs, shots, kill_time, assets_of)
+    per = _per_threat(truth, radar_runs, battery_runs, shots, kill_time, assets_of)
+    notes: list[str] = []
+    if views and progress:
+        progress("radar coverage and defended footprints")
+    radars = [_radar_view(rr, truth, scenario, views, notes) for rr in radar_runs]
+    batteries = [_battery_view(br, truth, scenario, views, notes) for br in battery_runs]
+    first_det = [e.time_s for e in events if e.event == "first_detection"]
+    totals = {
+        "threats": truth.count,
+        "engaged": sum(p["engaged"] for p in per),
+        "intercepted": sum(p["outcome"] == "intercepted" for p in per),
+        "leaked": sum(p["outcome"] == "leaked" for p in per),
+        "leaked_into_defended_assets": sum(p["outcome"] == "leaked" and p["impact_in_asset"] is not None
+                                           for p in per),
+        "interceptors_fired": sum(br.fire.fired for br in battery_runs),
+        "inventory": sum(br.battery.inventory for br in battery_runs),
+        "interceptors_at_false_tracks": sum(1 for rec, *_ in shots if rec.threat_id is None),
+        "interceptors_without_target": sum(1 for rec, *_ in shots if rec.note.startswith("no target")),
+        "first_detection_s": min(first_det) if first_det else None,
+        "first_intercept_s": min(kill_time.values()) if kill_time else None,
+        "last_impact_s": max((p["impact_time_s"] for p in per if p["impact_time_s"] is not None), default=None),
+    }
+    return ScenarioResult(
+        name=scenario.name, description=scenario.description, epoch=scenario.epoch, seed=int(seed),
+        objects=objects, events=events, radars=radars, batteries=batteries, shots=[s[0] for s in shots],
+        per_threat=per, totals=totals, assumptions=run_assumptions(scenario, truth, radar_runs, battery_runs),
+        sources=list(scenario.sources), sweep=None, notes=notes)
+
+
+__all__ = ["assemble", "sweep_row"]

@@ -1,0 +1,233 @@
+"""A scenario on one clock: flight -> radars -> trackers -> fire control -> interceptors -> outcomes.
+
+:func:`run_scenario` takes a validated :class:`~thaadsim.scenario.schema.Scenario` and
+returns a :class:`~thaadsim.scenario.result.ScenarioResult`:
+
+1. **truth** - every threat group steered and flown (:mod:`thaadsim.scenario.truth`);
+2. **radars** - each radar measures every missile at its looks (noise, detection draws,
+   false alarms in the sector around the threats it can see);
+3. **tracking** - one tracker per radar on that radar's detections; radars do not share
+   tracks (no fusion: a named simplification);
+4. **fire control** - each battery acts on its own radar's confirmed tracks, never on truth
+   (:mod:`thaadsim.defense.firecontrol`): threat evaluation against its defended assets,
+   intercept opportunities from its fly-out envelope, doctrine, inventory; batteries do not
+   coordinate (two batteries may both shoot at one missile);
+5. **outcomes** (:mod:`thaadsim.scenario.outcomes`) - a missile is intercepted by the
+   earliest killing shot at a track that follows it; shots arriving after that kill find
+   no target; every other missile reaches the ground (it *leaks*), and the reason is given.
+
+Every random draw comes from one ``numpy.random.Generator`` seeded with the scenario's seed:
+radars in file order (targets, then false alarms), then batteries in file order (kills).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from thaadsim.errors import InputError
+from thaadsim.scenario.schema import Scenario
+from thaadsim.scenario.truth import ScenarioTruth, fly_threats
+
+
+@dataclass
+class RadarRun:
+    """One radar's part of the run."""
+
+    name: str
+    model: object
+    """Sited ``sensors.radar.RadarModel``."""
+    detections: object
+    tracker: object
+    """``tracking.manager.TrackerResult``."""
+    track_truth: dict
+    """Track id -> missile index (-1: false track), from the detections' truth ids (for scoring only)."""
+    sector: object
+    false_alarms: int
+
+
+@dataclass
+class BatteryRun:
+    """One battery's part of the run."""
+
+    name: str
+    spec: object
+    battery: object
+    """``defense.battery.Battery``."""
+    assets: list
+    radar: RadarRun
+    decisions: list
+    fire: object
+    """``defense.firecontrol.FireControlResult``."""
+
+
+def _circular_mean_deg(angles_deg: np.ndarray, weights: np.ndarray) -> float:
+    a = np.radians(angles_deg)
+    return math.degrees(math.atan2(float(np.sum(weights * np.sin(a))), float(np.sum(weights * np.cos(a))))) % 360.0
+
+
+def build_radar(index: int, spec, scenario: Scenario, truth: ScenarioTruth):
+    """The sited radar model; boresight as given, else toward the threats' launch points."""
+    from thaadsim.catalog.loader import resolve_location
+    from thaadsim.earth import frames
+    from thaadsim.sensors.radar import RadarModel
+
+    site = resolve_location(spec.site, f"radars[{index}].site")
+    az = spec.boresight_az_deg
+    if az is None:
+        lat = np.array([g.launch.lat_deg for g in truth.groups])
+        lon = np.array([g.launch.lon_deg for g in truth.groups])
+        w = np.array([g.launch_times_s.size for g in truth.groups], dtype=float)
+        bearing, _, dist = frames.geodesic_inverse(np.full(lat.shape, site.lat_deg), np.full(lon.shape, site.lon_deg),
+                                                   lat, lon)
+        far = np.asarray(dist) > 1e3
+        az = _circular_mean_deg(np.asarray(bearing)[far], w[far]) if far.any() else None
+    return RadarModel.from_catalog(spec.radar, spec.mode, site=site, boresight_az_deg=az)
+
+
+def observe(radar, name: str, truth: ScenarioTruth, scenario: Scenario, rng: np.random.Generator) -> RadarRun:
+    """Measure every missile with one radar and track what it sees."""
+    from thaadsim.sensors.measurements import false_alarm_detections, measure, merge_detections
+    from thaadsim.tracking.manager import run_tracker
+    from thaadsim.tracking.metrics import track_truth_summary
+    from thaadsim.tracking.scenario_track import default_tracker_config, threat_sector
+
+    alive = np.isfinite(truth.states[:, :, 0])
+    k_idx, t_idx = np.nonzero(alive)
+    order = np.lexsort((k_idx, t_idx))
+    k_idx, t_idx = k_idx[order], t_idx[order]
+    X = truth.states[k_idx, t_idx]
+    groups = truth.group[k_idx]
+    rcs = np.array([truth.groups[g].spec.rcs_m2 for g in groups])
+    swerling = np.array([truth.groups[g].spec.swerling for g in groups])
+    parts = []
+    for case in sorted(set(swerling.tolist())):
+        m = swerling == case
+        parts.append(measure(radar, truth.times_s[t_idx[m]], X[m, :3], X[m, 3:], rcs[m], rng, truth_id=k_idx[m],
+                             swerling=int(case), false_alarms=False))
+    sector = threat_sector(radar, X[:, :3])
+    n_fa = 0
+    if scenario.output.false_alarms and sector is not None:
+        looks = truth.times_s[np.unique(t_idx)]
+        fa = false_alarm_detections(radar, looks, rng, sector)
+        n_fa = len(fa)
+        parts.append(fa)
+    det = merge_detections(parts)
+    tracker = run_tracker(det, default_tracker_config(), rng)
+    summary = track_truth_summary(tracker)
+    return RadarRun(name, radar, det, tracker, dict(summary.track_truth), sector, n_fa)
+
+
+def build_battery(index: int, spec):
+    """The battery with the file's overrides of the catalog."""
+    from thaadsim.catalog.loader import resolve_location
+    from thaadsim.defense.battery import Battery
+
+    where = f"batteries[{index}]"
+    site = resolve_location(spec.site, f"{where}.site")
+    base = Battery.from_catalog(spec.battery, site=site)
+    changes: dict = {"name": spec.name}
+    if spec.launchers is not None:
+        changes["launchers"] = spec.launchers
+        if spec.interceptors is None:
+            changes["inventory"] = spec.launchers * max(base.inventory // base.launchers, 1)
+    if spec.interceptors is not None:
+        changes["inventory"] = spec.interceptors
+    if spec.reload_s is not None:
+        changes["reload_s"] = spec.reload_s
+    battery = base.with_(**changes)
+    if battery.reload_s > 0 and battery.inventory % battery.launchers:
+        raise InputError(f"{battery.inventory} interceptors do not fill {battery.launchers} launchers evenly",
+                         field=f"{where}.interceptors", hint="give a multiple of the launchers")
+    return battery
+
+
+def battery_assets(index: int, spec, battery) -> list:
+    from thaadsim.catalog.loader import resolve_location
+    from thaadsim.defense.firecontrol import DEFAULT_ASSET_RADIUS_M, Asset
+
+    if not spec.assets:
+        return [Asset(f"{spec.name} site", battery.lat_deg, battery.lon_deg, DEFAULT_ASSET_RADIUS_M)]
+    out = []
+    for j, a in enumerate(spec.assets):
+        loc = resolve_location(a.at, f"batteries[{index}].assets[{j}].at")
+        out.append(Asset(a.name, loc.lat_deg, loc.lon_deg, a.radius_km * 1e3))
+    return out
+
+
+def engage(index: int, spec, radar_run: RadarRun, truth: ScenarioTruth, rng: np.random.Generator) -> BatteryRun:
+    """One battery's fire control on its radar's tracks, and the shots' kill draws."""
+    from thaadsim.defense.engagement import pn_kill
+    from thaadsim.defense.envelope import Envelope
+    from thaadsim.defense.firecontrol import assign_and_fire, evaluate_tracks, prioritise
+
+    battery = build_battery(index, spec)
+    assets = battery_assets(index, spec, battery)
+    tracker = radar_run.tracker
+    decisions = evaluate_tracks(tracker.confirmed_tracks, tracker.model, assets, battery,
+                                commit_delay_s=spec.commit_delay_s, envelope=Envelope.for_battery(battery))
+    ranked = prioritise(decisions)
+    p_kill = battery.interceptor.sspk if spec.sspk is None else spec.sspk
+    kill = None
+    if spec.kill_model == "pn":
+        kill = pn_kill(battery, {d.track_id: d for d in decisions}, truth, radar_run.track_truth)
+    fire = assign_and_fire([(d.track_id, d.opportunity) for d in ranked], battery.inventory, spec.doctrine,
+                           float(p_kill), battery.kill_assessment_s, rng, launchers=battery.launchers,
+                           reload_s=battery.reload_s, kill=kill)
+    return BatteryRun(spec.name, spec, battery, assets, radar_run, decisions, fire)
+
+
+def simulate(scenario: Scenario, seed: int, progress=None) -> tuple[ScenarioTruth, list[RadarRun], list[BatteryRun]]:
+    """Steps 1-4 of the module doc."""
+    from thaadsim.sensors.radar import RadarModel
+
+    # one look grid for all radars: the shortest revisit interval among them
+    look_dt = min((RadarModel.from_catalog(r.radar, r.mode).revisit_s for r in scenario.radars), default=1.0)
+    truth = fly_threats(scenario, look_dt, progress)
+    rng = np.random.default_rng(seed)
+    radar_runs: dict[str, RadarRun] = {}
+    for i, spec in enumerate(scenario.radars):
+        if progress:
+            progress(f"radar {spec.name}: measuring and tracking")
+        model = build_radar(i, spec, scenario, truth)
+        radar_runs[spec.name] = observe(model, spec.name, truth, scenario, rng)
+    battery_runs = []
+    for i, spec in enumerate(scenario.batteries):
+        if progress:
+            progress(f"battery {spec.name}: fire control")
+        battery_runs.append(engage(i, spec, radar_runs[spec.radar], truth, rng))
+    return truth, list(radar_runs.values()), battery_runs
+
+
+def run_scenario(scenario: Scenario, seed: int | None = None, progress=None, *, views: bool = True):
+    """The whole run (module doc); ``views`` adds radar coverage and defended footprints
+    for the drawings.  A sweep runs the scenario once per salvo size as well."""
+    from thaadsim.scenario.outcomes import assemble, sweep_row
+
+    seed = scenario.seed if seed is None else int(seed)
+    if seed < 0:
+        raise InputError(f"{seed}: the seed must be >= 0", field="--seed")
+    truth, radar_runs, battery_runs = simulate(scenario, seed, progress)
+    if progress:
+        progress("scoring shots and writing the story")
+    result = assemble(scenario, seed, truth, radar_runs, battery_runs, views=views, progress=progress)
+    if scenario.sweep is not None:
+        rows = []
+        for n in scenario.sweep.counts:
+            if progress:
+                progress(f"sweep: salvo of {n}")
+            threats = list(scenario.threats)
+            threats[scenario.sweep.threat] = threats[scenario.sweep.threat].model_copy(update={"count": n})
+            variant = scenario.model_copy(update={"threats": threats, "sweep": None})
+            if n == scenario.threats[scenario.sweep.threat].count:
+                rows.append(sweep_row(n, result.totals))
+                continue
+            sub = assemble(variant, seed, *simulate(variant, seed), views=False)
+            rows.append(sweep_row(n, sub.totals))
+        result.sweep = rows
+    return result
+
+
+__all__ = ["BatteryRun", "RadarRun", "run_scenario", "simulate"]
