@@ -283,8 +283,12 @@ def _battery_view(br, truth, scenario, views: bool, notes: list[str]) -> Battery
         # missile may not reach every grid point the footprint needs)
         order = sorted(truth.groups, key=lambda g: -float(g.flight.range_m[0]))
         failures = []
+        tried = set()
         for g in order:
             against = f"{g.missile} from {g.launch.label}"
+            if against in tried:
+                continue
+            tried.add(against)
             try:
                 fp = defended_footprint(b, g.missile, g.launch, n_azimuths=16, refine_steps=2)
             except ThaadsimError as error:
