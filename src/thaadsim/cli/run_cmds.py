@@ -13,6 +13,8 @@ import typer
 from thaadsim.cli.main import app
 from thaadsim.cli.output import format_table
 
+DEFAULT_SCENARIO = "korea-salvo"
+"""The main job's built-in default."""
 DEFAULT_OUT_ROOT = Path("runs")
 """Runs go to runs/<scenario name>/ unless --out says otherwise."""
 
@@ -65,7 +67,8 @@ def print_summary(summary: dict, out_dir: Path | None) -> None:
 @app.command(help="Run a scenario (a YAML file or a built-in name, see `thaadsim scenarios`) and write its "
              "report, tables and CZML/KML into a folder.")
 def run(
-    scenario: Annotated[str, typer.Argument(help="Scenario file (YAML) or built-in name, e.g. korea-salvo.")],
+    scenario: Annotated[str, typer.Argument(help="Scenario file (YAML) or built-in name (default: the "
+                                            "built-in korea-salvo).")] = DEFAULT_SCENARIO,
     out: Annotated[Path | None, typer.Option(
         "--out", help="Output folder (default: runs/<scenario name>); an earlier run there is replaced.")] = None,
     seed: Annotated[int | None, typer.Option("--seed", help="Seed of the random generator (default: the "
