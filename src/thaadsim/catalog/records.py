@@ -314,6 +314,7 @@ class FlightTest(_Record):
 
 
 __all__ = [
+    "sourced_values",
     "KEY_PATTERN",
     "FlightTest",
     "Missile",
@@ -323,3 +324,18 @@ __all__ = [
     "Sourced",
     "Stage",
 ]
+
+
+def sourced_values(record, prefix: str = "") -> list[tuple[str, Sourced]]:
+    """(dotted path, Sourced) for every catalog number of a record, nested lists included."""
+    found = []
+    items = record.__dict__.items() if hasattr(record, "__dict__") else ()
+    for name, value in items:
+        path = f"{prefix}{name}"
+        if isinstance(value, Sourced):
+            found.append((path, value))
+        elif isinstance(value, list | tuple):
+            for i, item in enumerate(value):
+                if hasattr(item, "__dict__"):
+                    found.extend(sourced_values(item, f"{path}[{i}]."))
+    return found

@@ -41,18 +41,9 @@ DEFAULT_PITCHOVER_S = 10.0
 
 def assumed_values(record, prefix: str = ""):
     """(dotted path, Sourced) for every catalog number of a record marked assumed."""
-    found = []
-    items = record.__dict__.items() if hasattr(record, "__dict__") else ()
-    for name, value in items:
-        path = f"{prefix}{name}"
-        if hasattr(value, "assumed") and hasattr(value, "value"):
-            if value.assumed:
-                found.append((path, value))
-        elif isinstance(value, list | tuple):
-            for i, item in enumerate(value):
-                if hasattr(item, "__dict__"):
-                    found.extend(assumed_values(item, f"{path}[{i}]."))
-    return found
+    from thaadsim.catalog.records import sourced_values
+
+    return [(path, value) for path, value in sourced_values(record, prefix) if value.assumed]
 
 
 @dataclass(frozen=True)

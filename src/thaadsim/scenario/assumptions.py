@@ -24,30 +24,17 @@ MODEL_CHOICES = (
 )
 
 
-def _sourced(record, prefix: str = ""):
-    """(dotted name, Sourced) for every catalog number of a record."""
-    found = []
-    for name, value in getattr(record, "__dict__", {}).items():
-        path = f"{prefix}{name}"
-        if hasattr(value, "assumed") and hasattr(value, "value") and hasattr(value, "source"):
-            found.append((path, value))
-        elif isinstance(value, list | tuple):
-            for i, item in enumerate(value):
-                if hasattr(item, "__dict__"):
-                    found.extend(_sourced(item, f"{path}[{i}]."))
-    return found
-
-
 def _fmt(v) -> str:
     return f"{v:g}" if isinstance(v, float) else str(v)
 
 
 def run_assumptions(scenario, truth, radar_runs, battery_runs) -> list[Assumption]:
     from thaadsim.catalog.loader import missile
+    from thaadsim.catalog.records import sourced_values
 
     out = [Assumption(text, MODEL) for text in MODEL_CHOICES]
     for key in dict.fromkeys(g.missile for g in truth.groups):
-        for name, v in _sourced(missile(key)):
+        for name, v in sourced_values(missile(key)):
             text = f"{key}: {name} = {_fmt(v.value)}" + (f" ({v.note})" if v.note else "")
             out.append(Assumption(text, v.source, bool(v.assumed)))
     for g in truth.groups:

@@ -300,7 +300,7 @@ def _battery_view(br, truth, scenario, views: bool, notes: list[str]) -> Battery
                 fp = defended_footprint(b, g.missile, g.launch, n_azimuths=FOOTPRINT_AZIMUTHS,
                                         refine_steps=FOOTPRINT_REFINE)
             except ThaadsimError as error:
-                failures.append(f"{against}: {error}")
+                failures.append(f"{against}: {error.message}")
                 continue
             rings = [np.asarray(p, float) for p in fp.polygons]
             twice = [np.asarray(p, float) for p in fp.twice_polygons]
@@ -312,8 +312,8 @@ def _battery_view(br, truth, scenario, views: bool, notes: list[str]) -> Battery
             break
         else:
             against = ""
-        for f in failures:
-            notes.append(f"battery {br.name}: no defended footprint against {f}")
+        if not rings and failures:
+            notes.append(f"battery {br.name}: no defended footprint drawn - " + "; ".join(failures))
     assets = [{"name": a.name, "lat_deg": a.lat_deg, "lon_deg": a.lon_deg, "radius_km": a.radius_m / 1e3}
               for a in br.assets]
     p_kill = b.interceptor.sspk if br.spec.sspk is None else br.spec.sspk
