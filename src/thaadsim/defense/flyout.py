@@ -14,13 +14,64 @@ no ascending fly-out within the time horizon reaches.
 Look-up.  Trilinear interpolation (compiled, ``defense.kernels.table_lookup``),
 periodic in azimuth; a cell with an unreachable corner gives NaN (conservative at
 the edge of the reachable region, by one grid cell).
+
+Caching.  A table is a deterministic function of the interceptor model, the site and
+the grid and flight options, and building one takes seconds, so :func:`cached_table`
+keeps tables in memory (per process) and on disk (across processes), the way numba
+caches compiled kernels.  The disk cache lives in ``$THAADSIM_CACHE_DIR/flyout/``,
+else ``$XDG_CACHE_HOME/thaadsim/flyout/``, else ``~/.cache/thaadsim/flyout/``; an
+empty ``THAADSIM_CACHE_DIR`` counts as unset, and ``THAADSIM_CACHE_DIR=off`` turns the
+disk cache off (the in-memory cache stays).  A file is ``<key>.npz`` (compressed numpy, read with
+``allow_pickle=False``), written to a temporary file in the same folder and moved into
+place with ``os.replace`` so a reader never sees half a file.  It is a cache, not a
+result: a file that cannot be read, is corrupt or does not match its key is ignored,
+rebuilt and overwritten, and a folder that cannot be written leaves only the
+in-memory cache; nothing is printed (failures go to the ``logging`` debug level).
+Tables read back are bit-identical to built ones (float64 arrays stored raw).
+
+The key is a sha256 over a canonical JSON of everything the table depends on
+(:func:`table_key`), each for a reason:
+
+* ``format`` (:data:`CACHE_FORMAT`): the layout of the file; bump it when the arrays
+  stored or their meaning change, or when ``build_table``'s algorithm changes.
+* ``thaadsim`` version (``importlib.metadata``): a release may change the physics.
+* ``sources``: a sha256 of the source files of the modules the build runs through
+  (this module, the interceptor model, the flight engine and its kernels, the Earth
+  and atmosphere models).  The version alone does not move in a development
+  (editable) install, where a changed integrator or atmosphere would otherwise be
+  served stale tables; numba keys its cache on the source file for the same reason.
+* ``runtime``: Python, numpy, numba and pyproj versions and the machine: the bits of a
+  compiled integrator and of the geodesics can change with them, and the cache
+  promises tables equal to a fresh build.
+* ``model``: every compared field of the :class:`InterceptorModel` (masses,
+  propellant, burn, Isp, drag, steering; ``max_alt_m``/``max_range_m`` set the grid's
+  extent and ``max_flyout_s`` the default horizon; fields that do not change the
+  table only cost a rebuild), and the flight engine's :class:`Vehicle` built from it
+  (nested stages included), so a change in how the model becomes a vehicle (e.g.
+  the dry mass) changes the key.  The ``name`` is stored in the table.
+* ``site``: latitude, longitude and altitude of the battery: the fan starts there, and
+  the Earth's rotation and the geodesics depend on it.
+* ``grid``: number of azimuths, the kick fan (resolved, so a change of
+  :data:`DEFAULT_KICKS_DEG` changes the key), altitude and range steps, sample step
+  and the (resolved) time horizon.
+* ``flight``: every field of the :class:`FlightOptions` the fan is flown with (Earth
+  model, rotation, drag, tolerance, step limit, time limit).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import hashlib
+import json
+import logging
 import math
+import os
+import platform
+import sys
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -31,6 +82,16 @@ from thaadsim.errors import InputError
 
 DEFAULT_KICKS_DEG = np.concatenate([np.linspace(0.0, 2.0, 5)[:-1], np.linspace(2.0, 89.0, 88)])
 """Kick grid of the fan [deg]: finer near the vertical, where the range at altitude starts."""
+
+CACHE_FORMAT = 1
+"""Version of the on-disk table format (and of the build); part of the cache key."""
+
+CACHE_ENV = "THAADSIM_CACHE_DIR"
+"""Environment variable naming the cache folder; the value ``off`` disables the disk cache."""
+
+CACHE_OFF = "off"
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -148,14 +209,13 @@ def build_table(model: InterceptorModel, site_lat_deg: float, site_lon_deg: floa
         raise InputError("needs at least 2 azimuths", field="n_azimuths")
     if not (dh_m > 0 and dr_m > 0 and sample_dt_s > 0):
         raise InputError("grid steps and the sample step must be positive", field="flyout_table")
-    kicks = np.asarray(DEFAULT_KICKS_DEG if kicks_deg is None else kicks_deg, dtype=float)
+    kicks = _resolve_kicks(kicks_deg)
     if np.any(np.diff(kicks) <= 0):
         raise InputError("kicks must increase", field="kicks_deg")
     horizon = float(model.max_flyout_s if horizon_s is None else horizon_s)
     azimuths = np.arange(n_azimuths) * 360.0 / n_azimuths
     az_f, kick_f = (a.ravel() for a in np.meshgrid(azimuths, kicks, indexing="ij"))
-    options = model.flight_options()
-    options = type(options)(t_max_s=horizon + sample_dt_s, rtol=options.rtol)
+    options = _fan_options(model, horizon, sample_dt_s)
     batch = fly_out(model, site_lat_deg, site_lon_deg, site_alt_m, az_f, kick_f, sample_dt_s, options)
     pos = batch.samples[..., :3]
     n_f, n_s = pos.shape[:2]
@@ -205,11 +265,216 @@ def build_table(model: InterceptorModel, site_lat_deg: float, site_lon_deg: floa
                        h0, dh_m, 0.0, dr_m, time_s, kick_t, horizon)
 
 
+def _fan_options(model: InterceptorModel, horizon_s: float, sample_dt_s: float):
+    """The flight options the fan is flown with (the model's, cut one sample past the horizon)."""
+    options = model.flight_options()
+    return type(options)(t_max_s=horizon_s + sample_dt_s, rtol=options.rtol)
+
+
+def _resolve_kicks(kicks_deg) -> np.ndarray:
+    return np.asarray(DEFAULT_KICKS_DEG if kicks_deg is None else kicks_deg, dtype=float)
+
+
+# --- disk cache -------------------------------------------------------------------
+
+_SOURCE_MODULES = (
+    "thaadsim.defense.flyout", "thaadsim.defense.interceptor", "thaadsim.defense.kernels",
+    "thaadsim.flight.engine", "thaadsim.flight.kernels", "thaadsim.flight.vehicle", "thaadsim.flight.layout",
+    "thaadsim.earth.atmosphere", "thaadsim.earth.constants", "thaadsim.earth.frames", "thaadsim.earth.kernels",
+)
+"""Modules whose source the table's numbers run through (hashed into the key)."""
+
+
+def cache_dir() -> Path | None:
+    """The fly-out table cache folder, or None when ``THAADSIM_CACHE_DIR=off``."""
+    env = os.environ.get(CACHE_ENV, "")
+    if env.strip().lower() == CACHE_OFF:
+        return None
+    if env:
+        base = Path(env).expanduser()
+    else:
+        xdg = os.environ.get("XDG_CACHE_HOME", "")
+        # The XDG spec says to ignore a relative XDG_CACHE_HOME.
+        root = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
+        base = root / "thaadsim"
+    return base / "flyout"
+
+
+def _thaadsim_version() -> str:
+    try:
+        from importlib.metadata import version
+        return version("thaadsim")
+    except Exception:  # noqa: BLE001 - not installed (e.g. run from a source tree)
+        return "unknown"
+
+
+def _module_version(name: str) -> str:
+    module = sys.modules.get(name)
+    if module is None:
+        try:
+            module = __import__(name)
+        except Exception:  # noqa: BLE001
+            return "absent"
+    return str(getattr(module, "__version__", "unknown"))
+
+
+@functools.cache
+def _sources_digest() -> str:
+    h = hashlib.sha256()
+    for name in _SOURCE_MODULES:
+        h.update(name.encode())
+        try:
+            __import__(name)
+            h.update(Path(sys.modules[name].__file__).read_bytes())
+        except Exception:  # noqa: BLE001 - no source to hash: the name alone stands in
+            h.update(b"<no source>")
+    return h.hexdigest()
+
+
+@functools.cache
+def _runtime() -> dict:
+    return {"python": platform.python_version(), "machine": platform.machine(),
+            **{m: _module_version(m) for m in ("numpy", "numba", "pyproj")}}
+
+
+def _canonical(value):
+    """A JSON-able, exact and order-stable form of dataclasses, numbers and arrays."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out = {"__type__": type(value).__qualname__}
+        for f in dataclasses.fields(value):
+            if f.compare:  # ``assumptions`` and the like are notes, not inputs
+                out[f.name] = _canonical(getattr(value, f.name))
+        return out
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return float(value).hex()  # exact: -0.0, nan and inf included
+    if isinstance(value, str):
+        return value
+    if isinstance(value, np.ndarray):
+        return [_canonical(v) for v in value.tolist()]
+    if isinstance(value, (tuple, list)):
+        return [_canonical(v) for v in value]
+    if value is None:
+        return None
+    raise TypeError(f"cannot put {type(value).__name__} into a cache key")
+
+
+def table_key(model: InterceptorModel, site_lat_deg: float, site_lon_deg: float, site_alt_m: float,
+              n_azimuths: int = 12, kicks_deg=None, dh_m: float = 1000.0, dr_m: float = 1000.0,
+              sample_dt_s: float = 0.2, horizon_s: float | None = None) -> str:
+    """The sha256 (hex) naming the table ``build_table`` gives for these arguments on disk."""
+    horizon = float(model.max_flyout_s if horizon_s is None else horizon_s)
+    payload = {
+        "format": CACHE_FORMAT,
+        "thaadsim": _thaadsim_version(),
+        "sources": _sources_digest(),
+        "runtime": _runtime(),
+        "model": _canonical(model),
+        "vehicle": _canonical(model.vehicle()),
+        "site": _canonical([site_lat_deg, site_lon_deg, site_alt_m]),
+        "grid": {"n_azimuths": int(n_azimuths), "kicks_deg": _canonical(_resolve_kicks(kicks_deg)),
+                 "dh_m": _canonical(dh_m), "dr_m": _canonical(dr_m), "sample_dt_s": _canonical(sample_dt_s),
+                 "horizon_s": _canonical(horizon)},
+        "flight": _canonical(_fan_options(model, horizon, sample_dt_s)),
+    }
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+_SCALARS = ("site_lat_deg", "site_lon_deg", "site_alt_m", "az0_rad", "daz_rad", "h0_m", "dh_m", "r0_m", "dr_m",
+            "horizon_s")
+
+
+def _read_table(path: Path, key: str) -> FlyoutTable | None:
+    """The table in ``path`` if it is whole and made for ``key``; None otherwise."""
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            if str(z["key"][()]) != key or int(z["format"][()]) != CACHE_FORMAT:
+                return None
+            time_s = np.array(z["time_s"])
+            kick_deg = np.array(z["kick_deg"])
+            scalars = {name: float(z[name][()]) for name in _SCALARS}
+            name = str(z["interceptor"][()])
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # noqa: BLE001 - corrupt or foreign: rebuild
+        _log.debug("fly-out cache: ignoring unreadable %s (%s)", path, exc)
+        return None
+    if (time_s.dtype != np.float64 or kick_deg.dtype != np.float64 or time_s.ndim != 3
+            or time_s.shape != kick_deg.shape):
+        _log.debug("fly-out cache: ignoring malformed %s", path)
+        return None
+    return FlyoutTable(interceptor=name, time_s=time_s, kick_deg=kick_deg, **scalars)
+
+
+def _write_table(path: Path, key: str, table: FlyoutTable) -> None:
+    """Write atomically (temporary file in the folder, then ``os.replace``); never raises."""
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem[:16]}-", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as fh:
+            np.savez_compressed(fh, key=np.array(key), format=np.array(CACHE_FORMAT),
+                                interceptor=np.array(table.interceptor),
+                                time_s=np.ascontiguousarray(table.time_s, dtype=np.float64),
+                                kick_deg=np.ascontiguousarray(table.kick_deg, dtype=np.float64),
+                                **{name: np.array(float(getattr(table, name))) for name in _SCALARS})
+        os.replace(tmp, path)
+        tmp = None
+    except Exception as exc:  # noqa: BLE001 - a cache that cannot be written is no cache
+        _log.debug("fly-out cache: cannot write %s (%s)", path, exc)
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
+def _disk_table(model: InterceptorModel, site_lat_deg: float, site_lon_deg: float, site_alt_m: float,
+                n_azimuths: int, kicks: tuple[float, ...] | None, dh_m: float, dr_m: float, sample_dt_s: float,
+                horizon_s: float | None) -> FlyoutTable:
+    args = (model, site_lat_deg, site_lon_deg, site_alt_m)
+    grid = dict(n_azimuths=n_azimuths, kicks_deg=None if kicks is None else np.array(kicks, dtype=float),
+                dh_m=dh_m, dr_m=dr_m, sample_dt_s=sample_dt_s, horizon_s=horizon_s)
+    folder = cache_dir()
+    if folder is None:
+        return build_table(*args, **grid)
+    key = table_key(*args, **grid)
+    path = folder / f"{key}.npz"
+    table = _read_table(path, key)
+    if table is None:
+        table = build_table(*args, **grid)
+        _write_table(path, key, table)
+    return table
+
+
 @functools.lru_cache(maxsize=8)
+def _memory_table(model: InterceptorModel, site_lat_deg: float, site_lon_deg: float, site_alt_m: float,
+                  n_azimuths: int, kicks: tuple[float, ...] | None, dh_m: float, dr_m: float, sample_dt_s: float,
+                  horizon_s: float | None) -> FlyoutTable:
+    return _disk_table(model, site_lat_deg, site_lon_deg, site_alt_m, n_azimuths, kicks, dh_m, dr_m, sample_dt_s,
+                       horizon_s)
+
+
 def cached_table(model: InterceptorModel, site_lat_deg: float, site_lon_deg: float, site_alt_m: float,
-                 n_azimuths: int = 12) -> FlyoutTable:
-    """``build_table`` with the default grids, cached per interceptor and site."""
-    return build_table(model, site_lat_deg, site_lon_deg, site_alt_m, n_azimuths=n_azimuths)
+                 n_azimuths: int = 12, kicks_deg=None, dh_m: float = 1000.0, dr_m: float = 1000.0,
+                 sample_dt_s: float = 0.2, horizon_s: float | None = None) -> FlyoutTable:
+    """``build_table``, cached per interceptor, site and grid: in memory (per process, the
+    last 8) and on disk (see the module notes); ``cached_table.cache_clear()`` empties
+    the in-memory cache only."""
+    kicks = None if kicks_deg is None else tuple(float(k) for k in np.asarray(kicks_deg, dtype=float).ravel())
+    return _memory_table(model, float(site_lat_deg), float(site_lon_deg), float(site_alt_m), int(n_azimuths),
+                         kicks, float(dh_m), float(dr_m), float(sample_dt_s),
+                         None if horizon_s is None else float(horizon_s))
 
 
-__all__ = ["DEFAULT_KICKS_DEG", "FlyoutTable", "build_table", "cached_table", "crossings"]
+cached_table.cache_clear = _memory_table.cache_clear
+cached_table.cache_info = _memory_table.cache_info
+
+
+__all__ = ["CACHE_ENV", "CACHE_FORMAT", "DEFAULT_KICKS_DEG", "FlyoutTable", "build_table", "cache_dir",
+           "cached_table", "crossings", "table_key"]
