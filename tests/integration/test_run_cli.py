@@ -116,7 +116,8 @@ BAD = {
     "syntax": ("name: x\nthreats: [\n", "line"),
     "type": ("name: x\nthreats:\n  - {missile: scud-er, from: kusong, to: busan, count: many}\n", "threats[0].count"),
     "name": ("name: x\nthreats:\n  - {missile: hwasong15, from: kusong, to: busan}\n", "did you mean 'hwasong-15'"),
-    "geometry": ("name: x\nthreats:\n  - {missile: scud-b, from: sunan, to: washington}\n", "threats[0].to"),
+    "geometry": ("name: x\nthreats:\n  - {missile: scud-b, from: sunan, to: washington}\n",
+                 "geometry.yaml:3: threats[0].to: scud-b from sunan to washington"),
 }
 
 

@@ -75,9 +75,9 @@ def run(
                                              "scenario's).")] = None,
     json_: Annotated[bool, typer.Option("--json", help="Print summary.json instead of the table.")] = False,
 ) -> None:
-    from thaadsim.errors import InputError
+    from thaadsim.errors import InputError, ThaadsimError
     from thaadsim.outputs.bundle import check_destination, summary_text, write_bundle
-    from thaadsim.scenario.loader import load_scenario
+    from thaadsim.scenario.loader import load_scenario, locate_error
     from thaadsim.scenario.runner import run_scenario
 
     if seed is not None and seed < 0:
@@ -87,7 +87,10 @@ def run(
     if out is None:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
     check_destination(out_dir)
-    result = run_scenario(spec, seed, progress=_progress())
+    try:
+        result = run_scenario(spec, seed, progress=_progress())
+    except ThaadsimError as error:
+        raise locate_error(scenario, error) from None
     write_bundle(result, out_dir)
     if json_:
         typer.echo(summary_text(result), nl=False)

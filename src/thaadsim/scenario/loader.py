@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from thaadsim.errors import InputError
+from thaadsim.errors import InputError, ThaadsimError
 from thaadsim.scenario.schema import Scenario, _ReferenceError, _submodel
 
 _BUILTIN_PACKAGE = "thaadsim.scenario"
@@ -136,6 +136,26 @@ def load_scenario(source: str | os.PathLike) -> Scenario:
         raise ScenarioFileError(label, None, "", f"cannot be read ({error.strerror or error})",
                                 hint="check the file's permissions") from None
     return parse_scenario(text, label)
+
+
+def locate_error(source: str | os.PathLike, error: ThaadsimError) -> ThaadsimError:
+    """A run's error about a field of the file (e.g. ``threats[0].to``: a geometry no missile
+    can fly) placed at its line, like a validation error; other errors come back unchanged."""
+    path_text = error.field or ""
+    if isinstance(error, ScenarioFileError) or not re.match(r"^(threats|radars|batteries|sweep|output)\b",
+                                                             path_text):
+        return error
+    path = pathlib.Path(source)
+    label = str(source)
+    if not path.exists() and label in builtin_names():
+        path = builtin_path(label)
+        label = path.name
+    try:
+        root, _ = _parse_yaml(path.read_text(encoding="utf-8"), label)
+    except (OSError, UnicodeDecodeError, ThaadsimError):
+        return error
+    line = _line_of(root, _parse_path(path_text)) if root is not None else None
+    return ScenarioFileError(label, line, path_text, error.message, hint=error.hint)
 
 
 def parse_scenario(text: str, file: str = "<scenario>") -> Scenario:
