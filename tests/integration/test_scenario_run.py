@@ -130,3 +130,17 @@ def test_summary_json_has_the_contract_fields(results):
         assert key in s
     assert all(math.isfinite(p["launch_time_s"]) for p in s["per_threat"])
     assert isinstance(Event(0.0, "launch", "T1.1").sort_key(), tuple)
+
+
+@pytest.mark.parametrize("name", ["korea-salvo", "saturation"])
+def test_intercepts_lie_inside_the_catalog_window(results, name):
+    """Authority: the catalog's THAAD engagement window (40-150 km altitude, USCC/MDA figures)
+    that the envelope clips to; every shot's intercept point must respect it."""
+    from thaadsim.catalog.interceptors import interceptor
+
+    rec = interceptor("thaad")
+    lo, hi = rec.min_intercept_alt_km.value, rec.max_intercept_alt_km.value
+    r = run_reduced(results, name)
+    assert r.shots
+    for s in r.shots:
+        assert lo - 0.5 <= s.alt_m / 1e3 <= hi + 0.5
