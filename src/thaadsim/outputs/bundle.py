@@ -47,6 +47,7 @@ def write_bundle(result, out_dir: str | Path) -> list[Path]:
     check_destination(out_dir)
     parent = out_dir.resolve().parent
     stage = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.partial-", dir=parent))
+    old = None
     try:
         (stage / "summary.json").write_text(summary_text(result), encoding="utf-8")
         write_events_csv(result, stage / "events.csv")
@@ -54,16 +55,24 @@ def write_bundle(result, out_dir: str | Path) -> list[Path]:
         write_report(result, stage / "report.html")
         write_czml(result, stage / "scenario.czml")
         write_kml(result, stage / "scenario.kml")
-        old = None
         if out_dir.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=parent))
             out_dir.rename(old / "run")
-        stage.rename(out_dir)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
         raise
+    try:
+        stage.rename(out_dir)
+    except BaseException:
+        if old is not None and not out_dir.exists():
+            (old / "run").rename(out_dir)  # the earlier run goes back where it was
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    finally:
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
     return [out_dir / f for f in FILES]
 
 
