@@ -36,6 +36,7 @@ from thaadsim.errors import InputError, UnknownNameError
 
 __all__ = [
     "EARTH_MODELS",
+    "geodesic_circle",
     "aer_to_ecef",
     "earth_code",
     "ecef_to_aer",
@@ -373,3 +374,13 @@ def geodesic_forward(
         _out(np.asarray(lon2, dtype=np.float64).reshape(shape)),
         _out(_wrap360(az21).reshape(shape)),
     )
+
+
+def geodesic_circle(lat_deg: float, lon_deg: float, radius_m: float, n: int = 73,
+                    earth: str = "wgs84") -> tuple[np.ndarray, np.ndarray]:
+    """(lat_deg, lon_deg) of ``n`` points on the closed geodesic circle of ``radius_m``
+    around a point (first point = last point)."""
+    azimuths = np.linspace(0.0, 360.0, n)
+    lat, lon, _ = geodesic_forward(np.full(n, float(lat_deg)), np.full(n, float(lon_deg)), azimuths,
+                                   np.full(n, float(radius_m)), earth=earth)
+    return np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)

@@ -238,14 +238,6 @@ def _radar_packets(radar: RadarView) -> list[Packet]:
     return packets
 
 
-def asset_circle(lat_deg: float, lon_deg: float, radius_km: float) -> tuple[np.ndarray, np.ndarray]:
-    """(lat_deg, lon_deg) of a closed geodesic circle of ``radius_km`` around a point."""
-    azimuths = np.linspace(0.0, 360.0, _ASSET_CIRCLE_POINTS)
-    lat, lon, _ = frames.geodesic_forward(np.full(azimuths.shape, lat_deg), np.full(azimuths.shape, lon_deg),
-                                          azimuths, np.full(azimuths.shape, radius_km * 1e3))
-    return np.asarray(lat), np.asarray(lon)
-
-
 def _battery_packets(battery: BatteryView) -> list[Packet]:
     battery_id = f"battery/{battery.name}"
     rows = [
@@ -264,7 +256,8 @@ def _battery_packets(battery: BatteryView) -> list[Packet]:
         label=_label(battery.name, "battery"),
     )]
     for k, asset in enumerate(battery.assets):
-        lat, lon = asset_circle(float(asset["lat_deg"]), float(asset["lon_deg"]), float(asset["radius_km"]))
+        lat, lon = frames.geodesic_circle(asset["lat_deg"], asset["lon_deg"], float(asset["radius_km"]) * 1e3,
+                                          _ASSET_CIRCLE_POINTS)
         packets.append(Packet(
             id=f"{battery_id}/asset/{k}", name=str(asset.get("name", f"asset {k}")), parent=battery_id,
             description=_html_table(str(asset.get("name", f"asset {k}")),
@@ -355,5 +348,5 @@ def write_czml(result: ScenarioResult, path) -> Path:
     return path
 
 
-__all__ = ["COLORS", "CZML_VERSION", "asset_circle", "czml_document", "czml_packets", "scenario_span_s",
+__all__ = ["COLORS", "CZML_VERSION", "czml_document", "czml_packets", "scenario_span_s",
            "write_czml"]

@@ -120,14 +120,6 @@ def _proxy(**style):
 # --- the map ----------------------------------------------------------------------------
 
 
-def _asset_circle(lat_deg: float, lon_deg: float, radius_km: float, n: int = 73) -> np.ndarray:
-    """(n, 2) (lat, lon) of the geodesic circle of a defended asset."""
-    azimuths = np.linspace(0.0, 360.0, n)
-    lat, lon, _ = frames.geodesic_forward(np.full(n, lat_deg), np.full(n, lon_deg), azimuths,
-                                          np.full(n, radius_km * 1e3))
-    return np.column_stack([lat, lon])
-
-
 def _map_centre(lat: np.ndarray, lon: np.ndarray) -> tuple[float, float]:
     """(lat, lon) centre: the circular mean of longitude (so 170°E and 170°W centre on 180°)."""
     lon_rad = np.radians(lon)
@@ -278,7 +270,8 @@ def map_png(result: ScenarioResult) -> bytes:
     _, ccrs, _ = _imports()
     classes = outcome_class(result)
     kills = intercept_points(result)
-    asset_rings = [(a.get("name", ""), _asset_circle(float(a["lat_deg"]), float(a["lon_deg"]), float(a["radius_km"])))
+    asset_rings = [(a.get("name", ""),
+                    np.column_stack(frames.geodesic_circle(a["lat_deg"], a["lon_deg"], float(a["radius_km"]) * 1e3)))
                    for b in result.batteries for a in b.assets
                    if a.get("radius_km") is not None and math.isfinite(float(a["radius_km"]))]
     coverage_rings = [ring for r in result.radars for ring in r.coverage_rings if len(ring) >= 2]

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from thaadsim.outputs.czml import asset_circle
+from thaadsim.earth import frames
 from thaadsim.outputs.tables import utc_iso
 from thaadsim.scenario.result import BatteryView, ObjectPath, RadarView, ScenarioResult, ShotRecord
 
@@ -181,7 +181,7 @@ def _battery(folder: ET.Element, battery: BatteryView) -> None:
     _point(_placemark(folder, battery.name, "battery", _description(rows)), battery.lat_deg, battery.lon_deg,
            battery.alt_m, "absolute")
     for asset in battery.assets:
-        lat, lon = asset_circle(float(asset["lat_deg"]), float(asset["lon_deg"]), float(asset["radius_km"]))
+        lat, lon = frames.geodesic_circle(asset["lat_deg"], asset["lon_deg"], float(asset["radius_km"]) * 1e3)
         placemark = _placemark(folder, str(asset.get("name", "asset")), "asset",
                                _description([("Defended by", battery.name),
                                              ("Radius [km]", _number(asset["radius_km"], ".1f"))]))
