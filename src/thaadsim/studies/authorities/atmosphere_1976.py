@@ -15,8 +15,9 @@ is done differently.
 * Above 86 km: the standard's *printed* density and pressure rows
   (``data/ussa1976.csv``, geometric altitude), interpolated linearly in their
   logarithms.  APPROXIMATION (named): between printed rows the true curve is not
-  log-linear; with the rows in the file the error is a few per cent between 90 and
-  150 km, where the drag of every vehicle this project flies is below 1e-2 m/s^2.
+  log-linear; with the rows in the file the density is off by up to 7 % (at 139 km,
+  against the engine's integration of the standard's species equations), where the
+  drag of every vehicle this project flies is below 1e-3 m/s^2.
   The engine instead integrates the standard's species equations and splines them.
 * Speed of sound: the standard defines it only up to 86 km
   (``sqrt(gamma R* T_M / M0)``); above, its 86 km value is held (only a Mach number
