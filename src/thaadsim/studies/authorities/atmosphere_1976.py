@@ -50,19 +50,22 @@ Z_UPPER_M = 86_000.0  # geometric top of the closed-form region
 DATA = Path(__file__).with_name("data") / "ussa1976.csv"
 
 
+def _climb(tb: float, pb: float, lb: float, dh: float) -> tuple[float, float]:
+    """(T_M, P) a geopotential height dh above a layer base (T_Mb, P_b, gradient L_b)."""
+    if lb == 0.0:
+        return tb, pb * math.exp(-G0 * M0 * dh / (R_STAR * tb))
+    t = tb + lb * dh
+    return t, pb * (tb / t) ** (G0 * M0 / (R_STAR * lb))
+
+
 def _bases() -> list[tuple[float, float, float, float]]:
     """(H_b [m'], T_Mb [K], P_b [Pa], L_b [K/m']) of each layer, chained from sea level."""
     out = []
     t, p = T0, P0
     for i, (hb_km, lapse) in enumerate(zip(LAYER_BASE_KM, LAPSE_K_PER_KM, strict=True)):
-        hb = hb_km * 1e3
-        lb = lapse * 1e-3
-        out.append((hb, t, p, lb))
+        out.append((hb_km * 1e3, t, p, lapse * 1e-3))
         if i + 1 < len(LAYER_BASE_KM):
-            dh = LAYER_BASE_KM[i + 1] * 1e3 - hb
-            t_next = t + lb * dh
-            p = p * math.exp(-G0 * M0 * dh / (R_STAR * t)) if lb == 0.0 else p * (t / t_next) ** (G0 * M0 / (R_STAR * lb))
-            t = t_next
+            t, p = _climb(t, p, lapse * 1e-3, (LAYER_BASE_KM[i + 1] - hb_km) * 1e3)
     return out
 
 
@@ -76,11 +79,7 @@ def _lower(z_m: float) -> tuple[float, float]:
     for base in BASES[1:]:
         if h >= base[0]:
             hb, tb, pb, lb = base
-    dh = h - hb
-    if lb == 0.0:
-        return tb, pb * math.exp(-G0 * M0 * dh / (R_STAR * tb))
-    t = tb + lb * dh
-    return t, pb * (tb / t) ** (G0 * M0 / (R_STAR * lb))
+    return _climb(tb, pb, lb, h - hb)
 
 
 @cache

@@ -416,5 +416,5 @@ class Reference:
         return flight
 
 
-__all__ = ["Flight", "Reference", "ecef_from_geodetic", "ecef_velocity", "geodetic", "interceptor_inputs", "missile_inputs",
-           "A", "INV_F", "GM", "OMEGA", "J2", "G0"]
+__all__ = ["A", "G0", "GM", "INV_F", "J2", "OMEGA", "Flight", "Reference", "ecef_from_geodetic", "ecef_velocity",
+           "geodetic", "interceptor_inputs", "missile_inputs"]
