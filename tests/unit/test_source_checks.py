@@ -204,7 +204,7 @@ def test_the_run_assumption_table_gives_every_catalog_figure_its_check():
     spec = BatterySpec(name="seongju", site="seongju", radar="tpy2")
     battery = Battery.from_catalog(spec.battery)
     group = SimpleNamespace(missile="scud-er", label="scud-er x4", spec=SimpleNamespace(rcs_m2=3.0, swerling=1))
-    radar = SimpleNamespace(name="tpy2", model=RadarModel.from_catalog("an-tpy-2", "terminal"))
+    radar = SimpleNamespace(name="tpy2", model=RadarModel.from_catalog("an-tpy-2", "terminal", boresight_az_deg=300.0))
     rows = run_assumptions(None, SimpleNamespace(groups=[group]), [radar],
                            [SimpleNamespace(spec=spec, battery=battery, name="seongju", assets=[])])
     allowed = set(CHECK_STATUSES) | {SCENARIO_FILE}
@@ -214,6 +214,7 @@ def test_the_run_assumption_table_gives_every_catalog_figure_its_check():
     assert uscc.check == "checked" and "2016 Annual Report to Congress" in uscc.source
     assert by_text["scud-er x4: radar cross-section 3 m^2, Swerling 1, constant in flight"].check == SCENARIO_FILE
     assert any(r.text.startswith("radar tpy2: frame_time_s") and r.check == "assumed" for r in rows)
+    assert next(r for r in rows if r.text.startswith("radar tpy2: boresight_az_deg = 300")).check == SCENARIO_FILE
     assert {r.check for r in rows if r.assumed} == {"assumed"}
 
 

@@ -25,7 +25,7 @@ app.add_typer(catalog_app, name="catalog")
 
 JsonOption = Annotated[
     bool,
-    typer.Option("--json", help="Print the full records (values, sources, bands, notes, source checks) as a JSON list."),
+    typer.Option("--json", help="Print the full records (values, sources, bands, notes, checks) as a JSON list."),
 ]
 
 _SOURCE_WIDTH = 48

@@ -52,7 +52,7 @@ def _sourced_catalog_rows(battery_key: str, listed: set[str]) -> list[Assumption
 
 def run_assumptions(scenario, truth, radar_runs, battery_runs) -> list[Assumption]:
     from thaadsim.catalog.loader import missile, source_status
-    from thaadsim.catalog.records import sourced_values
+    from thaadsim.catalog.records import UNREGISTERED, sourced_values
 
     def given(default: bool) -> str:
         return "assumed" if default else SCENARIO_FILE
@@ -72,8 +72,11 @@ def run_assumptions(scenario, truth, radar_runs, battery_runs) -> list[Assumptio
         for row in rr.model.assumptions_table():
             text = f"radar {rr.name}: {row['name']} = {_fmt(row['value'])}" + (f" ({row['note']})" if row.get("note")
                                                                                else "")
+            check = source_status(row["source"], bool(row["assumed"]))
+            # a radar figure that is not the catalog's is the scenario's override (the radar room
+            # labels it as set by the user)
             out.append(Assumption(text, row["source"], bool(row["assumed"]),
-                                  source_status(row["source"], bool(row["assumed"]))))
+                                  SCENARIO_FILE if check == UNREGISTERED else check))
     listed: set[str] = set()
     for br in battery_runs:
         spec, b = br.spec, br.battery
