@@ -228,6 +228,7 @@ def test_the_report_assumption_table_has_a_source_check_column():
     html_table = report._assumptions_section(result)
     assert report.ASSUMPTION_HEADERS[-1] == "source check"
     assert "<th>source check</th>" in html_table
+    assert "Source checks of these 4 rows: 2 assumed, 1 checked, 1 not stated." in html_table
     cells = html_table.split("<tbody>")[1]
     assert cells.count("<tr>") == len(result.assumptions)
     for a in result.assumptions:

@@ -262,10 +262,12 @@ _CHECK_LEGEND = (
 def _assumptions_section(result: ScenarioResult) -> str:
     if not result.assumptions:
         return "<p>No assumptions recorded.</p>"
+    checks = [a.check if a.check is not None else "not stated" for a in result.assumptions]
     rows = [[_text(a.text), _text(a.source), '<span class="assumed">assumed</span>' if a.assumed else "sourced",
-             _text(a.check if a.check is not None else "not stated")]
-            for a in result.assumptions]
-    return _table(ASSUMPTION_HEADERS, rows) + f'\n<p class="meta">{_CHECK_LEGEND}</p>'
+             _text(check)] for a, check in zip(result.assumptions, checks, strict=True)]
+    counts = ", ".join(f"{checks.count(c)} {html.escape(c)}" for c in dict.fromkeys(sorted(checks)))
+    return (f'<p class="meta">Source checks of these {len(checks)} rows: {counts}.</p>\n'
+            + _table(ASSUMPTION_HEADERS, rows) + f'\n<p class="meta">{_CHECK_LEGEND}</p>')
 
 
 def _list(items: list[str], empty: str) -> str:
