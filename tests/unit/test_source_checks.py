@@ -202,10 +202,12 @@ def test_the_run_assumption_table_gives_every_catalog_figure_its_check():
     from thaadsim.sensors.radar import RadarModel
 
     spec = BatterySpec(name="seongju", site="seongju", radar="tpy2")
+    scenario = SimpleNamespace(threats=[SimpleNamespace(from_="tongchang-ri", to="36.0,128.0")],
+                               radars=[SimpleNamespace(site="seongju")], batteries=[spec])
     battery = Battery.from_catalog(spec.battery)
     group = SimpleNamespace(missile="scud-er", label="scud-er x4", spec=SimpleNamespace(rcs_m2=3.0, swerling=1))
     radar = SimpleNamespace(name="tpy2", model=RadarModel.from_catalog("an-tpy-2", "terminal", boresight_az_deg=300.0))
-    rows = run_assumptions(None, SimpleNamespace(groups=[group]), [radar],
+    rows = run_assumptions(scenario, SimpleNamespace(groups=[group]), [radar],
                            [SimpleNamespace(spec=spec, battery=battery, name="seongju", assets=[])])
     allowed = set(CHECK_STATUSES) | {SCENARIO_FILE}
     assert all(r.check in allowed for r in rows), [r for r in rows if r.check not in allowed]
@@ -216,6 +218,9 @@ def test_the_run_assumption_table_gives_every_catalog_figure_its_check():
     assert any(r.text.startswith("radar tpy2: frame_time_s") and r.check == "assumed" for r in rows)
     assert next(r for r in rows if r.text.startswith("radar tpy2: boresight_az_deg = 300")).check == SCENARIO_FILE
     assert {r.check for r in rows if r.assumed} == {"assumed"}
+    sites = [r for r in rows if r.text.startswith("site ")]
+    assert [r.text.split(":")[0] for r in sites] == ["site tongchang-ri"] * 3 + ["site seongju"] * 3
+    assert next(r for r in sites if r.text.startswith("site seongju: alt_m = 680")).check == "checked"
 
 
 def test_the_report_assumption_table_has_a_source_check_column():

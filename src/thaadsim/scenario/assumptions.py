@@ -50,6 +50,29 @@ def _sourced_catalog_rows(battery_key: str, listed: set[str]) -> list[Assumption
     return rows
 
 
+def _site_rows(scenario) -> list[Assumption]:
+    """The catalog positions the scenario names (launch and aim points, radar and battery sites,
+    defended assets), each coordinate with its source and check; typed coordinates are the file's."""
+    from thaadsim.catalog.loader import normalise_key, sites
+
+    if scenario is None:
+        return []
+    assets = {a.name for b in scenario.batteries for a in b.assets}
+    # an aim point that names a defended asset is that asset's position, listed below
+    texts = [threat.from_ for threat in scenario.threats] + [t.to for t in scenario.threats if t.to not in assets]
+    texts += [r.site for r in scenario.radars]
+    texts += [b.site for b in scenario.batteries] + [a.at for b in scenario.batteries for a in b.assets]
+    table = sites()
+    rows = []
+    for key in dict.fromkeys(normalise_key(t) for t in texts):
+        if key not in table:
+            continue
+        for name, v in (("lat_deg", table[key].lat_deg), ("lon_deg", table[key].lon_deg), ("alt_m", table[key].alt_m)):
+            text = f"site {key}: {name} = {_fmt(v.value)}" + (f" ({v.note})" if v.note else "")
+            rows.append(Assumption(text, v.source, bool(v.assumed), v.check_status))
+    return rows
+
+
 def run_assumptions(scenario, truth, radar_runs, battery_runs) -> list[Assumption]:
     from thaadsim.catalog.loader import missile, source_status
     from thaadsim.catalog.records import UNREGISTERED, sourced_values
@@ -58,6 +81,7 @@ def run_assumptions(scenario, truth, radar_runs, battery_runs) -> list[Assumptio
         return "assumed" if default else SCENARIO_FILE
 
     out = [Assumption(text, MODEL, check="internal") for text in MODEL_CHOICES]
+    out.extend(_site_rows(scenario))
     for key in dict.fromkeys(g.missile for g in truth.groups):
         for name, v in sourced_values(missile(key)):
             text = f"{key}: {name} = {_fmt(v.value)}" + (f" ({v.note})" if v.note else "")
