@@ -148,11 +148,21 @@ class ShotRecord:
 
 @dataclass(frozen=True)
 class Assumption:
-    """One assumption of the run, with where its number comes from."""
+    """One assumption of the run, with where its number comes from.
+
+    ``check`` says how that source was checked: for a catalog number the status of its
+    source in ``catalog/data/source_checks.yaml`` ('checked', 'partly-checked',
+    'not-found', 'unchecked', 'assumed', 'internal'); 'scenario-file' for a value the
+    scenario gives; None when whoever built the row did not say.
+    """
 
     text: str
     source: str
     assumed: bool = False
+    check: str | None = None
+
+    def as_dict(self) -> dict:
+        return {"text": self.text, "source": self.source, "assumed": self.assumed, "check": self.check}
 
 
 @dataclass
@@ -206,7 +216,7 @@ class ScenarioResult:
                           for b in self.batteries],
             "shots": [s.__dict__ for s in self.shots],
             "sweep": self.sweep,
-            "assumptions": [{"text": a.text, "source": a.source, "assumed": a.assumed} for a in self.assumptions],
+            "assumptions": [a.as_dict() for a in self.assumptions],
             "sources": self.sources,
             "notes": self.notes,
         })
