@@ -98,6 +98,8 @@ class RadarView:
     false_alarms: int = 0
     tracks_confirmed: int = 0
     false_tracks: int = 0
+    detection_convention: str = ""
+    """What "detected" means in the coverage drawn (``DetectionConvention.describe()``)."""
 
 
 @dataclass
