@@ -40,6 +40,7 @@ def radar(
 ) -> None:
     from thaadsim.sensors.detection import db, pd_exact
     from thaadsim.sensors.radar import RadarModel
+    from thaadsim.sensors.range_quotes import read_quotes
 
     _finite(rcs_m2, "--rcs-m2", positive=True, unit=" m^2")
     _finite(range_km, "--range-km", positive=True, unit=" km")
@@ -62,6 +63,9 @@ def radar(
         "detection_range_criterion": {"pd": conv.pd, "swerling": conv.swerling, "pfa": conv.pfa,
                                       "looks": conv.looks, "snr_db": float(db(snr_ref))},
         "detection_convention": conv.as_dict(),
+        "range_quotes": [r.as_dict() for r in read_quotes(radar_key, model.mode, conv)],
+        "range_quotes_note": "each published range read back through the preset: the cross-section it detects at "
+                             "that range (free space, boresight) at this detection convention",
         "geometry": "free space at boresight: no Earth, no scan loss (see `thaadsim coverage`)",
         "assumptions": model.assumptions_table(),
     }
@@ -73,6 +77,18 @@ def radar(
         f"Pd {pd:.4f} (Swerling {conv.swerling}, P_fa {conv.pfa:g}, {conv.looks} look{'s' if conv.looks > 1 else ''})"
     )
     typer.echo(f"detection range for this RCS: {result['detection_range_km']:,.1f} km ({conv.describe()})")
+    if result["range_quotes"]:
+        typer.echo(f"published ranges for this mode, and the RCS that reproduces each here ({conv.describe()}):")
+        qrows = []
+        for q in result["range_quotes"]:
+            span = f"{q['range_km']:,.0f}" + (f"-{q['range_high_km']:,.0f}" if q["range_high_km"] else "")
+            span = ("~" if q["approximate"] else "") + (">" if q["lower_bound"] else "") + span
+            lo, hi = q["implied_rcs_band_m2"]
+            qrows.append((span, q["target"], q["convention"], f"{q['implied_rcs_m2']:.3g}",
+                          f"{lo:.3g}-" + ("" if hi is None else f"{hi:.3g}"),
+                          q["role"] + ("" if q["checked"] else ", unchecked"), q["source"][:60]))
+        typer.echo(format_table(["range [km]", "target", "criterion", "RCS [m^2]", "RCS band [m^2]", "role",
+                                 "source"], qrows))
     rows = [(a["name"], f"{a['value']:g}", "yes" if a["assumed"] else "", a["source"]) for a in result["assumptions"]]
     typer.echo(format_table(["parameter", "value", "assumed", "source"], rows))
 
