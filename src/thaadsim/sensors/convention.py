@@ -15,7 +15,9 @@ convention fixes the per-look SNR that ``looks`` non-coherently integrated looks
 for Pd at P_fa (:func:`~thaadsim.sensors.detection.snr_required_exact`).  The one-look
 Pd rises monotonically with SNR, so "SNR ≥ that" is the same test as "one-look Pd ≥
 :attr:`DetectionConvention.look_pd_threshold`", which is what the kernels apply.  For one
-look the threshold is Pd itself.
+look the threshold is Pd itself.  Looks are separate dwells, so a target that fluctuates
+dwell to dwell (Swerling 1, 3) decorrelates between them: over several looks it
+integrates as Swerling 2 (4).
 """
 
 from __future__ import annotations
@@ -55,7 +57,14 @@ class DetectionConvention:
     @property
     def snr_required(self) -> float:
         """Mean SNR per look [linear] that gives Pd at P_fa after ``looks`` looks (exact)."""
-        return _snr_required(self.pd, self.pfa, self.swerling, self.looks)
+        return _snr_required(self.pd, self.pfa, self.integrated_swerling, self.looks)
+
+    @property
+    def integrated_swerling(self) -> int:
+        """Swerling law of the sum over looks: 1 -> 2 and 3 -> 4 for more than one look (module doc)."""
+        if self.looks == 1:
+            return self.swerling
+        return {1: 2, 3: 4}.get(self.swerling, self.swerling)
 
     @property
     def snr_required_db(self) -> float:
