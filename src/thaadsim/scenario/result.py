@@ -98,6 +98,8 @@ class RadarView:
     false_alarms: int = 0
     tracks_confirmed: int = 0
     false_tracks: int = 0
+    detection_convention: str = ""
+    """What "detected" means in the coverage drawn (``DetectionConvention.describe()``)."""
 
 
 @dataclass
@@ -208,7 +210,8 @@ class ScenarioResult:
             "radars": [{"name": r.name, "key": r.key, "mode": r.mode, "lat_deg": r.lat_deg, "lon_deg": r.lon_deg,
                         "boresight_az_deg": r.boresight_az_deg, "max_range_km": r.max_range_km,
                         "detections": r.detections, "false_alarms": r.false_alarms,
-                        "tracks_confirmed": r.tracks_confirmed, "false_tracks": r.false_tracks} for r in self.radars],
+                        "tracks_confirmed": r.tracks_confirmed, "false_tracks": r.false_tracks,
+                        "detection_convention": r.detection_convention} for r in self.radars],
             "batteries": [{"name": b.name, "key": b.key, "lat_deg": b.lat_deg, "lon_deg": b.lon_deg,
                            "radar": b.radar, "inventory": b.inventory, "fired": b.fired, "doctrine": b.doctrine,
                            "kill_model": b.kill_model, "sspk": b.sspk, "assets": b.assets,
