@@ -128,4 +128,6 @@ def validate(json_: JsonOpt = False, quick: QuickOpt = False) -> None:
     if failed:
         names = "; ".join(f"{c.name} ({c.status})" for c in failed)
         typer.echo(f"validate: {len(failed)} of {len(checks)} rows failed: {names}", err=True)
-        raise typer.Exit(2)
+        # SystemExit, not typer.Exit: cli.main.run calls the app with standalone_mode=False,
+        # where click returns an Exit's code instead of exiting with it.
+        sys.exit(2)
