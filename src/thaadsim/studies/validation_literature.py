@@ -12,6 +12,12 @@ therefore listed as ``calibration`` (never counted as agreement, but failing as
 - the AN/TPY-2 average power and terminal frame time, chosen so that USCC's 2,000 km
   and 600 km come out (and any other quote equal to those).
 
+The other radar range quotes name no target: each is compared with the calibrated
+preset's range over an assumed band of target cross-sections
+(``QUOTE_TARGET_RCS_BAND_M2``), so only a quote outside what any plausible target
+gives differs.  (Item 3 of issue 10 — each quote's own target and convention where the
+source states it — replaces the band quote by quote.)
+
 Which tests were fitted is read from the catalog's ``fitted: ... --test KEY`` sources,
 so that a refit moves the classification with it.
 """
