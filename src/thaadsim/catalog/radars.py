@@ -30,19 +30,6 @@ def _param(doc: str, unit: str, **kw):
     return Field(description=f"{doc} [{unit}]", json_schema_extra={"unit": unit}, **kw)
 
 
-class QuotedRange(_Record):
-    """A detection range quoted in the open literature, and how the preset uses it.
-
-    ``role`` is ``calibration`` when an assumed parameter was chosen to reproduce it
-    (so agreement is by construction), ``check`` when it is an independent comparison.
-    """
-
-    range_km: float = _param("quoted detection range", "km", gt=0)
-    source: str = Field(min_length=1, description="who quotes it")
-    role: Literal["calibration", "check"]
-    note: str | None = None
-
-
 class RangeQuote(_Record):
     """A detection range published for the radar, with what the source says it means.
 
@@ -103,7 +90,6 @@ class RadarMode(_Record):
     reference_rcs_m2: Sourced = _param("cross-section the quoted ranges are compared at", "m^2")
     reference_pd: Sourced = _param("detection probability defining 'detection range'", "-")
     reference_swerling: Sourced = _param("Swerling case of the reference target", "-")
-    quoted_ranges: list[QuotedRange] = Field(default_factory=list)
 
     @field_validator("key")
     @classmethod
@@ -209,4 +195,4 @@ def radar(name: str, *, field: str = "--radar") -> Radar:
     return table[key]
 
 
-__all__ = ["QuotedRange", "Radar", "RadarMode", "RangeQuote", "radar", "radars"]
+__all__ = ["Radar", "RadarMode", "RangeQuote", "radar", "radars"]

@@ -22,7 +22,6 @@
 
 from __future__ import annotations
 
-import inspect
 import math
 
 from thaadsim.studies.validation import RADAR_RANGES, Check, compare
@@ -34,11 +33,7 @@ CALIBRATION_RCS_TOLERANCE = 0.10
 
 
 def _row(name: str, ours: float, theirs: float, unit: str, *, kind: str, **kw) -> Check:
-    # The row kinds (independent / self-consistency / calibration) arrive with the validate
-    # gate of issue 10, item 6, built in parallel; before it, only calibration is a kind.
-    if "kind" in inspect.signature(compare).parameters:
-        return compare(name, RADAR_RANGES, ours, theirs, unit, kind=kind, **kw)
-    return compare(name, RADAR_RANGES, ours, theirs, unit, calibration=kind == "calibration", **kw)
+    return compare(name, RADAR_RANGES, ours, theirs, unit, kind=kind, **kw)
 
 
 def _boresight_target_altitude_m(radar, slant_m: float) -> float:
