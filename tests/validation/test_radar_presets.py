@@ -1,7 +1,7 @@
 """The AN/TPY-2 presets against the ranges the open literature quotes.
 
 Authorities (shared/reference/open-literature.md): terminal mode 600 km (USCC 2016),
-600–800 km (Arirang), 800 km (Chosun); forward-based mode ~2,000 km (USCC 2016) and
+600–800 km (Chosun Ilbo, 21 Aug 2017); forward-based mode ~2,000 km (USCC 2016) and
 ~1,500 km (NRC 2012 Fig. 5-8).  The quotes carry no cross-section; the comparison is
 made at the preset's stated reference target — 1 m², Swerling 1, Pd 0.9 at
 Pfa 1e-6 (integrated SNR 21.14 dB, exact) — free space, boresight.
