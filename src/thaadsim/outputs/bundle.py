@@ -119,9 +119,10 @@ def _check_run_folder(folder: Path) -> dict[str, dict]:
     return entries
 
 
-def check_destination(out_dir: str | Path) -> Path:
+def check_destination(out_dir: str | Path, contents: bool = True) -> Path:
     """Refuse, before any work, a destination that is not ours to write or replace; return
-    the absolute target."""
+    the absolute target.  ``contents=False`` checks the path only, not what an existing
+    folder holds (that is checked under the lock, where no other run is changing it)."""
     target = _target(out_dir)
     cwd = Path.cwd().resolve()
     if os.path.islink(target):
@@ -139,7 +140,7 @@ def check_destination(out_dir: str | Path) -> Path:
         raise _refuse(f"{parent} does not exist", "create the parent folder first")
     if not os.access(parent, os.W_OK | os.X_OK):
         raise _refuse(f"{parent} is not writable", "give a folder you can write into")
-    if target.is_dir() and any(target.iterdir()):
+    if contents and target.is_dir() and any(target.iterdir()):
         _check_run_folder(target)
     return target
 
@@ -235,7 +236,7 @@ def _release(target: Path, fd: int) -> None:
 def reserve(out_dir: str | Path, wait_s: float = LOCK_WAIT_S) -> Iterator[Path]:
     """Check ``out_dir`` and hold its lock for the duration (module doc); yields the
     absolute target.  Nested calls for the same target in one process share the lock."""
-    target = check_destination(out_dir)
+    target = check_destination(out_dir, contents=False)
     if target in _held:
         yield target
         return
