@@ -129,3 +129,14 @@ def test_png_that_cannot_be_written_is_one_line_exit_2(tmp_path, where):
     _one_line_error(result, "--png")
     assert _listing(tmp_path) == []
 
+
+
+@pytest.mark.parametrize("seed, shown", [("-1", "-1"), (str(2**63), str(2**63)), ("1" + "0" * 26, "27-digit"),
+                                         ("9" * 5000, "")], ids=["negative", "2^63", "1e26", "5000-digits"])
+def test_a_seed_outside_the_schema_is_one_short_line_exit_2(tmp_path, tiny, seed, shown):
+    """The schema caps the seed at 2^63 - 1; today `run --seed` took 10^26 and ran."""
+    result = cli.run("run", str(tiny), "--out", str(tmp_path / "run"), "--seed", seed)
+    assert result.returncode == 2, result.stderr
+    _one_line_error(result, "--seed")
+    assert shown in result.stderr and len(result.stderr) < 200
+    assert _listing(tmp_path) == ["tiny.yaml"]

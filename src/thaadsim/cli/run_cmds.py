@@ -17,6 +17,8 @@ DEFAULT_SCENARIO = "korea-salvo"
 """The main job's built-in default."""
 DEFAULT_OUT_ROOT = Path("runs")
 """Runs go to runs/<scenario name>/ unless --out says otherwise."""
+SEED_MAX = 2**63 - 1
+"""The largest seed, as in the scenario schema (``seed``)."""
 
 
 def _t(x) -> str:
@@ -81,8 +83,9 @@ def run(
     from thaadsim.scenario.loader import load_scenario, locate_error
     from thaadsim.scenario.runner import run_scenario
 
-    if seed is not None and seed < 0:
-        raise InputError(f"{seed}: the seed must be >= 0", field="--seed")
+    if seed is not None and not 0 <= seed <= SEED_MAX:
+        shown = str(seed) if len(str(seed)) <= 24 else f"a {len(str(seed))}-digit number"
+        raise InputError(f"{shown}: the seed must be between 0 and 2^63 - 1", field="--seed")
     spec = load_scenario(scenario)
     out_dir = out if out is not None else DEFAULT_OUT_ROOT / spec.name
     if out is None:
