@@ -140,3 +140,13 @@ def test_a_seed_outside_the_schema_is_one_short_line_exit_2(tmp_path, tiny, seed
     _one_line_error(result, "--seed")
     assert shown in result.stderr and len(result.stderr) < 200
     assert _listing(tmp_path) == ["tiny.yaml"]
+
+
+def test_an_error_echoing_a_huge_number_names_its_digit_count(tmp_path, tiny):
+    """Today the schema's message printed a 3,000-digit seed in full."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(tiny.read_text(encoding="utf-8").replace("seed: 1", "seed: " + "9" * 3000), encoding="utf-8")
+    result = cli.run("scenario", "check", str(bad))
+    assert result.returncode == 2, result.stderr
+    _one_line_error(result, "seed")
+    assert "<3000-digit number>" in result.stderr and len(result.stderr) < 300

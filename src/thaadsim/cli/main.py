@@ -14,6 +14,7 @@ of killing the process with SIGXFSZ.  An operating-system error that reaches the
 
 from __future__ import annotations
 
+import re
 import signal
 import sys
 
@@ -34,6 +35,17 @@ def _register() -> None:
     # Imported here so that `thaadsim --help` stays cheap and each room's commands
     # stay in their own module.
     from thaadsim.cli import commands  # noqa: F401
+
+
+MAX_ERROR_CHARS = 2000
+"""An error line longer than this is cut (an echoed input can be megabytes)."""
+
+
+def _one_line(message: str) -> str:
+    """The error as one readable line: a long number by its digit count, newlines as spaces,
+    and at most :data:`MAX_ERROR_CHARS` characters."""
+    text = re.sub(r"\d{25,}", lambda m: f"<{len(m.group())}-digit number>", " ".join(message.split("\n")))
+    return text if len(text) <= MAX_ERROR_CHARS else text[: MAX_ERROR_CHARS - 1] + "…"
 
 
 _received: list[int] = []  # the signal that interrupted the run, if any
@@ -68,7 +80,7 @@ def run() -> None:
     except KeyboardInterrupt:
         _interrupted()
     except ThaadsimError as error:
-        typer.echo(f"error: {error}", err=True)
+        typer.echo(_one_line(f"error: {error}"), err=True)
         sys.exit(2)
     except typer.Exit as done:
         sys.exit(done.exit_code)
@@ -77,7 +89,7 @@ def run() -> None:
         sys.exit(1)
     except OSError as error:
         where = f": {error.filename}" if error.filename else ""
-        typer.echo(f"error: {error.strerror or error}{where}", err=True)
+        typer.echo(_one_line(f"error: {error.strerror or error}{where}"), err=True)
         sys.exit(2)
     except Exception as error:
         # Click's usage errors (unknown command or option, bad value).  Typer may carry its
@@ -85,7 +97,7 @@ def run() -> None:
         if type(error).__name__ == "NoArgsIsHelpError":  # the help has been shown: nothing went wrong
             sys.exit(0)
         if callable(getattr(error, "format_message", None)) and hasattr(error, "exit_code"):
-            typer.echo(f"error: {error.format_message()}", err=True)
+            typer.echo(_one_line(f"error: {error.format_message()}"), err=True)
             sys.exit(2)
         raise
     # Without standalone mode Typer returns, not raises, the code of an Exit - among them
