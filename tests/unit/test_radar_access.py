@@ -59,7 +59,10 @@ def test_access_matches_reference_ragged_and_padded(radar):
         if vis:
             assert acc.first_detection_time_s[i] == t_first
             assert acc.visible_duration_s[i] == pytest.approx(dur, abs=1e-9)
-            assert acc.intervals(i) == pytest.approx(runs)
+            got = acc.intervals(i)  # (start, end) pairs; compared flat because pytest.approx refuses nested tuples
+            assert len(got) == len(runs)
+            assert np.allclose(np.asarray(got, float).reshape(-1, 2), np.asarray(runs, float).reshape(-1, 2),
+                               rtol=0.0, atol=1e-9)
             k = int(np.argmax(t == t_first))
             _, _, h = frames.ecef_to_geodetic(r[k])
             assert acc.first_detection_altitude_m[i] == pytest.approx(float(h), abs=1e-3)

@@ -9,7 +9,7 @@ import typer
 
 from thaadsim.cli.main import app
 from thaadsim.cli.options import LooksOpt, PdOpt, PfaOpt, SwerlingOpt, detection_convention
-from thaadsim.cli.output import emit_json, format_table
+from thaadsim.cli.output import check_output_file, emit_json, format_table
 from thaadsim.errors import InputError
 
 RadarOpt = Annotated[str, typer.Option("--radar", help="Catalog radar key.")]
@@ -121,6 +121,8 @@ def coverage(
     from thaadsim.sensors.coverage import coverage as compute
     from thaadsim.sensors.radar import RadarModel
 
+    if png:
+        check_output_file(png, "--png")
     _finite(rcs_m2, "--rcs-m2", positive=True, unit=" m^2")
     _finite(altitude_km, "--altitude-km")
     if altitude_km < 0.0:
