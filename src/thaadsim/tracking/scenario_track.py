@@ -654,8 +654,9 @@ def track_salvo(missile: str, launch, aim, radar, rng: np.random.Generator, *, c
         "boost (flight engine, minimum-energy profile ASSUMED); its CEP includes the boost-model uncertainty "
         "(the class's catalog bands read as their central 95 %, ASSUMED; "
         f"{PRIOR_FLIGHTS} class flights)" + "".join(
-            f"; {b.missile}: boost-model sigma along {b.sigma_along_m / 1e3:.1f} km, across "
-            f"{b.sigma_cross_m / 1e3:.1f} km, time {b.sigma_time_s:.1f} s" for b in _unique(boosts)),
+            f"; {b.missile}: boost-model uncertainty (class flights' offsets about their regression on the arc's "
+            f"speed and flight-path angle) sigma along {b.sigma_along_m / 1e3:.2f} km, across "
+            f"{b.sigma_cross_m / 1e3:.2f} km, time {b.sigma_time_s:.1f} s" for b in _unique(boosts)),
         "class: burnout speed at each catalog missile's burnout altitude, from its full-burn maximum-range "
         f"flight, spread over flights of {CLASS_MIN_RANGE_FRACTION:.0%}-100 % of that range (ASSUMED); "
         "neighbouring classes overlap",
