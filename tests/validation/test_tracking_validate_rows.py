@@ -44,7 +44,7 @@ def test_time_row_catches_an_overconfident_time_to_impact(monkeypatch):
         return real(X, P, mean, 0.2 * sigma, *args)
 
     monkeypatch.setattr(scenario_track, "condition_on_class_beta", narrow)
-    launch, tti = _rows()
+    _, tti = _rows()
     assert tti.status == "differs" and tti.ours < tti.theirs_low
 
 

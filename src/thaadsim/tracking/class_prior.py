@@ -324,5 +324,17 @@ def condition_on_class_beta(X: np.ndarray, P: np.ndarray, ln_beta_mean: float, l
     return X, 0.5 * (P + np.swapaxes(P, 1, 2))
 
 
-__all__ = ["BAND_SIGMAS", "BOOST_MODEL_SEED", "BoostModel", "PRIOR_FLIGHTS", "apply_boost", "boost_model_for",
-           "arc_features", "boost_offsets", "build_boost_model", "condition_on_class_beta", "grid_steering", "vehicle_variants"]
+__all__ = [
+    "BAND_SIGMAS",
+    "BOOST_MODEL_SEED",
+    "PRIOR_FLIGHTS",
+    "BoostModel",
+    "apply_boost",
+    "arc_features",
+    "boost_model_for",
+    "boost_offsets",
+    "build_boost_model",
+    "condition_on_class_beta",
+    "grid_steering",
+    "vehicle_variants",
+]

@@ -52,10 +52,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from thaadsim.earth import frames
-from thaadsim.errors import ConvergenceError, InputError, UnreachableError
-from thaadsim.tracking.manager import TrackerConfig, TrackerResult, run_tracker
-from thaadsim.tracking.metrics import TrackTruthSummary, track_truth_summary
 from thaadsim.earth.kernels import geodetic_from_ecef
+from thaadsim.errors import ConvergenceError, InputError, UnreachableError
 from thaadsim.tracking.batch_fit import detection_rows, fit_arc
 from thaadsim.tracking.class_prior import (
     PRIOR_FLIGHTS,
@@ -64,14 +62,18 @@ from thaadsim.tracking.class_prior import (
     boost_model_for,
     condition_on_class_beta,
 )
+from thaadsim.tracking.manager import TrackerConfig, TrackerResult, run_tracker
+from thaadsim.tracking.metrics import TrackTruthSummary, track_truth_summary
 from thaadsim.tracking.products import (
     ClassSignature,
     TrackProducts,
-    _row as _products_row,
     classify,
     impact_points,
     launch_points,
     track_products,
+)
+from thaadsim.tracking.products import (
+    _row as _products_row,
 )
 
 DEFAULT_RCS_M2 = 1.0
@@ -650,22 +652,22 @@ def track_salvo(missile: str, launch, aim, radar, rng: np.random.Generator, *, c
         "truth: the flight engine's trajectories; the spent booster is not flown (RV only)",
         f"radar cross-section {rcs_m2:g} m^2, Swerling {swerling}, constant along the flight"
         + (" (ASSUMED default: the radar preset's reference target)" if rcs_m2 == DEFAULT_RCS_M2 else ""),
-        "launch point: vacuum back-propagation of the track to the ground, moved by the most probable class's nominal "
-        "boost (flight engine, minimum-energy profile ASSUMED); its CEP includes the boost-model uncertainty "
-        "(the class's catalog bands read as their central 95 %, ASSUMED; "
-        f"{PRIOR_FLIGHTS} class flights)" + "".join(
+        ("launch point: vacuum back-propagation of the track to the ground, moved by the most probable class's "
+         "nominal boost (flight engine, minimum-energy profile ASSUMED); its CEP includes the boost-model "
+         "uncertainty (the class's catalog bands read as their central 95 %, ASSUMED; "
+         f"{PRIOR_FLIGHTS} class flights)") + "".join(
             f"; {b.missile}: boost-model uncertainty (class flights' offsets about their regression on the arc's "
             f"speed and flight-path angle) sigma along {b.sigma_along_m / 1e3:.2f} km, across "
             f"{b.sigma_cross_m / 1e3:.2f} km, time {b.sigma_time_s:.1f} s" for b in _unique(boosts)),
         "class: burnout speed at each catalog missile's burnout altitude, from its full-burn maximum-range "
         f"flight, spread over flights of {CLASS_MIN_RANGE_FRACTION:.0%}-100 % of that range (ASSUMED); "
         "neighbouring classes overlap",
-        "impact point, CEP and time to impact at each track's last update, with the track's ln beta prior swapped "
-        "for the most probable class's RV ballistic-coefficient band (unscented transform: mean and sigma of a time "
-        "skewed late by the low-beta tail); impact_at_confirmation_* at its confirmation (unscented, the "
-        "tracker's generic ln beta prior)",
-        f"launch point and class from each track's arc above {EXO_ALTITUDE_M / 1e3:g} km: a batch least-squares fit "
-        "of the drag-free, unpowered arc to the detections the track took there (no process noise)",
+        ("impact point, CEP and time to impact at each track's last update, with the track's ln beta prior "
+         "swapped for the most probable class's RV ballistic-coefficient band (unscented transform: mean and sigma "
+         "of a time skewed late by the low-beta tail); impact_at_confirmation_* at its confirmation (unscented, "
+         "the tracker's generic ln beta prior)"),
+        (f"launch point and class from each track's arc above {EXO_ALTITUDE_M / 1e3:g} km: a batch least-squares "
+         "fit of the drag-free, unpowered arc to the detections the track took there (no process noise)"),
     ]
     if any(not e.exo_atmospheric for e in errors):
         notes.append(f"some tracks were never above {EXO_ALTITUDE_M / 1e3:g} km: their launch point and class, "
