@@ -17,8 +17,13 @@
 2. **measurements** - ``sensors.measurements.measure`` with noise and false alarms,
    every draw from the one ``numpy.random.Generator`` passed in;
 3. **tracking** - :func:`~thaadsim.tracking.manager.run_tracker`;
-4. **products** - :func:`~thaadsim.tracking.products.track_products` with class
-   signatures built from the catalog (:func:`class_signatures`);
+4. **products** - the class from the track's drag-free arc above ``EXO_ALTITUDE_M``
+   (a batch least-squares fit to its detections there, ``batch_fit``) against class
+   signatures built from the catalog (:func:`class_signatures`); the launch point from
+   the same arc, flown back in vacuum and moved by the most probable class's boost
+   (``class_prior``: nominal offset and the boost-model uncertainty in the CEP); impact
+   point and time to impact from the last update with ln beta given the class's RV
+   band (:func:`class_products`);
 5. **errors against truth** - per confirmed track, the distance of its estimated launch
    and impact points from the true launch site and the flight engine's impact point.
 
@@ -36,8 +41,8 @@ Pfa x (beam positions x range cells) in that sector; it is reported.
 
 Named approximations: radar cross-section constant along the flight (default 1 m^2,
 the radar preset's reference target, ASSUMED) with Swerling 1 fluctuation; the
-launch-point estimate is the tracker's vacuum back-propagation, which ignores the boost
-(it lies short of the true site by about the ground covered under power); the class
+launch point assumes the most probable class flew a minimum-energy trajectory (a
+misidentified class shifts it by the difference of the two classes' boosts); the class
 signatures come from each missile's full-burn maximum-range flight, spread over the
 burnout speeds of flights to 50-100 % of that range (:func:`class_signatures`), so
 neighbouring classes overlap and the estimate is a probability over them.
