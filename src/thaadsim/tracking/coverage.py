@@ -114,11 +114,11 @@ def coverage_runs(missile: str, launch, aim, radar, rng: np.random.Generator, ru
         if not conf:
             continue
         tr = max(conf, key=lambda c: c.times_s.size)
-        Xe, Pe, te, _, _ = exo_arc_state(tr, det, res.model)
-        Xe, Pe, te = Xe[None], Pe[None], np.array([te])
+        ex = exo_arc_state(tr, det, res.model)
+        Xe, Pe, te = ex[0][None], ex[1][None], np.array([ex[2]])
         lau = launch_points(Xe, Pe, te, res.model, method="central")
         cls = classify(Xe, Pe, signatures)
-        boosts, rows, imp = class_products([tr], lau, cls, res, options)
+        boosts, rows, imp = class_products([tr], lau, cls, res, options, [ex])
         out["truth_rv_beta_kg_m2"][i] = vehicles[i].rv_beta_kg_m2
         out["class_is_truth"][i] = float(boosts[0] is not None and boosts[0].missile == record.key)
         lat_i, lon_i, _ = fb.geodetic(fb.impact[i:i + 1])

@@ -524,16 +524,24 @@ def class_boost(probabilities: dict | None, launch_lat_deg: float, launch_lon_de
     return None
 
 
-def class_products(tracks, lau, cls, res: TrackerResult, options) -> tuple[list, list[dict], object]:
+def class_products(tracks, lau, cls, res: TrackerResult, options, exo=None) -> tuple[list, list[dict], object]:
     """Launch points (the vacuum ground points ``lau`` moved by each track's class boost,
     :func:`class_boost`) and impact points at each track's last update with its ln beta
     prior swapped for the class's (``class_prior.condition_on_class_beta``; the generic
-    prior where no class or no drag state); central divided differences.  Returns (boost
-    models or None per track, launch rows, impact ``GroundPoints``)."""
+    prior where no class or no drag state).  ``exo``: per track the
+    :func:`exo_arc_state` tuple; where a track's last update is that arc's reference
+    time (the track ended above ``EXO_ALTITUDE_M``) the fitted position and velocity
+    replace the filter's, whose process noise only inflates them on a ballistic arc.
+    Returns (boost models or None per track, launch rows, impact ``GroundPoints``)."""
     cfg = res.config
     X = np.array([t.state for t in tracks])
     P = np.array([t.covariance for t in tracks])
     t = np.array([t.time_s for t in tracks])
+    for j, e in enumerate(exo or []):
+        if e[3] > 0 and e[2] == t[j]:
+            X[j, :6], P[j, :6, :6] = e[0], e[1]
+            P[j, :6, 6:] = 0.0
+            P[j, 6:, :6] = 0.0
     first = impact_points(X, P, t, res.model, method="central")
     boosts, rows = [], []
     for j in range(len(tracks)):
@@ -610,7 +618,7 @@ def track_salvo(missile: str, launch, aim, radar, rng: np.random.Generator, *, c
         cls = classify(Xe, Pe, signatures) if signatures else None
         last = [by_id[p.track_id] for p in products]
         boosts, launch_rows, imp = class_products(
-            last, lau, cls, res, truth.flight.options)
+            last, lau, cls, res, truth.flight.options, exo_rows)
         for p, k in zip(products, range(len(products)), strict=True):
             p.impact = _products_row(imp, k)
             p.time_to_impact_s = float(imp.time_s[k] - p.time_s)
