@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from thaadsim.studies.validation import TRACKER_COVERAGE as CATEGORY
 from thaadsim.studies.validation import Check, compare
-
-CATEGORY = "tracker uncertainty: coverage of seeded runs"
-"""Category of the rows (the caller places it among the validation categories)."""
 RUNS = 30
 """Seeded runs per row set (a 99 % band of about +-0.23 around 0.5)."""
 LOOK_STEP = 8
@@ -56,7 +54,7 @@ def tracking_coverage_checks(rng: np.random.Generator, runs: int = RUNS, look_st
         lo, hi = binomial_band(p, max(n, 1))
         rows.append(compare(
             f"Tracker {label}: fraction of {n} runs ({missile} {origin} to {target}, {radar_key} at {radar_site})",
-            CATEGORY, frac, p, "fraction", tolerance=0.0, relative=False, theirs_span=(lo, hi),
+            CATEGORY, frac, p, "fraction", tolerance=0.0, relative=False, theirs_span=(lo, hi), kind="self-consistency",
             source=f"binomial({n}, {p:.3f}) central 99 % interval: what a correct stated uncertainty gives",
             note=(f"truths drawn from the catalog bands (ASSUMED central 95 %); every {look_step}th look; "
                   f"{int(runs) - n} runs without a confirmed track")))
