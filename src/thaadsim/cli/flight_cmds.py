@@ -38,6 +38,16 @@ def _print_trajectory(result: dict) -> None:
     model = result["model"]
     typer.echo(f"model: {model['earth']}, rotation {'on' if model['rotation'] else 'off'}, "
                f"drag {'on' if model['drag'] else 'off'}; {model['integrator']}")
+    kep = result.get("min_energy_apogee_vs_closed_form")
+    if kep:
+        typer.echo(
+            f"apogee {kep['engine_apogee_km']:,.0f} km vs vacuum conics: textbook minimum-energy (burnout at the "
+            f"surface, gamma* {kep['surface_closed_form_gamma_deg']:.1f} deg) {kep['surface_closed_form_km']:,.0f} km; "
+            f"this flight's burnout state ({kep['burnout_alt_km']:.0f} km, {kep['burnout_gamma_deg']:.1f} deg) "
+            f"{kep['burnout_state_km']:,.0f} km; best angle from that burnout "
+            f"({kep['best_from_burnout_gamma_deg']:.1f} deg) {kep['best_from_burnout_km']:,.0f} km. "
+            "The steering program trades a flatter burnout for less gravity loss, so the range-maximising "
+            "flight burns out flatter and peaks lower than the textbook conic.")
     if result["assumptions"]:
         typer.echo("assumed: " + "; ".join(result["assumptions"]))
 
@@ -113,6 +123,10 @@ def trajectory(
             "burn_fraction": solution.burn_fraction,
             "miss_km": solution.miss_m / 1e3,
         })
+        if profile == "min-energy":
+            from thaadsim.flight.targeting import kepler_min_energy_apogees
+
+            result["min_energy_apogee_vs_closed_form"] = kepler_min_energy_apogees(solution.flight)
     result["from"] = launch.label
     if aim is not None:
         result["to"] = aim.label

@@ -353,19 +353,30 @@ def kepler_min_energy_apogees(batch: FlightBatch, i: int = 0) -> dict:
 
     - ``surface_closed_form``: the minimum-energy conic for the same ground range with burnout
       at the surface (gamma* = 45 deg - psi/4), the textbook figure;
-    - ``burnout_state``: the conic of the flight's own burnout state (speed, angle, altitude);
+    - ``burnout_state``: the conic of the flight's own burnout state (inertial speed, angle
+      to the geocentric horizontal, geocentric radius);
     - ``best_from_burnout``: the range-maximising conic for the same burnout speed and altitude.
 
-    The engine's apogee matches ``burnout_state`` within J2 and drag; the gap to
+    Heights of the conics are above the mean radius; ``engine_apogee_geocentric_km`` is the
+    engine's apogee on the same footing (its ``engine_apogee_km`` is geodetic, up to ~13 km
+    different at high latitude).  It matches ``burnout_state`` within J2 and drag; the gap to
     ``surface_closed_form`` is the elevated burnout (a higher start flattens the best angle) and
     the ground the powered flight covers; the gap between ``burnout_state`` and
     ``best_from_burnout`` says how far the steering program's burnout angle is from the optimum.
     """
     from thaadsim.earth.constants import GM_EARTH_M3_S2, SPHERE_RADIUS_M
 
+    from thaadsim.earth.constants import OMEGA_EARTH_RAD_S
+
     mu, r_e = GM_EARTH_M3_S2, SPHERE_RADIUS_M
-    speed, gamma, alt = (float(x[i]) for x in batch.speed_gamma(batch.burnout))
-    r_b = r_e + alt
+    state = batch.burnout[i]
+    r_vec, v_vec = state[1:4], state[4:7].copy()
+    if batch.options.rotation:  # the conic is inertial: add the ground's velocity
+        v_vec += np.cross(np.array([0.0, 0.0, OMEGA_EARTH_RAD_S]), r_vec)
+    r_b = float(np.linalg.norm(r_vec))
+    speed = float(np.linalg.norm(v_vec))
+    gamma = math.asin(float(np.dot(v_vec, r_vec)) / (speed * r_b))
+    alt = r_b - r_e
 
     def conic(v: float, g: float) -> tuple[float, float]:
         """(apogee height, free-flight range angle from r_b down to the mean radius)."""
@@ -389,6 +400,7 @@ def kepler_min_energy_apogees(batch: FlightBatch, i: int = 0) -> dict:
                           method="bounded", options={"xatol": 1e-6})
     return {
         "engine_apogee_km": float(batch.apogee_alt_m[i]) / 1e3,
+        "engine_apogee_geocentric_km": (float(np.linalg.norm(batch.apogee[i, 1:4])) - r_e) / 1e3,
         "surface_closed_form_km": (a_s * (1 + e_s) - r_e) / 1e3,
         "surface_closed_form_gamma_deg": math.degrees(g_star),
         "burnout_state_km": conic(speed, gamma)[0] / 1e3,
