@@ -36,7 +36,7 @@ import numpy as np
 from scipy.optimize import brentq
 from scipy.stats import spearmanr
 
-from thaadsim.earth.constants import G0_M_S2, GM_EARTH_M3_S2, SPHERE_RADIUS_M
+from thaadsim.earth.constants import GM_EARTH_M3_S2, SPHERE_RADIUS_M
 from thaadsim.errors import ConvergenceError, InputError
 from thaadsim.flight import targeting
 from thaadsim.flight.engine import FlightOptions, fly
@@ -50,6 +50,8 @@ the Hwasong-15 class ~1.6-2.2 with two ~40-80 tf chambers on ~60-75 t)."""
 UPPER_TW = (0.6, 2.0)
 """Thrust-to-weight of an upper stage at its ignition (assumed band): from vernier-class
 engines (~0.6 g) to a stage engine of R-27 class on a light stage (~2 g)."""
+DEFAULT_SEED = 20171129
+"""Seed of the sampling when neither a Generator nor a seed is given (reported with the result)."""
 N_DRAWS = 600
 """Default number of joint draws; about one in ten reproduces a 2017 test inside the published
 launch mass, so the 5 % and 95 % quantiles of the kept draws rest on a few draws each."""
@@ -62,7 +64,8 @@ MAX_RANGE_KICKS_DEG = np.linspace(2.0, targeting.MAX_RANGE_KICK_DEG - 1.0, 28)
 FIT_OPTIONS = FlightOptions(earth="wgs84", rotation=True, drag=True, rtol=1e-9)
 """The lofted flight is fitted on the rotating Earth: in a 50-minute flight the ground moves
 ~1,100 km east at 39 N, and the same Hwasong-15 flight lands 1,717 km away instead of 950
-without rotation."""
+without rotation.  rtol stays 1e-9: at 1e-8 and 1e-7 some lofted flights of the engine take
+20-30x longer (step control), and the Newton steps stall."""
 RANGE_OPTIONS = FlightOptions(earth="wgs84", rotation=False, drag=True, rtol=1e-9)
 """Maximum ranges in the catalog's convention: no rotation, due east."""
 PRUNE_FACTOR = 3.0
@@ -87,12 +90,16 @@ class Band:
         return self.low + (self.high - self.low) * u
 
 
-def _band(sourced, what: str, fallback: tuple[float, float] | None = None) -> Band:
+def _lo_hi(sourced) -> tuple[float, float]:
+    """(low, high) of a catalog ``Sourced`` value; its value where a bound is missing."""
+    return (float(sourced.low if sourced.low is not None else sourced.value),
+            float(sourced.high if sourced.high is not None else sourced.value))
+
+
+def _band(sourced, what: str) -> Band:
     """The low/high band of a catalog ``Sourced`` value (its value alone when it has none)."""
-    low = sourced.low if sourced.low is not None else sourced.value
-    high = sourced.high if sourced.high is not None else sourced.value
     tag = "assumed" if sourced.assumed else "sourced"
-    return Band(float(low), float(high), f"catalog {what} ({tag}: {sourced.source})")
+    return Band(*_lo_hi(sourced), f"catalog {what} ({tag}: {sourced.source})")
 
 
 @dataclass(frozen=True)
@@ -143,21 +150,19 @@ class Prior:
     def from_missile(cls, missile) -> Prior:
         """Bands from a catalog record; its published launch mass is the constraint."""
         stages = missile.stages
+        if len(stages) > 2:
+            raise InputError(f"{missile.key} has {len(stages)} stages; the reverse analysis models one or two",
+                             field="missile")
         isp = tuple(_band(s.isp_vac_s, f"stage {k + 1} vacuum Isp") for k, s in enumerate(stages))
         eps = []
         for k, s in enumerate(stages):
-            p, d = s.propellant_mass_kg, s.dry_mass_kg
-            p_lo, p_hi = (p.low or p.value), (p.high or p.value)
-            d_lo, d_hi = (d.low or d.value), (d.high or d.value)
+            (p_lo, p_hi), (d_lo, d_hi) = _lo_hi(s.propellant_mass_kg), _lo_hi(s.dry_mass_kg)
             eps.append(Band(d_lo / (d_lo + p_hi), d_hi / (d_hi + p_lo),
                             f"catalog stage {k + 1} dry and propellant bands (dry/(dry+propellant))"))
-        if len(stages) > 1:
-            p1, p2 = stages[0].propellant_mass_kg, sum(s.propellant_mass_kg.value for s in stages[1:])
-            lo = (p1.low or p1.value) / ((p1.low or p1.value) + sum((s.propellant_mass_kg.high or
-                                                                      s.propellant_mass_kg.value) for s in stages[1:]))
-            hi = (p1.high or p1.value) / ((p1.high or p1.value) + sum((s.propellant_mass_kg.low or
-                                                                        s.propellant_mass_kg.value) for s in stages[1:]))
-            share = Band(lo, hi, "catalog stage propellant bands (first stage's share)")
+        if len(stages) == 2:
+            (a_lo, a_hi), (b_lo, b_hi) = _lo_hi(stages[0].propellant_mass_kg), _lo_hi(stages[1].propellant_mass_kg)
+            share = Band(a_lo / (a_lo + b_hi), a_hi / (a_hi + b_lo),
+                         "catalog stage propellant bands (first stage's share)")
         else:
             share = Band(1.0, 1.0, "single stage")
         isp_ratio = stages[0].isp_sl_s.value / stages[0].isp_vac_s.value
@@ -417,7 +422,8 @@ def infer_range(apogee_m: float, range_m: float, flight_time_s: float | None = N
                 n_draws: int = N_DRAWS, azimuth_deg: float = 90.0) -> RangeEstimate:
     """Fit the joint prior's draws to a lofted observation and fly each on a minimum-energy trajectory.
 
-    ``rng`` (or ``seed`` for a fresh Generator) drives the Latin-hypercube sampling; the
+    ``rng`` (or ``seed`` for a fresh Generator, ``DEFAULT_SEED`` without either) drives the
+    Latin-hypercube sampling; the
     lofted flight is fitted on the rotating Earth along ``azimuth_deg`` (the test's, toward
     its impact point where known).  With ``toward`` the central draw's rocket is also flown
     with rotation toward that point.
@@ -428,8 +434,7 @@ def infer_range(apogee_m: float, range_m: float, flight_time_s: float | None = N
     if n_draws < 20:
         raise InputError("need at least 20 draws for a 5-95 % band", field="draws")
     if rng is None:
-        if seed is None:
-            raise InputError("give a seeded numpy Generator (rng) or a seed", field="seed")
+        seed = DEFAULT_SEED if seed is None else seed
         rng = np.random.default_rng(seed)
     seed_info = f"seed {seed}" if seed is not None else "Generator passed in"
     start = time.perf_counter()

@@ -47,7 +47,7 @@ WRIGHT_TOLERANCE = 0.10
 """Wright's rocket models differ from ours: his figure may sit up to 10 % outside our band."""
 MASS_TOLERANCE = 0.25
 """The test alone sizes the rocket: its median fitted mass may sit 25 % outside the published band."""
-DRAWS = {True: 200, False: 600}
+DRAWS = {True: 150, False: 600}
 
 
 def _compare(kind: str, *args, **kwargs) -> Check:
