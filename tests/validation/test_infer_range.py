@@ -22,7 +22,8 @@ import pytest
 from thaadsim.catalog import loader
 from thaadsim.flight.engine import FlightOptions
 from thaadsim.flight.replay import _launch_and_azimuth
-from thaadsim.flight.reverse import Prior, infer_range, report
+from thaadsim.flight.engine import fly
+from thaadsim.flight.reverse import Prior, build_vehicles, infer_range, report
 from thaadsim.flight.targeting import Launch
 
 N = 300
@@ -42,7 +43,7 @@ def run(test_key: str, seed: int = 7, n: int = N) -> dict:
                       Launch(launch.lat_deg, launch.lon_deg, launch.alt_m),
                       prior=Prior.from_missile(loader.missile(test.missile)), rng=np.random.default_rng(seed),
                       n_draws=n, azimuth_deg=az)
-    return report(est) | {"_test": test}
+    return report(est) | {"_test": test, "_est": est, "_launch": launch, "_az": az}
 
 
 @pytest.fixture(scope="module", params=CASES, ids=[c[0] for c in CASES])
@@ -95,3 +96,16 @@ def test_same_seed_same_answer_other_seed_overlaps():
     assert a["max_range_km"] == b["max_range_km"]
     assert a["max_range_km"] != c["max_range_km"]
     assert c["max_range_low_km"] <= a["max_range_km"] <= c["max_range_high_km"]
+
+
+def test_kept_rockets_fly_the_test_on_the_rotating_earth(case):
+    """The observation is a flight over the rotating Earth (KCNA apogee and ground range):
+    every kept draw, flown again at its fitted kick with rotation, must reproduce it."""
+    result, _, _ = case
+    est, launch, az = result["_est"], result["_launch"], result["_az"]
+    keep = np.flatnonzero(est.accepted)
+    vehicles = build_vehicles(est.prior, est.draws[keep], est.propellant_kg[keep])
+    flown = fly(vehicles, launch.lat_deg, launch.lon_deg, launch.alt_m, az, est.lofted_kick_deg[keep], 1.0,
+                FlightOptions(rotation=True))
+    assert np.all(np.abs(flown.apogee_alt_m - est.observed["apogee_m"]) < 2e3)
+    assert np.all(np.abs(flown.downrange_m - est.observed["range_m"]) < 5e3)
