@@ -68,3 +68,14 @@ def test_outside_band_is_reported_with_its_reason():
     agreement = catalog_agreement(record, fake)
     assert not agreement["inside_band"]
     assert "OUTSIDE" in agreement["verdict"] and "-7.1 %" in agreement["verdict"]
+
+
+def test_a_reduced_energy_test_is_named_as_the_reason():
+    """The replay flies 4 Jul 2017 below the Hwasong-14's full energy (its apogee is under 90 % of the
+    full-burn flight's to 933 km): a full-burn fit to it is a smaller rocket, and the output says so."""
+    record = loader.missile("hwasong-14")
+    fake = {"max_range_low_km": 6_500.0, "max_range_high_km": 7_300.0}
+    july4 = catalog_agreement(record, fake, "2017-07-04-hwasong-14")
+    assert july4["test_flown_at_full_energy"] is False
+    assert "below the catalog model's full energy" in july4["verdict"]
+    assert catalog_agreement(record, fake, "2017-07-28-hwasong-14")["test_flown_at_full_energy"] is True

@@ -189,7 +189,7 @@ def infer_range(
     if record is not None:
         from thaadsim.flight.replay import catalog_agreement
 
-        result["catalog_agreement"] = catalog_agreement(record, result)
+        result["catalog_agreement"] = catalog_agreement(record, result, test)
     if toward_loc is not None:
         result["toward"] = toward_loc.label
     if json_:
