@@ -199,8 +199,9 @@ def infer_range(
     lines = [
         f"maximum range {result['max_range_km']:,.0f} km (median; 5-95 % band {result['max_range_low_km']:,.0f}"
         f" - {result['max_range_high_km']:,.0f} km; Kepler-only {result['kepler_only']['max_range_km']:,.0f} km)",
-        f"{result['sampling']}: {result['draws_fitted']} reproduce the test, {result['draws_in_mass_band']} inside "
-        + ("the published launch mass" if result["published_launch_mass_kg"] else "(no mass constraint: no missile named)")
+        f"{result['sampling']}: {result['draws_fitted']} reproduce the test, "
+        + (f"{result['draws_in_mass_band']} inside the published launch mass" if result["published_launch_mass_kg"]
+           else "no launch-mass constraint (no missile named: give --missile or --test)")
         + f"; {result['elapsed_s']:.1f} s",
         f"fitted launch mass {mass['median'] / 1e3:,.1f} t (5-95 % {mass['p05'] / 1e3:,.1f} - {mass['p95'] / 1e3:,.1f} t,"
         " before the constraint)"
