@@ -9,7 +9,6 @@ and a prior whose Isp band is 30 s too low must make rows differ.
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 import pytest
@@ -20,13 +19,11 @@ from thaadsim.studies.validation_lofted import lofted_checks, min_energy_apogee_
 
 @pytest.fixture(scope="module")
 def rows():
-    start = time.perf_counter()
-    checks = lofted_checks(True, np.random.default_rng(20170306))
-    return checks, time.perf_counter() - start
+    return lofted_checks(True, np.random.default_rng(20170306))
 
 
 def test_rows_agree_and_are_complete(rows):
-    checks, elapsed = rows
+    checks = rows
     names = [c.name for c in checks]
     for key in ("hwasong-12", "hwasong-14", "hwasong-15"):
         assert any(n.startswith(f"{key}: catalog maximum range") for n in names)
@@ -35,8 +32,7 @@ def test_rows_agree_and_are_complete(rows):
     for c in checks:
         assert math.isfinite(c.ours) and math.isfinite(c.theirs), c.name
         assert c.status == "agrees", (c.name, c.ours, c.theirs, c.deviation, c.note)
-        assert c.note.startswith("[independent authority]") or c.note.startswith("[self-consistency]")
-    assert elapsed < 60.0  # ~5-15 s on an idle machine; generous for a shared one
+        assert c.kind in ("independent", "self-consistency"), c.name
 
 
 def test_a_capped_range_search_is_caught(monkeypatch):

@@ -64,9 +64,10 @@ LEAKAGE = "analytic leakage vs Monte Carlo"
 FIRE_CONTROL = "fire control (as the scenario runner uses it) vs closed forms"
 TRACKER_COVERAGE = "tracker uncertainty: coverage of seeded runs"
 PUBLISHED_ANALYSIS = "published analysis: reverse range inference"
+LOFTED = "lofted tests: one answer per missile"
 CATALOG_CALIBRATION = "catalog performance figures"
 CATEGORIES = (CLOSED_FLIGHT, ROTATING_FLIGHT, CLOSED_RADAR, ATMOSPHERE, TEST_FLIGHTS, RADAR_RANGES, LEAKAGE,
-              FIRE_CONTROL, TRACKER_COVERAGE, PUBLISHED_ANALYSIS, CATALOG_CALIBRATION)
+              FIRE_CONTROL, TRACKER_COVERAGE, LOFTED, PUBLISHED_ANALYSIS, CATALOG_CALIBRATION)
 
 
 @dataclass(frozen=True)
@@ -185,7 +186,7 @@ ROW_GROUPS: tuple[RowGroup, ...] = (
     RowGroup("leakage Monte Carlo", f"{_PHYS}:leakage_checks"),
     RowGroup("fire control", f"{_PHYS}:fire_control_checks"),
     RowGroup("tracker uncertainty", "thaadsim.studies.validation_tracking:tracking_coverage_checks"),
-    RowGroup("reverse analysis", f"{_LIT}:reverse_analysis_checks", in_quick=False),
+    RowGroup("lofted tests and reverse analysis", "thaadsim.studies.validation_lofted:lofted_checks"),
     RowGroup("catalog calibrations", f"{_LIT}:catalog_calibrations"),
 )
 

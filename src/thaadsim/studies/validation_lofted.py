@@ -21,17 +21,14 @@ These rows supersede ``validation_literature.reverse_analysis_checks`` (one-at-a
 
 from __future__ import annotations
 
-import inspect
-
 import numpy as np
 
 from thaadsim.catalog import loader
 from thaadsim.errors import ConvergenceError
-from thaadsim.studies.validation import PUBLISHED_ANALYSIS, Check, compare
+from thaadsim.studies.validation import LOFTED, PUBLISHED_ANALYSIS, Check, compare
 
-LOFTED = "lofted tests: one answer per missile"
 SELF_CONSISTENCY = "self-consistency"
-INDEPENDENT = "independent authority"
+INDEPENDENT = "independent"
 
 REFERENCE_TESTS = (
     ("hwasong-12", "2017-05-14-hwasong-12"),
@@ -55,15 +52,14 @@ WRIGHT_TOLERANCE = 0.10
 MASS_TOLERANCE = 0.25
 """The test alone sizes the rocket: its median fitted mass may sit 25 % outside the published band."""
 DRAWS = {True: 150, False: 600}
+BAND_EDGE_TOLERANCE = 0.06
+"""A 5 or 95 % edge read from the 20-150 draws that land inside the published mass moves by
+a few per cent from seed to seed (about one standard error of the quantile at 20 draws):
+a figure up to 6 % outside the band still counts as inside it."""
 
 
 def _compare(kind: str, *args, **kwargs) -> Check:
-    # The kind (independent / self-consistency / calibration) is passed to ``compare`` where it
-    # takes one; it is always written into the note as well so a reader sees it.
-    kwargs["note"] = f"[{kind}] " + kwargs.get("note", "")
-    if "kind" in inspect.signature(compare).parameters:
-        kwargs["kind"] = kind
-    return compare(*args, **kwargs)
+    return compare(*args, kind=kind, **kwargs)
 
 
 def _infer(test_key: str, n: int, rng: np.random.Generator) -> dict:
@@ -146,13 +142,13 @@ def lofted_checks(quick: bool, rng: np.random.Generator) -> list[Check]:
         if reference:
             checks.append(_compare(
                 SELF_CONSISTENCY, f"{key}: catalog maximum range inside the reverse analysis's band", LOFTED,
-                out["max_range_km"], record.published_range_km.value, "km", tolerance=0.0, ours_band=band,
+                out["max_range_km"], record.published_range_km.value, "km", tolerance=BAND_EDGE_TOLERANCE, ours_band=band,
                 source=record.published_range_km.source,
                 note=f"{joint}; both in the catalog convention (no rotation, due east)"))
             replay_km = catalog_convention_max_range_m(key) / 1e3
             checks.append(_compare(
                 SELF_CONSISTENCY, f"{key}: replay model's maximum range inside the reverse analysis's band", LOFTED,
-                out["max_range_km"], replay_km, "km", tolerance=0.0, ours_band=band,
+                out["max_range_km"], replay_km, "km", tolerance=BAND_EDGE_TOLERANCE, ours_band=band,
                 source=f"thaadsim replay model of {key} (catalog convention)",
                 note="the replay's own figure is with Earth rotation along the test's azimuth; this one without"))
             mass = out["published_launch_mass_kg"]
