@@ -117,7 +117,12 @@ class InterceptorModel:
         rec = interceptor(name) if isinstance(name, str) else name
         assumed = tuple(f"{rec.key}: {path} = {v.value:g} ({v.note or v.source})" for path, v in assumed_values(rec))
         assumed += (f"boost drag curve: {BOOST_CD_SOURCE}",
-                    "fly-outs: engine steering (pitch-over kick, gravity turn); intercepts on the ascending leg only")
+                    "fly-outs: engine steering (pitch-over kick, gravity turn); intercepts on the ascending leg only",
+                    f"fly-outs: after burnout the spent booster and the kill vehicle coast as one stack (booster "
+                    f"drag) up to {rec.separation_alt_km.value:g} km, then the kill vehicle alone "
+                    f"(ballistic coefficient {rec.kill_vehicle_beta_kg_m2.value:g} kg/m^2)",
+                    "envelope: the published ~200 km range and 40-150 km window (USCC 2016) are a calibration "
+                    "target of the assumed interceptor figures, not a check")
         model = cls(
             name=rec.key,
             launch_mass_kg=rec.launch_mass_kg.value,
