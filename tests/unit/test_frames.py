@@ -27,8 +27,6 @@ from hypothesis import strategies as st
 
 from thaadsim.earth import frames as fr
 from thaadsim.earth.constants import (
-    GM_EARTH_M3_S2,
-    J2_EARTH,
     SPHERE_RADIUS_M,
     WGS84_A_M,
 )
@@ -40,6 +38,7 @@ from thaadsim.earth.kernels import (
     up_vector,
 )
 from thaadsim.errors import InputError, ThaadsimError, UnknownNameError
+from thaadsim.studies.authorities import reference_flight as published
 
 MM = 1e-3
 DEG_TOL = 1e-9
@@ -365,12 +364,13 @@ def _j2_potential(x, y, z):
     r2 = x * x + y * y + z * z
     r = math.sqrt(r2)
     sin2 = z * z / r2  # sin^2 of the geocentric latitude
-    j2_term = J2_EARTH * (WGS84_A_M * WGS84_A_M / r2) * (3.0 * sin2 - 1.0) / 2.0
-    return GM_EARTH_M3_S2 / r * (1.0 - j2_term)
+    # Constants from the published sources (TR8350.2, EGM96), not the engine's.
+    j2_term = published.J2 * (published.A * published.A / r2) * (3.0 * sin2 - 1.0) / 2.0
+    return published.GM / r * (1.0 - j2_term)
 
 
 def _point_mass_potential(x, y, z):
-    return GM_EARTH_M3_S2 / math.sqrt(x * x + y * y + z * z)
+    return published.GM / math.sqrt(x * x + y * y + z * z)
 
 
 def _numerical_gradient(u, p):

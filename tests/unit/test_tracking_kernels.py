@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from pyproj import Transformer
 from scipy.integrate import solve_ivp
 
-from thaadsim.earth.constants import GM_EARTH_M3_S2, J2_EARTH, OMEGA_EARTH_RAD_S, WGS84_A_M
+from thaadsim.earth.constants import OMEGA_EARTH_RAD_S
 from thaadsim.earth.kernels import atmosphere_lookup, geodetic_from_ecef, gravity_ecef
 from thaadsim.tracking import kernels
 from thaadsim.tracking.measurement import (
@@ -21,6 +21,9 @@ from thaadsim.tracking.measurement import (
     site_ecef,
     wrap_angle,
 )
+# The numpy reference takes its constants from the published sources (NIMA TR8350.2,
+# EGM96), not from the engine, so a wrong engine constant shows as a disagreement.
+from thaadsim.studies.authorities import reference_flight as published
 from thaadsim.tracking.models import AtmosphereTable, BallisticModel, ConstantVelocityModel, cwna_process_noise
 
 ATM = AtmosphereTable.exponential()
@@ -42,9 +45,9 @@ def ref_accel(x, drag=True):
     r, v = x[:3], x[3:6]
     rr = np.linalg.norm(r)
     z2 = (r[2] / rr) ** 2
-    f = 1.5 * J2_EARTH * (WGS84_A_M / rr) ** 2
-    g = -GM_EARTH_M3_S2 / rr**3 * r * np.array([1 + f * (1 - 5 * z2), 1 + f * (1 - 5 * z2), 1 + f * (3 - 5 * z2)])
-    w = np.array([0.0, 0.0, OMEGA])
+    f = 1.5 * published.J2 * (published.A / rr) ** 2
+    g = -published.GM / rr**3 * r * np.array([1 + f * (1 - 5 * z2), 1 + f * (1 - 5 * z2), 1 + f * (3 - 5 * z2)])
+    w = np.array([0.0, 0.0, published.OMEGA])
     a = g - 2 * np.cross(w, v) - np.cross(w, np.cross(w, r))
     if drag:
         h = geodetic_from_ecef(*r, 0)[2]

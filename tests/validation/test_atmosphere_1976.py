@@ -1,7 +1,8 @@
 """The US Standard Atmosphere 1976 against its published tables.
 
 Authority: U.S. Standard Atmosphere, 1976 (NOAA-S/T 76-1562, NASA-TM-X-74335), Part 4
-Table I, transcribed in ``authorities/ussa1976.csv`` (see its header for provenance).
+Table I, transcribed in ``thaadsim/studies/authorities/data/ussa1976.csv`` (see its
+header for provenance).
 Speeds of sound: the same table's speed-of-sound column.
 """
 
@@ -16,6 +17,7 @@ import pytest
 from thaadsim.earth import atmosphere as atm
 from thaadsim.earth.kernels import atmosphere_lookup
 from thaadsim.errors import InputError
+from thaadsim.studies.authorities.atmosphere_1976 import DATA as USSA_ROWS
 
 def _read_table(path: Path) -> np.ndarray:
     lines = [ln for ln in path.read_text().splitlines() if ln and not ln.startswith("#")]
@@ -24,7 +26,7 @@ def _read_table(path: Path) -> np.ndarray:
     return np.array(rows, dtype=[(n, np.float64) for n in names])
 
 
-TABLE = _read_table(Path(__file__).parent / "authorities" / "ussa1976.csv")
+TABLE = _read_table(USSA_ROWS)
 ROWS = [pytest.param(row, id=f"{row['altitude_km']:g}km") for row in TABLE]
 
 
