@@ -1,43 +1,71 @@
 """The validation set: each figure the simulator produces beside the authority it should match.
 
-``validation_set()`` returns one :class:`Check` per figure — ours, theirs, the deviation
-and the source.  The rule that keeps it honest: a figure that a catalog value was
-*fitted* to (the AN/TPY-2 power chosen for USCC's ranges, the Hwasong burn times fitted
-to the lofted tests, propellant scales fitted to published maximum ranges, the THAAD
-propellant fitted to 2.8 km/s) is listed with status ``calibration`` and never counted
-as agreement.  Figures that a replay is *flown to* (a reduced-energy test's range and
-apogee) are inputs and are not listed at all.
+``validation_set()`` returns one :class:`Check` per figure — ours, theirs, the deviation,
+the source, and its **kind**:
+
+- ``independent``: an authority that can disagree with the engine — a closed form, a
+  second implementation with its own constants, tables and drag, a published figure
+  nothing was fitted to;
+- ``self-consistency``: the engine against a consequence of its own inputs (a replay
+  flown to a test's range and apogee, then compared on its flight time, which those two
+  largely fix);
+- ``calibration``: a figure a catalog value was *fitted* to (the AN/TPY-2 power chosen
+  for USCC's ranges, the Hwasong burn times fitted to the lofted tests, propellant scales
+  fitted to published maximum ranges, the THAAD propellant fitted to 2.8 km/s).  It is
+  never counted as agreement, but it is judged: a calibration that has drifted from its
+  target by more than its tolerance (the model changed under the fit) **fails**, with
+  status ``drifted``.
+
+Every row either passes (``agrees``, or ``calibration`` held within its tolerance) or
+fails (``differs``, ``drifted``); ``thaadsim validate`` exits 2 when any row fails.
 
 Deviation: the signed gap between our value (or our band: a Monte Carlo confidence
 interval, a reverse-analysis band) and theirs (or their published span), zero when
 they overlap; ``relative`` divides it by the nearest edge of theirs, ``absolute``
-(used where the authority is zero or is itself a probability) does not.  A check
-agrees when |deviation| ≤ tolerance.
+(used where the authority is zero or is itself a probability) does not.  A row is
+within tolerance when |deviation| ≤ tolerance.
 
-Categories live in modules of their own: :mod:`validation_physics` (closed forms,
-atmosphere, leakage) and :mod:`validation_literature` (test flights, radar ranges,
-published analyses, catalog calibrations).
+The rows live in modules of their own, registered in ``ROW_GROUPS`` (one line per
+module): :mod:`validation_physics` (closed forms, atmosphere, leakage, the rotating
+ellipsoid against an independent integrator, the fire control that runs) and
+:mod:`validation_literature` (test flights, radar ranges, published analyses, catalog
+calibrations).
 """
 
 from __future__ import annotations
 
+import importlib
+import inspect
 import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Literal
 
-Status = Literal["agrees", "differs", "calibration"]
+Status = Literal["agrees", "differs", "calibration", "drifted"]
+Kind = Literal["independent", "self-consistency", "calibration"]
 DeviationKind = Literal["relative", "absolute"]
 
+KINDS: tuple[Kind, ...] = ("independent", "self-consistency", "calibration")
+KIND_TITLES = {
+    "independent": "independent authority (an authority that can disagree)",
+    "self-consistency": "self-consistency (the engine against consequences of its own inputs)",
+    "calibration": "calibration (a catalog value was fitted to it; it must hold within its tolerance)",
+}
+PASSING: tuple[Status, ...] = ("agrees", "calibration")
+FAILING: tuple[Status, ...] = ("differs", "drifted")
+
 CLOSED_FLIGHT = "closed forms: free flight"
+ROTATING_FLIGHT = "free flight: rotating WGS-84 ellipsoid with J2 and drag (independent integrator)"
 CLOSED_RADAR = "closed forms: radar"
 ATMOSPHERE = "atmosphere: US Standard Atmosphere 1976"
 TEST_FLIGHTS = "published test flights (2017)"
 RADAR_RANGES = "radar ranges: open literature"
 LEAKAGE = "analytic leakage vs Monte Carlo"
+FIRE_CONTROL = "fire control (as the scenario runner uses it) vs closed forms"
 PUBLISHED_ANALYSIS = "published analysis: reverse range inference"
 CATALOG_CALIBRATION = "catalog performance figures"
-CATEGORIES = (CLOSED_FLIGHT, CLOSED_RADAR, ATMOSPHERE, TEST_FLIGHTS, RADAR_RANGES, LEAKAGE,
-              PUBLISHED_ANALYSIS, CATALOG_CALIBRATION)
+CATEGORIES = (CLOSED_FLIGHT, ROTATING_FLIGHT, CLOSED_RADAR, ATMOSPHERE, TEST_FLIGHTS, RADAR_RANGES, LEAKAGE,
+              FIRE_CONTROL, PUBLISHED_ANALYSIS, CATALOG_CALIBRATION)
 
 
 @dataclass(frozen=True)
@@ -53,7 +81,7 @@ class Check:
     """Signed gap between ours (band) and theirs (span); see ``deviation_kind``."""
     deviation_kind: DeviationKind
     tolerance: float
-    """Largest |deviation| that counts as agreement, in the deviation's kind."""
+    """Largest |deviation| that counts as agreement (or, for a calibration, as holding)."""
     status: Status
     source: str
     note: str = ""
@@ -61,14 +89,19 @@ class Check:
     ours_high: float | None = None
     theirs_low: float | None = None
     theirs_high: float | None = None
+    kind: Kind = "independent"
 
     @property
     def is_check(self) -> bool:
         """A calibration is reproduced by construction: it is not a check."""
-        return self.status != "calibration"
+        return self.kind != "calibration"
+
+    @property
+    def passed(self) -> bool:
+        return self.status in PASSING
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return {**asdict(self), "passed": self.passed}
 
 
 def span_gap(ours_low: float, ours_high: float, theirs_low: float, theirs_high: float,
@@ -86,12 +119,21 @@ def span_gap(ours_low: float, ours_high: float, theirs_low: float, theirs_high: 
 def compare(name: str, category: str, ours: float, theirs: float, unit: str, *, tolerance: float,
             source: str, relative: bool = True, note: str = "",
             ours_band: tuple[float, float] | None = None, theirs_span: tuple[float, float] | None = None,
-            calibration: bool = False) -> Check:
+            calibration: bool = False, kind: Kind | None = None) -> Check:
     """Build a :class:`Check`: the deviation and the status follow from the figures.
 
-    ``calibration=True`` marks a figure a catalog value was fitted to: its deviation is
-    shown (it measures how well the fit holds) but it is never an agreement.
+    ``kind`` (default ``independent``) says what the authority is (module doc);
+    ``calibration=True`` is the same as ``kind='calibration'``: a figure a catalog value
+    was fitted to.  Its deviation measures how well the fit holds; within tolerance its
+    status is ``calibration`` (passes, never counted as agreement), beyond it ``drifted``
+    (fails).
     """
+    if kind is None:
+        kind = "calibration" if calibration else "independent"
+    elif calibration and kind != "calibration":
+        raise ValueError(f"{name}: calibration=True contradicts kind={kind!r}")
+    if kind not in KINDS:
+        raise ValueError(f"{name}: unknown kind {kind!r}; use one of {', '.join(KINDS)}")
     ours, theirs = float(ours), float(theirs)
     o_lo, o_hi = (float(ours_band[0]), float(ours_band[1])) if ours_band else (ours, ours)
     t_lo, t_hi = (float(theirs_span[0]), float(theirs_span[1])) if theirs_span else (theirs, theirs)
@@ -99,48 +141,107 @@ def compare(name: str, category: str, ours: float, theirs: float, unit: str, *, 
         deviation = math.nan
     else:
         deviation = span_gap(o_lo, o_hi, t_lo, t_hi, relative)
-    if calibration:
-        status: Status = "calibration"
+    within = math.isfinite(deviation) and abs(deviation) <= tolerance
+    if kind == "calibration":
+        status: Status = "calibration" if within else "drifted"
     else:
-        status = "agrees" if math.isfinite(deviation) and abs(deviation) <= tolerance else "differs"
+        status = "agrees" if within else "differs"
     return Check(name, category, ours, theirs, unit, deviation, "relative" if relative else "absolute",
                  float(tolerance), status, source, note,
                  o_lo if ours_band else None, o_hi if ours_band else None,
-                 t_lo if theirs_span else None, t_hi if theirs_span else None)
+                 t_lo if theirs_span else None, t_hi if theirs_span else None, kind)
 
 
-def validation_set(quick: bool = False, seed: int = 20170306) -> list[Check]:
+# ---------------------------------------------------------------- the registry of row modules
+@dataclass(frozen=True)
+class RowGroup:
+    """One row module's function, ``'module:function'``, returning a list of :class:`Check`.
+
+    The function is called with the keywords it declares among ``quick`` (bool) and
+    ``rng`` (a seeded ``numpy.random.Generator``, one per group); ``in_quick=False``
+    leaves the group out of ``--quick``.
+    """
+
+    label: str
+    target: str
+    in_quick: bool = True
+
+    def load(self) -> Callable[..., list[Check]]:
+        module, _, name = self.target.partition(":")
+        return getattr(importlib.import_module(module), name)
+
+
+_PHYS = "thaadsim.studies.validation_physics"
+_LIT = "thaadsim.studies.validation_literature"
+ROW_GROUPS: tuple[RowGroup, ...] = (
+    RowGroup("free flight: closed forms", f"{_PHYS}:free_flight_checks"),
+    RowGroup("free flight: rotating ellipsoid, J2", f"{_PHYS}:rotating_flight_checks"),
+    RowGroup("flight with drag: boost and reentry", f"{_PHYS}:drag_flight_checks"),
+    RowGroup("radar: closed forms", f"{_PHYS}:radar_closed_form_checks"),
+    RowGroup("atmosphere", f"{_PHYS}:atmosphere_checks"),
+    RowGroup("test flights", f"{_LIT}:flight_test_checks"),
+    RowGroup("radar ranges", f"{_LIT}:radar_range_checks"),
+    RowGroup("leakage Monte Carlo", f"{_PHYS}:leakage_checks"),
+    RowGroup("fire control", f"{_PHYS}:fire_control_checks"),
+    RowGroup("reverse analysis", f"{_LIT}:reverse_analysis_checks", in_quick=False),
+    RowGroup("catalog calibrations", f"{_LIT}:catalog_calibrations"),
+)
+
+Progress = Callable[[int, int, str], None]
+"""``progress(done, total, label)``: called before each group (done groups so far) and once at the end."""
+
+
+def _call(group: RowGroup, quick: bool, seed: int) -> list[Check]:
+    import zlib
+
+    import numpy as np
+
+    fn = group.load()
+    params = inspect.signature(fn).parameters
+    kwargs: dict = {}
+    if "quick" in params:
+        kwargs["quick"] = quick
+    if "rng" in params:
+        # one stream per group, keyed by its label: adding a group never shifts another's draws
+        kwargs["rng"] = np.random.default_rng([seed, zlib.crc32(group.label.encode())])
+    return list(fn(**kwargs))
+
+
+def validation_set(quick: bool = False, seed: int = 20170306, progress: Progress | None = None,
+                   groups: tuple[RowGroup, ...] | None = None) -> list[Check]:
     """Every validation figure, grouped by category (see ``CATEGORIES``).
 
     ``quick`` replays one lofted test instead of six and skips the reverse-analysis
-    comparison (about 10 s instead of about 75 s).  ``seed`` seeds the
-    leakage Monte Carlo (the only random part).
+    comparison.  ``seed`` seeds the Monte Carlo rows (the only random part).
+    ``groups`` (default ``ROW_GROUPS``) selects the row modules to run.
     """
-    import numpy as np
-
-    from thaadsim.studies import validation_literature as literature
-    from thaadsim.studies import validation_physics as physics
-
+    chosen = [g for g in (ROW_GROUPS if groups is None else groups) if g.in_quick or not quick]
     checks: list[Check] = []
-    checks += physics.free_flight_checks()
-    checks += physics.radar_closed_form_checks()
-    checks += physics.atmosphere_checks()
-    checks += literature.flight_test_checks(quick)
-    checks += literature.radar_range_checks()
-    checks += physics.leakage_checks(np.random.default_rng(seed))
-    if not quick:
-        checks += literature.reverse_analysis_checks()
-    checks += literature.catalog_calibrations()
+    for done, group in enumerate(chosen):
+        if progress:
+            progress(done, len(chosen), group.label)
+        checks += _call(group, quick, seed)
+    if progress:
+        progress(len(chosen), len(chosen), "done")
     order = {c: i for i, c in enumerate(CATEGORIES)}
     return sorted(checks, key=lambda c: order.get(c.category, len(order)))  # stable within a category
 
 
 def tally(checks: list[Check]) -> dict:
-    """Counts: checks (agree + differ), agree, differ, calibrations (not checks)."""
+    """Counts: checks (agree + differ, kinds other than calibration), calibrations (held + drifted),
+    failed (differ + drifted), and the rows of each kind."""
     agree = sum(c.status == "agrees" for c in checks)
     differ = sum(c.status == "differs" for c in checks)
-    calibrations = sum(c.status == "calibration" for c in checks)
-    return {"checks": agree + differ, "agree": agree, "differ": differ, "calibrations": calibrations}
+    held = sum(c.status == "calibration" for c in checks)
+    drifted = sum(c.status == "drifted" for c in checks)
+    return {"checks": agree + differ, "agree": agree, "differ": differ, "calibrations": held + drifted,
+            "drifted": drifted, "failed": differ + drifted,
+            "kinds": {k: sum(c.kind == k for c in checks) for k in KINDS}}
 
 
-__all__ = ["CATEGORIES", "Check", "compare", "span_gap", "tally", "validation_set"]
+def failures(checks: list[Check]) -> list[Check]:
+    return [c for c in checks if not c.passed]
+
+
+__all__ = ["CATEGORIES", "KINDS", "ROW_GROUPS", "Check", "RowGroup", "compare", "failures", "span_gap", "tally",
+           "validation_set"]

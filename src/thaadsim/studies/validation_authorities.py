@@ -50,6 +50,131 @@ FORMULAS_MD_WORKED = {
     7000.0: (8910.0, 25.0, 30.0, 1303.0),
 }
 
+# ---------------------------------------------------------------- rotating ellipsoid with J2
+# A second integrator of drag-free flight, written from the published model rather than
+# from the engine: WGS-84 (NIMA TR8350.2, Table 3.1) and the EGM96 J2 (TR8350.2 Table 5.1,
+# J2 = -sqrt(5) C20bar), stated here.  It integrates in the INERTIAL frame (the engine
+# integrates Earth-fixed, with Coriolis and centrifugal terms): the Earth's rotation enters
+# only through the initial velocity w x r and the frame turned by w t at the end, so a
+# wrong rotation term in either shows as a different landing point.
+WGS84_A_M = 6_378_137.0
+WGS84_F = 1.0 / 298.257223563
+WGS84_GM_M3_S2 = 3.986004418e14
+WGS84_OMEGA_RAD_S = 7.292115e-5
+EGM96_J2 = -math.sqrt(5.0) * -4.84165371736e-4
+WGS84_SOURCE = ("second integrator (scipy DOP853, inertial frame): WGS-84 and EGM96 J2 from NIMA TR8350.2 "
+                "Tables 3.1, 5.1; Vallado, Fundamentals of Astrodynamics (2013) eq. 8-30 for the J2 acceleration")
+_E2 = WGS84_F * (2.0 - WGS84_F)
+
+
+def geodetic_to_ecef_m(lat_deg: float, lon_deg: float, h_m: float):
+    """TR8350.2 eq. 4-14."""
+    import numpy as np
+
+    lat, lon = math.radians(lat_deg), math.radians(lon_deg)
+    n = WGS84_A_M / math.sqrt(1.0 - _E2 * math.sin(lat) ** 2)
+    return np.array([(n + h_m) * math.cos(lat) * math.cos(lon), (n + h_m) * math.cos(lat) * math.sin(lon),
+                     (n * (1.0 - _E2) + h_m) * math.sin(lat)])
+
+
+def geodetic_height_m(r) -> float:
+    """Height above the ellipsoid by Bowring's iteration (converged well below a millimetre)."""
+    x, y, z = (float(c) for c in r)
+    p = math.hypot(x, y)
+    lat = math.atan2(z, p * (1.0 - _E2))
+    for _ in range(5):
+        n = WGS84_A_M / math.sqrt(1.0 - _E2 * math.sin(lat) ** 2)
+        h = p / math.cos(lat) - n
+        lat = math.atan2(z, p * (1.0 - _E2 * n / (n + h)))
+    n = WGS84_A_M / math.sqrt(1.0 - _E2 * math.sin(lat) ** 2)
+    return p / math.cos(lat) - n
+
+
+def local_velocity_ecef(lat_deg: float, lon_deg: float, speed: float, gamma_deg: float, azimuth_deg: float):
+    """Ground-relative velocity from speed, flight-path angle above the local horizontal
+    (normal to the ellipsoid) and azimuth clockwise from north."""
+    import numpy as np
+
+    lat, lon = math.radians(lat_deg), math.radians(lon_deg)
+    g, a = math.radians(gamma_deg), math.radians(azimuth_deg)
+    east = np.array([-math.sin(lon), math.cos(lon), 0.0])
+    north = np.array([-math.sin(lat) * math.cos(lon), -math.sin(lat) * math.sin(lon), math.cos(lat)])
+    up = np.array([math.cos(lat) * math.cos(lon), math.cos(lat) * math.sin(lon), math.sin(lat)])
+    return speed * (math.cos(g) * (math.sin(a) * east + math.cos(a) * north) + math.sin(g) * up)
+
+
+def _j2_gravity(r, gm: float, j2: float):
+    import numpy as np
+
+    x, y, z = r
+    r2 = x * x + y * y + z * z
+    rn = math.sqrt(r2)
+    k = 1.5 * j2 * WGS84_A_M**2 / r2
+    zz = 5.0 * z * z / r2
+    return -gm / rn**3 * np.array([x * (1.0 + k * (1.0 - zz)), y * (1.0 + k * (1.0 - zz)), z * (1.0 + k * (3.0 - zz))])
+
+
+def coast_on_rotating_ellipsoid(lat_deg: float, lon_deg: float, alt_m: float, speed_m_s: float, gamma_deg: float,
+                                azimuth_deg: float, *, omega: float = WGS84_OMEGA_RAD_S, j2: float = EGM96_J2,
+                                rtol: float = 1e-12) -> dict:
+    """Drag-free flight from a ground-relative burnout state to the ellipsoid (h = 0).
+
+    Returns the Earth-fixed impact position [m] and the time of flight [s].  ``omega``
+    and ``j2`` are arguments so that the validation can show what each one is worth.
+    """
+    import numpy as np
+    from scipy.integrate import solve_ivp
+
+    r0 = geodetic_to_ecef_m(lat_deg, lon_deg, alt_m)
+    v0 = local_velocity_ecef(lat_deg, lon_deg, speed_m_s, gamma_deg, azimuth_deg) + np.cross([0.0, 0.0, omega], r0)
+
+    def rhs(_t, s):
+        return np.concatenate([s[3:], _j2_gravity(s[:3], WGS84_GM_M3_S2, j2)])
+
+    def ground(_t, s):
+        return geodetic_height_m(s[:3])
+
+    ground.terminal, ground.direction = True, -1.0
+    out = solve_ivp(rhs, (0.0, 4 * 3600.0), np.concatenate([r0, v0]), method="DOP853", rtol=rtol, atol=1e-6,
+                    events=ground, first_step=0.01)
+    if not out.t_events[0].size:
+        raise RuntimeError("reference coast did not come down within 4 h")
+    t = float(out.t_events[0][0])
+    r_eci = out.y_events[0][0][:3]
+    c, s = math.cos(omega * t), math.sin(omega * t)
+    return {"impact_ecef_m": np.array([c * r_eci[0] + s * r_eci[1], -s * r_eci[0] + c * r_eci[1], r_eci[2]]),
+            "flight_time_s": t}
+
+
+def kepler_impact_rotating_sphere(r0_ecef, v0_ground, omega: float = WGS84_OMEGA_RAD_S,
+                                  radius: float = SPHERE_RADIUS_M):
+    """Where a ground-relative state on a rotating sphere lands: the inertial Kepler conic
+    (Bate, Mueller & White ch. 2, 4) of r0 and v0 + w x r0, with the sphere turned by w t
+    under it.  Returns (Earth-fixed landing position [m], time of flight [s])."""
+    import numpy as np
+
+    r0 = np.asarray(r0_ecef, float)
+    v0 = np.asarray(v0_ground, float) + np.cross([0.0, 0.0, omega], r0)
+    h = np.cross(r0, v0)
+    e_vec = np.cross(v0, h) / MU_M3_S2 - r0 / np.linalg.norm(r0)
+    e = float(np.linalg.norm(e_vec))
+    p = float(h @ h) / MU_M3_S2
+    a = p / (1.0 - e * e)
+    p_hat = e_vec / e
+    q_hat = np.cross(h / np.linalg.norm(h), p_hat)
+    nu0 = math.atan2(r0 @ q_hat, r0 @ p_hat) % (2 * math.pi)
+    nu1 = 2 * math.pi - math.acos((p / radius - 1.0) / e)
+
+    def mean_anomaly(nu):
+        ecc = 2.0 * math.atan(math.sqrt((1 - e) / (1 + e)) * math.tan(nu / 2.0))
+        return ecc - e * math.sin(ecc)
+
+    t = ((mean_anomaly(nu1) - mean_anomaly(nu0)) % (2 * math.pi)) / math.sqrt(MU_M3_S2 / a**3)
+    r1 = radius * (math.cos(nu1) * p_hat + math.sin(nu1) * q_hat)
+    c, s = math.cos(omega * t), math.sin(omega * t)
+    return np.array([c * r1[0] + s * r1[1], -s * r1[0] + c * r1[1], r1[2]]), t
+
+
 # ---------------------------------------------------------------- radar (formulas.md)
 RADAR_SOURCE = "closed form: formulas.md, 'Line of sight from a radar'"
 
