@@ -7,7 +7,7 @@
     fly-out time and speed at intercept within 1 %, for korea-salvo's four shots and a
     spread of envelope points.  The fly-out time compared is the one fire control
     uses: the fly-out table's time to the intercept point.
-(b) The vacuum coast (Kepler ellipse, ``authorities/vacuum_coast.py``) from the
+(b) The vacuum coast (Kepler ellipse, ``thaadsim.studies.authorities.vacuum_coast``) from the
     engine's state as the fly-out leaves the sensible atmosphere (60 km: above it the
     kill vehicle's drag changes its speed by < 2 m/s).  It fixes each fly-out's
     crossing of 80-150 km, and the envelope's reach there: the farthest ascending
@@ -28,13 +28,13 @@ import numpy as np
 import pytest
 from scipy.optimize import brentq
 
-from tests.validation.authorities.vacuum_coast import Coast
 from thaadsim.catalog.loader import site
 from thaadsim.defense.battery import Battery
 from thaadsim.defense.envelope import Envelope
 from thaadsim.defense.interceptor import InterceptorModel, fly_out
 from thaadsim.earth import frames
 from thaadsim.studies.authorities.reference_flight import Reference, ecef_from_geodetic, interceptor_inputs
+from thaadsim.studies.validation_interceptor import closed_form_reach, coasts
 
 MODEL = InterceptorModel.from_catalog()
 SEONGJU = site("seongju")
@@ -184,20 +184,6 @@ def test_zero_separation_altitude_is_separation_at_burnout():
     assert np.all(stack.apogee_alt_m > plain.apogee_alt_m + 20e3)
 
 
-def _coasts(azimuth_deg: float, kicks: np.ndarray, dt: float = 0.02):
-    """Engine fly-outs and the vacuum coast from their first sample above 60 km."""
-    b = fly_out(MODEL, LAT, LON, ALT, azimuth_deg, kicks, sample_dt_s=dt,
-                options=MODEL.flight_options().__class__(t_max_s=1.5 * MODEL.max_flyout_s, rtol=1e-9))
-    out = []
-    for i in range(len(kicks)):
-        s = b.samples[i]
-        s = s[np.isfinite(s[:, 0])]
-        lat, lon, alt = frames.ecef_to_geodetic(s[:, :3])
-        j = int(np.argmax(alt >= 60e3))
-        out.append((s, lat, lon, alt, Coast(s[j, :3], s[j, 3:6], j * dt) if j > 0 else None))
-    return out
-
-
 @pytest.mark.parametrize("azimuth_deg", [0.0, 90.0])
 def test_coast_above_60_km_follows_the_kepler_ellipse(azimuth_deg):
     """Authority: the two-body closed form (Bate, Mueller & White), in the rotating frame.
@@ -205,7 +191,7 @@ def test_coast_above_60_km_follows_the_kepler_ellipse(azimuth_deg):
     ground range within 1 km (what J2 and the last drag leave)."""
     dt = 0.02
     checked = 0
-    for s, lat, lon, alt, coast in _coasts(azimuth_deg, np.arange(20.0, 76.0, 5.0), dt):
+    for s, lat, lon, alt, coast in coasts(MODEL, azimuth_deg, np.arange(20.0, 76.0, 5.0), dt):
         top = int(np.argmax(alt))
         for h in (80e3, 100e3, 120e3, 150e3):
             if coast is None or alt[top] < h:
@@ -224,43 +210,12 @@ def test_coast_above_60_km_follows_the_kepler_ellipse(azimuth_deg):
     assert checked >= 25
 
 
-def _closed_form_reach(alt_m: float, azimuth_deg: float, clock_s: float) -> float:
-    """The farthest ground range at which a vacuum coast (from the engine's 60 km state)
-    reaches alt_m on its way up within clock_s: between neighbouring kicks of a 0.1 deg
-    fan, the apogee at alt_m or the crossing at the clock."""
-    kicks = np.arange(55.0, 85.0, 0.1)
-    best = 0.0
-    prev = None
-    for kick, (*_, coast) in zip(kicks, _coasts(azimuth_deg, kicks, dt=0.05), strict=True):
-        if coast is None:
-            prev = None
-            continue
-        t_apo, x_apo = coast.at(math.pi - 1e-9)
-        lat, lon, h_apo = (float(v) for v in frames.ecef_to_geodetic(x_apo[None])[:3] for v in [v[0]])
-        r_apo = frames.geodesic_inverse(LAT, LON, lat, lon)[2]
-        cross = coast.crossing(alt_m, LAT, LON)
-        here = (cross, t_apo, h_apo, float(r_apo))
-        if cross is not None and cross[0] <= clock_s:
-            best = max(best, cross[1])
-        if prev is not None:
-            (c0, ta0, h0, r0), (c1, ta1, h1, r1) = prev, here
-            if c0 is not None and c0[0] <= clock_s and c1 is None and h1 < alt_m <= h0:
-                w = (h0 - alt_m) / (h0 - h1)
-                if ta0 + w * (ta1 - ta0) <= clock_s:
-                    best = max(best, r0 + w * (r1 - r0))
-            if c0 is not None and c0[0] <= clock_s and c1 is not None and c1[0] > clock_s:
-                w = (clock_s - c0[0]) / (c1[0] - c0[0])
-                best = max(best, c0[1] + w * (c1[1] - c0[1]))
-        prev = here
-    return best
-
-
 @pytest.mark.parametrize("alt_km", [70.0, 85.0, 100.0, 125.0, 150.0])
 def test_envelope_reach_matches_the_vacuum_coast(envelope, alt_km):
     """Authority: the vacuum-coast closed form from the engine's 60 km states.  The
     envelope's kinematic reach (no range limit) at 70-150 km within 4 km: the table's
     1 km grid, its one-cell conservative edge and the interpolation between kicks."""
-    reach_cf = _closed_form_reach(alt_km * 1e3, 0.0, MODEL.max_flyout_s)
+    reach_cf = closed_form_reach(MODEL, alt_km * 1e3, 0.0, np.arange(55.0, 85.0, 0.1))
     reach_env = float(envelope.reach_m(alt_km * 1e3, 0.0, clipped=False)[0])
     assert reach_cf > 150e3
     assert reach_env == pytest.approx(reach_cf, abs=4e3)
