@@ -43,7 +43,7 @@ class InterceptorModel:
     propellant_kg: float
     """Booster propellant [kg] (fitted to the burnout speed)."""
     kill_vehicle_kg: float
-    """Mass flying on after burnout [kg]."""
+    """Mass flying on after separation from the booster (kill vehicle + shroud) [kg]."""
     kill_vehicle_beta_kg_m2: float
     """Ballistic coefficient of the kill vehicle after separation from the booster [kg/m^2]."""
     separation_alt_m: float
