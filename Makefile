@@ -1,4 +1,4 @@
-.PHONY: test bench lint
+.PHONY: test bench lint constraints
 
 test:
 	python -m pytest -n 2 -q
@@ -8,3 +8,14 @@ bench:
 
 lint:
 	lint-imports
+
+# Re-resolve every dependency in a throw-away virtual environment and pin what it got.
+# Run the suite (.ci/run) with the new pins before committing them.
+constraints:
+	@set -e; venv=$$(mktemp -d); trap 'rm -rf "$$venv"' EXIT; \
+	python -m venv "$$venv"; \
+	"$$venv/bin/pip" install -q -e '.[test]'; \
+	{ echo "# Every package version the README's set-up commands resolve, pinned: \`make constraints\` refreshes it"; \
+	  echo "# (a fresh virtual environment, \`pip install -e '.[test]'\`, then \`pip freeze --exclude-editable\`)."; \
+	  "$$venv/bin/pip" freeze --exclude-editable; } > constraints.txt.new; \
+	mv constraints.txt.new constraints.txt; echo "constraints.txt: $$(grep -c '==' constraints.txt) pins"

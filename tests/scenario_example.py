@@ -84,6 +84,8 @@ def example_result() -> ScenarioResult:
         name="example", description="hand-made result for the writers' tests",
         epoch=dt.datetime(2017, 3, 6, 0, 0, tzinfo=dt.UTC), seed=1, objects=[t1, t2, i1], events=events,
         radars=[radar], batteries=[battery], shots=[shot], per_threat=per, totals=totals,
-        assumptions=[Assumption("radar cross-section 1 m^2", "ASSUMED: the radar preset's reference target", True),
-                     Assumption("SSPK 0.8", "catalog thaad: MDA statements (assumed)", True)],
+        assumptions=[Assumption("radar cross-section 1 m^2", "ASSUMED: the radar preset's reference target", True,
+                                "assumed"),
+                     Assumption("SSPK 0.8", "catalog thaad: MDA statements (assumed)", True, "assumed"),
+                     Assumption("thaad: max_range_km = 200", "USCC 2016 Annual Report, p. 448", False, "checked")],
         sources=["example source"], sweep=None, notes=["example"])

@@ -48,6 +48,44 @@ def test_catalog_sites_and_tests_json():
     assert first["apogee_km"]["value"] == 3724.9 and first["date"] == "2017-07-28"
 
 
+def test_catalog_json_carries_the_check_status_of_every_sourced_number():
+    """Authority: catalog/data/source_checks.yaml (Korea Herald 2016-09-30 read: 680 m; KCNA figures read)."""
+    statuses = {"checked", "partly-checked", "not-found", "unchecked", "assumed", "internal"}
+    for command in ("missiles", "sites", "tests"):
+        records = json.loads(thaadsim("catalog", command, "--json").stdout)
+        numbers = []
+
+        def walk(node, numbers=numbers):
+            if isinstance(node, dict):
+                if "value" in node and "source" in node:
+                    numbers.append(node)
+                for value in node.values():
+                    walk(value)
+            elif isinstance(node, list):
+                for item in node:
+                    walk(item)
+
+        walk(records)
+        assert numbers and all(n["check"] in statuses for n in numbers), command
+        assert all(n["check"] == "assumed" for n in numbers if n["assumed"])
+    seongju = json.loads(thaadsim("catalog", "sites", "seongju", "--json").stdout)[0]
+    assert seongju["alt_m"]["check"] == "checked" and seongju["position_source_check"] == "partly-checked"
+    test = json.loads(thaadsim("catalog", "tests", "2017-07-28-hwasong-14", "--json").stdout)[0]
+    assert test["apogee_km"]["check"] == "checked"
+
+
+def test_catalog_sources_lists_every_check_record():
+    done = thaadsim("catalog", "sources", "--json")
+    assert done.returncode == 0, done.stderr
+    records = {r["key"]: r for r in json.loads(done.stdout)}
+    assert records["uscc2016"]["status"] == "checked" and "p. 448" in records["uscc2016"]["document"]
+    assert records["arirang"]["status"] == "not-found" and records["arirang"]["discrepancies"]
+    table = thaadsim("catalog", "sources", "--status", "not-found")
+    assert table.returncode == 0 and "arirang " in table.stdout and "uscc2016" not in table.stdout
+    bad = thaadsim("catalog", "sources", "--status", "verified")
+    assert bad.returncode == 2 and "--status" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
+
+
 def test_catalog_tables_are_readable():
     done = thaadsim("catalog", "missiles")
     assert done.returncode == 0, done.stderr
@@ -68,7 +106,8 @@ def test_one_named_record_as_json():
     assert [r["key"] for r in json.loads(done.stdout)] == ["hwasong-15"]
 
 
-@pytest.mark.parametrize("command", [("catalog", "missiles"), ("catalog", "sites"), ("catalog", "tests"), ("catalog",)])
+@pytest.mark.parametrize("command", [("catalog", "missiles"), ("catalog", "sites"), ("catalog", "tests"),
+                                     ("catalog", "sources"), ("catalog",)])
 def test_every_catalog_command_has_help(command):
     done = thaadsim(*command, "--help")
     assert done.returncode == 0, done.stderr

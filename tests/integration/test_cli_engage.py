@@ -25,9 +25,12 @@ def test_json_contract_and_seed_reproducibility():
         assert isinstance(d[key], int), key
     assert d["threats"] == 2
     assert len(d["per_threat"]) == 2
-    for p in d["per_threat"]:  # every threat is accounted for: killed or a leaker, never hidden
-        assert p["outcome"] == "intercepted" or p["leaker"] or not p["threat"]
-    assert d["intercepted"] + d["leaked"] >= d["threats"]
+    for p in d["per_threat"]:  # every threat is accounted for exactly once: killed or a leaker
+        assert p["threat"] is True  # both are aimed at Seongju, the defended site itself
+        assert (p["outcome"] == "intercepted") != p["leaker"]
+    assert d["intercepted"] + d["leaked"] == d["threats"]
+    assert d["intercepted"] == sum(p["outcome"] == "intercepted" for p in d["per_threat"])
+    assert d["leaked"] == sum(p["leaker"] for p in d["per_threat"])
     assert d["interceptors_fired"] <= d["battery"]["inventory"] == 48
     assert d["interceptors_fired"] == sum(len(t["shots"]) for t in d["tracks"])
     for p in d["per_threat"]:

@@ -103,8 +103,21 @@ def test_analysis_commands_reduced(tmp_path, capsys):
                              "--targets", "guam,seattle", "--json")
     assert code == 0, err
     d = json.loads(out)
-    assert len(d["rows"]) == 2 * 2 * 2 * 4
+    # 2 flights x 2 orientations x 2 modes x (7 warhead RCS of the band + the booster)
+    assert len(d["rows"]) == 2 * 2 * 2 * 8
     assert d["summary"]["flights"] == 2
+    assert d["detection_convention"]["pd"] == 0.9
+    band = d["rcs_band_table"]
+    assert len(band) == 2 * 2 * 7 and all(c["flights"] == 2 for c in band)
+    for c in band:  # the table is the rows condensed
+        rows = [r for r in d["rows"] if r["orientation"] == c["orientation"] and r["mode"] == c["mode"]
+                and r["rcs_m2"] == c["rcs_m2"] and r["object"].startswith("warhead")]
+        assert c["flights_seen"] == sum(bool(r["visible"]) for r in rows)
+    for o in {c["orientation"] for c in band}:  # a bigger warhead is seen by at least as many flights
+        for m in ("terminal", "forward-based"):
+            seen = [c["flights_seen"] for c in sorted(band, key=lambda c: c["rcs_m2"])
+                    if c["orientation"] == o and c["mode"] == m]
+            assert seen == sorted(seen)
     for r in d["rows"]:
         if not r["visible"]:
             assert r["first_detection_time_s"] is None and r["visible_duration_s"] == 0

@@ -33,7 +33,7 @@ def korea(tmp_path_factory):
 
 def test_run_writes_every_file_and_prints_the_summary(korea):
     out, stdout = korea
-    assert {p.name for p in out.iterdir()} == FILES
+    assert {p.name for p in out.iterdir()} == FILES | {".thaadsim-run.json"}  # and the run's manifest
     assert stdout == (out / "summary.json").read_text(encoding="utf-8")
     s = json.loads(stdout)
     assert s["scenario"] == "korea-salvo" and s["seed"] == 1

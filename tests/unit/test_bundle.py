@@ -12,9 +12,8 @@ from thaadsim.outputs import bundle, kml
 def test_bundle_writes_every_file_then_replaces_an_earlier_run(tmp_path):
     out = tmp_path / "run"
     bundle.write_bundle(example_result(), out)
-    assert sorted(p.name for p in out.iterdir()) == sorted(bundle.FILES)
-    (out / "summary.json").write_text("{}", encoding="utf-8")  # an earlier run, marked
-    bundle.write_bundle(example_result(), out)
+    assert sorted(p.name for p in out.iterdir()) == sorted([*bundle.FILES, bundle.MANIFEST])
+    bundle.write_bundle(example_result(), out)  # an earlier run, marked by its manifest
     assert (out / "summary.json").read_text(encoding="utf-8") == bundle.summary_text(example_result())
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
 

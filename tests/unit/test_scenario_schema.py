@@ -431,3 +431,30 @@ def test_schema_lines_name_every_field_with_its_alias():
     assert any(line.startswith("threats[].from  ") for line in lines)
     assert any(line.startswith("batteries[].assets[].radius_km  ") for line in lines)
     assert any(line.startswith('description  (text; default "")') for line in lines)
+
+
+# --------------------------------------------------------------------------- detection convention
+
+
+def test_detection_block_defaults_to_the_calibration_and_sets_threat_swerling(tmp_path):
+    from thaadsim.sensors.convention import DEFAULT_CONVENTION
+
+    scenario = load_scenario(write(tmp_path, VALID))
+    assert scenario.detection.convention() == DEFAULT_CONVENTION
+    assert scenario.threats[0].swerling == 1
+    text = VALID + "detection:\n  pd: 0.5\n  pfa: 1.0e-8\n  swerling: 3\n  looks: 2\n"
+    scenario = load_scenario(write(tmp_path, text))
+    conv = scenario.detection.convention()
+    assert (conv.pd, conv.pfa, conv.swerling, conv.looks) == (0.5, 1e-8, 3, 2)
+    assert scenario.threats[0].swerling == 3  # the convention's case, none given
+    own = load_scenario(write(tmp_path, replaced("    count: 2", "    count: 2\n    swerling: 0")
+                              + "detection:\n  swerling: 3\n"))
+    assert own.threats[0].swerling == 0  # a threat's own case wins
+    assert any(line.startswith("detection.pd") for line in schema_lines())
+
+
+def test_bad_detection_block_names_its_field(tmp_path):
+    error = error_of(tmp_path, VALID + "detection:\n  pd: 1.5\n")
+    assert error.field == "detection.pd"
+    error = error_of(tmp_path, VALID + "detection:\n  looks: 0\n")
+    assert error.field == "detection.looks"

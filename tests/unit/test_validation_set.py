@@ -66,12 +66,14 @@ def test_fitted_figures_are_listed_as_calibrations(quick_set):
     assert all(c.kind == "calibration" for c in quick_set if c.category == CATALOG_CALIBRATION)
     uscc = [c for c in quick_set if c.category == RADAR_RANGES and "USCC" in c.source]
     assert len(uscc) == 2 and all(c.kind == "calibration" for c in uscc)
-    # the NRC figure is an independent radar check, over the band of targets it does not name
+    # quotes that state no target are read back as the RCS that reproduces them, against the
+    # catalog's assumed reference band: a self-consistency row, never an independent check
     nrc = [c for c in quick_set if c.category == RADAR_RANGES and "National Research Council" in c.source]
-    assert len(nrc) == 1 and nrc[0].is_check and nrc[0].ours_low < nrc[0].ours < nrc[0].ours_high
-    # a quote equal to a calibration figure agrees because of the calibration: not a check either
-    assert all(c.kind == "calibration" for c in quick_set
-               if c.category == RADAR_RANGES and abs(c.theirs - 600.0) < 1.0)
+    assert len(nrc) == 1 and nrc[0].kind == "self-consistency"
+    assert nrc[0].ours_low < nrc[0].ours < nrc[0].ours_high < 1.0  # 1,500 km needs less than the 1 m^2 of 2,000 km
+    # the coverage drawn at the default convention reproduces the calibrated ranges
+    coverage = [c for c in quick_set if c.category == RADAR_RANGES and "coverage range" in c.name]
+    assert len(coverage) == 2 and all(c.kind == "self-consistency" and c.passed for c in coverage)
 
 
 def test_every_row_of_the_quick_set_passes(quick_set):

@@ -16,7 +16,7 @@ Two comparisons, each with its bound's physical reason:
 * the same reference with the Cd points joined by a natural spline (scipy's, computed
   by the reference): within 3 m and 20 ms.  What remains is the atmosphere above 86 km
   (log-linear between printed rows against the engine's integration of the species
-  equations: up to 15 % in density at 175 km, where the drag is < 1e-5 m/s^2) and the
+  equations: up to 7 % in density at 139 km, where the drag is < 1e-3 m/s^2) and the
   two integrators' tolerances; measured 0.04-0.64 m.  The old bound of 1 m failed at
   1.49 m with newer scipy/numba for Hwasong-12, so 3 m leaves room for library changes
   while a 1 % error in the Earth's rotation rate (3.5 km for Hwasong-12), J2 = 0

@@ -1,6 +1,6 @@
 """Pd against tabulated textbook values (tests/validation/authorities/pd_required_snr.csv).
 
-Authority: Skolnik (2001) ch. 2, Richards (2005) ch. 6, Meyer & Mayer (1973) — each row
+Authority: Skolnik (2001) ch. 2, Richards (2005) ch. 6, the exact Marcum forms — each row
 names its source.  Tolerance: 0.02 in Pd at the tabulated SNR (the table's 0.1 dB
 rounding alone moves Pd by up to ~0.01 on the steep part of the curve).
 """

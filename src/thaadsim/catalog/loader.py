@@ -5,6 +5,11 @@ cached.  A record that fails validation is a bug in the shipped data, not a user
 error: it raises :class:`CatalogDataError`, which the CLI does not hide.  A key a
 user mistypes raises :class:`~thaadsim.errors.UnknownNameError` with the closest
 known keys as a hint.
+
+Every source a data file cites must have a check record in ``source_checks.yaml``
+(what document it is, whether and how its figures were checked, what was seen): a
+file that cites an unknown text for a number not marked assumed does not load.  So
+every sourced number resolves to a check status (:func:`source_status`).
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from thaadsim.catalog.records import FlightTest, Missile, Site
+from thaadsim.catalog.records import UNREGISTERED, FlightTest, Missile, Site, SourceCheck
 from thaadsim.errors import InputError, UnknownNameError
 
 R = TypeVar("R", bound=BaseModel)
@@ -54,10 +59,95 @@ def _read_yaml(filename: str) -> Any:
         raise CatalogDataError(f"catalog data file {filename}: {error}") from error
 
 
+_SOURCE_CHECKS_FILE = "source_checks.yaml"
+_SOURCE_KEYS = ("source", "position_source")
+
+
+@functools.cache
+def _source_checks() -> dict[str, SourceCheck]:
+    """Every cited source text of the catalog -> the record of how it was checked."""
+    document = _read_yaml(_SOURCE_CHECKS_FILE)
+    if not isinstance(document, dict) or not isinstance(document.get("sources"), dict):
+        raise CatalogDataError(f"catalog data file {_SOURCE_CHECKS_FILE}: expected a mapping 'sources'")
+    by_text: dict[str, SourceCheck] = {}
+    for key, raw in document["sources"].items():
+        try:
+            record = SourceCheck.model_validate({"key": key, "checked_on": document.get("checked_on"), **raw})
+        except (ValidationError, TypeError) as error:
+            raise CatalogDataError(f"catalog data file {_SOURCE_CHECKS_FILE}, source '{key}': {error}") from error
+        for text in record.cites:
+            text = text.strip()
+            if text in by_text:
+                raise CatalogDataError(
+                    f"catalog data file {_SOURCE_CHECKS_FILE}: {text!r} is cited by both "
+                    f"'{by_text[text].key}' and '{key}'"
+                )
+            by_text[text] = record
+    return by_text
+
+
+def source_checks() -> dict[str, SourceCheck]:
+    """The check record of every source text the catalog cites (a fresh dict; records frozen)."""
+    return dict(_source_checks())
+
+
+def source_check(text: str) -> SourceCheck | None:
+    """The check record that covers this exact source text, or None for a text outside the catalog."""
+    return _source_checks().get(text.strip())
+
+
+def source_status(text: str, assumed: bool) -> str:
+    """The check status of a number with this source: 'assumed' for an assumed value, the
+    record's status for a catalog source, :data:`~thaadsim.catalog.records.UNREGISTERED`
+    for a text from outside the catalog (the loader lets none into it)."""
+    if assumed:
+        return "assumed"
+    record = source_check(text)
+    return record.status if record is not None else UNREGISTERED
+
+
+def cited_sources(document: Any) -> list[tuple[str, bool]]:
+    """(source text, assumed) for every ``source``/``position_source`` text of a data file,
+    its ``references`` block included; ``assumed`` is True inside an assumed value."""
+    found: list[tuple[str, bool]] = []
+
+    def walk(node: Any, assumed: bool) -> None:
+        if isinstance(node, dict):
+            here = assumed or node.get("assumed") is True
+            for key, value in node.items():
+                if key in _SOURCE_KEYS and isinstance(value, str):
+                    found.append((value.strip(), here))
+                else:
+                    walk(value, here)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item, assumed)
+
+    if isinstance(document, dict):
+        # a reference is a citation in its own right, whoever uses it
+        for value in (document.get("references") or {}).values():
+            if isinstance(value, str):
+                found.append((value.strip(), False))
+        walk(document, False)
+    return found
+
+
+def _require_checks(filename: str, document: Any) -> None:
+    """A number not marked assumed must cite a source whose check is on record."""
+    known = _source_checks()
+    for text, assumed in cited_sources(document):
+        if not assumed and text not in known:
+            raise CatalogDataError(
+                f"catalog data file {filename}: source {text!r} has no check record; list it under the 'cites' "
+                f"of a record in {_SOURCE_CHECKS_FILE} (with what was checked), or mark the value assumed"
+            )
+
+
 def _load(filename: str, section: str, model: type[R]) -> dict[str, R]:
     document = _read_yaml(filename)
     if not isinstance(document, dict) or not isinstance(document.get(section), list):
         raise CatalogDataError(f"catalog data file {filename}: expected a top-level list '{section}'")
+    _require_checks(filename, document)
     records: dict[str, R] = {}
     for index, raw in enumerate(document[section]):
         label = raw.get("key", f"#{index}") if isinstance(raw, dict) else f"#{index}"
@@ -240,6 +330,7 @@ def resolve_location(text: str, field: str) -> Location:
 __all__ = [
     "CatalogDataError",
     "Location",
+    "cited_sources",
     "flight_test",
     "flight_tests",
     "missile",
@@ -248,4 +339,7 @@ __all__ = [
     "resolve_location",
     "site",
     "sites",
+    "source_check",
+    "source_checks",
+    "source_status",
 ]

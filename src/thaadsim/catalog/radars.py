@@ -30,17 +30,34 @@ def _param(doc: str, unit: str, **kw):
     return Field(description=f"{doc} [{unit}]", json_schema_extra={"unit": unit}, **kw)
 
 
-class QuotedRange(_Record):
-    """A detection range quoted in the open literature, and how the preset uses it.
+class RangeQuote(_Record):
+    """A detection range published for the radar, with what the source says it means.
 
-    ``role`` is ``calibration`` when an assumed parameter was chosen to reproduce it
-    (so agreement is by construction), ``check`` when it is an independent comparison.
+    ``target`` and ``target_rcs_m2`` say what the source states the target is (None:
+    not stated); ``convention`` the detection criterion it states (Pd, P_fa, SNR; None:
+    not stated).  ``range_high_km`` is the upper end of a quoted span; ``approximate``
+    marks an "about"/"approximately" figure; ``lower_bound`` a "beyond X km".  ``role``
+    is ``calibration`` when an assumed parameter was chosen to reproduce the quote.
     """
 
-    range_km: float = _param("quoted detection range", "km", gt=0)
-    source: str = Field(min_length=1, description="who quotes it")
+    range_km: float = _param("quoted detection range (lower end of a span)", "km", gt=0)
+    range_high_km: float | None = _param("upper end of a quoted span", "km", default=None, gt=0)
+    approximate: bool = Field(False, description="the source says 'about' or 'approximately'")
+    lower_bound: bool = Field(False, description="the source says 'beyond' or 'more than' the range")
+    mode: Literal["terminal", "forward-based"] = Field(description="radar mode the quote is for")
+    target: str | None = Field(None, description="the target as the source describes it; null: not stated")
+    target_rcs_m2: float | None = _param("target cross-section the source states", "m^2", default=None, gt=0)
+    convention: str | None = Field(None, description="detection criterion the source states; null: not stated")
     role: Literal["calibration", "check"]
+    source: str = Field(min_length=1, description="who publishes it (document, date, page)")
+    checked: bool = Field(description="the figure was read in the document (or a copy of it)")
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _span(self) -> RangeQuote:
+        if self.range_high_km is not None and self.range_high_km < self.range_km:
+            raise ValueError(f"range_high_km {self.range_high_km:g} is below range_km {self.range_km:g}")
+        return self
 
 
 class RadarMode(_Record):
@@ -73,7 +90,6 @@ class RadarMode(_Record):
     reference_rcs_m2: Sourced = _param("cross-section the quoted ranges are compared at", "m^2")
     reference_pd: Sourced = _param("detection probability defining 'detection range'", "-")
     reference_swerling: Sourced = _param("Swerling case of the reference target", "-")
-    quoted_ranges: list[QuotedRange] = Field(default_factory=list)
 
     @field_validator("key")
     @classmethod
@@ -119,6 +135,8 @@ class Radar(_Record):
     refraction_k: Sourced = _param("effective-Earth factor for rays in the lower atmosphere", "-")
     refraction_ceiling_km: Sourced = _param("rays with both ends below this are refracted", "km")
     modes: list[RadarMode] = Field(min_length=1)
+    range_quotes: list[RangeQuote] = Field(default_factory=list, description=(
+        "published detection ranges with the target and criterion each source states"))
 
     @field_validator("key")
     @classmethod
@@ -135,7 +153,15 @@ class Radar(_Record):
         keys = [m.key for m in self.modes]
         if len(set(keys)) != len(keys):
             raise ValueError(f"duplicate mode keys in {keys}")
+        for q in self.range_quotes:
+            if q.mode not in keys:
+                raise ValueError(f"range quote from {q.source!r}: no mode {q.mode!r} (modes: {', '.join(keys)})")
         return self
+
+    def quotes(self, mode: str) -> list[RangeQuote]:
+        """The published range quotes for one mode."""
+        key = self.mode(mode).key
+        return [q for q in self.range_quotes if q.mode == key]
 
     def mode(self, name: str, *, field: str = "--mode") -> RadarMode:
         """The mode ``name``; UnknownNameError with the closest keys otherwise."""
@@ -169,4 +195,4 @@ def radar(name: str, *, field: str = "--radar") -> Radar:
     return table[key]
 
 
-__all__ = ["QuotedRange", "Radar", "RadarMode", "radar", "radars"]
+__all__ = ["Radar", "RadarMode", "RangeQuote", "radar", "radars"]

@@ -3,7 +3,9 @@
 Every number in the catalog is a :class:`Sourced` value: the number, the short
 citation it comes from, and — where sources disagree — a ``low``/``high`` band with
 a note saying which value was chosen and why.  A parameter nobody publishes is
-marked ``assumed: true`` and its note says why the value was chosen.
+marked ``assumed: true`` and its note says why the value was chosen.  Each source
+text has a :class:`SourceCheck` record (``data/source_checks.yaml``) saying how it was
+checked against its document; :attr:`Sourced.check_status` reads it.
 
 Units are in the field names (``_kg``, ``_s``, ``_m``, ``_deg``, ``_km``,
 ``_kg_m2``); the records hold them as published, and the flight room converts.
@@ -16,7 +18,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -75,6 +77,72 @@ class Sourced(_Record):
 
     def __float__(self) -> float:
         return float(self.value)
+
+    @property
+    def check_status(self) -> str:
+        """How this number's source was checked against the document it cites.
+
+        'assumed' for an assumed value; otherwise the status of the source's record in
+        ``catalog/data/source_checks.yaml`` (see :data:`CHECK_STATUSES`).
+        """
+        from thaadsim.catalog.loader import source_status  # the loader sits above the records
+
+        return source_status(self.source, self.assumed)
+
+
+CheckStatus = Literal["checked", "partly-checked", "not-found", "unchecked", "assumed", "internal"]
+"""How a cited source was checked against its document (``catalog/data/source_checks.yaml``
+states what each one means)."""
+
+CHECK_STATUSES: tuple[str, ...] = get_args(CheckStatus)
+
+UNREGISTERED = "unregistered"
+"""Status of a source text from outside the catalog (a command-line override, say): the
+catalog itself cannot hold one, its loader refuses it."""
+
+_NOTHING_SEEN = "—"
+
+
+class SourceCheck(_Record):
+    """What one cited source was checked against, and what was found.
+
+    ``cites`` lists the exact source texts of the catalog that this record covers;
+    ``seen`` quotes what the document says (``—`` when nothing was read);
+    ``not_seen`` the cited figures the document did not show; ``discrepancies``
+    where it gives another figure than the catalog; ``correction`` a citation text
+    that was or should be corrected.
+    """
+
+    key: str
+    cites: list[str] = Field(min_length=1)
+    document: str = Field(min_length=1)
+    status: CheckStatus
+    checked: str = Field(min_length=1)
+    seen: str = Field(min_length=1)
+    where: str | None = None
+    not_seen: list[str] = Field(default_factory=list)
+    discrepancies: list[str] = Field(default_factory=list)
+    correction: str | None = None
+    checked_on: _dt.date
+
+    @field_validator("key")
+    @classmethod
+    def _valid_key(cls, v: str) -> str:
+        return _check_key(v)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> SourceCheck:
+        read = self.status in ("checked", "partly-checked")
+        if read and (not self.where or self.seen.strip() == _NOTHING_SEEN):
+            raise ValueError(f"status {self.status} needs 'where' the document was read and what was 'seen' in it")
+        if self.status == "partly-checked" and not self.not_seen:
+            raise ValueError("status partly-checked needs 'not_seen': the cited figures the document did not show")
+        if self.status == "not-found" and not self.discrepancies:
+            raise ValueError("status not-found needs 'discrepancies': what was searched for and what was found instead")
+        return self
+
+    def as_dict(self) -> dict:
+        return self.model_dump(mode="json")
 
 
 def _positive(field: str, s: Sourced) -> Sourced:
@@ -315,7 +383,11 @@ class FlightTest(_Record):
 
 __all__ = [
     "sourced_values",
+    "CHECK_STATUSES",
+    "CheckStatus",
     "KEY_PATTERN",
+    "SourceCheck",
+    "UNREGISTERED",
     "FlightTest",
     "Missile",
     "MissileClass",

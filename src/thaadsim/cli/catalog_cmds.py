@@ -1,7 +1,8 @@
 """``thaadsim catalog``: list the catalog's missiles, sites and historical tests.
 
 Each command prints a table for people or, with ``--json``, the full records —
-every number with its source, band, note and ``assumed`` flag.
+every number with its source, band, note, ``assumed`` flag and ``check`` (how its
+source was checked against the document: ``catalog sources`` lists what was seen).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from thaadsim.catalog import loader
-from thaadsim.catalog.records import FlightTest, Missile, Site, Sourced
+from thaadsim.catalog.records import CHECK_STATUSES, FlightTest, Missile, Site, Sourced
 from thaadsim.cli.main import app
 from thaadsim.cli.output import emit_json, format_table
 from thaadsim.errors import InputError
@@ -24,7 +25,7 @@ app.add_typer(catalog_app, name="catalog")
 
 JsonOption = Annotated[
     bool,
-    typer.Option("--json", help="Print the full records (values, sources, bands, notes) as a JSON list."),
+    typer.Option("--json", help="Print the full records (values, sources, bands, notes, checks) as a JSON list."),
 ]
 
 _SOURCE_WIDTH = 48
@@ -49,6 +50,29 @@ def _num(s: Sourced | None, fmt: str = "{:,.0f}", band: bool = False) -> str:
     return text
 
 
+def _checked(node: Any) -> Any:
+    """A record's JSON with the check status of each sourced number ('check') and of a
+    site's position source ('position_source_check')."""
+    if isinstance(node, dict):
+        out = {key: _checked(value) for key, value in node.items()}
+        if isinstance(node.get("source"), str) and "value" in node and "assumed" in node:
+            out["check"] = loader.source_status(node["source"], bool(node["assumed"]))
+        if isinstance(node.get("position_source"), str):
+            out["position_source_check"] = loader.source_status(node["position_source"], False)
+        return out
+    if isinstance(node, list):
+        return [_checked(item) for item in node]
+    return node
+
+
+def _records_json(records: list[Any]) -> None:
+    emit_json([_checked(r.model_dump(mode="json")) for r in records])
+
+
+def _check(s: Sourced | None) -> str:
+    return "—" if s is None else s.check_status
+
+
 def _select(names: list[str] | None, table: dict[str, Any], lookup) -> list[Any]:
     if not names:
         return list(table.values())
@@ -70,7 +94,7 @@ def missiles_cmd(
     """
     records: list[Missile] = _select(names, loader.missiles(), loader.missile)
     if json_out:
-        emit_json([r.model_dump(mode="json") for r in records])
+        _records_json(records)
         return
     rows = [
         [
@@ -84,6 +108,7 @@ def missiles_cmd(
             f"{m.ideal_delta_v_vac_m_s:,.0f}",
             _num(m.published_range_km, band=True),
             _short(m.published_range_km.source),
+            _check(m.published_range_km),
         ]
         for m in records
     ]
@@ -98,10 +123,14 @@ def missiles_cmd(
         "ideal dv m/s",
         "range km (low–high)",
         "range source",
+        "check",
     ]
     typer.echo(format_table(headers, rows))
     typer.echo("* assumed (not published); ideal dv: vacuum Tsiolkovsky sum, no gravity or drag loss.")
+    typer.echo(_CHECK_NOTE)
 
+
+_CHECK_NOTE = "check: how the figure's source was checked against its document (thaadsim catalog sources)."
 
 _KINDS = ("launch", "battery", "candidate-battery", "target", "base", "city")
 
@@ -127,7 +156,7 @@ def sites_cmd(
             raise InputError(f"unknown site kind '{kind}'", field="--kind", hint=hint)
         records = [s for s in records if s.kind == wanted]
     if json_out:
-        emit_json([r.model_dump(mode="json") for r in records])
+        _records_json(records)
         return
     rows = [
         [
@@ -139,12 +168,14 @@ def sites_cmd(
             _num(s.lon_deg, "{:.4f}"),
             _num(s.alt_m),
             _short(s.position_source or s.lat_deg.source),
+            loader.source_status(s.position_source, False) if s.position_source else _check(s.lat_deg),
         ]
         for s in records
     ]
-    headers = ["key", "name", "kind", "country", "lat deg", "lon deg", "alt m", "position source"]
+    headers = ["key", "name", "kind", "country", "lat deg", "lon deg", "alt m", "position source", "check"]
     typer.echo(format_table(headers, rows))
     typer.echo("* assumed (not published).")
+    typer.echo(_CHECK_NOTE)
 
 
 def _impact(t: FlightTest) -> str:
@@ -164,7 +195,7 @@ def tests_cmd(
     """List the historical flight tests: date, missile, site, reported apogee, range and flight time."""
     records: list[FlightTest] = _select(names, loader.flight_tests(), loader.flight_test)
     if json_out:
-        emit_json([r.model_dump(mode="json") for r in records])
+        _records_json(records)
         return
     rows = [
         [
@@ -178,8 +209,39 @@ def tests_cmd(
             _num(t.flight_time_s),
             _impact(t),
             _short(t.apogee_km.source, 40),
+            _check(t.apogee_km),
         ]
         for t in records
     ]
-    headers = ["key", "date", "missile", "site", "n", "apogee km", "range km", "time s", "impact", "source"]
+    headers = ["key", "date", "missile", "site", "n", "apogee km", "range km", "time s", "impact", "source", "check"]
     typer.echo(format_table(headers, rows))
+    typer.echo(_CHECK_NOTE)
+
+
+@catalog_app.command("sources")
+def sources_cmd(
+    status: Annotated[
+        str | None,
+        typer.Option("--status", help="Only sources with this check status: " + ", ".join(CHECK_STATUSES) + ".",
+                     show_default=False),
+    ] = None,
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Print every check record (document, what was seen, discrepancies).")
+    ] = False,
+) -> None:
+    """List how each cited source was checked against its document, and what was found there."""
+    records = list({r.key: r for r in loader.source_checks().values()}.values())
+    if status is not None:
+        wanted = status.strip().lower()
+        if wanted not in CHECK_STATUSES:
+            raise InputError(f"unknown check status '{status}'", field="--status",
+                             hint="one of " + ", ".join(CHECK_STATUSES))
+        records = [r for r in records if r.status == wanted]
+    if json_out:
+        emit_json([r.as_dict() for r in records])
+        return
+    rows = [[r.key, r.status, _short(r.document, 60), len(r.discrepancies), r.checked_on.isoformat()]
+            for r in records]
+    typer.echo(format_table(["key", "status", "document", "discrepancies", "checked on"], rows))
+    counts = {s: sum(r.status == s for r in records) for s in CHECK_STATUSES}
+    typer.echo(", ".join(f"{n} {s}" for s, n in counts.items() if n))

@@ -3,10 +3,19 @@
 Every user error is a ``ThaadsimError``: it is printed as one line on stderr and the
 program exits with code 2, never with a traceback.  Command groups live in their own
 modules (``cli/<room>.py``) and are registered here.
+
+Interrupts: Ctrl-C (SIGINT) exits with 130 and SIGTERM (``kill``, ``timeout``, batch
+schedulers) with 143, the shell's 128 + signal number, each with one line on stderr;
+both unwind through the writers' clean-up, so no half-written output is left.  A file
+size limit (``ulimit -f``) makes a write fail (EFBIG, reported like a full disk) instead
+of killing the process with SIGXFSZ.  An operating-system error that reaches the top
+(a full disk, a read-only folder) is one line and exit 2, like a bad input.
 """
 
 from __future__ import annotations
 
+import re
+import signal
 import sys
 
 import typer
@@ -28,25 +37,72 @@ def _register() -> None:
     from thaadsim.cli import commands  # noqa: F401
 
 
+MAX_ERROR_CHARS = 2000
+"""An error line longer than this is cut (an echoed input can be megabytes)."""
+
+
+def _one_line(message: str) -> str:
+    """The error as one readable line: a long number by its digit count, newlines as spaces,
+    and at most :data:`MAX_ERROR_CHARS` characters."""
+    text = re.sub(r"\d{25,}", lambda m: f"<{len(m.group())}-digit number>", " ".join(message.split("\n")))
+    return text if len(text) <= MAX_ERROR_CHARS else text[: MAX_ERROR_CHARS - 1] + "…"
+
+
+_received: list[int] = []  # the signal that interrupted the run, if any
+
+
+def _interrupt(signum, frame) -> None:
+    # Unwind as Ctrl-C does, so that every ``finally`` and clean-up runs; the signal is
+    # remembered for the exit code.
+    _received.append(signum)
+    raise KeyboardInterrupt
+
+
+def _install_signal_handlers() -> None:
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
+    if hasattr(signal, "SIGXFSZ"):
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+
+
+def _interrupted() -> None:
+    signum = _received[0] if _received else signal.SIGINT
+    typer.echo(f"interrupted by {signal.Signals(signum).name}", err=True)
+    sys.exit(128 + signum)
+
+
 def run() -> None:
     """Console entry point: run the app, turn user errors into one line and exit 2."""
-    _register()
+    _install_signal_handlers()
     try:
-        app(standalone_mode=False)
+        _register()
+        code = app(standalone_mode=False)
+    except KeyboardInterrupt:
+        _interrupted()
     except ThaadsimError as error:
-        typer.echo(f"error: {error}", err=True)
+        typer.echo(_one_line(f"error: {error}"), err=True)
         sys.exit(2)
     except typer.Exit as done:
         sys.exit(done.exit_code)
     except typer.Abort:
         typer.echo("aborted", err=True)
         sys.exit(1)
+    except OSError as error:
+        where = f": {error.filename}" if error.filename else ""
+        typer.echo(_one_line(f"error: {error.strerror or error}{where}"), err=True)
+        sys.exit(2)
     except Exception as error:
         # Click's usage errors (unknown command or option, bad value).  Typer may carry its
         # own copy of click, so recognise them by their interface rather than their class.
         if type(error).__name__ == "NoArgsIsHelpError":  # the help has been shown: nothing went wrong
             sys.exit(0)
         if callable(getattr(error, "format_message", None)) and hasattr(error, "exit_code"):
-            typer.echo(f"error: {error.format_message()}", err=True)
+            typer.echo(_one_line(f"error: {error.format_message()}"), err=True)
             sys.exit(2)
         raise
+    # Without standalone mode Typer returns, not raises, the code of an Exit - among them
+    # the 130 it turns a KeyboardInterrupt into.
+    if isinstance(code, int) and code:
+        if code == 130:
+            _interrupted()
+        sys.exit(code)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import typer
+
+from thaadsim.errors import InputError
 
 
 def _clean(value: Any) -> Any:
@@ -28,6 +31,23 @@ def _clean(value: Any) -> Any:
 def emit_json(payload: Any) -> None:
     """Print ``payload`` as JSON (numpy values converted, NaN/inf as null)."""
     typer.echo(json.dumps(_clean(payload), indent=2, sort_keys=False))
+
+
+def check_output_file(path: str | os.PathLike, field: str) -> None:
+    """Refuse, before any work, a file path that cannot take the output: a folder, a device
+    or pipe (``/dev/full``), a missing or unwritable folder.  A full disk can still only be
+    found by writing; the entry point reports that in one line too."""
+    path = os.path.abspath(path)
+    if os.path.isdir(path):
+        raise InputError(f"{path} is a folder", field=field, hint="give a file name, e.g. map.png")
+    if os.path.exists(path) and not os.path.isfile(path):
+        raise InputError(f"{path} is not a regular file (a device or a pipe)", field=field,
+                         hint="give a file name in a folder you can write into")
+    folder = os.path.dirname(path)
+    if not os.path.isdir(folder):
+        raise InputError(f"folder {folder} does not exist", field=field, hint="create it first")
+    if not os.access(folder, os.W_OK | os.X_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
+        raise InputError(f"{path} is not writable", field=field, hint="give a file in a folder you can write into")
 
 
 def format_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:

@@ -8,13 +8,13 @@ from typing import Annotated
 import typer
 
 from thaadsim.cli.main import app
-from thaadsim.cli.output import emit_json, format_table
+from thaadsim.cli.options import LooksOpt, PdOpt, PfaOpt, SwerlingOpt, detection_convention
+from thaadsim.cli.output import check_output_file, emit_json, format_table
 from thaadsim.errors import InputError
 
 RadarOpt = Annotated[str, typer.Option("--radar", help="Catalog radar key.")]
 ModeOpt = Annotated[str | None, typer.Option("--mode", help="Radar mode (an-tpy-2: terminal or forward-based).")]
 RcsOpt = Annotated[float, typer.Option("--rcs-m2", help="Target radar cross-section [m^2].")]
-SwerlingOpt = Annotated[int, typer.Option("--swerling", help="Target fluctuation: Swerling case 0-4.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 
 
@@ -32,21 +32,23 @@ def radar(
     range_km: Annotated[float, typer.Option("--range-km", help="Slant range to the target [km].")],
     radar_key: RadarOpt = "an-tpy-2",
     mode: ModeOpt = None,
-    swerling: SwerlingOpt = 1,
+    pd_: PdOpt = None,
+    pfa: PfaOpt = None,
+    swerling: SwerlingOpt = None,
+    looks: LooksOpt = None,
     json_: JsonOpt = False,
 ) -> None:
-    from thaadsim.sensors.detection import db, pd_exact, snr_required_exact
-    from thaadsim.sensors.radar import RadarModel, reference_criterion
+    from thaadsim.sensors.detection import db, pd_exact
+    from thaadsim.sensors.radar import RadarModel
+    from thaadsim.sensors.range_quotes import read_quotes
 
     _finite(rcs_m2, "--rcs-m2", positive=True, unit=" m^2")
     _finite(range_km, "--range-km", positive=True, unit=" km")
-    if swerling not in (0, 1, 2, 3, 4):
-        raise InputError(f"Swerling case {swerling} is not one of 0-4", field="--swerling")
-    model = RadarModel.from_catalog(radar_key, mode)
+    conv = detection_convention(pd_, pfa, swerling, looks)
+    model = conv.applied_to(RadarModel.from_catalog(radar_key, mode))
     snr = float(model.snr(range_km * 1e3, rcs_m2))
-    pd = float(pd_exact(snr, model.pfa, swerling, 1))
-    ref_rcs, ref_pd, ref_sw = reference_criterion(radar_key, model.mode)
-    snr_ref = float(snr_required_exact(ref_pd, model.pfa, ref_sw, 1))
+    pd = float(pd_exact(snr, conv.pfa, conv.swerling, conv.looks))
+    snr_ref = conv.snr_required
     result = {
         "radar": model.key,
         "mode": model.mode,
@@ -55,9 +57,15 @@ def radar(
         "range_km": range_km,
         "snr_db": float(db(snr)),
         "pd": pd,
-        "criterion": {"swerling": swerling, "pfa": model.pfa, "integration": "one coherently integrated sample"},
+        "criterion": {"swerling": conv.swerling, "pfa": conv.pfa, "looks": conv.looks,
+                      "integration": "each look one coherently integrated dwell; looks integrated non-coherently"},
         "detection_range_km": float(model.free_space_range_m(rcs_m2, snr_ref)) / 1e3,
-        "detection_range_criterion": {"pd": ref_pd, "swerling": ref_sw, "pfa": model.pfa, "snr_db": float(db(snr_ref))},
+        "detection_range_criterion": {"pd": conv.pd, "swerling": conv.swerling, "pfa": conv.pfa,
+                                      "looks": conv.looks, "snr_db": float(db(snr_ref))},
+        "detection_convention": conv.as_dict(),
+        "range_quotes": [r.as_dict() for r in read_quotes(radar_key, model.mode, conv)],
+        "range_quotes_note": "each published range read back through the preset: the cross-section it detects at "
+                             "that range (free space, boresight) at this detection convention",
         "geometry": "free space at boresight: no Earth, no scan loss (see `thaadsim coverage`)",
         "assumptions": model.assumptions_table(),
     }
@@ -66,11 +74,21 @@ def radar(
         return
     typer.echo(
         f"{model.key} {model.mode}: RCS {rcs_m2:g} m^2 at {range_km:,.1f} km -> SNR {result['snr_db']:.2f} dB, "
-        f"Pd {pd:.4f} (Swerling {swerling}, Pfa {model.pfa:g})"
+        f"Pd {pd:.4f} (Swerling {conv.swerling}, P_fa {conv.pfa:g}, {conv.looks} look{'s' if conv.looks > 1 else ''})"
     )
-    typer.echo(
-        f"detection range for this RCS at Pd {ref_pd:g} (Swerling {ref_sw}): {result['detection_range_km']:,.1f} km"
-    )
+    typer.echo(f"detection range for this RCS: {result['detection_range_km']:,.1f} km ({conv.describe()})")
+    if result["range_quotes"]:
+        typer.echo(f"published ranges for this mode, and the RCS that reproduces each here ({conv.describe()}):")
+        qrows = []
+        for q in result["range_quotes"]:
+            span = f"{q['range_km']:,.0f}" + (f"-{q['range_high_km']:,.0f}" if q["range_high_km"] else "")
+            span = ("~" if q["approximate"] else "") + (">" if q["lower_bound"] else "") + span
+            lo, hi = q["implied_rcs_band_m2"]
+            qrows.append((span, q["target"], q["convention"], f"{q['implied_rcs_m2']:.3g}",
+                          f"{lo:.3g}-" + ("" if hi is None else f"{hi:.3g}"),
+                          q["role"] + ("" if q["checked"] else ", unchecked"), q["source"][:60]))
+        typer.echo(format_table(["range [km]", "target", "criterion", "RCS [m^2]", "RCS band [m^2]", "role",
+                                 "source"], qrows))
     rows = [(a["name"], f"{a['value']:g}", "yes" if a["assumed"] else "", a["source"]) for a in result["assumptions"]]
     typer.echo(format_table(["parameter", "value", "assumed", "source"], rows))
 
@@ -91,8 +109,10 @@ def coverage(
     min_elevation_deg: Annotated[
         float | None, typer.Option("--min-elevation-deg", help="Minimum elevation [deg].")
     ] = None,
-    pd_threshold: Annotated[float, typer.Option("--pd-threshold", help="Detected where single-look Pd ≥ this.")] = 0.5,
-    swerling: SwerlingOpt = 1,
+    pd_: PdOpt = None,
+    pfa: PfaOpt = None,
+    swerling: SwerlingOpt = None,
+    looks: LooksOpt = None,
     n_azimuths: Annotated[int, typer.Option("--n-azimuths", help="Azimuth samples around the radar.")] = 720,
     png: Annotated[str | None, typer.Option("--png", help="Write a map to this PNG file.")] = None,
     json_: JsonOpt = False,
@@ -101,12 +121,13 @@ def coverage(
     from thaadsim.sensors.coverage import coverage as compute
     from thaadsim.sensors.radar import RadarModel
 
+    if png:
+        check_output_file(png, "--png")
     _finite(rcs_m2, "--rcs-m2", positive=True, unit=" m^2")
     _finite(altitude_km, "--altitude-km")
     if altitude_km < 0.0:
         raise InputError(f"target altitude {altitude_km:g} km is below ground", field="--altitude-km", hint="give ≥ 0")
-    if swerling not in (0, 1, 2, 3, 4):
-        raise InputError(f"Swerling case {swerling} is not one of 0-4", field="--swerling")
+    conv = detection_convention(pd_, pfa, swerling, looks)
     if not 8 <= n_azimuths <= 7200:
         raise InputError(f"{n_azimuths} azimuth samples is outside 8..7200", field="--n-azimuths")
     if min_elevation_deg is not None:
@@ -120,9 +141,7 @@ def coverage(
         scan_limit_deg=scan_limit_deg,
         min_elevation_deg=min_elevation_deg,
     )
-    cov = compute(
-        model, altitude_km * 1e3, rcs_m2, pd_threshold=pd_threshold, swerling=swerling, n_azimuths=n_azimuths
-    )
+    cov = compute(model, altitude_km * 1e3, rcs_m2, convention=conv, n_azimuths=n_azimuths)
     limits: dict[str, int] = {}
     for lim in cov.limit:
         if lim != "none":
@@ -134,7 +153,9 @@ def coverage(
         "boresight_az_deg": math.degrees(model.face_az_rad[0]),
         "rcs_m2": rcs_m2,
         "altitude_km": altitude_km,
-        "criterion": {"pd_threshold": pd_threshold, "swerling": swerling, "pfa": model.pfa},
+        "criterion": {"pd_threshold": cov.pd_threshold, "swerling": conv.swerling, "pfa": conv.pfa,
+                      "looks": conv.looks},
+        "detection_convention": conv.as_dict(),
         "max_range_km": cov.max_range_m / 1e3,
         "max_range_note": "largest slant range at which the target is detected",
         "max_ground_range_km": cov.max_ground_range_m_overall / 1e3,
@@ -158,7 +179,8 @@ def coverage(
             cov,
             png,
             radar_site=(loc.lat_deg, loc.lon_deg, loc.label),
-            title=f"{model.key} {model.mode} at {loc.label}: RCS {rcs_m2:g} m², altitude {altitude_km:g} km",
+            title=f"{model.key} {model.mode} at {loc.label}: RCS {rcs_m2:g} m², altitude {altitude_km:g} km\n"
+            f"{conv.describe()}",
             notes=list(cov.notes) + ["assumed: " + ", ".join(a["name"] for a in result["assumptions"] if a["assumed"])],
         )
         result["png"] = png
@@ -171,7 +193,7 @@ def coverage(
     )
     typer.echo(
         f"max range {result['max_range_km']:,.1f} km (slant), {result['max_ground_range_km']:,.1f} km (ground); "
-        f"area {cov.area_km2:,.0f} km^2"
+        f"area {cov.area_km2:,.0f} km^2 — {conv.describe()}"
     )
     typer.echo("limited by: " + ", ".join(f"{k} ({v} azimuths)" for k, v in limits.items()))
     for note in cov.notes:

@@ -17,6 +17,8 @@ DEFAULT_SCENARIO = "korea-salvo"
 """The main job's built-in default."""
 DEFAULT_OUT_ROOT = Path("runs")
 """Runs go to runs/<scenario name>/ unless --out says otherwise."""
+SEED_MAX = 2**63 - 1
+"""The largest seed, as in the scenario schema (``seed``)."""
 
 
 def _t(x) -> str:
@@ -70,28 +72,30 @@ def run(
     scenario: Annotated[str, typer.Argument(help="Scenario file (YAML) or built-in name (default: the "
                                             "built-in korea-salvo).")] = DEFAULT_SCENARIO,
     out: Annotated[Path | None, typer.Option(
-        "--out", help="Output folder (default: runs/<scenario name>); an earlier run there is replaced.")] = None,
+        "--out", help="Output folder (default: runs/<scenario name>); an earlier thaadsim run there is replaced, "
+        "any other non-empty folder is refused.")] = None,
     seed: Annotated[int | None, typer.Option("--seed", help="Seed of the random generator (default: the "
                                              "scenario's).")] = None,
     json_: Annotated[bool, typer.Option("--json", help="Print summary.json instead of the table.")] = False,
 ) -> None:
     from thaadsim.errors import InputError, ThaadsimError
-    from thaadsim.outputs.bundle import check_destination, summary_text, write_bundle
+    from thaadsim.outputs.bundle import reserve, summary_text, write_bundle
     from thaadsim.scenario.loader import load_scenario, locate_error
     from thaadsim.scenario.runner import run_scenario
 
-    if seed is not None and seed < 0:
-        raise InputError(f"{seed}: the seed must be >= 0", field="--seed")
+    if seed is not None and not 0 <= seed <= SEED_MAX:
+        shown = str(seed) if len(str(seed)) <= 24 else f"a {len(str(seed))}-digit number"
+        raise InputError(f"{shown}: the seed must be between 0 and 2^63 - 1", field="--seed")
     spec = load_scenario(scenario)
     out_dir = out if out is not None else DEFAULT_OUT_ROOT / spec.name
     if out is None:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
-    check_destination(out_dir)
-    try:
-        result = run_scenario(spec, seed, progress=_progress())
-    except ThaadsimError as error:
-        raise locate_error(scenario, error) from None
-    write_bundle(result, out_dir)
+    with reserve(out_dir):  # checked, locked against a second run, before the work starts
+        try:
+            result = run_scenario(spec, seed, progress=_progress())
+        except ThaadsimError as error:
+            raise locate_error(scenario, error) from None
+        write_bundle(result, out_dir)
     if json_:
         typer.echo(summary_text(result), nl=False)
     else:

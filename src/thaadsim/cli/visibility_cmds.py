@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from thaadsim.cli.main import app
+from thaadsim.cli.options import LooksOpt, PdOpt, PfaOpt, SwerlingOpt, detection_convention
 from thaadsim.cli.output import emit_json, format_table
 from thaadsim.errors import InputError
 
@@ -23,8 +24,6 @@ RadarOpt = Annotated[str, typer.Option("--radar", help="Catalog radar key.")]
 ModeOpt = Annotated[str | None, typer.Option("--mode", help="Radar mode (an-tpy-2: terminal or forward-based).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 PngOpt = Annotated[str | None, typer.Option("--png", help="Write a map to this PNG file.")]
-SwerlingOpt = Annotated[int, typer.Option("--swerling", help="Target fluctuation: Swerling case 0-4.")]
-PdOpt = Annotated[float, typer.Option("--pd-threshold", help="Detected where single-look Pd ≥ this.")]
 
 DEFAULT_RCS_M2 = 0.1
 DEFAULT_RCS_NOTE = (
@@ -55,13 +54,6 @@ def _rcs_model(rcs_m2: float | None, rcs_table: str | None, *, field: str, table
     if rcs_table is not None:
         return table(rcs_table, field=table_field)
     return constant(DEFAULT_RCS_M2, assumed=True, note=DEFAULT_RCS_NOTE) if default else None
-
-
-def _check_common(swerling: int, pd_threshold: float) -> None:
-    if swerling not in (0, 1, 2, 3, 4):
-        raise InputError(f"Swerling case {swerling} is not one of 0-4", field="--swerling")
-    if not (math.isfinite(pd_threshold) and 0.0 < pd_threshold < 1.0):
-        raise InputError(f"Pd threshold {pd_threshold:g} must lie in (0, 1)", field="--pd-threshold")
 
 
 def _fmt(x, spec=".0f") -> str:
@@ -95,8 +87,10 @@ def visibility(
     boost_rcs_table: Annotated[
         str | None, typer.Option("--boost-rcs-table", help="RCS table during powered flight (e.g. booster).")
     ] = None,
-    swerling: SwerlingOpt = 1,
-    pd_threshold: PdOpt = 0.5,
+    pd_: PdOpt = None,
+    pfa: PfaOpt = None,
+    swerling: SwerlingOpt = None,
+    looks: LooksOpt = None,
     sample_dt_s: Annotated[
         float | None, typer.Option("--sample-dt-s", help="Trajectory sample step [s]; default: the radar's revisit.")
     ] = None,
@@ -111,7 +105,7 @@ def visibility(
     from thaadsim.sensors.visibility import boresight_toward_deg
     from thaadsim.sensors.visibility import visibility as compute
 
-    _check_common(swerling, pd_threshold)
+    conv = detection_convention(pd_, pfa, swerling, looks)
     _finite(boresight_az_deg, "--boresight-az-deg")
     _finite(apogee_km, "--apogee-km", positive=True)
     _finite(sample_dt_s, "--sample-dt-s", positive=True)
@@ -141,7 +135,7 @@ def visibility(
     dt = sample_dt_s if sample_dt_s is not None else model.revisit_s
     flight = fly(vehicle, launch.lat_deg, launch.lon_deg, launch.alt_m, sol.azimuth_deg % 360.0, sol.kick_deg,
                  sol.burn_fraction, sample_dt_s=dt)
-    vis = compute(flight, model, main, boost_rcs=boost, swerling=swerling, pd_threshold=pd_threshold)
+    vis = compute(flight, model, main, boost_rcs=boost, convention=conv)
     row = vis.row(0)
     traj = vis.trajectory_row(0)
     result = {
@@ -166,7 +160,9 @@ def visibility(
         "trajectory": {**traj, "azimuth_deg": sol.azimuth_deg % 360.0, "kick_deg": sol.kick_deg,
                        "burn_fraction": sol.burn_fraction, "miss_km": sol.miss_m / 1e3,
                        "sample_dt_s": dt},
-        "criterion": {"pd_threshold": pd_threshold, "swerling": swerling, "pfa": model.pfa, "text": vis.criterion},
+        "criterion": {"pd_threshold": vis.access.pd_threshold, "swerling": conv.swerling, "pfa": conv.pfa,
+                      "looks": conv.looks, "text": vis.criterion},
+        "detection_convention": conv.as_dict(),
         "rcs": vis.rcs,
         "notes": list(vis.notes),
         "assumptions": model.assumptions_table(),
@@ -179,7 +175,8 @@ def visibility(
                f"apogee {_fmt(traj['apogee_km'], ',.0f')} km, flight time {_fmt(traj['flight_time_s'], ',.0f')} s")
     if row["visible"]:
         typer.echo(
-            f"visible: first detection at t = {row['first_detection_time_s']:.0f} s, altitude "
+            f"visible: first detection at t = {row['first_detection_time_s']:.0f} s after launch ({conv.describe()}), "
+            f"altitude "
             f"{row['first_detection_altitude_km']:.1f} km, range {row['first_detection_range_km']:,.0f} km; "
             f"visible for {row['visible_duration_s']:.0f} s at altitudes {row['min_visible_altitude_km']:.0f}-"
             f"{row['max_visible_altitude_km']:.0f} km"
@@ -228,15 +225,17 @@ def nk_launches_cmd(
     ] = None,
     rcs_m2: Annotated[float | None, typer.Option("--rcs-m2", help="Constant RCS [m^2] (default 0.1).")] = None,
     rcs_table: Annotated[str | None, typer.Option("--rcs-table", help="RCS table: warhead, booster, debris.")] = None,
-    swerling: SwerlingOpt = 1,
-    pd_threshold: PdOpt = 0.5,
+    pd_: PdOpt = None,
+    pfa: PfaOpt = None,
+    swerling: SwerlingOpt = None,
+    looks: LooksOpt = None,
     png: PngOpt = None,
     json_: JsonOpt = False,
 ) -> None:
     from thaadsim.catalog.loader import missile as lookup_missile
     from thaadsim.sensors import analyses
 
-    _check_common(swerling, pd_threshold)
+    conv = detection_convention(pd_, pfa, swerling, looks)
     _finite(boresight_az_deg, "--boresight-az-deg")
     model = _rcs_model(rcs_m2, rcs_table, field="--rcs-m2", table_field="--rcs-table")
     ms = _split(missiles, "--missiles")
@@ -250,8 +249,7 @@ def nk_launches_cmd(
     table = {m: t for m, t in table.items() if t}
     if not table:
         raise InputError("no targets for these missiles", field="--targets", hint="give --targets")
-    res = analyses.nk_launches(st, table, boresight_az_deg=boresight_az_deg, rcs=model, swerling=swerling,
-                               pd_threshold=pd_threshold)
+    res = analyses.nk_launches(st, table, boresight_az_deg=boresight_az_deg, rcs=model, convention=conv)
     out = res.as_dict()
     if png:
         _nk_map(res, png, model)
@@ -270,6 +268,7 @@ def nk_launches_cmd(
                      _fmt(r["first_detection_altitude_km"]), _fmt(r["first_detection_range_km"]),
                      _fmt(r["visible_duration_s"]), vis_alt, _fmt(r.get("flight_time_s")), status])
     typer.echo(f"Seongju AN/TPY-2 and North Korean launches (RCS: {model.describe()['description']})")
+    typer.echo(f"first detections: {conv.describe()}")
     for c in res.configs:
         typer.echo(f"  {c['mode']}: boresight {c['boresight_az_deg']:.1f} deg — {c['boresight_note']}")
     typer.echo(format_table(headers, rows))
@@ -303,8 +302,8 @@ def _nk_map(res, png: str, model) -> None:
     covs = []
     for c, colour in zip(res.configs, ("#1f77b4", "#d62728"), strict=False):
         radar = RadarModel.from_catalog("an-tpy-2", c["mode"], site=res.site, boresight_az_deg=c["boresight_az_deg"])
-        covs.append((coverage(radar, 100e3, cov_rcs, n_azimuths=180), f"{c['mode']}: {cov_rcs:g} m^2 at 100 km",
-                     colour))
+        covs.append((coverage(radar, 100e3, cov_rcs, convention=res.convention, n_azimuths=180),
+                     f"{c['mode']}: {cov_rcs:g} m^2 at 100 km", colour))
     pts = [(res.site.lat_deg, res.site.lon_deg, "Seongju")]
     seen = set()
     for i in res.shots.index:
@@ -321,7 +320,8 @@ def _nk_map(res, png: str, model) -> None:
         extent=[118.0, 150.0, 22.0, 46.0],
         center=(res.site.lat_deg, res.site.lon_deg),
         suptitle="Seongju AN/TPY-2: North Korean minimum-energy launches",
-        notes=["coverage outlines: where a target at 100 km altitude is detected"] + res.notes[:1],
+        notes=[f"coverage outlines: where a target at 100 km altitude is detected; {res.convention.describe()}"]
+        + res.notes[:1],
     )
 
 
@@ -335,34 +335,49 @@ def china_icbm_cmd(
         float, typer.Option("--china-az-deg", help="Boresight of the 'pointed at China' orientation [deg].")
     ] = 300.0,
     booster_rcs_m2: Annotated[float, typer.Option("--booster-rcs-m2", help="Booster RCS [m^2].")] = 10.0,
-    swerling: SwerlingOpt = 1,
-    pd_threshold: PdOpt = 0.5,
+    warhead_rcs: Annotated[str | None, typer.Option(
+        "--warhead-rcs-m2", help="Warhead cross-sections of the table [m^2] (comma list; default "
+        "0.001,0.003,0.01,0.03,0.1,0.3,1).")] = None,
+    map_rcs_m2: Annotated[float, typer.Option(
+        "--map-rcs-m2", help="Warhead cross-section the map is drawn at [m^2].")] = 0.1,
+    pd_: PdOpt = None,
+    pfa: PfaOpt = None,
+    swerling: SwerlingOpt = None,
+    looks: LooksOpt = None,
     png: PngOpt = None,
     json_: JsonOpt = False,
 ) -> None:
     from thaadsim.catalog.loader import missile as lookup_missile
     from thaadsim.sensors import analyses
 
-    _check_common(swerling, pd_threshold)
+    conv = detection_convention(pd_, pfa, swerling, looks)
     _finite(china_az_deg, "--china-az-deg")
     _finite(booster_rcs_m2, "--booster-rcs-m2", positive=True)
+    _finite(map_rcs_m2, "--map-rcs-m2", positive=True)
+    band = _rcs_list(warhead_rcs, "--warhead-rcs-m2") or analyses.WARHEAD_RCS_M2
+    if png and not any(abs(v - map_rcs_m2) <= 1e-12 * v for v in band):
+        band = tuple(sorted((*band, map_rcs_m2)))
     ms = _split(missiles, "--missiles") or analyses.CHINA_MISSILES
     ms = tuple(lookup_missile(m, field="--missiles").key for m in ms)
     st = _split(sites, "--sites") or analyses.CHINA_SITES
     tg = _split(targets, "--targets") or analyses.CHINA_TARGETS
     _check_sites(st, "--sites")
     _check_sites(tg, "--targets")
-    res = analyses.china_icbm(st, ms, tg, china_az_deg=china_az_deg, booster_rcs_m2=booster_rcs_m2,
-                              swerling=swerling, pd_threshold=pd_threshold)
+    res = analyses.china_icbm(st, ms, tg, china_az_deg=china_az_deg, warhead_rcs_m2=band,
+                              booster_rcs_m2=booster_rcs_m2, convention=conv)
     out = res.as_dict()
     out["summary"] = _china_summary(res)
+    band_table = analyses.rcs_band_table(res)
+    out["rcs_band_table"] = band_table
     if png:
-        _china_map(res, png)
+        _china_map(res, png, map_rcs_m2)
         out["png"] = png
+        out["map_rcs_m2"] = map_rcs_m2
     if json_:
         emit_json(out)
         return
     typer.echo("Seongju AN/TPY-2 and Chinese ICBM flights (minimum energy)")
+    typer.echo(f"first detections: {conv.describe()}")
     orients = {}
     for c in res.configs:
         orients.setdefault(c["orientation"], (c["boresight_az_deg"], c["orientation_note"]))
@@ -385,20 +400,56 @@ def china_icbm_cmd(
         vals = []
         for o in objects:
             r = cells[o]
-            vals.append(f"{r['visible_duration_s']:.0f}s {r['min_visible_altitude_km']:.0f}-"
-                        f"{r['max_visible_altitude_km']:.0f}km" if r["visible"] else "-")
+            vals.append(f"{r['first_detection_time_s']:.0f} / {r['visible_duration_s']:.0f}" if r["visible"] else "-")
         rows.append([*key[:3], key[3].split(" (")[0], key[4], *vals])
-    typer.echo("cells: seconds detectable, altitude span seen [km]; '-' never detected")
+    typer.echo("per flight — cells: first detection [s after launch] / seconds detectable; '-' never detected")
     typer.echo(format_table(headers, rows))
     if hidden:
         typer.echo(f"{hidden} (flight, orientation, mode) rows never detected at any cross-section are left out "
                    "(all rows are in --json)")
+    typer.echo("warhead RCS x mode: flights seen / flights, earliest first detection [s after launch], longest "
+               "time in view [s]")
+    typer.echo(format_table(*_band_rows(band_table)))
     s = out["summary"]
     typer.echo(f"flights aimed: {s['flights']}; seen in some configuration: {s['flights_seen']}")
     for note in res.notes:
         typer.echo(f"note: {note}")
     if png:
         typer.echo(f"map written to {png}")
+
+
+def _rcs_list(text: str | None, field: str) -> tuple[float, ...] | None:
+    if text is None:
+        return None
+    try:
+        values = tuple(float(x) for x in text.split(",") if x.strip())
+    except ValueError:
+        raise InputError(f"'{text}' is not a comma list of numbers", field=field, hint="e.g. 0.01,0.1,1") from None
+    if not values:
+        raise InputError("empty list", field=field, hint="e.g. 0.01,0.1,1")
+    for v in values:
+        _finite(v, field, positive=True)
+    return tuple(sorted(set(values)))
+
+
+def _band_rows(band_table: list[dict]) -> tuple[list[str], list[list[str]]]:
+    """Rows: warhead RCS; columns: orientation | mode."""
+    cols = list(dict.fromkeys((c["orientation"].split(" (")[0], c["mode"]) for c in band_table))
+    by = {(c["orientation"].split(" (")[0], c["mode"], c["rcs_m2"]): c for c in band_table}
+    rows = []
+    for rcs in sorted({c["rcs_m2"] for c in band_table}):
+        row = [f"{rcs:g}"]
+        for o, m in cols:
+            c = by.get((o, m, rcs))
+            if c is None:
+                row.append("")
+            elif c["flights_seen"]:
+                row.append(f"{c['flights_seen']}/{c['flights']}, t {c['earliest_first_detection_s']:.0f} s, "
+                           f"{c['longest_in_view_s']:.0f} s")
+            else:
+                row.append(f"0/{c['flights']} not seen")
+        rows.append(row)
+    return ["warhead RCS [m^2]", *(f"{o} | {m}" for o, m in cols)], rows
 
 
 def _china_summary(res) -> dict:
@@ -412,7 +463,7 @@ def _china_summary(res) -> dict:
     return {"flights": len(ok), "flights_seen": len(seen), "flights_seen_by_config": by_config}
 
 
-def _china_map(res, png: str) -> None:
+def _china_map(res, png: str, warhead_rcs_m2: float) -> None:
     import numpy as np
 
     from thaadsim.outputs.maps import track_map
@@ -422,8 +473,9 @@ def _china_map(res, png: str) -> None:
     orients = list(dict.fromkeys(c["orientation"] for c in res.configs))
     objects = list(dict.fromkeys(c["object"] for c in res.configs))
     booster = [o for o in objects if o.startswith("booster")]
-    warheads = sorted((o for o in objects if o.startswith("warhead")),
-                      key=lambda o: -next(c["rcs_m2"] for c in res.configs if c["object"] == o))
+    warheads = [o for o in objects if o.startswith("warhead")
+                and abs(next(c["rcs_m2"] for c in res.configs if c["object"] == o) - warhead_rcs_m2)
+                <= 1e-12 * warhead_rcs_m2]
     mode = "forward-based"
     cats = [("not detected", "#9a9a9a")]
     order = booster + warheads  # later categories overwrite: the smallest warhead RCS wins
@@ -449,7 +501,8 @@ def _china_map(res, png: str) -> None:
         covs = []
         for m, colour in (("terminal", "#2ca02c"), ("forward-based", "#1f77b4")):
             radar = RadarModel.from_catalog("an-tpy-2", m, site=res.site, boresight_az_deg=az)
-            covs.append((coverage(radar, 300e3, 0.1, n_azimuths=180), f"{m}: 0.1 m^2 at 300 km", colour))
+            covs.append((coverage(radar, 300e3, warhead_rcs_m2, convention=res.convention, n_azimuths=180),
+                         f"{m}: {warhead_rcs_m2:g} m^2 at 300 km", colour))
         pts = [(res.site.lat_deg, res.site.lon_deg, "Seongju")]
         seen = set()
         for i in res.shots.index:
@@ -465,6 +518,7 @@ def _china_map(res, png: str) -> None:
         panels, png, categories=cats, extent=[95.0, 165.0, 22.0, 62.0], resolution="110m",
         center=(res.site.lat_deg, res.site.lon_deg),
         suptitle="Seongju AN/TPY-2 and Chinese ICBM minimum-energy flights (ground tracks; colour: detected)",
-        notes=["dashed: coverage of a 0.1 m^2 target at 300 km altitude; booster = powered stack then spent "
-               "stage on the RV's path"] + res.notes[:2],
+        notes=[f"dashed: coverage of a {warhead_rcs_m2:g} m^2 target at 300 km altitude; booster = powered stack "
+               "then spent stage on the RV's path; the table covers the warhead RCS band",
+               res.convention.describe()] + res.notes[:2],
     )

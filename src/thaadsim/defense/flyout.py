@@ -457,8 +457,54 @@ _SCALARS = ("site_lat_deg", "site_lon_deg", "site_alt_m", "az0_rad", "daz_rad", 
             "horizon_s")
 
 
-def _read_table(path: Path, key: str) -> FlyoutTable | None:
-    """The table in ``path`` if it is whole and made for ``key``; None otherwise."""
+def _digest(key: str, interceptor: str, scalars: dict, time_s: np.ndarray, kick_deg: np.ndarray) -> str:
+    """sha256 of a table's content, stored beside it: a file whose arrays were changed
+    after writing (NaNs, a wrong shape, bits flipped) no longer matches and is rebuilt.
+    NaN is legitimate in the table (unreachable cells), so finiteness alone cannot tell
+    a damaged table from a good one; the digest can."""
+    h = hashlib.sha256()
+    head = {"key": key, "format": CACHE_FORMAT, "interceptor": interceptor,
+            "scalars": {name: float(scalars[name]).hex() for name in _SCALARS}}
+    h.update(json.dumps(head, sort_keys=True).encode())
+    for array in (time_s, kick_deg):
+        array = np.ascontiguousarray(array, dtype="<f8")
+        h.update(repr(array.shape).encode())
+        h.update(array.tobytes())
+    return h.hexdigest()
+
+
+def _valid_content(time_s: np.ndarray, kick_deg: np.ndarray, scalars: dict, name: str,
+                   expect: dict | None) -> bool:
+    """Shape, dtype and value checks a table read from disk must pass besides its digest
+    (a digest only proves the file is what was written; these catch a table written
+    wrong, or a file forged with a fresh digest)."""
+    if (time_s.dtype != np.float64 or kick_deg.dtype != np.float64 or time_s.ndim != 3
+            or time_s.shape != kick_deg.shape or 0 in time_s.shape):
+        return False
+    if not all(math.isfinite(v) for v in scalars.values()):
+        return False
+    if not (scalars["daz_rad"] > 0 and scalars["dh_m"] > 0 and scalars["dr_m"] > 0 and scalars["horizon_s"] > 0):
+        return False
+    reachable = np.isfinite(time_s)
+    # A reachable cell has a finite kick and a time inside the horizon; an unreachable one
+    # is NaN in both (infinities are never written).
+    if not np.array_equal(reachable, np.isfinite(kick_deg)) or np.isinf(time_s).any() or np.isinf(kick_deg).any():
+        return False
+    t = time_s[reachable]
+    if t.size and (t.min() < 0.0 or t.max() > scalars["horizon_s"]):
+        return False
+    if expect is not None:
+        if time_s.shape[0] != expect["n_azimuths"] or name != expect["interceptor"]:
+            return False
+        if any(scalars[k] != expect[k] for k in ("site_lat_deg", "site_lon_deg", "site_alt_m", "dh_m", "dr_m")):
+            return False
+    return True
+
+
+def _read_table(path: Path, key: str, expect: dict | None = None) -> FlyoutTable | None:
+    """The table in ``path`` if it is whole, made for ``key``, matches the digest written
+    with it and passes the content checks (against ``expect``: the grid and site asked
+    for); None otherwise, and the caller rebuilds and overwrites it."""
     try:
         with np.load(path, allow_pickle=False) as z:
             if str(z["key"][()]) != key or int(z["format"][()]) != CACHE_FORMAT:
@@ -467,30 +513,37 @@ def _read_table(path: Path, key: str) -> FlyoutTable | None:
             kick_deg = np.array(z["kick_deg"])
             scalars = {name: float(z[name][()]) for name in _SCALARS}
             name = str(z["interceptor"][()])
+            digest = str(z["digest"][()])
     except FileNotFoundError:
         return None
-    except Exception as exc:  # noqa: BLE001 - corrupt or foreign: rebuild
+    except Exception as exc:  # noqa: BLE001 - corrupt or foreign (or written before digests): rebuild
         _log.debug("fly-out cache: ignoring unreadable %s (%s)", path, exc)
         return None
-    if (time_s.dtype != np.float64 or kick_deg.dtype != np.float64 or time_s.ndim != 3
-            or time_s.shape != kick_deg.shape):
+    if not _valid_content(time_s, kick_deg, scalars, name, expect):
         _log.debug("fly-out cache: ignoring malformed %s", path)
+        return None
+    if digest != _digest(key, name, scalars, time_s, kick_deg):
+        _log.debug("fly-out cache: ignoring %s: its content does not match its digest", path)
         return None
     return FlyoutTable(interceptor=name, time_s=time_s, kick_deg=kick_deg, **scalars)
 
 
 def _write_table(path: Path, key: str, table: FlyoutTable) -> None:
-    """Write atomically (temporary file in the folder, then ``os.replace``); never raises."""
+    """Write atomically (temporary file in the folder, then ``os.replace``), with the
+    content's digest; never raises."""
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        time_s = np.ascontiguousarray(table.time_s, dtype=np.float64)
+        kick_deg = np.ascontiguousarray(table.kick_deg, dtype=np.float64)
+        scalars = {name: float(getattr(table, name)) for name in _SCALARS}
+        digest = _digest(key, table.interceptor, scalars, time_s, kick_deg)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.stem[:16]}-", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as fh:
             np.savez_compressed(fh, key=np.array(key), format=np.array(CACHE_FORMAT),
-                                interceptor=np.array(table.interceptor),
-                                time_s=np.ascontiguousarray(table.time_s, dtype=np.float64),
-                                kick_deg=np.ascontiguousarray(table.kick_deg, dtype=np.float64),
-                                **{name: np.array(float(getattr(table, name))) for name in _SCALARS})
+                                interceptor=np.array(table.interceptor), digest=np.array(digest),
+                                time_s=time_s, kick_deg=kick_deg,
+                                **{name: np.array(value) for name, value in scalars.items()})
         os.replace(tmp, path)
         tmp = None
     except Exception as exc:  # noqa: BLE001 - a cache that cannot be written is no cache
@@ -514,7 +567,9 @@ def _disk_table(model: InterceptorModel, site_lat_deg: float, site_lon_deg: floa
         return build_table(*args, **grid)
     key = table_key(*args, **grid)
     path = folder / f"{key}.npz"
-    table = _read_table(path, key)
+    expect = dict(n_azimuths=n_azimuths, interceptor=model.name, site_lat_deg=site_lat_deg,
+                  site_lon_deg=site_lon_deg, site_alt_m=site_alt_m, dh_m=dh_m, dr_m=dr_m)
+    table = _read_table(path, key, expect)
     if table is None:
         table = build_table(*args, **grid)
         _write_table(path, key, table)

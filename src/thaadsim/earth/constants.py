@@ -1,8 +1,9 @@
 """Earth constants, SI units, each with its source.
 
 WGS-84: NIMA TR8350.2 (3rd ed., 2000), Table 3.1 and 3.2 — a, 1/f, GM, ω.
-J2 is the EGM96 value of the second zonal harmonic (C20 = -4.84165371736e-4 normalised,
-J2 = -sqrt(5) C20), as given in NIMA TR8350.2 Table 5.1.
+J2 is the WGS-84 ellipsoid's second zonal harmonic (normalised C20 = -0.484166774985e-3,
+NIMA TR8350.2 Table 3.1; J2 = -sqrt(5) C20).  EGM96's C20 (-0.484165371736e-3) would give
+1.0826267e-3: the difference moves an impact by less than 0.1 m.
 The validation sphere is the IUGG mean radius (Moritz 2000, Geodetic Reference System
 1980) with the same GM — the values ../reference/formulas.md states for closed forms.
 """
@@ -23,7 +24,7 @@ GM_EARTH_M3_S2 = 3.986004418e14
 OMEGA_EARTH_RAD_S = 7.292115e-5
 """Earth's rotation rate [rad/s] (NIMA TR8350.2)."""
 J2_EARTH = 1.08262982131e-3
-"""Second zonal harmonic (EGM96 via NIMA TR8350.2, J2 = -sqrt(5) * C20bar)."""
+"""Second zonal harmonic of the WGS-84 ellipsoid (NIMA TR8350.2 Table 3.1, J2 = -sqrt(5) * C20bar)."""
 
 SPHERE_RADIUS_M = 6_371_008.8
 """IUGG mean Earth radius R1 [m] (Moritz 2000): the validation sphere."""

@@ -319,7 +319,10 @@ def map_png(result: ScenarioResult) -> bytes:
     for ring in coverage_rings:
         ax.plot(*to_map(ring[:, 0], ring[:, 1]), color=RADAR_COLOUR, linewidth=1.0, linestyle="--", zorder=4)
     if coverage_rings:
-        handles.append(_proxy(color=RADAR_COLOUR, linestyle="--", label="radar coverage"))
+        conventions = sorted({r.detection_convention for r in result.radars if r.detection_convention})
+        label = "radar coverage" + (f" ({'; '.join(c.removeprefix('detection: ') for c in conventions)})"
+                                    if conventions else "")
+        handles.append(_proxy(color=RADAR_COLOUR, linestyle="--", label=label))
     for name, ring in asset_rings:
         ax.plot(*to_map(ring[:, 0], ring[:, 1]), color="k", linewidth=0.9, linestyle=":", zorder=4)
     if asset_rings:

@@ -245,12 +245,29 @@ def _events_section(result: ScenarioResult) -> str:
             f"{_table(headers, rows, numeric={0, 5, 6, 7})}\n</details>")
 
 
+ASSUMPTION_HEADERS = ["assumption", "source", "status", "source check"]
+"""Columns of the report's assumption table; 'source check' is how the figure's source was
+checked against its document (catalog/data/source_checks.yaml)."""
+
+_CHECK_LEGEND = (
+    "Source check: <b>checked</b> — the figure was read in the cited document; <b>partly-checked</b> — the "
+    "document was found but not every figure cited from it; <b>not-found</b> — the document does not say what "
+    "it is cited for; <b>unchecked</b> — the document could not be read; <b>assumed</b> — no document, a "
+    "thaadsim assumption; <b>internal</b> — a definition or a model choice; <b>scenario-file</b> — given by the "
+    "scenario. What was seen in each document is listed in catalog/data/source_checks.yaml "
+    "(<code>thaadsim catalog sources</code>)."
+)
+
+
 def _assumptions_section(result: ScenarioResult) -> str:
     if not result.assumptions:
         return "<p>No assumptions recorded.</p>"
-    rows = [[_text(a.text), _text(a.source), '<span class="assumed">assumed</span>' if a.assumed else "sourced"]
-            for a in result.assumptions]
-    return _table(["assumption", "source", "status"], rows)
+    checks = [a.check if a.check is not None else "not stated" for a in result.assumptions]
+    rows = [[_text(a.text), _text(a.source), '<span class="assumed">assumed</span>' if a.assumed else "sourced",
+             _text(check)] for a, check in zip(result.assumptions, checks, strict=True)]
+    counts = ", ".join(f"{checks.count(c)} {html.escape(c)}" for c in dict.fromkeys(sorted(checks)))
+    return (f'<p class="meta">Source checks of these {len(checks)} rows: {counts}.</p>\n'
+            + _table(ASSUMPTION_HEADERS, rows) + f'\n<p class="meta">{_CHECK_LEGEND}</p>')
 
 
 def _list(items: list[str], empty: str) -> str:

@@ -8,6 +8,9 @@ from thaadsim.tracking.scenario_track import DEFAULT_RCS_M2
 
 MODEL = "thaadsim model choice (named approximation)"
 
+SCENARIO_FILE = "scenario-file"
+"""Check status of a value the scenario file gives (no document behind it to check)."""
+
 MODEL_CHOICES = (
     "truth: each threat group steered once and flown by the flight engine (Dormand-Prince 5(4), WGS-84 with J2, "
     "rotating Earth, US Standard Atmosphere 1976 drag); the missiles of a group are identical copies launched "
@@ -28,44 +31,100 @@ def _fmt(v) -> str:
     return f"{v:g}" if isinstance(v, float) else str(v)
 
 
-def run_assumptions(scenario, truth, radar_runs, battery_runs) -> list[Assumption]:
-    from thaadsim.catalog.loader import missile
+def _sourced_catalog_rows(battery_key: str, listed: set[str]) -> list[Assumption]:
+    """The published (not assumed) figures of a catalog battery and its interceptor, each with
+    its check; the assumed ones are already among the battery's own assumptions."""
+    from thaadsim.catalog.interceptors import battery, interceptor
     from thaadsim.catalog.records import sourced_values
 
-    out = [Assumption(text, MODEL) for text in MODEL_CHOICES]
+    rows = []
+    rec = battery(battery_key)
+    for record in (rec, interceptor(rec.interceptor)):
+        if record.key in listed:
+            continue
+        listed.add(record.key)
+        for name, v in sourced_values(record):
+            if not v.assumed:
+                text = f"{record.key}: {name} = {_fmt(v.value)}" + (f" ({v.note})" if v.note else "")
+                rows.append(Assumption(text, v.source, False, v.check_status))
+    return rows
+
+
+def _site_rows(scenario) -> list[Assumption]:
+    """The catalog positions the scenario names (launch and aim points, radar and battery sites,
+    defended assets), each coordinate with its source and check; typed coordinates are the file's."""
+    from thaadsim.catalog.loader import normalise_key, sites
+
+    if scenario is None:
+        return []
+    assets = {a.name for b in scenario.batteries for a in b.assets}
+    # an aim point that names a defended asset is that asset's position, listed below
+    texts = [threat.from_ for threat in scenario.threats] + [t.to for t in scenario.threats if t.to not in assets]
+    texts += [r.site for r in scenario.radars]
+    texts += [b.site for b in scenario.batteries] + [a.at for b in scenario.batteries for a in b.assets]
+    table = sites()
+    rows = []
+    for key in dict.fromkeys(normalise_key(t) for t in texts):
+        if key not in table:
+            continue
+        for name, v in (("lat_deg", table[key].lat_deg), ("lon_deg", table[key].lon_deg), ("alt_m", table[key].alt_m)):
+            text = f"site {key}: {name} = {_fmt(v.value)}" + (f" ({v.note})" if v.note else "")
+            rows.append(Assumption(text, v.source, bool(v.assumed), v.check_status))
+    return rows
+
+
+def run_assumptions(scenario, truth, radar_runs, battery_runs) -> list[Assumption]:
+    from thaadsim.catalog.loader import missile, source_status
+    from thaadsim.catalog.records import UNREGISTERED, sourced_values
+
+    def given(default: bool) -> str:
+        return "assumed" if default else SCENARIO_FILE
+
+    out = [Assumption(text, MODEL, check="internal") for text in MODEL_CHOICES]
+    out.extend(_site_rows(scenario))
     for key in dict.fromkeys(g.missile for g in truth.groups):
         for name, v in sourced_values(missile(key)):
             text = f"{key}: {name} = {_fmt(v.value)}" + (f" ({v.note})" if v.note else "")
-            out.append(Assumption(text, v.source, bool(v.assumed)))
+            out.append(Assumption(text, v.source, bool(v.assumed), v.check_status))
     for g in truth.groups:
         default = g.spec.rcs_m2 == DEFAULT_RCS_M2
         out.append(Assumption(
             f"{g.label}: radar cross-section {g.spec.rcs_m2:g} m^2, Swerling {g.spec.swerling}, constant in flight",
-            "ASSUMED default: the radar preset's reference target" if default else "scenario file", default))
+            "ASSUMED default: the radar preset's reference target" if default else "scenario file", default,
+            given(default)))
     for rr in radar_runs:
         for row in rr.model.assumptions_table():
             text = f"radar {rr.name}: {row['name']} = {_fmt(row['value'])}" + (f" ({row['note']})" if row.get("note")
                                                                                else "")
-            out.append(Assumption(text, row["source"], bool(row["assumed"])))
+            check = source_status(row["source"], bool(row["assumed"]))
+            # a radar figure that is not the catalog's is the scenario's override (the radar room
+            # labels it as set by the user)
+            out.append(Assumption(text, row["source"], bool(row["assumed"]),
+                                  SCENARIO_FILE if check == UNREGISTERED else check))
+    listed: set[str] = set()
     for br in battery_runs:
         spec, b = br.spec, br.battery
         p_kill = b.interceptor.sspk if spec.sspk is None else spec.sspk
+        from_file = spec.interceptors is not None or spec.sspk is not None
         out.append(Assumption(
             f"battery {br.name}: {b.inventory} interceptors on {b.launchers} launchers, doctrine {spec.doctrine}, "
             f"kill model {spec.kill_model}, SSPK {p_kill:g}, reload {b.reload_s:g} s",
-            "scenario file" if spec.interceptors is not None or spec.sspk is not None else
-            f"catalog {spec.battery} (see the rows below)"))
+            "scenario file" if from_file else f"catalog {spec.battery} (see the rows below)",
+            # the catalog figures of this summary carry their own checks in the rows below
+            check=SCENARIO_FILE if from_file else "internal"))
         for text in b.assumptions:
-            out.append(Assumption(f"battery {br.name}: {text}", "catalog (value marked assumed)", True))
+            out.append(Assumption(f"battery {br.name}: {text}", "catalog (value marked assumed)", True, "assumed"))
+        out.extend(_sourced_catalog_rows(spec.battery, listed))
         default_delay = spec.commit_delay_s == DEFAULT_COMMIT_DELAY_S
         out.append(Assumption(f"battery {br.name}: fire control decides {spec.commit_delay_s:g} s after a track's "
                               "confirmation; the plan is not revised",
-                              "ASSUMED default" if default_delay else "scenario file", default_delay))
+                              "ASSUMED default" if default_delay else "scenario file", default_delay,
+                              given(default_delay)))
         for a in br.assets:
             default = a.radius_m == DEFAULT_ASSET_RADIUS_M
             out.append(Assumption(f"battery {br.name}: defends {a.name}, radius {a.radius_m / 1e3:g} km",
-                                  "ASSUMED default radius" if default else "scenario file", default))
+                                  "ASSUMED default radius" if default else "scenario file", default, given(default)))
     return out
 
 
-__all__ = ["MODEL_CHOICES", "run_assumptions"]
+__all__ = ["MODEL_CHOICES", "SCENARIO_FILE", "run_assumptions"]

@@ -267,7 +267,8 @@ def _radar_view(rr, truth, scenario, views: bool, notes: list[str]) -> RadarView
     if views and scenario.output.coverage:
         from thaadsim.sensors.coverage import coverage
 
-        cov = coverage(m, alt_km * 1e3, rcs, n_azimuths=240, n_ranges=160, tolerance_m=200.0)
+        cov = coverage(m, alt_km * 1e3, rcs, convention=scenario.detection.convention(), n_azimuths=240,
+                       n_ranges=160, tolerance_m=200.0)
         rings = [np.asarray(p, float) for p in cov.polygons]
         if not rings:
             notes.append(f"radar {rr.name}: a {rcs:g} m^2 target at {alt_km:g} km is detected nowhere")
@@ -276,7 +277,8 @@ def _radar_view(rr, truth, scenario, views: bool, notes: list[str]) -> RadarView
     false = sum(1 for tr in conf if rr.track_truth.get(tr.track_id, -1) < 0)
     return RadarView(rr.name, m.key, m.mode, float(m.lat_deg), float(m.lon_deg), float(m.alt_m),
                      math.degrees(float(m.face_az_rad[0])) % 360.0, float(m.max_range_m) / 1e3, rings, alt_km, rcs,
-                     int(np.sum(rr.detections.truth_id >= 0)), rr.false_alarms, len(conf), false)
+                     int(np.sum(rr.detections.truth_id >= 0)), rr.false_alarms, len(conf), false,
+                     scenario.detection.convention().describe())
 
 
 def _battery_view(br, truth, scenario, views: bool, notes: list[str]) -> BatteryView:
@@ -349,7 +351,11 @@ def assemble(scenario, seed: int, truth, radar_runs, battery_runs, *, views: boo
     objects = _threat_paths(truth, kill_time, dt) + _interceptor_paths(shots, dt)
     events = _events(truth, radar_runs, shots, kill_time, assets_of)
     per = _per_threat(truth, radar_runs, battery_runs, shots, kill_time, assets_of)
-    notes: list[str] = []
+    conv = scenario.detection.convention()
+    notes: list[str] = [
+        f"{conv.describe()}: the convention of the coverage drawn and of the ranges shown; in the run each look is "
+        f"a random draw at Pd(SNR) with P_fa {conv.pfa:g} and each threat's Swerling case "
+        f"({', '.join(sorted({str(g.spec.swerling) for g in truth.groups}))}), one look per revisit"]
     if views and progress:
         progress("radar coverage and defended footprints")
     radars = [_radar_view(rr, truth, scenario, views, notes) for rr in radar_runs]

@@ -98,6 +98,8 @@ class RadarView:
     false_alarms: int = 0
     tracks_confirmed: int = 0
     false_tracks: int = 0
+    detection_convention: str = ""
+    """What "detected" means in the coverage drawn (``DetectionConvention.describe()``)."""
 
 
 @dataclass
@@ -148,11 +150,21 @@ class ShotRecord:
 
 @dataclass(frozen=True)
 class Assumption:
-    """One assumption of the run, with where its number comes from."""
+    """One assumption of the run, with where its number comes from.
+
+    ``check`` says how that source was checked: for a catalog number the status of its
+    source in ``catalog/data/source_checks.yaml`` ('checked', 'partly-checked',
+    'not-found', 'unchecked', 'assumed', 'internal'); 'scenario-file' for a value the
+    scenario gives; None when whoever built the row did not say.
+    """
 
     text: str
     source: str
     assumed: bool = False
+    check: str | None = None
+
+    def as_dict(self) -> dict:
+        return {"text": self.text, "source": self.source, "assumed": self.assumed, "check": self.check}
 
 
 @dataclass
@@ -198,7 +210,8 @@ class ScenarioResult:
             "radars": [{"name": r.name, "key": r.key, "mode": r.mode, "lat_deg": r.lat_deg, "lon_deg": r.lon_deg,
                         "boresight_az_deg": r.boresight_az_deg, "max_range_km": r.max_range_km,
                         "detections": r.detections, "false_alarms": r.false_alarms,
-                        "tracks_confirmed": r.tracks_confirmed, "false_tracks": r.false_tracks} for r in self.radars],
+                        "tracks_confirmed": r.tracks_confirmed, "false_tracks": r.false_tracks,
+                        "detection_convention": r.detection_convention} for r in self.radars],
             "batteries": [{"name": b.name, "key": b.key, "lat_deg": b.lat_deg, "lon_deg": b.lon_deg,
                            "radar": b.radar, "inventory": b.inventory, "fired": b.fired, "doctrine": b.doctrine,
                            "kill_model": b.kill_model, "sspk": b.sspk, "assets": b.assets,
@@ -206,7 +219,7 @@ class ScenarioResult:
                           for b in self.batteries],
             "shots": [s.__dict__ for s in self.shots],
             "sweep": self.sweep,
-            "assumptions": [{"text": a.text, "source": a.source, "assumed": a.assumed} for a in self.assumptions],
+            "assumptions": [a.as_dict() for a in self.assumptions],
             "sources": self.sources,
             "notes": self.notes,
         })

@@ -84,7 +84,9 @@ def build_radar(index: int, spec, scenario: Scenario, truth: ScenarioTruth):
                                                    lat, lon)
         far = np.asarray(dist) > 1e3
         az = _circular_mean_deg(np.asarray(bearing)[far], w[far]) if far.any() else None
-    return RadarModel.from_catalog(spec.radar, spec.mode, site=site, boresight_az_deg=az)
+    # the convention's P_fa sets the threshold of every simulated look and the false-alarm rate
+    return scenario.detection.convention().applied_to(
+        RadarModel.from_catalog(spec.radar, spec.mode, site=site, boresight_az_deg=az))
 
 
 def observe(radar, name: str, truth: ScenarioTruth, scenario: Scenario, rng: np.random.Generator) -> RadarRun:

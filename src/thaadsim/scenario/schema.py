@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from thaadsim.defense.firecontrol import DEFAULT_ASSET_RADIUS_M, DEFAULT_COMMIT_DELAY_S
+from thaadsim.sensors.convention import DEFAULT_CONVENTION, DetectionConvention
 from thaadsim.tracking.scenario_track import DEFAULT_RCS_M2
 
 PROFILES = ("min-energy", "lofted", "depressed")
@@ -65,7 +66,8 @@ class Threat(_Strict):
     rcs_m2: float = Field(DEFAULT_RCS_M2, gt=0, le=1e4, description=(
         f"Radar cross-section of the reentry vehicle [m^2]; default {DEFAULT_RCS_M2:g} (ASSUMED: the radar "
         "preset's reference target; a separated RV nose-on is nearer 0.01-0.1 m^2)."))
-    swerling: Literal[0, 1, 2, 3, 4] = Field(1, description="Swerling fluctuation case of the cross-section [-].")
+    swerling: Literal[0, 1, 2, 3, 4] = Field(DEFAULT_CONVENTION.swerling, description=(
+        "Swerling fluctuation case of the cross-section [-]; default: the scenario's detection.swerling."))
     label: Name | None = Field(None, description="Name of the group in the outputs; default 'MISSILE from FROM'.")
 
     @field_validator("missile")
@@ -162,6 +164,37 @@ class BatterySpec(_Strict):
         return _as_value_error(battery, v).key
 
 
+class Detection(_Strict):
+    """The detection convention (``sensors/convention.py``): what a detection means.
+
+    It defines every coverage drawn and every range shown; in the simulated run each
+    look is a random draw at Pd(SNR) with this P_fa and the threat's Swerling case (by
+    default this one).
+    """
+
+    pd: float = Field(DEFAULT_CONVENTION.pd, gt=0, lt=1, description=(
+        f"Probability of detection that defines a detection range and the drawn coverage [-]; default "
+        f"{DEFAULT_CONVENTION.pd:g} (the radar calibration's)."))
+    pfa: float = Field(DEFAULT_CONVENTION.pfa, gt=0, lt=0.1, description=(
+        f"False-alarm probability per resolution cell [-]; default {DEFAULT_CONVENTION.pfa:g}; also sets the "
+        "threshold of the simulated looks and the false-alarm rate."))
+    swerling: Literal[0, 1, 2, 3, 4] = Field(DEFAULT_CONVENTION.swerling, description=(
+        "Swerling case of the reference target [-]; the default of every threat's swerling."))
+    looks: int = Field(DEFAULT_CONVENTION.looks, ge=1, le=1000, description=(
+        "Looks integrated non-coherently before a detection is declared, for ranges and coverage [-]; default 1."))
+
+    def convention(self) -> DetectionConvention:
+        try:
+            return DetectionConvention(self.pd, self.pfa, int(self.swerling), int(self.looks))
+        except Exception as error:  # noqa: BLE001 - the convention's own one-line message
+            raise ValueError(str(error)) from None
+
+    @model_validator(mode="after")
+    def _valid(self) -> Detection:
+        self.convention()
+        return self
+
+
 class Sweep(_Strict):
     """Run the scenario once per salvo size (a saturation study)."""
 
@@ -196,8 +229,25 @@ class Scenario(_Strict):
     batteries: list[BatterySpec] = Field(default_factory=list, max_length=8, description="Batteries.")
     sweep: Sweep | None = Field(None, description="Optional: run once per salvo size (saturation).")
     output: Output = Field(default_factory=Output, description="Output options.")
+    detection: Detection = Field(default_factory=Detection, description=(
+        "Detection convention: Pd, P_fa, Swerling case and looks that define ranges and coverage; "
+        "default: the radar calibration's (Pd 0.9 per look, P_fa 1e-6, Swerling 1, 1 look)."))
     sources: list[str] = Field(default_factory=list, description=(
         "Where the scenario's situation comes from (press reports, studies); shown in the report."))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _threat_swerling(cls, data):
+        """A threat without its own Swerling case takes the detection convention's."""
+        if not isinstance(data, dict) or not isinstance(data.get("threats"), list):
+            return data
+        det = data.get("detection")
+        case = det.get("swerling") if isinstance(det, dict) else getattr(det, "swerling", None)
+        if case is None:
+            return data
+        threats = [({**t, "swerling": case} if isinstance(t, dict) and "swerling" not in t else t)
+                   for t in data["threats"]]
+        return {**data, "threats": threats}
 
     @field_validator("epoch")
     @classmethod

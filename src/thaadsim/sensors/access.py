@@ -1,9 +1,9 @@
 """Access: when does the radar detect each trajectory of a batch?
 
-A sample counts as *detectable* when the single-look probability of detection
-Pd ≥ ``pd_threshold`` (default 0.5) — a Pd criterion, not an SNR one; Pd includes line
-of sight, the minimum elevation, the scan limits and the target's Swerling
-fluctuation.  Results are at the trajectory's sample resolution (named
+A sample counts as *detectable* when it meets the detection convention
+(``sensors/convention.py``; default: the calibration's Pd 0.9 per look, P_fa 1e-6,
+Swerling 1, one look) — a Pd criterion, not an SNR one; Pd includes line of sight, the
+minimum elevation, the scan limits and the target's Swerling fluctuation.  Results are at the trajectory's sample resolution (named
 approximation): an interval runs from its first detectable sample to its last,
 ``visible_duration_s`` sums those intervals, and the first detection is the first
 detectable sample — the true crossing lies within one sample step before it.
@@ -23,6 +23,7 @@ import numpy as np
 from thaadsim.earth import frames
 from thaadsim.errors import InputError
 from thaadsim.sensors import kernels as K
+from thaadsim.sensors.convention import DEFAULT_CONVENTION, DetectionConvention, resolve
 from thaadsim.sensors.geometry import look
 from thaadsim.sensors.radar import RadarModel
 from thaadsim.sensors.rcs import RcsModel, aspect_angle_rad
@@ -53,6 +54,7 @@ class Access:
     criterion: str
     pd: np.ndarray | None = None
     offsets: np.ndarray | None = None
+    convention: DetectionConvention = DEFAULT_CONVENTION
 
     def intervals(self, i: int) -> list[tuple[float, float]]:
         """Detection intervals [(start_s, end_s), ...] of trajectory ``i``."""
@@ -111,8 +113,9 @@ def access(
     *,
     rcs_m2=1.0,
     velocities=None,
-    swerling: int = 1,
-    pd_threshold: float = 0.5,
+    convention: DetectionConvention | None = None,
+    swerling: int | None = None,
+    pd_threshold: float | None = None,
     keep_pd: bool = False,
 ) -> Access:
     """Detection intervals and first detections of a batch of trajectories.
@@ -122,10 +125,12 @@ def access(
     aspect-dependent model needs ``velocities`` shaped like ``positions`` (ECEF, m/s):
     the aspect of each sample is the angle between its velocity and its line of sight
     to the radar.  A :class:`~thaadsim.sensors.rcs.ConstantRcs` takes exactly the
-    scalar path.
+    scalar path.  ``convention`` says what "detectable" means (default: the
+    calibration's); ``swerling``/``pd_threshold`` are the older one-look keywords.
     """
-    if not 0.0 < pd_threshold < 1.0:
-        raise InputError(f"Pd threshold {pd_threshold:g} must lie in (0, 1)", field="--pd-threshold")
+    conv = resolve(convention, pd_threshold=pd_threshold, swerling=swerling)
+    radar = conv.applied_to(radar)
+    pd_threshold = conv.look_pd_threshold
     t, r, offsets = flatten_trajectories(times, positions)
     n = offsets.shape[0] - 1
     if isinstance(rcs_m2, RcsModel):
@@ -153,7 +158,7 @@ def access(
             f"rcs_m2 must be a scalar, one value per trajectory ({n}) or per sample ({m_samples}), got {s.shape}",
             field="rcs_m2",
         )
-    p, faces = radar.kernel_params(swerling)
+    p, faces = radar.kernel_params(conv.swerling)
     m = t.shape[0]
     pd = np.empty(m)
     det = np.empty(m, dtype=np.bool_)
@@ -184,7 +189,7 @@ def access(
     nxt[last_of_traj] = 0
     starts = np.flatnonzero((d == 1) & (prev == 0))
     ends = np.flatnonzero((d == 1) & (nxt == 0))
-    criterion = f"single-look Pd ≥ {pd_threshold:g} (Swerling {swerling}, Pfa {radar.pfa:g}); sample resolution"
+    criterion = f"{conv.describe()}; sample resolution"
     return Access(
         visible=visible,
         first_detection_time_s=t_first,
@@ -200,6 +205,7 @@ def access(
         criterion=criterion,
         pd=pd if keep_pd else None,
         offsets=offsets if keep_pd else None,
+        convention=conv,
     )
 
 

@@ -21,6 +21,7 @@ from thaadsim.catalog.loader import Location, resolve_location
 from thaadsim.errors import InputError
 from thaadsim.flight.batch_aim import AimedShots, Shot, aim_min_energy
 from thaadsim.flight.engine import FlightOptions
+from thaadsim.sensors.convention import DEFAULT_CONVENTION, DetectionConvention, resolve
 from thaadsim.sensors.radar import RadarModel
 from thaadsim.sensors.rcs import as_model, constant
 from thaadsim.sensors.visibility import SampledPaths, Visibility, boresight_toward_deg, visibility
@@ -42,7 +43,13 @@ CHINA_WEST_AZ_DEG = 300.0
 """'Pointed at China' face orientation [deg]: west-north-west from Seongju, toward
 China's interior (Beijing lies at ~293 deg) — the re-pointing the article's critics
 discuss; an assumption, changeable."""
-WARHEAD_RCS_M2 = (0.01, 0.1, 1.0)
+WARHEAD_RCS_M2 = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
+"""Warhead cross-sections the China question is answered across [m²]: from a reentry
+vehicle nose-on (~0.001-0.01) to the 1 m² reference target of the radar calibration;
+the published warhead-class range quotes imply ~0.04-0.3 m² with our preset
+(``catalog/data/radars.yaml`` ``range_quotes``, ``thaadsim catalog radars``)."""
+MAP_WARHEAD_RCS_M2 = 0.1
+"""Warhead cross-section the China map is drawn at [m²] (the table covers the band)."""
 BOOSTER_RCS_M2 = 10.0
 
 
@@ -58,10 +65,12 @@ class AnalysisResult:
     radar_assumptions: dict[str, list[dict]]
     notes: list[str] = field(default_factory=list)
     site: Location | None = None
+    convention: DetectionConvention = DEFAULT_CONVENTION
 
     def as_dict(self) -> dict:
         return {
             "analysis": self.name,
+            "detection_convention": self.convention.as_dict(),
             "radar_site": {"label": self.site.label, "lat_deg": self.site.lat_deg, "lon_deg": self.site.lon_deg,
                            "alt_m": self.site.alt_m} if self.site else None,
             "configs": self.configs,
@@ -114,8 +123,9 @@ def nk_launches(
     modes: tuple[str, ...] = ("terminal", "forward-based"),
     boresight_az_deg: float | None = None,
     rcs=0.1,
-    swerling: int = 1,
-    pd_threshold: float = 0.5,
+    convention: DetectionConvention | None = None,
+    swerling: int | None = None,
+    pd_threshold: float | None = None,
     options: FlightOptions | None = None,
 ) -> AnalysisResult:
     """North Korean launches toward South Korea and Japan seen from Seongju.
@@ -124,6 +134,7 @@ def nk_launches(
     takes the catalog's (toward Pyongyang from Seongju).
     """
     targets = NK_TARGETS if targets is None else targets
+    conv = resolve(convention, pd_threshold=pd_threshold, swerling=swerling)
     shots = [Shot(m, s, t) for m, ts in targets.items() for s in sites for t in ts]
     site = resolve_location(SEONGJU, "--site")
     radars = {mode: _radar(mode, site, boresight_az_deg) for mode in modes}
@@ -140,7 +151,7 @@ def nk_launches(
                   f"{model.constant_m2:g} m^2"}
         configs.append({**config, "boresight_note": "catalog orientation: toward Pyongyang from Seongju (assumed)"
                         if boresight_az_deg is None else "set by the user", "rcs_model": model.describe()})
-        vis = visibility(aimed.flight, radar, model, swerling=swerling, pd_threshold=pd_threshold,
+        vis = visibility(aimed.flight, radar, model, convention=conv,
                          paths=paths) if aimed.flight is not None else None
         if vis is not None:
             vis_by[mode] = vis
@@ -150,11 +161,11 @@ def nk_launches(
     notes = [
         "minimum-energy trajectories; batched aiming (sensors/analyses.py) to within 100 m of the aim point",
         "azimuths from Seongju to the launch sites [deg]: " + ", ".join(f"{k} {v:.1f}" for k, v in bearings.items()),
-        f"criterion: single-look Pd ≥ {pd_threshold:g}, Swerling {swerling}",
+        f"criterion: {conv.describe()}",
         *next(iter(vis_by.values())).notes,
-    ] if vis_by else []
+    ] if vis_by else [f"criterion: {conv.describe()}"]
     return AnalysisResult("nk-launches", rows, aimed, configs, vis_by,
-                          {m: r.assumptions_table() for m, r in radars.items()}, notes, site)
+                          {m: r.assumptions_table() for m, r in radars.items()}, notes, site, conv)
 
 
 def china_icbm(
@@ -166,8 +177,9 @@ def china_icbm(
     china_az_deg: float = CHINA_WEST_AZ_DEG,
     warhead_rcs_m2: tuple[float, ...] = WARHEAD_RCS_M2,
     booster_rcs_m2: float = BOOSTER_RCS_M2,
-    swerling: int = 1,
-    pd_threshold: float = 0.5,
+    convention: DetectionConvention | None = None,
+    swerling: int | None = None,
+    pd_threshold: float | None = None,
     options: FlightOptions | None = None,
 ) -> AnalysisResult:
     """Chinese ICBM flights from bases in the catalog toward US targets: any part seen?
@@ -176,7 +188,11 @@ def china_icbm(
     pointed at China (``china_az_deg``, 300° by default); terminal and forward-based
     modes; warhead cross-sections ``warhead_rcs_m2`` over the whole path, and the
     booster ``booster_rcs_m2`` (powered stack, then the spent stage on the RV's path).
+    :func:`rcs_band_table` condenses the rows to warhead RCS × mode → seen or not.
     """
+    conv = resolve(convention, pd_threshold=pd_threshold, swerling=swerling)
+    if not warhead_rcs_m2:
+        raise InputError("no warhead cross-section given", field="--warhead-rcs-m2", hint="e.g. 0.01,0.1,1")
     for v in (*warhead_rcs_m2, booster_rcs_m2):
         if not (math.isfinite(v) and v > 0):
             raise InputError(f"radar cross-section {v:g} m^2 must be > 0", field="--rcs-m2")
@@ -210,7 +226,7 @@ def china_icbm(
             config = {"orientation": oname, "boresight_az_deg": math.degrees(radar.face_az_rad[0]), "mode": mode,
                       "object": obj, "rcs_m2": model.constant_m2}
             configs.append({**config, "orientation_note": onote, "rcs_note": model.note})
-            vis = visibility(aimed.flight, radar, model, swerling=swerling, pd_threshold=pd_threshold,
+            vis = visibility(aimed.flight, radar, model, convention=conv,
                              paths=paths) if aimed.flight is not None else None
             if vis is not None:
                 vis_by[f"{oname} | {mode} | {obj}"] = vis
@@ -221,12 +237,38 @@ def china_icbm(
         "minimum-energy trajectories; batched aiming (sensors/analyses.py) to within 100 m of the aim point",
         "azimuths from Seongju to the launch bases [deg]: " + ", ".join(f"{k} {v:.1f}" for k, v in bearings.items()),
         "launch bases are city-centre coordinates of reported brigade areas, not launch points",
-        f"criterion: single-look Pd ≥ {pd_threshold:g}, Swerling {swerling}",
+        f"criterion: {conv.describe()}",
     ]
     if vis_by:
         notes += list(next(iter(vis_by.values())).notes)
     return AnalysisResult("china-icbm", rows, aimed, configs, vis_by,
-                          {f"{o} | {m}": r.assumptions_table() for (o, m), r in radars.items()}, notes, site)
+                          {f"{o} | {m}": r.assumptions_table() for (o, m), r in radars.items()}, notes, site, conv)
+
+
+def rcs_band_table(result: AnalysisResult) -> list[dict]:
+    """China ICBM rows condensed: per (orientation, mode, warhead RCS), how many flights are
+    seen, the earliest first detection after launch and the longest time in view, with
+    each flight's figures (first detection [s after launch], seconds detectable)."""
+    cells: dict[tuple, dict] = {}
+    for r in result.rows:
+        if not str(r.get("object", "")).startswith("warhead") or r["status"] != "ok":
+            continue
+        key = (r["orientation"], r["mode"], r["rcs_m2"])
+        c = cells.setdefault(key, {"orientation": r["orientation"], "mode": r["mode"], "rcs_m2": r["rcs_m2"],
+                                   "flights": 0, "flights_seen": 0, "flights_detail": []})
+        c["flights"] += 1
+        seen = bool(r["visible"])
+        c["flights_seen"] += seen
+        c["flights_detail"].append({"missile": r["missile"], "from": r["from"], "to": r["to"], "seen": seen,
+                                    "first_detection_time_s": r["first_detection_time_s"],
+                                    "visible_duration_s": r["visible_duration_s"] if seen else 0.0})
+    out = []
+    for c in cells.values():
+        seen = [f for f in c["flights_detail"] if f["seen"]]
+        c["earliest_first_detection_s"] = min((f["first_detection_time_s"] for f in seen), default=None)
+        c["longest_in_view_s"] = max((f["visible_duration_s"] for f in seen), default=0.0)
+        out.append(c)
+    return out
 
 
 __all__ = [
@@ -236,4 +278,5 @@ __all__ = [
     "aim_min_energy",
     "china_icbm",
     "nk_launches",
+    "rcs_band_table",
 ]

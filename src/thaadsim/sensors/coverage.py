@@ -7,8 +7,9 @@ above points along the geodesic from the radar at ground ranges s on a grid; the
 compiled look kernel gives Pd; the detectable set in s is taken as one interval
 [s_min, s_max] (true for a single face: elevation falls monotonically with s, and the
 scan and SNR limits each cut s once), whose ends are refined by bisection to
-``tolerance_m``.  A target counts as detected where Pd ≥ ``pd_threshold``
-(default 0.5).  The region is bounded by s_max (and s_min where the near zone is out
+``tolerance_m``.  A target counts as detected where it meets the detection convention
+(``sensors/convention.py``; default: the calibration's Pd 0.9, P_fa 1e-6, Swerling 1,
+one look), so that the preset's range for its reference target is the calibrated one.  The region is bounded by s_max (and s_min where the near zone is out
 of view, e.g. above the scan limit overhead); its area is the geodesic area on the
 ellipsoid (Karney, via ``pyproj.Geod.polygon_area_perimeter``).  The polygon's azimuth
 resolution is 360°/``n_azimuths``; the antimeridian is not handled (a polygon that
@@ -27,6 +28,7 @@ from thaadsim.earth import frames
 from thaadsim.earth.constants import SPHERE_RADIUS_M, WGS84_A_M, WGS84_INV_F
 from thaadsim.errors import InputError
 from thaadsim.sensors import kernels as K
+from thaadsim.sensors.convention import DEFAULT_CONVENTION, DetectionConvention, resolve
 from thaadsim.sensors.geometry import REFRACTION_NOTE
 from thaadsim.sensors.radar import RadarModel
 
@@ -55,6 +57,7 @@ class Coverage:
     pd_threshold: float
     swerling: int
     notes: tuple[str, ...] = field(default=())
+    convention: DetectionConvention = DEFAULT_CONVENTION
 
     @property
     def polygon(self) -> np.ndarray:
@@ -109,13 +112,19 @@ def coverage(
     altitude_m: float,
     rcs_m2: float,
     *,
-    pd_threshold: float = 0.5,
-    swerling: int = 1,
+    convention: DetectionConvention | None = None,
+    pd_threshold: float | None = None,
+    swerling: int | None = None,
     n_azimuths: int = 720,
     n_ranges: int = 400,
     tolerance_m: float = 10.0,
 ) -> Coverage:
-    """Coverage of a target at ``altitude_m`` [m] above the ellipsoid with ``rcs_m2``."""
+    """Coverage of a target at ``altitude_m`` [m] above the ellipsoid with ``rcs_m2``.
+
+    ``convention`` (default: :data:`~thaadsim.sensors.convention.DEFAULT_CONVENTION`)
+    says what "detected" means; ``pd_threshold``/``swerling`` are the older keywords
+    for a one-look convention at the default P_fa.
+    """
     radar.require_site()
     if not math.isfinite(altitude_m) or altitude_m < 0.0:
         raise InputError(
@@ -125,9 +134,10 @@ def coverage(
         )
     if not math.isfinite(rcs_m2) or rcs_m2 <= 0.0:
         raise InputError(f"radar cross-section {rcs_m2:g} m^2 must be > 0", field="--rcs-m2")
-    if not 0.0 < pd_threshold < 1.0:
-        raise InputError(f"Pd threshold {pd_threshold:g} must lie in (0, 1)", field="--pd-threshold")
-    p, faces = radar.kernel_params(swerling)
+    conv = resolve(convention, pd_threshold=pd_threshold, swerling=swerling)
+    radar = conv.applied_to(radar)
+    pd_threshold = conv.look_pd_threshold
+    p, faces = radar.kernel_params(conv.swerling)
     rcs = np.array([float(rcs_m2)])
     az0 = math.degrees(radar.face_az_rad[0])
     # order the azimuths so that boresight sits in the middle and the grid is symmetric
@@ -202,7 +212,7 @@ def coverage(
         a, _ = geod.polygon_area_perimeter(ring[:, 1], ring[:, 0])
         area -= a
     notes = (
-        f"detected where Pd ≥ {pd_threshold:g} (Swerling {swerling}, Pfa {radar.pfa:g})",
+        conv.describe(),
         REFRACTION_NOTE,
         f"azimuth resolution {360.0 / n_azimuths:g} deg; range ends refined to {tolerance_m:g} m",
     )
@@ -217,8 +227,9 @@ def coverage(
         altitude_m=float(altitude_m),
         rcs_m2=float(rcs_m2),
         pd_threshold=pd_threshold,
-        swerling=swerling,
+        swerling=conv.swerling,
         notes=notes,
+        convention=conv,
     )
 
 

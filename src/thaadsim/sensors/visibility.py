@@ -32,6 +32,7 @@ import numpy as np
 from thaadsim.earth import frames
 from thaadsim.errors import InputError
 from thaadsim.sensors.access import Access, access, sample_rcs_m2
+from thaadsim.sensors.convention import DetectionConvention
 from thaadsim.sensors.radar import RadarModel
 from thaadsim.sensors.rcs import RcsModel, as_model
 
@@ -98,6 +99,11 @@ class Visibility:
 
     def __len__(self) -> int:
         return len(self.visible)
+
+    @property
+    def convention(self) -> DetectionConvention:
+        """The detection convention behind every first-detection time and interval."""
+        return self.access.convention
 
     def intervals(self, i: int) -> list[tuple[float, float]]:
         """Detection intervals [(start_s, end_s), ...] of trajectory ``i`` (sample resolution)."""
@@ -198,14 +204,16 @@ def visibility(
     rcs=0.1,
     *,
     boost_rcs=None,
-    swerling: int = 1,
-    pd_threshold: float = 0.5,
+    convention: DetectionConvention | None = None,
+    swerling: int | None = None,
+    pd_threshold: float | None = None,
     paths: SampledPaths | None = None,
 ) -> Visibility:
     """When, where and for how long ``radar`` detects each trajectory of ``flight``.
 
     ``rcs`` — a number [m²], a catalog table name ('warhead', 'booster', 'debris') or an
-    :class:`RcsModel`; ``boost_rcs`` (same forms, optional) applies up to each
+    :class:`RcsModel`; ``convention`` says what "detected" means (default: the
+    calibration's, ``sensors/convention.py``); ``boost_rcs`` (same forms, optional) applies up to each
     trajectory's final burnout.  ``paths`` may pass the unpacked samples to reuse them
     across radars and cross-sections.
     """
@@ -216,9 +224,9 @@ def visibility(
     n, k = paths.r_ecef.shape[:2]
     burnout_t = np.asarray(flight.burnout[:, 0], dtype=float)
     rcs_arg = _rcs_per_sample(radar, main, boost, paths, burnout_t)
-    acc = access(radar, paths.times_s, paths.r_ecef, rcs_m2=rcs_arg, swerling=swerling,
+    acc = access(radar, paths.times_s, paths.r_ecef, rcs_m2=rcs_arg, convention=convention, swerling=swerling,
                  pd_threshold=pd_threshold, keep_pd=True)
-    det = (acc.pd >= pd_threshold).reshape(n, k)
+    det = (acc.pd >= acc.pd_threshold).reshape(n, k)
     any_det = det.any(axis=1)
     first_k = np.argmax(det, axis=1)
     last_k = k - 1 - np.argmax(det[:, ::-1], axis=1)

@@ -180,7 +180,7 @@ ROW_GROUPS: tuple[RowGroup, ...] = (
     RowGroup("radar: closed forms", f"{_PHYS}:radar_closed_form_checks"),
     RowGroup("atmosphere", f"{_PHYS}:atmosphere_checks"),
     RowGroup("test flights", f"{_LIT}:flight_test_checks"),
-    RowGroup("radar ranges", f"{_LIT}:radar_range_checks"),
+    RowGroup("radar ranges: published quotes", "thaadsim.studies.validation_radar_quotes:radar_quote_checks"),
     RowGroup("leakage Monte Carlo", f"{_PHYS}:leakage_checks"),
     RowGroup("fire control", f"{_PHYS}:fire_control_checks"),
     RowGroup("reverse analysis", f"{_LIT}:reverse_analysis_checks", in_quick=False),

@@ -52,42 +52,16 @@ FORMULAS_MD_WORKED = {
 
 # ---------------------------------------------------------------- rotating ellipsoid with J2
 # A second integrator of drag-free flight, written from the published model rather than
-# from the engine: WGS-84 (NIMA TR8350.2, Table 3.1) and the EGM96 J2 (TR8350.2 Table 5.1,
-# J2 = -sqrt(5) C20bar), stated here.  It integrates in the INERTIAL frame (the engine
-# integrates Earth-fixed, with Coriolis and centrifugal terms): the Earth's rotation enters
+# from the engine.  Its constants and geodesy (WGS-84 from NIMA TR8350.2, J2 from the
+# WGS 84 C20) are those of the independent reference flight,
+# :mod:`thaadsim.studies.authorities.reference_flight`, which takes nothing from the
+# engine.  It integrates in the INERTIAL frame (the engine and the reference flight both
+# integrate Earth-fixed, with Coriolis and centrifugal terms): the Earth's rotation enters
 # only through the initial velocity w x r and the frame turned by w t at the end, so a
-# wrong rotation term in either shows as a different landing point.
-WGS84_A_M = 6_378_137.0
-WGS84_F = 1.0 / 298.257223563
-WGS84_GM_M3_S2 = 3.986004418e14
-WGS84_OMEGA_RAD_S = 7.292115e-5
-EGM96_J2 = -math.sqrt(5.0) * -4.84165371736e-4
-WGS84_SOURCE = ("second integrator (scipy DOP853, inertial frame): WGS-84 and EGM96 J2 from NIMA TR8350.2 "
-                "Tables 3.1, 5.1; Vallado, Fundamentals of Astrodynamics (2013) eq. 8-30 for the J2 acceleration")
-_E2 = WGS84_F * (2.0 - WGS84_F)
-
-
-def geodetic_to_ecef_m(lat_deg: float, lon_deg: float, h_m: float):
-    """TR8350.2 eq. 4-14."""
-    import numpy as np
-
-    lat, lon = math.radians(lat_deg), math.radians(lon_deg)
-    n = WGS84_A_M / math.sqrt(1.0 - _E2 * math.sin(lat) ** 2)
-    return np.array([(n + h_m) * math.cos(lat) * math.cos(lon), (n + h_m) * math.cos(lat) * math.sin(lon),
-                     (n * (1.0 - _E2) + h_m) * math.sin(lat)])
-
-
-def geodetic_height_m(r) -> float:
-    """Height above the ellipsoid by Bowring's iteration (converged well below a millimetre)."""
-    x, y, z = (float(c) for c in r)
-    p = math.hypot(x, y)
-    lat = math.atan2(z, p * (1.0 - _E2))
-    for _ in range(5):
-        n = WGS84_A_M / math.sqrt(1.0 - _E2 * math.sin(lat) ** 2)
-        h = p / math.cos(lat) - n
-        lat = math.atan2(z, p * (1.0 - _E2 * n / (n + h)))
-    n = WGS84_A_M / math.sqrt(1.0 - _E2 * math.sin(lat) ** 2)
-    return p / math.cos(lat) - n
+# wrong rotation term in the engine shows as a different landing point.
+WGS84_SOURCE = ("second integrator (scipy DOP853, inertial frame): WGS-84 and J2 from NIMA TR8350.2 (constants of "
+                "thaadsim.studies.authorities.reference_flight); J2 acceleration as in Vallado, Fundamentals of "
+                "Astrodynamics (2013) eq. 8-30")
 
 
 def local_velocity_ecef(lat_deg: float, lon_deg: float, speed: float, gamma_deg: float, azimuth_deg: float):
@@ -103,36 +77,41 @@ def local_velocity_ecef(lat_deg: float, lon_deg: float, speed: float, gamma_deg:
     return speed * (math.cos(g) * (math.sin(a) * east + math.cos(a) * north) + math.sin(g) * up)
 
 
-def _j2_gravity(r, gm: float, j2: float):
+def _j2_gravity(r, gm: float, j2: float, a: float):
     import numpy as np
 
     x, y, z = r
     r2 = x * x + y * y + z * z
     rn = math.sqrt(r2)
-    k = 1.5 * j2 * WGS84_A_M**2 / r2
+    k = 1.5 * j2 * a**2 / r2
     zz = 5.0 * z * z / r2
     return -gm / rn**3 * np.array([x * (1.0 + k * (1.0 - zz)), y * (1.0 + k * (1.0 - zz)), z * (1.0 + k * (3.0 - zz))])
 
 
 def coast_on_rotating_ellipsoid(lat_deg: float, lon_deg: float, alt_m: float, speed_m_s: float, gamma_deg: float,
-                                azimuth_deg: float, *, omega: float = WGS84_OMEGA_RAD_S, j2: float = EGM96_J2,
+                                azimuth_deg: float, *, omega: float | None = None, j2: float | None = None,
                                 rtol: float = 1e-12) -> dict:
     """Drag-free flight from a ground-relative burnout state to the ellipsoid (h = 0).
 
     Returns the Earth-fixed impact position [m] and the time of flight [s].  ``omega``
-    and ``j2`` are arguments so that the validation can show what each one is worth.
+    and ``j2`` (default: WGS-84's) are arguments so that the validation can show what
+    each one is worth.
     """
     import numpy as np
     from scipy.integrate import solve_ivp
 
-    r0 = geodetic_to_ecef_m(lat_deg, lon_deg, alt_m)
+    from thaadsim.studies.authorities import reference_flight as ref
+
+    omega = ref.OMEGA if omega is None else omega
+    j2 = ref.J2 if j2 is None else j2
+    r0 = ref.ecef_from_geodetic(lat_deg, lon_deg, alt_m)
     v0 = local_velocity_ecef(lat_deg, lon_deg, speed_m_s, gamma_deg, azimuth_deg) + np.cross([0.0, 0.0, omega], r0)
 
     def rhs(_t, s):
-        return np.concatenate([s[3:], _j2_gravity(s[:3], WGS84_GM_M3_S2, j2)])
+        return np.concatenate([s[3:], _j2_gravity(s[:3], ref.GM, j2, ref.A)])
 
     def ground(_t, s):
-        return geodetic_height_m(s[:3])
+        return ref.geodetic(*s[:3])[2]
 
     ground.terminal, ground.direction = True, -1.0
     out = solve_ivp(rhs, (0.0, 4 * 3600.0), np.concatenate([r0, v0]), method="DOP853", rtol=rtol, atol=1e-6,
@@ -146,13 +125,15 @@ def coast_on_rotating_ellipsoid(lat_deg: float, lon_deg: float, alt_m: float, sp
             "flight_time_s": t}
 
 
-def kepler_impact_rotating_sphere(r0_ecef, v0_ground, omega: float = WGS84_OMEGA_RAD_S,
-                                  radius: float = SPHERE_RADIUS_M):
+def kepler_impact_rotating_sphere(r0_ecef, v0_ground, omega: float | None = None, radius: float = SPHERE_RADIUS_M):
     """Where a ground-relative state on a rotating sphere lands: the inertial Kepler conic
     (Bate, Mueller & White ch. 2, 4) of r0 and v0 + w x r0, with the sphere turned by w t
     under it.  Returns (Earth-fixed landing position [m], time of flight [s])."""
     import numpy as np
 
+    from thaadsim.studies.authorities import reference_flight as ref
+
+    omega = ref.OMEGA if omega is None else omega
     r0 = np.asarray(r0_ecef, float)
     v0 = np.asarray(v0_ground, float) + np.cross([0.0, 0.0, omega], r0)
     h = np.cross(r0, v0)

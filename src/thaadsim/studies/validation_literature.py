@@ -1,4 +1,4 @@
-"""Validation against published figures: test flights, radar ranges, analyses, calibrations.
+"""Validation against published figures: test flights, analyses, calibrations.
 
 Here the honesty rule of :mod:`thaadsim.studies.validation` bites.  What was fitted, and
 therefore listed as ``calibration`` (never counted as agreement, but failing as
@@ -12,6 +12,10 @@ therefore listed as ``calibration`` (never counted as agreement, but failing as
 - the AN/TPY-2 average power and terminal frame time, chosen so that USCC's 2,000 km
   and 600 km come out (and any other quote equal to those).
 
+The radar's range quotes, each with the target and criterion its source states, are
+read back as the cross-section that reproduces them in
+:mod:`thaadsim.studies.validation_radar_quotes`.
+
 Which tests were fitted is read from the catalog's ``fitted: ... --test KEY`` sources,
 so that a refit moves the classification with it.
 """
@@ -20,7 +24,7 @@ from __future__ import annotations
 
 from thaadsim.catalog import loader
 from thaadsim.studies import validation_authorities as auth
-from thaadsim.studies.validation import (CATALOG_CALIBRATION, PUBLISHED_ANALYSIS, RADAR_RANGES, TEST_FLIGHTS,
+from thaadsim.studies.validation import (CATALOG_CALIBRATION, PUBLISHED_ANALYSIS, TEST_FLIGHTS,
                                          Check, compare)
 
 QUICK_REPLAYS = ("2017-11-29-hwasong-15",)
@@ -33,11 +37,6 @@ LOFTED_TIME_CAVEAT = ("; the replay is flown to range and apogee, not the time, 
 SALVO_TEST = "2017-03-06-scud-er"
 SALVO_APOGEE_TOLERANCE = 0.10
 """The salvo's apogee is published as 'about 260 km; uncertain'."""
-RANGE_QUOTE_TOLERANCE = 0.10
-"""10 % in range is 1.7 dB of radar energy (R^4); the quotes carry no cross-section or criterion."""
-CALIBRATED_RANGE_TOLERANCE = 0.01
-"""A fitted range is reproduced to ~0.01 % when fitted; 1 % (0.17 dB) is what a calibration may
-drift before it fails (a +3 dB loss moves the range by -16 %)."""
 WRIGHT_TOLERANCE = 0.10
 """Wright's figure may lie 10 % outside our band over vehicle assumptions (as tests/validation)."""
 CALIBRATION_MISSILES = ("scud-er", "hwasong-12", "hwasong-14", "hwasong-15")
@@ -133,61 +132,6 @@ def _salvo_apogee_check() -> Check:
         note=f"not fitted: our range-maximising flight toward the published impact point "
              f"({best.range_m / 1e3:,.0f} km; published {test.range_km.value:,.0f} km) — the propellant is fitted "
              f"to the maximum range, not to an apogee; no flight time was published")
-
-
-QUOTE_TARGET_RCS_BAND_M2 = (0.01, 10.0)
-"""ASSUMED band of the unstated target behind a range quoted without one: from a reentry
-vehicle nose-on (~0.01 m^2) to a missile body broadside (~10 m^2).  A quote that names no
-target can only be judged against our ranges over such a band; a quote that falls outside
-even that band differs."""
-
-
-def _preset_range_km(radar, mode: str, rcs_m2: float | None = None) -> float:
-    from thaadsim.sensors.detection import snr_required_exact
-    from thaadsim.sensors.radar import RadarModel, reference_criterion
-
-    model = RadarModel.from_catalog(radar, mode)
-    rcs, pd, swerling = reference_criterion(radar, mode)
-    rcs = rcs if rcs_m2 is None else rcs_m2
-    return float(model.free_space_range_m(rcs, float(snr_required_exact(pd, model.pfa, swerling, 1)))) / 1e3
-
-
-def radar_range_checks() -> list[Check]:
-    """AN/TPY-2 preset detection ranges beside the quoted ones (radars.yaml quoted_ranges).
-
-    A calibration quote (and any quote equal to it) is judged as a calibration: the preset
-    must still reproduce it at its reference target.  An independent quote names no target,
-    so it is compared with our range over ``QUOTE_TARGET_RCS_BAND_M2``."""
-    from thaadsim.catalog.radars import radar
-
-    rec = radar("an-tpy-2")
-    checks: list[Check] = []
-    for mode in rec.mode_keys:
-        ours = _preset_range_km(rec, mode)
-        band = tuple(_preset_range_km(rec, mode, s) for s in QUOTE_TARGET_RCS_BAND_M2)
-        quotes = rec.mode(mode).quoted_ranges
-        calibrated = [q.range_km for q in quotes if q.role == "calibration"]
-        criterion = ("free space, boresight, 1 m^2 Swerling 1, Pd 0.9 at Pfa 1e-6 "
-                     "(the preset's stated reference target)")
-        for q in quotes:
-            # A quote equal to a calibration figure agrees because of the calibration, not the model.
-            by_construction = q.role == "calibration" or any(abs(q.range_km / c - 1) < 5e-3 for c in calibrated)
-            if by_construction:
-                why = ("power/frame time chosen to reproduce it (radars.yaml)" if q.role == "calibration" else
-                       "equals the calibration figure, so agreement follows from the calibration")
-                checks.append(compare(
-                    f"AN/TPY-2 {mode}: detection range vs the {q.range_km:,.0f} km quote", RADAR_RANGES, ours,
-                    q.range_km, "km", tolerance=CALIBRATED_RANGE_TOLERANCE, source=q.source, kind="calibration",
-                    note=f"{why}; {criterion}" + (f"; {q.note}" if q.note else "")))
-                continue
-            lo, hi = QUOTE_TARGET_RCS_BAND_M2
-            checks.append(compare(
-                f"AN/TPY-2 {mode}: detection range over {lo:g}-{hi:g} m^2 vs the {q.range_km:,.0f} km quote",
-                RADAR_RANGES, ours, q.range_km, "km", tolerance=RANGE_QUOTE_TOLERANCE, ours_band=band, source=q.source,
-                note=f"independent quote without a stated target: our band is the calibrated preset's range from "
-                     f"{lo:g} to {hi:g} m^2 (ASSUMED band; value shown at the 1 m^2 reference); "
-                     f"{criterion.split(' (')[0].replace('1 m^2 ', '')}" + (f"; {q.note}" if q.note else "")))
-    return checks
 
 
 def reverse_analysis_checks() -> list[Check]:

@@ -1,4 +1,3 @@
 """The independent reference flight lives in the package (``thaadsim validate`` uses it too)."""
 
 from thaadsim.studies.authorities.reference_flight import *  # noqa: F401,F403
-from thaadsim.studies.authorities.reference_flight import Flight, Reference, interceptor_inputs, missile_inputs  # noqa: F401

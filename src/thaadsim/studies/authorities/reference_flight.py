@@ -106,6 +106,17 @@ def ecef_from_geodetic(lat_deg: float, lon_deg: float, h_m: float) -> np.ndarray
                      (n * (1.0 - E2) + h_m) * math.sin(lat)])
 
 
+def ecef_velocity(lat_deg: float, lon_deg: float, speed: float, gamma_deg: float, azimuth_deg: float) -> np.ndarray:
+    """ECEF velocity of a ground-relative speed, flight-path angle (up from the local
+    horizontal of the ellipsoid) and azimuth (clockwise from north)."""
+    lat, lon = math.radians(lat_deg), math.radians(lon_deg)
+    g, a = math.radians(gamma_deg), math.radians(azimuth_deg)
+    east = np.array([-math.sin(lon), math.cos(lon), 0.0])
+    north = np.array([-math.sin(lat) * math.cos(lon), -math.sin(lat) * math.sin(lon), math.cos(lat)])
+    up = np.array([math.cos(lat) * math.cos(lon), math.cos(lat) * math.sin(lon), math.sin(lat)])
+    return speed * (math.cos(g) * (math.sin(a) * east + math.cos(a) * north) + math.sin(g) * up)
+
+
 def geodetic(x: float, y: float, z: float) -> tuple[float, float, float]:
     """(lat rad, lon rad, h m) by Bowring's iteration (converges to < 1 um in a few passes)."""
     lon = math.atan2(y, x)
@@ -327,6 +338,25 @@ class Reference:
             segments.append(("turn", k, t))
         return segments
 
+    def coast(self, r0, v0, t_max: float = 14_400.0) -> Flight:
+        """The payload alone (drag from its beta) from ECEF state (r0, v0) to impact or t_max."""
+        flight = Flight()
+
+        def ground(tt, ss, *args):
+            return geodetic(ss[0], ss[1], ss[2])[2]
+
+        ground.terminal = True
+        ground.direction = -1
+        s = np.array([*np.asarray(r0, dtype=float), *np.asarray(v0, dtype=float), self.v["payload_kg"]])
+        sol = solve_ivp(self.rhs, (0.0, t_max), s, method="DOP853", rtol=self.rtol, atol=self.atol,
+                        args=("free", len(self.stages) - 1, 0.0, 0.0, 0.0), events=ground, dense_output=True)
+        if not sol.success:
+            raise RuntimeError(f"reference integration failed in free flight: {sol.message}")
+        flight.pieces.append(("free", 0.0, float(sol.t[-1]), sol.sol))
+        if sol.status == 1:
+            flight.events["impact"] = np.array([float(sol.t_events[0][0]), *sol.y_events[0][0]])
+        return flight
+
     def fly(self, r0, kick_rad: float, azimuth_rad: float, burn_fraction: float = 1.0,
             t_max: float = 14_400.0) -> Flight:
         """Launch from ECEF position r0 (at rest on the ground) and fly to impact or t_max."""
@@ -386,5 +416,5 @@ class Reference:
         return flight
 
 
-__all__ = ["Flight", "Reference", "ecef_from_geodetic", "geodetic", "interceptor_inputs", "missile_inputs",
-           "A", "INV_F", "GM", "OMEGA", "J2", "G0"]
+__all__ = ["A", "G0", "GM", "INV_F", "J2", "OMEGA", "Flight", "Reference", "ecef_from_geodetic", "ecef_velocity",
+           "geodetic", "interceptor_inputs", "missile_inputs"]
