@@ -229,3 +229,14 @@ def test_published_range_is_reached(envelope):
     assert ext["range_limit_reached_from_alt_km"] < 100.0
     for band in ext["short_of_range_limit"]:
         assert "physics" in band["why"] or "clock" in band["why"]
+
+
+def test_validate_rows_pass_with_their_kinds():
+    """The `thaadsim validate` rows of this module: every kind present, none failing.
+    (A stack drag x1.2 planted in the kernel makes the four reference rows differ.)"""
+    from thaadsim.studies.validation_interceptor import interceptor_checks
+
+    rows = interceptor_checks()
+    assert {r.kind for r in rows} == {"independent", "self-consistency", "calibration"}
+    assert all(r.status in ("agrees", "calibration") for r in rows), [(r.name, r.status, r.deviation) for r in rows]
+    assert sum(r.kind == "independent" and "reference" in r.source for r in rows) == 4
