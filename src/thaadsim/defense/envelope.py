@@ -30,7 +30,7 @@ from thaadsim.errors import InputError
 
 REASON_ALTITUDE = "never inside the intercept altitude window"
 REASON_RANGE = "inside the altitude window only beyond the maximum intercept range"
-REASON_REACH = "inside the window only where no fly-out arrives within the time budget"
+REASON_REACH = "inside the window only where no ascending fly-out arrives within the time budget"
 REASON_SPEED = "too fast"
 REASON_LATE = "too late: every intercept would need a launch before the battery can shoot"
 
@@ -137,14 +137,7 @@ class Envelope:
         out: list[dict] = []
         for j in np.flatnonzero(~full):
             r = kin[j]
-            if np.isfinite(r):
-                t_edge = float(self.table.time_to(azimuth_deg, r, levels[j]))
-                clock = t_edge >= self.max_flyout_s - CLOCK_MARGIN_S
-            else:
-                clock = False
-            why = (f"the {self.max_flyout_s:g} s fly-out clock (max_flyout_s)" if clock else
-                   "the fly-outs' physics: no ascending fly-out crosses this altitude farther out (burnout "
-                   "speed, drag, intercepts on the way up only), not the clock")
+            why = self.edge_cause(azimuth_deg, r, levels[j])
             if out and out[-1]["why"] == why and out[-1]["_j"] == j - 1:
                 out[-1].update(to_alt_km=float(levels[j] / 1e3), _j=j,
                                reach_km_max=max(out[-1]["reach_km_max"], float(r / 1e3)))
@@ -154,6 +147,30 @@ class Envelope:
         for band in out:
             band.pop("_j")
         return out
+
+    def edge_cause(self, azimuth_deg: float, reach_m: float, alt_m: float) -> str:
+        """What ends the reach at this altitude: the clock, or the fly-outs' physics."""
+        clock = (math.isfinite(reach_m)
+                 and float(self.table.time_to(azimuth_deg, reach_m, alt_m)) >= self.max_flyout_s - CLOCK_MARGIN_S)
+        return (f"the {self.max_flyout_s:g} s fly-out clock (max_flyout_s)" if clock else
+                "the fly-outs' physics: no ascending fly-out crosses this altitude farther out (burnout "
+                "speed, drag, intercepts on the way up only), not the clock")
+
+    def reach_shortfall(self, azimuth_deg, range_m, alt_m) -> str:
+        """Why points inside the window are out of reach: the nearest one's gap and its cause."""
+        best = None
+        for a, r, h in zip(np.atleast_1d(azimuth_deg), np.atleast_1d(range_m), np.atleast_1d(alt_m), strict=True):
+            reach = float(self.reach_m(h, a, clipped=False)[0])
+            gap = r - (reach if math.isfinite(reach) else 0.0)
+            if best is None or gap < best[0]:
+                best = (gap, a, r, h, reach)
+        if best is None:
+            return REASON_REACH
+        gap, a, r, h, reach = best
+        where = (f"the reach at {h / 1e3:.0f} km altitude is {reach / 1e3:.0f} km" if math.isfinite(reach) else
+                 f"nothing reaches {h / 1e3:.0f} km altitude")
+        return (f"{REASON_REACH}: at best {r / 1e3:.0f} km out where {where}, "
+                f"set by {self.edge_cause(a, reach, h)}")
 
     def reach_note(self, azimuth_deg: float = 0.0) -> str:
         """One line: where the derived envelope reaches the range limit, and why not elsewhere."""
@@ -291,7 +308,7 @@ def can_intercept(times_s, threat_states, battery: Battery, earliest_launch_s: f
             elif not in_rng[i].any():
                 reason = REASON_RANGE
             elif not in_reach[i].any():
-                reason = REASON_REACH
+                reason = env.reach_shortfall(az[i][in_rng[i]], rng[i][in_rng[i]], alt[i][in_rng[i]])
             elif not slow[i].any():
                 v = float(np.nanmin(speed[i][in_reach[i]]))
                 reason = (f"{REASON_SPEED}: {v / 1e3:.1f} km/s inside the envelope, above the "
