@@ -240,3 +240,13 @@ def test_validate_rows_pass_with_their_kinds():
     assert {r.kind for r in rows} == {"independent", "self-consistency", "calibration"}
     assert all(r.status in ("agrees", "calibration") for r in rows), [(r.name, r.status, r.deviation) for r in rows]
     assert sum(r.kind == "independent" and "reference" in r.source for r in rows) == 4
+
+
+def test_out_of_reach_says_whether_clock_or_physics(envelope):
+    """Authority: the clock test above (the reach with a 300 s clock is the same below
+    ~95 km): low down the physics ends the reach, a 100 s clock ends it higher up."""
+    low = envelope.reach_shortfall([330.0], [180e3], [45e3])
+    assert "physics" in low and "clock)" not in low
+    short_clock = Envelope.for_battery(Battery.from_catalog(), max_flyout_s=100.0)
+    high = short_clock.reach_shortfall([330.0], [190e3], [120e3])
+    assert "100 s fly-out clock" in high
