@@ -80,7 +80,9 @@ class FlightBatch:
     """Events of N trajectories (SI units, ECEF frame, ground-relative velocities).
 
     ``events[i, k]`` is (t, x, y, z, vx, vy, vz, m) of event k of trajectory i, NaN if it
-    did not happen; rows 0..2 are stage burnouts, then apogee, then impact.
+    did not happen; rows 0..2 are stage burnouts, then apogee, then impact, then the
+    payload's separation from the spent last stage (only where it comes after burnout:
+    a vehicle with ``separation_alt_m`` above its burnout altitude).
     """
 
     status: np.ndarray
@@ -118,6 +120,11 @@ class FlightBatch:
     @property
     def impact(self) -> np.ndarray:
         return self._event(L.EV_IMPACT)
+
+    @property
+    def separation(self) -> np.ndarray:
+        """(N, 8) state where the payload left the spent stack; NaN where that was at burnout."""
+        return self._event(L.EV_SEPARATION)
 
     def geodetic(self, state: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(lat_deg, lon_deg, alt_m) of event states; NaN where the event did not happen."""
