@@ -21,10 +21,7 @@ import math
 
 import numpy as np
 
-from thaadsim.studies.validation import Check, compare
-
-INTERCEPTOR = "THAAD interceptor fly-out: independent flight and vacuum coast"
-"""Category of these rows."""
+from thaadsim.studies.validation import INTERCEPTOR, Check, compare
 
 SITE = "seongju"
 COAST_START_M = 60e3
