@@ -18,7 +18,7 @@ import numpy as np
 
 from thaadsim.earth import frames
 from thaadsim.earth.atmosphere import kernel_table
-from thaadsim.earth.constants import GM_EARTH_M3_S2
+from thaadsim.earth.constants import GM_EARTH_M3_S2, OMEGA_EARTH_RAD_S
 from thaadsim.earth.kernels import EARTH_SPHERE, EARTH_WGS84
 from thaadsim.errors import InputError
 from thaadsim.flight import layout as L
@@ -280,6 +280,11 @@ def fly(
 
 def burnout_states(lat_deg, lon_deg, alt_m, speed_m_s, gamma_deg, azimuth_deg, earth: str = "wgs84"):
     """ECEF position and ground-relative velocity from a burnout state in local terms."""
+    return _burnout_states(lat_deg, lon_deg, alt_m, speed_m_s, gamma_deg, azimuth_deg, earth)[:2]
+
+
+def _burnout_states(lat_deg, lon_deg, alt_m, speed_m_s, gamma_deg, azimuth_deg, earth: str):
+    """:func:`burnout_states` plus the broadcast latitudes, longitudes and azimuths."""
     lat, lon, alt, v, gam, az = np.broadcast_arrays(
         *(np.atleast_1d(np.asarray(a, dtype=float)) for a in
           (lat_deg, lon_deg, alt_m, speed_m_s, gamma_deg, azimuth_deg))
@@ -293,7 +298,7 @@ def burnout_states(lat_deg, lon_deg, alt_m, speed_m_s, gamma_deg, azimuth_deg, e
     g, a = np.radians(gam), np.radians(az)
     enu = np.stack([v * np.cos(g) * np.sin(a), v * np.cos(g) * np.cos(a), v * np.sin(g)], axis=-1)
     vel = np.einsum("nij,ni->nj", rot, enu)
-    return r, vel
+    return r, vel, lat, lon, az
 
 
 def fly_from_burnout(
@@ -314,12 +319,12 @@ def fly_from_burnout(
     the local escape speed is an error: this is a ballistic engine.
     """
     options = options or FlightOptions()
-    r, vel = burnout_states(launch_lat_deg, launch_lon_deg, burnout_alt_m, speed_m_s, gamma_deg,
-                            azimuth_deg, options.earth)
+    # One broadcast serves the states and the batch's launch points: a one-trajectory call
+    # is mostly this wrapper (the kernel flies a vacuum arc in ~20 µs).
+    r, vel, lat, lon, az = _burnout_states(launch_lat_deg, launch_lon_deg, burnout_alt_m, speed_m_s, gamma_deg,
+                                           azimuth_deg, options.earth)
     inertial = vel.copy()
     if options.rotation:
-        from thaadsim.earth.constants import OMEGA_EARTH_RAD_S
-
         inertial += np.cross(np.array([0.0, 0.0, OMEGA_EARTH_RAD_S]), r)
     energy = 0.5 * np.sum(inertial**2, axis=1) - GM_EARTH_M3_S2 / np.linalg.norm(r, axis=1)
     if np.any(energy >= 0):
@@ -343,11 +348,6 @@ def fly_from_burnout(
     events[:, L.EV_BURNOUT0, 0] = 0.0
     events[:, L.EV_BURNOUT0, 1:7] = y0[:, :6]
     events[:, L.EV_BURNOUT0, 7] = 1.0
-    lat, lon, _ = np.broadcast_arrays(*(np.atleast_1d(np.asarray(a, float)) for a in
-                                        (launch_lat_deg, launch_lon_deg, burnout_alt_m)))
-    lat = np.broadcast_to(lat, (n,)).copy()
-    lon = np.broadcast_to(lon, (n,)).copy()
     assumptions = (f"reentry-vehicle ballistic coefficient {rv_beta_kg_m2:g} kg/m^2",) if options.drag else ()
-    az = np.broadcast_to(np.atleast_1d(np.asarray(azimuth_deg, float)), (n,)).copy()
-    return FlightBatch(status, events, np.zeros(n, dtype=int), lat, lon, options, sample_dt_s, samples,
-                       assumptions, launch_azimuth_deg=az)
+    return FlightBatch(status, events, np.zeros(n, dtype=int), lat.copy(), lon.copy(), options, sample_dt_s,
+                       samples, assumptions, launch_azimuth_deg=az.copy())
