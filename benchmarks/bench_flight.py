@@ -79,7 +79,11 @@ def _engine(vehicles, lat, lon, az, kick, rtol):
 
 def _scipy_one(args):
     """One reference flight (module level: also run in worker processes)."""
-    from thaadsim.studies.authorities.reference_flight import Reference, ecef_from_geodetic, missile_inputs
+    from thaadsim.studies.authorities.reference_flight import (
+        Reference,
+        ecef_from_geodetic,
+        missile_inputs,
+    )
 
     name, lat, lon, az, kick, rtol = args
     ref = Reference(missile_inputs(name), rtol=rtol, cd_curve="spline")

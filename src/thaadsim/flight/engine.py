@@ -289,14 +289,18 @@ def _burnout_states(lat_deg, lon_deg, alt_m, speed_m_s, gamma_deg, azimuth_deg, 
         *(np.atleast_1d(np.asarray(a, dtype=float)) for a in
           (lat_deg, lon_deg, alt_m, speed_m_s, gamma_deg, azimuth_deg))
     )
-    if np.any((gam <= 0) | (gam >= 90)):
+    if ((gam <= 0) | (gam >= 90)).any():
         raise InputError("flight-path angle must be inside (0, 90) degrees", field="gamma_deg")
-    if np.any(v <= 0):
+    if (v <= 0).any():
         raise InputError("burnout speed must be positive", field="burnout_speed_m_s")
     r = frames.geodetic_to_ecef(lat, lon, alt, earth=earth)
     rot = frames.enu_rotation(lat, lon, earth=earth)  # rows: east, north, up
     g, a = np.radians(gam), np.radians(az)
-    enu = np.stack([v * np.cos(g) * np.sin(a), v * np.cos(g) * np.cos(a), v * np.sin(g)], axis=-1)
+    horizontal = v * np.cos(g)
+    enu = np.empty(v.shape + (3,))
+    enu[..., 0] = horizontal * np.sin(a)
+    enu[..., 1] = horizontal * np.cos(a)
+    enu[..., 2] = v * np.sin(g)
     vel = np.einsum("nij,ni->nj", rot, enu)
     return r, vel, lat, lon, az
 
@@ -324,10 +328,11 @@ def fly_from_burnout(
     r, vel, lat, lon, az = _burnout_states(launch_lat_deg, launch_lon_deg, burnout_alt_m, speed_m_s, gamma_deg,
                                            azimuth_deg, options.earth)
     inertial = vel.copy()
-    if options.rotation:
-        inertial += np.cross(np.array([0.0, 0.0, OMEGA_EARTH_RAD_S]), r)
+    if options.rotation:  # + omega x r, omega along z
+        inertial[:, 0] -= OMEGA_EARTH_RAD_S * r[:, 1]
+        inertial[:, 1] += OMEGA_EARTH_RAD_S * r[:, 0]
     energy = 0.5 * np.sum(inertial**2, axis=1) - GM_EARTH_M3_S2 / np.linalg.norm(r, axis=1)
-    if np.any(energy >= 0):
+    if (energy >= 0).any():
         v_esc = np.sqrt(2 * GM_EARTH_M3_S2 / np.linalg.norm(r, axis=1))
         raise InputError(
             f"speed reaches escape speed ({v_esc.min():.0f} m/s here): not a ballistic flight",
