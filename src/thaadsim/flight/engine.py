@@ -263,9 +263,9 @@ def fly(
             lat, lon, alt, az, kick, frac = (np.repeat(a, n) for a in (lat, lon, alt, az, kick, frac))
         else:
             raise InputError(f"{len(vehicles)} vehicles for {n} launches", field="vehicles")
-    if np.any((kick < 0) | (kick >= 90)):
+    if ((kick < 0) | (kick >= 90)).any():
         raise InputError("kick angle must be in [0, 90) degrees", field="kick_deg")
-    if np.any((frac <= 0) | (frac > 1)):
+    if ((frac <= 0) | (frac > 1)).any():
         raise InputError("burn fraction must be in (0, 1]", field="burn_fraction")
     params = np.stack([
         v.pack(math.radians(k), math.radians(a), f) for v, k, a, f in zip(vehicles, kick, az, frac, strict=True)
