@@ -480,28 +480,48 @@ def fly_one(y_init, p, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2
     return L.STATUS_NO_IMPACT
 
 
-def _fly_many(y_init, params, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2, rtol, t_max,
-              max_step, sample_dt, n_samples):
-    """Fly N trajectories (see ``fly_one``).
-
-    Returns (status (N,), events (N, N_EVENTS, EVENT_WIDTH), samples (N, K, 6)).
-    """
-    n = y_init.shape[0]
+@njit(cache=True)
+def _batch_outputs(n, sample_dt, n_samples):
+    """Result arrays of a batch of ``n`` flights, NaN until filled."""
     status = np.empty(n, dtype=np.int64)
     events = np.full((n, L.N_EVENTS, L.EVENT_WIDTH), np.nan)
     k = n_samples if sample_dt > 0.0 else 0
     samples = np.full((n, k, 6), np.nan)
-    for i in prange(n):
+    return status, events, samples
+
+
+# Two loops, defined apart on purpose: numba names a cache entry after the function's
+# name and source line, so one function compiled both ways shares one entry, and
+# whichever variant ran first is loaded for both (a one-trajectory call then wakes the
+# thread pool, or every large batch runs on one thread).
+@njit(cache=True, parallel=True)
+def fly_batch_parallel(y_init, params, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2, rtol, t_max,
+                       max_step, sample_dt, n_samples):
+    """Fly N trajectories on all threads (see ``fly_one``).
+
+    Returns (status (N,), events (N, N_EVENTS, EVENT_WIDTH), samples (N, K, 6)).
+    """
+    status, events, samples = _batch_outputs(y_init.shape[0], sample_dt, n_samples)
+    for i in prange(y_init.shape[0]):
         status[i] = fly_one(y_init[i], params[i], earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2,
                             rtol, t_max, max_step, sample_dt, events[i], samples[i])
     return status, events, samples
 
 
-# The same loop compiled twice: threads pay off for large batches, but waking a thread
-# pool costs milliseconds, which dominates the one-trajectory calls of the solvers.
-fly_batch_parallel = njit(cache=True, parallel=True)(_fly_many)
-fly_batch_serial = njit(cache=True)(_fly_many)
+@njit(cache=True)
+def fly_batch_serial(y_init, params, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2, rtol, t_max,
+                     max_step, sample_dt, n_samples):
+    """:func:`fly_batch_parallel` on the calling thread: no thread pool to wake."""
+    status, events, samples = _batch_outputs(y_init.shape[0], sample_dt, n_samples)
+    for i in range(y_init.shape[0]):
+        status[i] = fly_one(y_init[i], params[i], earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2,
+                            rtol, t_max, max_step, sample_dt, events[i], samples[i])
+    return status, events, samples
+
+
 PARALLEL_MIN_BATCH = 64
+"""Smaller batches fly on one thread: waking the pool costs ~0.1 ms on a quiet machine and
+milliseconds on a loaded one (its threads spin), more than a few flights of ~20 µs-1 ms each."""
 
 
 def fly_batch(y_init, params, *args):
