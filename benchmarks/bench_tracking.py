@@ -9,8 +9,14 @@
    (target >= 30), ``ratio_sequential`` = single-track thaadsim / Stone Soup.
 2. ``scan_to_scan``: wall time of one frame of the full tracker (predict, gate,
    assign, update, lifecycle) with 100 and 1,000 confirmed objects in view.
+3. ``tracker_frame_korea_salvo``: mean wall time per frame of ``run_tracker`` on the
+   korea-salvo scenario's radar detections (its chain configuration: EKF, GNN, drag,
+   two-point initiation; ~200 false alarms per look), today's component tracker against
+   the inline tracker it replaced (``manager.py`` and ``association.py`` as of commit
+   ``LEGACY_COMMIT``, loaded from git), alternating in one process; ``ratio`` = old / new.
+   Both must give the same tracks (checked).
 
-Run: python benchmarks/bench_tracking.py [--quick]
+Run: python benchmarks/bench_tracking.py [--quick] [--korea: the korea-salvo line only]
 """
 
 from __future__ import annotations
@@ -145,11 +151,93 @@ def bench_scan(n_objects, n_frames=8):
             "frame_time_ms_first": round(1e3 * times[0], 2)}
 
 
+LEGACY_COMMIT = "6125be3"
+
+
+def _legacy_run_tracker():
+    """``run_tracker`` of the inline tracker at LEGACY_COMMIT (None without git)."""
+    import subprocess  # noqa: PLC0415
+    import types  # noqa: PLC0415
+
+    def source(path):
+        return subprocess.run(["git", "-C", str(ROOT), "show", f"{LEGACY_COMMIT}:{path}"], check=True,
+                              capture_output=True, text=True).stdout
+
+    try:
+        assoc_src = source("src/thaadsim/tracking/association.py")
+        mgr_src = source("src/thaadsim/tracking/manager.py")
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    assoc = types.ModuleType("_legacy_tracking_association")
+    exec(compile(assoc_src, "legacy/association.py", "exec"), assoc.__dict__)  # noqa: S102
+    sys.modules[assoc.__name__] = assoc
+    mgr = types.ModuleType("_legacy_tracking_manager")
+    sys.modules[mgr.__name__] = mgr  # dataclasses resolve annotations through it
+    mgr_src = mgr_src.replace("from thaadsim.tracking.association import", f"from {assoc.__name__} import")
+    exec(compile(mgr_src, "legacy/manager.py", "exec"), mgr.__dict__)  # noqa: S102
+    return mgr.run_tracker
+
+
+def _korea_salvo_detections():
+    """The korea-salvo run's radar detections and tracker config (the chain up to the
+    tracker, capturing what it passes in)."""
+    from thaadsim.scenario import runner  # noqa: PLC0415
+    from thaadsim.scenario.loader import builtin_path, load_scenario  # noqa: PLC0415
+    from thaadsim.tracking import manager  # noqa: PLC0415
+
+    captured = []
+    real = manager.run_tracker
+
+    def spy(det, config=None, rng=None):
+        captured.append((det, config))
+        return real(det, config, rng)
+
+    manager.run_tracker = spy
+    try:
+        sc = load_scenario(builtin_path("korea-salvo"))
+        runner.simulate(sc, sc.seed)
+    finally:
+        manager.run_tracker = real
+    return captured[0]
+
+
+def bench_korea_frames(reps=3):
+    from thaadsim.tracking.manager import run_tracker  # noqa: PLC0415
+
+    det, cfg = _korea_salvo_detections()
+    legacy = _legacy_run_tracker()
+    new = run_tracker(det, cfg)  # warm: numba caches, first-call costs
+    n_frames = len(new.frame_times_s)
+    t_new, t_old = [], []
+    same = None
+    if legacy is not None:
+        old = legacy(det, cfg)
+        same = len(old.tracks) == len(new.tracks) and all(
+            a.track_id == b.track_id and np.array_equal(a.detection_index, b.detection_index)
+            and np.array_equal(a.states, b.states) for a, b in zip(old.tracks, new.tracks, strict=True))
+    for _ in range(reps):
+        t_new.append(_timed(lambda: run_tracker(det, cfg)))
+        if legacy is not None:
+            t_old.append(_timed(lambda: legacy(det, cfg)))
+    out = {"name": "tracker_frame_korea_salvo", "benchmark": "tracker_frame_korea_salvo", "frames": n_frames,
+           "detections": int(new.n_detections), "false_alarms": int(np.sum(new.detection_truth_id < 0)),
+           "new_ms_per_frame": round(1e3 * min(t_new) / n_frames, 3)}
+    if legacy is None:
+        out.update({"old_ms_per_frame": None, "ratio": None, "note": "legacy tracker unavailable (no git)"})
+    else:
+        out.update({"old_ms_per_frame": round(1e3 * min(t_old) / n_frames, 3),
+                    "ratio": round(min(t_old) / min(t_new), 2), "same_tracks": bool(same),
+                    "legacy_commit": LEGACY_COMMIT})
+    return out
+
+
 def main():
     quick = "--quick" in sys.argv
-    print(json.dumps(bench_filter(n_scans=60 if quick else 200, reps=1 if quick else 3)))
-    for n in (100, 1000):
-        print(json.dumps(bench_scan(n)))
+    if "--korea" not in sys.argv:
+        print(json.dumps(bench_filter(n_scans=60 if quick else 200, reps=1 if quick else 3)))
+        for n in (100, 1000):
+            print(json.dumps(bench_scan(n)))
+    print(json.dumps(bench_korea_frames(reps=1 if quick else 3)))
 
 
 if __name__ == "__main__":

@@ -528,3 +528,52 @@ def kalman_update_joseph(X, P, nu, H, R):
                 Po[k, i, j] = a
                 Po[k, j, i] = a
     return Xo, Po, S_all, nis, logdet
+
+
+@njit(cache=True, fastmath=False)
+def pairs_within_radius(track_pos, radius, det_pos):
+    """Pairs (i, j) with |det_pos_j - track_pos_i| <= radius_i, sorted by i then j.
+
+    A sweep along x: the detections sorted by their x coordinate, each track scans only
+    the slab [x_i - r_i, x_i + r_i] (binary search), so the cost is the tracks' log M
+    plus the detections in their slabs - no tree to build for a frame of a few hundred
+    detections and no Python loop over the hits.
+    """
+    T = track_pos.shape[0]
+    M = det_pos.shape[0]
+    order = np.argsort(det_pos[:, 0], kind="mergesort")
+    xs = det_pos[order, 0]
+    lo = np.empty(T, dtype=np.int64)
+    hi = np.empty(T, dtype=np.int64)
+    count = np.zeros(T, dtype=np.int64)
+    for i in range(T):
+        r = radius[i]
+        lo[i] = np.searchsorted(xs, track_pos[i, 0] - r, side="left")
+        hi[i] = np.searchsorted(xs, track_pos[i, 0] + r, side="right")
+        for q in range(lo[i], hi[i]):
+            j = order[q]
+            d0 = det_pos[j, 0] - track_pos[i, 0]
+            d1 = det_pos[j, 1] - track_pos[i, 1]
+            d2 = det_pos[j, 2] - track_pos[i, 2]
+            if d0 * d0 + d1 * d1 + d2 * d2 <= r * r:
+                count[i] += 1
+    n = 0
+    for i in range(T):
+        n += count[i]
+    ii = np.empty(n, dtype=np.int64)
+    jj = np.empty(n, dtype=np.int64)
+    k = 0
+    for i in range(T):
+        r = radius[i]
+        k0 = k
+        for q in range(lo[i], hi[i]):
+            j = order[q]
+            d0 = det_pos[j, 0] - track_pos[i, 0]
+            d1 = det_pos[j, 1] - track_pos[i, 1]
+            d2 = det_pos[j, 2] - track_pos[i, 2]
+            if d0 * d0 + d1 * d1 + d2 * d2 <= r * r:
+                ii[k] = i
+                jj[k] = j
+                k += 1
+        jj[k0:k] = np.sort(jj[k0:k])
+    return ii, jj
