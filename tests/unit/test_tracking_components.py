@@ -166,10 +166,10 @@ def test_single_point_initiator_velocity_along_the_line_of_sight():
 # ------------------------------------------------------------------ lifecycle
 def test_m_of_n_confirms_on_the_mth_hit_and_drops_the_hopeless():
     c = MOfNConfirmation(3, 5)
-    st = np.full(4, TENTATIVE)
-    hits, age = np.array([3, 2, 3, 1]), np.array([3, 3, 6, 4])
-    assert c.confirm(st, hits, age).tolist() == [True, False, False, False]  # age 6 > N
-    assert c.hopeless(st, hits, age).tolist() == [False, False, True, True]  # 1 + (5-4) < 3
+    st = np.full(5, TENTATIVE)
+    hits, age = np.array([3, 2, 3, 1, 3]), np.array([3, 3, 6, 4, 5])
+    assert c.confirm(st, hits, age).tolist() == [True, False, False, False, True]  # age 6 > N; 5 = N counts
+    assert c.hopeless(st, hits, age).tolist() == [False, False, True, True, False]  # 1 + (5-4) < 3
     assert MOfNConfirmation(1, 1).at_birth and not c.at_birth
 
 
