@@ -12,8 +12,9 @@
 3. ``tracker_frame_korea_salvo``: mean wall time per frame of ``run_tracker`` on the
    korea-salvo scenario's radar detections (its chain configuration: EKF, GNN, drag,
    two-point initiation; ~200 false alarms per look), today's component tracker against
-   the inline tracker it replaced (``manager.py`` and ``association.py`` as of commit
-   ``LEGACY_COMMIT``, loaded from git), alternating in one process; ``ratio`` = old / new.
+   the inline tracker it replaced (``measurement.py``, ``association.py`` and
+   ``manager.py`` as of commit ``LEGACY_COMMIT``, loaded from git; filters and kernels
+   shared), alternating in one process; ``ratio`` = old / new.
    Both must give the same tracks (checked).
 
 Run: python benchmarks/bench_tracking.py [--quick] [--korea: the korea-salvo line only]
@@ -91,7 +92,10 @@ def bench_filter(n_scans=200, n_batch=100, reps=3):
     out = {"benchmark": "filter_updates", "filter": "ekf", "scans": n_scans - 1, "batch": n_batch,
            "thaadsim_sequential_updates_per_s": round(ups_seq), "thaadsim_batched_updates_per_s": round(ups_bat)}
     try:
-        from tests.validation.test_tracking_stonesoup import BallisticECEF, run_stonesoup  # noqa: PLC0415
+        from tests.validation.test_tracking_stonesoup import (  # noqa: PLC0415
+            BallisticECEF,
+            run_stonesoup,
+        )
     except Exception as err:  # stonesoup missing: report, do not fail
         out.update({"stonesoup_updates_per_s": None, "ratio": None, "note": f"stonesoup unavailable: {err}"})
         return out
@@ -164,17 +168,19 @@ def _legacy_run_tracker():
                               capture_output=True, text=True).stdout
 
     try:
-        assoc_src = source("src/thaadsim/tracking/association.py")
-        mgr_src = source("src/thaadsim/tracking/manager.py")
+        sources = {name: source(f"src/thaadsim/tracking/{name}.py")
+                   for name in ("measurement", "association", "manager")}
     except (OSError, subprocess.CalledProcessError):
         return None
-    assoc = types.ModuleType("_legacy_tracking_association")
-    exec(compile(assoc_src, "legacy/association.py", "exec"), assoc.__dict__)  # noqa: S102
-    sys.modules[assoc.__name__] = assoc
-    mgr = types.ModuleType("_legacy_tracking_manager")
-    sys.modules[mgr.__name__] = mgr  # dataclasses resolve annotations through it
-    mgr_src = mgr_src.replace("from thaadsim.tracking.association import", f"from {assoc.__name__} import")
-    exec(compile(mgr_src, "legacy/manager.py", "exec"), mgr.__dict__)  # noqa: S102
+    mods = {}
+    for name, src in sources.items():  # in dependency order: each sees the legacy modules before it
+        for dep, mod in mods.items():
+            src = src.replace(f"from thaadsim.tracking.{dep} import", f"from {mod.__name__} import")
+        mod = types.ModuleType(f"_legacy_tracking_{name}")
+        sys.modules[mod.__name__] = mod  # dataclasses resolve annotations through it
+        exec(compile(src, f"legacy/{name}.py", "exec"), mod.__dict__)  # noqa: S102
+        mods[name] = mod
+    mgr = mods["manager"]
     return mgr.run_tracker
 
 

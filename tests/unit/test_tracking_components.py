@@ -16,11 +16,20 @@ import typing
 import numpy as np
 import pytest
 
-from thaadsim.tracking.association import GatedPairs, candidate_pairs, jpda_weights, min_cost_matching
+from thaadsim.tracking.association import (
+    GatedPairs,
+    candidate_pairs,
+    jpda_weights,
+    min_cost_matching,
+)
 from thaadsim.tracking.associators import GNNAssociator, JPDAAssociator
 from thaadsim.tracking.frame import CONFIRMED, TENTATIVE, Frame, TrackTable
 from thaadsim.tracking.gating import EllipsoidGate, Prediction, broken_predictions
-from thaadsim.tracking.initiators import LnBetaPrior, SinglePointInitiator, TwoPointInitiator
+from thaadsim.tracking.initiators import (
+    LnBetaPrior,
+    SinglePointInitiator,
+    TwoPointInitiator,
+)
 from thaadsim.tracking.lifecycle import MissDeletion, MOfNConfirmation, step_lifecycle
 from thaadsim.tracking.manager import TrackerConfig, TrackManager
 from thaadsim.tracking.measurement import RadarMeasurementModel, RadarSites, site_ecef
@@ -154,7 +163,7 @@ def test_single_point_initiator_velocity_along_the_line_of_sight():
     rng = np.random.default_rng(6)
     pos = _points(2, rng)
     frame = _frame(0.0, pos, rr=np.array([-1200.0, 800.0]))
-    X0, P0, rows = SinglePointInitiator(3000.0, PRIOR).initiate(frame, 6)
+    X0, P0, _ = SinglePointInitiator(3000.0, PRIOR).initiate(frame, 6)
     u = pos - frame.meas.sites.ecef_m[0]
     u /= np.linalg.norm(u, axis=1, keepdims=True)
     assert np.allclose(X0[:, 3:6], np.array([-1200.0, 800.0])[:, None] * u)

@@ -7,7 +7,7 @@ The frame computes the detections' Cartesian positions and position covariances 
 
 from __future__ import annotations
 
-import math
+import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -110,7 +110,8 @@ class Track:
 class TrackTable:
     """The live tracks as batch arrays (state X, covariance P, time of last update t,
     id, status, hits, age in frames incl. the first, consecutive misses, measurements
-    used) and every track's history."""
+    used) and every track's history, kept as per-frame batches and split by track once,
+    in :meth:`tracks`."""
 
     def __init__(self, n: int):
         self.n = n
@@ -124,7 +125,9 @@ class TrackTable:
         self.misses = np.zeros(0, dtype=np.int64)
         self.n_updates = np.zeros(0, dtype=np.int64)
         self._next_id = 0
-        self._hist: dict[int, dict] = {}
+        self._batches: list[tuple] = []  # (ids, t, X, P, detection index, truth id, nis)
+        self._born: list[np.ndarray] = []
+        self._events: dict[str, list[tuple[np.ndarray, float]]] = {"confirmed": [], "deleted": []}
 
     def __len__(self) -> int:
         return self.X.shape[0]
@@ -145,11 +148,11 @@ class TrackTable:
         self.age = np.concatenate([self.age, np.ones(k, dtype=np.int64)])
         self.misses = np.concatenate([self.misses, np.zeros(k, dtype=np.int64)])
         self.n_updates = np.concatenate([self.n_updates, np.ones(k, dtype=np.int64)])
-        born = t if confirmed else math.nan
-        for i in range(k):
-            self._hist[int(ids[i])] = {"born": t, "confirmed": born, "deleted": math.nan,
-                                       "rows": [(t, X0[i].copy(), P0[i].copy(), int(det_index[i]),
-                                                 int(truth_id[i]), math.nan)]}
+        self._born.append(np.full(k, t))
+        self._batches.append((ids, t, X0.copy(), P0.copy(), np.asarray(det_index, dtype=np.int64),
+                              np.asarray(truth_id, dtype=np.int64), np.full(k, np.nan)))
+        if confirmed:
+            self._events["confirmed"].append((ids, t))
 
     def keep(self, keep: np.ndarray) -> None:
         self.X, self.P, self.t = self.X[keep], self.P[keep], self.t[keep]
@@ -165,29 +168,44 @@ class TrackTable:
         self.P = np.where(updated[:, None, None], P, self.P)
         self.t = np.where(updated, t, self.t)
         self.n_updates += updated
-        for k in np.flatnonzero(updated):
+        k = np.flatnonzero(updated)
+        if k.size:
             d = det[k]
-            self._hist[int(self.ids[k])]["rows"].append(
-                (t, self.X[k].copy(), self.P[k].copy(), int(frame.det_index[d]) if d >= 0 else -1,
-                 int(frame.truth_id[d]) if d >= 0 else -1, nis[k]))
+            took = d >= 0
+            dsafe = np.where(took, d, 0)
+            self._batches.append((self.ids[k], t, self.X[k], self.P[k],
+                                  np.where(took, frame.det_index[dsafe], -1).astype(np.int64),
+                                  np.where(took, frame.truth_id[dsafe], -1).astype(np.int64), nis[k].copy()))
 
     def mark(self, which: str, rows: np.ndarray, t: float) -> None:
         """Note that the tracks at ``rows`` were 'confirmed' or 'deleted' at time t."""
-        for k in np.flatnonzero(rows):
-            self._hist[int(self.ids[k])][which] = t
+        if rows.any():
+            self._events[which].append((self.ids[rows], t))
 
     def tracks(self) -> list[Track]:
-        out = []
-        n = self.n
-        for tid, h in self._hist.items():
-            rows = h["rows"]
-            out.append(Track(
-                track_id=tid,
-                times_s=np.array([r[0] for r in rows]),
-                states=np.array([r[1] for r in rows]).reshape(-1, n),
-                covariances=np.array([r[2] for r in rows]).reshape(-1, n, n),
-                detection_index=np.array([r[3] for r in rows], dtype=np.int64),
-                truth_id=np.array([r[4] for r in rows], dtype=np.int64),
-                nis=np.array([r[5] for r in rows]),
-                initiated_time_s=h["born"], confirmed_time_s=h["confirmed"], deleted_time_s=h["deleted"]))
-        return out
+        """Every track started, by id, with its history in time order."""
+        N = self._next_id
+        if N == 0:
+            return []
+        ids = np.concatenate([b[0] for b in self._batches])
+        order = np.argsort(ids, kind="stable")
+        times = np.concatenate([np.full(b[0].size, b[1]) for b in self._batches])[order]
+        X = np.concatenate([b[2] for b in self._batches])[order]
+        P = np.concatenate([b[3] for b in self._batches])[order]
+        det = np.concatenate([b[4] for b in self._batches])[order]
+        truth = np.concatenate([b[5] for b in self._batches])[order]
+        nis = np.concatenate([b[6] for b in self._batches])[order]
+        born = np.concatenate(self._born)
+        when = {}
+        for which, events in self._events.items():
+            w = np.full(N, np.nan)
+            for rows, t in events:
+                w[rows] = t
+            when[which] = w
+        bounds = np.concatenate([[0], np.cumsum(np.bincount(ids, minlength=N))]).tolist()
+        conf, dele = when["confirmed"].tolist(), when["deleted"].tolist()
+        born_l = born.tolist()
+        return [Track(track_id=i, times_s=times[a:b], states=X[a:b], covariances=P[a:b], detection_index=det[a:b],
+                      truth_id=truth[a:b], nis=nis[a:b], initiated_time_s=born_l[i], confirmed_time_s=conf[i],
+                      deleted_time_s=dele[i])
+                for i, (a, b) in enumerate(itertools.pairwise(bounds))]

@@ -12,7 +12,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from thaadsim.tracking.association import GatedPairs, candidate_pairs, gate, gate_threshold
+from thaadsim.tracking.association import (
+    GatedPairs,
+    candidate_pairs,
+    gate,
+    gate_threshold,
+)
 from thaadsim.tracking.filters import GaussianFilter, MeasurementPrediction
 from thaadsim.tracking.frame import Frame
 
@@ -71,15 +76,28 @@ class EllipsoidGate:
     def __post_init__(self):
         object.__setattr__(self, "threshold", gate_threshold(self.probability, self.ndim))
 
-    def __call__(self, pred: Prediction, mp: MeasurementPrediction, frame: Frame, measurement) -> GatedPairs:
-        """Pairs of predicted tracks and the frame's detections (their first ``ndim``
-        components) inside the gate."""
-        gamma = self.threshold
-        m = self.ndim
-        pos_var = np.trace(pred.P[:, :3, :3], axis1=1, axis2=2)
+    def candidates(self, pred: Prediction, frame: Frame, eligible: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Cartesian pre-gate: (track rows, frame rows) of the ``eligible`` tracks
+        whose gate may hold the detection, sorted by track then detection."""
+        rows = np.flatnonzero(eligible)
+        if rows.size == 0 or len(frame) == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        pos_var = np.trace(pred.P[rows, :3, :3], axis1=1, axis2=2)
         dvar = np.trace(frame.cov, axis1=1, axis2=2)
         # |d| <= sqrt(gamma (lambda_max(P) + lambda_max(R_cart))) bounds the ellipsoidal
         # gate to first order; traces bound the eigenvalues; x1.5 covers curvature.
-        radius = 1.5 * np.sqrt(gamma * (pos_var + dvar.max()))
-        ti, dj = candidate_pairs(pred.X[:, :3], radius, frame.pos)
-        return gate(measurement, mp.z, mp.Pzz, frame.Z[:, :m], frame.R[:, :m, :m], ti, dj, gamma)
+        radius = 1.5 * np.sqrt(self.threshold * (pos_var + dvar.max()))
+        ti, dj = candidate_pairs(pred.X[rows, :3], radius, frame.pos)
+        return rows[ti], dj
+
+    def exact(self, mp: MeasurementPrediction, frame: Frame, measurement, ti: np.ndarray,
+              dj: np.ndarray) -> GatedPairs:
+        """The chi-square test of candidate pairs (ti, dj) on the first ``ndim``
+        measurement components; ``mp`` needs only the rows in ``ti``."""
+        m = self.ndim
+        return gate(measurement, mp.z, mp.Pzz, frame.Z[:, :m], frame.R[:, :m, :m], ti, dj, self.threshold)
+
+    def __call__(self, pred: Prediction, mp: MeasurementPrediction, frame: Frame, measurement) -> GatedPairs:
+        """Pairs of predicted tracks and the frame's detections inside the gate."""
+        ti, dj = self.candidates(pred, frame, np.ones(len(pred.X), dtype=bool))
+        return self.exact(mp, frame, measurement, ti, dj)

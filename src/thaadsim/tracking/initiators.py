@@ -75,7 +75,7 @@ class TwoPointInitiator:
         if prev is not None:
             dt = frame.t - prev.t
             if dt > 0.0 and len(prev) and len(frame):  # a frame whose detections all went to tracks leaves none
-                X0, P0, rows, cols = self._pair(prev, frame, dt, n)
+                X0, P0, rows = self._pair(prev, frame, dt, n)
                 used[rows] = True
         self.pending[frame.site] = frame.subset(~used)
         return X0, P0, rows
@@ -94,4 +94,4 @@ class TwoPointInitiator:
         P0[:, 3:6, :3] = C2[r] / dt
         P0[:, 3:6, 3:6] = (C1[c] + C2[r]) / dt**2
         self.ln_beta.fill(X0, P0)
-        return X0, P0, r, c
+        return X0, P0, r

@@ -540,7 +540,6 @@ def pairs_within_radius(track_pos, radius, det_pos):
     detections and no Python loop over the hits.
     """
     T = track_pos.shape[0]
-    M = det_pos.shape[0]
     order = np.argsort(det_pos[:, 0], kind="mergesort")
     xs = det_pos[order, 0]
     lo = np.empty(T, dtype=np.int64)

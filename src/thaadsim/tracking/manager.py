@@ -45,11 +45,19 @@ import numpy as np
 
 from thaadsim.errors import InputError
 from thaadsim.tracking.association import GatedPairs
-from thaadsim.tracking.associators import GNNAssociator, JPDAAssociator, MixtureHypotheses, SingleHypotheses
+from thaadsim.tracking.associators import (
+    GNNAssociator,
+    JPDAAssociator,
+    MixtureHypotheses,
+)
 from thaadsim.tracking.filters import GaussianFilter, MeasurementPrediction, make_filter
 from thaadsim.tracking.frame import CONFIRMED, TENTATIVE, Frame, Track, TrackTable
 from thaadsim.tracking.gating import EllipsoidGate, Prediction, predict_tracks
-from thaadsim.tracking.initiators import LnBetaPrior, SinglePointInitiator, TwoPointInitiator
+from thaadsim.tracking.initiators import (
+    LnBetaPrior,
+    SinglePointInitiator,
+    TwoPointInitiator,
+)
 from thaadsim.tracking.lifecycle import MissDeletion, MOfNConfirmation, step_lifecycle
 from thaadsim.tracking.measurement import RadarMeasurementModel, RadarSites
 from thaadsim.tracking.models import AtmosphereTable, BallisticModel
@@ -278,16 +286,17 @@ class TrackManager:
 
     def _gate(self, pred: Prediction, frame: Frame, young: np.ndarray) -> dict:
         """{young?: (gated pairs, filter, measurement prediction, gate)}; a broken
-        prediction takes no detection."""
+        prediction takes no detection.  The measurement is predicted only for the tracks
+        the pre-gate leaves with a candidate (row by row, so the same numbers)."""
         ctx = np.full(len(pred.X), frame.site, dtype=np.int64)
-        mp = self.filter.predict_measurement(pred.X, pred.P, ctx)
-        pairs = self.gate(pred, mp, frame, self.meas)
-        out = {False: (_subset(pairs, ~young[pairs.track] & ~pred.broken[pairs.track]), self.filter, mp, self.gate)}
+        out = {}
+        stages = [(False, self.filter, self.gate, ~young & ~pred.broken)]
         if young.any():
-            m3 = self._pos_filter.predict_measurement(pred.X, pred.P, ctx)
-            pairs3 = self.gate3(pred, m3, frame, self._pos_filter.measurement)
-            out[True] = (_subset(pairs3, young[pairs3.track] & ~pred.broken[pairs3.track]), self._pos_filter, m3,
-                         self.gate3)
+            stages.append((True, self._pos_filter, self.gate3, young & ~pred.broken))
+        for is_young, filt, gate, eligible in stages:
+            ti, dj = gate.candidates(pred, frame, eligible)
+            mp = _predict_measurement_rows(filt, pred, ctx, np.unique(ti))
+            out[is_young] = (gate.exact(mp, frame, filt.measurement, ti, dj), filt, mp, gate)
         return out
 
     def _associate(self, gated: dict, frame: Frame, young: np.ndarray, hit: np.ndarray, claimed: np.ndarray) -> list:
@@ -362,6 +371,27 @@ class TrackManager:
 
 def _subset(p: GatedPairs, sel) -> GatedPairs:
     return GatedPairs(p.track[sel], p.det[sel], p.d2[sel], p.innovation[sel], p.S[sel], p.log_det_S[sel])
+
+
+def _predict_measurement_rows(filt: GaussianFilter, pred: Prediction, ctx: np.ndarray,
+                              rows: np.ndarray) -> MeasurementPrediction:
+    """The filter's measurement prediction of the tracks ``rows``, in arrays over all
+    tracks (other rows NaN: nothing may read them)."""
+    T, n = pred.X.shape
+    if rows.size == 0:
+        m = filt.measurement.ndim_meas
+        nan = np.full((T, m), np.nan)
+        return MeasurementPrediction(nan, np.full((T, m, m), np.nan), np.full((T, n, m), np.nan), None)
+    sub = filt.predict_measurement(pred.X[rows], pred.P[rows], ctx[rows])
+
+    def full(a):
+        if a is None:
+            return None
+        out = np.full((T,) + a.shape[1:], np.nan)
+        out[rows] = a
+        return out
+
+    return MeasurementPrediction(full(sub.z), full(sub.Pzz), full(sub.Pxz), full(sub.H))
 
 
 def _mp_subset(mp: MeasurementPrediction, idx) -> MeasurementPrediction:
