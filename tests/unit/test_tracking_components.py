@@ -233,3 +233,48 @@ def test_a_swapped_confirmation_rule_changes_only_confirmation():
     mgr2.process_frame(0.0, 0, frame.Z, frame.R, frame.det_index, frame.truth_id)
     assert mgr2.status.tolist() == [TENTATIVE] * 4
 
+
+
+@pytest.mark.parametrize("with_rr", [True, False])
+def test_compiled_second_order_prediction_matches_the_numpy_path(with_rr):
+    """The radar's compiled second-order EKF moments against the generic numpy path of
+    ``MeasurementModel.second_order_prediction`` (hessian by batched differences,
+    einsum): equal to round-off, per component."""
+    from thaadsim.tracking.measurement import MeasurementModel
+
+    m = RadarMeasurementModel(RadarSites.from_geodetic([36.0, 37.0], [128.0, 127.0], [680.0, 0.0]), with_rr)
+    rng = np.random.default_rng(8)
+    k = 40
+    X = np.c_[rng.normal(0, 3e5, (k, 3)) + [-3.2e6, 4.0e6, 3.9e6], rng.normal(0, 2e3, (k, 3)), rng.normal(8, 1, (k, 1))]
+    A = rng.normal(size=(k, 7, 7))
+    P = A @ A.transpose(0, 2, 1) * 1e6
+    ctx = rng.integers(0, 2, k)
+    ref = MeasurementModel.second_order_prediction(m, X, P, ctx)
+    got = m.second_order_prediction(X, P, ctx)
+    for a, b in zip(ref, got, strict=True):
+        scale = np.abs(a).max(axis=0, keepdims=True) + 1e-300
+        assert np.all(np.abs(a - b) <= 1e-12 * scale)
+    assert np.all(got[0][:, 1] > -np.pi) and np.all(got[0][:, 1] <= np.pi)
+
+
+def test_compiled_cartesian_conversion_inverts_h_and_propagates_the_noise():
+    """Positions: h(to_cartesian(z)) = z (the measurement function is the authority);
+    covariances: J R J^T with J the central-difference Jacobian of to_cartesian."""
+    m = RadarMeasurementModel(RadarSites.from_geodetic([36.0, 37.0], [128.0, 127.0], [680.0, 0.0]), False)
+    rng = np.random.default_rng(9)
+    k = 20
+    Z = np.c_[rng.uniform(5e4, 1e6, k), rng.uniform(-np.pi, np.pi, k), rng.uniform(0.01, 1.4, k)]
+    sig = np.array([10.0, 3e-4, 3e-4])
+    R = np.repeat(np.diag(sig**2)[None], k, 0)
+    ctx = rng.integers(0, 2, k)
+    pos, cov = m.cartesian(Z, R, ctx)
+    X = np.c_[pos, np.zeros((k, 3))]
+    back = m.function(X, ctx)
+    assert np.allclose(back[:, 0], Z[:, 0], rtol=0, atol=1e-6)
+    assert np.allclose(back[:, 1:], Z[:, 1:], rtol=0, atol=1e-12)
+    steps = np.array([1.0, 1e-7, 1e-7])
+    J = np.stack([(m.to_cartesian(Z + np.eye(3)[j] * steps[j], ctx) - m.to_cartesian(Z - np.eye(3)[j] * steps[j], ctx))
+                  / (2 * steps[j]) for j in range(3)], axis=2)
+    ref = J @ R @ np.swapaxes(J, 1, 2)
+    assert np.allclose(cov, ref, rtol=1e-6, atol=1e-6)  # m^2, on variances of 100 to 1e5 m^2
+    assert np.array_equal(m.to_cartesian(Z, ctx), pos) and np.array_equal(m.cartesian_covariance(Z, R, ctx), cov)

@@ -44,14 +44,14 @@ class Frame:
     def pos(self) -> np.ndarray:
         """ECEF positions (M, 3) of the detections (noise-free inverse of h)."""
         if self._pos is None:
-            self._pos = self.meas.to_cartesian(self.Z, self.site_index)
+            self._pos, self._cov = self.meas.cartesian(self.Z, self.R, self.site_index)
         return self._pos
 
     @property
     def cov(self) -> np.ndarray:
         """Linearised ECEF position covariances (M, 3, 3)."""
         if self._cov is None:
-            self._cov = self.meas.cartesian_covariance(self.Z, self.R, self.site_index)
+            self._pos, self._cov = self.meas.cartesian(self.Z, self.R, self.site_index)
         return self._cov
 
     def subset(self, sel) -> Frame:
