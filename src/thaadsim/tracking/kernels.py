@@ -553,21 +553,35 @@ def kalman_update_joseph(X, P, nu, H, R):
 def pairs_within_radius(track_pos, radius, det_pos):
     """Pairs (i, j) with |det_pos_j - track_pos_i| <= radius_i, sorted by i then j.
 
-    A sweep along x: the detections sorted by their x coordinate, each track scans only
-    the slab [x_i - r_i, x_i + r_i] (binary search), so the cost is the tracks' log M
-    plus the detections in their slabs - no tree to build for a frame of a few hundred
-    detections and no Python loop over the hits.
+    A sweep along the axis on which the detections spread most: the detections sorted by
+    that coordinate, each track scans only the slab [x_i - r_i, x_i + r_i] (binary
+    search), so the cost is the tracks' log M plus the detections in their slabs - no
+    tree to build for a frame of a few hundred detections and no Python loop over the
+    hits.
     """
     T = track_pos.shape[0]
-    order = np.argsort(det_pos[:, 0], kind="mergesort")
-    xs = det_pos[order, 0]
+    M = det_pos.shape[0]
+    ax = 0
+    if M:
+        best = -1.0
+        for c in range(3):
+            lo_c = det_pos[0, c]
+            hi_c = det_pos[0, c]
+            for j in range(M):
+                lo_c = min(lo_c, det_pos[j, c])
+                hi_c = max(hi_c, det_pos[j, c])
+            if hi_c - lo_c > best:
+                best = hi_c - lo_c
+                ax = c
+    order = np.argsort(det_pos[:, ax], kind="mergesort")
+    xs = det_pos[order, ax]
     lo = np.empty(T, dtype=np.int64)
     hi = np.empty(T, dtype=np.int64)
     count = np.zeros(T, dtype=np.int64)
     for i in range(T):
         r = radius[i]
-        lo[i] = np.searchsorted(xs, track_pos[i, 0] - r, side="left")
-        hi[i] = np.searchsorted(xs, track_pos[i, 0] + r, side="right")
+        lo[i] = np.searchsorted(xs, track_pos[i, ax] - r, side="left")
+        hi[i] = np.searchsorted(xs, track_pos[i, ax] + r, side="right")
         for q in range(lo[i], hi[i]):
             j = order[q]
             d0 = det_pos[j, 0] - track_pos[i, 0]
