@@ -4,9 +4,9 @@ and joint probabilistic data association.
 Gating: a detection j is a candidate for track i when the squared Mahalanobis distance
 d^2 = nu^T S^-1 nu (S = Pzz_i + R_j) is below the chi-square quantile of the gate
 probability P_G with m degrees of freedom (Bar-Shalom, Li & Kirubarajan 2001,
-sec. 3.3.2).  A cheap Cartesian pre-gate (k-d tree with a radius that bounds the
-ellipsoid) keeps the exact test to nearby pairs, so 1,000 tracks x 1,000 detections
-costs what the few candidate pairs cost.
+sec. 3.3.2).  A cheap Cartesian pre-gate (a compiled sweep along x with a radius that
+bounds the ellipsoid) keeps the exact test to nearby pairs, so 1,000 tracks x 1,000
+detections costs what the few candidate pairs cost.
 
 GNN: scipy's ``linear_sum_assignment`` on each cluster's cost matrix d^2, augmented
 with one 'no detection' column per track at the gate cost, so that a track takes a
@@ -27,8 +27,9 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
-from scipy.spatial import cKDTree
 from scipy.stats import chi2
+
+from thaadsim.tracking import kernels
 
 _BIG = 1e12
 
@@ -39,14 +40,60 @@ def gate_threshold(probability: float, ndim: int) -> float:
 
 
 def candidate_pairs(track_pos: np.ndarray, track_radius: np.ndarray, det_pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs (track i, detection j) with |det_pos_j - track_pos_i| <= track_radius_i."""
+    """Pairs (track i, detection j) with |det_pos_j - track_pos_i| <= track_radius_i,
+    sorted by i then j."""
     if len(track_pos) == 0 or len(det_pos) == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    tree = cKDTree(det_pos)
-    hits = tree.query_ball_point(track_pos, r=track_radius)
-    ii = np.fromiter((i for i, h in enumerate(hits) for _ in h), dtype=np.int64)
-    jj = np.fromiter((j for h in hits for j in h), dtype=np.int64)
-    return ii, jj
+    return kernels.pairs_within_radius(np.ascontiguousarray(track_pos, dtype=float),
+                                       np.ascontiguousarray(np.broadcast_to(track_radius, (len(track_pos),)),
+                                                            dtype=float),
+                                       np.ascontiguousarray(det_pos, dtype=float))
+
+
+def min_cost_matching(rows: np.ndarray, cols: np.ndarray, cost: np.ndarray, n_rows: int,
+                      n_cols: int) -> tuple[np.ndarray, np.ndarray]:
+    """The matching of the allowed pairs (rows_k, cols_k) with cost_k that uses the most
+    pairs and, among those, has the least total cost; returns (row, col) indices sorted
+    by row.
+
+    A pair with no competitor (its row and its column in no other pair) is taken
+    directly; the rest go to one ``linear_sum_assignment`` over only the rows and
+    columns they involve, each row with its own 'unmatched' column at a cost B above the
+    sum of all allowed costs (so one more pair always pays) and forbidden entries
+    infinite.  (A single big constant for forbidden entries, 1e18 as this replaced,
+    drowns costs below its spacing of 128 when the solution must use one.)
+    """
+    if rows.size == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    rcount = np.bincount(rows, minlength=n_rows)
+    ccount = np.bincount(cols, minlength=n_cols)
+    simple = (rcount[rows] == 1) & (ccount[cols] == 1)
+    r_out, c_out = rows[simple], cols[simple]
+    rest = ~simple
+    if rest.any():
+        r, c, w = rows[rest], cols[rest], cost[rest]
+        rr, ri = np.unique(r, return_inverse=True)
+        cc, ci = np.unique(c, return_inverse=True)
+        nr, nc = rr.size, cc.size
+        C = np.full((nr, nc + nr), np.inf)
+        C[ri, ci] = w
+        C[np.arange(nr), nc + np.arange(nr)] = 1.0 + 2.0 * float(np.abs(w).sum())
+        a, b = linear_sum_assignment(C)
+        ok = b < nc
+        r_out = np.concatenate([r_out, rr[a[ok]]])
+        c_out = np.concatenate([c_out, cc[b[ok]]])
+    order = np.argsort(r_out, kind="stable")
+    return r_out[order].astype(np.int64), c_out[order].astype(np.int64)
+
+
+def _components(n_rows: int, n_cols: int, rows: np.ndarray, cols: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Connected components of the bipartite graph of pairs (rows_k, cols_k): a list of
+    (sorted row indices, sorted column indices)."""
+    n = n_rows + n_cols
+    g = coo_matrix((np.ones(rows.size), (rows, n_rows + cols)), shape=(n, n))
+    _, label = connected_components(g, directed=False)
+    lab = label[rows]
+    return [(np.unique(rows[lab == k]), np.unique(cols[lab == k])) for k in np.unique(lab)]
 
 
 @dataclass
@@ -93,15 +140,7 @@ def clusters(n_tracks: int, n_dets: int, pairs: GatedPairs) -> list[tuple[np.nda
     a list of (track indices, detection indices)."""
     if len(pairs) == 0:
         return []
-    n = n_tracks + n_dets
-    g = coo_matrix((np.ones(len(pairs)), (pairs.track, n_tracks + pairs.det)), shape=(n, n))
-    _, label = connected_components(g, directed=False)
-    lab_pairs = label[pairs.track]
-    out = []
-    for lab in np.unique(lab_pairs):
-        sel = lab_pairs == lab
-        out.append((np.unique(pairs.track[sel]), np.unique(pairs.det[sel])))
-    return out
+    return _components(n_tracks, n_dets, pairs.track, pairs.det)
 
 
 def gnn_assign(n_tracks: int, n_dets: int, pairs: GatedPairs, miss_cost: float) -> tuple[np.ndarray, np.ndarray]:

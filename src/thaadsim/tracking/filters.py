@@ -149,16 +149,11 @@ class ExtendedKalmanFilter(GaussianFilter):
         return Xp, symmetrise(Pp)
 
     def predict_measurement(self, X, P, context=None):
+        if self.second_order:
+            return MeasurementPrediction(*self.measurement.second_order_prediction(X, P, context))
         Z, H = self.measurement.function_with_jacobian(X, context)
         Pxz = P @ np.swapaxes(H, 1, 2)
         Pzz = H @ Pxz
-        if self.second_order:
-            HP = self.measurement.hessian(X, context) @ P[:, None]  # (N, m, n, n)
-            Z = Z + 0.5 * np.trace(HP, axis1=2, axis2=3)
-            Pzz = Pzz + 0.5 * np.einsum("kiab,kjba->kij", HP, HP)
-            mask = self.measurement.angle_mask
-            if mask.any():
-                Z[:, mask] = wrap_angle(Z[:, mask])
         return MeasurementPrediction(Z, symmetrise(Pzz), Pxz, H)
 
     def update_with(self, X, P, mp, Z, R):

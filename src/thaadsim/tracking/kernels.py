@@ -75,6 +75,25 @@ def _mmt(A, B, out):
             out[i, j] = s
 
 
+@njit(cache=True, fastmath=False)
+def _a_phi(A, B, out, nx):
+    """out = A @ B for the Jacobian A of :func:`_rhs`: rows 0-2 select the velocity rows
+    of B (A[i, 3 + i] = 1, the rest 0), row 6 is zero; only rows 3-5 need the products
+    (3 of 7 rows: the variational equations at 3/7 of the cost).  Equal to the full
+    product for finite B."""
+    for j in range(nx):
+        out[0, j] = B[3, j]
+        out[1, j] = B[4, j]
+        out[2, j] = B[5, j]
+        for i in range(3, 6):
+            s = 0.0
+            for p in range(nx):
+                s += A[i, p] * B[p, j]
+            out[i, j] = s
+        if nx == 7:
+            out[6, j] = 0.0
+
+
 # --------------------------------------------------------------------------- physics
 
 
@@ -233,19 +252,19 @@ def _rk4_step(x, nx, h, earth, omega, h0, dh, ln_rho, d2_ln_rho, phi, want_phi, 
         K3 = np.empty((nx, nx))
         K4 = np.empty((nx, nx))
         T = np.empty((nx, nx))
-        _mm(A1, phi, K1)
+        _a_phi(A1, phi, K1, nx)
         for i in range(nx):
             for j in range(nx):
                 T[i, j] = phi[i, j] + 0.5 * h * K1[i, j]
-        _mm(A2, T, K2)
+        _a_phi(A2, T, K2, nx)
         for i in range(nx):
             for j in range(nx):
                 T[i, j] = phi[i, j] + 0.5 * h * K2[i, j]
-        _mm(A3, T, K3)
+        _a_phi(A3, T, K3, nx)
         for i in range(nx):
             for j in range(nx):
                 T[i, j] = phi[i, j] + h * K3[i, j]
-        _mm(A4, T, K4)
+        _a_phi(A4, T, K4, nx)
         for i in range(nx):
             for j in range(nx):
                 phi[i, j] += h / 6.0 * (K1[i, j] + 2.0 * K2[i, j] + 2.0 * K3[i, j] + K4[i, j])
@@ -528,3 +547,174 @@ def kalman_update_joseph(X, P, nu, H, R):
                 Po[k, i, j] = a
                 Po[k, j, i] = a
     return Xo, Po, S_all, nis, logdet
+
+
+@njit(cache=True, fastmath=False)
+def pairs_within_radius(track_pos, radius, det_pos):
+    """Pairs (i, j) with |det_pos_j - track_pos_i| <= radius_i, sorted by i then j.
+
+    A sweep along the axis on which the detections spread most: the detections sorted by
+    that coordinate, each track scans only the slab [x_i - r_i, x_i + r_i] (binary
+    search), so the cost is the tracks' log M plus the detections in their slabs - no
+    tree to build for a frame of a few hundred detections and no Python loop over the
+    hits.
+    """
+    T = track_pos.shape[0]
+    M = det_pos.shape[0]
+    ax = 0
+    if M:
+        best = -1.0
+        for c in range(3):
+            lo_c = det_pos[0, c]
+            hi_c = det_pos[0, c]
+            for j in range(M):
+                lo_c = min(lo_c, det_pos[j, c])
+                hi_c = max(hi_c, det_pos[j, c])
+            if hi_c - lo_c > best:
+                best = hi_c - lo_c
+                ax = c
+    order = np.argsort(det_pos[:, ax], kind="mergesort")
+    xs = det_pos[order, ax]
+    lo = np.empty(T, dtype=np.int64)
+    hi = np.empty(T, dtype=np.int64)
+    count = np.zeros(T, dtype=np.int64)
+    for i in range(T):
+        r = radius[i]
+        lo[i] = np.searchsorted(xs, track_pos[i, ax] - r, side="left")
+        hi[i] = np.searchsorted(xs, track_pos[i, ax] + r, side="right")
+        for q in range(lo[i], hi[i]):
+            j = order[q]
+            d0 = det_pos[j, 0] - track_pos[i, 0]
+            d1 = det_pos[j, 1] - track_pos[i, 1]
+            d2 = det_pos[j, 2] - track_pos[i, 2]
+            if d0 * d0 + d1 * d1 + d2 * d2 <= r * r:
+                count[i] += 1
+    n = 0
+    for i in range(T):
+        n += count[i]
+    ii = np.empty(n, dtype=np.int64)
+    jj = np.empty(n, dtype=np.int64)
+    k = 0
+    for i in range(T):
+        r = radius[i]
+        k0 = k
+        for q in range(lo[i], hi[i]):
+            j = order[q]
+            d0 = det_pos[j, 0] - track_pos[i, 0]
+            d1 = det_pos[j, 1] - track_pos[i, 1]
+            d2 = det_pos[j, 2] - track_pos[i, 2]
+            if d0 * d0 + d1 * d1 + d2 * d2 <= r * r:
+                ii[k] = i
+                jj[k] = j
+                k += 1
+        jj[k0:k] = np.sort(jj[k0:k])
+    return ii, jj
+
+
+@njit(cache=True, fastmath=False)
+def radar_ekf2_prediction(X, P, site_ecef, rot, site_index, with_rr):
+    """Second-order EKF measurement prediction of a batch through the radar function.
+
+    Per row k: Jacobian H and measurement z (:func:`radar_measure`), the Hessian of each
+    component by central differences of the analytic Jacobian (steps 1 m in position,
+    1e-3 in the other components, symmetrised: as ``MeasurementModel.hessian``), then
+    z_i += tr(Hess_i P) / 2, Pzz = H P H^T + tr(Hess_i P Hess_j P) / 2 and
+    Pxz = P H^T; the azimuth wrapped into (-pi, pi], Pzz symmetrised.
+    Returns Z (N, m), Pzz (N, m, m), Pxz (N, nx, m), H (N, m, nx).
+    """
+    n, nx = X.shape
+    m = 4 if with_rr else 3
+    Z, H = radar_measure(X, site_ecef, rot, site_index, with_rr, True)
+    Pzz = np.empty((n, m, m))
+    Pxz = np.empty((n, nx, m))
+    Xd = np.empty((2 * nx, nx))
+    sd = np.empty(2 * nx, dtype=np.int64)
+    Hs = np.empty((m, nx, nx))
+    HP = np.empty((m, nx, nx))
+    for k in range(n):
+        for q in range(2 * nx):
+            for j in range(nx):
+                Xd[q, j] = X[k, j]
+            sd[q] = site_index[k]
+        for j in range(nx):
+            e = 1.0 if j < 3 else 1e-3
+            Xd[2 * j, j] += e
+            Xd[2 * j + 1, j] -= e
+        _, Hd = radar_measure(Xd, site_ecef, rot, sd, with_rr, True)
+        for j in range(nx):
+            e = 1.0 if j < 3 else 1e-3
+            for i in range(m):
+                for a in range(nx):
+                    Hs[i, a, j] = (Hd[2 * j, i, a] - Hd[2 * j + 1, i, a]) / (2.0 * e)
+        for i in range(m):
+            for a in range(nx):
+                for b in range(a, nx):
+                    s = 0.5 * (Hs[i, a, b] + Hs[i, b, a])
+                    Hs[i, a, b] = s
+                    Hs[i, b, a] = s
+            _mm(Hs[i], P[k], HP[i])
+            tr = 0.0
+            for a in range(nx):
+                tr += HP[i, a, a]
+            Z[k, i] += 0.5 * tr
+        for a in range(nx):
+            for i in range(m):
+                s = 0.0
+                for b in range(nx):
+                    s += P[k, a, b] * H[k, i, b]
+                Pxz[k, a, i] = s
+        for i in range(m):
+            for j in range(m):
+                s = 0.0
+                for a in range(nx):
+                    s += H[k, i, a] * Pxz[k, a, j]
+                t2 = 0.0
+                for a in range(nx):
+                    for b in range(nx):
+                        t2 += HP[i, a, b] * HP[j, b, a]
+                Pzz[k, i, j] = s + 0.5 * t2
+        for i in range(m):
+            for j in range(i + 1, m):
+                s = 0.5 * (Pzz[k, i, j] + Pzz[k, j, i])
+                Pzz[k, i, j] = s
+                Pzz[k, j, i] = s
+        az = Z[k, 1]
+        w = (az + math.pi) % (2.0 * math.pi) - math.pi
+        Z[k, 1] = math.pi if w == -math.pi else w
+    return Z, Pzz, Pxz, H
+
+
+@njit(cache=True, fastmath=False)
+def radar_to_cartesian(Z, R, site_ecef, rot, site_index, want_cov):
+    """ECEF positions (M, 3) of radar measurements Z (M, >=3) = (range, azimuth,
+    elevation, ...) and, if ``want_cov``, their linearised position covariances
+    (M, 3, 3) = M R_3x3 M^T with M = rot^T d(enu)/d(r, az, el)."""
+    n = Z.shape[0]
+    pos = np.empty((n, 3))
+    cov = np.empty((n if want_cov else 0, 3, 3))
+    J = np.empty((3, 3))
+    Mt = np.empty((3, 3))
+    MR = np.empty((3, 3))
+    for k in range(n):
+        s = site_index[k]
+        r, az, el = Z[k, 0], Z[k, 1], Z[k, 2]
+        ce, se, ca, sa = math.cos(el), math.sin(el), math.cos(az), math.sin(az)
+        enu = (r * ce * sa, r * ce * ca, r * se)
+        Rot = rot[s]
+        for i in range(3):
+            pos[k, i] = site_ecef[s, i] + Rot[0, i] * enu[0] + Rot[1, i] * enu[1] + Rot[2, i] * enu[2]
+        if not want_cov:
+            continue
+        J[0, 0], J[0, 1], J[0, 2] = ce * sa, r * ce * ca, -r * se * sa
+        J[1, 0], J[1, 1], J[1, 2] = ce * ca, -r * ce * sa, -r * se * ca
+        J[2, 0], J[2, 1], J[2, 2] = se, 0.0, r * ce
+        for i in range(3):
+            for j in range(3):
+                Mt[i, j] = Rot[0, i] * J[0, j] + Rot[1, i] * J[1, j] + Rot[2, i] * J[2, j]
+        for i in range(3):
+            for j in range(3):
+                MR[i, j] = Mt[i, 0] * R[k, 0, j] + Mt[i, 1] * R[k, 1, j] + Mt[i, 2] * R[k, 2, j]
+        for i in range(3):
+            for j in range(3):
+                cov[k, i, j] = MR[i, 0] * Mt[j, 0] + MR[i, 1] * Mt[j, 1] + MR[i, 2] * Mt[j, 2]
+    return pos, cov

@@ -1,23 +1,30 @@
 """Multi-target track management: frames of detections in, tracks out.
 
-One *frame* is the set of detections from one radar site whose time stamps lie within
-``frame_window_s`` of the frame's first detection (a radar scan or dwell); the frame is
-processed at the mean of those times (the v * window smear, 3 m for 3 km/s and the
-default 1 ms, is far below the measurement noise).  Per frame:
+The tracker is a short loop over components, after Stone Soup's ``MultiTargetTracker``
+(stonesoup/tracker/simple.py: an Initiator, a Deleter, a DataAssociator and an
+Updater).  One *frame* is the set of detections from one radar site whose time stamps
+lie within ``frame_window_s`` of the frame's first detection (a radar scan or dwell);
+the frame is processed at the mean of those times (the v * window smear, 3 m for
+3 km/s and the default 1 ms, is far below the measurement noise).  Per frame:
 
-1. every live track is predicted to the frame time (one batch call);
-2. gating (chi-square, probability ``gate_probability``) of all tracks against all
-   detections, through a Cartesian pre-gate;
-3. confirmed tracks are associated first (GNN or JPDA), so that a tentative track with
-   a wide gate cannot steal a confirmed track's detection; tentative tracks then take
-   what is left by GNN;
-4. detections still unclaimed start tentative tracks - single-point (position from the
-   detection, velocity from the range rate along the line of sight when available and
-   a wide isotropic prior across it) or two-point (two unclaimed detections in
-   successive frames whose implied speed is below ``max_speed_m_s``);
-5. M-of-N confirmation counted over a tentative track's first N frames (it is dropped
-   as soon as M hits have become impossible); a confirmed track is deleted after K
-   consecutive frames without a detection.
+1. predict every live track to the frame time (one batch call,
+   :func:`~thaadsim.tracking.gating.predict_tracks`);
+2. gate (chi-square, probability ``gate_probability``) all tracks against all
+   detections through a compiled Cartesian pre-gate
+   (:class:`~thaadsim.tracking.gating.EllipsoidGate`);
+3. associate (:mod:`~thaadsim.tracking.associators`, GNN or JPDA): confirmed tracks
+   first, so that a tentative track with a wide gate cannot steal a confirmed track's
+   detection; tentative tracks then take what is left by GNN;
+4. update with the filter (EKF or UKF, :mod:`~thaadsim.tracking.filters`);
+5. lifecycle (:mod:`~thaadsim.tracking.lifecycle`): M-of-N confirmation counted over a
+   tentative track's first N frames (dropped as soon as M hits have become
+   impossible); a confirmed track is deleted after K consecutive frames without a
+   detection;
+6. initiate (:mod:`~thaadsim.tracking.initiators`) from the detections still
+   unclaimed - single-point (position from the detection, velocity from the range
+   rate along the line of sight when available and a wide isotropic prior across it)
+   or two-point (two unclaimed detections in successive frames whose implied speed is
+   below ``max_speed_m_s``).
 
 Every frame is treated as a chance to detect every track (one radar, one surveillance
 volume); with several radars of different coverage the miss counts need a per-site
@@ -32,24 +39,33 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 
 from thaadsim.errors import InputError
-from thaadsim.tracking.association import (
-    GatedPairs,
-    candidate_pairs,
-    gate,
-    gate_threshold,
-    gnn_assign,
-    jpda_weights,
+from thaadsim.tracking.association import GatedPairs
+from thaadsim.tracking.associators import (
+    GNNAssociator,
+    JPDAAssociator,
+    MixtureHypotheses,
 )
 from thaadsim.tracking.filters import GaussianFilter, MeasurementPrediction, make_filter
+from thaadsim.tracking.frame import CONFIRMED, TENTATIVE, Frame, Track, TrackTable
+from thaadsim.tracking.gating import EllipsoidGate, Prediction, predict_tracks
+from thaadsim.tracking.initiators import (
+    LnBetaPrior,
+    SinglePointInitiator,
+    TwoPointInitiator,
+)
+from thaadsim.tracking.lifecycle import MissDeletion, MOfNConfirmation, step_lifecycle
 from thaadsim.tracking.measurement import RadarMeasurementModel, RadarSites
 from thaadsim.tracking.models import AtmosphereTable, BallisticModel
 
-TENTATIVE = 0
-CONFIRMED = 1
+FilterKind = Literal["ekf", "ukf"]
+AssociationKind = Literal["gnn", "jpda"]
+InitiationKind = Literal["single_point", "two_point"]
+EarthKind = Literal["wgs84", "sphere"]
 
 
 @dataclass(frozen=True)
@@ -57,9 +73,9 @@ class TrackerConfig:
     """Tracker parameters; units in the names, defaults marked ASSUMED are engineering
     choices, not sourced values."""
 
-    filter: str = "ekf"
+    filter: FilterKind = "ekf"
     """'ekf' or 'ukf'."""
-    association: str = "gnn"
+    association: AssociationKind = "gnn"
     """'gnn' (optimal assignment) or 'jpda' (for closely spaced objects)."""
     drag: bool = False
     """Estimate ln(ballistic coefficient) and model drag (needs an atmosphere table)."""
@@ -75,7 +91,7 @@ class TrackerConfig:
     """Bounds on the ln beta estimate after each update (beta 10 to 10^6 kg/m^2: debris to
     the densest RV, ASSUMED).  A projection: without it a tentative track fed false alarms
     can fit beta ~ e^-80 and its next prediction overflows."""
-    earth: str = "wgs84"
+    earth: EarthKind = "wgs84"
     """Earth model of the motion model ('wgs84' or 'sphere')."""
     max_step_s: float = 1.0
     """Longest RK4 sub-step of the motion model [s]."""
@@ -89,7 +105,7 @@ class TrackerConfig:
     """N of the M-of-N confirmation rule [frames]."""
     delete_after_misses: int = 5
     """Frames without a detection after which a confirmed track is deleted (K)."""
-    initiation: str = "single_point"
+    initiation: InitiationKind = "single_point"
     """'single_point' or 'two_point'."""
     initial_speed_sigma_m_s: float = 3000.0
     """Single-point initiation: velocity sigma across the line of sight (and along it
@@ -154,51 +170,33 @@ class TrackerConfig:
                               max_step_s=self.max_step_s, earth=self.earth, atmosphere=self.atmosphere)
 
 
-@dataclass
-class Track:
-    """One track's history at its updates (K of them).
 
-    times_s (K,); states (K, n) and covariances (K, n, n) posterior; detection_index
-    (K,) into the detections passed in; truth_id (K,) of those detections (-1 false
-    alarm); nis (K,) normalised innovation squared (NaN for the initiating detection;
-    under JPDA, of the most probable detection).
-    """
+    def confirmation(self) -> MOfNConfirmation:
+        return MOfNConfirmation(self.confirm_m, self.confirm_n)
 
-    track_id: int
-    times_s: np.ndarray
-    states: np.ndarray
-    covariances: np.ndarray
-    detection_index: np.ndarray
-    truth_id: np.ndarray
-    nis: np.ndarray
-    initiated_time_s: float
-    confirmed_time_s: float
-    deleted_time_s: float
+    def deletion(self) -> MissDeletion:
+        return MissDeletion(self.delete_after_misses, self.max_position_sigma_m)
 
-    @property
-    def confirmed(self) -> bool:
-        return bool(np.isfinite(self.confirmed_time_s))
+    def initiator(self) -> SinglePointInitiator | TwoPointInitiator:
+        prior = LnBetaPrior(self.initial_ln_beta, self.initial_ln_beta_sigma)
+        if self.initiation == "single_point":
+            return SinglePointInitiator(self.initial_speed_sigma_m_s, prior)
+        return TwoPointInitiator(self.max_speed_m_s, prior)
 
-    @property
-    def majority_truth_id(self) -> int:
-        """Most frequent truth id among the detections the track took (-1 if none)."""
-        ids = self.truth_id[self.truth_id >= 0]
-        if ids.size == 0:
-            return -1
-        vals, counts = np.unique(ids, return_counts=True)
-        return int(vals[np.argmax(counts)])
+    def associator(self, with_range_rate: bool) -> GNNAssociator | JPDAAssociator:
+        if self.association == "gnn":
+            return GNNAssociator()
+        clutter = self.clutter_density
+        if clutter is None:
+            clutter = 1e-10 if with_range_rate else 1e-6
+        return JPDAAssociator(self.p_detect, self.gate_probability, clutter, self.jpda_claim_threshold,
+                              self.max_hypotheses)
 
-    @property
-    def state(self) -> np.ndarray:
-        return self.states[-1]
-
-    @property
-    def covariance(self) -> np.ndarray:
-        return self.covariances[-1]
-
-    @property
-    def time_s(self) -> float:
-        return float(self.times_s[-1])
+    def make_filter(self, model: BallisticModel, measurement) -> GaussianFilter:
+        if self.filter == "ukf":
+            return make_filter("ukf", model, measurement, alpha=self.ukf_alpha, beta=self.ukf_beta,
+                               kappa=self.ukf_kappa)
+        return make_filter("ekf", model, measurement, second_order=self.ekf_second_order)
 
 
 @dataclass
@@ -223,340 +221,177 @@ class TrackerResult:
 
 
 class TrackManager:
-    """Frame-by-frame multi-target tracker (see module doc).  Batch state of live tracks
-    in arrays; histories in per-track lists."""
+    """Frame-by-frame multi-target tracker (module doc): the live tracks in a
+    :class:`~thaadsim.tracking.frame.TrackTable` and the components the config names;
+    any component may be passed in instead."""
 
-    def __init__(self, config: TrackerConfig, sites: RadarSites, with_range_rate: bool):
+    def __init__(self, config: TrackerConfig, sites: RadarSites, with_range_rate: bool, *,
+                 initiator: SinglePointInitiator | TwoPointInitiator | None = None,
+                 associator: GNNAssociator | JPDAAssociator | None = None,
+                 confirmation: MOfNConfirmation | None = None, deletion: MissDeletion | None = None):
         self.config = config
         self.model = config.motion_model()
         self.meas = RadarMeasurementModel(sites, with_range_rate)
-        self.filter: GaussianFilter = make_filter(
-            config.filter, self.model, self.meas,
-            **({"alpha": config.ukf_alpha, "beta": config.ukf_beta, "kappa": config.ukf_kappa}
-               if config.filter == "ukf" else {"second_order": config.ekf_second_order}))
-        n = self.model.ndim
-        m = self.meas.ndim_meas
-        self.n = n
-        self.gamma = gate_threshold(config.gate_probability, m)
-        self.gamma3 = gate_threshold(config.gate_probability, 3)
+        self.filter: GaussianFilter = config.make_filter(self.model, self.meas)
+        self.initiator = initiator if initiator is not None else config.initiator()
+        self.associator = associator if associator is not None else config.associator(with_range_rate)
+        self.confirmation = confirmation if confirmation is not None else config.confirmation()
+        self.deletion = deletion if deletion is not None else config.deletion()
+        self.gnn = GNNAssociator()
+        self.n = self.model.ndim
+        self.gate = EllipsoidGate(config.gate_probability, self.meas.ndim_meas)
         # a track started from one detection takes its first update without range
         # rate: with a velocity prior of km/s across the line of sight, the predicted
         # range rate is quadratic in that unknown velocity (bias ~ 2 sigma_v^2 dt / r)
         # and no Gaussian filter linearises it well; after one position update the
         # velocity is known to ~ sigma_pos / dt and range rate is near-linear again.
         self._pos_filter = None
-        if with_range_rate and config.initiation == "single_point":
-            self._pos_filter = make_filter(
-                config.filter, self.model, RadarMeasurementModel(sites, False),
-                **({"alpha": config.ukf_alpha, "beta": config.ukf_beta, "kappa": config.ukf_kappa}
-                   if config.filter == "ukf" else {"second_order": config.ekf_second_order}))
-        if config.clutter_density is not None:
-            self.clutter_density = config.clutter_density
-        else:
-            self.clutter_density = 1e-10 if with_range_rate else 1e-6
-        self.X = np.zeros((0, n))
-        self.P = np.zeros((0, n, n))
-        self.t = np.zeros(0)
-        self.ids = np.zeros(0, dtype=np.int64)
-        self.status = np.zeros(0, dtype=np.int8)
-        self.hits = np.zeros(0, dtype=np.int64)
-        self.age = np.zeros(0, dtype=np.int64)  # frames since initiation, incl. the first
-        self.misses = np.zeros(0, dtype=np.int64)
-        self.n_updates = np.zeros(0, dtype=np.int64)  # measurements used, incl. the initiating one
-        self._next_id = 0
-        self._hist: dict[int, dict] = {}
-        self._pending: dict[int, tuple] = {}  # two-point: site -> (time, Z, R, det_index)
+        self.gate3 = EllipsoidGate(config.gate_probability, 3)
+        if with_range_rate and isinstance(self.initiator, SinglePointInitiator):
+            self._pos_filter = config.make_filter(self.model, RadarMeasurementModel(sites, False))
+        self.table = TrackTable(self.n)
         self.frame_times: list[float] = []
         self.confirmed_count: list[int] = []
         self.tentative_count: list[int] = []
+
+    @property
+    def status(self) -> np.ndarray:
+        """TENTATIVE / CONFIRMED of each live track."""
+        return self.table.status
 
     # ------------------------------------------------------------------ frames
     def process_frame(self, t: float, site: int, Z: np.ndarray, R: np.ndarray, det_index: np.ndarray,
                       truth_id: np.ndarray) -> None:
         """Process one frame: Z (M, m), R (M, m, m) measured at time t [s] by ``site``."""
-        cfg = self.config
-        M = Z.shape[0]
-        T = self.X.shape[0]
+        frame = Frame(t, site, Z, R, det_index, truth_id, self.meas)
+        tab = self.table
+        T, M = len(tab), len(frame)
         hit = np.zeros(T, dtype=bool)
         claimed = np.zeros(M, dtype=bool)
         broken = np.zeros(T, dtype=bool)
         if T and M:
-            with np.errstate(over="ignore", invalid="ignore"):  # blown-up predictions: see below
-                Xp, Pp = self.filter.predict(self.X, self.P, t - self.t)
-            # A prediction that blew up takes no detection and is deleted below; its
-            # arrays are kept finite so the batch maths stays clean.  It happens to
-            # tentative tracks fed false alarms: a small fitted beta deep in the
-            # atmosphere makes the drag time scale 2 beta / (rho v) far shorter than the
-            # 1 s RK4 step, and the explicit integration diverges.
-            broken = _broken(Xp, Pp, cfg)
-            if broken.any():
-                Xp = np.where(broken[:, None], self.X, Xp)
-                Pp = np.where(broken[:, None, None], self.P, Pp)
-            ctx = np.full(T, site, dtype=np.int64)
-            young = (self.n_updates == 1) if self._pos_filter is not None else np.zeros(T, dtype=bool)
-            mp = self.filter.predict_measurement(Xp, Pp, ctx)
-            pairs = self._gate(Xp, Pp, mp, Z, R, site, self.meas, self.gamma)
-            pairs = _subset(pairs, ~young[pairs.track] & ~broken[pairs.track])
-            if young.any():
-                m3 = self._pos_filter.predict_measurement(Xp, Pp, ctx)
-                pairs3 = self._gate(Xp, Pp, m3, Z[:, :3], R[:, :3, :3], site, self._pos_filter.measurement,
-                                    self.gamma3)
-                pairs3 = _subset(pairs3, young[pairs3.track] & ~broken[pairs3.track])
-            new_X, new_P = Xp, Pp
-            updated = np.zeros(T, dtype=bool)
-            nis_rec = np.full(T, np.nan)
-            det_rec = np.full(T, -1, dtype=np.int64)
-            # confirmed before tentative, established before just-started tracks
-            for stage, is_young in ((CONFIRMED, False), (CONFIRMED, True), (TENTATIVE, False), (TENTATIVE, True)):
-                if is_young and not young.any():
-                    continue
-                pp, filt, mpp, Zs, Rs, gam = ((pairs3, self._pos_filter, m3, Z[:, :3], R[:, :3, :3], self.gamma3)
-                                              if is_young else (pairs, self.filter, mp, Z, R, self.gamma))
-                sel = (self.status[pp.track] == stage) & ~claimed[pp.det]
-                sub = _subset(pp, sel)
-                if len(sub) == 0:
-                    continue
-                if stage == CONFIRMED and not is_young and cfg.association == "jpda":
-                    self._jpda_stage(sub, mp, Z, R, T, M, new_X, new_P, updated, hit, claimed, nis_rec, det_rec)
-                else:
-                    ti, dj = gnn_assign(T, M, sub, gam)
-                    if ti.size:
-                        res = filt.update_with(Xp[ti], Pp[ti], _mp_subset(mpp, ti), Zs[dj], Rs[dj])
-                        new_X[ti] = res.x
-                        new_P[ti] = res.P
-                        updated[ti] = True
-                        hit[ti] = True
-                        claimed[dj] = True
-                        nis_rec[ti] = res.nis
-                        det_rec[ti] = dj
-            if self.n == 7 and updated.any():
-                new_X[:, 6] = np.clip(new_X[:, 6], *cfg.ln_beta_bounds)
-            self.X = np.where(updated[:, None], new_X, self.X)
-            self.P = np.where(updated[:, None, None], new_P, self.P)
-            self.t = np.where(updated, t, self.t)
-            self.n_updates += updated
-            for k in np.flatnonzero(updated):
-                d = det_rec[k]
-                self._record(int(self.ids[k]), t, self.X[k], self.P[k],
-                             int(det_index[d]) if d >= 0 else -1, int(truth_id[d]) if d >= 0 else -1, nis_rec[k])
-        self._lifecycle(hit, t, broken)
-        free = np.flatnonzero(~claimed)
-        if free.size:
-            self._initiate(t, site, Z[free], R[free], det_index[free], truth_id[free])
+            pred = predict_tracks(self.filter, tab.X, tab.P, t - tab.t, self.config.max_speed_m_s,
+                                  self.config.max_position_sigma_m)
+            broken = pred.broken
+            young = (tab.n_updates == 1) if self._pos_filter is not None else np.zeros(T, dtype=bool)
+            gated = self._gate(pred, frame, young)
+            hyps = self._associate(gated, frame, young, hit, claimed)
+            self._update(pred, gated, hyps, frame)
+        step_lifecycle(tab, hit, t, self.confirmation, self.deletion, broken)
+        if not claimed.all():
+            self._initiate(frame.subset(~claimed))
         self.frame_times.append(t)
-        self.confirmed_count.append(int(np.sum(self.status == CONFIRMED)))
-        self.tentative_count.append(int(np.sum(self.status == TENTATIVE)))
+        self.confirmed_count.append(int(np.sum(tab.status == CONFIRMED)))
+        self.tentative_count.append(int(np.sum(tab.status == TENTATIVE)))
 
-    def _gate(self, Xp, Pp, mp: MeasurementPrediction, Z, R, site, meas, gamma) -> GatedPairs:
-        tpos = Xp[:, :3]
-        pos_var = np.trace(Pp[:, :3, :3], axis1=1, axis2=2)
-        dpos = self.meas.to_cartesian(Z, np.full(Z.shape[0], site))
-        dvar = np.trace(self.meas.cartesian_covariance(Z, R, np.full(Z.shape[0], site)), axis1=1, axis2=2)
-        # |d| <= sqrt(gamma (lambda_max(P) + lambda_max(R_cart))) bounds the ellipsoidal
-        # gate to first order; traces bound the eigenvalues; x1.5 covers curvature.
-        radius = 1.5 * np.sqrt(gamma * (pos_var + dvar.max()))
-        ti, dj = candidate_pairs(tpos, radius, dpos)
-        return gate(meas, mp.z, mp.Pzz, Z, R, ti, dj, gamma)
+    def _gate(self, pred: Prediction, frame: Frame, young: np.ndarray) -> dict:
+        """{young?: (gated pairs, filter, measurement prediction, gate)}; a broken
+        prediction takes no detection.  The measurement is predicted only for the tracks
+        the pre-gate leaves with a candidate (row by row, so the same numbers)."""
+        ctx = np.full(len(pred.X), frame.site, dtype=np.int64)
+        out = {}
+        stages = [(False, self.filter, self.gate, ~young & ~pred.broken)]
+        if young.any():
+            stages.append((True, self._pos_filter, self.gate3, young & ~pred.broken))
+        for is_young, filt, gate, eligible in stages:
+            ti, dj = gate.candidates(pred, frame, eligible)
+            mp = _predict_measurement_rows(filt, pred, ctx, np.unique(ti))
+            out[is_young] = (gate.exact(mp, frame, filt.measurement, ti, dj), filt, mp, gate)
+        return out
 
-    def _jpda_stage(self, sub, mp, Z, R, T, M, new_X, new_P, updated, hit, claimed, nis_rec, det_rec):
-        cfg = self.config
-        beta, beta0 = jpda_weights(T, M, sub, cfg.p_detect, cfg.gate_probability, self.clutter_density,
-                                   cfg.max_hypotheses)
-        tr = np.unique(sub.track)
-        J = int(np.bincount(sub.track).max())
-        m = Z.shape[1]
-        pos = {t: k for k, t in enumerate(tr)}
-        Zs = np.zeros((tr.size, J, m))
-        Rs = np.broadcast_to(np.eye(m), (tr.size, J, m, m)).copy()
-        W = np.zeros((tr.size, J + 1))
-        W[:, 0] = beta0[tr]
-        fill = np.zeros(tr.size, dtype=np.int64)
-        best = np.full(tr.size, -1, dtype=np.int64)
-        best_b = np.zeros(tr.size)
-        best_p = np.full(tr.size, -1, dtype=np.int64)
-        for p in range(len(sub)):
-            k = pos[sub.track[p]]
-            j = fill[k]
-            Zs[k, j] = Z[sub.det[p]]
-            Rs[k, j] = R[sub.det[p]]
-            W[k, j + 1] = beta[p]
-            fill[k] += 1
-            if beta[p] > best_b[k]:
-                best_b[k] = beta[p]
-                best[k] = sub.det[p]
-                best_p[k] = p
-        Xm, Pm = self.filter.mixture_update(new_X[tr], new_P[tr], _mp_subset(mp, tr), Zs, Rs, W)
-        new_X[tr] = Xm
-        new_P[tr] = Pm
-        updated[tr] = True
-        hit[tr] = beta0[tr] < 0.5
-        total = np.zeros(M)
-        np.add.at(total, sub.det, beta)
-        claimed |= total >= cfg.jpda_claim_threshold
-        ok = best_p >= 0
-        nis_rec[tr[ok]] = sub.d2[best_p[ok]]
-        det_rec[tr[ok]] = best[ok]
+    def _associate(self, gated: dict, frame: Frame, young: np.ndarray, hit: np.ndarray, claimed: np.ndarray) -> list:
+        """Hypotheses stage by stage (confirmed before tentative, established before
+        just-started tracks); marks ``hit`` tracks and ``claimed`` detections."""
+        T, M = hit.size, claimed.size
+        status = self.table.status
+        hyps = []
+        for stage, is_young in ((CONFIRMED, False), (CONFIRMED, True), (TENTATIVE, False), (TENTATIVE, True)):
+            if is_young not in gated:
+                continue
+            pp, _, _, gate = gated[is_young]
+            sub = _subset(pp, (status[pp.track] == stage) & ~claimed[pp.det])
+            if len(sub) == 0:
+                continue
+            if stage == CONFIRMED and not is_young and isinstance(self.associator, JPDAAssociator):
+                h = self.associator.associate(T, M, sub)
+                hit[h.tracks] = h.hit
+                claimed |= h.claimed
+                hyps.append((h, sub))
+            else:
+                h = self.gnn.associate(T, M, sub, gate.threshold, is_young)
+                hit[h.tracks] = True
+                claimed[h.dets] = True
+                hyps.append((h, sub))
+        return hyps
 
-    def _lifecycle(self, hit: np.ndarray, t: float, broken: np.ndarray | None = None) -> None:
-        cfg = self.config
-        if hit.size == 0:
-            return
-        self.age += 1
-        self.hits += hit
-        self.misses = np.where(hit, 0, self.misses + 1)
-        tent = self.status == TENTATIVE
-        confirm = tent & (self.hits >= cfg.confirm_m) & (self.age <= cfg.confirm_n)
-        for k in np.flatnonzero(confirm):
-            self._hist[int(self.ids[k])]["confirmed"] = t
-        self.status = np.where(confirm, CONFIRMED, self.status)
-        tent = self.status == TENTATIVE
-        hopeless = tent & (self.hits + (cfg.confirm_n - self.age) < cfg.confirm_m)
-        lost = (self.status == CONFIRMED) & (self.misses >= cfg.delete_after_misses)
-        pos_sigma = np.sqrt(np.trace(self.P[:, :3, :3], axis1=1, axis2=2))
-        diverged = ~(pos_sigma <= cfg.max_position_sigma_m)  # NaN counts as diverged
-        if broken is not None and broken.size == diverged.size:
-            diverged |= broken
-        drop = hopeless | lost | diverged
-        if drop.any():
-            for k in np.flatnonzero(drop):
-                self._hist[int(self.ids[k])]["deleted"] = t
-            self._keep(~drop)
+    def _update(self, pred: Prediction, gated: dict, hyps: list, frame: Frame) -> None:
+        T = len(pred.X)
+        X, P = pred.X.copy(), pred.P.copy()
+        updated = np.zeros(T, dtype=bool)
+        nis = np.full(T, np.nan)
+        det = np.full(T, -1, dtype=np.int64)
+        for h, sub in hyps:
+            if isinstance(h, MixtureHypotheses):
+                tr = h.tracks
+                pad = h.cand < 0
+                rows = np.where(pad, 0, h.cand)
+                Zs = np.where(pad[..., None], 0.0, frame.Z[rows])
+                m = frame.Z.shape[1]
+                Rs = np.where(pad[..., None, None], np.eye(m), frame.R[rows])
+                X[tr], P[tr] = self.filter.mixture_update(X[tr], P[tr], _mp_subset(gated[False][2], tr), Zs, Rs,
+                                                          h.weights)
+                ok = h.best_pair >= 0
+                nis[tr[ok]] = sub.d2[h.best_pair[ok]]
+                det[tr[ok]] = h.best[ok]
+                updated[tr] = True
+            elif h.tracks.size:
+                _, filt, mp, gate = gated[h.young]
+                m = gate.ndim
+                ti, dj = h.tracks, h.dets
+                res = filt.update_with(X[ti], P[ti], _mp_subset(mp, ti), frame.Z[dj, :m], frame.R[dj, :m, :m])
+                X[ti], P[ti] = res.x, res.P
+                nis[ti] = res.nis
+                det[ti] = dj
+                updated[ti] = True
+        if self.n == 7 and updated.any():
+            X[:, 6] = np.clip(X[:, 6], *self.config.ln_beta_bounds)
+        self.table.set_states(frame.t, updated, X, P, det, nis, frame)
 
-    def _keep(self, keep):
-        self.X, self.P, self.t = self.X[keep], self.P[keep], self.t[keep]
-        self.ids, self.status = self.ids[keep], self.status[keep]
-        self.hits, self.age, self.misses = self.hits[keep], self.age[keep], self.misses[keep]
-        self.n_updates = self.n_updates[keep]
-
-    # ------------------------------------------------------------------ initiation
-    def _initiate(self, t, site, Z, R, det_index, truth_id):
-        cfg = self.config
-        if cfg.initiation == "single_point":
-            X0, P0 = self._single_point(Z, R, site)
-            self._add(t, X0, P0, det_index, truth_id)
-            return
-        prev = self._pending.get(site)
-        used = np.zeros(Z.shape[0], dtype=bool)
-        if prev is not None:
-            t1, Z1, R1, di1, ti1 = prev
-            dt = t - t1
-            if dt > 0.0 and Z1.shape[0] and Z.shape[0]:  # a frame whose detections all went to tracks leaves none
-                p1 = self.meas.to_cartesian(Z1, np.full(Z1.shape[0], site))
-                p2 = self.meas.to_cartesian(Z, np.full(Z.shape[0], site))
-                C1 = self.meas.cartesian_covariance(Z1, R1, np.full(Z1.shape[0], site))
-                C2 = self.meas.cartesian_covariance(Z, R, np.full(Z.shape[0], site))
-                sig = 3.0 * math.sqrt(max(np.trace(C1, axis1=1, axis2=2).max(), np.trace(C2, axis1=1, axis2=2).max()))
-                ii, jj = candidate_pairs(p2, np.full(p2.shape[0], cfg.max_speed_m_s * dt + sig), p1)
-                if ii.size:
-                    cost = np.full((Z.shape[0], Z1.shape[0]), 1e18)
-                    cost[ii, jj] = np.sum((p2[ii] - p1[jj]) ** 2, axis=1)
-                    from scipy.optimize import linear_sum_assignment
-
-                    r, c = linear_sum_assignment(cost)
-                    ok = cost[r, c] < 1e18
-                    r, c = r[ok], c[ok]
-                    n = self.n
-                    X0 = np.zeros((r.size, n))
-                    P0 = np.zeros((r.size, n, n))
-                    X0[:, :3] = p2[r]
-                    X0[:, 3:6] = (p2[r] - p1[c]) / dt
-                    P0[:, :3, :3] = C2[r]
-                    P0[:, :3, 3:6] = C2[r] / dt
-                    P0[:, 3:6, :3] = C2[r] / dt
-                    P0[:, 3:6, 3:6] = (C1[c] + C2[r]) / dt**2
-                    if n == 7:
-                        X0[:, 6] = cfg.initial_ln_beta
-                        P0[:, 6, 6] = cfg.initial_ln_beta_sigma**2
-                    self._add(t, X0, P0, det_index[r], truth_id[r])
-                    used[r] = True
-        rest = ~used
-        self._pending[site] = (t, Z[rest], R[rest], det_index[rest], truth_id[rest])
-
-    def _single_point(self, Z, R, site):
-        cfg = self.config
-        n = self.n
-        k = Z.shape[0]
-        idx = np.full(k, site)
-        X0 = np.zeros((k, n))
-        P0 = np.zeros((k, n, n))
-        pos = self.meas.to_cartesian(Z, idx)
-        X0[:, :3] = pos
-        P0[:, :3, :3] = self.meas.cartesian_covariance(Z, R, idx)
-        sv2 = cfg.initial_speed_sigma_m_s**2
-        if self.meas.with_range_rate:
-            u = pos - self.meas.sites.ecef_m[idx]
-            u /= np.linalg.norm(u, axis=1, keepdims=True)
-            X0[:, 3:6] = Z[:, 3:4] * u
-            uu = np.einsum("ki,kj->kij", u, u)
-            P0[:, 3:6, 3:6] = sv2 * (np.eye(3) - uu) + R[:, 3, 3, None, None] * uu
-        else:
-            P0[:, 3:6, 3:6] = sv2 * np.eye(3)
-        if n == 7:
-            X0[:, 6] = cfg.initial_ln_beta
-            P0[:, 6, 6] = cfg.initial_ln_beta_sigma**2
-        return X0, P0
-
-    def _add(self, t, X0, P0, det_index, truth_id):
-        k = X0.shape[0]
-        ids = np.arange(self._next_id, self._next_id + k)
-        self._next_id += k
-        self.X = np.concatenate([self.X, X0])
-        self.P = np.concatenate([self.P, P0])
-        self.t = np.concatenate([self.t, np.full(k, t)])
-        self.ids = np.concatenate([self.ids, ids])
-        self.status = np.concatenate([self.status, np.full(k, TENTATIVE, dtype=np.int8)])
-        self.hits = np.concatenate([self.hits, np.ones(k, dtype=np.int64)])
-        self.age = np.concatenate([self.age, np.ones(k, dtype=np.int64)])
-        self.misses = np.concatenate([self.misses, np.zeros(k, dtype=np.int64)])
-        self.n_updates = np.concatenate([self.n_updates, np.ones(k, dtype=np.int64)])
-        for i in range(k):
-            self._hist[int(ids[i])] = {"born": t, "confirmed": math.nan, "deleted": math.nan, "rows": []}
-            self._record(int(ids[i]), t, X0[i], P0[i], int(det_index[i]), int(truth_id[i]), math.nan)
-        if self.config.confirm_m == 1:  # M = 1: confirmed at birth
-            self.status[-k:] = CONFIRMED
-            for i in range(k):
-                self._hist[int(ids[i])]["confirmed"] = t
-
-    def _record(self, tid, t, x, P, det, truth, nis):
-        self._hist[tid]["rows"].append((t, x.copy(), P.copy(), det, truth, nis))
+    def _initiate(self, frame: Frame) -> None:
+        X0, P0, rows = self.initiator.initiate(frame, self.n)
+        if rows.size:
+            self.table.add(frame.t, X0, P0, frame.det_index[rows], frame.truth_id[rows], self.confirmation.at_birth)
 
     # ------------------------------------------------------------------ results
     def result(self) -> TrackerResult:
-        tracks = []
-        n = self.n
-        for tid, h in self._hist.items():
-            rows = h["rows"]
-            tracks.append(Track(
-                track_id=tid,
-                times_s=np.array([r[0] for r in rows]),
-                states=np.array([r[1] for r in rows]).reshape(-1, n),
-                covariances=np.array([r[2] for r in rows]).reshape(-1, n, n),
-                detection_index=np.array([r[3] for r in rows], dtype=np.int64),
-                truth_id=np.array([r[4] for r in rows], dtype=np.int64),
-                nis=np.array([r[5] for r in rows]),
-                initiated_time_s=h["born"], confirmed_time_s=h["confirmed"], deleted_time_s=h["deleted"]))
-        return TrackerResult(tracks, np.array(self.frame_times), np.array(self.confirmed_count, dtype=np.int64),
+        return TrackerResult(self.table.tracks(), np.array(self.frame_times),
+                             np.array(self.confirmed_count, dtype=np.int64),
                              np.array(self.tentative_count, dtype=np.int64), 0, self.config, self.model)
-
-
-_R_MIN_M = 6.0e6  # below any point of the ellipsoid (polar radius 6,356.8 km) by > 350 km
-_R_MAX_M = 1.0e8  # ~16 Earth radii: beyond any ballistic apogee
-
-
-def _broken(Xp: np.ndarray, Pp: np.ndarray, cfg: TrackerConfig) -> np.ndarray:
-    """Predictions that are no longer a ballistic object: non-finite, inside the Earth or
-    far beyond it, faster than twice ``max_speed_m_s``, or with a position sigma above
-    ten times ``max_position_sigma_m``."""
-    ok = np.isfinite(Xp).all(axis=1) & np.isfinite(Pp).all(axis=(1, 2))
-    r = np.linalg.norm(np.where(ok[:, None], Xp[:, :3], _R_MIN_M), axis=1)
-    v = np.linalg.norm(np.where(ok[:, None], Xp[:, 3:6], 0.0), axis=1)
-    sig = np.sqrt(np.abs(np.trace(np.where(ok[:, None, None], Pp, 0.0)[:, :3, :3], axis1=1, axis2=2)))
-    ok &= (r >= _R_MIN_M) & (r <= _R_MAX_M) & (v <= 2.0 * cfg.max_speed_m_s) & (sig <= 10.0 * cfg.max_position_sigma_m)
-    return ~ok
 
 
 def _subset(p: GatedPairs, sel) -> GatedPairs:
     return GatedPairs(p.track[sel], p.det[sel], p.d2[sel], p.innovation[sel], p.S[sel], p.log_det_S[sel])
+
+
+def _predict_measurement_rows(filt: GaussianFilter, pred: Prediction, ctx: np.ndarray,
+                              rows: np.ndarray) -> MeasurementPrediction:
+    """The filter's measurement prediction of the tracks ``rows``, in arrays over all
+    tracks (other rows NaN: nothing may read them)."""
+    T, n = pred.X.shape
+    if rows.size == 0:
+        m = filt.measurement.ndim_meas
+        nan = np.full((T, m), np.nan)
+        return MeasurementPrediction(nan, np.full((T, m, m), np.nan), np.full((T, n, m), np.nan), None)
+    sub = filt.predict_measurement(pred.X[rows], pred.P[rows], ctx[rows])
+
+    def full(a):
+        if a is None:
+            return None
+        out = np.full((T,) + a.shape[1:], np.nan)
+        out[rows] = a
+        return out
+
+    return MeasurementPrediction(full(sub.z), full(sub.Pzz), full(sub.Pxz), full(sub.H))
 
 
 def _mp_subset(mp: MeasurementPrediction, idx) -> MeasurementPrediction:

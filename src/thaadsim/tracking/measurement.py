@@ -104,16 +104,32 @@ class MeasurementModel(ABC):
         ~(step / range)^2).  Symmetrised."""
         X = np.asarray(X, dtype=float)
         N, n = X.shape
-        Hs = np.zeros((N, self.ndim_meas, n, n))
-        for j in range(n):
-            e = 1.0 if j < 3 else 1e-3
-            Xp = X.copy()
-            Xm = X.copy()
-            Xp[:, j] += e
-            Xm[:, j] -= e
-            Hs[:, :, :, j] = (self.function_with_jacobian(Xp, context)[1]
-                              - self.function_with_jacobian(Xm, context)[1]) / (2.0 * e)
+        e = np.where(np.arange(n) < 3, 1.0, 1e-3)
+        # all 2n displaced copies in one batch call: rows (sign, j, k)
+        Xd = np.repeat(np.repeat(X[None, None], 2, 0), n, 1)  # (2, n, N, n)
+        idx = np.arange(n)
+        Xd[0, idx, :, idx] += e[:, None]
+        Xd[1, idx, :, idx] -= e[:, None]
+        ctx = None if context is None else np.tile(np.broadcast_to(np.asarray(context), (N,)), 2 * n)
+        J = self.function_with_jacobian(Xd.reshape(2 * n * N, n), ctx)[1].reshape(2, n, N, self.ndim_meas, n)
+        Hs = np.moveaxis((J[0] - J[1]) / (2.0 * e[:, None, None, None]), 0, 3)  # (N, m, n, n)
         return 0.5 * (Hs + np.swapaxes(Hs, 2, 3))
+
+    def second_order_prediction(self, X: np.ndarray, P: np.ndarray, context=None):
+        """(z, Pzz, Pxz, H) of the second-order EKF (Athans, Wishner & Bertolini 1968):
+        z_i = h_i + tr(Hess_i P) / 2, Pzz = H P H^T + tr(Hess_i P Hess_j P) / 2, Pxz =
+        P H^T; angle components wrapped, Pzz symmetrised."""
+        X = np.asarray(X, dtype=float)
+        P = np.asarray(P, dtype=float)
+        Z, H = self.function_with_jacobian(X, context)
+        Pxz = P @ np.swapaxes(H, 1, 2)
+        HP = self.hessian(X, context) @ P[:, None]  # (N, m, n, n)
+        Z = Z + 0.5 * np.trace(HP, axis1=2, axis2=3)
+        Pzz = H @ Pxz + 0.5 * np.einsum("kiab,kjba->kij", HP, HP)
+        mask = self.angle_mask
+        if mask.any():
+            Z[:, mask] = wrap_angle(Z[:, mask])
+        return Z, 0.5 * (Pzz + np.swapaxes(Pzz, 1, 2)), Pxz, H
 
     def residual(self, Z: np.ndarray, Zp: np.ndarray) -> np.ndarray:
         """Z - Zp with angle components wrapped into (-pi, pi]."""
@@ -161,27 +177,29 @@ class RadarMeasurementModel(MeasurementModel):
         return kernels.radar_measure(X, self.sites.ecef_m, self.sites.rotation, self._index(X.shape[0], context),
                                      self.with_range_rate, True)
 
+    def second_order_prediction(self, X, P, context=None):
+        """As the base class, compiled in one pass (``kernels.radar_ekf2_prediction``);
+        the base class's numpy path is its reference (unit test)."""
+        X = np.ascontiguousarray(X, dtype=float)
+        return kernels.radar_ekf2_prediction(X, np.ascontiguousarray(P, dtype=float), self.sites.ecef_m,
+                                             self.sites.rotation, self._index(X.shape[0], context),
+                                             self.with_range_rate)
+
     def to_cartesian(self, Z: np.ndarray, site_index=None) -> np.ndarray:
         """ECEF positions (M, 3) of measurements Z (M, >=3) (noise-free inverse of h)."""
-        Z = np.atleast_2d(np.asarray(Z, dtype=float))
-        idx = self._index(Z.shape[0], site_index)
-        r, az, el = Z[:, 0], Z[:, 1], Z[:, 2]
-        enu = np.stack([r * np.cos(el) * np.sin(az), r * np.cos(el) * np.cos(az), r * np.sin(el)], axis=1)
-        return self.sites.ecef_m[idx] + np.einsum("kji,kj->ki", self.sites.rotation[idx], enu)
+        return self.cartesian(Z, None, site_index)[0]
 
     def cartesian_covariance(self, Z: np.ndarray, R: np.ndarray, site_index=None) -> np.ndarray:
         """Linearised ECEF position covariance (M, 3, 3) of measurements with noise R."""
-        Z = np.atleast_2d(np.asarray(Z, dtype=float))
+        return self.cartesian(Z, R, site_index)[1]
+
+    def cartesian(self, Z: np.ndarray, R: np.ndarray | None, site_index=None) -> tuple[np.ndarray, np.ndarray]:
+        """(ECEF positions (M, 3), their linearised covariances (M, 3, 3), empty when R is
+        None) of measurements Z (M, >=3) with noise R (M, >=3, >=3), in one compiled pass."""
+        Z = np.ascontiguousarray(np.atleast_2d(np.asarray(Z, dtype=float)))
         idx = self._index(Z.shape[0], site_index)
-        r, az, el = Z[:, 0], Z[:, 1], Z[:, 2]
-        ce, se, ca, sa = np.cos(el), np.sin(el), np.cos(az), np.sin(az)
-        J = np.zeros((Z.shape[0], 3, 3))  # d enu / d (r, az, el)
-        J[:, 0, :] = np.stack([ce * sa, r * ce * ca, -r * se * sa], axis=1)
-        J[:, 1, :] = np.stack([ce * ca, -r * ce * sa, -r * se * ca], axis=1)
-        J[:, 2, :] = np.stack([se, np.zeros_like(r), r * ce], axis=1)
-        Rt = np.transpose(self.sites.rotation[idx], (0, 2, 1))  # ENU -> ECEF
-        M = Rt @ J
-        return M @ R[:, :3, :3] @ np.transpose(M, (0, 2, 1))
+        Rc = np.zeros((0, 3, 3)) if R is None else np.ascontiguousarray(np.asarray(R, dtype=float)[:, :3, :3])
+        return kernels.radar_to_cartesian(Z, Rc, self.sites.ecef_m, self.sites.rotation, idx, R is not None)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,103 @@
+"""Prediction of the live tracks to a frame and the ellipsoidal gate.
+
+:func:`predict_tracks` predicts every live track to the frame time in one batch call
+and flags predictions that are no longer a ballistic object; :class:`EllipsoidGate`
+pairs tracks with detections through a Cartesian pre-gate and the chi-square test of
+:func:`~thaadsim.tracking.association.gate`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from thaadsim.tracking.association import (
+    GatedPairs,
+    candidate_pairs,
+    gate,
+    gate_threshold,
+)
+from thaadsim.tracking.filters import GaussianFilter, MeasurementPrediction
+from thaadsim.tracking.frame import Frame
+
+_R_MIN_M = 6.0e6  # below any point of the ellipsoid (polar radius 6,356.8 km) by > 350 km
+_R_MAX_M = 1.0e8  # ~16 Earth radii: beyond any ballistic apogee
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """Live tracks predicted to a frame: X (T, n), P (T, n, n); ``broken`` (T,) marks
+    predictions that blew up (their X, P are the previous posterior, kept finite)."""
+
+    X: np.ndarray
+    P: np.ndarray
+    broken: np.ndarray
+
+
+def broken_predictions(Xp: np.ndarray, Pp: np.ndarray, max_speed_m_s: float,
+                       max_position_sigma_m: float) -> np.ndarray:
+    """Predictions that are no longer a ballistic object: non-finite, inside the Earth or
+    far beyond it, faster than twice ``max_speed_m_s``, or with a position sigma above
+    ten times ``max_position_sigma_m``."""
+    ok = np.isfinite(Xp).all(axis=1) & np.isfinite(Pp).all(axis=(1, 2))
+    r = np.linalg.norm(np.where(ok[:, None], Xp[:, :3], _R_MIN_M), axis=1)
+    v = np.linalg.norm(np.where(ok[:, None], Xp[:, 3:6], 0.0), axis=1)
+    sig = np.sqrt(np.abs(np.trace(np.where(ok[:, None, None], Pp, 0.0)[:, :3, :3], axis1=1, axis2=2)))
+    ok &= (r >= _R_MIN_M) & (r <= _R_MAX_M) & (v <= 2.0 * max_speed_m_s) & (sig <= 10.0 * max_position_sigma_m)
+    return ~ok
+
+
+def predict_tracks(filt: GaussianFilter, X: np.ndarray, P: np.ndarray, dt: np.ndarray, max_speed_m_s: float,
+                   max_position_sigma_m: float) -> Prediction:
+    """Predict (X, P) over dt (T,).  A prediction that blew up keeps its prior and is
+    flagged: it happens to tentative tracks fed false alarms, where a small fitted beta
+    deep in the atmosphere makes the drag time scale 2 beta / (rho v) far shorter than
+    the RK4 step and the explicit integration diverges."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        Xp, Pp = filt.predict(X, P, dt)
+    broken = broken_predictions(Xp, Pp, max_speed_m_s, max_position_sigma_m)
+    if broken.any():
+        Xp = np.where(broken[:, None], X, Xp)
+        Pp = np.where(broken[:, None, None], P, Pp)
+    return Prediction(Xp, Pp, broken)
+
+
+@dataclass(frozen=True)
+class EllipsoidGate:
+    """Chi-square gate of probability ``probability`` on ``ndim`` measurement
+    components."""
+
+    probability: float
+    ndim: int
+    threshold: float = field(init=False, repr=False)
+    """gamma with P(chi2_ndim <= gamma) = probability."""
+
+    def __post_init__(self):
+        object.__setattr__(self, "threshold", gate_threshold(self.probability, self.ndim))
+
+    def candidates(self, pred: Prediction, frame: Frame, eligible: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Cartesian pre-gate: (track rows, frame rows) of the ``eligible`` tracks
+        whose gate may hold the detection, sorted by track then detection."""
+        rows = np.flatnonzero(eligible)
+        if rows.size == 0 or len(frame) == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        pos_var = np.trace(pred.P[rows, :3, :3], axis1=1, axis2=2)
+        dvar = np.trace(frame.cov, axis1=1, axis2=2)
+        # |d| <= sqrt(gamma (lambda_max(P) + lambda_max(R_cart))) bounds the ellipsoidal
+        # gate to first order; traces bound the eigenvalues; x1.5 covers curvature.
+        radius = 1.5 * np.sqrt(self.threshold * (pos_var + dvar.max()))
+        ti, dj = candidate_pairs(pred.X[rows, :3], radius, frame.pos)
+        return rows[ti], dj
+
+    def exact(self, mp: MeasurementPrediction, frame: Frame, measurement, ti: np.ndarray,
+              dj: np.ndarray) -> GatedPairs:
+        """The chi-square test of candidate pairs (ti, dj) on the first ``ndim``
+        measurement components; ``mp`` needs only the rows in ``ti``."""
+        m = self.ndim
+        return gate(measurement, mp.z, mp.Pzz, frame.Z[:, :m], frame.R[:, :m, :m], ti, dj, self.threshold)
+
+    def __call__(self, pred: Prediction, mp: MeasurementPrediction, frame: Frame, measurement) -> GatedPairs:
+        """Pairs of predicted tracks and the frame's detections inside the gate."""
+        ti, dj = self.candidates(pred, frame, np.ones(len(pred.X), dtype=bool))
+        return self.exact(mp, frame, measurement, ti, dj)
