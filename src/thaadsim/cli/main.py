@@ -37,6 +37,39 @@ def _register() -> None:
     from thaadsim.cli import commands  # noqa: F401
 
 
+def _command():
+    """The Click command of the app, every numeric option behind its physical limit
+    (``cli/options.py`` LIMITS): NaN, infinities and absurd values never reach a command."""
+    from thaadsim.cli.options import apply_limits
+
+    _register()
+    command = typer.main.get_command(app)
+    apply_limits(command)
+    return command
+
+
+def _quiet_warnings() -> None:
+    """Library warnings are not shown to the user.
+
+    Every number a user gives is range-checked before the work starts (option limits, the
+    scenario schema), so a numpy floating-point warning left is a benign edge of a vectorised
+    computation (a log of zero power off the face, a NaN-padded sample) whose result is
+    masked afterwards, and matplotlib's are about fonts and layout.  Neither is for the user
+    to act on; ``THAADSIM_WARNINGS=1`` shows them (for developers).
+    """
+    import os
+    import warnings
+
+    if os.environ.get("THAADSIM_WARNINGS") != "1":
+        warnings.simplefilter("ignore")
+        try:
+            import numpy as np
+
+            np.seterr(all="ignore")
+        except ImportError:  # pragma: no cover - numpy is a dependency
+            pass
+
+
 MAX_ERROR_CHARS = 2000
 """An error line longer than this is cut (an echoed input can be megabytes)."""
 
@@ -74,9 +107,9 @@ def _interrupted() -> None:
 def run() -> None:
     """Console entry point: run the app, turn user errors into one line and exit 2."""
     _install_signal_handlers()
+    _quiet_warnings()
     try:
-        _register()
-        code = app(standalone_mode=False)
+        code = _command()(standalone_mode=False)
     except KeyboardInterrupt:
         _interrupted()
     except ThaadsimError as error:
