@@ -11,6 +11,11 @@ from thaadsim.cli.output import emit_json
 from thaadsim.errors import InputError
 
 
+POINT_BYTES = 100_000
+"""Peak memory per aim point of the footprint grid: one threat flight sampled every second
+(~500 samples of ~20 doubles) with the aiming's batched copies (ASSUMED upper figure)."""
+
+
 @app.command(help="Defended footprint of a battery against one threat type from one launch point: "
                   "the ground area defended once (and twice, shoot-look-shoot), its extents and a map.")
 def footprint(
@@ -27,6 +32,7 @@ def footprint(
 ) -> None:
     import math
 
+    from thaadsim.budget import BASE_BYTES, require
     from thaadsim.defense.battery import Battery
     from thaadsim.defense.footprint import defended_footprint
 
@@ -40,6 +46,9 @@ def footprint(
         raise InputError(f"{refine_steps} rounds", field="--refine-steps", hint="give 0 to 10")
     if azimuths < 8 or azimuths % 2 or azimuths > 720:
         raise InputError(f"{azimuths} azimuths", field="--azimuths", hint="give an even number from 8 to 720")
+    points = azimuths * math.ceil(max_range_km / range_step_km) + azimuths * refine_steps
+    require(BASE_BYTES + points * POINT_BYTES, f"a grid of {points:,} aim points", field="--range-step-km",
+            hint="give a coarser --range-step-km, a smaller --max-range-km or fewer --azimuths")
     b = Battery.from_catalog(battery, site=battery_site)
     fp = defended_footprint(b, missile, from_, n_azimuths=azimuths, max_range_m=max_range_km * 1e3,
                             range_step_m=range_step_km * 1e3, refine_steps=refine_steps)

@@ -66,9 +66,9 @@ class Limit:
 
     def text(self) -> str:
         unit = f" {self.unit}" if self.unit else ""
-        low = f"above {_num(self.lo)}" if self.above else f"from {_num(self.lo)}"
         high = f"below {_num(self.hi)}" if self.below else f"up to {_num(self.hi)}"
-        span = f"{low} and {high}"
+        span = f"above {_num(self.lo)} and {high}" if self.above else (
+            f"from {_num(self.lo)} to {_num(self.hi)}" + (" (excluded)" if self.below else ""))
         return f"give a number {span}{unit}" + (f" ({self.why})" if self.why else "")
 
     def check(self, value, option: str):
