@@ -75,9 +75,14 @@ MAX_ERROR_CHARS = 2000
 
 
 def _one_line(message: str) -> str:
-    """The error as one readable line: a long number by its digit count, newlines as spaces,
-    and at most :data:`MAX_ERROR_CHARS` characters."""
-    text = re.sub(r"\d{25,}", lambda m: f"<{len(m.group())}-digit number>", " ".join(message.split("\n")))
+    """The error as one readable line: a long number by its digit count, line breaks as
+    spaces, other control characters and lone surrogates escaped, and at most
+    :data:`MAX_ERROR_CHARS` characters."""
+    text = re.sub(r"\d{25,}", lambda m: f"<{len(m.group())}-digit number>", " ".join(message.splitlines()))
+    # an echoed input may hold control characters (a terminal escape) or lone surrogates
+    # (which no stream can encode): shown as escapes
+    text = re.sub(r"[\x00-\x1f\x7f-\x9f]", lambda m: f"\\x{ord(m.group()):02x}", text)
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
     return text if len(text) <= MAX_ERROR_CHARS else text[: MAX_ERROR_CHARS - 1] + "…"
 
 
