@@ -28,7 +28,8 @@ def invoke(*args: str, env: dict[str, str] | None = None, cwd: str | os.PathLike
     out, err = io.StringIO(), io.StringIO()
     saved_argv, saved_err = sys.argv, np.geterr()
     saved_signals = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
-    saved_env = {k: os.environ.get(k) for k in (env or {})}
+    # --memory-budget-mb sets its variable for the rest of the process: put it back too
+    saved_env = {k: os.environ.get(k) for k in [*(env or {}), "THAADSIM_MEMORY_BUDGET_MB"]}
     saved_cwd = os.getcwd()
     code = 0
     try:

@@ -83,6 +83,10 @@ def test_memory_budget_refuses_a_huge_salvo_and_is_configurable(tmp_path):
     assert code == 2 and "16,384 missiles" in err and "over the budget of 4,096 MiB" in err
     code, err = check(tmp_path, text, env={"THAADSIM_MEMORY_BUDGET_MB": "100000"})
     assert code == 0, err
+    code, _, err = invoke("--memory-budget-mb", "100000", "scenario", "check", str(tmp_path / "s.yaml"))
+    assert code == 0, err
+    code, _, err = invoke("--memory-budget-mb", "nan", "scenario", "check", str(tmp_path / "s.yaml"))
+    assert code == 2 and err.startswith("error: --memory-budget-mb: nan MiB"), err
 
 
 def test_scenario_file_size_cap(tmp_path):

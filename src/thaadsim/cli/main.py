@@ -31,6 +31,25 @@ app = typer.Typer(
 )
 
 
+@app.callback()
+def _options(
+    memory_budget_mb: float | None = typer.Option(
+        None, "--memory-budget-mb", help="Peak memory this command may use [MiB]; work estimated to need more is "
+        "refused before it starts (default 4096, or THAADSIM_MEMORY_BUDGET_MB)."),
+) -> None:
+    """Open, physics-based simulator of a THAAD-type missile-defence system."""
+    if memory_budget_mb is not None:
+        import math
+        import os
+
+        from thaadsim.budget import ENV
+
+        if not (math.isfinite(memory_budget_mb) and 64 <= memory_budget_mb <= 2**30):
+            raise ThaadsimError(f"{memory_budget_mb:g} MiB", field="--memory-budget-mb",
+                                hint="give a budget from 64 MiB up")
+        os.environ[ENV] = repr(float(memory_budget_mb))  # read by thaadsim.budget wherever work is sized
+
+
 def _register() -> None:
     # Imported here so that `thaadsim --help` stays cheap and each room's commands
     # stay in their own module.

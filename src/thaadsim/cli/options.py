@@ -129,6 +129,9 @@ means something else by it): checked by :func:`apply_limits` before the command 
 command sees NaN, infinity or a value outside its physical range."""
 
 
+UNDECLARED = Limit(-1e300, 1e300, why="a finite number")
+
+
 def limit_for(command: str, option: str) -> Limit | None:
     return LIMITS.get(f"{command} {option}") or LIMITS.get(option)
 
@@ -163,9 +166,9 @@ def apply_limits(command) -> None:
     for path, param in numeric_options(command):
         option = max(param.opts, key=len) if param.opts else param.name
         limit = limit_for(path.split()[-1], option) or limit_for(path.split()[-1], param.opts[0])
-        if limit is None:
-            raise RuntimeError(f"{path} {option}: no physical limit declared in cli/options.py LIMITS")
-        param.callback = _checker(limit, param.opts[0], param.callback)
+        # an option not yet in the table is at least held finite (the test suite fails until
+        # it is declared: tests/integration/test_hardening_inputs.py)
+        param.callback = _checker(limit or UNDECLARED, param.opts[0], param.callback)
 
 
 __all__ = ["LIMITS", "Limit", "LooksOpt", "PdOpt", "PfaOpt", "SwerlingOpt", "apply_limits", "detection_convention",
