@@ -281,7 +281,7 @@ def test_tiny_runs_finish(tmp_path, seed, sample_dt):
         "name": "tiny", "seed": seed, "threats": [{"missile": "scud-b", "from": "sunan", "to": "38.5,126.5"}],
         "output": {"sample_dt_s": sample_dt, "coverage": False, "footprints": False},
         "sources": ["fuzz \u00e9\u4e2d\U0001f680"]}, allow_unicode=True), encoding="utf-8")
-    code, out, err = invoke("run", str(scenario), "--out", str(tmp_path / "out"), cwd=tmp_path)
+    code, _, err = invoke("run", str(scenario), "--out", str(tmp_path / "out"), cwd=tmp_path)
     assert_clean_exit(code, err, allowed=(0,))
     assert (tmp_path / "out" / "summary.json").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "tiny.yaml"]

@@ -104,7 +104,7 @@ LIMITS: dict[str, Limit] = {
     "--altitude-km": Limit(0, 2_000, "km", why="as the scenario schema's output.coverage_altitude_km"),
     "--scan-limit-deg": Limit(0, 90, "deg", above=True, why="off the face normal"),
     "--min-elevation-deg": Limit(-10, 89, "deg"),
-    "--n-azimuths": Limit(8, 36_000, why="azimuth samples around the radar"),
+    "--n-azimuths": Limit(8, 7_200, why="azimuth samples around the radar"),
     # flights
     "--apogee-km": _APOGEE,
     "--burnout-speed": Limit(0, 11_000, "m/s", above=True, why="below escape speed"),

@@ -233,4 +233,4 @@ def fly_threats(scenario: Scenario, look_dt_s: float, progress=None) -> Scenario
     return ScenarioTruth(look_dt_s, times, states, launch_t, group, ids, groups)
 
 
-__all__ = ["GroupFlight", "MAX_LOOKS", "ScenarioTruth", "fly_groups", "fly_threats", "look_count", "resolve_aim"]
+__all__ = ["MAX_LOOKS", "GroupFlight", "ScenarioTruth", "fly_groups", "fly_threats", "look_count", "resolve_aim"]
