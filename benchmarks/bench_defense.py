@@ -6,6 +6,10 @@
 2. ``doctrine_mc``: Monte Carlo engagements (warheads) per second of the compiled
    doctrine kernel beside a plain Python loop of the same doctrine on a slice.
 
+   ``flyout_lookup_small``: µs per call of a 300-point look-up (``FlyoutTable.time_to``,
+   which takes the serial twin below ``LOOKUP_SERIAL_BELOW``) beside today's code path
+   before the twin, the parallel kernel on the same points (threads woken for 300
+   points); medians and 90th percentiles of calls spaced by 1 ms of other work.
 3. ``defended_footprint``: wall time of one defended-footprint map (Scud-ER from Sinpo
    against the battery at Seongju, default grid; the fly-out table built beforehand).
    No peer: no other footprint implementation exists here, so no ratio.
@@ -74,6 +78,8 @@ def main() -> None:
                       "peer": "direct sampled fly-outs (engine, parallel batch)", "peer_per_s": peer,
                       "ratio": rate / peer}))
 
+    bench_lookup_small(table, rng)
+
     simulate_doctrine(np.random.default_rng(1), 10, 10, 0.8, 2)  # warm
     t0 = time.perf_counter()
     simulate_doctrine(np.random.default_rng(1), args.raids, 10, 0.8, 2, "shoot-look-shoot", inventory=48)
@@ -89,6 +95,37 @@ def main() -> None:
                       "peer": "plain Python loop of the same doctrine", "peer_per_s": peer, "ratio": rate / peer}))
     bench_footprint()
     bench_engagement()
+
+
+def _call_us(f, calls: int = 200, gap_s: float = 1e-3) -> tuple[float, float]:
+    """(median, 90th percentile) µs per call of ``f``, each call after ``gap_s`` of other
+    Python work, as when a solver looks up between its own steps (back-to-back calls
+    would find the thread pool still awake and hide its wake-up cost)."""
+    f()
+    times = []
+    for _ in range(calls):
+        t_gap = time.perf_counter()
+        while time.perf_counter() - t_gap < gap_s:
+            pass
+        t0 = time.perf_counter()
+        f()
+        times.append(time.perf_counter() - t0)
+    return 1e6 * float(np.median(times)), 1e6 * float(np.percentile(times, 90))
+
+
+def bench_lookup_small(table, rng, points: int = 300) -> None:
+    """A small look-up, as the fire-control solvers make them: serial twin vs parallel kernel."""
+    from thaadsim.defense.kernels import table_lookup_parallel
+
+    az, r, h = rng.uniform(0, 360, points), rng.uniform(0, 150e3, points), rng.uniform(40e3, 150e3, points)
+    ours, ours_p90 = _call_us(lambda: table.time_to(az, r, h))
+    az_rad = np.radians(az)
+    peer, peer_p90 = _call_us(lambda: table_lookup_parallel(table.time_s, table.az0_rad, table.daz_rad, table.h0_m,
+                                                            table.dh_m, table.r0_m, table.dr_m, az_rad, h, r))
+    print(json.dumps({"name": "flyout_lookup_small", "points": points, "gap_between_calls_ms": 1.0,
+                      "us_per_call": ours, "us_per_call_p90": ours_p90,
+                      "peer": "the parallel kernel on the same points (the path before the serial twin)",
+                      "peer_us_per_call": peer, "peer_us_per_call_p90": peer_p90, "ratio": peer / ours}))
 
 
 def bench_engagement(runs: int = 5) -> None:

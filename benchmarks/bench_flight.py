@@ -1,13 +1,29 @@
 """Flight-engine benchmarks: prints one JSON object per line.
 
-1. ``flight_10k_full_trajectories``: 10,000 full trajectories (boost, free flight,
-   reentry with drag, to impact) of catalog missiles with varied steering, against a
-   plain ``scipy.integrate.solve_ivp`` (DOP853, rtol 1e-10) loop over a sample of the
-   same trajectories (tests/validation/authorities/reference_flight.py), after checking
-   that the sampled impact points agree within 1 m.
-2. ``flight_1m_trajectories_memory``: peak memory of flying 1,000,000 trajectories to
-   impact (events only), measured in a child process (ru_maxrss) against the baseline
-   of the same process after imports and compilation.
+The peer is the independent reference flight (``thaadsim.studies.authorities.
+reference_flight``: plain Python + ``scipy.integrate.solve_ivp`` DOP853), flying the
+same catalog missiles with the same steering.  A referee's fair comparison:
+
+* **Equal accuracy.**  Each side is tuned on its own: for a ladder of relative
+  tolerances, the impact points of a sample of trajectories are compared with the same
+  side's run at ``TIGHT_RTOL`` (1e-12), and the loosest tolerance whose largest error
+  stays within ``TARGET_IMPACT_ERROR_M`` is used.  The chosen tolerances and the errors
+  they reach are reported.  (The two sides' models differ by metres — atmosphere and
+  Cd interpolation, see tests/validation/test_flight_vs_reference.py — so each is held
+  to its own converged answer, not to the other's.)
+* **The same work.**  The same trajectories (the scipy side flies a sample of the
+  batch, the same sample for every figure), to impact, with events.
+* **Threads reported apart.**  ``flight_10k_full_trajectories_1thread``: the engine on
+  one numba thread against one scipy process; ``..._2threads``: two numba threads
+  against two scipy worker processes over the sample.
+* ``flight_one_trajectory``: µs per call of one trajectory (the engine's public
+  ``fly``, wrapper included, which takes the serial kernel), against one scipy flight.
+
+The machine these run on may be shared; timings are medians or best-of where noted.
+
+``flight_1m_trajectories_memory``: peak memory of flying 1,000,000 trajectories to
+impact (events only), measured in a child process (ru_maxrss) against the baseline of
+the same process after imports and compilation.
 """
 
 from __future__ import annotations
@@ -17,6 +33,7 @@ import math
 import subprocess
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +42,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 MISSILES = ("scud-b", "scud-c", "nodong", "hwasong-12")
+TIGHT_RTOL = 1e-12
+"""The converged answer each side is measured against."""
+TARGET_IMPACT_ERROR_M = 1.0
+"""Impact-point error both sides are tuned to (largest over the sample).  Not tighter:
+the scipy reference does not converge below ~0.3 m at any rtol <= 1e-9 (measured; its
+right-hand side has kinks where the 1976 table's rows join, so its step control and
+event location wander at that level), and 1 m is far inside any radar or
+kill-vehicle scale."""
+RTOL_LADDER = (1e-5, 3e-6, 1e-6, 3e-7, 1e-7, 3e-8, 1e-8, 3e-9, 1e-9, 3e-10, 1e-10, 3e-11, 1e-11)
+SAMPLE = 8  # scipy flights per timed figure (two per missile)
 
 
 def _batch(n: int, seed: int = 1):
@@ -34,49 +61,116 @@ def _batch(n: int, seed: int = 1):
     rng = np.random.default_rng(seed)
     vehicles = [Vehicle.from_missile(missile(m)) for m in MISSILES]
     pick = rng.integers(0, len(vehicles), n)
+    pick[:SAMPLE] = np.arange(SAMPLE) % len(MISSILES)  # the scipy sample covers every missile
     kick = rng.uniform(10.0, 30.0, n)
     az = rng.uniform(0.0, 360.0, n)
     lat = rng.uniform(38.0, 41.0, n)
     lon = rng.uniform(124.5, 129.0, n)
-    return [vehicles[i] for i in pick], lat, lon, az, kick
+    return [vehicles[i] for i in pick], pick, lat, lon, az, kick
 
 
-def bench_throughput() -> dict:
-    from tests.validation.authorities.reference_flight import Reference
-    from thaadsim.earth import frames
-    from thaadsim.earth.atmosphere import kernel_table
-    from thaadsim.flight.engine import fly
-    from thaadsim.flight.vehicle import BOOST_CD, BOOST_CD_MACH
+def _engine(vehicles, lat, lon, az, kick, rtol):
+    from thaadsim.flight.engine import FlightOptions, fly
+
+    batch = fly(vehicles, lat, lon, 0.0, az, kick, options=FlightOptions(rtol=rtol))
+    # A flight that does not reach impact (a tolerance too loose) counts as off target.
+    return np.where(batch.ok[:, None], batch.impact[:, 1:4], np.nan)
+
+
+def _scipy_one(args):
+    """One reference flight (module level: also run in worker processes)."""
+    from thaadsim.studies.authorities.reference_flight import (
+        Reference,
+        ecef_from_geodetic,
+        missile_inputs,
+    )
+
+    name, lat, lon, az, kick, rtol = args
+    ref = Reference(missile_inputs(name), rtol=rtol, cd_curve="spline")
+    impact = ref.fly(ecef_from_geodetic(lat, lon, 0.0), math.radians(kick), math.radians(az)).impact
+    return np.full(3, np.nan) if impact is None else impact[1:4]
+
+
+def _scipy(jobs, rtol):
+    return np.array([_scipy_one((*job, rtol)) for job in jobs])
+
+
+def _loosest(fly_at, tight) -> tuple[float, float]:
+    """The loosest ladder tolerance whose largest impact error vs ``tight`` is on target."""
+    for rtol in RTOL_LADDER:
+        err = float(np.max(np.linalg.norm(fly_at(rtol) - tight, axis=1)))
+        if err <= TARGET_IMPACT_ERROR_M:  # NaN (a flight short of impact) is not
+            return rtol, err
+    raise RuntimeError("no tolerance of the ladder reaches the target error")
+
+
+def _best(f, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        f()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def bench_flight() -> list[dict]:
+    import numba
 
     n = 10_000
-    vehicles, lat, lon, az, kick = _batch(n)
-    fly(vehicles[:200], lat[:200], lon[:200], 0.0, az[:200], kick[:200])  # compile / warm the cache
-    t0 = time.perf_counter()
-    batch = fly(vehicles, lat, lon, 0.0, az, kick)
-    t_ours = time.perf_counter() - t0
-    assert batch.ok.all()
+    vehicles, pick, lat, lon, az, kick = _batch(n)
+    jobs = [(MISSILES[pick[i]], lat[i], lon[i], az[i], kick[i]) for i in range(SAMPLE)]
+    s = slice(0, SAMPLE)
+    _engine(vehicles[:200], lat[:200], lon[:200], az[:200], kick[:200], 1e-10)  # compile / load
+    _engine(vehicles[:1], lat[:1], lon[:1], az[:1], kick[:1], 1e-10)
 
-    sample = 12
-    max_diff = 0.0
+    # Equal accuracy: each side against its own converged answer.
+    eng_rtol, eng_err = _loosest(lambda r: _engine(vehicles[s], lat[s], lon[s], az[s], kick[s], r),
+                                 _engine(vehicles[s], lat[s], lon[s], az[s], kick[s], TIGHT_RTOL))
+    sci_rtol, sci_err = _loosest(lambda r: _scipy(jobs, r), _scipy(jobs, TIGHT_RTOL))
+    models_m = float(np.max(np.linalg.norm(_engine(vehicles[s], lat[s], lon[s], az[s], kick[s], eng_rtol)
+                                           - _scipy(jobs, sci_rtol), axis=1)))
+    accuracy = {"target_impact_error_m": TARGET_IMPACT_ERROR_M, "tight_rtol": TIGHT_RTOL,
+                "thaadsim_rtol": eng_rtol, "thaadsim_impact_error_m": round(eng_err, 4),
+                "scipy_dop853_rtol": sci_rtol, "scipy_impact_error_m": round(sci_err, 4),
+                "engine_vs_scipy_impact_m": round(models_m, 3)}
+
     t0 = time.perf_counter()
-    for i in range(sample):
-        ref = Reference(vehicles[i], kernel_table(), BOOST_CD_MACH, BOOST_CD)
-        r0 = np.asarray(frames.geodetic_to_ecef(lat[i], lon[i], 0.0)).ravel()
-        hit = ref.fly(r0, math.radians(kick[i]), math.radians(az[i]))
-        max_diff = max(max_diff, float(np.linalg.norm(hit[1:4] - batch.impact[i, 1:4])))
-    t_scipy = (time.perf_counter() - t0) / sample
-    ours_per_s = n / t_ours
-    scipy_per_s = 1.0 / t_scipy
-    return {
-        "name": "flight_10k_full_trajectories",
-        "trajectories": n,
-        "thaadsim_s": round(t_ours, 3),
-        "thaadsim_traj_per_s": round(ours_per_s, 1),
-        "scipy_dop853_traj_per_s": round(scipy_per_s, 2),
-        "scipy_sample": sample,
-        "max_impact_difference_m": round(max_diff, 4),
-        "ratio": round(ours_per_s / scipy_per_s, 1),
-    }
+    _scipy(jobs, sci_rtol)
+    scipy_1 = SAMPLE / (time.perf_counter() - t0)
+    with ProcessPoolExecutor(2) as pool:
+        list(pool.map(_scipy_one, [(*job, sci_rtol) for job in jobs[:2]]))  # start the workers
+        t0 = time.perf_counter()
+        list(pool.map(_scipy_one, [(*job, sci_rtol) for job in jobs]))
+        scipy_2 = SAMPLE / (time.perf_counter() - t0)
+
+    lines = []
+    threads_before = numba.get_num_threads()
+    for threads, scipy_rate in ((1, scipy_1), (2, scipy_2)):
+        if threads > numba.config.NUMBA_NUM_THREADS:
+            continue
+        numba.set_num_threads(threads)
+        t0 = time.perf_counter()
+        assert np.isfinite(_engine(vehicles, lat, lon, az, kick, eng_rtol)).all()
+        dt = time.perf_counter() - t0
+        ours = n / dt
+        lines.append({"name": f"flight_10k_full_trajectories_{threads}thread{'s' if threads > 1 else ''}",
+                      "threads": threads, "trajectories": n, "thaadsim_s": round(dt, 3),
+                      "thaadsim_traj_per_s": round(ours, 1), "scipy_dop853_traj_per_s": round(scipy_rate, 2),
+                      "scipy_processes": threads, "scipy_sample": SAMPLE, **accuracy,
+                      "ratio": round(ours / scipy_rate, 1)})
+    numba.set_num_threads(threads_before)
+
+    # One trajectory per call: the public wrapper and the serial kernel, the same sample.
+    from thaadsim.flight.engine import FlightOptions, fly
+
+    options = FlightOptions(rtol=eng_rtol)
+    calls = [lambda i=i: fly(vehicles[i], lat[i], lon[i], 0.0, az[i], kick[i], options=options)
+             for i in range(SAMPLE)]
+    per_call = sum(_best(c, 20) for c in calls) / SAMPLE
+    lines.append({"name": "flight_one_trajectory", "thaadsim_us_per_call": round(1e6 * per_call, 1),
+                  "scipy_dop853_us_per_call": round(1e6 / scipy_1, 1), "sample": SAMPLE, **accuracy,
+                  "ratio": round(1.0 / scipy_1 / per_call, 1)})
+    return lines
 
 
 _CHILD = r"""
@@ -87,7 +181,7 @@ from bench_flight import _batch
 from thaadsim.flight.engine import fly
 import numpy as np
 n = {n}
-vehicles, lat, lon, az, kick = _batch(n, seed=2)
+vehicles, _, lat, lon, az, kick = _batch(n, seed=2)
 fly(vehicles[:100], lat[:100], lon[:100], 0.0, az[:100], kick[:100])
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 t0 = time.perf_counter()
@@ -114,5 +208,6 @@ def bench_memory(n: int = 1_000_000) -> dict:
 
 
 if __name__ == "__main__":
-    print(json.dumps(bench_throughput()), flush=True)
+    for line in bench_flight():
+        print(json.dumps(line), flush=True)
     print(json.dumps(bench_memory()), flush=True)

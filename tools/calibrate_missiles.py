@@ -91,7 +91,20 @@ def calibrate_to_test(key: str, test_key: str) -> dict:
                       xtol=1e-9)
         return shooter.apogee_m(az, kick) - test.apogee_km.value * 1e3
 
-    b = brentq(replay_miss, 0.8, 1.2, xtol=1e-5)
+    # Scan for a sign change first: at some burn scales no full-burn flight lands at the test's
+    # range (the search then raises), and the miss need not change sign across [0.7, 1.4].
+    prev = None
+    for b_try in [0.7 + 0.05 * i for i in range(15)]:
+        try:
+            m = replay_miss(b_try)
+        except ValueError:
+            continue
+        if prev is not None and prev[1] * m < 0:
+            break
+        prev = (b_try, m)
+    else:
+        raise ValueError(f"no burn scale in [0.7, 1.4] replays {test_key}")
+    b = brentq(replay_miss, prev[0], b_try, xtol=1e-5)
     vehicle, p = vehicle_for(b)
     return {"key": key, "test": test_key, "burn_scale": round(b, 4), "propellant_scale": round(p, 4),
             "burn_times_s": [round(s.burn_s / p, 1) for s in vehicle.stages]}

@@ -79,9 +79,9 @@ def test_catalog_sources_lists_every_check_record():
     assert done.returncode == 0, done.stderr
     records = {r["key"]: r for r in json.loads(done.stdout)}
     assert records["uscc2016"]["status"] == "checked" and "p. 448" in records["uscc2016"]["document"]
-    assert records["arirang"]["status"] == "not-found" and records["arirang"]["discrepancies"]
+    assert records["warhead-870km"]["status"] == "not-found" and records["warhead-870km"]["discrepancies"]
     table = thaadsim("catalog", "sources", "--status", "not-found")
-    assert table.returncode == 0 and "arirang " in table.stdout and "uscc2016" not in table.stdout
+    assert table.returncode == 0 and "warhead-870km" in table.stdout and "uscc2016" not in table.stdout
     bad = thaadsim("catalog", "sources", "--status", "verified")
     assert bad.returncode == 2 and "--status" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
 

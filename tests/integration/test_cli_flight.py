@@ -82,3 +82,24 @@ def test_infer_range_json_contract():
         assert isinstance(out[key], float), key
     assert out["max_range_low_km"] <= out["max_range_km"] <= out["max_range_high_km"]
     assert out["dominant_assumption"]
+
+
+def test_infer_range_from_a_catalog_test_names_the_catalog_figure_and_the_seed():
+    run = thaadsim("infer-range", "--test", "2017-11-29-hwasong-15", "--draws", "300", "--seed", "5", "--json")
+    assert run.returncode == 0, run.stderr
+    out = json.loads(run.stdout)
+    assert out["missile"] == "hwasong-15"
+    assert "seed 5" in out["sampling"] and out["draws"] == 300
+    assert out["catalog_agreement"]["catalog_max_range_km"] == 13000.0
+    low, high = out["published_launch_mass_kg"]["low"], out["published_launch_mass_kg"]["high"]
+    assert low <= out["launch_mass_kept_kg"]["p05"] <= out["launch_mass_kept_kg"]["p95"] <= high
+    assert out["observed"]["azimuth_deg"] < 90.0  # toward the published impact point, not due east
+    assert out["elapsed_s"] < 60.0
+
+
+def test_min_energy_trajectory_reports_the_closed_form_apogee():
+    run = thaadsim("trajectory", "--missile", "hwasong-15", "--from", "sunan", "--to", "40.7,-74.0", "--json")
+    assert run.returncode == 0, run.stderr
+    kep = json.loads(run.stdout)["min_energy_apogee_vs_closed_form"]
+    assert kep["engine_apogee_geocentric_km"] == pytest.approx(kep["burnout_state_km"], rel=0.01)
+    assert kep["engine_apogee_km"] < kep["surface_closed_form_km"]

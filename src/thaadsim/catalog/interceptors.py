@@ -34,8 +34,11 @@ class Interceptor(_Record):
     length_m: Sourced = _param("overall length", "m")
     diameter_m: Sourced = _param("booster diameter; sets the boost drag reference area", "m")
     launch_mass_kg: Sourced = _param("mass at lift-off", "kg")
-    kill_vehicle_mass_kg: Sourced = _param("mass flying on after burnout (kill vehicle + shroud)", "kg")
-    kill_vehicle_beta_kg_m2: Sourced = _param("ballistic coefficient m/(Cd A) after burnout", "kg/m^2")
+    kill_vehicle_mass_kg: Sourced = _param("mass flying on after booster separation (kill vehicle + shroud)", "kg")
+    kill_vehicle_beta_kg_m2: Sourced = _param("ballistic coefficient m/(Cd A) of the kill vehicle after booster "
+                                              "separation", "kg/m^2")
+    separation_alt_km: Sourced = _param("altitude at which the kill vehicle leaves the spent booster; below it the "
+                                        "two coast as one stack with the booster's drag", "km")
     propellant_mass_kg: Sourced = _param("booster propellant (the rest of the stage is dry mass)", "kg")
     burn_time_s: Sourced = _param("booster burn duration at constant mass flow", "s")
     isp_sl_s: Sourced = _param("specific impulse at sea level", "s")

@@ -38,6 +38,16 @@ def _print_trajectory(result: dict) -> None:
     model = result["model"]
     typer.echo(f"model: {model['earth']}, rotation {'on' if model['rotation'] else 'off'}, "
                f"drag {'on' if model['drag'] else 'off'}; {model['integrator']}")
+    kep = result.get("min_energy_apogee_vs_closed_form")
+    if kep:
+        typer.echo(
+            f"apogee {kep['engine_apogee_km']:,.0f} km vs vacuum conics: textbook minimum-energy (burnout at the "
+            f"surface, gamma* {kep['surface_closed_form_gamma_deg']:.1f} deg) {kep['surface_closed_form_km']:,.0f} km; "
+            f"this flight's burnout state ({kep['burnout_alt_km']:.0f} km, {kep['burnout_gamma_deg']:.1f} deg) "
+            f"{kep['burnout_state_km']:,.0f} km; best angle from that burnout "
+            f"({kep['best_from_burnout_gamma_deg']:.1f} deg) {kep['best_from_burnout_km']:,.0f} km. "
+            "The steering program trades a flatter burnout for less gravity loss, so the range-maximising "
+            "flight burns out flatter and peaks lower than the textbook conic.")
     if result["assumptions"]:
         typer.echo("assumed: " + "; ".join(result["assumptions"]))
 
@@ -113,6 +123,10 @@ def trajectory(
             "burn_fraction": solution.burn_fraction,
             "miss_km": solution.miss_m / 1e3,
         })
+        if profile == "min-energy":
+            from thaadsim.flight.targeting import kepler_min_energy_apogees
+
+            result["min_energy_apogee_vs_closed_form"] = kepler_min_energy_apogees(solution.flight)
     result["from"] = launch.label
     if aim is not None:
         result["to"] = aim.label
@@ -124,44 +138,90 @@ def trajectory(
 
 @app.command("infer-range", help="Reverse analysis of a lofted test: fit a rocket to it and fly it on a standard trajectory.")
 def infer_range(
-    apogee_km: Annotated[float, typer.Option(help="Observed apogee [km].")],
-    range_km: Annotated[float, typer.Option(help="Observed ground range [km].")],
+    apogee_km: Annotated[float | None, typer.Option(help="Observed apogee [km] (default: the --test's).")] = None,
+    range_km: Annotated[float | None, typer.Option(help="Observed ground range [km] (default: the --test's).")] = None,
     flight_time_s: Annotated[float | None, typer.Option(help="Observed flight time [s], if known.")] = None,
-    from_: Annotated[str | None, typer.Option("--from", help="Launch site (site key or LAT,LON); default sunan.")] = None,
+    from_: Annotated[str | None, typer.Option("--from", help="Launch site (site key or LAT,LON); default sunan, or the --test's site.")] = None,
     toward: Annotated[str | None, typer.Option(help="Also fly the fitted rocket toward this point, with rotation.")] = None,
+    test: Annotated[str | None, typer.Option(help="Catalog flight test (see `thaadsim replay`): its figures, site and missile.")] = None,
+    missile: Annotated[str | None, typer.Option(help="Catalog missile whose bands and published launch mass constrain the fit.")] = None,
+    draws: Annotated[int, typer.Option(help="Joint draws of the free parameters.")] = 600,
+    seed: Annotated[int, typer.Option(help="Seed of the sampling (numpy Generator).")] = 20171129,
     json_: JsonOpt = False,
 ) -> None:
+    from thaadsim.catalog import loader
     from thaadsim.catalog.loader import resolve_location
+    from thaadsim.flight.reverse import Prior, report
     from thaadsim.flight.reverse import infer_range as run
-    from thaadsim.flight.reverse import report
-
-    launch_loc = resolve_location(from_ or "sunan", "--from")
-    toward_loc = resolve_location(toward, "--toward") if toward else None
     from thaadsim.flight.targeting import Launch
 
+    record = None
+    azimuth_deg, azimuth_basis = 90.0, "due east (assumed: no test named)"
+    if test is not None:
+        from thaadsim.flight.engine import FlightOptions
+        from thaadsim.flight.replay import _launch_and_azimuth
+
+        flown = loader.flight_test(test, field="--test")
+        if from_ is None:
+            _, azimuth_deg, azimuth_basis = _launch_and_azimuth(flown, FlightOptions())
+        apogee_km = flown.apogee_km.value if apogee_km is None else apogee_km
+        range_km = flown.range_km.value if range_km is None else range_km
+        if flight_time_s is None and flown.flight_time_s is not None:
+            flight_time_s = flown.flight_time_s.value
+        from_ = from_ or flown.site
+        missile = missile or flown.missile
+    if apogee_km is None or range_km is None:
+        raise InputError("give --apogee-km and --range-km, or --test KEY", field="--apogee-km")
+    if missile is not None:
+        record = loader.missile(missile, field="--missile")
+    launch_loc = resolve_location(from_ or "sunan", "--from")
+    toward_loc = resolve_location(toward, "--toward") if toward else None
     estimate = run(apogee_km * 1e3, range_km * 1e3, flight_time_s,
                    Launch(launch_loc.lat_deg, launch_loc.lon_deg, launch_loc.alt_m),
-                   None if toward_loc is None else (toward_loc.lat_deg, toward_loc.lon_deg))
+                   None if toward_loc is None else (toward_loc.lat_deg, toward_loc.lon_deg),
+                   prior=None if record is None else Prior.from_missile(record), seed=seed, n_draws=draws,
+                   azimuth_deg=azimuth_deg)
     result = report(estimate)
     result["from"] = launch_loc.label
+    result["test"] = test
+    result["azimuth_basis"] = azimuth_basis
+    result["missile"] = None if record is None else record.key
+    if record is not None:
+        from thaadsim.flight.replay import catalog_agreement
+
+        result["catalog_agreement"] = catalog_agreement(record, result, test)
     if toward_loc is not None:
         result["toward"] = toward_loc.label
     if json_:
         emit_json(result)
         return
-    typer.echo(
-        f"fitted burnout speed {result['burnout_speed_m_s']:,.0f} m/s (Kepler-only inversion: "
-        f"{result['kepler_only']['burnout_speed_m_s']:,.0f} m/s)\n"
-        f"maximum range {result['max_range_km']:,.0f} km  (band {result['max_range_low_km']:,.0f}"
-        f" - {result['max_range_high_km']:,.0f} km; Kepler-only {result['kepler_only']['max_range_km']:,.0f} km)\n"
-        f"dominant assumption: {result['dominant_assumption']}"
-    )
+    mass = result["launch_mass_fitted_kg"]
+    lines = [
+        f"maximum range {result['max_range_km']:,.0f} km (median; 5-95 % band {result['max_range_low_km']:,.0f}"
+        f" - {result['max_range_high_km']:,.0f} km; Kepler-only {result['kepler_only']['max_range_km']:,.0f} km)",
+        f"{result['sampling']}: {result['draws_fitted']} reproduce the test, "
+        + (f"{result['draws_in_mass_band']} inside the published launch mass" if result["published_launch_mass_kg"]
+           else "no launch-mass constraint (no missile named: give --missile or --test)")
+        + f"; {result['elapsed_s']:.1f} s",
+        f"fitted launch mass {mass['median'] / 1e3:,.1f} t (5-95 % {mass['p05'] / 1e3:,.1f} - {mass['p95'] / 1e3:,.1f} t,"
+        " before the constraint)"
+        + ("" if not result["published_launch_mass_kg"] else
+           f"; published {result['published_launch_mass_kg']['low'] / 1e3:,.0f} - "
+           f"{result['published_launch_mass_kg']['high'] / 1e3:,.0f} t"),
+        f"burnout speed {result['burnout_speed_m_s']:,.0f} m/s (central draw; Kepler-only inversion "
+        f"{result['kepler_only']['burnout_speed_m_s']:,.0f} m/s)",
+        f"dominant parameter: {result['dominant_assumption']} (rank correlation "
+        f"{result['rank_correlation_with_max_range'].get(result['dominant_assumption'], float('nan')):+.2f})",
+    ]
+    if result["flight_time_residual_s"] is not None:
+        lines.append(f"lofted flight time {result['lofted_flight_time_s']['median']:,.0f} s (median) vs observed "
+                     f"{result['observed']['flight_time_s']:,.0f} s (not fitted: a check)")
+    if result.get("catalog_agreement"):
+        agree = result["catalog_agreement"]
+        lines.append(f"catalog ({record.key}): {agree['catalog_max_range_km']:,.0f} km; {agree['verdict']}")
+    typer.echo("\n".join(lines))
     if result.get("range_toward_km") is not None:
-        typer.echo(f"toward {result['toward']}: {result['range_toward_km']:,.0f} km with Earth rotation")
-    rows = [(v["label"], f"{v['max_range_km']:,.0f}", f"{v['burnout_speed_m_s']:,.0f}",
-             f"{v['lofted_flight_time_s']:,.0f}", f"{v['launch_mass_kg'] / 1e3:,.1f}")
-            for v in [result["central"], *result["variants"]]]
-    typer.echo(format_table(["case", "max range [km]", "burnout [m/s]", "lofted time [s]", "mass [t]"], rows))
+        typer.echo(f"toward {result['toward']}: {result['range_toward_km']:,.0f} km with Earth rotation (central draw)")
     typer.echo("model: " + result["model"])
 
 
@@ -183,12 +243,16 @@ def replay(
          "-" if r["published_flight_time_s"] is None else f"{r['published_flight_time_s'] / 60:.1f}",
          "-" if r["flight_time_error_pct"] is None else f"{r['flight_time_error_pct']:+.1f}",
          "full" if r["burn_fraction"] == 1.0 else f"{r['burn_fraction']:.2f}",
-         f"{r['max_range_km']:,.0f}")
+         f"{r['max_range_km']:,.0f}", f"{r['max_range_catalog_convention_km']:,.0f}",
+         f"{r['catalog_max_range_km']:,.0f}")
         for r in rows
     ]
     typer.echo(format_table(["test", "missile", "apogee km", "published", "range km", "published",
-                             "time min", "published", "time err %", "burn", "max range km"], table))
+                             "time min", "published", "time err %", "burn", "max range km",
+                             "no rotation", "catalog"], table))
     typer.echo("Full-energy tests: flown at full burn to the published range, apogee and time are the checks. "
                "Reduced-energy tests: flown to the published range and apogee with the burn cut short, time is "
                "the check. Max range: the same missile on a minimum-energy trajectory along the same azimuth, "
-               "with Earth rotation.")
+               "with Earth rotation; 'no rotation': the catalog's convention (no rotation, due east from 39 N), "
+               "in which the catalog's published figure and infer-range are given; the gap between the two is the "
+               "Earth's rotation.")

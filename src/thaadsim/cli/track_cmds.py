@@ -42,11 +42,13 @@ def _print(result: dict) -> None:
         rows = [(tr["track_id"], "false" if tr["truth_id"] < 0 else tr["truth_id"], _fmt(tr["confirmed_time_s"]),
                  _fmt(tr["confirmed_after_launch_s"]), _fmt(tr["last_update_s"]),
                  _fmt(tr["impact_point_error_km"], ".2f"), _fmt(tr["cep_km"], ".2f"),
-                 _fmt(tr["launch_point_error_km"], ".2f"), _fmt(tr["time_to_impact_s"]),
+                 _fmt(tr["launch_point_error_km"], ".2f"), _fmt(tr["launch_cep_km"], ".2f"),
+                 _fmt(tr["time_to_impact_s"]), _fmt(tr["impact"]["sigma_time_s"]),
                  "-" if tr["class_estimate"] is None else f"{tr['class_estimate']} ({tr['class_probability']:.2f})")
                 for tr in result["tracks"]]
         typer.echo(format_table(["track", "truth", "confirmed s", "after launch s", "last update s",
-                                 "impact err km", "CEP km", "launch err km", "to impact s", "class"], rows))
+                                 "impact err km", "CEP km", "launch err km", "launch CEP km", "to impact s",
+                                 "+- 1 sigma s", "class"], rows))
     typer.echo(
         f"tracker: {tk['filter'].upper()}, {tk['association'].upper()}, {tk['initiation']} initiation, "
         f"q {tk['q_m2_s3']:g} m^2/s^3, drag state {'on' if tk['drag_state'] else 'off'}, gate P "

@@ -3,7 +3,11 @@
 The envelope is the set of points (azimuth, ground range, altitude) around a battery
 where an intercept is kinematically possible: an ascending fly-out reaches the point
 within the time budget (the fly-out table), clipped by the configurable altitude
-window (40–150 km in the open literature) and maximum range (~200 km).  A threat is
+window (40–150 km in the open literature) and maximum range (~200 km).  That
+published envelope (USCC 2016) is a calibration target of the interceptor's assumed
+figures, not a check of them: :meth:`Envelope.extents` says from which altitude the
+derived envelope reaches the range limit and, below it, why it does not (the
+fly-outs' physics or the ``max_flyout_s`` clock).  A threat is
 engageable at a moment t when it is inside the envelope, no faster than the kill
 vehicle engages, and the interceptor launched at t − flyout_time(point) is launched
 no earlier than the battery can shoot.
@@ -15,6 +19,7 @@ threat's sampling step, or the reason there is none.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,9 +30,14 @@ from thaadsim.errors import InputError
 
 REASON_ALTITUDE = "never inside the intercept altitude window"
 REASON_RANGE = "inside the altitude window only beyond the maximum intercept range"
-REASON_REACH = "inside the window only where no fly-out arrives within the time budget"
+REASON_REACH = "inside the window only where no ascending fly-out arrives within the time budget"
 REASON_SPEED = "too fast"
 REASON_LATE = "too late: every intercept would need a launch before the battery can shoot"
+
+CALIBRATION_NOTE = ("the range limit and altitude window are the published envelope (USCC 2016: ~200 km, "
+                    "40-150 km), a calibration target of the interceptor's assumed figures, not a check")
+CLOCK_MARGIN_S = 1.0
+"""A reach edge this close to the time budget [s] is set by the clock, not by the fly-outs."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +111,8 @@ class Envelope:
         kin = self.reach_m(levels, azimuth_deg, clipped=False)
         best = int(np.nanargmax(reach)) if np.isfinite(reach).any() else None
         t_corner = self.table.time_to(azimuth_deg, 0.0, self.max_alt_m)
+        full = np.isfinite(reach) & (reach >= self.max_range_m - self.table.dr_m / 2)
+        short = self._shortfall(levels, kin, full, azimuth_deg)
         return {
             "azimuth_deg": float(azimuth_deg),
             "min_alt_km": self.min_alt_m / 1e3,
@@ -114,7 +126,65 @@ class Envelope:
             "kinematic_reach_at_min_alt_km": float(kin[0] / 1e3),
             "kinematic_reach_at_max_alt_km": float(kin[-1] / 1e3),
             "flyout_to_ceiling_overhead_s": float(t_corner),
+            "range_limit_reached_from_alt_km": float(levels[full][0] / 1e3) if full.any() else float("nan"),
+            "range_limit_reached_to_alt_km": float(levels[full][-1] / 1e3) if full.any() else float("nan"),
+            "short_of_range_limit": short,
+            "calibration_note": CALIBRATION_NOTE,
         }
+
+    def _shortfall(self, levels, kin, full, azimuth_deg) -> list[dict]:
+        """Altitude bands of the window where the reach stops short of the range limit, with why."""
+        out: list[dict] = []
+        for j in np.flatnonzero(~full):
+            r = kin[j]
+            why = self.edge_cause(azimuth_deg, r, levels[j])
+            if out and out[-1]["why"] == why and out[-1]["_j"] == j - 1:
+                out[-1].update(to_alt_km=float(levels[j] / 1e3), _j=j,
+                               reach_km_max=max(out[-1]["reach_km_max"], float(r / 1e3)))
+                continue
+            out.append({"from_alt_km": float(levels[j] / 1e3), "to_alt_km": float(levels[j] / 1e3),
+                        "reach_km_min": float(r / 1e3), "reach_km_max": float(r / 1e3), "why": why, "_j": j})
+        for band in out:
+            band.pop("_j")
+        return out
+
+    def edge_cause(self, azimuth_deg: float, reach_m: float, alt_m: float) -> str:
+        """What ends the reach at this altitude: the clock, or the fly-outs' physics."""
+        clock = (math.isfinite(reach_m)
+                 and float(self.table.time_to(azimuth_deg, reach_m, alt_m)) >= self.max_flyout_s - CLOCK_MARGIN_S)
+        return (f"the {self.max_flyout_s:g} s fly-out clock (max_flyout_s)" if clock else
+                "the fly-outs' physics: no ascending fly-out crosses this altitude farther out (burnout "
+                "speed, drag, intercepts on the way up only), not the clock")
+
+    def reach_shortfall(self, azimuth_deg, range_m, alt_m) -> str:
+        """Why points inside the window are out of reach: the nearest one's gap and its cause."""
+        best = None
+        for a, r, h in zip(np.atleast_1d(azimuth_deg), np.atleast_1d(range_m), np.atleast_1d(alt_m), strict=True):
+            reach = float(self.reach_m(h, a, clipped=False)[0])
+            gap = r - (reach if math.isfinite(reach) else 0.0)
+            if best is None or gap < best[0]:
+                best = (gap, a, r, h, reach)
+        if best is None:
+            return REASON_REACH
+        gap, a, r, h, reach = best
+        where = (f"the reach at {h / 1e3:.0f} km altitude is {reach / 1e3:.0f} km" if math.isfinite(reach) else
+                 f"nothing reaches {h / 1e3:.0f} km altitude")
+        return (f"{REASON_REACH}: at best {r / 1e3:.0f} km out where {where}, "
+                f"set by {self.edge_cause(a, reach, h)}")
+
+    def reach_note(self, azimuth_deg: float = 0.0) -> str:
+        """One line: where the derived envelope reaches the range limit, and why not elsewhere."""
+        ext = self.extents(azimuth_deg)
+        lim = f"{self.max_range_m / 1e3:g} km"
+        if math.isfinite(ext["range_limit_reached_from_alt_km"]):
+            head = (f"derived envelope (azimuth {azimuth_deg:g} deg) reaches the {lim} range limit from "
+                    f"{ext['range_limit_reached_from_alt_km']:g} to {ext['range_limit_reached_to_alt_km']:g} km "
+                    "altitude")
+        else:
+            head = f"derived envelope (azimuth {azimuth_deg:g} deg) never reaches the {lim} range limit"
+        parts = [f"{b['from_alt_km']:g}-{b['to_alt_km']:g} km altitude: reach {b['reach_km_min']:.0f}-"
+                 f"{b['reach_km_max']:.0f} km, short because of {b['why']}" for b in ext["short_of_range_limit"]]
+        return head + ("; " + "; ".join(parts) if parts else "") + f" ({CALIBRATION_NOTE})"
 
     def boundary(self, azimuth_deg: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
         """Closed outline (range_m, alt_m) of the envelope in the vertical plane of an azimuth."""
@@ -238,7 +308,7 @@ def can_intercept(times_s, threat_states, battery: Battery, earliest_launch_s: f
             elif not in_rng[i].any():
                 reason = REASON_RANGE
             elif not in_reach[i].any():
-                reason = REASON_REACH
+                reason = env.reach_shortfall(az[i][in_rng[i]], rng[i][in_rng[i]], alt[i][in_rng[i]])
             elif not slow[i].any():
                 v = float(np.nanmin(speed[i][in_reach[i]]))
                 reason = (f"{REASON_SPEED}: {v / 1e3:.1f} km/s inside the envelope, above the "

@@ -8,7 +8,19 @@ gives), sampled every ``sample_dt_s``.  On each fly-out's ascending leg (interce
 are taken on the way up only: a named assumption) the time and ground range at which
 it crosses each altitude of a grid are read off; at a fixed altitude the ground
 range grows with the kick, so time (and kick) can be resampled onto a regular range
-grid.  The result is ``time_s[a, j, i]`` at azimuth a, altitude j, range i, NaN where
+grid.
+
+The reach's edge.  At a given altitude the farthest ascending fly-out is the one
+whose apogee is exactly that altitude (or, farther out, the one that gets there just
+on the time budget).  Between two neighbouring kicks of the fan that point moves by
+tens of kilometres (near its apogee a fly-out runs almost level), so the fan alone
+would cut the reach short by up to ~35 km.  Each altitude row is therefore closed by
+one more point between the last kick that reaches the altitude in time and the next
+one: the apogee interpolated linearly in apogee height between the two fly-outs'
+apogees, or the point interpolated linearly in time where the next fly-out would
+cross the altitude exactly at the budget (a named approximation, good to a few km:
+tests/validation/test_interceptor_flyout_independent.py checks the reach against
+the vacuum-coast closed form).  The result is ``time_s[a, j, i]`` at azimuth a, altitude j, range i, NaN where
 no ascending fly-out within the time horizon reaches.
 
 Look-up.  Trilinear interpolation (compiled, ``defense.kernels.table_lookup``),
@@ -83,7 +95,7 @@ from thaadsim.errors import InputError
 DEFAULT_KICKS_DEG = np.concatenate([np.linspace(0.0, 2.0, 5)[:-1], np.linspace(2.0, 89.0, 88)])
 """Kick grid of the fan [deg]: finer near the vertical, where the range at altitude starts."""
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 """Version of the on-disk table format (and of the build); part of the cache key."""
 
 CACHE_ENV = "THAADSIM_CACHE_DIR"
@@ -237,6 +249,8 @@ def build_table(model: InterceptorModel, site_lat_deg: float, site_lon_deg: floa
     n_k = len(kicks)
     t_c = t_c.reshape(n_azimuths, n_k, -1)
     r_c = r_c.reshape(n_azimuths, n_k, -1)
+    apo_t, apo_h, apo_r = _apogees(batch, site_lat_deg, site_lon_deg)
+    apo_t, apo_h, apo_r = (x.reshape(n_azimuths, n_k) for x in (apo_t, apo_h, apo_r))
     ranges = np.arange(0.0, 1.5 * model.max_range_m + dr_m / 2, dr_m)
     time_s = np.full((n_azimuths, len(levels), len(ranges)), np.nan)
     kick_t = np.full_like(time_s, np.nan)
@@ -246,11 +260,19 @@ def build_table(model: InterceptorModel, site_lat_deg: float, site_lon_deg: floa
             ok = np.isfinite(r_k) & np.isfinite(t_k) & (t_k <= horizon)
             if ok.sum() < 2:
                 continue
+            last = int(np.flatnonzero(ok)[-1])
             r_k, t_k, k_k = r_k[ok], t_k[ok], kicks[ok]
             # Keep the part where range grows with the kick (near the vertical the Earth's
             # rotation can carry a steep shot a little the other way).
             keep = r_k > np.maximum.accumulate(np.concatenate([[-np.inf], r_k[:-1]]))
             r_k, t_k, k_k = r_k[keep], t_k[keep], k_k[keep]
+            if keep[-1] and last + 1 < n_k:
+                edge = _edge_point(levels[j], horizon, kicks[last], kicks[last + 1], r_c[ia, last, j],
+                                   t_c[ia, last, j], r_c[ia, last + 1, j], t_c[ia, last + 1, j],
+                                   (apo_t[ia, last], apo_h[ia, last], apo_r[ia, last]),
+                                   (apo_t[ia, last + 1], apo_h[ia, last + 1], apo_r[ia, last + 1]))
+                if edge is not None and edge[0] > r_k[-1]:
+                    r_k, t_k, k_k = (np.append(a, e) for a, e in zip((r_k, t_k, k_k), edge, strict=True))
             if len(r_k) < 2:
                 continue
             inside = (ranges >= r_k[0]) & (ranges <= r_k[-1])
@@ -265,10 +287,57 @@ def build_table(model: InterceptorModel, site_lat_deg: float, site_lon_deg: floa
                        h0, dh_m, 0.0, dr_m, time_s, kick_t, horizon)
 
 
+def _apogees(batch, site_lat_deg: float, site_lon_deg: float):
+    """(time_s, altitude_m, ground range_m) of each fly-out's apogee (NaN: none in time)."""
+    state = batch.apogee
+    lat, lon, alt = batch.geodetic(state)
+    rng = np.full(len(alt), np.nan)
+    good = np.isfinite(lat)
+    if good.any():
+        rng[good] = frames.geodesic_inverse(site_lat_deg, site_lon_deg, lat[good], lon[good])[2]
+    return state[:, 0], alt, rng
+
+
+def _edge_point(level_m, horizon_s, kick1, kick2, r1, t1, r2, t2, apo1, apo2):
+    """(range_m, time_s, kick_deg) where the reach at ``level_m`` ends between two
+    neighbouring kicks, of which the first reaches the level in time; None if neither
+    the time budget nor the apogee ends it there.
+
+    If the second fly-out crosses the level but after the budget, the edge is where the
+    crossing time reaches the budget (linear in time between the two crossings).  If it
+    tops out below the level, the edge is the apogee at the level (linear in apogee
+    height between the two fly-outs' apogees); if that apogee comes after the budget,
+    the point on the way to it (linear in time from the first crossing) at the budget.
+    """
+    if np.isfinite(t2) and np.isfinite(r2):
+        if t2 <= horizon_s or not t1 < horizon_s:
+            return None
+        w = (horizon_s - t1) / (t2 - t1)
+        return r1 + w * (r2 - r1), horizon_s, kick1 + w * (kick2 - kick1)
+    (ta, ha, ra), (tb, hb, rb) = apo1, apo2
+    if not (np.isfinite([ta, ha, ra, tb, hb, rb]).all() and hb < level_m <= ha):
+        return None
+    w = (ha - level_m) / (ha - hb)
+    t = ta + w * (tb - ta)
+    r = ra + w * (rb - ra)
+    k = kick1 + w * (kick2 - kick1)
+    if t <= horizon_s:
+        return r, t, k
+    if not t1 < horizon_s:
+        return None
+    u = (horizon_s - t1) / (t - t1)
+    return r1 + u * (r - r1), horizon_s, kick1 + u * (k - kick1)
+
+
+FAN_OVERRUN = 1.5
+"""The fan is flown this many times the horizon, so that the next kick's crossing or
+apogee past the horizon is known when the reach's edge is placed between two kicks."""
+
+
 def _fan_options(model: InterceptorModel, horizon_s: float, sample_dt_s: float):
-    """The flight options the fan is flown with (the model's, cut one sample past the horizon)."""
+    """The flight options the fan is flown with (the model's, to FAN_OVERRUN x the horizon)."""
     options = model.flight_options()
-    return type(options)(t_max_s=horizon_s + sample_dt_s, rtol=options.rtol)
+    return type(options)(t_max_s=FAN_OVERRUN * horizon_s + sample_dt_s, rtol=options.rtol)
 
 
 def _resolve_kicks(kicks_deg) -> np.ndarray:

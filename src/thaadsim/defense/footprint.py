@@ -353,6 +353,7 @@ def defended_footprint(
         f"defended once: at least one intercept opportunity inside the envelope (altitude "
         f"{env.min_alt_m / 1e3:g}-{env.max_alt_m / 1e3:g} km, range <= {env.max_range_m / 1e3:g} km, fly-out <= "
         f"{env.max_flyout_s:g} s, threat speed <= {env.max_threat_speed_m_s / 1e3:g} km/s)",
+        f"envelope: {env.reach_note(axis)}",
         f"defended twice: shoot-look-shoot with a {battery.kill_assessment_s:g} s kill-assessment delay fits "
         "a second launch",
         f"grid: {n_azimuths} azimuths ({360.0 / n_azimuths:g} deg) from the threat axis, ranges every "

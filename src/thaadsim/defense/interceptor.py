@@ -4,9 +4,12 @@
 km, km/s and degrees become m, m/s and radians) and builds the flight engine's
 :class:`~thaadsim.flight.vehicle.Vehicle` from it.  The steering law is the engine's:
 no vertical rise, a short pitch-over ``kick`` toward an azimuth (it stands for the
-launcher's elevation, 90° − kick), then a gravity turn; after burnout the kill vehicle
-coasts ballistically (its ballistic coefficient sets the drag).  A fly-out is one
-such flight, sampled on a fixed time grid.
+launcher's elevation, 90° − kick), then a gravity turn.  After burnout the spent
+booster and the kill vehicle coast as one stack (booster dry mass + kill vehicle, the
+booster's drag curve on its cross-section) until the stack climbs through the
+separation altitude; from there the kill vehicle flies on alone with its own
+ballistic coefficient (the flight engine's stack model, STACK_SPEC.md).  A fly-out
+is one such flight, sampled on a fixed time grid.
 
 The propellant load is the one number fitted: :func:`fit_propellant_kg` finds the
 load at which the engine's burnout speed on the reference fly-out equals the
@@ -40,9 +43,11 @@ class InterceptorModel:
     propellant_kg: float
     """Booster propellant [kg] (fitted to the burnout speed)."""
     kill_vehicle_kg: float
-    """Mass flying on after burnout [kg]."""
+    """Mass flying on after separation from the booster (kill vehicle + shroud) [kg]."""
     kill_vehicle_beta_kg_m2: float
-    """Ballistic coefficient of the kill vehicle after burnout [kg/m^2]."""
+    """Ballistic coefficient of the kill vehicle after separation from the booster [kg/m^2]."""
+    separation_alt_m: float
+    """Geodetic altitude at which the kill vehicle leaves the spent booster [m]."""
     diameter_m: float
     """Booster diameter, sets the boost drag reference area [m]."""
     burn_s: float
@@ -97,6 +102,8 @@ class InterceptorModel:
             value = getattr(self, name)
             if not (math.isfinite(value) and value > 0):
                 raise InputError(f"must be a positive number, got {value}", field=name)
+        if not (math.isfinite(self.separation_alt_m) and self.separation_alt_m >= 0):
+            raise InputError(f"must be zero or positive, got {self.separation_alt_m}", field="separation_alt_km")
         if self.min_alt_m < 0:
             raise InputError("must be zero or positive", field="min_alt_km")
         if not 0.0 < self.sspk <= 1.0:
@@ -110,13 +117,19 @@ class InterceptorModel:
         rec = interceptor(name) if isinstance(name, str) else name
         assumed = tuple(f"{rec.key}: {path} = {v.value:g} ({v.note or v.source})" for path, v in assumed_values(rec))
         assumed += (f"boost drag curve: {BOOST_CD_SOURCE}",
-                    "fly-outs: engine steering (pitch-over kick, gravity turn); intercepts on the ascending leg only")
+                    "fly-outs: engine steering (pitch-over kick, gravity turn); intercepts on the ascending leg only",
+                    f"fly-outs: after burnout the spent booster and the kill vehicle coast as one stack (booster "
+                    f"drag) up to {rec.separation_alt_km.value:g} km, then the kill vehicle alone "
+                    f"(ballistic coefficient {rec.kill_vehicle_beta_kg_m2.value:g} kg/m^2)",
+                    "envelope: the published ~200 km range and 40-150 km window (USCC 2016) are a calibration "
+                    "target of the assumed interceptor figures, not a check")
         model = cls(
             name=rec.key,
             launch_mass_kg=rec.launch_mass_kg.value,
             propellant_kg=rec.propellant_mass_kg.value,
             kill_vehicle_kg=rec.kill_vehicle_mass_kg.value,
             kill_vehicle_beta_kg_m2=rec.kill_vehicle_beta_kg_m2.value,
+            separation_alt_m=rec.separation_alt_km.value * 1e3,
             diameter_m=rec.diameter_m.value,
             burn_s=rec.burn_time_s.value,
             isp_sl_s=rec.isp_sl_s.value,
@@ -151,13 +164,15 @@ class InterceptorModel:
         return self.launch_mass_kg - self.propellant_kg - self.kill_vehicle_kg
 
     def vehicle(self) -> Vehicle:
-        """The flight engine's vehicle: one stage, the kill vehicle as its payload."""
+        """The flight engine's vehicle: one stage, the kill vehicle as its payload, which
+        leaves the spent booster at ``separation_alt_m``."""
         if not self.dry_kg > 0:
             raise InputError(f"propellant {self.propellant_kg:g} kg and kill vehicle {self.kill_vehicle_kg:g} kg "
                              f"outweigh the launch mass {self.launch_mass_kg:g} kg", field="propellant_kg")
         stage = Stage(self.propellant_kg, self.dry_kg, self.burn_s, self.isp_sl_s, self.isp_vac_s)
         return Vehicle(self.name, (stage,), self.kill_vehicle_kg, self.kill_vehicle_beta_kg_m2, self.diameter_m,
-                       self.vertical_rise_s, self.pitchover_s, assumptions=self.assumptions)
+                       self.vertical_rise_s, self.pitchover_s, separation_alt_m=self.separation_alt_m,
+                       assumptions=self.assumptions)
 
     def flight_options(self, rtol: float = 1e-9) -> FlightOptions:
         """WGS-84, rotating Earth, drag; integrated a little past the time budget."""

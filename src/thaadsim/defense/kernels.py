@@ -32,7 +32,52 @@ def _lerp_table(table, ia, ja, fa, ih, fh, ir, fr):
     return total
 
 
+@njit(cache=True)
+def _lookup_point(table, az0_rad, daz_rad, h0_m, dh_m, r0_m, dr_m, az_rad, h_m, r_m):
+    """One point of :func:`table_lookup`."""
+    n_az, n_h, n_r = table.shape
+    x = (h_m - h0_m) / dh_m
+    y = (r_m - r0_m) / dr_m
+    if not (x >= 0.0 and x <= n_h - 1 and y >= 0.0 and y <= n_r - 1):
+        return math.nan
+    ih = min(int(x), n_h - 2)
+    ir = min(int(y), n_r - 2)
+    s = ((az_rad - az0_rad) % (2.0 * math.pi)) / daz_rad
+    ia = int(s) % n_az
+    ja = (ia + 1) % n_az
+    return _lerp_table(table, ia, ja, s - math.floor(s), ih, x - ih, ir, y - ir)
+
+
+# Each batch kernel comes as a parallel loop and a serial twin, defined apart: numba
+# keys its cache by function name and source line, so one function compiled both ways
+# would share one cache entry.  Below the thresholds the serial twin runs, because
+# waking the thread pool costs ~0.1 ms on a quiet machine and milliseconds on a loaded
+# one (its threads spin), more than the work it would split.
+LOOKUP_SERIAL_BELOW = 20_000
+"""Look-ups (~30-60 ns a point: the whole batch ~1 ms) in a batch smaller than this run on one thread."""
+HOMING_SERIAL_BELOW = 8
+"""Homing runs (~1 ms each from a 20 km handover at 2 ms steps) in a batch smaller than this run on one
+thread."""
+
+
 @njit(cache=True, parallel=True)
+def table_lookup_parallel(table, az0_rad, daz_rad, h0_m, dh_m, r0_m, dr_m, az_rad, h_m, r_m):
+    """:func:`table_lookup` on all threads."""
+    out = np.empty(az_rad.shape[0])
+    for k in prange(az_rad.shape[0]):
+        out[k] = _lookup_point(table, az0_rad, daz_rad, h0_m, dh_m, r0_m, dr_m, az_rad[k], h_m[k], r_m[k])
+    return out
+
+
+@njit(cache=True)
+def table_lookup_serial(table, az0_rad, daz_rad, h0_m, dh_m, r0_m, dr_m, az_rad, h_m, r_m):
+    """:func:`table_lookup` on the calling thread."""
+    out = np.empty(az_rad.shape[0])
+    for k in range(az_rad.shape[0]):
+        out[k] = _lookup_point(table, az0_rad, daz_rad, h0_m, dh_m, r0_m, dr_m, az_rad[k], h_m[k], r_m[k])
+    return out
+
+
 def table_lookup(table, az0_rad, daz_rad, h0_m, dh_m, r0_m, dr_m, az_rad, h_m, r_m):
     """Trilinear interpolation of a (azimuth, altitude, range) table; azimuth is periodic.
 
@@ -40,23 +85,8 @@ def table_lookup(table, az0_rad, daz_rad, h0_m, dh_m, r0_m, dr_m, az_rad, h_m, r
     turn), altitude ``h0 + j dh`` and range ``r0 + i dr``.  Points outside the altitude
     or range grid, or in a cell with a NaN corner, give NaN.
     """
-    n = az_rad.shape[0]
-    n_az, n_h, n_r = table.shape
-    out = np.empty(n)
-    two_pi = 2.0 * math.pi
-    for k in prange(n):
-        x = (h_m[k] - h0_m) / dh_m
-        y = (r_m[k] - r0_m) / dr_m
-        if not (x >= 0.0 and x <= n_h - 1 and y >= 0.0 and y <= n_r - 1):
-            out[k] = math.nan
-            continue
-        ih = min(int(x), n_h - 2)
-        ir = min(int(y), n_r - 2)
-        s = ((az_rad[k] - az0_rad) % two_pi) / daz_rad
-        ia = int(s) % n_az
-        ja = (ia + 1) % n_az
-        out[k] = _lerp_table(table, ia, ja, s - math.floor(s), ih, x - ih, ir, y - ir)
-    return out
+    kernel = table_lookup_serial if az_rad.shape[0] < LOOKUP_SERIAL_BELOW else table_lookup_parallel
+    return kernel(table, az0_rad, daz_rad, h0_m, dh_m, r0_m, dr_m, az_rad, h_m, r_m)
 
 
 @njit(cache=True)
@@ -165,14 +195,31 @@ def homing_one(r_rel0, v_rel0, nav_gain, a_max, tau, dt, t_max):
 
 
 @njit(cache=True, parallel=True)
-def homing_batch(r_rel0, v_rel0, nav_gain, a_max, tau, dt, t_max):
-    """``homing_one`` over N relative states (N, 3) each; returns (miss (N,), t_ca (N,))."""
+def homing_batch_parallel(r_rel0, v_rel0, nav_gain, a_max, tau, dt, t_max):
+    """:func:`homing_batch` on all threads."""
     n = r_rel0.shape[0]
     miss = np.empty(n)
     t_ca = np.empty(n)
     for k in prange(n):
         miss[k], t_ca[k] = homing_one(r_rel0[k], v_rel0[k], nav_gain, a_max, tau, dt, t_max)
     return miss, t_ca
+
+
+@njit(cache=True)
+def homing_batch_serial(r_rel0, v_rel0, nav_gain, a_max, tau, dt, t_max):
+    """:func:`homing_batch` on the calling thread."""
+    n = r_rel0.shape[0]
+    miss = np.empty(n)
+    t_ca = np.empty(n)
+    for k in range(n):
+        miss[k], t_ca[k] = homing_one(r_rel0[k], v_rel0[k], nav_gain, a_max, tau, dt, t_max)
+    return miss, t_ca
+
+
+def homing_batch(r_rel0, v_rel0, nav_gain, a_max, tau, dt, t_max):
+    """``homing_one`` over N relative states (N, 3) each; returns (miss (N,), t_ca (N,))."""
+    kernel = homing_batch_serial if r_rel0.shape[0] < HOMING_SERIAL_BELOW else homing_batch_parallel
+    return kernel(r_rel0, v_rel0, nav_gain, a_max, tau, dt, t_max)
 
 
 @njit(cache=True)

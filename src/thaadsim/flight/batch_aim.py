@@ -28,8 +28,9 @@ MISS_TOLERANCE_M = 100.0
 """Impact miss the batched aiming iterates down to [m] (as ``flight.targeting``)."""
 F_GRID = np.array([0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.55, 0.7, 0.85, 1.0])
 """Burn fractions of the coarse grid (last stage)."""
-K_GRID_DEG = np.linspace(8.0, 66.0, 12)
-"""Pitch-over kicks of the coarse grid [deg]."""
+K_GRID_DEG = np.linspace(8.0, 84.0, 20)
+"""Pitch-over kicks of the coarse grid [deg]: up to 84 deg, as ``targeting._max_range`` (the
+Hwasong-15 model's range-maximising kick is ~73 deg)."""
 GRID_RTOL = 1e-7
 """Integrator tolerance of the coarse grid (the refinement uses the full one)."""
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from thaadsim.earth import frames
 from thaadsim.earth.atmosphere import kernel_table
-from thaadsim.earth.constants import GM_EARTH_M3_S2
+from thaadsim.earth.constants import GM_EARTH_M3_S2, OMEGA_EARTH_RAD_S
 from thaadsim.earth.kernels import EARTH_SPHERE, EARTH_WGS84
 from thaadsim.errors import InputError
 from thaadsim.flight import layout as L
@@ -80,7 +80,9 @@ class FlightBatch:
     """Events of N trajectories (SI units, ECEF frame, ground-relative velocities).
 
     ``events[i, k]`` is (t, x, y, z, vx, vy, vz, m) of event k of trajectory i, NaN if it
-    did not happen; rows 0..2 are stage burnouts, then apogee, then impact.
+    did not happen; rows 0..2 are stage burnouts, then apogee, then impact, then the
+    payload's separation from the spent last stage (only where it comes after burnout:
+    a vehicle with ``separation_alt_m`` above its burnout altitude).
     """
 
     status: np.ndarray
@@ -118,6 +120,11 @@ class FlightBatch:
     @property
     def impact(self) -> np.ndarray:
         return self._event(L.EV_IMPACT)
+
+    @property
+    def separation(self) -> np.ndarray:
+        """(N, 8) state where the payload left the spent stack; NaN where that was at burnout."""
+        return self._event(L.EV_SEPARATION)
 
     def geodetic(self, state: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(lat_deg, lon_deg, alt_m) of event states; NaN where the event did not happen."""
@@ -256,9 +263,9 @@ def fly(
             lat, lon, alt, az, kick, frac = (np.repeat(a, n) for a in (lat, lon, alt, az, kick, frac))
         else:
             raise InputError(f"{len(vehicles)} vehicles for {n} launches", field="vehicles")
-    if np.any((kick < 0) | (kick >= 90)):
+    if ((kick < 0) | (kick >= 90)).any():
         raise InputError("kick angle must be in [0, 90) degrees", field="kick_deg")
-    if np.any((frac <= 0) | (frac > 1)):
+    if ((frac <= 0) | (frac > 1)).any():
         raise InputError("burn fraction must be in (0, 1]", field="burn_fraction")
     params = np.stack([
         v.pack(math.radians(k), math.radians(a), f) for v, k, a, f in zip(vehicles, kick, az, frac, strict=True)
@@ -273,20 +280,29 @@ def fly(
 
 def burnout_states(lat_deg, lon_deg, alt_m, speed_m_s, gamma_deg, azimuth_deg, earth: str = "wgs84"):
     """ECEF position and ground-relative velocity from a burnout state in local terms."""
+    return _burnout_states(lat_deg, lon_deg, alt_m, speed_m_s, gamma_deg, azimuth_deg, earth)[:2]
+
+
+def _burnout_states(lat_deg, lon_deg, alt_m, speed_m_s, gamma_deg, azimuth_deg, earth: str):
+    """:func:`burnout_states` plus the broadcast latitudes, longitudes and azimuths."""
     lat, lon, alt, v, gam, az = np.broadcast_arrays(
         *(np.atleast_1d(np.asarray(a, dtype=float)) for a in
           (lat_deg, lon_deg, alt_m, speed_m_s, gamma_deg, azimuth_deg))
     )
-    if np.any((gam <= 0) | (gam >= 90)):
+    if ((gam <= 0) | (gam >= 90)).any():
         raise InputError("flight-path angle must be inside (0, 90) degrees", field="gamma_deg")
-    if np.any(v <= 0):
+    if (v <= 0).any():
         raise InputError("burnout speed must be positive", field="burnout_speed_m_s")
     r = frames.geodetic_to_ecef(lat, lon, alt, earth=earth)
     rot = frames.enu_rotation(lat, lon, earth=earth)  # rows: east, north, up
     g, a = np.radians(gam), np.radians(az)
-    enu = np.stack([v * np.cos(g) * np.sin(a), v * np.cos(g) * np.cos(a), v * np.sin(g)], axis=-1)
+    horizontal = v * np.cos(g)
+    enu = np.empty(v.shape + (3,))
+    enu[..., 0] = horizontal * np.sin(a)
+    enu[..., 1] = horizontal * np.cos(a)
+    enu[..., 2] = v * np.sin(g)
     vel = np.einsum("nij,ni->nj", rot, enu)
-    return r, vel
+    return r, vel, lat, lon, az
 
 
 def fly_from_burnout(
@@ -307,15 +323,16 @@ def fly_from_burnout(
     the local escape speed is an error: this is a ballistic engine.
     """
     options = options or FlightOptions()
-    r, vel = burnout_states(launch_lat_deg, launch_lon_deg, burnout_alt_m, speed_m_s, gamma_deg,
-                            azimuth_deg, options.earth)
+    # One broadcast serves the states and the batch's launch points: a one-trajectory call
+    # is mostly this wrapper (the kernel flies a vacuum arc in ~20 µs).
+    r, vel, lat, lon, az = _burnout_states(launch_lat_deg, launch_lon_deg, burnout_alt_m, speed_m_s, gamma_deg,
+                                           azimuth_deg, options.earth)
     inertial = vel.copy()
-    if options.rotation:
-        from thaadsim.earth.constants import OMEGA_EARTH_RAD_S
-
-        inertial += np.cross(np.array([0.0, 0.0, OMEGA_EARTH_RAD_S]), r)
+    if options.rotation:  # + omega x r, omega along z
+        inertial[:, 0] -= OMEGA_EARTH_RAD_S * r[:, 1]
+        inertial[:, 1] += OMEGA_EARTH_RAD_S * r[:, 0]
     energy = 0.5 * np.sum(inertial**2, axis=1) - GM_EARTH_M3_S2 / np.linalg.norm(r, axis=1)
-    if np.any(energy >= 0):
+    if (energy >= 0).any():
         v_esc = np.sqrt(2 * GM_EARTH_M3_S2 / np.linalg.norm(r, axis=1))
         raise InputError(
             f"speed reaches escape speed ({v_esc.min():.0f} m/s here): not a ballistic flight",
@@ -336,11 +353,6 @@ def fly_from_burnout(
     events[:, L.EV_BURNOUT0, 0] = 0.0
     events[:, L.EV_BURNOUT0, 1:7] = y0[:, :6]
     events[:, L.EV_BURNOUT0, 7] = 1.0
-    lat, lon, _ = np.broadcast_arrays(*(np.atleast_1d(np.asarray(a, float)) for a in
-                                        (launch_lat_deg, launch_lon_deg, burnout_alt_m)))
-    lat = np.broadcast_to(lat, (n,)).copy()
-    lon = np.broadcast_to(lon, (n,)).copy()
     assumptions = (f"reentry-vehicle ballistic coefficient {rv_beta_kg_m2:g} kg/m^2",) if options.drag else ()
-    az = np.broadcast_to(np.atleast_1d(np.asarray(azimuth_deg, float)), (n,)).copy()
-    return FlightBatch(status, events, np.zeros(n, dtype=int), lat, lon, options, sample_dt_s, samples,
-                       assumptions, launch_azimuth_deg=az)
+    return FlightBatch(status, events, np.zeros(n, dtype=int), lat.copy(), lon.copy(), options, sample_dt_s,
+                       samples, assumptions, launch_azimuth_deg=az.copy())

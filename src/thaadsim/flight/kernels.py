@@ -7,7 +7,12 @@ as inertial (the validation mode's non-rotating Earth).
 
 A flight is a sequence of segments with smooth right-hand sides: vertical rise,
 pitch-over, gravity turn (per stage), coasts between stages, and free flight of the
-reentry vehicle after the last burnout.  Segment ends are hit exactly; apogee and
+reentry vehicle after the last burnout.  Where a trajectory's ``SEPARATION_ALT_M`` lies
+above its burnout altitude, the spent last stage and the payload first coast as one
+stack (last-stage dry mass + payload, the booster's Cd(Mach) on its reference area)
+until the geodetic altitude first reaches it; the payload then flies on alone with its
+ballistic coefficient (STACK_SPEC.md).  Separation is found like the events below and
+recorded as one.  Segment ends are hit exactly; apogee and
 impact are found inside a step by a secant search over *real* integration steps from
 the step's start (not by interpolation), so the event state is an integrated state.
 
@@ -34,7 +39,8 @@ SEG_VERTICAL = 0
 SEG_PITCHOVER = 1
 SEG_GRAVITY_TURN = 2
 SEG_COAST = 3
-SEG_FREE = 4
+SEG_STACK = 4  # unpowered: spent last stage + payload with the booster's drag
+SEG_FREE = 5
 
 # Dormand & Prince (1980) RK5(4)7M coefficients.
 _C2, _C3, _C4, _C5 = 1.0 / 5.0, 3.0 / 10.0, 4.0 / 5.0, 8.0 / 9.0
@@ -195,6 +201,39 @@ def _vertical_speed(y, earth):
 
 
 @njit(cache=True)
+def _locate(t, y, f0, h, ga, gb, level, which, ye, fe, err, k2, k3, k4, k5, k6, tmp,
+            p, seg, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2):
+    """Where inside the step [t, t + h] an event function crosses zero; returns the offset s.
+
+    Illinois-modified regula falsi over the step length, each trial a genuine
+    integration step from the step start (left in ``ye``/``fe``).  The event function
+    is the vertical speed (``which`` 0) or the geodetic height minus ``level`` (1);
+    ``ga``, ``gb`` are its values at the step's ends.
+    """
+    sa, sb = 0.0, h
+    side = 0
+    s = h
+    for _ in range(60):
+        s = (sa * gb - sb * ga) / (gb - ga)
+        _dp_step(t, y, f0, s, ye, fe, err, k2, k3, k4, k5, k6, tmp,
+                 p, seg, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2)
+        gs = _vertical_speed(ye, earth) if which == 0 else _height(ye, earth) - level
+        if (which == 0 and abs(gs) < 1e-9) or (which == 1 and abs(gs) < 1e-6) or sb - sa < 1e-12:
+            break
+        if (gs > 0.0) == (ga > 0.0):
+            sa, ga = s, gs
+            if side == -1:
+                gb *= 0.5
+            side = -1
+        else:
+            sb, gb = s, gs
+            if side == 1:
+                ga *= 0.5
+            side = 1
+    return s
+
+
+@njit(cache=True)
 def _record(events, row, t, y):
     events[row, 0] = t
     for i in range(7):
@@ -312,6 +351,8 @@ def fly_one(y_init, p, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2
     else:
         y[6] = payload
 
+    sep_alt = p[L.SEPARATION_ALT_M]
+    stacked = False
     h_step = 0.5
     max_height = _height(y, earth)
     airborne = n_stages == 0 or max_height > 1000.0
@@ -319,6 +360,8 @@ def fly_one(y_init, p, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2
     steps = 0
     for si in range(n_seg):
         kind = seg_kind[si]
+        if kind == SEG_FREE and stacked:
+            kind = SEG_STACK
         stage = seg_stage[si]
         t_end = seg_end[si]
         seg_t0 = t
@@ -334,7 +377,7 @@ def fly_one(y_init, p, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2
             # Powered flight meets the tables' finite smoothness (drag curve, atmosphere
             # spline), which spoils the error estimate, and boost errors are carried the whole
             # way down: integrate it 100x tighter.  It is a small share of the steps.
-            seg_rtol = rtol * 0.01 if kind <= SEG_COAST else rtol
+            seg_rtol = rtol * 0.01 if kind <= SEG_STACK else rtol
             steps += 1
             if steps > 200_000:
                 return L.STATUS_STEP_LIMIT
@@ -363,6 +406,28 @@ def fly_one(y_init, p, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2
                 _record(events, L.EV_IMPACT, t + h, y1)
                 return L.STATUS_BOOST_CRASH
 
+            if kind == SEG_STACK and g_h0 < sep_alt <= g_h1:
+                # The stack climbs through the separation altitude inside this step: cut
+                # the step there (a genuine integration step, found like the events
+                # below), drop the spent stage and go on with the payload alone.
+                s = _locate(t, y, f0, h, g_h0 - sep_alt, g_h1 - sep_alt, sep_alt, 1, ye, fe, err, k2, k3, k4, k5,
+                            k6, tmp, p, kind, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value,
+                            cd_d2)
+                next_sample = _fill_samples(samples, next_sample, n_samples, sample_dt, t, s, y, f0, ye, fe,
+                                            interp)
+                t = t + s
+                for i in range(n):
+                    y[i] = ye[i]
+                y[6] = payload
+                _record(events, L.EV_SEPARATION, t, y)
+                stacked = False
+                kind = SEG_FREE
+                _rhs(t, y, f0, p, kind, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2)
+                g_h0 = _height(y, earth)
+                g_v0 = _vertical_speed(y, earth)
+                h_step = max(h, 1.0)
+                continue
+
             # Events inside this step: the earliest of apogee and impact wins.
             stop = False
             for which in range(2):
@@ -372,30 +437,12 @@ def fly_one(y_init, p, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2
                     hit = airborne and g_h0 > 0.0 and g_h1 <= 0.0
                 if not hit:
                     continue
-                # Illinois-modified regula falsi over the step length, each trial a
-                # genuine integration step from the step start.
-                sa, sb = 0.0, h
-                ga = g_v0 if which == 0 else g_h0
-                gb = g_v1 if which == 0 else g_h1
-                side = 0
-                s = h
-                for _ in range(60):
-                    s = (sa * gb - sb * ga) / (gb - ga)
-                    _dp_step(t, y, f0, s, ye, fe, err, k2, k3, k4, k5, k6, tmp,
-                             p, kind, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2)
-                    gs = _vertical_speed(ye, earth) if which == 0 else _height(ye, earth)
-                    if (which == 0 and abs(gs) < 1e-9) or (which == 1 and abs(gs) < 1e-6) or sb - sa < 1e-12:
-                        break
-                    if (gs > 0.0) == (ga > 0.0):
-                        sa, ga = s, gs
-                        if side == -1:
-                            gb *= 0.5
-                        side = -1
-                    else:
-                        sb, gb = s, gs
-                        if side == 1:
-                            ga *= 0.5
-                        side = 1
+                if which == 0:
+                    s = _locate(t, y, f0, h, g_v0, g_v1, 0.0, 0, ye, fe, err, k2, k3, k4, k5, k6, tmp, p, kind,
+                                stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2)
+                else:
+                    s = _locate(t, y, f0, h, g_h0, g_h1, 0.0, 1, ye, fe, err, k2, k3, k4, k5, k6, tmp, p, kind,
+                                stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2)
                 if which == 0:
                     _record(events, L.EV_APOGEE, t + s, ye)
                     apogee_found = True
@@ -425,32 +472,56 @@ def fly_one(y_init, p, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2
             for j in range(k + 1, n_stages):
                 base = L.STAGE0 + L.STAGE_WIDTH * j
                 rest += p[base + L.S_PROPELLANT_KG] + p[base + L.S_DRY_KG]
+            if k == n_stages - 1 and sep_alt > 0.0 and _height(y, earth) < sep_alt:
+                # Below the separation altitude the spent last stage stays on: the stack.
+                stacked = True
+                rest += p[L.STAGE0 + L.STAGE_WIDTH * k + L.S_DRY_KG]
             y[6] = rest
     return L.STATUS_NO_IMPACT
 
 
-def _fly_many(y_init, params, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2, rtol, t_max,
-              max_step, sample_dt, n_samples):
-    """Fly N trajectories (see ``fly_one``).
-
-    Returns (status (N,), events (N, N_EVENTS, EVENT_WIDTH), samples (N, K, 6)).
-    """
-    n = y_init.shape[0]
+@njit(cache=True)
+def _batch_outputs(n, sample_dt, n_samples):
+    """Result arrays of a batch of ``n`` flights, NaN until filled."""
     status = np.empty(n, dtype=np.int64)
     events = np.full((n, L.N_EVENTS, L.EVENT_WIDTH), np.nan)
     k = n_samples if sample_dt > 0.0 else 0
     samples = np.full((n, k, 6), np.nan)
-    for i in prange(n):
+    return status, events, samples
+
+
+# Two loops, defined apart on purpose: numba names a cache entry after the function's
+# name and source line, so one function compiled both ways shares one entry, and
+# whichever variant ran first is loaded for both (a one-trajectory call then wakes the
+# thread pool, or every large batch runs on one thread).
+@njit(cache=True, parallel=True)
+def fly_batch_parallel(y_init, params, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2, rtol, t_max,
+                       max_step, sample_dt, n_samples):
+    """Fly N trajectories on all threads (see ``fly_one``).
+
+    Returns (status (N,), events (N, N_EVENTS, EVENT_WIDTH), samples (N, K, 6)).
+    """
+    status, events, samples = _batch_outputs(y_init.shape[0], sample_dt, n_samples)
+    for i in prange(y_init.shape[0]):
         status[i] = fly_one(y_init[i], params[i], earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2,
                             rtol, t_max, max_step, sample_dt, events[i], samples[i])
     return status, events, samples
 
 
-# The same loop compiled twice: threads pay off for large batches, but waking a thread
-# pool costs milliseconds, which dominates the one-trajectory calls of the solvers.
-fly_batch_parallel = njit(cache=True, parallel=True)(_fly_many)
-fly_batch_serial = njit(cache=True)(_fly_many)
+@njit(cache=True)
+def fly_batch_serial(y_init, params, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2, rtol, t_max,
+                     max_step, sample_dt, n_samples):
+    """:func:`fly_batch_parallel` on the calling thread: no thread pool to wake."""
+    status, events, samples = _batch_outputs(y_init.shape[0], sample_dt, n_samples)
+    for i in range(y_init.shape[0]):
+        status[i] = fly_one(y_init[i], params[i], earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2,
+                            rtol, t_max, max_step, sample_dt, events[i], samples[i])
+    return status, events, samples
+
+
 PARALLEL_MIN_BATCH = 64
+"""Smaller batches fly on one thread: waking the pool costs ~0.1 ms on a quiet machine and
+milliseconds on a loaded one (its threads spin), more than a few flights of ~20 µs-1 ms each."""
 
 
 def fly_batch(y_init, params, *args):

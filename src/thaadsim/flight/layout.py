@@ -18,7 +18,10 @@ PITCHOVER_S = 5
 KICK_RAD = 6
 AZIMUTH_RAD = 7
 BURN_FRACTION = 8
-STAGE0 = 9
+SEPARATION_ALT_M = 9
+"""Geodetic altitude [m] at which the payload leaves the spent last stage; until then the
+two coast as one stack with the booster's drag.  0: separation at burnout."""
+STAGE0 = 10
 """Stage k occupies columns STAGE0 + STAGE_WIDTH*k + (one of the offsets below)."""
 STAGE_WIDTH = 6
 S_PROPELLANT_KG = 0
@@ -34,7 +37,8 @@ EVENT_WIDTH = 8
 EV_BURNOUT0 = 0  # rows 0..MAX_STAGES-1: each stage's burnout (the last one ends powered flight)
 EV_APOGEE = MAX_STAGES
 EV_IMPACT = MAX_STAGES + 1
-N_EVENTS = MAX_STAGES + 2
+EV_SEPARATION = MAX_STAGES + 2  # payload leaves the spent last stage (NaN: separated at burnout)
+N_EVENTS = MAX_STAGES + 3
 
 # Outcome codes per trajectory.
 STATUS_IMPACT = 0

@@ -36,6 +36,8 @@ PROFILES = ("min-energy", "lofted", "depressed")
 
 KICK_MIN_DEG = 1e-4
 KICK_MAX_DEG = 75.0
+MAX_RANGE_KICK_DEG = 89.5
+"""Largest kick the range-maximising search tries [deg]; beyond it every flight dives into the ground."""
 MISS_TOLERANCE_M = 100.0
 """Aim-point miss the solver iterates down to (the contract asks for < 1 km)."""
 
@@ -98,8 +100,14 @@ class _Shooter:
 
 
 def _max_range(shooter: _Shooter, az: float, frac: float = 1.0) -> tuple[float, float]:
-    """(kick [deg], range [m]) of the range-maximising kick at this burn fraction."""
-    grid = np.linspace(1.0, 60.0, 60)
+    """(kick [deg], range [m]) of the range-maximising kick at this burn fraction.
+
+    The grid spans the kicks that still fly (up to 89.5 deg): a high-thrust first stage
+    needs a large kick to fly its range-maximising turn (the Hwasong-15 model: ~85 deg);
+    a grid that stopped at 60 deg returned a steeper flight than the optimum, with too
+    high an apogee and too short a range.
+    """
+    grid = np.linspace(1.0, MAX_RANGE_KICK_DEG, 90)
     batch = shooter.many(az, grid, frac)
     ranges = np.where(batch.ok, batch.range_m, 0.0)
     i = int(np.argmax(ranges))
@@ -338,3 +346,69 @@ def solve(vehicle: Vehicle, launch: Launch, aim_lat_deg: float, aim_lon_deg: flo
         target_distance += distance - float(batch.downrange_m[0])
     raise ConvergenceError(f"targeting missed the aim point by {miss / 1e3:.2f} km after 12 corrections",
                            field="to")
+
+
+def kepler_min_energy_apogees(batch: FlightBatch, i: int = 0) -> dict:
+    """A flight's apogee beside three vacuum conics (formulas.md, point-mass gravity, mean radius):
+
+    - ``surface_closed_form``: the minimum-energy conic for the same ground range with burnout
+      at the surface (gamma* = 45 deg - psi/4), the textbook figure;
+    - ``burnout_state``: the conic of the flight's own burnout state (inertial speed, angle
+      to the geocentric horizontal, geocentric radius);
+    - ``best_from_burnout``: the range-maximising conic for the same burnout speed and altitude.
+
+    Heights of the conics are above the mean radius; ``engine_apogee_geocentric_km`` is the
+    engine's apogee on the same footing (its ``engine_apogee_km`` is geodetic, up to ~13 km
+    different at high latitude).  It matches ``burnout_state`` within J2 and drag; the gap to
+    ``surface_closed_form`` is the elevated burnout (a higher start flattens the best angle) and
+    the ground the powered flight covers; the gap between ``burnout_state`` and
+    ``best_from_burnout`` says how far the steering program's burnout angle is from the optimum.
+    """
+    from thaadsim.earth.constants import GM_EARTH_M3_S2, SPHERE_RADIUS_M
+
+    from thaadsim.earth.constants import OMEGA_EARTH_RAD_S
+
+    mu, r_e = GM_EARTH_M3_S2, SPHERE_RADIUS_M
+    state = batch.burnout[i]
+    r_vec, v_vec = state[1:4], state[4:7].copy()
+    if batch.options.rotation:  # the conic is inertial: add the ground's velocity
+        v_vec += np.cross(np.array([0.0, 0.0, OMEGA_EARTH_RAD_S]), r_vec)
+    r_b = float(np.linalg.norm(r_vec))
+    speed = float(np.linalg.norm(v_vec))
+    gamma = math.asin(float(np.dot(v_vec, r_vec)) / (speed * r_b))
+    alt = r_b - r_e
+
+    def conic(v: float, g: float) -> tuple[float, float]:
+        """(apogee height, free-flight range angle from r_b down to the mean radius)."""
+        h = r_b * v * math.cos(g)
+        p = h * h / mu
+        energy = 0.5 * v * v - mu / r_b
+        a = -mu / (2 * energy)
+        e = math.sqrt(max(1.0 - p / a, 0.0))
+        nu_b = math.atan2(math.tan(g) * p / r_b, p / r_b - 1.0)
+        cos_i = (p / r_e - 1.0) / e
+        nu_i = 2 * math.pi - math.acos(max(-1.0, min(1.0, cos_i)))
+        return a * (1 + e) - r_e, nu_i - nu_b
+
+    psi = float(batch.range_m[i]) / r_e
+    s = math.sin(psi / 2)
+    q = 2 * s / (1 + s)
+    g_star = math.pi / 4 - psi / 4
+    a_s = r_e / (2 - q)
+    e_s = math.sqrt(1 - q * (2 - q) * math.cos(g_star) ** 2)
+    res = minimize_scalar(lambda g: -conic(speed, g)[1], bounds=(math.radians(0.5), math.radians(60.0)),
+                          method="bounded", options={"xatol": 1e-6})
+    return {
+        "engine_apogee_km": float(batch.apogee_alt_m[i]) / 1e3,
+        "engine_apogee_geocentric_km": (float(np.linalg.norm(batch.apogee[i, 1:4])) - r_e) / 1e3,
+        "surface_closed_form_km": (a_s * (1 + e_s) - r_e) / 1e3,
+        "surface_closed_form_gamma_deg": math.degrees(g_star),
+        "burnout_state_km": conic(speed, gamma)[0] / 1e3,
+        "burnout_gamma_deg": math.degrees(gamma),
+        "burnout_alt_km": alt / 1e3,
+        "best_from_burnout_km": conic(speed, float(res.x))[0] / 1e3,
+        "best_from_burnout_gamma_deg": math.degrees(float(res.x)),
+        "note": ("vacuum conics on the mean-radius sphere; the textbook minimum-energy apogee assumes burnout at "
+                 "the surface, a long-range missile burns out at 200-350 km, where the range-maximising "
+                 "angle is flatter"),
+    }

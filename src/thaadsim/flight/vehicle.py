@@ -78,7 +78,12 @@ class Stage:
 
 @dataclass(frozen=True)
 class Vehicle:
-    """A multi-stage ballistic missile whose last stage releases a reentry vehicle."""
+    """A multi-stage ballistic missile whose last stage releases a reentry vehicle.
+
+    ``separation_alt_m``: geodetic altitude at which the payload leaves the spent last
+    stage.  Below it the two coast as one stack with the booster's drag (see
+    ``flight.kernels``); 0 (every catalog missile) separates at burnout.
+    """
 
     name: str
     stages: tuple[Stage, ...]
@@ -87,6 +92,7 @@ class Vehicle:
     diameter_m: float
     vertical_rise_s: float
     pitchover_s: float = DEFAULT_PITCHOVER_S
+    separation_alt_m: float = 0.0
     assumptions: tuple[str, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
@@ -96,6 +102,8 @@ class Vehicle:
             value = getattr(self, name)
             if not (math.isfinite(value) and value > 0.0):
                 raise InputError(f"must be a positive number, got {value}", field=name)
+        if not (math.isfinite(self.separation_alt_m) and self.separation_alt_m >= 0.0):
+            raise InputError(f"must be zero or positive, got {self.separation_alt_m}", field="separation_alt_m")
         if self.vertical_rise_s < 0 or self.pitchover_s <= 0:
             raise InputError("vertical rise must be >= 0 s and pitch-over > 0 s", field="steering")
         if self.vertical_rise_s + self.pitchover_s >= self.stages[0].burn_s:
@@ -168,6 +176,7 @@ class Vehicle:
         row[L.KICK_RAD] = kick_rad
         row[L.AZIMUTH_RAD] = azimuth_rad
         row[L.BURN_FRACTION] = burn_fraction
+        row[L.SEPARATION_ALT_M] = self.separation_alt_m
         for k, stage in enumerate(self.stages):
             base = L.STAGE0 + L.STAGE_WIDTH * k
             row[base + L.S_PROPELLANT_KG] = stage.propellant_kg

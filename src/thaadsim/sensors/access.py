@@ -166,7 +166,7 @@ def access(
     dur = np.empty(n)
     amin = np.empty(n)
     amax = np.empty(n)
-    K.access_batch(r, t, offsets, rcs, p, faces, float(pd_threshold), pd, det, first, dur, amin, amax)
+    K.access_any(r, t, offsets, rcs, p, faces, float(pd_threshold), pd, det, first, dur, amin, amax)
     visible = first >= 0
     fi = np.where(visible, first, 0)
     t_first = np.where(visible, t[fi] if m else np.nan, np.nan)

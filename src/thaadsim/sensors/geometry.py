@@ -93,7 +93,7 @@ def detection_probability(radar: RadarModel, r_ecef, rcs_m2=1.0, *, swerling: in
     rcs = _rcs(rcs_m2, r.shape[0], shape)
     p, faces = radar.kernel_params(swerling)
     out = np.empty(r.shape[0])
-    K.pd_batch(r, rcs, p, faces, out)
+    K.pd_any(r, rcs, p, faces, out)
     return out.reshape(shape)
 
 

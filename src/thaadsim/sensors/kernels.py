@@ -236,7 +236,10 @@ def look_batch_serial(r, rcs, p, faces, out_range, out_az, out_el, out_cos_off, 
 
 
 SERIAL_BELOW = 20_000
-"""Batches smaller than this run on one thread."""
+"""Batches of fewer points than this run on one thread: waking the thread pool costs ~0.1 ms
+on a quiet machine and milliseconds on a loaded one (its threads spin), the time of ~10^4
+points.  The twins are defined apart because numba keys its cache by function name and
+source line: one function compiled both ways would share one cache entry."""
 
 
 def look_any(r, rcs, p, faces, *outs):
@@ -300,6 +303,66 @@ def pd_batch(r, rcs, p, faces, out_pd):
         out_pd[i] = pd_fast_one(r[i, 0], r[i, 1], r[i, 2], s, p, faces, sin_min_el, earth)
 
 
+@njit(cache=True)
+def pd_batch_serial(r, rcs, p, faces, out_pd):
+    """:func:`pd_batch` on one thread: small batches, where starting threads costs more."""
+    n = r.shape[0]
+    scalar_rcs = rcs.shape[0] == 1
+    sin_min_el = math.sin(p[P_MIN_EL])
+    earth = int(p[P_EARTH])
+    for i in range(n):
+        s = rcs[0] if scalar_rcs else rcs[i]
+        out_pd[i] = pd_fast_one(r[i, 0], r[i, 1], r[i, 2], s, p, faces, sin_min_el, earth)
+
+
+def pd_any(r, rcs, p, faces, out_pd):
+    """:func:`pd_batch` or its serial twin, by batch size."""
+    if r.shape[0] < SERIAL_BELOW:
+        pd_batch_serial(r, rcs, p, faces, out_pd)
+    else:
+        pd_batch(r, rcs, p, faces, out_pd)
+
+
+@njit(cache=True)
+def _access_one(i, r, t, offsets, scalar_rcs, rcs, p, faces, sin_min_el, earth, pd_threshold, out_pd, out_det,
+                first_idx, duration, alt_min, alt_max):
+    """Trajectory ``i`` of :func:`access_batch`."""
+    first = -1
+    dur = 0.0
+    amin = np.inf
+    amax = -np.inf
+    prev_det = False
+    prev_t = 0.0
+    for j in range(offsets[i], offsets[i + 1]):
+        x = r[j, 0]
+        if x != x:
+            out_pd[j] = 0.0
+            out_det[j] = False
+            prev_det = False
+            continue
+        s = rcs[0] if scalar_rcs else rcs[j]
+        pd = pd_fast_one(x, r[j, 1], r[j, 2], s, p, faces, sin_min_el, earth)
+        det = pd >= pd_threshold
+        out_pd[j] = pd
+        out_det[j] = det
+        if det:
+            if first < 0:
+                first = j
+            if prev_det:
+                dur += t[j] - prev_t
+            h = geodetic_from_ecef(x, r[j, 1], r[j, 2], earth)[2]
+            if h < amin:
+                amin = h
+            if h > amax:
+                amax = h
+        prev_det = det
+        prev_t = t[j]
+    first_idx[i] = first
+    duration[i] = dur
+    alt_min[i] = amin if first >= 0 else np.nan
+    alt_max[i] = amax if first >= 0 else np.nan
+
+
 @njit(cache=True, parallel=True)
 def access_batch(r, t, offsets, rcs, p, faces, pd_threshold, out_pd, out_det, first_idx, duration, alt_min, alt_max):
     """Per trajectory (rows offsets[i]:offsets[i+1] of ``r``, ``t``): detections and summary.
@@ -308,42 +371,29 @@ def access_batch(r, t, offsets, rcs, p, faces, pd_threshold, out_pd, out_det, fi
     t[j+1] − t[j] over consecutive detectable samples (sample resolution).  NaN rows
     (padding) are skipped.
     """
-    n_traj = offsets.shape[0] - 1
     scalar_rcs = rcs.shape[0] == 1
     earth = int(p[P_EARTH])
     sin_min_el = math.sin(p[P_MIN_EL])
-    for i in prange(n_traj):
-        first = -1
-        dur = 0.0
-        amin = np.inf
-        amax = -np.inf
-        prev_det = False
-        prev_t = 0.0
-        for j in range(offsets[i], offsets[i + 1]):
-            x = r[j, 0]
-            if x != x:
-                out_pd[j] = 0.0
-                out_det[j] = False
-                prev_det = False
-                continue
-            s = rcs[0] if scalar_rcs else rcs[j]
-            pd = pd_fast_one(x, r[j, 1], r[j, 2], s, p, faces, sin_min_el, earth)
-            det = pd >= pd_threshold
-            out_pd[j] = pd
-            out_det[j] = det
-            if det:
-                if first < 0:
-                    first = j
-                if prev_det:
-                    dur += t[j] - prev_t
-                h = geodetic_from_ecef(x, r[j, 1], r[j, 2], earth)[2]
-                if h < amin:
-                    amin = h
-                if h > amax:
-                    amax = h
-            prev_det = det
-            prev_t = t[j]
-        first_idx[i] = first
-        duration[i] = dur
-        alt_min[i] = amin if first >= 0 else np.nan
-        alt_max[i] = amax if first >= 0 else np.nan
+    for i in prange(offsets.shape[0] - 1):
+        _access_one(i, r, t, offsets, scalar_rcs, rcs, p, faces, sin_min_el, earth, pd_threshold, out_pd, out_det,
+                    first_idx, duration, alt_min, alt_max)
+
+
+@njit(cache=True)
+def access_batch_serial(r, t, offsets, rcs, p, faces, pd_threshold, out_pd, out_det, first_idx, duration, alt_min,
+                        alt_max):
+    """:func:`access_batch` on one thread: small batches, where starting threads costs more."""
+    scalar_rcs = rcs.shape[0] == 1
+    earth = int(p[P_EARTH])
+    sin_min_el = math.sin(p[P_MIN_EL])
+    for i in range(offsets.shape[0] - 1):
+        _access_one(i, r, t, offsets, scalar_rcs, rcs, p, faces, sin_min_el, earth, pd_threshold, out_pd, out_det,
+                    first_idx, duration, alt_min, alt_max)
+
+
+def access_any(r, *args):
+    """:func:`access_batch` or its serial twin, by the number of samples."""
+    if r.shape[0] < SERIAL_BELOW:
+        access_batch_serial(r, *args)
+    else:
+        access_batch(r, *args)

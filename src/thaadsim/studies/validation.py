@@ -62,10 +62,13 @@ TEST_FLIGHTS = "published test flights (2017)"
 RADAR_RANGES = "radar ranges: open literature"
 LEAKAGE = "analytic leakage vs Monte Carlo"
 FIRE_CONTROL = "fire control (as the scenario runner uses it) vs closed forms"
+TRACKER_COVERAGE = "tracker uncertainty: coverage of seeded runs"
+INTERCEPTOR = "THAAD interceptor fly-out: independent flight and vacuum coast"
 PUBLISHED_ANALYSIS = "published analysis: reverse range inference"
+LOFTED = "lofted tests: one answer per missile"
 CATALOG_CALIBRATION = "catalog performance figures"
 CATEGORIES = (CLOSED_FLIGHT, ROTATING_FLIGHT, CLOSED_RADAR, ATMOSPHERE, TEST_FLIGHTS, RADAR_RANGES, LEAKAGE,
-              FIRE_CONTROL, PUBLISHED_ANALYSIS, CATALOG_CALIBRATION)
+              INTERCEPTOR, FIRE_CONTROL, TRACKER_COVERAGE, LOFTED, PUBLISHED_ANALYSIS, CATALOG_CALIBRATION)
 
 
 @dataclass(frozen=True)
@@ -182,8 +185,10 @@ ROW_GROUPS: tuple[RowGroup, ...] = (
     RowGroup("test flights", f"{_LIT}:flight_test_checks"),
     RowGroup("radar ranges: published quotes", "thaadsim.studies.validation_radar_quotes:radar_quote_checks"),
     RowGroup("leakage Monte Carlo", f"{_PHYS}:leakage_checks"),
+    RowGroup("THAAD fly-out", "thaadsim.studies.validation_interceptor:interceptor_checks"),
     RowGroup("fire control", f"{_PHYS}:fire_control_checks"),
-    RowGroup("reverse analysis", f"{_LIT}:reverse_analysis_checks", in_quick=False),
+    RowGroup("tracker uncertainty", "thaadsim.studies.validation_tracking:tracking_coverage_checks"),
+    RowGroup("lofted tests and reverse analysis", "thaadsim.studies.validation_lofted:lofted_checks"),
     RowGroup("catalog calibrations", f"{_LIT}:catalog_calibrations"),
 )
 

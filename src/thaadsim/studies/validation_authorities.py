@@ -234,27 +234,3 @@ def no_leak_closed_form(p_leak: float, n_warheads: int, reliability: float = 1.0
 # The worked example printed in formulas.md (p = 0.8, two looks of shoot-look-shoot).
 FORMULAS_MD_LEAKAGE_EXAMPLE = {"p_leak": 0.04, "shots_per_warhead": 1.2, "no_leak_10": 0.66, "no_leak_10_pd95": 0.40}
 
-# ---------------------------------------------------------------- published analyses
-@dataclass(frozen=True)
-class PublishedRangeEstimate:
-    test_key: str
-    apogee_km: float
-    range_km: float
-    flight_time_s: float
-    max_range_km: float
-    source: str
-
-
-# Wright (Union of Concerned Scientists, All Things Nuclear, 2017): maximum range on a
-# standard trajectory inferred from each lofted test.  Apogee, range and (upper) flight
-# time as published (KCNA via CSIS), the inputs of the reverse analysis.
-WRIGHT_2017 = (
-    PublishedRangeEstimate("2017-05-14-hwasong-12", 2111.5, 787.0, 1860.0, 4500.0,
-                           "Wright, UCS All Things Nuclear, May 2017 (Hwasong-12 test): ~4,500 km"),
-    PublishedRangeEstimate("2017-07-04-hwasong-14", 2802.0, 933.0, 2340.0, 6700.0,
-                           "Wright, UCS All Things Nuclear, 4 Jul 2017 (Hwasong-14 test): ~6,700 km"),
-    PublishedRangeEstimate("2017-07-28-hwasong-14", 3724.9, 998.0, 2832.0, 10400.0,
-                           "Wright, UCS All Things Nuclear, 28 Jul 2017: ~10,400 km"),
-    PublishedRangeEstimate("2017-11-29-hwasong-15", 4475.0, 950.0, 3240.0, 13000.0,
-                           "Wright, UCS All Things Nuclear, 28 Nov 2017: more than 13,000 km"),
-)

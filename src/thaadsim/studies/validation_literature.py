@@ -23,8 +23,7 @@ so that a refit moves the classification with it.
 from __future__ import annotations
 
 from thaadsim.catalog import loader
-from thaadsim.studies import validation_authorities as auth
-from thaadsim.studies.validation import (CATALOG_CALIBRATION, PUBLISHED_ANALYSIS, TEST_FLIGHTS,
+from thaadsim.studies.validation import (CATALOG_CALIBRATION, TEST_FLIGHTS,
                                          Check, compare)
 
 QUICK_REPLAYS = ("2017-11-29-hwasong-15",)
@@ -37,8 +36,6 @@ LOFTED_TIME_CAVEAT = ("; the replay is flown to range and apogee, not the time, 
 SALVO_TEST = "2017-03-06-scud-er"
 SALVO_APOGEE_TOLERANCE = 0.10
 """The salvo's apogee is published as 'about 260 km; uncertain'."""
-WRIGHT_TOLERANCE = 0.10
-"""Wright's figure may lie 10 % outside our band over vehicle assumptions (as tests/validation)."""
 CALIBRATION_MISSILES = ("scud-er", "hwasong-12", "hwasong-14", "hwasong-15")
 
 
@@ -132,23 +129,6 @@ def _salvo_apogee_check() -> Check:
         note=f"not fitted: our range-maximising flight toward the published impact point "
              f"({best.range_m / 1e3:,.0f} km; published {test.range_km.value:,.0f} km) — the propellant is fitted "
              f"to the maximum range, not to an apogee; no flight time was published")
-
-
-def reverse_analysis_checks() -> list[Check]:
-    """Our reverse-analysis maximum ranges beside Wright's (a comparison, not a calibration)."""
-    from thaadsim.flight.reverse import infer_range, report
-
-    checks: list[Check] = []
-    for w in auth.WRIGHT_2017:
-        out = report(infer_range(w.apogee_km * 1e3, w.range_km * 1e3, w.flight_time_s))
-        checks.append(compare(
-            f"{w.test_key}: maximum range inferred from the lofted test", PUBLISHED_ANALYSIS, out["max_range_km"],
-            w.max_range_km, "km", tolerance=WRIGHT_TOLERANCE,
-            ours_band=(out["max_range_low_km"], out["max_range_high_km"]), source=w.source,
-            note=f"a generic rocket fitted to the published apogee and range only (not to Wright's figure); "
-                 f"deviation from our band over vehicle assumptions [{out['max_range_low_km']:,.0f}, "
-                 f"{out['max_range_high_km']:,.0f}] km; dominant assumption: {out['dominant_assumption']}"))
-    return checks
 
 
 def catalog_calibrations() -> list[Check]:

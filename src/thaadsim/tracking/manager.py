@@ -440,7 +440,7 @@ class TrackManager:
         if prev is not None:
             t1, Z1, R1, di1, ti1 = prev
             dt = t - t1
-            if dt > 0.0:
+            if dt > 0.0 and Z1.shape[0] and Z.shape[0]:  # a frame whose detections all went to tracks leaves none
                 p1 = self.meas.to_cartesian(Z1, np.full(Z1.shape[0], site))
                 p2 = self.meas.to_cartesian(Z, np.full(Z.shape[0], site))
                 C1 = self.meas.cartesian_covariance(Z1, R1, np.full(Z1.shape[0], site))

@@ -10,14 +10,26 @@ of the track covariance are each flown to the ground, their impact points expres
 east/north offsets in the local horizontal plane of the central one) or linearised (the
 state transition matrix to the mean impact time, with the first-order time-of-flight
 correction dr = (I - v n^T / (n.v)) Phi_r dx that slides each perturbed trajectory to
-the ground plane).  The 1-sigma ellipse is given by its semi-axes and the azimuth of the
-major axis.
+the ground plane), or by central divided differences (``method='central'``: the mean
+trajectory's crossing is the estimate and the 2n trajectories through x +- each column
+of the Cholesky factor of P give the covariance, sum_i (y_i+ - y_i-)(y_i+ - y_i-)^T / 4 -
+the first-order divided-difference transform of Norgaard, Poulsen & Ravn, Automatica
+36 (2000) 1627, interval h = 1 sigma).  The 1-sigma ellipse is given by its semi-axes
+and the azimuth of the major axis.
+
+Why ``central`` for the time of a reentering track: the time to the ground is strongly
+non-linear in ln beta when beta is unobserved (a track above ~100 km); the unscented
+points (alpha = 1, kappa = 0) sit at +-sqrt(n) sigma = +-2.6 sigma with zero weight on the
+mean, so a prior sigma of 1.5 in ln beta puts points at beta x 50 and / 50: the mean time
+is dragged late and the sigma inflated (the Scud-ER to Busan tracks stated 84-96 s for
+errors of 17-23 s).  The divided differences at +-1 sigma follow the map where the
+probability is; the central crossing is the median of a time that is monotone in ln beta.
 
 The launch point is the ground crossing of the same trajectory flown *backwards* in
-time, in vacuum (drag switched off, no thrust): a named approximation - it ignores the
-boost phase, so it lies short of the true launch site by the ground covered under
-power (tens of km for a short-range missile); the flight engine's reverse analysis can
-replace it with a boost-aware estimate.
+time, in vacuum (drag switched off, no thrust): on its own it ignores the boost phase,
+so it lies short of the true launch site by the ground covered under power (7-8 km for
+a Scud-ER to 630 km); ``class_prior.apply_boost`` adds the estimated class's boost and
+its uncertainty (the tracking chain does).
 
 CEP
 ---
@@ -123,7 +135,8 @@ class GroundPoints:
     latitude/longitude [deg], east/north covariance (N, 2, 2) [m^2] in the local
     horizontal plane, 1-sigma ellipse semi-axes [m] and major-axis azimuth [deg], CEP
     [m], and ``ok`` (False where the trajectory or a sigma point never reached the
-    ground within the time limit)."""
+    ground within the time limit); ``velocity_enu_m_s`` (N, 3) is the central trajectory's
+    Earth-relative velocity at its crossing in the local east/north/up frame."""
 
     time_s: np.ndarray
     sigma_time_s: np.ndarray
@@ -135,6 +148,7 @@ class GroundPoints:
     major_axis_az_deg: np.ndarray
     cep_m: np.ndarray
     ok: np.ndarray
+    velocity_enu_m_s: np.ndarray | None = None
 
 
 def _geodetic(points):
@@ -168,6 +182,24 @@ def ground_points(X, P, t_s, model: BallisticModel, direction: int = 1, method: 
         tm = np.einsum("s,ks->k", Wm, dts)
         st = np.sqrt(np.einsum("s,ks->k", Wc, (dts - tm[:, None]) ** 2))
         centre = xs[:, 0, :3] + np.einsum("kji,kj->ki", R[:, :2, :], mean)
+        vel = xs[:, 0, 3:6]
+    elif method == "central":
+        L = np.linalg.cholesky(0.5 * (P + np.swapaxes(P, 1, 2)))
+        D = np.swapaxes(L, 1, 2)  # rows: the columns of L
+        chi = np.concatenate([X[:, None], X[:, None] + D, X[:, None] - D], axis=1).reshape(-1, n)
+        xs, dts = model.propagate_to_height(chi, 0.0, direction, max_time_s)
+        xs = xs.reshape(N, 2 * n + 1, n)
+        dts = dts.reshape(N, 2 * n + 1)
+        ok = np.all(np.isfinite(dts), axis=1)
+        lat, lon, _ = _geodetic(np.nan_to_num(xs[:, 0, :3]))
+        R = np.array([enu_rotation(np.degrees(a), np.degrees(b)) for a, b in zip(lat, lon, strict=True)])
+        d = np.einsum("kij,ksj->ksi", R, xs[:, :, :3] - xs[:, :1, :3])[:, :, :2]
+        half = 0.5 * (d[:, 1:n + 1] - d[:, n + 1:])
+        cov = np.einsum("ksa,ksb->kab", half, half)
+        tm = dts[:, 0]
+        st = np.sqrt(np.sum((0.5 * (dts[:, 1:n + 1] - dts[:, n + 1:])) ** 2, axis=1))
+        centre = xs[:, 0, :3]
+        vel = xs[:, 0, 3:6]
     elif method == "linearised":
         xf, dtf = model.propagate_to_height(X, 0.0, direction, max_time_s)
         ok = np.isfinite(dtf)
@@ -185,17 +217,21 @@ def ground_points(X, P, t_s, model: BallisticModel, direction: int = 1, method: 
         tm = dtf
         st = np.sqrt(np.einsum("ki,kij,kj->k", Jt, P, Jt))
         centre = xf[:, :3]
+        vel = xf[:, 3:6]
     else:
-        raise InputError(f"unknown method '{method}'", field="method", hint="use 'unscented' or 'linearised'")
+        raise InputError(f"unknown method '{method}'", field="method",
+                         hint="use 'unscented', 'central' or 'linearised'")
     clat, clon, _ = _geodetic(np.nan_to_num(centre))
     a, b, az = ellipse_axes(cov)
     cep = cep_from_covariance(np.nan_to_num(cov), cep_method)
     bad = ~ok
-    out = GroundPoints(t + tm, st, np.degrees(clat), np.degrees(clon), cov, a, b, az, cep, ok)
+    v_enu = np.einsum("kij,kj->ki", R, np.nan_to_num(vel))
+    out = GroundPoints(t + tm, st, np.degrees(clat), np.degrees(clon), cov, a, b, az, cep, ok, v_enu)
     for name in ("time_s", "sigma_time_s", "lat_deg", "lon_deg", "semi_major_m", "semi_minor_m",
                  "major_axis_az_deg", "cep_m"):
         getattr(out, name)[bad] = np.nan
     out.cov_en_m2[bad] = np.nan
+    out.velocity_enu_m_s[bad] = np.nan
     return out
 
 
@@ -205,8 +241,8 @@ def impact_points(X, P, t_s, model: BallisticModel, method: str = "unscented", c
 
 
 def launch_points(X, P, t_s, model: BallisticModel, method: str = "unscented", cep_method: str = "exact") -> GroundPoints:
-    """Estimated launch points: vacuum ballistic back-propagation to the ground (boost
-    ignored - see the module doc)."""
+    """Vacuum ballistic back-propagation to the ground (boost not included - see the
+    module doc and ``class_prior.apply_boost``)."""
     X = np.atleast_2d(np.asarray(X, dtype=float))
     P = np.asarray(P, dtype=float).reshape(-1, X.shape[1], X.shape[1])
     vac = model.without_drag()
@@ -341,7 +377,7 @@ def _row(g: GroundPoints, k: int) -> dict:
 
 
 def track_products(result, signatures: Mapping[str, ClassSignature | tuple] | None = None,
-                   confirmed_only: bool = True, method: str = "unscented") -> list[TrackProducts]:
+                   confirmed_only: bool = True, method: str = "central") -> list[TrackProducts]:
     """Products for the tracks of a :class:`~thaadsim.tracking.manager.TrackerResult`."""
     tracks = result.confirmed_tracks if confirmed_only else result.tracks
     if not tracks:
