@@ -112,6 +112,7 @@ LIMITS: dict[str, Limit] = {
     "--burnout-alt-km": Limit(0, 2_000, "km"),
     "--beta-kg-m2": Limit(1, 1e6, "kg/m^2"),
     "--flight-time-s": Limit(0, 10_000, "s", above=True, why="above the longest lofted test, ~3,200 s"),
+    "--draws": Limit(20, 20_000, why="joint draws of the reverse analysis, each a flight; it needs at least 20"),
     "--sample-dt-s": Limit(1e-3, 60, "s", why="as the scenario schema's output.sample_dt_s down to 1 ms"),
     # salvos and batteries
     "--count": _COUNT, "--spacing-s": _SPACING, "--seed": _SEED,
