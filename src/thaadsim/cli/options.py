@@ -102,7 +102,7 @@ LIMITS: dict[str, Limit] = {
     "--range-km": Limit(0.01, 50_000, "km", why="a slant range from 10 m to beyond geostationary orbit"),
     "infer-range --range-km": Limit(1, 20_000, "km", why="a ground range, at most half the Earth's girth"),
     "--altitude-km": Limit(0, 2_000, "km", why="as the scenario schema's output.coverage_altitude_km"),
-    "--scan-limit-deg": Limit(0, 90, "deg", above=True, why="off the face normal"),
+    "--scan-limit-deg": Limit(1, 90, "deg", why="off the face normal"),
     "--min-elevation-deg": Limit(-10, 89, "deg"),
     "--n-azimuths": Limit(8, 7_200, why="azimuth samples around the radar"),
     # flights
@@ -111,13 +111,13 @@ LIMITS: dict[str, Limit] = {
     "--gamma-deg": Limit(-90, 90, "deg"),
     "--burnout-alt-km": Limit(0, 2_000, "km"),
     "--beta-kg-m2": Limit(1, 1e6, "kg/m^2"),
-    "--flight-time-s": Limit(0, 10_000, "s", above=True, why="above the longest lofted test, ~3,200 s"),
+    "--flight-time-s": Limit(30, 10_000, "s", why="a ballistic flight, up to beyond the longest lofted test, ~3,200 s"),
     "--draws": Limit(20, 20_000, why="joint draws of the reverse analysis, each a flight; it needs at least 20"),
     "--sample-dt-s": Limit(1e-3, 60, "s", why="as the scenario schema's output.sample_dt_s down to 1 ms"),
     # salvos and batteries
     "--count": _COUNT, "--spacing-s": _SPACING, "--seed": _SEED,
     "--sspk": Limit(0, 1, why="a probability"),
-    "--asset-radius-km": Limit(0, 2_000, "km", above=True, why="as the scenario schema's assets[].radius_km"),
+    "--asset-radius-km": Limit(0.01, 2_000, "km", why="as the scenario schema's assets[].radius_km"),
     "--commit-delay-s": Limit(0, 600, "s", why="as the scenario schema's batteries[].commit_delay_s"),
     # footprint grid
     "--azimuths": Limit(8, 720, why="azimuths of the polar grid"),
