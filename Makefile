@@ -1,4 +1,4 @@
-.PHONY: test bench lint constraints
+.PHONY: test bench lint constraints fuzz
 
 test:
 	python -m pytest -n 2 -q
@@ -8,6 +8,11 @@ bench:
 
 lint:
 	lint-imports
+
+# The fuzz suite with a large example budget (the test run uses a small fixed one):
+# random scenario files and command-line values, none may end in a traceback.
+fuzz:
+	THAADSIM_FUZZ=fuzz python -m pytest -q -s -p no:cacheprovider tests/integration/test_fuzz.py
 
 # Re-resolve every dependency in a throw-away virtual environment and pin what it got.
 # Run the suite (.ci/run) with the new pins before committing them.

@@ -18,7 +18,8 @@ def test_check_of_a_builtin_and_of_a_broken_file(tmp_path):
     bad = cli.start("scenario", "check", str(bad_file))
     rc, out, err = cli.finish(good)
     assert rc == 0, err
-    assert out.strip() == "korea-salvo: ok — 4 threat groups (8 missiles), 1 radar, 1 battery"
+    assert out.strip().startswith("korea-salvo: ok — 4 threat groups (8 missiles), 1 radar, 1 battery; ")
+    assert out.strip().endswith(" MiB") and " looks of 1 s, about " in out  # the pre-flight's plan
     rc, out, err = cli.finish(bad)
     assert rc == 2 and out == ""
     lines = err.strip().splitlines()

@@ -59,24 +59,12 @@ def engage(
     no_false_alarms: Annotated[bool, typer.Option("--no-false-alarms", help="Switch radar false alarms off.")] = False,
     json_: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
-    # user errors first, before any flight
-    if count < 1:
-        raise InputError(f"{count} missiles: need at least 1", field="--count", hint="give a whole number >= 1")
-    if not (math.isfinite(spacing_s) and spacing_s >= 0.0):
-        raise InputError(f"{spacing_s:g} s: the spacing must be a finite number >= 0", field="--spacing-s")
+    # user errors first, before any flight; every number has passed its limit (cli/options.py LIMITS)
     if doctrine not in ("shoot-shoot", "shoot-look-shoot"):
         raise InputError(f"unknown doctrine '{doctrine}'", field="--doctrine",
                          hint="use shoot-shoot or shoot-look-shoot")
     if kill_model not in ("sspk", "pn"):
         raise InputError(f"unknown kill model '{kill_model}'", field="--kill-model", hint="use sspk or pn")
-    if sspk is not None and not (math.isfinite(sspk) and 0.0 <= sspk <= 1.0):
-        raise InputError(f"{sspk:g} is not a probability in [0, 1]", field="--sspk")
-    if seed < 0:
-        raise InputError(f"{seed}: the seed must be >= 0", field="--seed")
-    if not (math.isfinite(asset_radius_km) and asset_radius_km > 0.0):
-        raise InputError(f"{asset_radius_km:g} km: the radius must be > 0", field="--asset-radius-km")
-    if not (math.isfinite(commit_delay_s) and commit_delay_s >= 0.0):
-        raise InputError(f"{commit_delay_s:g} s: the delay must be >= 0", field="--commit-delay-s")
     from thaadsim.catalog.loader import missile as lookup_missile
     from thaadsim.catalog.loader import resolve_location
 

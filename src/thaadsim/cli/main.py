@@ -31,10 +31,62 @@ app = typer.Typer(
 )
 
 
+@app.callback()
+def _options(
+    memory_budget_mb: float | None = typer.Option(
+        None, "--memory-budget-mb", help="Peak memory this command may use [MiB]; work estimated to need more is "
+        "refused before it starts (default 4096, or THAADSIM_MEMORY_BUDGET_MB)."),
+) -> None:
+    """Open, physics-based simulator of a THAAD-type missile-defence system."""
+    if memory_budget_mb is not None:
+        import math
+        import os
+
+        from thaadsim.budget import ENV
+
+        if not (math.isfinite(memory_budget_mb) and 64 <= memory_budget_mb <= 2**30):
+            raise ThaadsimError(f"{memory_budget_mb:g} MiB", field="--memory-budget-mb",
+                                hint="give a budget from 64 MiB up")
+        os.environ[ENV] = repr(float(memory_budget_mb))  # read by thaadsim.budget wherever work is sized
+
+
 def _register() -> None:
     # Imported here so that `thaadsim --help` stays cheap and each room's commands
     # stay in their own module.
     from thaadsim.cli import commands  # noqa: F401
+
+
+def _command():
+    """The Click command of the app, every numeric option behind its physical limit
+    (``cli/options.py`` LIMITS): NaN, infinities and absurd values never reach a command."""
+    from thaadsim.cli.options import apply_limits
+
+    _register()
+    command = typer.main.get_command(app)
+    apply_limits(command)
+    return command
+
+
+def _quiet_warnings() -> None:
+    """Library warnings are not shown to the user.
+
+    Every number a user gives is range-checked before the work starts (option limits, the
+    scenario schema), so a numpy floating-point warning left is a benign edge of a vectorised
+    computation (a log of zero power off the face, a NaN-padded sample) whose result is
+    masked afterwards, and matplotlib's are about fonts and layout.  Neither is for the user
+    to act on; ``THAADSIM_WARNINGS=1`` shows them (for developers).
+    """
+    import os
+    import warnings
+
+    if os.environ.get("THAADSIM_WARNINGS") != "1":
+        warnings.simplefilter("ignore")
+        try:
+            import numpy as np
+
+            np.seterr(all="ignore")
+        except ImportError:  # pragma: no cover - numpy is a dependency
+            pass
 
 
 MAX_ERROR_CHARS = 2000
@@ -42,9 +94,14 @@ MAX_ERROR_CHARS = 2000
 
 
 def _one_line(message: str) -> str:
-    """The error as one readable line: a long number by its digit count, newlines as spaces,
-    and at most :data:`MAX_ERROR_CHARS` characters."""
-    text = re.sub(r"\d{25,}", lambda m: f"<{len(m.group())}-digit number>", " ".join(message.split("\n")))
+    """The error as one readable line: a long number by its digit count, line breaks as
+    spaces, other control characters and lone surrogates escaped, and at most
+    :data:`MAX_ERROR_CHARS` characters."""
+    text = re.sub(r"\d{25,}", lambda m: f"<{len(m.group())}-digit number>", " ".join(message.splitlines()))
+    # an echoed input may hold control characters (a terminal escape) or lone surrogates
+    # (which no stream can encode): shown as escapes
+    text = re.sub(r"[\x00-\x1f\x7f-\x9f]", lambda m: f"\\x{ord(m.group()):02x}", text)
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
     return text if len(text) <= MAX_ERROR_CHARS else text[: MAX_ERROR_CHARS - 1] + "…"
 
 
@@ -74,9 +131,9 @@ def _interrupted() -> None:
 def run() -> None:
     """Console entry point: run the app, turn user errors into one line and exit 2."""
     _install_signal_handlers()
+    _quiet_warnings()
     try:
-        _register()
-        code = app(standalone_mode=False)
+        code = _command()(standalone_mode=False)
     except KeyboardInterrupt:
         _interrupted()
     except ThaadsimError as error:

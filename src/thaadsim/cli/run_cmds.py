@@ -81,12 +81,16 @@ def run(
     from thaadsim.errors import InputError, ThaadsimError
     from thaadsim.outputs.bundle import reserve, summary_text, write_bundle
     from thaadsim.scenario.loader import load_scenario, locate_error
-    from thaadsim.scenario.runner import run_scenario
+    from thaadsim.scenario.runner import preflight, run_scenario
 
     if seed is not None and not 0 <= seed <= SEED_MAX:
         shown = str(seed) if len(str(seed)) <= 24 else f"a {len(str(seed))}-digit number"
         raise InputError(f"{shown}: the seed must be between 0 and 2^63 - 1", field="--seed")
     spec = load_scenario(scenario)
+    try:
+        preflight(spec, seed)  # every check before the output folder is touched
+    except ThaadsimError as error:
+        raise locate_error(scenario, error) from None
     out_dir = out if out is not None else DEFAULT_OUT_ROOT / spec.name
     if out is None:
         out_dir.parent.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,7 @@
 """Scenario-file commands: ``scenario schema``, ``scenario check`` and ``scenarios``.
 
-They read and validate files only; nothing flies, so each answers in about a second.
+They read and validate files; ``check`` also steers every threat group as a run does
+first (seconds, the first time numba's kernels load), so that a file it passes runs.
 """
 
 from __future__ import annotations
@@ -39,14 +40,22 @@ def check_cmd(
         metavar="FILE", help="Scenario YAML file, or the name of a built-in scenario (see `thaadsim scenarios`).",
         show_default=False)],
 ) -> None:
-    """Validate a scenario file: names, numbers and references, each error with its line."""
-    from thaadsim.scenario.loader import load_scenario
+    """Validate a scenario file as `run` does before it starts: names, numbers and references,
+    every group steered to its aim point, the run's length and memory; each error with its line."""
+    from thaadsim.errors import ThaadsimError
+    from thaadsim.scenario.loader import load_scenario, locate_error
+    from thaadsim.scenario.runner import preflight
 
     scenario = load_scenario(source)
+    try:
+        plan = preflight(scenario)
+    except ThaadsimError as error:
+        raise locate_error(source, error) from None
     missiles = sum(t.count for t in scenario.threats)
     typer.echo(f"{source}: ok — {_count(len(scenario.threats), 'threat group')} "
                f"({_count(missiles, 'missile')}), {_count(len(scenario.radars), 'radar')}, "
-               f"{_count(len(scenario.batteries), 'battery', 'batteries')}")
+               f"{_count(len(scenario.batteries), 'battery', 'batteries')}; {plan.looks:,} looks of "
+               f"{plan.look_dt_s:g} s, about {plan.memory_bytes / 2**20:,.0f} MiB")
 
 
 def _count(n: int, singular: str, plural: str | None = None) -> str:

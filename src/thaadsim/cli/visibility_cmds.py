@@ -32,6 +32,12 @@ DEFAULT_RCS_NOTE = (
 )
 
 
+SAMPLE_BYTES = 4096
+"""Peak memory per trajectory sample of a visibility computation: the flight's state, the
+radar geometry, SNR and Pd arrays and their temporaries; measured 2.2-2.5 KB (Scud-ER from
+Sunan seen from Seongju at 0.01 s and 0.002 s), rounded up."""
+
+
 def _finite(value: float | None, field: str, *, positive: bool = False) -> float | None:
     if value is None:
         return None
@@ -96,6 +102,7 @@ def visibility(
     ] = None,
     json_: JsonOpt = False,
 ) -> None:
+    from thaadsim.budget import BASE_BYTES, require
     from thaadsim.catalog.loader import missile as lookup_missile
     from thaadsim.catalog.loader import resolve_location
     from thaadsim.flight.engine import fly
@@ -133,6 +140,9 @@ def visibility(
     sol = solve(vehicle, Launch(launch.lat_deg, launch.lon_deg, launch.alt_m), aim.lat_deg, aim.lon_deg,
                 profile=profile, apogee_m=None if apogee_km is None else apogee_km * 1e3)
     dt = sample_dt_s if sample_dt_s is not None else model.revisit_s
+    flight_s = float(sol.flight.impact[0, 0])
+    require(BASE_BYTES + flight_s / dt * SAMPLE_BYTES, f"{flight_s:,.0f} s of flight sampled every {dt:g} s",
+            field="--sample-dt-s", hint="give a longer --sample-dt-s")
     flight = fly(vehicle, launch.lat_deg, launch.lon_deg, launch.alt_m, sol.azimuth_deg % 360.0, sol.kick_deg,
                  sol.burn_fraction, sample_dt_s=dt)
     vis = compute(flight, model, main, boost_rcs=boost, convention=conv)

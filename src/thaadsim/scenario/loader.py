@@ -128,7 +128,7 @@ def load_scenario(source: str | os.PathLike) -> Scenario:
         raise ScenarioFileError(label, None, "", "is a folder, not a scenario file",
                                 hint="give the path of a YAML file inside it")
     try:
-        text = path.read_text(encoding="utf-8")
+        text = _read_capped(path, label)
     except UnicodeDecodeError as error:
         raise ScenarioFileError(label, None, "", f"cannot be read as UTF-8 text ({error.reason} at byte "
                                 f"{error.start})", hint="save the file as UTF-8 YAML") from None
@@ -136,6 +136,35 @@ def load_scenario(source: str | os.PathLike) -> Scenario:
         raise ScenarioFileError(label, None, "", f"cannot be read ({error.strerror or error})",
                                 hint="check the file's permissions") from None
     return parse_scenario(text, label)
+
+
+MAX_SCENARIO_KB_DEFAULT = 1024
+"""Largest scenario file read [KiB] (a scenario is a few KiB of YAML); the environment
+variable ``THAADSIM_MAX_SCENARIO_KB`` changes it."""
+
+
+def max_scenario_bytes() -> int:
+    text = os.environ.get("THAADSIM_MAX_SCENARIO_KB", "").strip()
+    try:
+        kib = int(text) if text else MAX_SCENARIO_KB_DEFAULT
+    except ValueError:
+        raise InputError(f"'{text[:40]}' is not a whole number of KiB", field="THAADSIM_MAX_SCENARIO_KB") from None
+    if kib <= 0:
+        raise InputError(f"{kib} KiB", field="THAADSIM_MAX_SCENARIO_KB", hint="give a positive number of KiB")
+    return kib * 1024
+
+
+def _read_capped(path: pathlib.Path, label: str) -> str:
+    """The file's text, refused unread beyond the size cap (``/dev/zero`` or a 50 MB file
+    of comments ends at once, not after minutes and gigabytes)."""
+    cap = max_scenario_bytes()
+    with open(path, "rb") as stream:
+        raw = stream.read(cap + 1)
+    if len(raw) > cap:
+        raise ScenarioFileError(label, None, "", f"is larger than {cap // 1024:,} KiB, the largest scenario file "
+                                "read", hint="a scenario is a few KiB of YAML; set THAADSIM_MAX_SCENARIO_KB to "
+                                "read a larger one")
+    return raw.decode("utf-8")
 
 
 def locate_error(source: str | os.PathLike, error: ThaadsimError) -> ThaadsimError:
@@ -202,20 +231,69 @@ class _UniqueKeyLoader(yaml.SafeLoader):
             seen[key] = key_node.start_mark.line
         return super().construct_mapping(node, deep=deep)
 
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, OverflowError, TypeError) as error:
+            kind = node.tag.rsplit(":", 1)[-1]
+            if isinstance(error, ValueError) and "digits" in str(error) and "integer" in str(error):
+                problem = f"a number of {len(node.value):,} digits"
+                hint = "the largest number a field takes is 2^63 - 1 (19 digits)"
+            else:
+                problem = f"cannot read '{node.value}' as {_TAG_NAMES.get(kind, 'a ' + kind)}: {error}"
+                hint = _TAG_HINTS.get(kind, "write a valid value")
+            raised = _ValueYAMLError(problem=problem, problem_mark=node.start_mark)
+            raised.hint = hint
+            raise raised from None
+
+
+_TAG_NAMES = {"int": "an integer", "float": "a number", "timestamp": "a date and time", "bool": "true/false"}
+_TAG_HINTS = {"int": "write a decimal integer, e.g. 4", "float": "write a decimal number, e.g. 2.5",
+              "timestamp": "give a date that exists, e.g. 2017-03-06T00:00:00Z"}
+
+
+_BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+"""Characters no scenario text may hold: control characters (tab and newlines aside) and
+lone surrogates, which YAML's escapes can write and no output file can encode."""
+
+
+def _char_name(ch: str) -> str:
+    kind = "a lone surrogate" if "\ud800" <= ch <= "\udfff" else "a control character"
+    return f"{kind} (U+{ord(ch):04X})"
+
+
+class _ValueYAMLError(yaml.MarkedYAMLError):
+    """A scalar YAML cannot turn into a value (a 30 February, an octal 0o999)."""
+
 
 def _parse_yaml(text: str, file: str) -> tuple[yaml.Node | None, Any]:
     """The node tree (for line numbers) and the data, from one parse."""
-    loader = _UniqueKeyLoader(text)
+    bad = _BAD_CHAR.search(text)
+    if bad is not None:
+        line = text.count("\n", 0, bad.start()) + 1
+        column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        raise ScenarioFileError(file, line, "", f"{_char_name(bad.group())} at column {column}",
+                                hint="remove it; scenario files are plain UTF-8 text")
     root = None
     try:
-        root = loader.get_single_node()
-        data = loader.construct_document(root) if root is not None else None
+        loader = _UniqueKeyLoader(text)
+        try:
+            root = loader.get_single_node()
+            if root is not None:
+                _check_scalars(root, file)
+            data = loader.construct_document(root) if root is not None else None
+        finally:
+            loader.dispose()
     except _DuplicateKeyError as error:
         mark = error.problem_mark
         path = _format_path(_loc_of_key(root, mark)) if root is not None else ""
         raise ScenarioFileError(file, mark.line + 1, path, error.problem,
                                 hint="give each key once; the later value would silently replace the earlier"
                                 ) from None
+    except _ValueYAMLError as error:
+        mark = error.problem_mark
+        path = _format_path(_loc_of_node(root, mark)) if root is not None else ""
+        raise ScenarioFileError(file, mark.line + 1, path, error.problem, hint=error.hint) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = error.problem or error.context or "cannot parse"
@@ -225,9 +303,45 @@ def _parse_yaml(text: str, file: str) -> tuple[yaml.Node | None, Any]:
                                 hint="check the indentation and quoting near this line") from None
     except yaml.YAMLError as error:
         raise ScenarioFileError(file, None, "", f"YAML error: {error}") from None
-    finally:
-        loader.dispose()
+    except RecursionError:
+        raise ScenarioFileError(file, None, "", "lists or mappings nested too deeply to read",
+                                hint="a scenario nests a few levels; check for runaway '[' or '{'") from None
     return root, data
+
+
+def _check_scalars(root: yaml.Node, file: str) -> None:
+    """Every text in the tree, escapes decoded, is free of :data:`_BAD_CHAR` characters."""
+    stack: list[tuple[yaml.Node, tuple]] = [(root, ())]
+    while stack:
+        node, loc = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            bad = _BAD_CHAR.search(node.value)
+            if bad is not None:
+                raise ScenarioFileError(file, node.start_mark.line + 1, _format_path(loc),
+                                        f"the text holds {_char_name(bad.group())}",
+                                        hint="remove the escape that writes it")
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                name = key.value if isinstance(key, yaml.ScalarNode) else "?"
+                stack.append((key, loc))
+                stack.append((value, loc + (name,)))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, loc + (i,)) for i, item in enumerate(node.value))
+
+
+def _loc_of_node(root: yaml.Node, mark) -> tuple:
+    """The path of the value node that starts at ``mark``."""
+    stack: list[tuple[yaml.Node, tuple]] = [(root, ())]
+    while stack:
+        node, loc = stack.pop()
+        if node.start_mark.index == mark.index and not isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+            return loc
+        if isinstance(node, yaml.MappingNode):
+            stack.extend((value, loc + (key.value if isinstance(key, yaml.ScalarNode) else "?",))
+                         for key, value in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, loc + (i,)) for i, item in enumerate(node.value))
+    return ()
 
 
 def _loc_of_key(node: yaml.Node, mark, loc: tuple = ()) -> tuple:

@@ -181,12 +181,92 @@ def engage(index: int, spec, radar_run: RadarRun, truth: ScenarioTruth, rng: np.
     return BatteryRun(spec.name, spec, battery, assets, radar_run, decisions, fire)
 
 
-def simulate(scenario: Scenario, seed: int, progress=None) -> tuple[ScenarioTruth, list[RadarRun], list[BatteryRun]]:
-    """Steps 1-4 of the module doc."""
+def look_interval(scenario: Scenario) -> float:
+    """One look grid for all radars: the shortest revisit interval among them [s]."""
     from thaadsim.sensors.radar import RadarModel
 
-    # one look grid for all radars: the shortest revisit interval among them
-    look_dt = min((RadarModel.from_catalog(r.radar, r.mode).revisit_s for r in scenario.radars), default=1.0)
+    return min((RadarModel.from_catalog(r.radar, r.mode).revisit_s for r in scenario.radars), default=1.0)
+
+
+# Memory of a run beyond its base (thaadsim.budget.BASE_BYTES), per unit of work.
+OUTPUT_SAMPLE_BYTES = 1024
+"""One trajectory sample in the outputs (parquet, CZML, report): measured ~1 KB (issue 11)."""
+LOOK_BYTES = 48 * 3
+"""One missile at one look on the common grid: its state (6 doubles), and the Hermite
+interpolation's temporaries (twice that)."""
+RADAR_LOOK_BYTES = 1024
+"""One missile seen by one radar at one look: measurement, detection draw and tracker
+bookkeeping (ASSUMED upper figure).  The whole estimate against measured peaks (Scud-ER
+salvos from Sunan on Seongju): 128 missiles, one radar and battery, 480 MB estimated, 438 MB
+measured; 2,048 missiles 2,048 MB / 1,613 MB; 5,000 missiles without radars 2,600 MB /
+1,304 MB."""
+INTERCEPTOR_FLYOUT_S = 600.0
+"""Longest interceptor fly-out drawn [s] (ASSUMED bound: a THAAD fly-out lasts under 2 minutes)."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a run will do, known before its work starts (:func:`preflight`)."""
+
+    look_dt_s: float
+    looks: int
+    missiles: int
+    memory_bytes: float
+
+
+def preflight(scenario: Scenario, seed: int | None = None) -> Plan:
+    """Every check a run makes before its work starts, in one place: ``scenario check`` and
+    :func:`run_scenario` both call it.  The schema has checked each field; this checks the
+    whole: the seed, every group's geometry (steered, as the run does: an aim point no
+    missile can reach, a lofted apogee it cannot fly, an aim point on the launch point), the
+    run's length on the radar look grid, and its estimated memory against the budget
+    (:mod:`thaadsim.budget`), the salvo sizes of a sweep included."""
+    from thaadsim.budget import BASE_BYTES, require
+    from thaadsim.scenario.truth import MAX_LOOKS, fly_groups, look_count
+
+    seed = scenario.seed if seed is None else int(seed)
+    if not 0 <= seed <= 2**63 - 1:
+        raise InputError(f"{seed}: the seed must be between 0 and 2^63 - 1", field="--seed")
+    look_dt = look_interval(scenario)
+    for i, t in enumerate(scenario.threats):  # before flying: launches alone past the look grid
+        last = t.launch_time_s + t.spacing_s * (t.count - 1)
+        if last / look_dt >= MAX_LOOKS:
+            raise InputError(f"the last launch comes {last:,.0f} s after the epoch, past the {MAX_LOOKS:,} radar "
+                             f"looks a run simulates", field=f"threats[{i}].launch_time_s",
+                             hint=f"keep launches and flights within {MAX_LOOKS * look_dt:,.0f} s")
+    inventory = sum(build_battery(i, spec).inventory for i, spec in enumerate(scenario.batteries))
+    for i, spec in enumerate(scenario.batteries):
+        battery_assets(i, spec, build_battery(i, spec))
+    groups = fly_groups(scenario, look_dt)
+    counts = [scenario.threats[scenario.sweep.threat].count] + list(scenario.sweep.counts) if scenario.sweep else [0]
+    worst = None
+    for n in counts:  # a sweep runs each salvo size on its own: the largest decides
+        if scenario.sweep is not None:
+            g = groups[scenario.sweep.threat]
+            g = type(g)(**{**g.__dict__, "launch_times_s": g.spec.launch_time_s + g.spec.spacing_s * np.arange(n)})
+            variant = [g if k == scenario.sweep.threat else other for k, other in enumerate(groups)]
+        else:
+            variant = groups
+        looks = look_count(variant, look_dt)
+        missiles = sum(g.launch_times_s.size for g in variant)
+        flying_s = sum(g.launch_times_s.size * g.flight_time_s for g in variant)
+        dt = scenario.output.sample_dt_s
+        memory = (BASE_BYTES + missiles * looks * LOOK_BYTES
+                  + flying_s / look_dt * RADAR_LOOK_BYTES * len(scenario.radars)
+                  + (flying_s + inventory * INTERCEPTOR_FLYOUT_S) / dt * OUTPUT_SAMPLE_BYTES)
+        plan = Plan(look_dt, looks, missiles, memory)
+        worst = plan if worst is None or plan.memory_bytes > worst.memory_bytes else worst
+    field = "output.sample_dt_s" if scenario.output.sample_dt_s < look_dt else "threats"
+    plural = "s" if worst.missiles != 1 else ""
+    require(worst.memory_bytes, f"the run ({worst.missiles:,} missile{plural}, {worst.looks:,} looks of {look_dt:g} s, "
+            f"trajectories every {scenario.output.sample_dt_s:g} s)", field=field,
+            hint="sample the outputs less often (output.sample_dt_s), or fly fewer missiles")
+    return worst
+
+
+def simulate(scenario: Scenario, seed: int, progress=None) -> tuple[ScenarioTruth, list[RadarRun], list[BatteryRun]]:
+    """Steps 1-4 of the module doc."""
+    look_dt = look_interval(scenario)
     truth = fly_threats(scenario, look_dt, progress)
     rng = np.random.default_rng(seed)
     radar_runs: dict[str, RadarRun] = {}
@@ -209,8 +289,9 @@ def run_scenario(scenario: Scenario, seed: int | None = None, progress=None, *, 
     from thaadsim.scenario.outcomes import assemble, sweep_row
 
     seed = scenario.seed if seed is None else int(seed)
-    if seed < 0:
-        raise InputError(f"{seed}: the seed must be >= 0", field="--seed")
+    if progress:
+        progress("checking the scenario and its memory")
+    preflight(scenario, seed)
     truth, radar_runs, battery_runs = simulate(scenario, seed, progress)
     if progress:
         progress("scoring shots and writing the story")
@@ -232,4 +313,4 @@ def run_scenario(scenario: Scenario, seed: int | None = None, progress=None, *, 
     return result
 
 
-__all__ = ["BatteryRun", "RadarRun", "run_scenario", "simulate"]
+__all__ = ["BatteryRun", "Plan", "RadarRun", "look_interval", "preflight", "run_scenario", "simulate"]

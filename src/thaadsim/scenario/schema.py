@@ -27,8 +27,13 @@ KILL_MODELS = ("sspk", "pn")
 Name = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9 _.()-]*$")]
 
 
+EPOCH_YEARS = (1900, 2200)
+"""Years an epoch may fall in: every clock the outputs write (CZML, KML, the report) holds them."""
+
+
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+    # allow_inf_nan: a number in a file is finite (``reload_s: .inf`` is a mistake, not "never")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True, allow_inf_nan=False)
 
 
 def _as_value_error(lookup, *args, **kwargs):
@@ -252,6 +257,9 @@ class Scenario(_Strict):
     @field_validator("epoch")
     @classmethod
     def _utc(cls, v: _dt.datetime) -> _dt.datetime:
+        if not EPOCH_YEARS[0] <= v.year <= EPOCH_YEARS[1]:
+            raise ValueError(f"the year {v.year} is outside {EPOCH_YEARS[0]}-{EPOCH_YEARS[1]} — give a date in the "
+                             "span of the time scales and output clocks (CZML, KML)")
         if v.tzinfo is None:
             return v.replace(tzinfo=_dt.UTC)
         return v.astimezone(_dt.UTC)

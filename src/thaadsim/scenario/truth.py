@@ -166,9 +166,12 @@ def _aim_one(i: int, spec: Threat, launch: Location, aim: Location, look_dt_s: f
         sol = _steer(spec.missile, launch.lat_deg, launch.lon_deg, launch.alt_m, aim.lat_deg, aim.lon_deg,
                      spec.profile, apogee_m)
     except ThaadsimError as error:
+        # the targeting names what it could not meet: the apogee asked for, the profile, or the aim point
+        key = {"apogee_km": "apogee_km", "gamma_deg": "apogee_km", "profile": "profile",
+               "missile": "missile"}.get(error.field or "", "to")
         raise type(error)(f"{spec.missile} from {launch.label} to {aim.label}: {error.message}",
-                          field=f"threats[{i}].to", hint=error.hint or "choose a nearer aim point or another missile") \
-            from None
+                          field=f"threats[{i}].{key}",
+                          hint=error.hint or "choose a nearer aim point or another missile") from None
     fb = fly(Vehicle.from_missile(missile(spec.missile)), np.array([launch.lat_deg]), launch.lon_deg, launch.alt_m,
              sol.azimuth_deg, sol.kick_deg, sol.burn_fraction, sol.flight.options, sample_dt_s=look_dt_s)
     steering = {"profile": spec.profile, "azimuth_deg": float(sol.azimuth_deg), "kick_deg": float(sol.kick_deg),
@@ -203,6 +206,16 @@ def fly_groups(scenario: Scenario, look_dt_s: float, progress=None) -> list[Grou
     return groups
 
 
+def look_count(groups: list[GroupFlight], look_dt_s: float) -> int:
+    """Looks on the common grid from t = 0 to the last impact; refused beyond :data:`MAX_LOOKS`."""
+    t_end = max(float(g.launch_times_s[-1]) + g.flight_time_s for g in groups)
+    n_looks = int(math.floor(t_end / look_dt_s + 1e-9)) + 1
+    if n_looks > MAX_LOOKS:
+        raise InputError(f"the run lasts {t_end:,.0f} s = {n_looks:,} radar looks", field="threats",
+                         hint=f"keep launches and flights within {MAX_LOOKS * look_dt_s:,.0f} s")
+    return n_looks
+
+
 def fly_threats(scenario: Scenario, look_dt_s: float, progress=None) -> ScenarioTruth:
     """Fly every threat group and put all missiles on the look grid (module doc)."""
     from thaadsim.tracking.scenario_track import hermite_states
@@ -213,15 +226,11 @@ def fly_threats(scenario: Scenario, look_dt_s: float, progress=None) -> Scenario
     launch_t = np.concatenate([g.launch_times_s for g in groups])
     group = np.concatenate([np.full(g.launch_times_s.size, g.index) for g in groups])
     ids = [f"T{g.index + 1}.{k + 1}" for g in groups for k in range(g.launch_times_s.size)]
-    t_end = max(float(g.launch_times_s[-1]) + g.flight_time_s for g in groups)
-    n_looks = int(math.floor(t_end / look_dt_s + 1e-9)) + 1
-    if n_looks > MAX_LOOKS:
-        raise InputError(f"the run lasts {t_end:,.0f} s = {n_looks} radar looks", field="threats",
-                         hint=f"keep launches and flights within {MAX_LOOKS * look_dt_s:,.0f} s")
+    n_looks = look_count(groups, look_dt_s)
     times = look_dt_s * np.arange(n_looks)
     states = np.stack([hermite_states(groups[g].flight.samples[0], look_dt_s, groups[g].flight.impact[0],
                                       times - launch_t[k]) for k, g in enumerate(group)])
     return ScenarioTruth(look_dt_s, times, states, launch_t, group, ids, groups)
 
 
-__all__ = ["GroupFlight", "MAX_LOOKS", "ScenarioTruth", "fly_threats", "resolve_aim"]
+__all__ = ["MAX_LOOKS", "GroupFlight", "ScenarioTruth", "fly_groups", "fly_threats", "look_count", "resolve_aim"]
