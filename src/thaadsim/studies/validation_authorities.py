@@ -64,19 +64,6 @@ WGS84_SOURCE = ("second integrator (scipy DOP853, inertial frame): WGS-84 and J2
                 "Astrodynamics (2013) eq. 8-30")
 
 
-def local_velocity_ecef(lat_deg: float, lon_deg: float, speed: float, gamma_deg: float, azimuth_deg: float):
-    """Ground-relative velocity from speed, flight-path angle above the local horizontal
-    (normal to the ellipsoid) and azimuth clockwise from north."""
-    import numpy as np
-
-    lat, lon = math.radians(lat_deg), math.radians(lon_deg)
-    g, a = math.radians(gamma_deg), math.radians(azimuth_deg)
-    east = np.array([-math.sin(lon), math.cos(lon), 0.0])
-    north = np.array([-math.sin(lat) * math.cos(lon), -math.sin(lat) * math.sin(lon), math.cos(lat)])
-    up = np.array([math.cos(lat) * math.cos(lon), math.cos(lat) * math.sin(lon), math.sin(lat)])
-    return speed * (math.cos(g) * (math.sin(a) * east + math.cos(a) * north) + math.sin(g) * up)
-
-
 def _j2_gravity(r, gm: float, j2: float, a: float):
     import numpy as np
 
@@ -105,7 +92,7 @@ def coast_on_rotating_ellipsoid(lat_deg: float, lon_deg: float, alt_m: float, sp
     omega = ref.OMEGA if omega is None else omega
     j2 = ref.J2 if j2 is None else j2
     r0 = ref.ecef_from_geodetic(lat_deg, lon_deg, alt_m)
-    v0 = local_velocity_ecef(lat_deg, lon_deg, speed_m_s, gamma_deg, azimuth_deg) + np.cross([0.0, 0.0, omega], r0)
+    v0 = ref.ecef_velocity(lat_deg, lon_deg, speed_m_s, gamma_deg, azimuth_deg) + np.cross([0.0, 0.0, omega], r0)
 
     def rhs(_t, s):
         return np.concatenate([s[3:], _j2_gravity(s[:3], ref.GM, j2, ref.A)])
@@ -125,17 +112,17 @@ def coast_on_rotating_ellipsoid(lat_deg: float, lon_deg: float, alt_m: float, sp
             "flight_time_s": t}
 
 
-def kepler_impact_rotating_sphere(r0_ecef, v0_ground, omega: float | None = None, radius: float = SPHERE_RADIUS_M):
-    """Where a ground-relative state on a rotating sphere lands: the inertial Kepler conic
-    (Bate, Mueller & White ch. 2, 4) of r0 and v0 + w x r0, with the sphere turned by w t
-    under it.  Returns (Earth-fixed landing position [m], time of flight [s])."""
+def kepler_impact_from_state(r0, v0_inertial, radius: float = SPHERE_RADIUS_M):
+    """Where and when the Kepler conic of an inertial state (r0, v0) comes down to ``radius``.
+
+    Two-body closed form (Bate, Mueller & White ch. 2 and 4): conic elements from the
+    state, true anomaly at the landing radius on the descending branch, time of flight
+    from Kepler's equation.  Returns (inertial landing position [m], time of flight [s]).
+    """
     import numpy as np
 
-    from thaadsim.studies.authorities import reference_flight as ref
-
-    omega = ref.OMEGA if omega is None else omega
-    r0 = np.asarray(r0_ecef, float)
-    v0 = np.asarray(v0_ground, float) + np.cross([0.0, 0.0, omega], r0)
+    r0 = np.asarray(r0, float)
+    v0 = np.asarray(v0_inertial, float)
     h = np.cross(r0, v0)
     e_vec = np.cross(v0, h) / MU_M3_S2 - r0 / np.linalg.norm(r0)
     e = float(np.linalg.norm(e_vec))
@@ -151,7 +138,20 @@ def kepler_impact_rotating_sphere(r0_ecef, v0_ground, omega: float | None = None
         return ecc - e * math.sin(ecc)
 
     t = ((mean_anomaly(nu1) - mean_anomaly(nu0)) % (2 * math.pi)) / math.sqrt(MU_M3_S2 / a**3)
-    r1 = radius * (math.cos(nu1) * p_hat + math.sin(nu1) * q_hat)
+    return radius * (math.cos(nu1) * p_hat + math.sin(nu1) * q_hat), t
+
+
+def kepler_impact_rotating_sphere(r0_ecef, v0_ground, omega: float | None = None, radius: float = SPHERE_RADIUS_M):
+    """Where a ground-relative state on a rotating sphere lands: the inertial Kepler conic
+    of r0 and v0 + w x r0 (ECEF and ECI coincide at t = 0), with the sphere turned by w t
+    under it.  Returns (Earth-fixed landing position [m], time of flight [s])."""
+    import numpy as np
+
+    from thaadsim.studies.authorities import reference_flight as ref
+
+    omega = ref.OMEGA if omega is None else omega
+    v_inertial = np.asarray(v0_ground, float) + np.cross([0.0, 0.0, omega], np.asarray(r0_ecef, float))
+    r1, t = kepler_impact_from_state(r0_ecef, v_inertial, radius)
     c, s = math.cos(omega * t), math.sin(omega * t)
     return np.array([c * r1[0] + s * r1[1], -s * r1[0] + c * r1[1], r1[2]]), t
 
