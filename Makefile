@@ -6,7 +6,11 @@ test:
 bench:
 	@for f in benchmarks/bench_*.py; do python $$f || exit 1; done
 
+# Lint as CI does (tests/unit/test_lint.py): ruff's rules and mypy's modules are set in
+# pyproject.toml ([tool.ruff], [tool.mypy]); lint-imports checks the house plan's rooms.
 lint:
+	ruff check .
+	mypy
 	lint-imports
 
 # The fuzz suite with a large example budget (the test run uses a small fixed one):

@@ -6,6 +6,7 @@ import json
 import subprocess
 
 import pytest
+
 from tests.integration import cli
 
 REQUIRED_MISSILES = {

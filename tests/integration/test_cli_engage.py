@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from tests.integration import cli
 
 SALVO = ["engage", "--battery-site", "seongju", "--missile", "scud-er", "--from", "tongchang-ri",

@@ -6,10 +6,9 @@ import json
 
 import pytest
 
+from tests.integration import cli
 from thaadsim.errors import InputError
 from thaadsim.flight.vehicle import Stage
-from tests.integration import cli
-
 
 thaadsim = cli.run
 

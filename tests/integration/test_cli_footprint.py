@@ -6,8 +6,8 @@ import json
 
 import pytest
 from pyproj import Geod
-from tests.integration import cli
 
+from tests.integration import cli
 
 thaadsim = cli.run
 

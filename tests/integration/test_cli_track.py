@@ -4,6 +4,7 @@ same seed giving the same answer, and one-line errors with exit code 2."""
 from __future__ import annotations
 
 import json
+
 from tests.integration import cli
 
 SALVO = ["track", "--radar", "an-tpy-2", "--mode", "terminal", "--site", "seongju", "--missile", "scud-c",

@@ -5,9 +5,9 @@ every dependency exactly, within pyproject's bounds, and `make constraints` refr
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
-import tomllib
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version

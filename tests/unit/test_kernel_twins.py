@@ -94,7 +94,7 @@ def test_serial_twins_keep_their_own_cache_entries(tmp_path):
         assert first["kernels"][ser]["overloads"] == 0, ser
     second = _run_child("serial", tmp_path)
     assert not second["pool_started"], "a small input started the thread pool"
-    for _, par, ser in TWINS:
+    for _, _par, ser in TWINS:
         k = second["kernels"][ser]
         assert k["overloads"] == 1 and k["parfors"] == [False], (ser, k)
         assert k["cache_hits"] == 0, f"{ser} was loaded from the parallel kernel's cache entry"

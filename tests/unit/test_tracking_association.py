@@ -102,4 +102,4 @@ def test_clusters_and_candidates():
     assert sorted((list(t), list(d)) for t, d in cl) == [([0, 1], [0]), ([2], [2])]
     ti, dj = candidate_pairs(np.zeros((2, 3)) + [[0, 0, 0], [100, 0, 0]], np.array([5.0, 5.0]),
                              np.array([[1.0, 0, 0], [50.0, 0, 0], [103.0, 0, 0]]))
-    assert sorted(zip(ti.tolist(), dj.tolist())) == [(0, 0), (1, 2)]
+    assert sorted(zip(ti.tolist(), dj.tolist(), strict=True)) == [(0, 0), (1, 2)]

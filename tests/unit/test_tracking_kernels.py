@@ -13,6 +13,10 @@ from scipy.integrate import solve_ivp
 
 from thaadsim.earth.constants import OMEGA_EARTH_RAD_S
 from thaadsim.earth.kernels import atmosphere_lookup, geodetic_from_ecef, gravity_ecef
+
+# The numpy reference takes its constants from the published sources (NIMA TR8350.2,
+# EGM96), not from the engine, so a wrong engine constant shows as a disagreement.
+from thaadsim.studies.authorities import reference_flight as published
 from thaadsim.tracking import kernels
 from thaadsim.tracking.measurement import (
     RadarMeasurementModel,
@@ -21,9 +25,6 @@ from thaadsim.tracking.measurement import (
     site_ecef,
     wrap_angle,
 )
-# The numpy reference takes its constants from the published sources (NIMA TR8350.2,
-# EGM96), not from the engine, so a wrong engine constant shows as a disagreement.
-from thaadsim.studies.authorities import reference_flight as published
 from thaadsim.tracking.models import AtmosphereTable, BallisticModel, ConstantVelocityModel, cwna_process_noise
 
 ATM = AtmosphereTable.exponential()

@@ -15,9 +15,24 @@ import math
 import pytest
 
 from thaadsim.studies import validation_authorities as auth
-from thaadsim.studies.validation import (CATALOG_CALIBRATION, CATEGORIES, CLOSED_FLIGHT, CLOSED_RADAR, FIRE_CONTROL,
-                                         KINDS, RADAR_RANGES, ROTATING_FLIGHT, ROW_GROUPS, TEST_FLIGHTS, RowGroup,
-                                         compare, failures, span_gap, tally, validation_set)
+from thaadsim.studies.validation import (
+    CATALOG_CALIBRATION,
+    CATEGORIES,
+    CLOSED_FLIGHT,
+    CLOSED_RADAR,
+    FIRE_CONTROL,
+    KINDS,
+    RADAR_RANGES,
+    ROTATING_FLIGHT,
+    ROW_GROUPS,
+    TEST_FLIGHTS,
+    RowGroup,
+    compare,
+    failures,
+    span_gap,
+    tally,
+    validation_set,
+)
 from thaadsim.studies.validation_literature import fitted_test_keys
 
 

@@ -19,6 +19,7 @@ from thaadsim.earth.kernels import atmosphere_lookup
 from thaadsim.errors import InputError
 from thaadsim.studies.authorities.atmosphere_1976 import DATA as USSA_ROWS
 
+
 def _read_table(path: Path) -> np.ndarray:
     lines = [ln for ln in path.read_text().splitlines() if ln and not ln.startswith("#")]
     names = lines[0].split(",")

@@ -20,9 +20,8 @@ import numpy as np
 import pytest
 
 from thaadsim.catalog import loader
-from thaadsim.flight.engine import FlightOptions
+from thaadsim.flight.engine import FlightOptions, fly
 from thaadsim.flight.replay import _launch_and_azimuth
-from thaadsim.flight.engine import fly
 from thaadsim.flight.reverse import Prior, build_vehicles, infer_range, report
 from thaadsim.flight.targeting import Launch
 

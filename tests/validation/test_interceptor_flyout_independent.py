@@ -140,8 +140,8 @@ def test_flyout_time_and_speed_at_intercept_agree_with_scipy_reference_within_1_
         assert abs(kick - kick_table) < 0.5, (label, kick, kick_table)  # degrees
     table_t, eng_t, ref_t, eng_v, ref_v, miss = (np.array([r[i] for r in rows]) for i in (4, 5, 6, 7, 8, 9))
     for r in rows:
-        print("%-12s az %5.1f  %5.1f km  %5.1f km  table %6.2f s  engine %6.2f s  reference %6.2f s  "
-              "speed %6.1f / %6.1f m/s  miss %5.0f m" % (r[0], r[1], r[2] / 1e3, r[3] / 1e3, *r[4:]))
+        print("{:<12s} az {:5.1f}  {:5.1f} km  {:5.1f} km  table {:6.2f} s  engine {:6.2f} s  reference {:6.2f} s  "
+              "speed {:6.1f} / {:6.1f} m/s  miss {:5.0f} m".format(r[0], r[1], r[2] / 1e3, r[3] / 1e3, *r[4:]))
     # The reference, flown with the engine's kick, passes the point within 1 % of its slant
     # distance from the battery (the two differ by ~0.2 % in speed, through different Cd curves).
     slant = np.array([math.hypot(r[2], r[3]) for r in rows])

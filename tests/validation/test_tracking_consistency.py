@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from tests.validation.test_tracking_truth import SEONGJU, SIGMAS, standard_threat, true_measurement
 
+from tests.validation.test_tracking_truth import SEONGJU, SIGMAS, standard_threat, true_measurement
 from thaadsim.tracking import BallisticModel, RadarMeasurementModel, RadarSites, make_filter
 from thaadsim.tracking.filters import ExtendedKalmanFilter, UnscentedKalmanFilter
 from thaadsim.tracking.measurement import LinearPositionMeasurement

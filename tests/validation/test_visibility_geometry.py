@@ -14,14 +14,13 @@ import math
 import numpy as np
 import pytest
 
-from thaadsim.catalog.loader import resolve_location
+from thaadsim.catalog.loader import missile, resolve_location
 from thaadsim.earth import frames
 from thaadsim.earth.constants import SPHERE_RADIUS_M as R
+from thaadsim.flight.batch_aim import Shot, aim_min_energy
 from thaadsim.flight.engine import FlightOptions
 from thaadsim.flight.targeting import Launch, solve
 from thaadsim.flight.vehicle import Vehicle
-from thaadsim.catalog.loader import missile
-from thaadsim.flight.batch_aim import Shot, aim_min_energy
 from thaadsim.sensors.radar import RadarModel
 from thaadsim.sensors.visibility import SampledPaths, boresight_toward_deg, visibility
 

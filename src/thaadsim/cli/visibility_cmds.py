@@ -50,7 +50,8 @@ def _finite(value: float | None, field: str, *, positive: bool = False) -> float
 
 def _rcs_model(rcs_m2: float | None, rcs_table: str | None, *, field: str, table_field: str, default=True):
     """A constant or table RCS model from the options (one of them, or the default)."""
-    from thaadsim.sensors.rcs import constant, rcs_table as table
+    from thaadsim.sensors.rcs import constant
+    from thaadsim.sensors.rcs import rcs_table as table
 
     if rcs_m2 is not None and rcs_table is not None:
         raise InputError(f"give either {field} or {table_field}, not both", field=field)

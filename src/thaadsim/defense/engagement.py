@@ -43,9 +43,9 @@ from thaadsim.defense.firecontrol import (
     Asset,
     FireControlResult,
     TrackDecision,
-    ground_distance_m,
     assign_and_fire,
     evaluate_tracks,
+    ground_distance_m,
     prioritise,
 )
 from thaadsim.errors import InputError

@@ -209,7 +209,7 @@ class _Launchers:
         """Earliest time after t at which an empty launcher is full again (None: never)."""
         if self.reload_s <= 0:
             return None
-        times = [r for n, r in zip(self.rounds, self.ready) if n == 0 and r > t]
+        times = [r for n, r in zip(self.rounds, self.ready, strict=True) if n == 0 and r > t]
         return min(times) if times else None
 
     def left(self) -> int:

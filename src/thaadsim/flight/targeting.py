@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy.optimize import brentq, minimize_scalar, root
+from scipy.optimize import brentq, minimize_scalar
 
 from thaadsim.earth import frames
 from thaadsim.errors import ConvergenceError, InputError, UnreachableError
@@ -364,9 +364,7 @@ def kepler_min_energy_apogees(batch: FlightBatch, i: int = 0) -> dict:
     the ground the powered flight covers; the gap between ``burnout_state`` and
     ``best_from_burnout`` says how far the steering program's burnout angle is from the optimum.
     """
-    from thaadsim.earth.constants import GM_EARTH_M3_S2, SPHERE_RADIUS_M
-
-    from thaadsim.earth.constants import OMEGA_EARTH_RAD_S
+    from thaadsim.earth.constants import GM_EARTH_M3_S2, OMEGA_EARTH_RAD_S, SPHERE_RADIUS_M
 
     mu, r_e = GM_EARTH_M3_S2, SPHERE_RADIUS_M
     state = batch.burnout[i]

@@ -24,7 +24,6 @@ from czml3.properties import (
     Color,
     Label,
     Material,
-    Path as CzmlPath,
     Point,
     Polygon,
     Polyline,
@@ -32,6 +31,9 @@ from czml3.properties import (
     Position,
     PositionList,
     SolidColorMaterial,
+)
+from czml3.properties import (
+    Path as CzmlPath,
 )
 from czml3.types import Cartesian2Value, TimeInterval
 

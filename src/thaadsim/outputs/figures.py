@@ -323,7 +323,7 @@ def map_png(result: ScenarioResult) -> bytes:
         label = "radar coverage" + (f" ({'; '.join(c.removeprefix('detection: ') for c in conventions)})"
                                     if conventions else "")
         handles.append(_proxy(color=RADAR_COLOUR, linestyle="--", label=label))
-    for name, ring in asset_rings:
+    for _name, ring in asset_rings:
         ax.plot(*to_map(ring[:, 0], ring[:, 1]), color="k", linewidth=0.9, linestyle=":", zorder=4)
     if asset_rings:
         handles.append(_proxy(color="k", linestyle=":", label="defended asset"))

@@ -182,7 +182,7 @@ def track_map(
         ax = _base_axes(fig, (1, n, i + 1), proj, extent, resolution, ccrs, cfeature)
         handles = []
         for cov, label, colour in panel.get("coverages", []):
-            for j, ring in enumerate(cov.polygons):
+            for ring in cov.polygons:
                 if len(ring) < 3:
                     continue
                 ax.plot(ring[:, 1], ring[:, 0], transform=geodetic, color=colour, linewidth=1.2, linestyle="--",

@@ -23,7 +23,6 @@ import numpy as np
 
 from thaadsim.earth import frames
 from thaadsim.scenario.result import (
-    Assumption,
     BatteryView,
     Event,
     ObjectPath,
@@ -31,7 +30,6 @@ from thaadsim.scenario.result import (
     ScenarioResult,
     ShotRecord,
 )
-
 
 FOOTPRINT_AZIMUTHS = 16
 """Azimuths of the defended-footprint grid drawn in a run's report (a drawing: coarser than the
@@ -179,7 +177,7 @@ def _events(truth, radar_runs, shots, kill_time, assets_of) -> list[Event]:
             oid = truth.object_ids[k] if k >= 0 else f"false track {rr.name}/{tr.track_id}"
             ev.append(Event(float(tr.confirmed_time_s), "track_confirmed", oid, rr.name, lat, lon, alt,
                             f"track {tr.track_id}" + ("" if k >= 0 else " (follows no missile)")))
-    for rec, br, w, k in shots:
+    for rec, br, _w, _k in shots:
         target = rec.threat_id or f"false track {br.radar.name}/{rec.track_id}"
         b = br.battery
         ev.append(Event(rec.t_launch_s, "interceptor_launch", rec.interceptor_id, br.name, b.lat_deg, b.lon_deg,

@@ -16,7 +16,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-
 from thaadsim.catalog.loader import Location, resolve_location
 from thaadsim.errors import InputError
 from thaadsim.flight.batch_aim import AimedShots, Shot, aim_min_energy

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from thaadsim.catalog.radars import Radar, RadarMode, radar as catalog_radar
+from thaadsim.catalog.radars import Radar, RadarMode
+from thaadsim.catalog.radars import radar as catalog_radar
 from thaadsim.catalog.records import Sourced
 from thaadsim.earth import frames
 from thaadsim.earth.constants import SPHERE_RADIUS_M, WGS84_A_M, WGS84_E2

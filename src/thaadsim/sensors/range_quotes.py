@@ -14,7 +14,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from thaadsim.catalog.radars import Radar, RangeQuote, radar as catalog_radar
+from thaadsim.catalog.radars import Radar, RangeQuote
+from thaadsim.catalog.radars import radar as catalog_radar
 from thaadsim.sensors.convention import DEFAULT_CONVENTION, DetectionConvention
 from thaadsim.sensors.radar import RadarModel
 

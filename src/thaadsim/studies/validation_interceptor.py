@@ -152,7 +152,7 @@ def interceptor_checks() -> list[Check]:
 
     kicks = (30.0, 50.0, 65.0)
     t_eng, t_cf = [], []
-    for (s, lat, lon, h, coast), kick in zip(coasts(model, 0.0, kicks, dt_s=0.02), kicks, strict=True):
+    for (_s, _lat, _lon, h, coast), _kick in zip(coasts(model, 0.0, kicks, dt_s=0.02), kicks, strict=True):
         # a fly-out that no longer climbs to 120 km gives NaN, and a NaN row differs
         above = h >= 120e3
         q = int(np.argmax(above))

@@ -23,8 +23,7 @@ so that a refit moves the classification with it.
 from __future__ import annotations
 
 from thaadsim.catalog import loader
-from thaadsim.studies.validation import (CATALOG_CALIBRATION, TEST_FLIGHTS,
-                                         Check, compare)
+from thaadsim.studies.validation import CATALOG_CALIBRATION, TEST_FLIGHTS, Check, compare
 
 QUICK_REPLAYS = ("2017-11-29-hwasong-15",)
 """The one test replayed in quick mode (a full-energy lofted test: about a second)."""

@@ -15,8 +15,16 @@ import math
 import numpy as np
 
 from thaadsim.studies import validation_authorities as auth
-from thaadsim.studies.validation import (ATMOSPHERE, CLOSED_FLIGHT, CLOSED_RADAR, FIRE_CONTROL, LEAKAGE,
-                                         ROTATING_FLIGHT, Check, compare)
+from thaadsim.studies.validation import (
+    ATMOSPHERE,
+    CLOSED_FLIGHT,
+    CLOSED_RADAR,
+    FIRE_CONTROL,
+    LEAKAGE,
+    ROTATING_FLIGHT,
+    Check,
+    compare,
+)
 
 # ---------------------------------------------------------------- free flight
 KEPLER_FLIGHTS = ((3000.0, 45.0), (5000.0, 30.0), (7000.0, 60.0))
@@ -347,9 +355,8 @@ def fire_control_checks(rng: np.random.Generator) -> list[Check]:
     opportunity after the kill assessment, rounds to spare), against the closed forms: leakage (1 - p)^2 for two shots or two looks, and
     2 or 1 + (1 - p) interceptors per warhead."""
     from thaadsim.defense import firecontrol
-    from thaadsim.defense.leakage import binomial_interval
-
     from thaadsim.defense.battery import Battery
+    from thaadsim.defense.leakage import binomial_interval
 
     battery = Battery.from_catalog()
     opportunity = _fire_control_opportunity(battery.kill_assessment_s)

@@ -16,6 +16,7 @@ import numpy as np
 
 from thaadsim.studies.validation import TRACKER_COVERAGE as CATEGORY
 from thaadsim.studies.validation import Check, compare
+
 RUNS = 30
 """Seeded runs per row set (a 99 % band of about +-0.23 around 0.5)."""
 LOOK_STEP = 8

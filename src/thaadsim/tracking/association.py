@@ -187,7 +187,7 @@ def jpda_weights(n_tracks: int, n_dets: int, pairs: GatedPairs, p_detect: float,
         return beta, beta0
     log_g = np.log(p_detect) - np.log(clutter_density) + pairs.log_likelihood
     log_miss = np.log(max(1.0 - p_detect * p_gate, 1e-300))
-    for tr, de in clusters(n_tracks, n_dets, pairs):
+    for tr, _de in clusters(n_tracks, n_dets, pairs):
         sel = np.flatnonzero(np.isin(pairs.track, tr))
         by_track = [sel[pairs.track[sel] == t] for t in tr]
         if _count_events(by_track, pairs.det, max_hypotheses) > max_hypotheses:
@@ -198,7 +198,8 @@ def jpda_weights(n_tracks: int, n_dets: int, pairs: GatedPairs, p_detect: float,
         events = []
         choice = [-1] * len(tr)
 
-        def walk(k, used, logw):
+        # The loop's values bound as defaults: walk runs within this iteration only.
+        def walk(k, used, logw, tr=tr, by_track=by_track, choice=choice, events=events, events_logw=events_logw):
             if k == len(tr):
                 events_logw.append(logw)
                 events.append(tuple(choice))
@@ -220,7 +221,7 @@ def jpda_weights(n_tracks: int, n_dets: int, pairs: GatedPairs, p_detect: float,
         w = np.exp(lw - lw.max())
         w /= w.sum()
         for wt, ev in zip(w, events, strict=True):
-            for k, p in enumerate(ev):
+            for p in ev:
                 if p >= 0:
                     beta[p] += wt
         for k, t in enumerate(tr):

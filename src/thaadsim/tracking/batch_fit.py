@@ -68,7 +68,7 @@ def fit_arc(x0: np.ndarray, t_ref: float, times_s: np.ndarray, Z: np.ndarray, R:
         raise InputError(f"{m} detections: an arc fit needs at least 3", field="detections")
     Rinv = np.linalg.inv(R)
     A = np.eye(6)
-    for it in range(1, MAX_ITERATIONS + 1):
+    for it in range(1, MAX_ITERATIONS + 1):  # noqa: B007 -- the count is returned
         xs, Phi = vac.propagate_with_jacobian(np.repeat(x[None], m, axis=0), dt)
         zp, H = meas.function_with_jacobian(xs)
         r = meas.residual(Z, zp)
