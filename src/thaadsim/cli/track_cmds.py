@@ -71,7 +71,8 @@ def track(
     count: Annotated[int, typer.Option("--count", help="Missiles in the salvo.")] = 1,
     spacing_s: Annotated[float, typer.Option("--spacing-s", help="Time between launches [s].")] = 5.0,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the random generator (noise, detection, false alarms).")] = 1,
-    rcs_m2: Annotated[float, typer.Option("--rcs-m2", help="Target cross-section [m^2] (default assumed).")] = 1.0,
+    rcs_m2: Annotated[float | None, typer.Option(
+        "--rcs-m2", help="Target cross-section [m^2] (default: rcs.yaml's assumed reference target, 1).")] = None,
     swerling: Annotated[int, typer.Option("--swerling", help="Target fluctuation: Swerling case 0-4.")] = 1,
     no_false_alarms: Annotated[bool, typer.Option("--no-false-alarms", help="Switch false alarms off.")] = False,
     filter_: Annotated[str, typer.Option("--filter", help="ekf or ukf.")] = "ekf",
@@ -98,7 +99,7 @@ def track(
 
     from thaadsim.earth import frames
     from thaadsim.sensors.radar import RadarModel
-    from thaadsim.tracking.scenario_track import default_tracker_config, track_salvo
+    from thaadsim.tracking.scenario_track import DEFAULT_RCS_M2, default_tracker_config, track_salvo
 
     config = replace(default_tracker_config(), filter=filter_.lower(), association=association.lower(),
                      initiation=initiation.lower().replace("-", "_"))
@@ -111,7 +112,8 @@ def track(
         boresight = boresight_az_deg % 360.0
     radar = RadarModel.from_catalog(radar_key, mode, site=radar_site, boresight_az_deg=boresight)
     rng = np.random.default_rng(seed)
-    res = track_salvo(missile, launch, aim, radar, rng, count=count, spacing_s=spacing_s, rcs_m2=rcs_m2,
+    res = track_salvo(missile, launch, aim, radar, rng, count=count, spacing_s=spacing_s,
+                      rcs_m2=DEFAULT_RCS_M2 if rcs_m2 is None else rcs_m2,
                       swerling=swerling, false_alarms=not no_false_alarms, config=config)
     result = res.to_dict()
     result["seed"] = seed

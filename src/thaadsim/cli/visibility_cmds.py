@@ -25,12 +25,6 @@ ModeOpt = Annotated[str | None, typer.Option("--mode", help="Radar mode (an-tpy-
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 PngOpt = Annotated[str | None, typer.Option("--png", help="Write a map to this PNG file.")]
 
-DEFAULT_RCS_M2 = 0.1
-DEFAULT_RCS_NOTE = (
-    "default: 0.1 m^2 at every aspect, the top of the 0.01-0.1 m^2 span quoted for a reentry vehicle nose-on "
-    "(assumed)"
-)
-
 
 SAMPLE_BYTES = 4096
 """Peak memory per trajectory sample of a visibility computation: the flight's state, the
@@ -50,7 +44,7 @@ def _finite(value: float | None, field: str, *, positive: bool = False) -> float
 
 def _rcs_model(rcs_m2: float | None, rcs_table: str | None, *, field: str, table_field: str, default=True):
     """A constant or table RCS model from the options (one of them, or the default)."""
-    from thaadsim.sensors.rcs import constant
+    from thaadsim.sensors.rcs import constant, default_model
     from thaadsim.sensors.rcs import rcs_table as table
 
     if rcs_m2 is not None and rcs_table is not None:
@@ -60,7 +54,7 @@ def _rcs_model(rcs_m2: float | None, rcs_table: str | None, *, field: str, table
         return constant(rcs_m2, assumed=False, note="set on the command line")
     if rcs_table is not None:
         return table(rcs_table, field=table_field)
-    return constant(DEFAULT_RCS_M2, assumed=True, note=DEFAULT_RCS_NOTE) if default else None
+    return default_model("warhead") if default else None
 
 
 def _fmt(x, spec=".0f") -> str:
@@ -84,7 +78,7 @@ def visibility(
     ] = None,
     profile: Annotated[str, typer.Option("--profile", help="min-energy, lofted or depressed.")] = "min-energy",
     apogee_km: Annotated[float | None, typer.Option("--apogee-km", help="Apogee of a lofted/depressed flight [km].")] = None,
-    rcs_m2: Annotated[float | None, typer.Option("--rcs-m2", help="Constant radar cross-section [m^2] (default 0.1).")] = None,
+    rcs_m2: Annotated[float | None, typer.Option("--rcs-m2", help="Constant radar cross-section [m^2] (default: rcs.yaml's assumed warhead, 0.1).")] = None,
     rcs_table: Annotated[
         str | None, typer.Option("--rcs-table", help="Aspect-dependent RCS table: warhead, booster or debris.")
     ] = None,
@@ -345,12 +339,13 @@ def china_icbm_cmd(
     china_az_deg: Annotated[
         float, typer.Option("--china-az-deg", help="Boresight of the 'pointed at China' orientation [deg].")
     ] = 300.0,
-    booster_rcs_m2: Annotated[float, typer.Option("--booster-rcs-m2", help="Booster RCS [m^2].")] = 10.0,
+    booster_rcs_m2: Annotated[float | None, typer.Option(
+        "--booster-rcs-m2", help="Booster RCS [m^2] (default: rcs.yaml's assumed booster, 10).")] = None,
     warhead_rcs: Annotated[str | None, typer.Option(
         "--warhead-rcs-m2", help="Warhead cross-sections of the table [m^2] (comma list; default "
         "0.001,0.003,0.01,0.03,0.1,0.3,1).")] = None,
-    map_rcs_m2: Annotated[float, typer.Option(
-        "--map-rcs-m2", help="Warhead cross-section the map is drawn at [m^2].")] = 0.1,
+    map_rcs_m2: Annotated[float | None, typer.Option(
+        "--map-rcs-m2", help="Warhead cross-section the map is drawn at [m^2] (default: rcs.yaml's warhead, 0.1).")] = None,
     pd_: PdOpt = None,
     pfa: PfaOpt = None,
     swerling: SwerlingOpt = None,
@@ -363,6 +358,8 @@ def china_icbm_cmd(
 
     conv = detection_convention(pd_, pfa, swerling, looks)
     _finite(china_az_deg, "--china-az-deg")
+    booster_rcs_m2 = analyses.BOOSTER_RCS_M2 if booster_rcs_m2 is None else booster_rcs_m2
+    map_rcs_m2 = analyses.MAP_WARHEAD_RCS_M2 if map_rcs_m2 is None else map_rcs_m2
     _finite(booster_rcs_m2, "--booster-rcs-m2", positive=True)
     _finite(map_rcs_m2, "--map-rcs-m2", positive=True)
     band = _rcs_list(warhead_rcs, "--warhead-rcs-m2") or analyses.WARHEAD_RCS_M2

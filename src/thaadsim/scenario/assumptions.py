@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from thaadsim.defense.firecontrol import DEFAULT_ASSET_RADIUS_M, DEFAULT_COMMIT_DELAY_S
 from thaadsim.scenario.result import Assumption
+from thaadsim.sensors.rcs import default_rcs_note
 from thaadsim.tracking.scenario_track import DEFAULT_RCS_M2
 
 MODEL = "thaadsim model choice (named approximation)"
@@ -90,7 +91,7 @@ def run_assumptions(scenario, truth, radar_runs, battery_runs) -> list[Assumptio
         default = g.spec.rcs_m2 == DEFAULT_RCS_M2
         out.append(Assumption(
             f"{g.label}: radar cross-section {g.spec.rcs_m2:g} m^2, Swerling {g.spec.swerling}, constant in flight",
-            "ASSUMED default: the radar preset's reference target" if default else "scenario file", default,
+            default_rcs_note("reference-target") if default else "scenario file", default,
             given(default)))
     for rr in radar_runs:
         for row in rr.model.assumptions_table():

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from thaadsim.defense.firecontrol import DEFAULT_ASSET_RADIUS_M, DEFAULT_COMMIT_DELAY_S
 from thaadsim.sensors.convention import DEFAULT_CONVENTION, DetectionConvention
+from thaadsim.sensors.rcs import default_rcs_note
 from thaadsim.tracking.scenario_track import DEFAULT_RCS_M2
 
 PROFILES = ("min-energy", "lofted", "depressed")
@@ -69,8 +70,8 @@ class Threat(_Strict):
     count: int = Field(1, ge=1, le=256, description="Missiles in the group [-].")
     spacing_s: float = Field(5.0, ge=0, le=3_600, description="Time between launches in the group [s].")
     rcs_m2: float = Field(DEFAULT_RCS_M2, gt=0, le=1e4, description=(
-        f"Radar cross-section of the reentry vehicle [m^2]; default {DEFAULT_RCS_M2:g} (ASSUMED: the radar "
-        "preset's reference target; a separated RV nose-on is nearer 0.01-0.1 m^2)."))
+        f"Radar cross-section of the reentry vehicle [m^2]; default {DEFAULT_RCS_M2:g} "
+        f"({default_rcs_note('reference-target')})."))
     swerling: Literal[0, 1, 2, 3, 4] = Field(DEFAULT_CONVENTION.swerling, description=(
         "Swerling fluctuation case of the cross-section [-]; default: the scenario's detection.swerling."))
     label: Name | None = Field(None, description="Name of the group in the outputs; default 'MISSILE from FROM'.")

@@ -22,7 +22,7 @@ from thaadsim.flight.batch_aim import AimedShots, Shot, aim_min_energy
 from thaadsim.flight.engine import FlightOptions
 from thaadsim.sensors.convention import DEFAULT_CONVENTION, DetectionConvention, resolve
 from thaadsim.sensors.radar import RadarModel
-from thaadsim.sensors.rcs import as_model, constant
+from thaadsim.sensors.rcs import as_model, constant, default_model, default_rcs_m2
 from thaadsim.sensors.visibility import SampledPaths, Visibility, boresight_toward_deg, visibility
 
 # ----------------------------------------------------------------------------- analyses
@@ -47,9 +47,10 @@ WARHEAD_RCS_M2 = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
 vehicle nose-on (~0.001-0.01) to the 1 m² reference target of the radar calibration;
 the published warhead-class range quotes imply ~0.04-0.3 m² with our preset
 (``catalog/data/radars.yaml`` ``range_quotes``, ``thaadsim catalog radars``)."""
-MAP_WARHEAD_RCS_M2 = 0.1
+MAP_WARHEAD_RCS_M2 = default_rcs_m2("warhead")
 """Warhead cross-section the China map is drawn at [m²] (the table covers the band)."""
-BOOSTER_RCS_M2 = 10.0
+BOOSTER_RCS_M2 = default_rcs_m2("booster")
+"""Booster cross-section of the China question [m²] (assumed; ``rcs.yaml`` ``rcs_defaults``)."""
 
 
 @dataclass
@@ -121,7 +122,7 @@ def nk_launches(
     *,
     modes: tuple[str, ...] = ("terminal", "forward-based"),
     boresight_az_deg: float | None = None,
-    rcs=0.1,
+    rcs=None,
     convention: DetectionConvention | None = None,
     swerling: int | None = None,
     pd_threshold: float | None = None,
@@ -139,7 +140,7 @@ def nk_launches(
     radars = {mode: _radar(mode, site, boresight_az_deg) for mode in modes}
     dt = min(r.revisit_s for r in radars.values())
     aimed = aim_min_energy(shots, options, sample_dt_s=dt)
-    model = as_model(rcs)
+    model = as_model(rcs) if rcs is not None else default_model("warhead")
     rows: list[dict] = []
     vis_by: dict[str, Visibility] = {}
     configs = []

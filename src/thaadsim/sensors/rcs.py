@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 from pydantic import Field, field_validator, model_validator
@@ -76,6 +77,52 @@ def _tables() -> dict[str, RcsTableRecord]:
 def rcs_tables() -> dict[str, RcsTableRecord]:
     """The catalog's RCS tables by key."""
     return dict(_tables())
+
+
+class RcsDefaultRecord(_Record):
+    """A default cross-section for one question, with its reason and who uses it."""
+
+    key: str
+    used_by: str
+    rcs_m2: Sourced
+
+    @field_validator("key")
+    @classmethod
+    def _key(cls, v: str) -> str:
+        return _check_key(v)
+
+
+DefaultKind = Literal["reference-target", "warhead", "booster"]
+"""The questions a default cross-section exists for (``rcs.yaml`` ``rcs_defaults``)."""
+
+
+@functools.cache
+def _defaults() -> dict[str, RcsDefaultRecord]:
+    return _load("rcs.yaml", "rcs_defaults", RcsDefaultRecord)
+
+
+def default_rcs(kind: DefaultKind) -> Sourced:
+    """The default cross-section for ``kind``: value [m^2], band, source and note."""
+    defaults = _defaults()
+    if kind not in defaults:
+        raise UnknownNameError("default RCS", kind, defaults.keys(), field="kind")
+    return defaults[kind].rcs_m2
+
+
+def default_rcs_m2(kind: DefaultKind) -> float:
+    """The default cross-section for ``kind`` [m^2] (``rcs.yaml`` ``rcs_defaults``)."""
+    return default_rcs(kind).value
+
+
+def default_rcs_note(kind: DefaultKind) -> str:
+    """How an output names the default: 'ASSUMED default: <why>'."""
+    return f"ASSUMED default: {default_rcs(kind).note}"
+
+
+def default_model(kind: DefaultKind) -> ConstantRcs:
+    """The default as a constant model, marked assumed, its note carried into outputs."""
+    d = default_rcs(kind)
+    return constant(d.value, assumed=True, note=f"default: {d.note} (assumed)")
 
 
 # ----------------------------------------------------------------------------- models
@@ -252,10 +299,15 @@ __all__ = [
     "ConstantRcs",
     "RcsModel",
     "RcsPoint",
+    "RcsDefaultRecord",
     "RcsTableRecord",
     "as_model",
     "aspect_angle_rad",
     "constant",
+    "default_model",
+    "default_rcs",
+    "default_rcs_m2",
+    "default_rcs_note",
     "rcs_table",
     "rcs_tables",
 ]

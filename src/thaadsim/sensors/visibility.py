@@ -34,7 +34,7 @@ from thaadsim.errors import InputError
 from thaadsim.sensors.access import Access, access, sample_rcs_m2
 from thaadsim.sensors.convention import DetectionConvention
 from thaadsim.sensors.radar import RadarModel
-from thaadsim.sensors.rcs import RcsModel, as_model
+from thaadsim.sensors.rcs import RcsModel, as_model, default_model
 
 SAMPLING_NOTE = (
     "detections evaluated on the trajectory's sample grid (step {dt:g} s): a first detection lies within "
@@ -201,7 +201,7 @@ def _rcs_per_sample(radar: RadarModel, main: RcsModel, boost: RcsModel | None, p
 def visibility(
     flight,
     radar: RadarModel,
-    rcs=0.1,
+    rcs=None,
     *,
     boost_rcs=None,
     convention: DetectionConvention | None = None,
@@ -211,14 +211,14 @@ def visibility(
 ) -> Visibility:
     """When, where and for how long ``radar`` detects each trajectory of ``flight``.
 
-    ``rcs`` — a number [m²], a catalog table name ('warhead', 'booster', 'debris') or an
+    ``rcs`` — None (the assumed warhead default, ``rcs.yaml``), a number [m²], a catalog table name ('warhead', 'booster', 'debris') or an
     :class:`RcsModel`; ``convention`` says what "detected" means (default: the
     calibration's, ``sensors/convention.py``); ``boost_rcs`` (same forms, optional) applies up to each
     trajectory's final burnout.  ``paths`` may pass the unpacked samples to reuse them
     across radars and cross-sections.
     """
     radar.require_site()
-    main = as_model(rcs)
+    main = as_model(rcs) if rcs is not None else default_model("warhead")
     boost = as_model(boost_rcs) if boost_rcs is not None else None
     paths = paths or SampledPaths.from_flight(flight)
     n, k = paths.r_ecef.shape[:2]

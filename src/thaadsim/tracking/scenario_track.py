@@ -59,6 +59,7 @@ import numpy as np
 from thaadsim.earth import frames
 from thaadsim.earth.kernels import geodetic_from_ecef
 from thaadsim.errors import ConvergenceError, InputError, UnreachableError
+from thaadsim.sensors.rcs import default_rcs_m2, default_rcs_note
 from thaadsim.tracking.batch_fit import detection_rows, fit_arc
 from thaadsim.tracking.class_prior import (
     PRIOR_FLIGHTS,
@@ -81,9 +82,9 @@ from thaadsim.tracking.products import (
     _row as _products_row,
 )
 
-DEFAULT_RCS_M2 = 1.0
-"""Target cross-section [m^2] (ASSUMED: the radar preset's reference target; a separated
-RV nose-on is nearer 0.01-0.1 m^2, a spent Scud body broadside several m^2)."""
+DEFAULT_RCS_M2 = default_rcs_m2("reference-target")
+"""Target cross-section [m^2] when none is given: the assumed reference target of
+``catalog/data/rcs.yaml`` ``rcs_defaults`` (its note says why)."""
 CLASS_SIGMA_FRACTION = 0.05
 """Model spread of a class's full-burn burnout speed, a fraction of it (ASSUMED:
 propellant-load and Isp spread of the open-literature models)."""
@@ -664,7 +665,7 @@ def track_salvo(missile: str, launch, aim, radar, rng: np.random.Generator, *, c
     notes = [
         "truth: the flight engine's trajectories; the spent booster is not flown (RV only)",
         f"radar cross-section {rcs_m2:g} m^2, Swerling {swerling}, constant along the flight"
-        + (" (ASSUMED default: the radar preset's reference target)" if rcs_m2 == DEFAULT_RCS_M2 else ""),
+        + (f" ({default_rcs_note('reference-target')})" if rcs_m2 == DEFAULT_RCS_M2 else ""),
         ("launch point: vacuum back-propagation of the track to the ground, moved by the most probable class's "
          "nominal boost (flight engine, minimum-energy profile ASSUMED); its CEP includes the boost-model "
          "uncertainty (the class's catalog bands read as their central 95 %, ASSUMED; "
