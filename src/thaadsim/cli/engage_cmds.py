@@ -8,7 +8,9 @@ from typing import Annotated
 import typer
 
 from thaadsim.cli.main import app
+from thaadsim.cli.options import JsonOpt
 from thaadsim.cli.output import emit_json, format_table
+from thaadsim.defense.doctrine import DEFAULT_DOCTRINE, DOCTRINES
 from thaadsim.errors import InputError
 
 
@@ -42,7 +44,7 @@ def engage(
     count: Annotated[int, typer.Option("--count", help="Missiles in the salvo.")] = 1,
     spacing_s: Annotated[float, typer.Option("--spacing-s", help="Time between launches [s].")] = 5.0,
     doctrine: Annotated[str, typer.Option(
-        "--doctrine", help="shoot-shoot or shoot-look-shoot.")] = "shoot-look-shoot",
+        "--doctrine", help=" or ".join(DOCTRINES) + ".")] = DEFAULT_DOCTRINE,
     sspk: Annotated[float | None, typer.Option(
         "--sspk", help="Single-shot kill probability (default: catalog).")] = None,
     kill_model: Annotated[str, typer.Option(
@@ -57,12 +59,11 @@ def engage(
         "--commit-delay-s", help="Fire control decides this long after a track's confirmation [s] "
         "(default assumed: 30).")] = 30.0,
     no_false_alarms: Annotated[bool, typer.Option("--no-false-alarms", help="Switch radar false alarms off.")] = False,
-    json_: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    json_: JsonOpt = False,
 ) -> None:
     # user errors first, before any flight; every number has passed its limit (cli/options.py LIMITS)
-    if doctrine not in ("shoot-shoot", "shoot-look-shoot"):
-        raise InputError(f"unknown doctrine '{doctrine}'", field="--doctrine",
-                         hint="use shoot-shoot or shoot-look-shoot")
+    if doctrine not in DOCTRINES:
+        raise InputError(f"unknown doctrine '{doctrine}'", field="--doctrine", hint="use " + " or ".join(DOCTRINES))
     if kill_model not in ("sspk", "pn"):
         raise InputError(f"unknown kill model '{kill_model}'", field="--kill-model", hint="use sspk or pn")
     from thaadsim.catalog.loader import missile as lookup_missile

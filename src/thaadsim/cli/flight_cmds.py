@@ -7,13 +7,13 @@ from typing import Annotated
 import typer
 
 from thaadsim.cli.main import app
+from thaadsim.cli.options import JsonOpt
 from thaadsim.cli.output import emit_json, format_table
 from thaadsim.errors import InputError
 
 EarthOpt = Annotated[str, typer.Option("--earth", help="Earth model: wgs84 (ellipsoid, J2) or sphere (validation).")]
 NoRotation = Annotated[bool, typer.Option("--no-rotation", help="Treat the Earth as not rotating.")]
 NoDrag = Annotated[bool, typer.Option("--no-drag", help="Switch off the atmosphere's drag.")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 
 
 def _options(earth: str, no_rotation: bool, no_drag: bool):

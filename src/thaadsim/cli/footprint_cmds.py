@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from thaadsim.cli.main import app
+from thaadsim.cli.options import JsonOpt, PngOpt
 from thaadsim.cli.output import emit_json
 from thaadsim.errors import InputError
 
@@ -26,8 +27,8 @@ def footprint(
     max_range_km: Annotated[float, typer.Option(help="Outer ground range of the aim-point grid [km].")] = 420.0,
     range_step_km: Annotated[float, typer.Option(help="Ground-range step of the aim-point grid [km].")] = 30.0,
     refine_steps: Annotated[int, typer.Option(help="Bisection rounds on each edge (resolution step/2^n).")] = 4,
-    png: Annotated[str | None, typer.Option("--png", help="Write a map to this PNG file.")] = None,
-    json_: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    png: PngOpt = None,
+    json_: JsonOpt = False,
 ) -> None:
     import math
 

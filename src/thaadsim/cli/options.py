@@ -32,6 +32,13 @@ LooksOpt = Annotated[int | None, typer.Option(
     "--looks", help=f"Detection convention: looks integrated non-coherently before deciding (default {_D.looks}).")]
 
 
+# Options several commands take with the same meaning, declared here once.
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+PngOpt = Annotated[str | None, typer.Option("--png", help="Write a map to this PNG file.")]
+RadarOpt = Annotated[str, typer.Option("--radar", help="Catalog radar key.")]
+ModeOpt = Annotated[str | None, typer.Option("--mode", help="Radar mode (an-tpy-2: terminal or forward-based).")]
+
+
 def detection_convention(pd: float | None = None, pfa: float | None = None, swerling: int | None = None,
                          looks: int | None = None) -> DetectionConvention:
     """The convention from the options; each one left out takes the default's value."""

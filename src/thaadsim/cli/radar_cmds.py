@@ -8,13 +8,20 @@ from typing import Annotated
 import typer
 
 from thaadsim.cli.main import app
-from thaadsim.cli.options import LooksOpt, PdOpt, PfaOpt, SwerlingOpt, detection_convention
+from thaadsim.cli.options import (
+    JsonOpt,
+    LooksOpt,
+    ModeOpt,
+    PdOpt,
+    PfaOpt,
+    PngOpt,
+    RadarOpt,
+    SwerlingOpt,
+    detection_convention,
+)
 from thaadsim.cli.output import check_output_file, emit_json, format_table
 
-RadarOpt = Annotated[str, typer.Option("--radar", help="Catalog radar key.")]
-ModeOpt = Annotated[str | None, typer.Option("--mode", help="Radar mode (an-tpy-2: terminal or forward-based).")]
 RcsOpt = Annotated[float, typer.Option("--rcs-m2", help="Target radar cross-section [m^2].")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 
 
 @app.command(help="SNR and probability of detection of a target at a given range (free space, boresight).")
@@ -103,7 +110,7 @@ def coverage(
     swerling: SwerlingOpt = None,
     looks: LooksOpt = None,
     n_azimuths: Annotated[int, typer.Option("--n-azimuths", help="Azimuth samples around the radar.")] = 720,
-    png: Annotated[str | None, typer.Option("--png", help="Write a map to this PNG file.")] = None,
+    png: PngOpt = None,
     json_: JsonOpt = False,
 ) -> None:
     from thaadsim.catalog.loader import resolve_location

@@ -9,9 +9,8 @@ from typing import Annotated
 import typer
 
 from thaadsim.cli.main import app
+from thaadsim.cli.options import JsonOpt, ModeOpt, RadarOpt
 from thaadsim.cli.output import emit_json, format_table
-
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 
 
 def _fmt(x, spec: str = ".1f") -> str:
@@ -64,8 +63,8 @@ def track(
     missile: Annotated[str, typer.Option("--missile", help="Catalog missile key (see `thaadsim catalog missiles`).")],
     from_: Annotated[str, typer.Option("--from", help="Launch point: site key or LAT,LON.")],
     to: Annotated[str, typer.Option("--to", help="Aim point: site key or LAT,LON.")],
-    radar_key: Annotated[str, typer.Option("--radar", help="Catalog radar key.")] = "an-tpy-2",
-    mode: Annotated[str | None, typer.Option("--mode", help="Radar mode (an-tpy-2: terminal or forward-based).")] = None,
+    radar_key: RadarOpt = "an-tpy-2",
+    mode: ModeOpt = None,
     boresight_az_deg: Annotated[float | None, typer.Option(
         "--boresight-az-deg", help="Face boresight, clockwise from north [deg]; default: toward the launch point.")] = None,
     count: Annotated[int, typer.Option("--count", help="Missiles in the salvo.")] = 1,

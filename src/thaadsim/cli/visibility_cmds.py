@@ -9,7 +9,17 @@ from typing import Annotated
 import typer
 
 from thaadsim.cli.main import app
-from thaadsim.cli.options import LooksOpt, PdOpt, PfaOpt, SwerlingOpt, detection_convention
+from thaadsim.cli.options import (
+    JsonOpt,
+    LooksOpt,
+    ModeOpt,
+    PdOpt,
+    PfaOpt,
+    PngOpt,
+    RadarOpt,
+    SwerlingOpt,
+    detection_convention,
+)
 from thaadsim.cli.output import emit_json, format_table
 from thaadsim.errors import InputError
 
@@ -20,10 +30,6 @@ analysis_app = typer.Typer(
 )
 app.add_typer(analysis_app, name="analysis")
 
-RadarOpt = Annotated[str, typer.Option("--radar", help="Catalog radar key.")]
-ModeOpt = Annotated[str | None, typer.Option("--mode", help="Radar mode (an-tpy-2: terminal or forward-based).")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
-PngOpt = Annotated[str | None, typer.Option("--png", help="Write a map to this PNG file.")]
 
 
 SAMPLE_BYTES = 4096

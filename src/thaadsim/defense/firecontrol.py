@@ -46,10 +46,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from thaadsim.defense.doctrine import DOCTRINES
 from thaadsim.defense.envelope import Envelope, Intercept, Opportunity, can_intercept
+from thaadsim.earth.frames import ground_distance_m
 from thaadsim.errors import InputError
-
-DOCTRINES = ("shoot-shoot", "shoot-look-shoot")
 
 DEFAULT_ASSET_RADIUS_M = 30_000.0
 """Radius of a defended asset [m] (ASSUMED: an area around a point - a base or a city
@@ -356,12 +356,6 @@ def assign_across_batteries(threats: list[tuple[int, dict[str, Opportunity]]], b
             e.priority = rank
             engs[int(tid)] = e
     return MultiBatteryResult(assigned, results, engs)
-
-
-def ground_distance_m(lat1, lon1, lat2, lon2) -> float:
-    from thaadsim.earth import frames
-
-    return float(np.asarray(frames.geodesic_inverse(lat1, lon1, lat2, lon2)[2]).reshape(-1)[0])
 
 
 def _height_m(r: np.ndarray) -> np.ndarray:

@@ -19,16 +19,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 from scipy.stats import beta as _beta
 
+from thaadsim.defense.doctrine import DOCTRINES, Doctrine
 from thaadsim.defense.kernels import doctrine_mc
 from thaadsim.errors import InputError
 
-Doctrine = Literal["shoot-shoot", "shoot-look-shoot"]
-DOCTRINES = ("shoot-shoot", "shoot-look-shoot")
 UNLIMITED = np.iinfo(np.int64).max // 4
 """Inventory that never runs out."""
 

@@ -46,6 +46,7 @@ __all__ = [
     "enu_to_ecef",
     "geodesic_forward",
     "geodesic_inverse",
+    "ground_distance_m",
     "geodetic_to_ecef",
 ]
 
@@ -350,6 +351,11 @@ def geodesic_inverse(
         _out(_wrap360(az21).reshape(shape)),
         _out(np.asarray(dist, dtype=np.float64).reshape(shape)),
     )
+
+
+def ground_distance_m(lat1_deg, lon1_deg, lat2_deg, lon2_deg, earth: str = "wgs84") -> float:
+    """Geodesic distance [m] between two points (scalars): :func:`geodesic_inverse`'s third item."""
+    return float(np.asarray(geodesic_inverse(lat1_deg, lon1_deg, lat2_deg, lon2_deg, earth)[2]).reshape(-1)[0])
 
 
 def geodesic_forward(

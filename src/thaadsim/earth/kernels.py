@@ -94,12 +94,6 @@ def geodetic_from_ecef(x, y, z, earth):
 
 
 @njit(cache=True, fastmath=False)
-def height_ecef(x, y, z, earth):
-    """Height [m] above the model surface (geodetic height on WGS-84)."""
-    return geodetic_from_ecef(x, y, z, earth)[2]
-
-
-@njit(cache=True, fastmath=False)
 def up_vector(x, y, z, earth):
     """Local 'up' unit vector: the ellipsoid normal on WGS-84, the radial on the sphere."""
     lat, lon, _ = geodetic_from_ecef(x, y, z, earth)

@@ -49,10 +49,6 @@ def _point(r) -> tuple[float, float, float]:
     return float(lat[0]), float(lon[0]), float(alt[0])
 
 
-def _distance_m(lat1, lon1, lat2, lon2) -> float:
-    return float(np.asarray(frames.geodesic_inverse(lat1, lon1, lat2, lon2)[2]).reshape(-1)[0])
-
-
 def _grid(duration_s: float, dt_s: float) -> np.ndarray:
     """0, dt, 2 dt, ... below ``duration_s``, then ``duration_s`` itself."""
     n = int(math.floor(duration_s / dt_s - 1e-9)) + 1
@@ -341,7 +337,7 @@ def assemble(scenario, seed: int, truth, radar_runs, battery_runs, *, views: boo
     all_assets = [a for br in battery_runs for a in br.assets]
 
     def assets_of(lat: float, lon: float) -> str | None:
-        inside = [a.name for a in all_assets if _distance_m(lat, lon, a.lat_deg, a.lon_deg) <= a.radius_m]
+        inside = [a.name for a in all_assets if frames.ground_distance_m(lat, lon, a.lat_deg, a.lon_deg) <= a.radius_m]
         return ", ".join(dict.fromkeys(inside)) or None
 
     shots, kill_time = _collect_shots(truth, battery_runs)

@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from thaadsim.defense.doctrine import DEFAULT_DOCTRINE, Doctrine
 from thaadsim.defense.firecontrol import DEFAULT_ASSET_RADIUS_M, DEFAULT_COMMIT_DELAY_S
 from thaadsim.sensors.convention import DEFAULT_CONVENTION, DetectionConvention
 from thaadsim.sensors.rcs import default_rcs_note
@@ -22,7 +23,6 @@ from thaadsim.tracking.scenario_track import DEFAULT_RCS_M2
 
 PROFILES = ("min-energy", "lofted", "depressed")
 RADAR_MODES = ("terminal", "forward-based")
-DOCTRINES = ("shoot-shoot", "shoot-look-shoot")
 KILL_MODELS = ("sspk", "pn")
 
 Name = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9 _.()-]*$")]
@@ -144,8 +144,7 @@ class BatterySpec(_Strict):
     launchers: int | None = Field(None, ge=1, le=64, description="Launchers; default: the catalog's.")
     interceptors: int | None = Field(None, ge=0, le=1_024, description=(
         "Interceptors on the launchers; default: the catalog's (launchers x rounds)."))
-    doctrine: Literal["shoot-shoot", "shoot-look-shoot"] = Field(
-        "shoot-look-shoot", description="Firing doctrine.")
+    doctrine: Doctrine = Field(DEFAULT_DOCTRINE, description="Firing doctrine.")
     kill_model: Literal["sspk", "pn"] = Field(
         "sspk", description="sspk: stated single-shot kill probability; pn: proportional-navigation endgame.")
     sspk: float | None = Field(None, ge=0, le=1, description="Single-shot kill probability; default: the catalog's.")

@@ -233,8 +233,9 @@ def coverage(
     )
 
 
-def _runs(mask: np.ndarray) -> list[np.ndarray]:
-    """Index runs of True in a circular mask (a full circle is one run)."""
+def circular_runs(mask: np.ndarray) -> list[np.ndarray]:
+    """Index runs of True in a circular mask, e.g. azimuths around a site (a full circle
+    is one run; a run across the end continues at the start)."""
     n = mask.size
     if mask.all():
         return [np.arange(n)]
@@ -259,7 +260,7 @@ def _polygons(radar, az, s_min, s_max, any_det) -> list[np.ndarray]:
     """Closed [lat, lon] rings: outer arc at s_max, back along s_min (or the site)."""
     rings = []
     full = any_det.all()
-    for run in _runs(any_det):
+    for run in circular_runs(any_det):
         lat_o, lon_o, _ = frames.geodesic_forward(radar.lat_deg, radar.lon_deg, az[run], s_max[run], radar.earth)
         outer = np.column_stack([np.atleast_1d(lat_o), np.atleast_1d(lon_o)])
         if full:
@@ -282,4 +283,4 @@ def _polygons(radar, az, s_min, s_max, any_det) -> list[np.ndarray]:
     return rings
 
 
-__all__ = ["LIMITS", "Coverage", "coverage"]
+__all__ = ["LIMITS", "Coverage", "circular_runs", "coverage"]

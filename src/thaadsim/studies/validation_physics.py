@@ -283,7 +283,7 @@ def leakage_checks(rng: np.random.Generator) -> list[Check]:
 
     p, n = 0.8, 2
     checks: list[Check] = []
-    for doctrine in ("shoot-shoot", "shoot-look-shoot"):
+    for doctrine in leakage.DOCTRINES:
         res = leakage.simulate_doctrine(rng, LEAK_RAIDS, LEAK_WARHEADS, p, n, doctrine)
         checks.append(_proportion_check(
             f"leakage, {doctrine}, p = {p:g}, {n} shots", int(res.leaked.sum()), res.leaked.size,
