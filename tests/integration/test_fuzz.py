@@ -235,8 +235,9 @@ def _number_text(x) -> str:
 def command_lines(draw):
     path, option, limit, is_int = draw(st.sampled_from(OPTIONS))
     name = path.split()[-1]
-    garbage = st.one_of(st.text(max_size=12).filter(_not_a_number), st.sampled_from(["", "nan", "inf", "-inf", "1e999", "0x10", "1,5",
-                                                              "1e26", "9" * 5000, "--json", "½"]))
+    garbage = st.one_of(st.text(max_size=12).filter(_not_a_number),
+                        st.sampled_from(["", "nan", "inf", "-inf", "1e999", "0x10", "1,5",
+                                         "1e26", "9" * 5000, "--json", "½"]))
     lo, hi = float(limit.lo), float(limit.hi)
     outside = st.one_of(
         st.floats(min_value=hi, exclude_min=not limit.below, allow_infinity=False).filter(

@@ -72,7 +72,8 @@ class Interceptor(_Record):
     def _check(self) -> Interceptor:
         for name in type(self).model_fields:
             value = getattr(self, name)
-            if isinstance(value, Sourced) and name not in ("burnout_reference_kick_deg", "vertical_rise_s") and not value.value > 0:
+            may_be_zero = name in ("burnout_reference_kick_deg", "vertical_rise_s")
+            if isinstance(value, Sourced) and not may_be_zero and not value.value > 0:
                 raise ValueError(f"{name} must be > 0, got {value.value}")
         if self.propellant_mass_kg.value + self.kill_vehicle_mass_kg.value >= self.launch_mass_kg.value:
             raise ValueError("propellant and kill vehicle outweigh the launch mass: no booster dry mass is left")

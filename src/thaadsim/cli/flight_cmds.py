@@ -63,7 +63,8 @@ def trajectory(
     gamma_deg: Annotated[float | None, typer.Option(help="Burnout flight-path angle above the local horizontal [deg].")] = None,
     azimuth_deg: Annotated[float | None, typer.Option(help="Burnout-state mode: heading, clockwise from north [deg].")] = None,
     burnout_alt_km: Annotated[float, typer.Option(help="Burnout-state mode: burnout altitude [km].")] = 0.0,
-    beta_kg_m2: Annotated[float, typer.Option(help="Burnout-state mode: RV ballistic coefficient m/(Cd A) [kg/m^2] (assumed default).")] = 10_000.0,
+    beta_kg_m2: Annotated[float, typer.Option(
+        help="Burnout-state mode: RV ballistic coefficient m/(Cd A) [kg/m^2] (assumed default).")] = 10_000.0,
     earth: EarthOpt = "wgs84",
     no_rotation: NoRotation = False,
     no_drag: NoDrag = False,
@@ -141,10 +142,13 @@ def infer_range(
     apogee_km: Annotated[float | None, typer.Option(help="Observed apogee [km] (default: the --test's).")] = None,
     range_km: Annotated[float | None, typer.Option(help="Observed ground range [km] (default: the --test's).")] = None,
     flight_time_s: Annotated[float | None, typer.Option(help="Observed flight time [s], if known.")] = None,
-    from_: Annotated[str | None, typer.Option("--from", help="Launch site (site key or LAT,LON); default sunan, or the --test's site.")] = None,
+    from_: Annotated[str | None, typer.Option(
+        "--from", help="Launch site (site key or LAT,LON); default sunan, or the --test's site.")] = None,
     toward: Annotated[str | None, typer.Option(help="Also fly the fitted rocket toward this point, with rotation.")] = None,
-    test: Annotated[str | None, typer.Option(help="Catalog flight test (see `thaadsim replay`): its figures, site and missile.")] = None,
-    missile: Annotated[str | None, typer.Option(help="Catalog missile whose bands and published launch mass constrain the fit.")] = None,
+    test: Annotated[str | None, typer.Option(
+        help="Catalog flight test (see `thaadsim replay`): its figures, site and missile.")] = None,
+    missile: Annotated[str | None, typer.Option(
+        help="Catalog missile whose bands and published launch mass constrain the fit.")] = None,
     draws: Annotated[int, typer.Option(help="Joint draws of the free parameters.")] = 600,
     seed: Annotated[int, typer.Option(help="Seed of the sampling (numpy Generator).")] = 20171129,
     json_: JsonOpt = False,

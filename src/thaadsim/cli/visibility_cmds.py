@@ -84,7 +84,8 @@ def visibility(
     ] = None,
     profile: Annotated[str, typer.Option("--profile", help="min-energy, lofted or depressed.")] = "min-energy",
     apogee_km: Annotated[float | None, typer.Option("--apogee-km", help="Apogee of a lofted/depressed flight [km].")] = None,
-    rcs_m2: Annotated[float | None, typer.Option("--rcs-m2", help="Constant radar cross-section [m^2] (default: rcs.yaml's assumed warhead, 0.1).")] = None,
+    rcs_m2: Annotated[float | None, typer.Option(
+        "--rcs-m2", help="Constant radar cross-section [m^2] (default: rcs.yaml's assumed warhead, 0.1).")] = None,
     rcs_table: Annotated[
         str | None, typer.Option("--rcs-table", help="Aspect-dependent RCS table: warhead, booster or debris.")
     ] = None,

@@ -430,6 +430,7 @@ def prioritise(decisions: list[TrackDecision]) -> list[TrackDecision]:
     return sorted((d for d in decisions if d.threat), key=lambda d: (d.impact_time_s, d.track_id))
 
 
-__all__ = ["Asset", "BatteryFire", "MultiBatteryResult", "assign_across_batteries", "DEFAULT_ASSET_RADIUS_M", "DEFAULT_COMMIT_DELAY_S", "DOCTRINES", "Engagement",
+__all__ = ["Asset", "BatteryFire", "MultiBatteryResult", "assign_across_batteries", "DEFAULT_ASSET_RADIUS_M",
+           "DEFAULT_COMMIT_DELAY_S", "DOCTRINES", "Engagement",
            "FireControlResult", "Shot", "TrackDecision", "assign_and_fire", "decision_row", "evaluate_tracks",
            "ground_distance_m", "predict_trajectory", "prioritise"]

@@ -48,6 +48,7 @@ from thaadsim.earth.constants import WGS84_A_M, WGS84_INV_F
 from thaadsim.errors import InputError, UnreachableError
 from thaadsim.flight.batch_aim import Shot, aim_min_energy
 from thaadsim.flight.engine import FlightOptions
+from thaadsim.sensors.coverage import circular_runs
 
 _GEOD = pyproj.Geod(a=WGS84_A_M, rf=WGS84_INV_F)
 
@@ -144,27 +145,6 @@ def _location(where: str | Location, field_name: str) -> Location:
     return where if isinstance(where, Location) else resolve_location(where, field_name)
 
 
-def _runs(mask: np.ndarray) -> list[np.ndarray]:
-    """Index runs of True in a circular mask (a full circle is one run)."""
-    n = mask.size
-    if mask.all():
-        return [np.arange(n)]
-    if not mask.any():
-        return []
-    start = int(np.flatnonzero(~mask)[0])
-    order = (np.arange(n) + start) % n
-    runs, cur = [], []
-    for i in order:
-        if mask[i]:
-            cur.append(int(i))
-        elif cur:
-            runs.append(np.array(cur))
-            cur = []
-    if cur:
-        runs.append(np.array(cur))
-    return runs
-
-
 def _rings(battery: Battery, az_deg: np.ndarray, inner_m: np.ndarray, outer_m: np.ndarray) -> list[np.ndarray]:
     """Closed [lat, lon] rings: along each run of azimuths with a defended interval, out
     along the outer edge and back along the inner one (or through the battery's site)."""
@@ -178,7 +158,7 @@ def _rings(battery: Battery, az_deg: np.ndarray, inner_m: np.ndarray, outer_m: n
 
     has = np.isfinite(inner_m) & (outer_m > np.nan_to_num(inner_m))
     rings = []
-    for run in _runs(has):
+    for run in circular_runs(has):
         outer = points(az_deg[run], outer_m[run])
         inner_s = inner_m[run]
         if len(run) == len(az_deg):

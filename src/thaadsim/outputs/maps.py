@@ -111,7 +111,8 @@ def coverage_map(
         for j, ring in enumerate(cov.polygons):
             if len(ring) < 3:
                 continue
-            ax.plot(ring[:, 1], ring[:, 0], transform=geodetic, color=colour, linewidth=1.4, label=label if j == 0 else None, zorder=4)
+            ax.plot(ring[:, 1], ring[:, 0], transform=geodetic, color=colour, linewidth=1.4,
+                    label=label if j == 0 else None, zorder=4)
             # rings run clockwise (azimuth increasing); cartopy takes a clockwise exterior
             # for a hole and fills the complement, so fill the reversed ring
             ax.fill(ring[::-1, 1], ring[::-1, 0], transform=geodetic, color=colour, alpha=0.15, zorder=3)

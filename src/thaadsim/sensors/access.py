@@ -3,8 +3,8 @@
 A sample counts as *detectable* when it meets the detection convention
 (``sensors/convention.py``; default: the calibration's Pd 0.9 per look, P_fa 1e-6,
 Swerling 1, one look) — a Pd criterion, not an SNR one; Pd includes line of sight, the
-minimum elevation, the scan limits and the target's Swerling fluctuation.  Results are at the trajectory's sample resolution (named
-approximation): an interval runs from its first detectable sample to its last,
+minimum elevation, the scan limits and the target's Swerling fluctuation.  Results are at
+the trajectory's sample resolution (named approximation): an interval runs from its first detectable sample to its last,
 ``visible_duration_s`` sums those intervals, and the first detection is the first
 detectable sample — the true crossing lies within one sample step before it.
 

@@ -9,11 +9,12 @@ compiled look kernel gives Pd; the detectable set in s is taken as one interval
 scan and SNR limits each cut s once), whose ends are refined by bisection to
 ``tolerance_m``.  A target counts as detected where it meets the detection convention
 (``sensors/convention.py``; default: the calibration's Pd 0.9, P_fa 1e-6, Swerling 1,
-one look), so that the preset's range for its reference target is the calibrated one.  The region is bounded by s_max (and s_min where the near zone is out
-of view, e.g. above the scan limit overhead); its area is the geodesic area on the
-ellipsoid (Karney, via ``pyproj.Geod.polygon_area_perimeter``).  The polygon's azimuth
-resolution is 360°/``n_azimuths``; the antimeridian is not handled (a polygon that
-crosses ±180° longitude is reported as is).
+one look), so that the preset's range for its reference target is the calibrated one.
+The region is bounded by s_max (and s_min where the near zone is out of view, e.g. above
+the scan limit overhead); its area is the geodesic area on the ellipsoid (Karney, via
+``pyproj.Geod.polygon_area_perimeter``).  The polygon's azimuth resolution is
+360°/``n_azimuths``; the antimeridian is not handled (a polygon that crosses ±180°
+longitude is reported as is).
 """
 
 from __future__ import annotations

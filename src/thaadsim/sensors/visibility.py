@@ -211,8 +211,8 @@ def visibility(
 ) -> Visibility:
     """When, where and for how long ``radar`` detects each trajectory of ``flight``.
 
-    ``rcs`` — None (the assumed warhead default, ``rcs.yaml``), a number [m²], a catalog table name ('warhead', 'booster', 'debris') or an
-    :class:`RcsModel`; ``convention`` says what "detected" means (default: the
+    ``rcs`` — None (the assumed warhead default, ``rcs.yaml``), a number [m²], a catalog
+    table name ('warhead', 'booster', 'debris') or an :class:`RcsModel`; ``convention`` says what "detected" means (default: the
     calibration's, ``sensors/convention.py``); ``boost_rcs`` (same forms, optional) applies up to each
     trajectory's final burnout.  ``paths`` may pass the unpacked samples to reuse them
     across radars and cross-sections.

@@ -352,8 +352,8 @@ def _fire_control_opportunity(kill_assessment_s: float):
 def fire_control_checks(rng: np.random.Generator) -> list[Check]:
     """``defense.firecontrol.assign_and_fire`` — the function the scenario runner and ``engage``
     call — under the analytic model's assumptions (constant SSPK, perfect detection, a second
-    opportunity after the kill assessment, rounds to spare), against the closed forms: leakage (1 - p)^2 for two shots or two looks, and
-    2 or 1 + (1 - p) interceptors per warhead."""
+    opportunity after the kill assessment, rounds to spare), against the closed forms: leakage (1 - p)^2 for two shots or two
+    looks, and 2 or 1 + (1 - p) interceptors per warhead."""
     from thaadsim.defense import firecontrol
     from thaadsim.defense.battery import Battery
     from thaadsim.defense.leakage import binomial_interval

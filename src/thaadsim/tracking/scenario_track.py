@@ -695,5 +695,6 @@ def track_salvo(missile: str, launch, aim, radar, rng: np.random.Generator, *, c
     return SalvoTrackResult(truth, radar, sector, det, res, summary, errors, float(rcs_m2), int(swerling), notes)
 
 
-__all__ = ["CLASS_MIN_RANGE_FRACTION", "CLASS_SIGMA_FRACTION", "DEFAULT_RCS_M2", "EXO_ALTITUDE_M", "SalvoTrackResult", "SalvoTruth", "TrackError",
+__all__ = ["CLASS_MIN_RANGE_FRACTION", "CLASS_SIGMA_FRACTION", "DEFAULT_RCS_M2", "EXO_ALTITUDE_M", "SalvoTrackResult",
+           "SalvoTruth", "TrackError",
            "class_signatures", "default_tracker_config", "fly_salvo", "hermite_states", "threat_sector", "track_salvo"]
