@@ -78,3 +78,14 @@ def test_ground_distance_is_a_quarter_meridian_on_the_sphere():
 
     d = frames.ground_distance_m(0.0, 10.0, 90.0, 10.0, earth="sphere")
     assert isinstance(d, float) and d == pytest.approx(math.pi * SPHERE_RADIUS_M / 2.0, abs=1.0)
+
+
+def test_engage_takes_fire_controls_defaults():
+    """The engage command leaves the asset radius and commit delay to fire control's constants."""
+    import inspect
+
+    from thaadsim.cli import engage_cmds
+
+    params = inspect.signature(engage_cmds.engage).parameters
+    assert params["asset_radius_km"].default is None and params["commit_delay_s"].default is None
+    assert params["doctrine"].default == "shoot-look-shoot"

@@ -51,13 +51,13 @@ def engage(
         "--kill-model", help="sspk (stated single-shot kill probability) or pn (proportional-navigation "
         "endgame, miss < lethal radius).")] = "sspk",
     seed: Annotated[int, typer.Option("--seed", help="Seed of the one random generator.")] = 1,
-    asset_radius_km: Annotated[float, typer.Option(
-        "--asset-radius-km", help="Radius of each defended asset [km] (default assumed: 30).")] = 30.0,
+    asset_radius_km: Annotated[float | None, typer.Option(
+        "--asset-radius-km", help="Radius of each defended asset [km] (default assumed: 30).")] = None,
     defend_aim: Annotated[bool, typer.Option(
         "--defend-aim", help="Also defend the aim point (--to) as an asset; default: the battery site only.")] = False,
     commit_delay_s: Annotated[float, typer.Option(
         "--commit-delay-s", help="Fire control decides this long after a track's confirmation [s] "
-        "(default assumed: 30).")] = 30.0,
+        "(default assumed: 30).")] = None,
     no_false_alarms: Annotated[bool, typer.Option("--no-false-alarms", help="Switch radar false alarms off.")] = False,
     json_: JsonOpt = False,
 ) -> None:
@@ -78,16 +78,17 @@ def engage(
 
     from thaadsim.defense.battery import Battery
     from thaadsim.defense.engagement import engage_salvo
-    from thaadsim.defense.firecontrol import Asset
+    from thaadsim.defense.firecontrol import DEFAULT_ASSET_RADIUS_M, DEFAULT_COMMIT_DELAY_S, Asset
 
     battery = Battery.from_catalog(site=site)
-    radius_m = asset_radius_km * 1e3
+    radius_m = DEFAULT_ASSET_RADIUS_M if asset_radius_km is None else asset_radius_km * 1e3
     assets = [Asset(f"battery site ({battery.name})", battery.lat_deg, battery.lon_deg, radius_m)]
     if defend_aim:
         assets.append(Asset(f"aim point ({aim.label})", aim.lat_deg, aim.lon_deg, radius_m))
     rng = np.random.default_rng(seed)
     res = engage_salvo(battery, missile, launch, aim, rng, count=count, spacing_s=spacing_s, doctrine=doctrine,
-                       sspk=sspk, assets=assets, asset_radius_m=radius_m, commit_delay_s=commit_delay_s,
+                       sspk=sspk, assets=assets, asset_radius_m=radius_m,
+                       commit_delay_s=DEFAULT_COMMIT_DELAY_S if commit_delay_s is None else commit_delay_s,
                        false_alarms=not no_false_alarms, kill_model=kill_model)
     result = res.to_dict()
     result["seed"] = seed
