@@ -71,3 +71,4 @@ def test_a_changed_catalog_value_reaches_the_consumers(monkeypatch):
     from thaadsim.cli import visibility_cmds
 
     assert visibility_cmds._rcs_model(None, None, field="--rcs-m2", table_field="--rcs-table").constant_m2 == 0.5
+

@@ -78,6 +78,9 @@ def test_china_table_consistent(china):
     az = {r["orientation"]: r["boresight_az_deg"] for r in rows}
     assert az["toward North Korea (as deployed)"] == pytest.approx(327.0)
     assert az["toward China (west)"] == pytest.approx(300.0)
+    # the booster's cross-section is the catalog default (rcs.yaml), and its row says so
+    booster_notes = [c["rcs_note"] for c in china.configs if "booster stack" in (c["rcs_note"] or "")]
+    assert booster_notes and all("ASSUMED default" in n for n in booster_notes)
     # a larger cross-section is seen at least as long, same flight and radar configuration
     by = {}
     for r in rows:

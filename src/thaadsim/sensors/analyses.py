@@ -22,7 +22,7 @@ from thaadsim.flight.batch_aim import AimedShots, Shot, aim_min_energy
 from thaadsim.flight.engine import FlightOptions
 from thaadsim.sensors.convention import DEFAULT_CONVENTION, DetectionConvention, resolve
 from thaadsim.sensors.radar import RadarModel
-from thaadsim.sensors.rcs import as_model, constant, default_model, default_rcs_m2
+from thaadsim.sensors.rcs import as_model, constant, default_model, default_rcs_m2, default_rcs_note
 from thaadsim.sensors.visibility import SampledPaths, Visibility, boresight_toward_deg, visibility
 
 # ----------------------------------------------------------------------------- analyses
@@ -216,7 +216,8 @@ def china_icbm(
     objects = [(f"warhead {v:g} m^2", constant(v, note="warhead RCS over the whole path")) for v in warhead_rcs_m2]
     objects.append((f"booster {booster_rcs_m2:g} m^2",
                     constant(booster_rcs_m2, note="booster stack in powered flight, then the spent stage taken on the "
-                             "RV's path (separation ΔV and breakup neglected)")))
+                             "RV's path (separation ΔV and breakup neglected)"
+                             + (f"; {default_rcs_note('booster')}" if booster_rcs_m2 == BOOSTER_RCS_M2 else ""))))
     rows: list[dict] = []
     vis_by: dict[str, Visibility] = {}
     configs = []
