@@ -11,6 +11,7 @@ import typer
 from thaadsim.cli.main import app
 from thaadsim.cli.options import LooksOpt, PdOpt, PfaOpt, SwerlingOpt, detection_convention
 from thaadsim.cli.output import emit_json, format_table
+from thaadsim.cli.progress import progress
 from thaadsim.errors import InputError
 
 analysis_app = typer.Typer(
@@ -259,11 +260,15 @@ def nk_launches_cmd(
     table = {m: t for m, t in table.items() if t}
     if not table:
         raise InputError("no targets for these missiles", field="--targets", hint="give --targets")
-    res = analyses.nk_launches(st, table, boresight_az_deg=boresight_az_deg, rcs=model, convention=conv)
-    out = res.as_dict()
-    if png:
-        _nk_map(res, png, model)
-        out["png"] = png
+    with progress("nk-launches") as update:
+        res = analyses.nk_launches(st, table, boresight_az_deg=boresight_az_deg, rcs=model, convention=conv,
+                                   progress=update)
+        out = res.as_dict()
+        if png:
+            if update:
+                update(0, None, f"drawing the map {png} (coverage envelopes)")
+            _nk_map(res, png, model)
+            out["png"] = png
     if json_:
         emit_json(out)
         return
@@ -373,16 +378,19 @@ def china_icbm_cmd(
     tg = _split(targets, "--targets") or analyses.CHINA_TARGETS
     _check_sites(st, "--sites")
     _check_sites(tg, "--targets")
-    res = analyses.china_icbm(st, ms, tg, china_az_deg=china_az_deg, warhead_rcs_m2=band,
-                              booster_rcs_m2=booster_rcs_m2, convention=conv)
-    out = res.as_dict()
-    out["summary"] = _china_summary(res)
-    band_table = analyses.rcs_band_table(res)
-    out["rcs_band_table"] = band_table
-    if png:
-        _china_map(res, png, map_rcs_m2)
-        out["png"] = png
-        out["map_rcs_m2"] = map_rcs_m2
+    with progress("china-icbm") as update:
+        res = analyses.china_icbm(st, ms, tg, china_az_deg=china_az_deg, warhead_rcs_m2=band,
+                                  booster_rcs_m2=booster_rcs_m2, convention=conv, progress=update)
+        out = res.as_dict()
+        out["summary"] = _china_summary(res)
+        band_table = analyses.rcs_band_table(res)
+        out["rcs_band_table"] = band_table
+        if png:
+            if update:
+                update(0, None, f"drawing the map {png} (coverage envelopes)")
+            _china_map(res, png, map_rcs_m2)
+            out["png"] = png
+            out["map_rcs_m2"] = map_rcs_m2
     if json_:
         emit_json(out)
         return
