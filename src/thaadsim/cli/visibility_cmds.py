@@ -138,15 +138,24 @@ def visibility(
         bore_note = "set on the command line"
     model = RadarModel.from_catalog(radar_key, mode, site=loc, boresight_az_deg=az)
     vehicle = Vehicle.from_missile(record)
-    sol = solve(vehicle, Launch(launch.lat_deg, launch.lon_deg, launch.alt_m), aim.lat_deg, aim.lon_deg,
-                profile=profile, apogee_m=None if apogee_km is None else apogee_km * 1e3)
-    dt = sample_dt_s if sample_dt_s is not None else model.revisit_s
-    flight_s = float(sol.flight.impact[0, 0])
-    require(BASE_BYTES + flight_s / dt * SAMPLE_BYTES, f"{flight_s:,.0f} s of flight sampled every {dt:g} s",
-            field="--sample-dt-s", hint="give a longer --sample-dt-s")
-    flight = fly(vehicle, launch.lat_deg, launch.lon_deg, launch.alt_m, sol.azimuth_deg % 360.0, sol.kick_deg,
-                 sol.burn_fraction, sample_dt_s=dt)
-    vis = compute(flight, model, main, boost_rcs=boost, convention=conv)
+    with progress("visibility") as update:
+        if update:
+            update(0, 3, f"aiming {record.key} at {aim.label}")
+        sol = solve(vehicle, Launch(launch.lat_deg, launch.lon_deg, launch.alt_m), aim.lat_deg, aim.lon_deg,
+                    profile=profile, apogee_m=None if apogee_km is None else apogee_km * 1e3)
+        dt = sample_dt_s if sample_dt_s is not None else model.revisit_s
+        flight_s = float(sol.flight.impact[0, 0])
+        require(BASE_BYTES + flight_s / dt * SAMPLE_BYTES, f"{flight_s:,.0f} s of flight sampled every {dt:g} s",
+                field="--sample-dt-s", hint="give a longer --sample-dt-s")
+        if update:
+            update(1, 3, f"flying it, sampled every {dt:g} s")
+        flight = fly(vehicle, launch.lat_deg, launch.lon_deg, launch.alt_m, sol.azimuth_deg % 360.0, sol.kick_deg,
+                     sol.burn_fraction, sample_dt_s=dt)
+        if update:
+            update(2, 3, "what the radar sees")
+        vis = compute(flight, model, main, boost_rcs=boost, convention=conv)
+        if update:
+            update(3, 3, "done")
     row = vis.row(0)
     traj = vis.trajectory_row(0)
     result = {
