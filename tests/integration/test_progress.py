@@ -75,3 +75,42 @@ def test_progress_off_leaves_stderr_empty():
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     assert json.loads(done.stdout)[0]["test"] == "2017-07-04-hwasong-14"
+
+
+def test_replay_json_piped_keeps_stdout_whole_and_reports_each_test_on_stderr():
+    """The slowest everyday command (issue 12: replay): JSON rows on stdout, progress lines on stderr that
+    count the catalog's tests and end in done; periodic: about one per 2 s, plus each line a new count forced."""
+    done = cli.run("replay", "--json")
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(done.stdout)
+    assert len(rows) >= 7 and "replay [" not in done.stdout
+    lines = [LINE.match(s) for s in done.stderr.splitlines()]
+    assert all(lines), done.stderr  # nothing else on stderr
+    if lines:
+        assert {m.group(1) for m in lines} == {"replay"}
+        assert {m.group(3) for m in lines} == {str(len(rows))}
+        assert lines[-1].group(4) == "done" and lines[-1].group(2) == str(len(rows))
+        elapsed = float(re.search(r"\[\s*([\d.]+) s\]", lines[-1].string).group(1))
+        assert len(lines) <= elapsed / 2.0 + len(rows) + 2, done.stderr
+
+
+def test_run_piped_shows_its_stages_on_stderr_and_json_on_stdout(tmp_path):
+    """``run`` reports its stages (no count: their number is not known ahead) when piped, as the
+    terminal display did before; its --json stdout is summary.json unchanged."""
+    done = cli.run("run", "korea-salvo", "--out", str(tmp_path / "k"), "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == json.loads((tmp_path / "k" / "summary.json").read_text())
+    stages = [LINE.match(s) for s in done.stderr.splitlines()]
+    assert all(stages) and {m.group(1) for m in stages} <= {"run"}, done.stderr
+    assert all(m.group(2) is None for m in stages)
+
+
+def test_a_long_single_step_still_gets_a_line_per_interval():
+    """A stage that began inside the first 2 s and runs on (the report's footprint maps) is not silent."""
+    clock, out = _Clock(), io.StringIO()
+    update = PlainLines("run", out, clock=clock)
+    update(0, None, "defended footprints")
+    for t in (1.0, 2.5, 3.0, 4.6, 7.0):
+        clock.t = t
+        update.tick()
+    assert [LINE.match(s).group(4) for s in out.getvalue().splitlines()] == ["defended footprints"] * 3

@@ -5,8 +5,9 @@ function that loops, as its plain ``progress(done, total, label)`` callback (the
 neither the CLI nor rich).  ``total=None`` marks a stage whose length is unknown (``run``'s
 steps).  On a terminal the update drives a transient rich bar; when stderr is piped it
 writes plain lines ``NAME [  12.3 s] 4/6 label``, none in the first ``delay_s`` (a fast command,
-or an input error, prints nothing but its own output) and then at most one per ``interval_s``
-(thousands of items make a handful of lines), plus a new stage and the final ``done`` line.
+or an input error, prints nothing but its own output) and then one per ``interval_s`` (thousands
+of items make a handful of lines; a long step repeats its line), plus each new stage and the
+final ``done`` line.
 ``THAADSIM_PROGRESS=off`` silences it; ``plain`` or ``rich`` forces that display.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -30,7 +32,11 @@ Update = Callable[[int, "int | None", str], None]
 
 
 class PlainLines:
-    """``progress(done, total, label)`` as periodic lines on a stream; the clock is injectable for tests."""
+    """``progress(done, total, label)`` as periodic lines on a stream; the clock is injectable for tests.
+
+    :meth:`tick` repeats the latest state when a stage runs long without a call (a ticker thread
+    calls it), so a long single step still shows a line per interval.
+    """
 
     def __init__(self, name: str, stream: TextIO, *, delay_s: float = DELAY_S, interval_s: float = INTERVAL_S,
                  clock: Callable[[], float] = time.perf_counter) -> None:
@@ -38,22 +44,36 @@ class PlainLines:
         self.start = clock()
         self.last_line: float | None = None
         self.last_stage: str | None = None
+        self.state: tuple[int, int | None, str] | None = None
+        self.lock = threading.Lock()
 
     def __call__(self, done: int, total: int | None, label: str) -> None:
-        now = self.clock()
-        elapsed = now - self.start
-        stage_changed = total is None and label != self.last_stage
-        if total is None:
-            self.last_stage = label
-        final = total is not None and done >= total
-        if elapsed < self.delay_s:
-            return
-        due = self.last_line is None or now - self.last_line >= self.interval_s
-        if not (due or stage_changed or final):
-            return
+        with self.lock:
+            now = self.clock()
+            stage_changed = total is None and label != self.last_stage
+            if total is None:
+                self.last_stage = label
+            self.state = (done, total, label)
+            final = total is not None and done >= total
+            if now - self.start < self.delay_s:
+                return
+            due = self.last_line is None or now - self.last_line >= self.interval_s
+            if due or stage_changed or final:
+                self._write(now)
+
+    def tick(self) -> None:
+        with self.lock:
+            now = self.clock()
+            if self.state is None or now - self.start < self.delay_s:
+                return
+            if self.last_line is None or now - self.last_line >= self.interval_s:
+                self._write(now)
+
+    def _write(self, now: float) -> None:
+        done, total, label = self.state
         self.last_line = now
         count = "" if total is None else f"{done}/{total} "
-        self.stream.write(f"{self.name} [{elapsed:5.1f} s] {count}{label}\n")
+        self.stream.write(f"{self.name} [{now - self.start:5.1f} s] {count}{label}\n")
         self.stream.flush()
 
 
@@ -103,7 +123,20 @@ def progress(name: str, *, enabled: bool = True) -> Iterator[Update | None]:
         with _rich_bar(name) as update:
             yield update
     else:
-        yield PlainLines(name, sys.stderr)
+        lines = PlainLines(name, sys.stderr)
+        stop = threading.Event()
+
+        def ticker() -> None:
+            while not stop.wait(0.25 * INTERVAL_S):
+                lines.tick()
+
+        thread = threading.Thread(target=ticker, name="thaadsim-progress", daemon=True)
+        thread.start()
+        try:
+            yield lines
+        finally:
+            stop.set()
+            thread.join()
 
 
 def stages(update: Update | None) -> Callable[[str], None] | None:
