@@ -114,9 +114,9 @@ def _mode() -> str:
 
 
 @contextmanager
-def progress(name: str, *, enabled: bool = True) -> Iterator[Update | None]:
+def progress(name: str) -> Iterator[Update | None]:
     """The command's progress callback (None when silenced); see the module note."""
-    mode = _mode() if enabled else "off"
+    mode = _mode()
     if mode == "off":
         yield None
     elif mode == "rich":
