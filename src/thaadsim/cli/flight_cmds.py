@@ -111,9 +111,14 @@ def trajectory(
         aim = resolve_location(to, "--to")
         record = lookup_missile(missile, field="--missile")
         vehicle = Vehicle.from_missile(record)
-        solution = solve(vehicle, Launch(launch.lat_deg, launch.lon_deg, launch.alt_m), aim.lat_deg, aim.lon_deg,
-                         profile=profile, apogee_m=None if apogee_km is None else apogee_km * 1e3,
-                         gamma_deg=gamma_deg, options=options)
+        # one stage, no count: the solve's iterations are not known ahead (the first call also loads
+        # the compiled flight kernels, seconds on a busy machine)
+        with progress("trajectory") as update:
+            if update:
+                update(0, None, f"aiming {record.key} at {aim.label} ({profile})")
+            solution = solve(vehicle, Launch(launch.lat_deg, launch.lon_deg, launch.alt_m), aim.lat_deg,
+                             aim.lon_deg, profile=profile, apogee_m=None if apogee_km is None else apogee_km * 1e3,
+                             gamma_deg=gamma_deg, options=options)
         result = summary.trajectory(solution.flight)
         result.update({
             "mode": "missile",
