@@ -29,11 +29,13 @@ def invoke(*args: str, env: dict[str, str] | None = None, cwd: str | os.PathLike
     saved_argv, saved_err = sys.argv, np.geterr()
     saved_signals = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
     # --memory-budget-mb sets its variable for the rest of the process: put it back too
-    saved_env = {k: os.environ.get(k) for k in [*(env or {}), "THAADSIM_MEMORY_BUDGET_MB"]}
+    # progress lines (cli/progress.py) are off unless a test asks: the fuzz checks count error lines
+    env = {"THAADSIM_PROGRESS": "off", **(env or {})}
+    saved_env = {k: os.environ.get(k) for k in [*env, "THAADSIM_MEMORY_BUDGET_MB"]}
     saved_cwd = os.getcwd()
     code = 0
     try:
-        os.environ.update(env or {})
+        os.environ.update(env)
         if cwd is not None:
             os.chdir(cwd)
         sys.argv = ["thaadsim", *args]

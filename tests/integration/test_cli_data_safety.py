@@ -38,6 +38,10 @@ def tiny(tmp_path):
     return path
 
 
+QUIET = {**os.environ, "THAADSIM_PROGRESS": "off"}
+"""A run stopped midway may have printed progress lines first; these tests count the error's lines."""
+
+
 def _one_line_error(result_or_err, needle):
     err = result_or_err if isinstance(result_or_err, str) else result_or_err.stderr
     lines = err.strip().splitlines()
@@ -54,7 +58,7 @@ def _listing(folder):
 def test_an_interrupted_run_exits_130_or_143_with_one_line_and_leaves_nothing(tmp_path, signum, code):
     """Today Ctrl-C exited 0 with no message, and SIGTERM killed the process with no line."""
     out = tmp_path / "korea"
-    proc = cli.start("run", "korea-salvo", "--out", str(out), cwd=tmp_path)
+    proc = cli.start("run", "korea-salvo", "--out", str(out), cwd=tmp_path, env=QUIET)
     lock = tmp_path / ".korea.lock"
     while not lock.exists():  # the marker: the run has checked its folder and started its work
         assert proc.poll() is None, "the run ended without ever locking its output folder"
@@ -108,7 +112,7 @@ def test_a_file_size_limit_is_one_line_exit_2_and_leaves_nothing(tmp_path, tiny)
     def limit():
         resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
 
-    result = cli.run("run", str(tiny), "--out", str(tmp_path / "full"), preexec_fn=limit)
+    result = cli.run("run", str(tiny), "--out", str(tmp_path / "full"), preexec_fn=limit, env=QUIET)
     assert result.returncode == 2, result.stderr
     _one_line_error(result, "file size limit")
     assert _listing(tmp_path) == ["tiny.yaml", "warm"]

@@ -10,6 +10,7 @@ import typer
 from thaadsim.cli.main import app
 from thaadsim.cli.options import JsonOpt
 from thaadsim.cli.output import emit_json, format_table
+from thaadsim.cli.progress import progress
 from thaadsim.defense.doctrine import DEFAULT_DOCTRINE, DOCTRINES
 from thaadsim.errors import InputError
 
@@ -86,10 +87,11 @@ def engage(
     if defend_aim:
         assets.append(Asset(f"aim point ({aim.label})", aim.lat_deg, aim.lon_deg, radius_m))
     rng = np.random.default_rng(seed)
-    res = engage_salvo(battery, missile, launch, aim, rng, count=count, spacing_s=spacing_s, doctrine=doctrine,
-                       sspk=sspk, assets=assets, asset_radius_m=radius_m,
-                       commit_delay_s=DEFAULT_COMMIT_DELAY_S if commit_delay_s is None else commit_delay_s,
-                       false_alarms=not no_false_alarms, kill_model=kill_model)
+    with progress("engage") as update:
+        res = engage_salvo(battery, missile, launch, aim, rng, count=count, spacing_s=spacing_s, doctrine=doctrine,
+                           sspk=sspk, assets=assets, asset_radius_m=radius_m,
+                           commit_delay_s=DEFAULT_COMMIT_DELAY_S if commit_delay_s is None else commit_delay_s,
+                           false_alarms=not no_false_alarms, kill_model=kill_model, progress=update)
     result = res.to_dict()
     result["seed"] = seed
     if json_:

@@ -9,6 +9,7 @@ import typer
 from thaadsim.cli.main import app
 from thaadsim.cli.options import JsonOpt
 from thaadsim.cli.output import emit_json, format_table
+from thaadsim.cli.progress import progress
 from thaadsim.errors import InputError
 
 EarthOpt = Annotated[str, typer.Option("--earth", help="Earth model: wgs84 (ellipsoid, J2) or sphere (validation).")]
@@ -111,9 +112,14 @@ def trajectory(
         aim = resolve_location(to, "--to")
         record = lookup_missile(missile, field="--missile")
         vehicle = Vehicle.from_missile(record)
-        solution = solve(vehicle, Launch(launch.lat_deg, launch.lon_deg, launch.alt_m), aim.lat_deg, aim.lon_deg,
-                         profile=profile, apogee_m=None if apogee_km is None else apogee_km * 1e3,
-                         gamma_deg=gamma_deg, options=options)
+        # one stage, no count: the solve's iterations are not known ahead (the first call also loads
+        # the compiled flight kernels, seconds on a busy machine)
+        with progress("trajectory") as update:
+            if update:
+                update(0, None, f"aiming {record.key} at {aim.label} ({profile})")
+            solution = solve(vehicle, Launch(launch.lat_deg, launch.lon_deg, launch.alt_m), aim.lat_deg,
+                             aim.lon_deg, profile=profile, apogee_m=None if apogee_km is None else apogee_km * 1e3,
+                             gamma_deg=gamma_deg, options=options)
         result = summary.trajectory(solution.flight)
         result.update({
             "mode": "missile",
@@ -180,11 +186,12 @@ def infer_range(
         record = loader.missile(missile, field="--missile")
     launch_loc = resolve_location(from_ or "sunan", "--from")
     toward_loc = resolve_location(toward, "--toward") if toward else None
-    estimate = run(apogee_km * 1e3, range_km * 1e3, flight_time_s,
-                   Launch(launch_loc.lat_deg, launch_loc.lon_deg, launch_loc.alt_m),
-                   None if toward_loc is None else (toward_loc.lat_deg, toward_loc.lon_deg),
-                   prior=None if record is None else Prior.from_missile(record), seed=seed, n_draws=draws,
-                   azimuth_deg=azimuth_deg)
+    with progress("infer-range") as update:
+        estimate = run(apogee_km * 1e3, range_km * 1e3, flight_time_s,
+                       Launch(launch_loc.lat_deg, launch_loc.lon_deg, launch_loc.alt_m),
+                       None if toward_loc is None else (toward_loc.lat_deg, toward_loc.lon_deg),
+                       prior=None if record is None else Prior.from_missile(record), seed=seed, n_draws=draws,
+                       azimuth_deg=azimuth_deg, progress=update)
     result = report(estimate)
     result["from"] = launch_loc.label
     result["test"] = test
@@ -236,7 +243,8 @@ def replay(
 ) -> None:
     from thaadsim.flight.replay import replay_tests
 
-    rows = replay_tests(None if test is None else [test])
+    with progress("replay") as update:
+        rows = replay_tests(None if test is None else [test], progress=update)
     if json_:
         emit_json(rows)
         return

@@ -9,6 +9,7 @@ import typer
 from thaadsim.cli.main import app
 from thaadsim.cli.options import JsonOpt, PngOpt
 from thaadsim.cli.output import emit_json
+from thaadsim.cli.progress import progress
 from thaadsim.errors import InputError
 
 POINT_BYTES = 1_000_000
@@ -46,14 +47,17 @@ def footprint(
     require(BASE_BYTES + points * POINT_BYTES, f"a grid of {points:,} aim points", field="--range-step-km",
             hint="give a coarser --range-step-km, a smaller --max-range-km or fewer --azimuths")
     b = Battery.from_catalog(battery, site=battery_site)
-    fp = defended_footprint(b, missile, from_, n_azimuths=azimuths, max_range_m=max_range_km * 1e3,
-                            range_step_m=range_step_km * 1e3, refine_steps=refine_steps)
-    result = fp.as_dict()
-    if png:
-        from thaadsim.outputs.maps import footprint_map
+    with progress("footprint") as update:
+        fp = defended_footprint(b, missile, from_, n_azimuths=azimuths, max_range_m=max_range_km * 1e3,
+                                range_step_m=range_step_km * 1e3, refine_steps=refine_steps, progress=update)
+        result = fp.as_dict()
+        if png:
+            from thaadsim.outputs.maps import footprint_map
 
-        footprint_map(fp, png, notes=list(fp.assumptions[:6]))
-        result["png"] = png
+            if update:
+                update(0, None, f"drawing the map {png}")
+            footprint_map(fp, png, notes=list(fp.assumptions[:6]))
+            result["png"] = png
     if json_:
         emit_json(result)
         return

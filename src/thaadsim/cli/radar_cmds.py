@@ -20,6 +20,7 @@ from thaadsim.cli.options import (
     detection_convention,
 )
 from thaadsim.cli.output import check_output_file, emit_json, format_table
+from thaadsim.cli.progress import progress
 
 RcsOpt = Annotated[float, typer.Option("--rcs-m2", help="Target radar cross-section [m^2].")]
 
@@ -130,49 +131,56 @@ def coverage(
         scan_limit_deg=scan_limit_deg,
         min_elevation_deg=min_elevation_deg,
     )
-    cov = compute(model, altitude_km * 1e3, rcs_m2, convention=conv, n_azimuths=n_azimuths)
-    limits: dict[str, int] = {}
-    for lim in cov.limit:
-        if lim != "none":
-            limits[lim] = limits.get(lim, 0) + 1
-    result = {
-        "radar": model.key,
-        "mode": model.mode,
-        "site": {"label": loc.label, "lat_deg": loc.lat_deg, "lon_deg": loc.lon_deg, "alt_m": loc.alt_m},
-        "boresight_az_deg": math.degrees(model.face_az_rad[0]),
-        "rcs_m2": rcs_m2,
-        "altitude_km": altitude_km,
-        "criterion": {"pd_threshold": cov.pd_threshold, "swerling": conv.swerling, "pfa": conv.pfa,
-                      "looks": conv.looks},
-        "detection_convention": conv.as_dict(),
-        "max_range_km": cov.max_range_m / 1e3,
-        "max_range_note": "largest slant range at which the target is detected",
-        "max_ground_range_km": cov.max_ground_range_m_overall / 1e3,
-        "area_km2": cov.area_km2,
-        "limits_by_azimuth_count": limits,
-        "polygon": cov.polygon.tolist(),
-        "n_polygons": len(cov.polygons),
-        "by_azimuth": {
-            "azimuth_deg": cov.azimuth_deg.tolist(),
-            "max_ground_range_km": (cov.max_ground_range_m / 1e3).tolist(),
-            "min_ground_range_km": (cov.min_ground_range_m / 1e3).tolist(),
-            "limit": list(cov.limit),
-        },
-        "notes": list(cov.notes),
-        "assumptions": model.assumptions_table(),
-    }
-    if png:
-        from thaadsim.outputs.maps import coverage_map
+    with progress("coverage") as update:
+        if update:
+            update(0, 2 if png else 1, f"coverage on {n_azimuths} azimuths")
+        cov = compute(model, altitude_km * 1e3, rcs_m2, convention=conv, n_azimuths=n_azimuths)
+        limits: dict[str, int] = {}
+        for lim in cov.limit:
+            if lim != "none":
+                limits[lim] = limits.get(lim, 0) + 1
+        result = {
+            "radar": model.key,
+            "mode": model.mode,
+            "site": {"label": loc.label, "lat_deg": loc.lat_deg, "lon_deg": loc.lon_deg, "alt_m": loc.alt_m},
+            "boresight_az_deg": math.degrees(model.face_az_rad[0]),
+            "rcs_m2": rcs_m2,
+            "altitude_km": altitude_km,
+            "criterion": {"pd_threshold": cov.pd_threshold, "swerling": conv.swerling, "pfa": conv.pfa,
+                          "looks": conv.looks},
+            "detection_convention": conv.as_dict(),
+            "max_range_km": cov.max_range_m / 1e3,
+            "max_range_note": "largest slant range at which the target is detected",
+            "max_ground_range_km": cov.max_ground_range_m_overall / 1e3,
+            "area_km2": cov.area_km2,
+            "limits_by_azimuth_count": limits,
+            "polygon": cov.polygon.tolist(),
+            "n_polygons": len(cov.polygons),
+            "by_azimuth": {
+                "azimuth_deg": cov.azimuth_deg.tolist(),
+                "max_ground_range_km": (cov.max_ground_range_m / 1e3).tolist(),
+                "min_ground_range_km": (cov.min_ground_range_m / 1e3).tolist(),
+                "limit": list(cov.limit),
+            },
+            "notes": list(cov.notes),
+            "assumptions": model.assumptions_table(),
+        }
+        if png:
+            from thaadsim.outputs.maps import coverage_map
 
-        coverage_map(
-            cov,
-            png,
-            radar_site=(loc.lat_deg, loc.lon_deg, loc.label),
-            title=f"{model.key} {model.mode} at {loc.label}: RCS {rcs_m2:g} m², altitude {altitude_km:g} km\n"
-            f"{conv.describe()}",
-            notes=list(cov.notes) + ["assumed: " + ", ".join(a["name"] for a in result["assumptions"] if a["assumed"])],
-        )
-        result["png"] = png
+            if update:
+                update(1, 2, f"drawing the map {png}")
+            coverage_map(
+                cov,
+                png,
+                radar_site=(loc.lat_deg, loc.lon_deg, loc.label),
+                title=f"{model.key} {model.mode} at {loc.label}: RCS {rcs_m2:g} m², altitude {altitude_km:g} km\n"
+                f"{conv.describe()}",
+                notes=list(cov.notes) + ["assumed: " + ", ".join(a["name"] for a in result["assumptions"] if a["assumed"])],
+            )
+            result["png"] = png
+        if update:
+            update(2 if png else 1, 2 if png else 1, "done")
     if json_:
         emit_json(result)
         return

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import math
-import sys
-import time
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +10,7 @@ import typer
 
 from thaadsim.cli.main import app
 from thaadsim.cli.output import format_table
+from thaadsim.cli.progress import progress, stages
 
 DEFAULT_SCENARIO = "korea-salvo"
 """The main job's built-in default."""
@@ -23,18 +22,6 @@ SEED_MAX = 2**63 - 1
 
 def _t(x) -> str:
     return "-" if x is None or (isinstance(x, float) and not math.isfinite(x)) else f"{x:,.1f}"
-
-
-def _progress():
-    """Stage lines on stderr with the elapsed time, only when a person is watching."""
-    if not sys.stderr.isatty():
-        return None
-    start = time.perf_counter()
-
-    def say(message: str) -> None:
-        typer.echo(f"[{time.perf_counter() - start:6.1f} s] {message}", err=True)
-
-    return say
 
 
 def print_summary(summary: dict, out_dir: Path | None) -> None:
@@ -94,11 +81,14 @@ def run(
     out_dir = out if out is not None else DEFAULT_OUT_ROOT / spec.name
     if out is None:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
-    with reserve(out_dir):  # checked, locked against a second run, before the work starts
+    with reserve(out_dir), progress("run") as update:  # checked, locked against a second run, before the work
+        say = stages(update)
         try:
-            result = run_scenario(spec, seed, progress=_progress())
+            result = run_scenario(spec, seed, progress=say)
         except ThaadsimError as error:
             raise locate_error(scenario, error) from None
+        if say:
+            say("writing the report, tables and CZML/KML")
         write_bundle(result, out_dir)
     if json_:
         typer.echo(summary_text(result), nl=False)

@@ -11,6 +11,7 @@ import typer
 from thaadsim.cli.main import app
 from thaadsim.cli.options import JsonOpt, ModeOpt, RadarOpt
 from thaadsim.cli.output import emit_json, format_table
+from thaadsim.cli.progress import progress
 
 
 def _fmt(x, spec: str = ".1f") -> str:
@@ -111,9 +112,10 @@ def track(
         boresight = boresight_az_deg % 360.0
     radar = RadarModel.from_catalog(radar_key, mode, site=radar_site, boresight_az_deg=boresight)
     rng = np.random.default_rng(seed)
-    res = track_salvo(missile, launch, aim, radar, rng, count=count, spacing_s=spacing_s,
-                      rcs_m2=DEFAULT_RCS_M2 if rcs_m2 is None else rcs_m2,
-                      swerling=swerling, false_alarms=not no_false_alarms, config=config)
+    with progress("track") as update:
+        res = track_salvo(missile, launch, aim, radar, rng, count=count, spacing_s=spacing_s,
+                          rcs_m2=DEFAULT_RCS_M2 if rcs_m2 is None else rcs_m2,
+                          swerling=swerling, false_alarms=not no_false_alarms, config=config, progress=update)
     result = res.to_dict()
     result["seed"] = seed
     result["boresight_default"] = ("toward the launch point" if boresight_az_deg is None and boresight is not None

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import math
 import sys
-import time
-from contextlib import contextmanager
 from typing import Annotated
 
 import typer
 
 from thaadsim.cli.main import app
 from thaadsim.cli.output import emit_json, format_table
+from thaadsim.cli.progress import progress
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the checks as a JSON list.")]
 QuickOpt = Annotated[bool, typer.Option(
@@ -82,34 +81,6 @@ def _print(checks, counts: dict) -> None:
                f"{counts['calibrations']} calibrations (not checks): {counts['drifted']} drifted")
 
 
-@contextmanager
-def _progress(enabled: bool):
-    """A rich progress bar on a terminal, plain lines when stderr is piped; never on stdout."""
-    if not enabled:
-        yield None
-        return
-    if sys.stderr.isatty():
-        from rich.console import Console
-        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-        with Progress(TextColumn("validate"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                      TextColumn("{task.description}"), TimeElapsedColumn(),
-                      console=Console(stderr=True), transient=True) as bar:
-            task = bar.add_task("", total=None)
-
-            def update(done: int, total: int, label: str) -> None:
-                bar.update(task, completed=done, total=total, description=label)
-
-            yield update
-        return
-    start = time.perf_counter()
-
-    def say(done: int, total: int, label: str) -> None:
-        typer.echo(f"validate [{time.perf_counter() - start:5.1f} s] {done}/{total} {label}", err=True)
-
-    yield say
-
-
 @app.command(help="Run the validation set: each figure beside its authority (closed forms, a second integrator "
                   "on the rotating ellipsoid, published test flights, open-literature radar ranges, the fire "
                   "control against the leakage closed forms), with the deviation, the source and the kind "
@@ -118,8 +89,8 @@ def _progress(enabled: bool):
 def validate(json_: JsonOpt = False, quick: QuickOpt = False) -> None:
     from thaadsim.studies.validation import failures, tally, validation_set
 
-    with _progress(True) as progress:
-        checks = validation_set(quick=quick, progress=progress)
+    with progress("validate") as update:
+        checks = validation_set(quick=quick, progress=update)
     if json_:
         emit_json([c.as_dict() for c in checks])
     else:

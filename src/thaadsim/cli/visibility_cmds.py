@@ -21,6 +21,7 @@ from thaadsim.cli.options import (
     detection_convention,
 )
 from thaadsim.cli.output import emit_json, format_table
+from thaadsim.cli.progress import progress
 from thaadsim.errors import InputError
 
 analysis_app = typer.Typer(
@@ -139,15 +140,24 @@ def visibility(
         bore_note = "set on the command line"
     model = RadarModel.from_catalog(radar_key, mode, site=loc, boresight_az_deg=az)
     vehicle = Vehicle.from_missile(record)
-    sol = solve(vehicle, Launch(launch.lat_deg, launch.lon_deg, launch.alt_m), aim.lat_deg, aim.lon_deg,
-                profile=profile, apogee_m=None if apogee_km is None else apogee_km * 1e3)
-    dt = sample_dt_s if sample_dt_s is not None else model.revisit_s
-    flight_s = float(sol.flight.impact[0, 0])
-    require(BASE_BYTES + flight_s / dt * SAMPLE_BYTES, f"{flight_s:,.0f} s of flight sampled every {dt:g} s",
-            field="--sample-dt-s", hint="give a longer --sample-dt-s")
-    flight = fly(vehicle, launch.lat_deg, launch.lon_deg, launch.alt_m, sol.azimuth_deg % 360.0, sol.kick_deg,
-                 sol.burn_fraction, sample_dt_s=dt)
-    vis = compute(flight, model, main, boost_rcs=boost, convention=conv)
+    with progress("visibility") as update:
+        if update:
+            update(0, 3, f"aiming {record.key} at {aim.label}")
+        sol = solve(vehicle, Launch(launch.lat_deg, launch.lon_deg, launch.alt_m), aim.lat_deg, aim.lon_deg,
+                    profile=profile, apogee_m=None if apogee_km is None else apogee_km * 1e3)
+        dt = sample_dt_s if sample_dt_s is not None else model.revisit_s
+        flight_s = float(sol.flight.impact[0, 0])
+        require(BASE_BYTES + flight_s / dt * SAMPLE_BYTES, f"{flight_s:,.0f} s of flight sampled every {dt:g} s",
+                field="--sample-dt-s", hint="give a longer --sample-dt-s")
+        if update:
+            update(1, 3, f"flying it, sampled every {dt:g} s")
+        flight = fly(vehicle, launch.lat_deg, launch.lon_deg, launch.alt_m, sol.azimuth_deg % 360.0, sol.kick_deg,
+                     sol.burn_fraction, sample_dt_s=dt)
+        if update:
+            update(2, 3, "what the radar sees")
+        vis = compute(flight, model, main, boost_rcs=boost, convention=conv)
+        if update:
+            update(3, 3, "done")
     row = vis.row(0)
     traj = vis.trajectory_row(0)
     result = {
@@ -261,11 +271,15 @@ def nk_launches_cmd(
     table = {m: t for m, t in table.items() if t}
     if not table:
         raise InputError("no targets for these missiles", field="--targets", hint="give --targets")
-    res = analyses.nk_launches(st, table, boresight_az_deg=boresight_az_deg, rcs=model, convention=conv)
-    out = res.as_dict()
-    if png:
-        _nk_map(res, png, model)
-        out["png"] = png
+    with progress("nk-launches") as update:
+        res = analyses.nk_launches(st, table, boresight_az_deg=boresight_az_deg, rcs=model, convention=conv,
+                                   progress=update)
+        out = res.as_dict()
+        if png:
+            if update:
+                update(0, None, f"drawing the map {png} (coverage envelopes)")
+            _nk_map(res, png, model)
+            out["png"] = png
     if json_:
         emit_json(out)
         return
@@ -378,16 +392,19 @@ def china_icbm_cmd(
     tg = _split(targets, "--targets") or analyses.CHINA_TARGETS
     _check_sites(st, "--sites")
     _check_sites(tg, "--targets")
-    res = analyses.china_icbm(st, ms, tg, china_az_deg=china_az_deg, warhead_rcs_m2=band,
-                              booster_rcs_m2=booster_rcs_m2, convention=conv)
-    out = res.as_dict()
-    out["summary"] = _china_summary(res)
-    band_table = analyses.rcs_band_table(res)
-    out["rcs_band_table"] = band_table
-    if png:
-        _china_map(res, png, map_rcs_m2)
-        out["png"] = png
-        out["map_rcs_m2"] = map_rcs_m2
+    with progress("china-icbm") as update:
+        res = analyses.china_icbm(st, ms, tg, china_az_deg=china_az_deg, warhead_rcs_m2=band,
+                                  booster_rcs_m2=booster_rcs_m2, convention=conv, progress=update)
+        out = res.as_dict()
+        out["summary"] = _china_summary(res)
+        band_table = analyses.rcs_band_table(res)
+        out["rcs_band_table"] = band_table
+        if png:
+            if update:
+                update(0, None, f"drawing the map {png} (coverage envelopes)")
+            _china_map(res, png, map_rcs_m2)
+            out["png"] = png
+            out["map_rcs_m2"] = map_rcs_m2
     if json_:
         emit_json(out)
         return

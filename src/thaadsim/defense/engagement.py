@@ -31,6 +31,7 @@ the one ``numpy.random.Generator`` passed in, tracking first, kills after.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -155,12 +156,19 @@ def engage_salvo(battery: Battery, missile: str, launch, aim, rng: np.random.Gen
                  spacing_s: float = 5.0, doctrine: str = "shoot-look-shoot", sspk: float | None = None,
                  assets: list[Asset] | None = None, asset_radius_m: float = DEFAULT_ASSET_RADIUS_M,
                  commit_delay_s: float = DEFAULT_COMMIT_DELAY_S, radar=None, false_alarms: bool = True,
-                 config=None, envelope=None, kill_model: str = "sspk") -> EngagementResult:
+                 config=None, envelope=None, kill_model: str = "sspk",
+                 progress: Callable[[int, int | None, str], None] | None = None) -> EngagementResult:
     """The chain for one salvo (module doc).  ``launch``/``aim`` are ``Location``s;
     ``assets`` default to the battery site with ``asset_radius_m``; ``sspk`` defaults to
     the interceptor's catalog value; ``radar`` to :func:`battery_radar`; ``envelope`` to
-    ``Envelope.for_battery(battery)``; ``kill_model`` 'sspk' or 'pn' (module doc)."""
+    ``Envelope.for_battery(battery)``; ``kill_model`` 'sspk' or 'pn' (module doc).
+    ``progress(done, total, label)``, when given, is told before each stage: the tracking
+    chain's four, then fire control."""
     from thaadsim.tracking.scenario_track import track_salvo
+
+    def tracking_stage(done: int, total: int | None, label: str) -> None:
+        if progress and done < (total or 0):  # the chain's own "done" is not the engagement's
+            progress(done, 5, label)
 
     if doctrine not in DOCTRINES:
         raise InputError(f"unknown doctrine '{doctrine}'", field="--doctrine", hint="use " + " or ".join(DOCTRINES))
@@ -173,7 +181,9 @@ def engage_salvo(battery: Battery, missile: str, launch, aim, rng: np.random.Gen
         assets = [Asset(f"battery site ({battery.name})", battery.lat_deg, battery.lon_deg, asset_radius_m)]
     radar = radar or battery_radar(battery, launch)
     res = track_salvo(missile, launch, aim, radar, rng, count=count, spacing_s=spacing_s,
-                      false_alarms=false_alarms, config=config)
+                      false_alarms=false_alarms, config=config, progress=tracking_stage if progress else None)
+    if progress:
+        progress(4, 5, "fire control")
     model = res.tracker.model
     decisions = evaluate_tracks(res.tracker.confirmed_tracks, model, assets, battery,
                                 commit_delay_s=commit_delay_s, envelope=envelope)
@@ -299,6 +309,8 @@ def engage_salvo(battery: Battery, missile: str, launch, aim, rng: np.random.Gen
         f"leaker: a missile not killed whose true impact lies in a defended asset, or that fire control judged a "
         f"threat; the true impact {'lies' if true_in_asset else 'does not lie'} in a defended asset",
     ] + [f"tracking: {n}" for n in res.notes] + list(battery.assumptions)
+    if progress:
+        progress(5, 5, "done")
     return EngagementResult(battery, assets, res, decisions, fire, per, tracks_out, totals, assumptions, kill_model)
 
 

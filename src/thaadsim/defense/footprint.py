@@ -34,6 +34,7 @@ point along the threat axis, ``rear_m`` its extent away from it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -186,12 +187,14 @@ def defended_footprint(
     earliest_launch_s: float = 0.0,
     options: FlightOptions | None = None,
     envelope: Envelope | None = None,
+    progress: Callable[[int, int | None, str], None] | None = None,
 ) -> Footprint:
     """The battery's defended footprint against ``missile`` launched from ``launch``.
 
     ``launch`` is a site key, 'LAT,LON' or a :class:`Location`.  The grid parameters are
     described in the module docstring.  Raises :class:`UnreachableError` when the
     missile cannot fly a minimum-energy trajectory from the launch point to the battery.
+    ``progress(done, total, label)``, when given, is told before each batch of aim points.
     """
     key = catalog_missile(missile, field="--missile").key
     here = _location(launch, "--from")
@@ -241,6 +244,13 @@ def defended_footprint(
 
     # --- the battery's own site first (a missile that cannot reach it fails fast), then the
     # coarse polar grid in one batch ------------------------------------------------------------
+    steps = 2 + refine_steps
+
+    def tell(done: int, label: str) -> None:
+        if progress:
+            progress(done, steps, label)
+
+    tell(0, "the battery's own site")
     once_c, twice_c, status, aimed = evaluate(np.array([axis]), np.array([0.0]))
     if status[0] != "ok":
         reach = aimed.max_range_m[0]
@@ -249,6 +259,7 @@ def defended_footprint(
             f"({dist / 1e3:,.0f} km away): {status[0]}"
             + (f" (maximum range {reach / 1e3:,.0f} km)" if np.isfinite(reach) and reach > 0 else ""),
             field="--missile", hint="choose a missile whose range spans the launch-to-battery distance")
+    tell(1, f"the coarse grid: {n_azimuths * len(ranges)} aim points")
     once, twice, _, _ = evaluate(np.repeat(az, len(ranges)), np.tile(ranges, n_azimuths))
     once = np.concatenate([once_c, once])
     twice = np.concatenate([twice_c, twice])
@@ -286,7 +297,8 @@ def defended_footprint(
 
     in1, lo1, hi1, out1 = brackets(once_g, centre_once)
     in2, lo2, hi2, out2 = brackets(twice_g, centre_twice)
-    for _ in range(refine_steps):
+    for step in range(refine_steps):
+        tell(2 + step, f"bisecting the edges, round {step + 1} of {refine_steps}")
         r1 = np.isfinite(hi1) & np.isfinite(in1)
         r2 = np.isfinite(hi2) & np.isfinite(in2)
         if not (r1.any() or r2.any()):
@@ -301,6 +313,7 @@ def defended_footprint(
         hi1[r1] = np.where(ok1, hi1[r1], m1[r1])
         lo2[r2] = np.where(ok2, m2[r2], lo2[r2])
         hi2[r2] = np.where(ok2, hi2[r2], m2[r2])
+    tell(steps, "done")
     edge1 = np.where(np.isfinite(in1), np.where(np.isfinite(hi1), 0.5 * (lo1 + np.nan_to_num(hi1)), lo1), 0.0)
     edge2 = np.where(np.isfinite(in2), np.where(np.isfinite(hi2), 0.5 * (lo2 + np.nan_to_num(hi2)), lo2), 0.0)
     # a twice-defended point is defended once (look_shots draws from the same windows), so

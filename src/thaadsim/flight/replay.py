@@ -8,6 +8,8 @@ published apogee, so the published range and flight time check the missile model
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from thaadsim.catalog import loader
 from thaadsim.earth import frames
 from thaadsim.errors import UnreachableError
@@ -193,6 +195,15 @@ def catalog_agreement(record, inferred: dict, test_key: str | None = None) -> di
             "convention": "WGS-84, J2, drag, no Earth rotation, due east (catalog and reverse analysis alike)"}
 
 
-def replay_tests(keys: list[str] | None = None, options: FlightOptions | None = None) -> list[dict]:
+def replay_tests(keys: list[str] | None = None, options: FlightOptions | None = None,
+                 progress: Callable[[int, int | None, str], None] | None = None) -> list[dict]:
+    """``progress(done, total, label)``, when given, is called before each test and once at the end."""
     keys = keys or list(loader.flight_tests())
-    return [replay(k, options) for k in keys]
+    rows = []
+    for done, key in enumerate(keys):
+        if progress:
+            progress(done, len(keys), key)
+        rows.append(replay(key, options))
+    if progress:
+        progress(len(keys), len(keys), "done")
+    return rows

@@ -30,6 +30,7 @@ due east from the launch point.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -419,16 +420,21 @@ def _check_observation(apogee_m: float, range_m: float, flight_time_s: float | N
 def infer_range(apogee_m: float, range_m: float, flight_time_s: float | None = None,
                 launch: Launch | None = None, toward: tuple[float, float] | None = None,
                 prior: Prior | None = None, rng: np.random.Generator | None = None, seed: int | None = None,
-                n_draws: int = N_DRAWS, azimuth_deg: float = 90.0) -> RangeEstimate:
+                n_draws: int = N_DRAWS, azimuth_deg: float = 90.0,
+                progress: Callable[[int, int | None, str], None] | None = None) -> RangeEstimate:
     """Fit the joint prior's draws to a lofted observation and fly each on a minimum-energy trajectory.
 
     ``rng`` (or ``seed`` for a fresh Generator, ``DEFAULT_SEED`` without either) drives the
     Latin-hypercube sampling; the
     lofted flight is fitted on the rotating Earth along ``azimuth_deg`` (the test's, toward
     its impact point where known).  With ``toward`` the central draw's rocket is also flown
-    with rotation toward that point.
+    with rotation toward that point.  ``progress(done, total, label)``, when given, hears each stage.
     """
     import time
+
+    def stage(done: int, label: str) -> None:
+        if progress:
+            progress(done, 4, label)
 
     _check_observation(apogee_m, range_m, flight_time_s)
     if n_draws < 20:
@@ -443,6 +449,7 @@ def infer_range(apogee_m: float, range_m: float, flight_time_s: float | None = N
     if prior is None:
         prior = Prior.generic(1 if kep["burnout_speed_m_s"] < 3500.0 else 2)
     draws = prior.sample(n_draws, rng)
+    stage(0, f"fitting {len(draws)} draws to the observation")
     fit = fit_draws(prior, draws, launch, azimuth_deg, apogee_m, range_m, 1.25 * kep["burnout_speed_m_s"])
     n = len(draws)
     mass = np.full(n, np.nan)
@@ -464,11 +471,13 @@ def infer_range(apogee_m: float, range_m: float, flight_time_s: float | None = N
             hint="the prior's bands and the published mass disagree; widen a band in the catalog, or more --draws")
     # Only the kept draws are flown on their standard trajectory: the others do not enter the band.
     keep = np.flatnonzero(accepted)
+    stage(1, f"flying {len(keep)} kept draws on their lofted and standard trajectories")
     speed, t_loft, r_max, k_max, apo_max = (np.full(n, np.nan) for _ in range(5))
     vehicles = build_vehicles(prior, draws[keep], fit["propellant_kg"][keep])
     loft = _fly(vehicles, launch, fit["kick_deg"][keep], FIT_OPTIONS, azimuth_deg)
     speed[keep] = loft.speed_gamma(loft.burnout)[0]
     t_loft[keep] = loft.flight_time_s
+    stage(2, "each kept draw's maximum range")
     r_max[keep], k_max[keep], best = max_ranges(vehicles, launch)
     apo_max[keep] = best.apogee_alt_m
     corr = {}
@@ -484,6 +493,7 @@ def infer_range(apogee_m: float, range_m: float, flight_time_s: float | None = N
     if toward is not None:
         from thaadsim.earth import frames
 
+        stage(3, "the central draw toward the target, with rotation")
         az, _, _ = frames.geodesic_inverse(launch.lat_deg, launch.lon_deg, toward[0], toward[1])
         i = estimate.central_index
         vehicle = build_vehicles(prior, draws[i:i + 1], fit["propellant_kg"][i:i + 1])[0]
@@ -491,6 +501,7 @@ def infer_range(apogee_m: float, range_m: float, flight_time_s: float | None = N
         estimate.range_toward_m = best_toward.range_m
         estimate.toward_azimuth_deg = float(az)
     estimate.elapsed_s = time.perf_counter() - start
+    stage(4, "done")
     return estimate
 
 

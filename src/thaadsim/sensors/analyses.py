@@ -14,6 +14,7 @@ the RCS models', the orientation of the face, and the approximations below.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from thaadsim.catalog.loader import Location, resolve_location
@@ -95,6 +96,15 @@ def _shot_row(a: AimedShots, i: int) -> dict:
     }
 
 
+Progress = Callable[[int, "int | None", str], None]
+"""``progress(done, total, label)``: told before each step (aiming, then each radar configuration)."""
+
+
+def _tell(progress: Progress | None, done: int, total: int, label: str) -> None:
+    if progress:
+        progress(done, total, label)
+
+
 def _radar(mode: str, site: Location, boresight_az_deg: float | None) -> RadarModel:
     return RadarModel.from_catalog("an-tpy-2", mode, site=site, boresight_az_deg=boresight_az_deg)
 
@@ -127,11 +137,12 @@ def nk_launches(
     swerling: int | None = None,
     pd_threshold: float | None = None,
     options: FlightOptions | None = None,
+    progress: Progress | None = None,
 ) -> AnalysisResult:
     """North Korean launches toward South Korea and Japan seen from Seongju.
 
     One row per (missile, launch site, aim point, mode).  ``boresight_az_deg`` None
-    takes the catalog's (toward Pyongyang from Seongju).
+    takes the catalog's (toward Pyongyang from Seongju).  ``progress`` as in :data:`Progress`.
     """
     targets = NK_TARGETS if targets is None else targets
     conv = resolve(convention, pd_threshold=pd_threshold, swerling=swerling)
@@ -139,13 +150,15 @@ def nk_launches(
     site = resolve_location(SEONGJU, "--site")
     radars = {mode: _radar(mode, site, boresight_az_deg) for mode in modes}
     dt = min(r.revisit_s for r in radars.values())
+    _tell(progress, 0, len(radars) + 1, f"aiming {len(shots)} flights")
     aimed = aim_min_energy(shots, options, sample_dt_s=dt)
     model = as_model(rcs) if rcs is not None else default_model("warhead")
     rows: list[dict] = []
     vis_by: dict[str, Visibility] = {}
     configs = []
     paths = SampledPaths.from_flight(aimed.flight) if aimed.flight is not None else None
-    for mode, radar in radars.items():
+    for done, (mode, radar) in enumerate(radars.items()):
+        _tell(progress, done + 1, len(radars) + 1, f"{mode}: what the radar sees")
         az = math.degrees(radar.face_az_rad[0])
         config = {"mode": mode, "boresight_az_deg": az, "rcs": model.key if model.constant_m2 is None else
                   f"{model.constant_m2:g} m^2"}
@@ -156,6 +169,7 @@ def nk_launches(
         if vis is not None:
             vis_by[mode] = vis
         _rows_for(rows, aimed, vis, config)
+    _tell(progress, len(radars) + 1, len(radars) + 1, "done")
     bearings = {s: boresight_toward_deg(site.lat_deg, site.lon_deg, loc.lat_deg, loc.lon_deg)
                 for s, loc in ((s, resolve_location(s, "--from")) for s in sites)}
     notes = [
@@ -181,6 +195,7 @@ def china_icbm(
     swerling: int | None = None,
     pd_threshold: float | None = None,
     options: FlightOptions | None = None,
+    progress: Progress | None = None,
 ) -> AnalysisResult:
     """Chinese ICBM flights from bases in the catalog toward US targets: any part seen?
 
@@ -189,6 +204,7 @@ def china_icbm(
     modes; warhead cross-sections ``warhead_rcs_m2`` over the whole path, and the
     booster ``booster_rcs_m2`` (powered stack, then the spent stage on the RV's path).
     :func:`rcs_band_table` condenses the rows to warhead RCS × mode → seen or not.
+    ``progress`` as in :data:`Progress`.
     """
     conv = resolve(convention, pd_threshold=pd_threshold, swerling=swerling)
     if not warhead_rcs_m2:
@@ -211,6 +227,8 @@ def china_icbm(
         for mode in modes:
             radars[(oname, mode)] = _radar(mode, site, az)
     dt = min(r.revisit_s for r in radars.values())
+    steps = len(radars) * (len(warhead_rcs_m2) + 1)
+    _tell(progress, 0, steps + 1, f"aiming {len(shots)} flights")
     aimed = aim_min_energy(shots, options, sample_dt_s=dt)
     paths = SampledPaths.from_flight(aimed.flight) if aimed.flight is not None else None
     objects = [(f"warhead {v:g} m^2", constant(v, note="warhead RCS over the whole path")) for v in warhead_rcs_m2]
@@ -224,6 +242,7 @@ def china_icbm(
     for (oname, mode), radar in radars.items():
         onote = next(n for o, _, n in orientations if o == oname)
         for obj, model in objects:
+            _tell(progress, len(configs) + 1, steps + 1, f"{oname} | {mode} | {obj}")
             config = {"orientation": oname, "boresight_az_deg": math.degrees(radar.face_az_rad[0]), "mode": mode,
                       "object": obj, "rcs_m2": model.constant_m2}
             configs.append({**config, "orientation_note": onote, "rcs_note": model.note})
@@ -232,6 +251,7 @@ def china_icbm(
             if vis is not None:
                 vis_by[f"{oname} | {mode} | {obj}"] = vis
             _rows_for(rows, aimed, vis, config)
+    _tell(progress, steps + 1, steps + 1, "done")
     bearings = {s: boresight_toward_deg(site.lat_deg, site.lon_deg, loc.lat_deg, loc.lon_deg)
                 for s, loc in ((s, resolve_location(s, "--from")) for s in sites)}
     notes = [

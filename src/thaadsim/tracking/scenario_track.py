@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -572,9 +573,11 @@ def track_salvo(missile: str, launch, aim, radar, rng: np.random.Generator, *, c
                 spacing_s: float = 0.0, rcs_m2: float = DEFAULT_RCS_M2, swerling: int = 1,
                 false_alarms: bool = True, sector_margin_deg: float = SECTOR_MARGIN_DEG,
                 sector_range_margin_m: float = SECTOR_RANGE_MARGIN_KM * 1e3, config: TrackerConfig | None = None,
-                profile: str = "min-energy", options=None) -> SalvoTrackResult:
+                profile: str = "min-energy", options=None,
+                progress: Callable[[int, int | None, str], None] | None = None) -> SalvoTrackResult:
     """The whole chain (module doc).  ``launch``/``aim`` are ``Location``s (lat_deg,
-    lon_deg, alt_m, label); ``radar`` a sited ``RadarModel``; every random draw from ``rng``."""
+    lon_deg, alt_m, label); ``radar`` a sited ``RadarModel``; every random draw from ``rng``.
+    ``progress(done, total, label)``, when given, is told before each stage of the chain."""
     from thaadsim.sensors.measurements import measure
 
     if not isinstance(rng, np.random.Generator):
@@ -583,7 +586,14 @@ def track_salvo(missile: str, launch, aim, radar, rng: np.random.Generator, *, c
     if not (math.isfinite(rcs_m2) and rcs_m2 > 0.0):
         raise InputError(f"{rcs_m2:g} m^2: the cross-section must be > 0", field="--rcs-m2")
     config = config or default_tracker_config()
+
+    def tell(done: int, label: str) -> None:
+        if progress:
+            progress(done, 4, label)
+
+    tell(0, f"flying {count} missile(s)")
     truth = fly_salvo(missile, launch, aim, count, spacing_s, radar.revisit_s, profile, options)
+    tell(1, "measuring")
     alive = truth.alive
     k_idx, t_idx = np.nonzero(alive)
     order = np.lexsort((k_idx, t_idx))
@@ -592,7 +602,9 @@ def track_salvo(missile: str, launch, aim, radar, rng: np.random.Generator, *, c
     sector = threat_sector(radar, X[:, :3], sector_margin_deg, sector_range_margin_m)
     det = measure(radar, truth.times_s[t_idx], X[:, :3], X[:, 3:], rcs_m2, rng, truth_id=k_idx, swerling=swerling,
                   false_alarms=bool(false_alarms and sector is not None), surveillance=sector)
+    tell(2, "tracking the detections")
     res = run_tracker(det, config, rng)
+    tell(3, "impact and launch points, classes")
     summary = track_truth_summary(res)
     signatures = class_signatures(truth.flight.options)
     products = track_products(res, None)  # impact at the last update; launch and class below
@@ -692,6 +704,7 @@ def track_salvo(missile: str, launch, aim, radar, rng: np.random.Generator, *, c
         notes.append("false alarms switched off")
     if not products:
         notes.append("no tracks")
+    tell(4, "done")
     return SalvoTrackResult(truth, radar, sector, det, res, summary, errors, float(rcs_m2), int(swerling), notes)
 
 
