@@ -164,18 +164,23 @@ def ground_points(X, P, t_s, model: BallisticModel, direction: int = 1, method: 
     P = np.asarray(P, dtype=float).reshape(-1, X.shape[1], X.shape[1])
     N, n = X.shape
     t = np.broadcast_to(np.asarray(t_s, dtype=float), (N,))
-    if method == "unscented":
-        Wm, Wc, g = unscented_weights(n, 1.0, 2.0, 0.0)
+    def sigma_points_to_ground(scale: float):
+        # the 2n+1 points X, X +- scale * (columns of chol P), flown to the ground; their
+        # ground offsets from the centre point in its local east-north plane
         L = np.linalg.cholesky(0.5 * (P + np.swapaxes(P, 1, 2)))
-        D = g * np.swapaxes(L, 1, 2)
+        D = scale * np.swapaxes(L, 1, 2)
         chi = np.concatenate([X[:, None], X[:, None] + D, X[:, None] - D], axis=1).reshape(-1, n)
         xs, dts = model.propagate_to_height(chi, 0.0, direction, max_time_s)
         xs = xs.reshape(N, 2 * n + 1, n)
         dts = dts.reshape(N, 2 * n + 1)
-        ok = np.all(np.isfinite(dts), axis=1)
         lat, lon, _ = _geodetic(np.nan_to_num(xs[:, 0, :3]))
         R = np.array([enu_rotation(np.degrees(a), np.degrees(b)) for a, b in zip(lat, lon, strict=True)])
         d = np.einsum("kij,ksj->ksi", R, xs[:, :, :3] - xs[:, :1, :3])[:, :, :2]
+        return xs, dts, np.all(np.isfinite(dts), axis=1), R, d
+
+    if method == "unscented":
+        Wm, Wc, g = unscented_weights(n, 1.0, 2.0, 0.0)
+        xs, dts, ok, R, d = sigma_points_to_ground(g)
         mean = np.einsum("s,ksi->ki", Wm, d)
         dd = d - mean[:, None, :]
         cov = np.einsum("s,ksa,ksb->kab", Wc, dd, dd)
@@ -184,16 +189,7 @@ def ground_points(X, P, t_s, model: BallisticModel, direction: int = 1, method: 
         centre = xs[:, 0, :3] + np.einsum("kji,kj->ki", R[:, :2, :], mean)
         vel = xs[:, 0, 3:6]
     elif method == "central":
-        L = np.linalg.cholesky(0.5 * (P + np.swapaxes(P, 1, 2)))
-        D = np.swapaxes(L, 1, 2)  # rows: the columns of L
-        chi = np.concatenate([X[:, None], X[:, None] + D, X[:, None] - D], axis=1).reshape(-1, n)
-        xs, dts = model.propagate_to_height(chi, 0.0, direction, max_time_s)
-        xs = xs.reshape(N, 2 * n + 1, n)
-        dts = dts.reshape(N, 2 * n + 1)
-        ok = np.all(np.isfinite(dts), axis=1)
-        lat, lon, _ = _geodetic(np.nan_to_num(xs[:, 0, :3]))
-        R = np.array([enu_rotation(np.degrees(a), np.degrees(b)) for a, b in zip(lat, lon, strict=True)])
-        d = np.einsum("kij,ksj->ksi", R, xs[:, :, :3] - xs[:, :1, :3])[:, :, :2]
+        xs, dts, ok, R, d = sigma_points_to_ground(1.0)
         half = 0.5 * (d[:, 1:n + 1] - d[:, n + 1:])
         cov = np.einsum("ksa,ksb->kab", half, half)
         tm = dts[:, 0]
