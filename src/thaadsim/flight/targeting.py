@@ -73,6 +73,9 @@ class _Shooter:
         self.launch = launch
         self.options = options
         self._cache: dict[tuple[float, float, float], FlightBatch] = {}
+        # _max_range results by (azimuth, burn fraction): the nested searches over the burn
+        # fraction ask for the same fraction several times (reach, branch kick, constraint)
+        self.max_range_cache: dict[tuple[float, float], tuple[float, float] | UnreachableError] = {}
 
     def many(self, azimuth_deg: float, kicks_deg: np.ndarray, fraction: float = 1.0) -> FlightBatch:
         return fly(self.vehicle, self.launch.lat_deg, self.launch.lon_deg, self.launch.alt_m,
@@ -100,6 +103,21 @@ class _Shooter:
 
 
 def _max_range(shooter: _Shooter, az: float, frac: float = 1.0) -> tuple[float, float]:
+    """(kick [deg], range [m]) of the range-maximising kick at this burn fraction (cached on
+    the shooter: a pure function of its vehicle, launch, options and the two arguments)."""
+    key = (az, frac)
+    if key not in shooter.max_range_cache:
+        try:
+            shooter.max_range_cache[key] = _search_max_range(shooter, az, frac)
+        except UnreachableError as error:
+            shooter.max_range_cache[key] = error
+    found = shooter.max_range_cache[key]
+    if isinstance(found, UnreachableError):
+        raise found
+    return found
+
+
+def _search_max_range(shooter: _Shooter, az: float, frac: float) -> tuple[float, float]:
     """(kick [deg], range [m]) of the range-maximising kick at this burn fraction.
 
     The grid spans the kicks that still fly (up to 89.5 deg): a high-thrust first stage
