@@ -549,6 +549,15 @@ def kalman_update_joseph(X, P, nu, H, R):
     return Xo, Po, S_all, nis, logdet
 
 
+@njit(cache=True, inline="always")
+def _within(det_pos, j, track_pos, i, r):
+    """Detection j lies within distance r of track i (squared distances: no sqrt)."""
+    d0 = det_pos[j, 0] - track_pos[i, 0]
+    d1 = det_pos[j, 1] - track_pos[i, 1]
+    d2 = det_pos[j, 2] - track_pos[i, 2]
+    return d0 * d0 + d1 * d1 + d2 * d2 <= r * r
+
+
 @njit(cache=True, fastmath=False)
 def pairs_within_radius(track_pos, radius, det_pos):
     """Pairs (i, j) with |det_pos_j - track_pos_i| <= radius_i, sorted by i then j.
@@ -584,10 +593,7 @@ def pairs_within_radius(track_pos, radius, det_pos):
         hi[i] = np.searchsorted(xs, track_pos[i, ax] + r, side="right")
         for q in range(lo[i], hi[i]):
             j = order[q]
-            d0 = det_pos[j, 0] - track_pos[i, 0]
-            d1 = det_pos[j, 1] - track_pos[i, 1]
-            d2 = det_pos[j, 2] - track_pos[i, 2]
-            if d0 * d0 + d1 * d1 + d2 * d2 <= r * r:
+            if _within(det_pos, j, track_pos, i, r):
                 count[i] += 1
     n = 0
     for i in range(T):
@@ -600,10 +606,7 @@ def pairs_within_radius(track_pos, radius, det_pos):
         k0 = k
         for q in range(lo[i], hi[i]):
             j = order[q]
-            d0 = det_pos[j, 0] - track_pos[i, 0]
-            d1 = det_pos[j, 1] - track_pos[i, 1]
-            d2 = det_pos[j, 2] - track_pos[i, 2]
-            if d0 * d0 + d1 * d1 + d2 * d2 <= r * r:
+            if _within(det_pos, j, track_pos, i, r):
                 ii[k] = i
                 jj[k] = j
                 k += 1
