@@ -14,6 +14,7 @@ of killing the process with SIGXFSZ.  An operating-system error that reaches the
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import sys
@@ -123,9 +124,16 @@ def _install_signal_handlers() -> None:
 
 
 def _interrupted() -> None:
+    # Every clean-up has run while the interrupt unwound the stack.  Exit at once: a second
+    # signal, or an interrupt re-raised during interpreter shutdown, would otherwise turn the
+    # exit status into death by SIGINT (-2) instead of the promised 128 + signal number.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     signum = _received[0] if _received else signal.SIGINT
     typer.echo(f"interrupted by {signal.Signals(signum).name}", err=True)
-    sys.exit(128 + signum)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(128 + signum)
 
 
 def run() -> None:
