@@ -264,16 +264,36 @@ def preflight(scenario: Scenario, seed: int | None = None) -> Plan:
     return worst
 
 
-def simulate(scenario: Scenario, seed: int, progress=None) -> tuple[ScenarioTruth, list[RadarRun], list[BatteryRun]]:
-    """Steps 1-4 of the module doc."""
+@dataclass(frozen=True)
+class PreparedScenario:
+    """What every replica of a scenario shares: the threats' truth flights and the sited
+    radar models.  Nothing random is in it, so replicas with different seeds can reuse it
+    (a Monte Carlo study flies the truth once per distinct set of flight parameters)."""
+
+    scenario: Scenario
+    look_dt_s: float
+    truth: ScenarioTruth
+    radar_models: tuple
+
+
+def prepare(scenario: Scenario, progress=None) -> PreparedScenario:
+    """Step 1 of the module doc, and the radars sited on its geometry."""
     look_dt = look_interval(scenario)
     truth = fly_threats(scenario, look_dt, progress)
+    truth.states.setflags(write=False)  # shared by every replica: a replica must not change it
+    models = tuple(build_radar(i, spec, scenario, truth) for i, spec in enumerate(scenario.radars))
+    return PreparedScenario(scenario, look_dt, truth, models)
+
+
+def simulate_prepared(prepared: PreparedScenario, seed: int,
+                      progress=None) -> tuple[ScenarioTruth, list[RadarRun], list[BatteryRun]]:
+    """Steps 2-4 of the module doc on a prepared truth: everything drawn from ``seed``."""
+    scenario, truth = prepared.scenario, prepared.truth
     rng = np.random.default_rng(seed)
     radar_runs: dict[str, RadarRun] = {}
-    for i, spec in enumerate(scenario.radars):
+    for spec, model in zip(scenario.radars, prepared.radar_models, strict=True):
         if progress:
             progress(f"radar {spec.name}: measuring and tracking")
-        model = build_radar(i, spec, scenario, truth)
         radar_runs[spec.name] = observe(model, spec.name, truth, scenario, rng)
     battery_runs = []
     for i, spec in enumerate(scenario.batteries):
@@ -281,6 +301,21 @@ def simulate(scenario: Scenario, seed: int, progress=None) -> tuple[ScenarioTrut
             progress(f"battery {spec.name}: fire control")
         battery_runs.append(engage(i, spec, radar_runs[spec.radar], truth, rng))
     return truth, list(radar_runs.values()), battery_runs
+
+
+def simulate(scenario: Scenario, seed: int, progress=None) -> tuple[ScenarioTruth, list[RadarRun], list[BatteryRun]]:
+    """Steps 1-4 of the module doc."""
+    return simulate_prepared(prepare(scenario, progress), seed, progress)
+
+
+def run_replica(prepared: PreparedScenario, seed: int):
+    """One replica of a prepared scenario: its outcomes, without the drawings (coverage,
+    footprints) or the sweep - the unit of work of a Monte Carlo study.  Equal to
+    ``run_scenario(scenario, seed, views=False)`` for a scenario without a sweep."""
+    from thaadsim.scenario.outcomes import assemble
+
+    seed = int(seed)
+    return assemble(prepared.scenario, seed, *simulate_prepared(prepared, seed), views=False)
 
 
 def run_scenario(scenario: Scenario, seed: int | None = None, progress=None, *, views: bool = True):
@@ -313,4 +348,5 @@ def run_scenario(scenario: Scenario, seed: int | None = None, progress=None, *, 
     return result
 
 
-__all__ = ["BatteryRun", "Plan", "RadarRun", "look_interval", "preflight", "run_scenario", "simulate"]
+__all__ = ["BatteryRun", "Plan", "PreparedScenario", "RadarRun", "look_interval", "prepare", "preflight", "run_replica",
+           "run_scenario", "simulate", "simulate_prepared"]
