@@ -17,28 +17,19 @@ import math
 import numpy as np
 import pytest
 
-from thaadsim.catalog.loader import resolve_location
 from thaadsim.earth import frames
-from thaadsim.sensors.radar import RadarModel
+from thaadsim.scenario.salvo import track_salvo
 from thaadsim.studies.authorities import atmosphere_1976 as ussa1976
 from thaadsim.studies.authorities.reference_flight import missile_inputs
-from thaadsim.tracking.scenario_track import EXO_ALTITUDE_M, track_salvo
+from thaadsim.tracking.scenario_track import EXO_ALTITUDE_M
 
 SEED = 20170306
 
 
-def _radar(boresight_az_deg=None, mode="terminal"):
-    site = resolve_location("seongju", "--site")
-    launch = resolve_location("tongchang-ri", "--from")
-    if boresight_az_deg is None:
-        boresight_az_deg = float(np.asarray(frames.geodesic_inverse(site.lat_deg, site.lon_deg, launch.lat_deg,
-                                                                    launch.lon_deg)[0]).reshape(-1)[0])
-    return RadarModel.from_catalog("an-tpy-2", mode, site=site, boresight_az_deg=boresight_az_deg)
-
-
-def _run(seed=SEED, count=4, radar=None, **kw):
-    return track_salvo("scud-er", resolve_location("tongchang-ri", "--from"), resolve_location("busan", "--to"),
-                       radar or _radar(), np.random.default_rng(seed), count=count, spacing_s=5.0, **kw)
+def _run(seed=SEED, count=4, boresight_az_deg=None, **kw):
+    # the radar faces the launch point unless a boresight is given (the scenario runner's default)
+    return track_salvo("scud-er", "tongchang-ri", "busan", site="seongju", mode="terminal",
+                       boresight_az_deg=boresight_az_deg, seed=seed, count=count, spacing_s=5.0, **kw)
 
 
 @pytest.fixture(scope="module")
@@ -64,11 +55,11 @@ def test_salvo_counts_match_truth(salvo):
 
 
 def test_salvo_products_against_engine_truth(salvo):
-    t = salvo.truth
-    fb = t.flight
+    g = salvo.truth.groups[0]
+    fb = g.flight
     # ground covered under power: what a launch-point estimate that ignored the boost would miss by
     bo_lat, bo_lon, _ = fb.geodetic(fb.burnout)
-    boost_ground_km = float(np.asarray(frames.geodesic_inverse(t.launch.lat_deg, t.launch.lon_deg, bo_lat[0],
+    boost_ground_km = float(np.asarray(frames.geodesic_inverse(g.launch.lat_deg, g.launch.lon_deg, bo_lat[0],
                                                                bo_lon[0])[2]).reshape(-1)[0]) / 1e3
     for e in salvo.tracks:
         p = e.products
@@ -113,7 +104,7 @@ def test_same_seed_same_answer_other_seed_other_draws(salvo):
 
 
 def test_radar_facing_away_sees_nothing_and_that_is_an_answer():
-    res = _run(count=2, radar=_radar(boresight_az_deg=50.0))
+    res = _run(count=2, boresight_az_deg=50.0)
     d = res.to_dict()
     assert len(res.detections) == 0 and res.surveillance is None
     assert (d["truth_count"], d["tracks_confirmed"], d["false_tracks"], d["tracks"]) == (2, 0, 0, [])
