@@ -98,3 +98,16 @@ def test_same_outcome_per_missile(three):
             if theirs["intercept_time_s"] is not None else ours["intercept_time_s"] is None
     assert engage["intercepted"] == run["intercepted"]
     assert engage["leaked"] == run["leaked"]
+
+
+def test_track_chooses_the_radars_tracker_through_the_scenario():
+    """`track`'s --filter/--association/--initiation become the scenario radar's `tracker`
+    block, and the runner tracks with it (the JSON reports the tracker that ran)."""
+    d = _json("track", "--site", "seongju", "--missile", "scud-c", "--from", "sunan", "--to", "seongju",
+              "--no-false-alarms", "--filter", "ukf", "--association", "jpda", "--initiation", "single-point")
+    tk = d["tracker"]
+    assert (tk["filter"], tk["association"], tk["initiation"]) == ("ukf", "jpda", "single_point")
+    assert d["tracks_confirmed"] == 1 and d["tracks"][0]["truth"] == "T1.1"
+    code, _, err = invoke("track", "--site", "seongju", "--missile", "scud-c", "--from", "sunan", "--to", "seongju",
+                          "--filter", "kalman")
+    assert code == 2 and err.startswith("error: --filter: "), err

@@ -16,14 +16,20 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from thaadsim.errors import InputError
 from thaadsim.scenario.schema import Scenario
 
-TRACK_RADAR = "radar"
-"""Name of the radar in a ``track`` or ``engage`` scenario."""
+if TYPE_CHECKING:
+    from thaadsim.scenario.result import ScenarioResult
+    from thaadsim.scenario.runner import BatteryRun, RadarRun
+    from thaadsim.scenario.truth import ScenarioTruth
+
+TRACK_RADAR = "an-tpy-2"
+"""Name of the radar in an ``engage`` scenario (a ``track`` scenario names its radar by its key)."""
 ENGAGE_BATTERY = "thaad-battery"
 """Catalog battery of an ``engage`` scenario (its name in the outputs too)."""
 
@@ -74,7 +80,7 @@ def track_scenario(missile: str, from_: str, to: str, *, site: str, radar: str =
     from thaadsim.catalog.radars import radar as lookup_radar
 
     mode = mode or lookup_radar(radar).modes[0].key
-    spec = {"name": TRACK_RADAR, "site": site, "radar": radar, "mode": mode,
+    spec = {"name": radar, "site": site, "radar": radar, "mode": mode,
             "tracker": {"filter": filter, "association": association, "initiation": initiation}}
     if boresight_az_deg is not None:
         spec["boresight_az_deg"] = boresight_az_deg
@@ -124,10 +130,10 @@ class SalvoRun:
 
     scenario: Scenario
     seed: int
-    truth: object
-    radars: list
-    batteries: list
-    result: object | None
+    truth: ScenarioTruth
+    radars: list[RadarRun]
+    batteries: list[BatteryRun]
+    result: ScenarioResult | None
 
 
 def run_salvo(scenario: Scenario, seed: int | None = None, progress=None, *, scored: bool = True) -> SalvoRun:
@@ -436,7 +442,10 @@ class EngageRun:
 def track_salvo(missile: str, from_: str, to: str, *, seed: int = 1, progress=None, **options) -> TrackRun:
     """``thaadsim track`` in Python: :func:`track_scenario` (``options``) through the runner."""
     scenario = track_scenario(missile, from_, to, seed=seed, **options)
-    return TrackRun(run_salvo(scenario, seed, progress, scored=False))
+    run = run_salvo(scenario, seed, progress, scored=False)
+    if progress:
+        progress("impact and launch points, classes")
+    return TrackRun(run)
 
 
 def engage_salvo(missile: str, from_: str, to: str, *, seed: int = 1, progress=None, **options) -> EngageRun:
