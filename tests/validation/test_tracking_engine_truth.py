@@ -61,6 +61,7 @@ def test_salvo_products_against_engine_truth(salvo):
     bo_lat, bo_lon, _ = fb.geodetic(fb.burnout)
     boost_ground_km = float(np.asarray(frames.geodesic_inverse(g.launch.lat_deg, g.launch.lon_deg, bo_lat[0],
                                                                bo_lon[0])[2]).reshape(-1)[0]) / 1e3
+    tracks = {t.track_id: t for t in salvo.tracker.tracks}
     for e in salvo.tracks:
         p = e.products
         print(f"track {e.track_id} (truth {e.truth_id}): confirmed {e.confirmed_after_launch_s:.0f} s after launch, "
@@ -71,6 +72,11 @@ def test_salvo_products_against_engine_truth(salvo):
               f"{e.time_to_impact_error_s:+.1f} s (sigma {p.impact['sigma_time_s']:.0f}), class {e.class_estimate} "
               f"({e.class_probability:.2f})")
         assert e.truth_id >= 0 and e.exo_atmospheric
+        # the errors are scored against the missile the track follows: at confirmation the track
+        # is within 2 km of it (its neighbours fly the same arc 5 s, ~10 km, ahead or behind)
+        tr = tracks[e.track_id]
+        j = int(np.searchsorted(tr.times_s, tr.confirmed_time_s))
+        assert np.linalg.norm(tr.states[j, :3] - salvo.truth.position_at(e.truth_id, tr.confirmed_time_s)) < 2e3
         assert e.impact_point_error_km < 3.0 * e.cep_km
         assert e.cep_km < 10.0  # small against the 630 km range
         # the confirmed-time impact prediction is consistent with its own CEP too
