@@ -129,20 +129,18 @@ def bench_lookup_small(table, rng, points: int = 300) -> None:
 
 
 def bench_engagement(runs: int = 5) -> None:
-    """Full-chain engagements per second for a 4-missile salvo (JSON line, no peer)."""
-    from thaadsim.catalog.loader import resolve_location
-    from thaadsim.defense.engagement import engage_salvo
-    from thaadsim.defense.envelope import Envelope
+    """Full-chain engagements per second for a 4-missile salvo (JSON line, no peer): ``engage``'s
+    scenario through the scenario runner."""
+    from thaadsim.scenario.salvo import engage_salvo
 
-    battery = Battery.from_catalog(site="seongju")
-    env = Envelope.for_battery(battery)
-    launch, aim = resolve_location("tongchang-ri", "from"), resolve_location("seongju", "to")
-    engage_salvo(battery, "scud-er", launch, aim, np.random.default_rng(0), count=4, envelope=env)  # warm-up
+    def once(seed: int):
+        return engage_salvo("scud-er", "tongchang-ri", "seongju", battery_site="seongju", seed=seed, count=4)
+
+    once(0)  # warm-up
     t0 = time.perf_counter()
     intercepted = 0
     for seed in range(1, runs + 1):
-        result = engage_salvo(battery, "scud-er", launch, aim, np.random.default_rng(seed), count=4, envelope=env)
-        intercepted += result.to_dict()["intercepted"]
+        intercepted += once(seed).to_dict()["intercepted"]
     dt = time.perf_counter() - t0
     print(json.dumps({"name": "engagement_4_missile_salvo", "runs": runs, "seconds": dt,
                       "engagements_per_s": runs / dt, "threats_intercepted": intercepted,

@@ -33,13 +33,15 @@ def test_an_unknown_kind_names_the_known_ones():
 
 
 def test_every_consumer_reads_the_one_home():
+    from thaadsim.scenario import salvo
     from thaadsim.scenario.schema import Threat
     from thaadsim.sensors import analyses, visibility
     from thaadsim.tracking import scenario_track
 
     ref = rcs.default_rcs_m2("reference-target")
     assert scenario_track.DEFAULT_RCS_M2 == ref
-    assert inspect.signature(scenario_track.track_salvo).parameters["rcs_m2"].default == ref
+    # track and engage build a scenario: a threat without its own cross-section takes the schema's
+    assert inspect.signature(salvo.track_scenario).parameters["rcs_m2"].default is None
     assert Threat.model_fields["rcs_m2"].default == ref
     assert rcs.default_rcs("reference-target").note in Threat.model_fields["rcs_m2"].description
     assert analyses.MAP_WARHEAD_RCS_M2 == rcs.default_rcs_m2("warhead")

@@ -16,9 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from thaadsim.catalog.loader import resolve_location
 from thaadsim.defense.battery import Battery
-from thaadsim.defense.engagement import engage_salvo
 from thaadsim.defense.envelope import Envelope, Intercept, Opportunity
 from thaadsim.defense.firecontrol import (
     REASON_EXHAUSTED,
@@ -26,6 +24,7 @@ from thaadsim.defense.firecontrol import (
     assign_and_fire,
 )
 from thaadsim.errors import InputError
+from thaadsim.scenario.salvo import engage_salvo
 
 
 @pytest.fixture(scope="module")
@@ -46,8 +45,7 @@ def _opportunity(t0: float, span_s: float = 60.0) -> Opportunity:
 
 
 def test_threat_at_the_battery_is_intercepted_inside_the_window(battery):
-    res = engage_salvo(battery, "scud-er", resolve_location("tongchang-ri", "--from"),
-                       resolve_location("seongju", "--to"), np.random.default_rng(1), count=1, sspk=1.0)
+    res = engage_salvo("scud-er", "tongchang-ri", "seongju", battery_site="seongju", seed=1, count=1, sspk=1.0)
     d = res.to_dict()
     assert d["threats"] == 1 and d["engaged"] == 1 and d["intercepted"] == 1 and d["leaked"] == 0
     assert 1 <= d["interceptors_fired"] <= 2
@@ -69,22 +67,24 @@ def test_threat_at_the_battery_is_intercepted_inside_the_window(battery):
 
 def test_threat_aimed_far_from_the_battery_is_not_a_threat(battery):
     # aim ~1,030 km from Seongju, over the Sea of Japan
-    res = engage_salvo(battery, "nodong", resolve_location("tongchang-ri", "--from"),
-                       resolve_location("42.0,138.0", "--to"), np.random.default_rng(3), count=1, sspk=1.0)
+    res = engage_salvo("nodong", "tongchang-ri", "42.0,138.0", battery_site="seongju", seed=3, count=1, sspk=1.0)
     d = res.to_dict()
     assert d["threats"] == 0 and d["engaged"] == 0 and d["interceptors_fired"] == 0 and d["leaked"] == 0
     p = d["per_threat"][0]
     assert p["outcome"].startswith("not engaged: not a threat")
     assert p["shots"] == 0 and p["intercept_altitude_km"] is None
-    assert d["tracks"][0]["miss_to_asset_km"] > 900.0
+    # every track's prediction lands far outside the 30 km asset (the earliest, decided 114 s after
+    # launch near the end of the Nodong's burn, still 830 km off; the truth is 1,030 km off)
+    assert d["tracks"] and all(t["miss_to_asset_km"] > 500.0 for t in d["tracks"])
 
 
-def test_threat_faster_than_the_envelope_is_not_engageable_and_leaks(battery):
+def test_threat_faster_than_the_envelope_is_not_engageable_and_leaks(monkeypatch):
     # the same Scud-ER (~1.6-2.0 km/s in the window) against a kill vehicle limited to 1 km/s
-    env = Envelope.for_battery(battery, max_threat_speed_m_s=1000.0)
-    res = engage_salvo(battery, "scud-er", resolve_location("tongchang-ri", "--from"),
-                       resolve_location("seongju", "--to"), np.random.default_rng(1), count=1, sspk=1.0,
-                       envelope=env)
+    # (no scenario field sets it: the runner's envelope is replaced for this test)
+    real = Envelope.for_battery.__func__
+    monkeypatch.setattr(Envelope, "for_battery",
+                        classmethod(lambda cls, b, **kw: real(cls, b, **{**kw, "max_threat_speed_m_s": 1000.0})))
+    res = engage_salvo("scud-er", "tongchang-ri", "seongju", battery_site="seongju", seed=1, count=1, sspk=1.0)
     d = res.to_dict()
     assert d["threats"] == 1 and d["engaged"] == 0 and d["interceptors_fired"] == 0
     assert d["intercepted"] == 0 and d["leaked"] == 1

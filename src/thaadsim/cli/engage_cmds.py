@@ -28,7 +28,7 @@ def _print(result: dict) -> None:
     typer.echo(f"threats {result['threats']}, engaged {result['engaged']}, intercepted {result['intercepted']}, "
                f"leaked {result['leaked']}, interceptors fired {result['interceptors_fired']} of {b['inventory']} "
                f"({result['interceptors_wasted_on_false_tracks']} at false tracks)")
-    rows = [(p["truth_id"], ",".join(map(str, p["track_ids"])) or "-", p["outcome"], p["shots"],
+    rows = [(p["object_id"], ",".join(map(str, p["track_ids"])) or "-", p["outcome"], p["shots"],
              _fmt(p["intercept_altitude_km"]), _fmt(p["intercept_range_km"]), _fmt(p["intercept_time_s"]))
             for p in result["per_threat"]]
     typer.echo(format_table(["missile", "tracks", "outcome", "shots", "alt km", "range km", "t intercept s"], rows))
@@ -70,28 +70,19 @@ def engage(
     from thaadsim.catalog.loader import missile as lookup_missile
     from thaadsim.catalog.loader import resolve_location
 
-    site = resolve_location(battery_site, "--battery-site")
-    launch = resolve_location(from_, "--from")
-    aim = resolve_location(to, "--to")
+    resolve_location(battery_site, "--battery-site")
+    resolve_location(from_, "--from")
+    resolve_location(to, "--to")
     lookup_missile(missile, field="--missile")
 
-    import numpy as np
+    from thaadsim.cli.progress import stages
+    from thaadsim.scenario.salvo import engage_salvo
 
-    from thaadsim.defense.battery import Battery
-    from thaadsim.defense.engagement import engage_salvo
-    from thaadsim.defense.firecontrol import DEFAULT_ASSET_RADIUS_M, DEFAULT_COMMIT_DELAY_S, Asset
-
-    battery = Battery.from_catalog(site=site)
-    radius_m = DEFAULT_ASSET_RADIUS_M if asset_radius_km is None else asset_radius_km * 1e3
-    assets = [Asset(f"battery site ({battery.name})", battery.lat_deg, battery.lon_deg, radius_m)]
-    if defend_aim:
-        assets.append(Asset(f"aim point ({aim.label})", aim.lat_deg, aim.lon_deg, radius_m))
-    rng = np.random.default_rng(seed)
     with progress("engage") as update:
-        res = engage_salvo(battery, missile, launch, aim, rng, count=count, spacing_s=spacing_s, doctrine=doctrine,
-                           sspk=sspk, assets=assets, asset_radius_m=radius_m,
-                           commit_delay_s=DEFAULT_COMMIT_DELAY_S if commit_delay_s is None else commit_delay_s,
-                           false_alarms=not no_false_alarms, kill_model=kill_model, progress=update)
+        res = engage_salvo(missile, from_, to, battery_site=battery_site, count=count, spacing_s=spacing_s,
+                           doctrine=doctrine, sspk=sspk, kill_model=kill_model, asset_radius_km=asset_radius_km,
+                           defend_aim=defend_aim, commit_delay_s=commit_delay_s, false_alarms=not no_false_alarms,
+                           seed=seed, progress=stages(update))
     result = res.to_dict()
     result["seed"] = seed
     if json_:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 from typing import Annotated
 
 import typer
@@ -39,7 +38,7 @@ def _print(result: dict) -> None:
     if not result["tracks"]:
         typer.echo("no tracks")
     else:
-        rows = [(tr["track_id"], "false" if tr["truth_id"] < 0 else tr["truth_id"], _fmt(tr["confirmed_time_s"]),
+        rows = [(tr["track_id"], "false" if tr["truth"] is None else tr["truth"], _fmt(tr["confirmed_time_s"]),
                  _fmt(tr["confirmed_after_launch_s"]), _fmt(tr["last_update_s"]),
                  _fmt(tr["impact_point_error_km"], ".2f"), _fmt(tr["cep_km"], ".2f"),
                  _fmt(tr["launch_point_error_km"], ".2f"), _fmt(tr["launch_cep_km"], ".2f"),
@@ -89,7 +88,7 @@ def track(
 
     radar_site = resolve_location(site, "--site")
     launch = resolve_location(from_, "--from")
-    aim = resolve_location(to, "--to")
+    resolve_location(to, "--to")
     lookup_missile(missile, field="--missile")  # unknown names fail before any flight
     record = lookup_radar(radar_key)
     if mode is not None:
@@ -97,30 +96,26 @@ def track(
 
     import numpy as np
 
+    from thaadsim.cli.progress import stages
     from thaadsim.earth import frames
-    from thaadsim.sensors.radar import RadarModel
-    from thaadsim.tracking.scenario_track import DEFAULT_RCS_M2, default_tracker_config, track_salvo
+    from thaadsim.scenario.salvo import track_salvo
 
-    config = replace(default_tracker_config(), filter=filter_.lower(), association=association.lower(),
-                     initiation=initiation.lower().replace("-", "_"))
-    if boresight_az_deg is None:
-        az, _, dist = frames.geodesic_inverse(radar_site.lat_deg, radar_site.lon_deg, launch.lat_deg, launch.lon_deg)
-        az = float(np.asarray(az).reshape(-1)[0])
-        # a radar on the launch point has no direction to it: keep the mode's boresight
-        boresight = az if float(np.asarray(dist).reshape(-1)[0]) > 1e3 else None
-    else:
-        boresight = boresight_az_deg % 360.0
-    radar = RadarModel.from_catalog(radar_key, mode, site=radar_site, boresight_az_deg=boresight)
-    rng = np.random.default_rng(seed)
     with progress("track") as update:
-        res = track_salvo(missile, launch, aim, radar, rng, count=count, spacing_s=spacing_s,
-                          rcs_m2=DEFAULT_RCS_M2 if rcs_m2 is None else rcs_m2,
-                          swerling=swerling, false_alarms=not no_false_alarms, config=config, progress=update)
+        res = track_salvo(missile, from_, to, site=site, radar=radar_key, mode=mode,
+                          boresight_az_deg=boresight_az_deg, count=count, spacing_s=spacing_s, rcs_m2=rcs_m2,
+                          swerling=swerling, false_alarms=not no_false_alarms, filter=filter_.lower(),
+                          association=association.lower(), initiation=initiation.lower().replace("-", "_"),
+                          seed=seed, progress=stages(update))
     result = res.to_dict()
     result["seed"] = seed
-    result["boresight_default"] = ("toward the launch point" if boresight_az_deg is None and boresight is not None
-                                   else ("the mode's" if boresight is None else "given"))
-    result["radar"]["assumptions"] = radar.assumptions_table()
+    if boresight_az_deg is not None:
+        result["boresight_default"] = "given"
+    else:
+        # a radar on the launch point has no direction to it: it keeps the mode's boresight (runner.build_radar)
+        dist = frames.geodesic_inverse(radar_site.lat_deg, radar_site.lon_deg, launch.lat_deg, launch.lon_deg)[2]
+        far = float(np.asarray(dist).reshape(-1)[0]) > 1e3
+        result["boresight_default"] = "toward the launch point" if far else "the mode's"
+    result["radar"]["assumptions"] = res.radar.assumptions_table()
     if json_:
         emit_json(result)
     else:

@@ -117,7 +117,8 @@ def observe(radar, name: str, truth: ScenarioTruth, scenario: Scenario, rng: np.
         n_fa = len(fa)
         parts.append(fa)
     det = merge_detections(parts)
-    tracker = run_tracker(det, default_tracker_config(), rng)
+    choice = next(r.tracker for r in scenario.radars if r.name == name)
+    tracker = run_tracker(det, default_tracker_config(choice.filter, choice.association, choice.initiation), rng)
     summary = track_truth_summary(tracker)
     return RadarRun(name, radar, det, tracker, dict(summary.track_truth), sector, n_fa)
 

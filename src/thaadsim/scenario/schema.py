@@ -96,6 +96,16 @@ class Threat(_Strict):
         return self
 
 
+class Tracker(_Strict):
+    """The tracker on one radar's detections (``tracking.scenario_track.default_tracker_config``)."""
+
+    filter: Literal["ekf", "ukf"] = Field("ekf", description="Filter: extended or unscented Kalman filter.")
+    association: Literal["gnn", "jpda"] = Field("gnn", description=(
+        "Data association: global nearest neighbour or joint probabilistic data association."))
+    initiation: Literal["two_point", "single_point"] = Field("two_point", description=(
+        "Track initiation: two_point (pairs of detections in successive looks) or single_point."))
+
+
 class Radar(_Strict):
     """One AN/TPY-2-class radar at a site."""
 
@@ -106,6 +116,7 @@ class Radar(_Strict):
     boresight_az_deg: float | None = Field(
         None, ge=-360, le=360, description="Azimuth of the face's boresight [deg from north]; default: toward "
         "the mean launch point of the threats.")
+    tracker: Tracker = Field(default_factory=Tracker, description="The tracker on this radar's detections.")
 
     @field_validator("site")
     @classmethod
@@ -384,4 +395,4 @@ def _fmt_default(f) -> str:
     return f"default {v}"
 
 
-__all__ = ["Asset", "BatterySpec", "Output", "Radar", "Scenario", "Sweep", "Threat", "schema_lines"]
+__all__ = ["Asset", "BatterySpec", "Output", "Radar", "Scenario", "Sweep", "Threat", "Tracker", "schema_lines"]

@@ -1,31 +1,24 @@
-"""The tracking chain end to end: a salvo flies, a radar sees it, the tracker estimates.
+"""The tracking products of the one chain: what a radar's tracks say about the missiles.
 
-:func:`track_salvo` runs
+The chain itself (flight -> radar -> tracker -> fire control) is the scenario runner's
+(``thaadsim.scenario.runner``); ``track`` and ``engage`` build a scenario and run it.
+This module holds the tracking room's part of it:
 
-1. **truth** - ``count`` copies of one catalog missile, steered once from the launch
-   point onto the aim point (``flight.targeting.solve``, minimum-energy by default)
-   and flown by the batch engine with launch times ``0, spacing, 2 spacing, ...``;
-   the engine samples each flight every radar revisit interval from its own launch,
-   and the states at the radar's look times (a common grid from the first launch) are
-   taken from those samples by cubic Hermite interpolation in position and velocity
-   (exact on the grid, i.e. whenever the spacing is a multiple of the revisit
-   interval; otherwise an interpolation error far below a metre for ballistic
-   motion sampled at 1 s).  After the final burnout the engine flies the reentry
-   vehicle on; **the spent booster is not flown** (whether the warhead separates is
-   not known for most catalog missiles - a booster beside the RV is the tracker's
-   separation scenario, tested on its own);
-2. **measurements** - ``sensors.measurements.measure`` with noise and false alarms,
-   every draw from the one ``numpy.random.Generator`` passed in;
-3. **tracking** - :func:`~thaadsim.tracking.manager.run_tracker`;
-4. **products** - the class from the track's drag-free arc above ``EXO_ALTITUDE_M``
-   (a batch least-squares fit to its detections there, ``batch_fit``) against class
-   signatures built from the catalog (:func:`class_signatures`); the launch point from
-   the same arc, flown back in vacuum and moved by the most probable class's boost
-   (``class_prior``: nominal offset and the boost-model uncertainty in the CEP); impact
-   point and time to impact from the last update with ln beta given the class's RV
-   band (:func:`class_products`);
-5. **errors against truth** - per confirmed track, the distance of its estimated launch
-   and impact points from the true launch site and the flight engine's impact point.
+1. **the tracker of a run** (:func:`default_tracker_config`): EKF, GNN, two-point
+   initiation, drag with ln beta estimated (the RV reenters); filter, association and
+   initiation chosen per radar;
+2. **the false-alarm sector** (:func:`threat_sector`, below);
+3. **products per confirmed track** (:func:`estimate_tracks`, no truth read): the class
+   from the track's drag-free arc above ``EXO_ALTITUDE_M`` (a batch least-squares fit to
+   its detections there, ``batch_fit``) against class signatures built from the catalog
+   (:func:`class_signatures`); the launch point from the same arc, flown back in vacuum
+   and moved by the most probable class's boost (``class_prior``: nominal offset and the
+   boost-model uncertainty in the CEP); impact point and time to impact from the last
+   update with ln beta given the class's RV band (:func:`class_products`), and from the
+   confirmation update with the tracker's generic prior;
+4. **errors against truth** (:func:`score_tracks`): per confirmed track, the distance of
+   its estimated launch and impact points from the true launch site and impact point of
+   the missile it follows.
 
 The false-alarm volume
 ----------------------
@@ -39,28 +32,26 @@ limits), widened by a margin (default 5 deg and 50 km).  That is the volume a ra
 cued onto the threat corridor searches at the revisit rate.  The count per look is
 Pfa x (beam positions x range cells) in that sector; it is reported.
 
-Named approximations: radar cross-section constant along the flight (default 1 m^2,
-the radar preset's reference target, ASSUMED) with Swerling 1 fluctuation; the
-launch point assumes the most probable class flew a minimum-energy trajectory (a
-misidentified class shifts it by the difference of the two classes' boosts); the class
-signatures come from each missile's full-burn maximum-range flight, spread over the
-burnout speeds of flights to 50-100 % of that range (:func:`class_signatures`), so
-neighbouring classes overlap and the estimate is a probability over them.
+Named approximations: the launch point assumes the most probable class flew a
+minimum-energy trajectory (a misidentified class shifts it by the difference of the two
+classes' boosts); the class signatures come from each missile's full-burn maximum-range
+flight, spread over the burnout speeds of flights to 50-100 % of that range
+(:func:`class_signatures`), so neighbouring classes overlap and the estimate is a
+probability over them.
 """
 
 from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from thaadsim.earth import frames
 from thaadsim.earth.kernels import geodetic_from_ecef
-from thaadsim.errors import ConvergenceError, InputError, UnreachableError
-from thaadsim.sensors.rcs import default_rcs_m2, default_rcs_note
+from thaadsim.errors import ConvergenceError, UnreachableError
+from thaadsim.sensors.rcs import default_rcs_m2
 from thaadsim.tracking.batch_fit import detection_rows, fit_arc
 from thaadsim.tracking.class_prior import (
     PRIOR_FLIGHTS,
@@ -69,8 +60,7 @@ from thaadsim.tracking.class_prior import (
     boost_model_for,
     condition_on_class_beta,
 )
-from thaadsim.tracking.manager import TrackerConfig, TrackerResult, run_tracker
-from thaadsim.tracking.metrics import TrackTruthSummary, track_truth_summary
+from thaadsim.tracking.manager import TrackerConfig, TrackerResult
 from thaadsim.tracking.products import (
     ClassSignature,
     TrackProducts,
@@ -108,9 +98,6 @@ ln beta held to the class's band (sigma ~0.4) the unscented mean and sigma of th
 impact follow the skewed reentry time (Scud-ER to Busan, 197 runs: mean error -0.2 s,
 RMS 8.9 s against a stated sigma of 9.5 s); the divided differences give its median and
 a sigma that the long late tail exceeds (2-sigma coverage 0.89)."""
-MAX_LOOKS = 20_000
-"""Largest number of look times one run simulates (a guard against runaway input)."""
-
 
 # --------------------------------------------------------------------------- classes
 
@@ -159,40 +146,6 @@ def class_signatures(options=None) -> dict[str, ClassSignature]:
     return {k: s for k, s, _ in _signatures_cached(key)}
 
 
-# --------------------------------------------------------------------------- truth
-
-
-@dataclass
-class SalvoTruth:
-    """The flown salvo.  ``states`` (N, T, 6) ECEF position [m] and ground-relative
-    velocity [m/s] of missile k at ``times_s`` (T,) (NaN before launch and after
-    impact); ``launch_times_s`` (N,); the flight batch and the steering used."""
-
-    missile: str
-    count: int
-    spacing_s: float
-    times_s: np.ndarray
-    states: np.ndarray
-    launch_times_s: np.ndarray
-    flight: object
-    solution: object
-    launch: object
-    aim: object
-
-    @property
-    def alive(self) -> np.ndarray:
-        return np.isfinite(self.states[:, :, 0])
-
-    @property
-    def impact_lat_lon_deg(self) -> tuple[float, float]:
-        lat, lon = self.flight.impact_lat_lon_deg
-        return float(lat[0]), float(lon[0])
-
-    @property
-    def flight_time_s(self) -> float:
-        return float(self.flight.impact[0, 0])
-
-
 def _hermite(samples: np.ndarray, dt: float, end: np.ndarray, tau: np.ndarray) -> np.ndarray:
     """States (M, 6) at flight times ``tau`` from samples (K, 6) every ``dt`` plus the end
     state ``end`` (t, x, y, z, vx, vy, vz): cubic Hermite in position (from position and
@@ -223,64 +176,10 @@ def _hermite(samples: np.ndarray, dt: float, end: np.ndarray, tau: np.ndarray) -
     out[ok, :3], out[ok, 3:] = pos, vel
     return out
 
-
-def fly_salvo(missile: str, launch, aim, count: int, spacing_s: float, look_dt_s: float,
-              profile: str = "min-energy", options=None) -> SalvoTruth:
-    """Steer one missile from ``launch`` onto ``aim`` (``Location``s) once and fly
-    ``count`` copies launched ``spacing_s`` apart; states on a look grid of ``look_dt_s``."""
-    from thaadsim.catalog.loader import missile as lookup_missile
-    from thaadsim.flight.engine import FlightOptions, fly
-    from thaadsim.flight.targeting import Launch
-    from thaadsim.flight.vehicle import Vehicle
-
-    _check_salvo(count, spacing_s)
-    if not (math.isfinite(look_dt_s) and look_dt_s > 0.0):
-        raise InputError(f"{look_dt_s} is not a positive interval", field="revisit_s")
-    options = options or FlightOptions()
-    record = lookup_missile(missile, field="--missile")
-    vehicle = Vehicle.from_missile(record)
-    site = Launch(float(launch.lat_deg), float(launch.lon_deg), float(launch.alt_m))
-    sol = _solve_cached(record.key, site, float(aim.lat_deg), float(aim.lon_deg), profile, options)
-    fb = fly(vehicle, np.full(count, site.lat_deg), site.lon_deg, site.alt_m, sol.azimuth_deg, sol.kick_deg,
-             sol.burn_fraction, options, sample_dt_s=look_dt_s)
-    if not np.all(fb.ok):
-        raise UnreachableError(f"the salvo's flight ended without impact ({fb.status_text(0)})", field="--to")
-    launch_t = spacing_s * np.arange(count)
-    t_end = float(launch_t[-1] + np.max(fb.impact[:, 0]))
-    n_looks = int(math.floor(t_end / look_dt_s + 1e-9)) + 1
-    if n_looks > MAX_LOOKS:
-        raise InputError(f"{n_looks} radar looks ({t_end:,.0f} s at {look_dt_s:g} s): too long a run",
-                         field="--spacing-s", hint=f"keep the salvo within {MAX_LOOKS} looks")
-    times = look_dt_s * np.arange(n_looks)
-    states = np.stack([_hermite(fb.samples[k], look_dt_s, fb.impact[k], times - launch_t[k]) for k in range(count)])
-    return SalvoTruth(record.key, count, spacing_s, times, states, launch_t, fb, sol, launch, aim)
-
-
 def hermite_states(samples: np.ndarray, dt: float, end: np.ndarray, tau: np.ndarray) -> np.ndarray:
     """States (M, 6) at flight times ``tau`` [s after launch] from the engine's samples
     (K, 6) every ``dt`` and its end state (t, x, y, z, vx, vy, vz); NaN outside the flight."""
     return _hermite(samples, dt, end, tau)
-
-
-@functools.lru_cache(maxsize=32)
-def _solve_cached(missile_key: str, site, aim_lat_deg: float, aim_lon_deg: float, profile: str, options):
-    """The steering solve, kept per geometry (a seed sweep over one geometry solves once).
-    Callers must not modify the returned flight's arrays."""
-    from thaadsim.catalog.loader import missile as lookup_missile
-    from thaadsim.flight.targeting import solve
-    from thaadsim.flight.vehicle import Vehicle
-
-    vehicle = Vehicle.from_missile(lookup_missile(missile_key))
-    return solve(vehicle, site, aim_lat_deg, aim_lon_deg, profile=profile, options=options)
-
-
-def _check_salvo(count, spacing_s) -> None:
-    if isinstance(count, bool) or int(count) != count or count < 1:
-        raise InputError(f"{count} missiles: need at least 1", field="--count", hint="give a whole number >= 1")
-    if count > 1000:
-        raise InputError(f"{count} missiles is more than this command simulates (1,000)", field="--count")
-    if not math.isfinite(spacing_s) or spacing_s < 0.0:
-        raise InputError(f"{spacing_s:g} s: the spacing must be a finite number >= 0", field="--spacing-s")
 
 
 # --------------------------------------------------------------------------- sector
@@ -380,90 +279,27 @@ class TrackError:
         }
 
 
+
 @dataclass
-class SalvoTrackResult:
-    truth: SalvoTruth
-    radar: object
-    surveillance: object
-    detections: object
-    tracker: TrackerResult
-    summary: TrackTruthSummary
-    tracks: list[TrackError]
-    rcs_m2: float
-    swerling: int
-    notes: list[str]
+class TrackEstimate:
+    """The products of one confirmed track (no truth read): ``products`` carries the impact
+    (class-conditioned, at the last update) and the launch point; the impact predicted at
+    confirmation; the class."""
 
-    @property
-    def tracks_confirmed(self) -> int:
-        return self.summary.tracks_confirmed
-
-    def to_dict(self) -> dict:
-        t, rd, s, d, cfg = self.truth, self.radar, self.surveillance, self.detections, self.tracker.config
-        imp_lat, imp_lon = t.impact_lat_lon_deg
-        fb = t.flight
-        bo_speed, bo_gamma, bo_alt = fb.speed_gamma(fb.burnout)
-        n_fa = int(np.sum(d.truth_id < 0))
-        sv = None
-        if s is not None:
-            cells = s.cells(rd)
-            sv = {"az_center_deg": math.degrees(s.az_center_rad), "az_half_width_deg": math.degrees(s.az_half_width_rad),
-                  "el_min_deg": math.degrees(s.el_min_rad), "el_max_deg": math.degrees(s.el_max_rad),
-                  "range_min_km": s.range_min_m / 1e3, "range_max_km": s.range_max_m / 1e3,
-                  "solid_angle_sr": s.solid_angle_sr, "cells": cells,
-                  "false_alarms_per_look_expected": rd.pfa * cells,
-                  "note": ("sector around the visible threat (margin "
-                           f"{SECTOR_MARGIN_DEG:g} deg, {SECTOR_RANGE_MARGIN_KM:g} km), not the mode's whole search "
-                           "field; Poisson(Pfa x cells) false alarms at every look")}
-        return {
-            "truth_count": t.count,
-            "truth_detected_count": self.summary.truth_count,
-            "tracks_confirmed": self.summary.tracks_confirmed,
-            "false_tracks": self.summary.false_tracks,
-            "redundant_tracks": self.summary.redundant_tracks,
-            "swaps": self.summary.swaps,
-            "tracks": [e.to_dict() for e in self.tracks],
-            "truth": {
-                "missile": t.missile, "count": t.count, "spacing_s": t.spacing_s,
-                "launch_times_s": t.launch_times_s.tolist(),
-                "from": {"label": t.launch.label, "lat_deg": t.launch.lat_deg, "lon_deg": t.launch.lon_deg},
-                "to": {"label": t.aim.label, "lat_deg": t.aim.lat_deg, "lon_deg": t.aim.lon_deg},
-                "profile": t.solution.profile, "azimuth_deg": t.solution.azimuth_deg % 360.0,
-                "kick_deg": t.solution.kick_deg, "burn_fraction": t.solution.burn_fraction,
-                "impact_lat_deg": imp_lat, "impact_lon_deg": imp_lon,
-                "range_km": float(fb.range_m[0]) / 1e3, "flight_time_s": t.flight_time_s,
-                "apogee_km": float(fb.apogee_alt_m[0]) / 1e3,
-                "burnout_speed_m_s": float(bo_speed[0]), "burnout_alt_km": float(bo_alt[0]) / 1e3,
-                "burnout_time_s": float(fb.burnout[0, 0]),
-                "authority": "thaadsim flight engine (Dormand-Prince, WGS-84 + J2, rotating Earth, drag)",
-            },
-            "radar": {"key": rd.key, "mode": rd.mode, "site": rd.site_label, "lat_deg": rd.lat_deg,
-                      "lon_deg": rd.lon_deg, "alt_m": rd.alt_m, "boresight_az_deg": math.degrees(rd.face_az_rad[0]),
-                      "revisit_s": rd.revisit_s, "pfa": rd.pfa, "rcs_m2": self.rcs_m2, "swerling": self.swerling},
-            "detections": {"total": len(d), "of_targets": len(d) - n_fa, "false_alarms": n_fa,
-                           "looks": int(t.times_s.size),
-                           "looks_with_target_detected": int(np.unique(d.time_s[d.truth_id >= 0]).size)},
-            "surveillance": sv,
-            "tracker": {
-                "filter": cfg.filter, "association": cfg.association, "initiation": cfg.initiation,
-                "drag_state": cfg.drag, "q_m2_s3": cfg.q_m2_s3,
-                "q_ln_beta_1_s": cfg.q_ln_beta_1_s if cfg.drag else None,
-                "initial_beta_kg_m2": math.exp(cfg.initial_ln_beta) if cfg.drag else None,
-                "gate_probability": cfg.gate_probability, "confirm_m": cfg.confirm_m, "confirm_n": cfg.confirm_n,
-                "delete_after_misses": cfg.delete_after_misses, "use_range_rate": cfg.use_range_rate,
-                "initial_speed_sigma_m_s": cfg.initial_speed_sigma_m_s, "frames": int(self.tracker.frame_times_s.size),
-                "tracks_started": len(self.tracker.tracks),
-            },
-            "classes": {k: {"burnout_speed_m_s": v.burnout_speed_m_s, "sigma_m_s": v.sigma_m_s,
-                            "burnout_alt_km": v.burnout_altitude_m / 1e3}
-                        for k, v in class_signatures(t.flight.options).items()},
-            "notes": list(self.notes),
-        }
+    products: TrackProducts
+    impact_at_confirmation: dict
+    launch_estimate_time_s: float
+    exo_atmospheric: bool
+    class_estimate: str | None
+    class_probability: float | None
+    class_probabilities: dict | None
 
 
-def default_tracker_config() -> TrackerConfig:
-    """The chain's tracker: EKF, GNN, drag with ln(beta) estimated (the RV reenters), other
-    parameters the tracker's defaults."""
-    return TrackerConfig(drag=True, initiation="two_point")
+def default_tracker_config(filter: str = "ekf", association: str = "gnn",
+                           initiation: str = "two_point") -> TrackerConfig:
+    """The chain's tracker: EKF, GNN, two-point initiation unless chosen otherwise, drag with
+    ln(beta) estimated (the RV reenters), other parameters the tracker's defaults."""
+    return TrackerConfig(drag=True, filter=filter, association=association, initiation=initiation)
 
 
 def _distance_km(lat1, lon1, lat2, lon2) -> float:
@@ -568,116 +404,87 @@ def class_products(tracks, lau, cls, res: TrackerResult, options, exo=None) -> t
         imp = first
     return boosts, rows, imp
 
-
-def track_salvo(missile: str, launch, aim, radar, rng: np.random.Generator, *, count: int = 1,
-                spacing_s: float = 0.0, rcs_m2: float = DEFAULT_RCS_M2, swerling: int = 1,
-                false_alarms: bool = True, sector_margin_deg: float = SECTOR_MARGIN_DEG,
-                sector_range_margin_m: float = SECTOR_RANGE_MARGIN_KM * 1e3, config: TrackerConfig | None = None,
-                profile: str = "min-energy", options=None,
-                progress: Callable[[int, int | None, str], None] | None = None) -> SalvoTrackResult:
-    """The whole chain (module doc).  ``launch``/``aim`` are ``Location``s (lat_deg,
-    lon_deg, alt_m, label); ``radar`` a sited ``RadarModel``; every random draw from ``rng``.
-    ``progress(done, total, label)``, when given, is told before each stage of the chain."""
-    from thaadsim.sensors.measurements import measure
-
-    if not isinstance(rng, np.random.Generator):
-        raise InputError("pass a numpy.random.Generator", field="rng")
-    radar.require_site()
-    if not (math.isfinite(rcs_m2) and rcs_m2 > 0.0):
-        raise InputError(f"{rcs_m2:g} m^2: the cross-section must be > 0", field="--rcs-m2")
-    config = config or default_tracker_config()
-
-    def tell(done: int, label: str) -> None:
-        if progress:
-            progress(done, 4, label)
-
-    tell(0, f"flying {count} missile(s)")
-    truth = fly_salvo(missile, launch, aim, count, spacing_s, radar.revisit_s, profile, options)
-    tell(1, "measuring")
-    alive = truth.alive
-    k_idx, t_idx = np.nonzero(alive)
-    order = np.lexsort((k_idx, t_idx))
-    k_idx, t_idx = k_idx[order], t_idx[order]
-    X = truth.states[k_idx, t_idx]
-    sector = threat_sector(radar, X[:, :3], sector_margin_deg, sector_range_margin_m)
-    det = measure(radar, truth.times_s[t_idx], X[:, :3], X[:, 3:], rcs_m2, rng, truth_id=k_idx, swerling=swerling,
-                  false_alarms=bool(false_alarms and sector is not None), surveillance=sector)
-    tell(2, "tracking the detections")
-    res = run_tracker(det, config, rng)
-    tell(3, "impact and launch points, classes")
-    summary = track_truth_summary(res)
-    signatures = class_signatures(truth.flight.options)
+def estimate_tracks(res: TrackerResult, detections, options) -> tuple[list[TrackEstimate], list]:
+    """The products of every confirmed track, from the track and its detections alone (no
+    truth): step 1-3 of the module doc.  Returns the estimates (track order of
+    ``track_products``) and each one's class boost model (None where no class reaches)."""
+    signatures = class_signatures(options)
     products = track_products(res, None)  # impact at the last update; launch and class below
-    imp_lat, imp_lon = truth.impact_lat_lon_deg
+    if not products:
+        return [], []
     by_id = {t.track_id: t for t in res.tracks}
-    errors = []
-    rows_conf, exo_rows = [], []
-    for p in products:
-        tr = by_id[p.track_id]
-        rows_conf.append(int(np.searchsorted(tr.times_s, tr.confirmed_time_s)))
-        exo_rows.append(exo_arc_state(tr, det, res.model))
-    exo_flags = [e[4] for e in exo_rows]
-    conf_imp = lau = cls = None
-    boosts = []
-    if products:
-        trs = [by_id[p.track_id] for p in products]
-        conf_imp = impact_points(np.array([t.states[k] for t, k in zip(trs, rows_conf, strict=True)]),
-                                 np.array([t.covariances[k] for t, k in zip(trs, rows_conf, strict=True)]),
-                                 np.array([t.times_s[k] for t, k in zip(trs, rows_conf, strict=True)]), res.model)
-        Xe = np.array([e[0] for e in exo_rows])
-        Pe = np.array([e[1] for e in exo_rows])
-        te = np.array([e[2] for e in exo_rows])
-        lau = launch_points(Xe, Pe, te, res.model, method="central")
-        cls = classify(Xe, Pe, signatures) if signatures else None
-        last = [by_id[p.track_id] for p in products]
-        boosts, launch_rows, imp = class_products(
-            last, lau, cls, res, truth.flight.options, exo_rows)
-        for p, k in zip(products, range(len(products)), strict=True):
-            p.impact = _products_row(imp, k)
-            p.time_to_impact_s = float(imp.time_s[k] - p.time_s)
-            p.launch = launch_rows[k]
+    trs = [by_id[p.track_id] for p in products]
+    rows_conf = [int(np.searchsorted(tr.times_s, tr.confirmed_time_s)) for tr in trs]
+    exo_rows = [exo_arc_state(tr, detections, res.model) for tr in trs]
+    conf_imp = impact_points(np.array([t.states[k] for t, k in zip(trs, rows_conf, strict=True)]),
+                             np.array([t.covariances[k] for t, k in zip(trs, rows_conf, strict=True)]),
+                             np.array([t.times_s[k] for t, k in zip(trs, rows_conf, strict=True)]), res.model)
+    Xe = np.array([e[0] for e in exo_rows])
+    Pe = np.array([e[1] for e in exo_rows])
+    te = np.array([e[2] for e in exo_rows])
+    lau = launch_points(Xe, Pe, te, res.model, method="central")
+    cls = classify(Xe, Pe, signatures) if signatures else None
+    boosts, launch_rows, imp = class_products(trs, lau, cls, res, options, exo_rows)
+    out = []
     for j, p in enumerate(products):
-        tid = summary.track_truth.get(p.track_id, -1)
-        t_launch = float(truth.launch_times_s[tid]) if tid >= 0 else math.nan
-        ok_truth = tid >= 0
+        p.impact = _products_row(imp, j)
+        p.time_to_impact_s = float(imp.time_s[j] - p.time_s)
+        p.launch = launch_rows[j]
         probs = None if cls is None else {nm: float(cls.probabilities[j, i]) for i, nm in enumerate(cls.names)}
         best, prob = None, None
-        if probs:
-            vals = {k: v for k, v in probs.items() if math.isfinite(v)}
-            if vals:
-                best = max(vals, key=vals.get)
-                prob = vals[best]
-        launch_row = p.launch
-        t_imp_true = t_launch + truth.flight_time_s if ok_truth else math.nan
+        vals = {k: v for k, v in (probs or {}).items() if math.isfinite(v)}
+        if vals:
+            best = max(vals, key=vals.get)
+            prob = vals[best]
+        out.append(TrackEstimate(p, _products_row(conf_imp, j), float(exo_rows[j][2]), bool(exo_rows[j][4]), best,
+                                 prob, probs))
+    return out, boosts
+
+
+def score_tracks(estimates: list[TrackEstimate], track_truth: dict, launch_lat_lon_deg: np.ndarray,
+                 impact_lat_lon_deg: np.ndarray, launch_times_s: np.ndarray,
+                 impact_times_s: np.ndarray) -> list[TrackError]:
+    """Each track's estimates against the truth of the missile it follows (``track_truth``:
+    track id -> missile index, -1 for a false track); the truth arrays are per missile:
+    launch and impact points (N, 2) [deg] and times (N,) [s]."""
+    errors = []
+    for e in estimates:
+        p = e.products
+        k = int(track_truth.get(p.track_id, -1))
+        ok = k >= 0
+
+        def off(lat, lon, ref, k=k, ok=ok) -> float:
+            return _distance_km(lat, lon, float(ref[k, 0]), float(ref[k, 1])) if ok else math.nan
+
         errors.append(TrackError(
             track_id=p.track_id,
-            truth_id=tid,
+            truth_id=k,
             confirmed_time_s=p.confirmed_time_s,
-            confirmed_after_launch_s=p.confirmed_time_s - t_launch if ok_truth else math.nan,
-            launch_point_error_km=_distance_km(launch_row["lat_deg"], launch_row["lon_deg"], launch.lat_deg,
-                                               launch.lon_deg) if ok_truth else math.nan,
-            impact_point_error_km=_distance_km(p.impact["lat_deg"], p.impact["lon_deg"], imp_lat, imp_lon)
-            if ok_truth else math.nan,
+            confirmed_after_launch_s=p.confirmed_time_s - float(launch_times_s[k]) if ok else math.nan,
+            launch_point_error_km=off(p.launch["lat_deg"], p.launch["lon_deg"], launch_lat_lon_deg),
+            impact_point_error_km=off(p.impact["lat_deg"], p.impact["lon_deg"], impact_lat_lon_deg),
             cep_km=p.impact["cep_m"] / 1e3,
-            launch_cep_km=launch_row["cep_m"] / 1e3,
-            impact_at_confirmation_error_km=_distance_km(float(conf_imp.lat_deg[j]), float(conf_imp.lon_deg[j]),
-                                                         imp_lat, imp_lon) if ok_truth else math.nan,
-            impact_at_confirmation_cep_km=float(conf_imp.cep_m[j]) / 1e3,
+            launch_cep_km=p.launch["cep_m"] / 1e3,
+            impact_at_confirmation_error_km=off(e.impact_at_confirmation["lat_deg"],
+                                                e.impact_at_confirmation["lon_deg"], impact_lat_lon_deg),
+            impact_at_confirmation_cep_km=e.impact_at_confirmation["cep_m"] / 1e3,
             time_to_impact_s=p.time_to_impact_s,
-            time_to_impact_error_s=p.impact["time_s"] - t_imp_true if ok_truth else math.nan,
+            time_to_impact_error_s=p.impact["time_s"] - float(impact_times_s[k]) if ok else math.nan,
             last_update_s=p.time_s,
-            class_estimate=best,
-            class_probability=prob,
-            launch_estimate_time_s=float(exo_rows[j][2]),
-            exo_atmospheric=exo_flags[j],
+            class_estimate=e.class_estimate,
+            class_probability=e.class_probability,
+            launch_estimate_time_s=e.launch_estimate_time_s,
+            exo_atmospheric=e.exo_atmospheric,
             products=p,
-            launch=launch_row,
-            class_probabilities=probs,
+            launch=p.launch,
+            class_probabilities=e.class_probabilities,
         ))
-    notes = [
-        "truth: the flight engine's trajectories; the spent booster is not flown (RV only)",
-        f"radar cross-section {rcs_m2:g} m^2, Swerling {swerling}, constant along the flight"
-        + (f" ({default_rcs_note('reference-target')})" if rcs_m2 == DEFAULT_RCS_M2 else ""),
+    return errors
+
+
+def product_notes(boosts: list) -> list[str]:
+    """What the track products are and which approximations they carry (module doc)."""
+    return [
         ("launch point: vacuum back-propagation of the track to the ground, moved by the most probable class's "
          "nominal boost (flight engine, minimum-energy profile ASSUMED); its CEP includes the boost-model "
          "uncertainty (the class's catalog bands read as their central 95 %, ASSUMED; "
@@ -695,19 +502,8 @@ def track_salvo(missile: str, launch, aim, radar, rng: np.random.Generator, *, c
         (f"launch point and class from each track's arc above {EXO_ALTITUDE_M / 1e3:g} km: a batch least-squares "
          "fit of the drag-free, unpowered arc to the detections the track took there (no process noise)"),
     ]
-    if any(not e.exo_atmospheric for e in errors):
-        notes.append(f"some tracks were never above {EXO_ALTITUDE_M / 1e3:g} km: their launch point and class, "
-                     "from a drag-slowed state, are not meaningful")
-    if sector is None:
-        notes.append("the radar sees no part of the salvo's trajectory: no detections, no false-alarm sector")
-    elif not false_alarms:
-        notes.append("false alarms switched off")
-    if not products:
-        notes.append("no tracks")
-    tell(4, "done")
-    return SalvoTrackResult(truth, radar, sector, det, res, summary, errors, float(rcs_m2), int(swerling), notes)
 
 
-__all__ = ["CLASS_MIN_RANGE_FRACTION", "CLASS_SIGMA_FRACTION", "DEFAULT_RCS_M2", "EXO_ALTITUDE_M", "SalvoTrackResult",
-           "SalvoTruth", "TrackError",
-           "class_signatures", "default_tracker_config", "fly_salvo", "hermite_states", "threat_sector", "track_salvo"]
+__all__ = ["CLASS_MIN_RANGE_FRACTION", "CLASS_SIGMA_FRACTION", "DEFAULT_RCS_M2", "EXO_ALTITUDE_M", "TrackError",
+           "TrackEstimate", "class_products", "class_signatures", "default_tracker_config", "estimate_tracks",
+           "exo_arc_state", "hermite_states", "product_notes", "score_tracks", "threat_sector"]
