@@ -278,11 +278,13 @@ def _page(name: str) -> HTMLResponse:
     return HTMLResponse(STATIC.joinpath(name).read_text(encoding="utf-8"))
 
 
-def create_app(runs_root: Path | None = None, limits: Limits | None = None) -> FastAPI:
-    """The app; runs are written under ``runs_root`` (default: a fresh temporary folder)."""
+def create_app(runs_root: Path | None = None, limits: Limits | None = None, work=None) -> FastAPI:
+    """The app; runs are written under ``runs_root`` (default: a fresh temporary folder).
+    ``work`` replaces the run's work function (:func:`thaadsim.web.jobs.run_child`): the seam
+    where a study job plugs in."""
     limits = limits or Limits()
     root = Path(runs_root) if runs_root is not None else Path(tempfile.mkdtemp(prefix="thaadsim-web-"))
-    manager = RunManager(root, limits)
+    manager = RunManager(root, limits, **({"work": work} if work is not None else {}))
     scenarios = Scenarios(limits)
 
     @contextlib.asynccontextmanager
