@@ -78,7 +78,17 @@ function showSummary(s) {
   summary = s;
   document.getElementById("headline").textContent = headline(s);
   document.getElementById("totals").replaceChildren(totalsList(s));
-  document.getElementById("outcomes").replaceChildren(outcomeTable(s));
+  const outcomes = [outcomeTable(s)];
+  if (s.sweep) {  // a saturation sweep: one row per salvo size
+    const sweep = el("table", {class: "sweep"}, el("thead", {}, el("tr", {}, ...["salvo", "intercepted", "leaked",
+      "fired", "inventory"].map(h => el("th", {}, h)))));
+    const body = el("tbody");
+    for (const r of s.sweep) body.append(el("tr", {}, ...[r.count, r.intercepted, r.leaked, r.interceptors_fired,
+      r.inventory].map(v => el("td", {}, v))));
+    sweep.append(body);
+    outcomes.push(el("h3", {}, "Salvo sweep"), sweep);
+  }
+  document.getElementById("outcomes").replaceChildren(...outcomes);
   document.getElementById("run-links").replaceChildren(
     el("a", {href: `/api/runs/${runId}/report`, target: "_blank"}, "report"), " · ",
     el("a", {href: `/compare?a=${runId}`}, "compare with another run"), ` · run ${runId}, seed ${s.seed}`);
