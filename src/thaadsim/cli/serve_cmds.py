@@ -59,6 +59,7 @@ def serve(
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
+        sock.listen(2048)  # connections wait in the backlog from the moment the line below is printed
     except OSError as error:
         sock.close()
         raise InputError(f"cannot listen on {host}:{port} ({error.strerror})", field="--port",

@@ -27,6 +27,7 @@ import contextlib
 import csv
 import functools
 import io
+import shutil
 import tempfile
 from importlib import resources
 from pathlib import Path
@@ -291,6 +292,8 @@ def create_app(runs_root: Path | None = None, limits: Limits | None = None, work
     async def lifespan(app):
         yield
         manager.close()
+        if runs_root is None:  # the temporary folder this app made goes with it
+            shutil.rmtree(root, ignore_errors=True)
 
     app = FastAPI(title="thaadsim", version=_version(), lifespan=lifespan,
                   description="Scenarios of a THAAD-type missile defence, run on one clock, on an offline globe.")

@@ -73,6 +73,8 @@ class Job:
     started: float | None = None
     finished: float | None = None
     cancel: threading.Event = dataclasses.field(default_factory=threading.Event)
+    process: object = None
+    """The worker process while it runs."""
 
     def public(self) -> dict:
         now = time.time()
@@ -175,9 +177,15 @@ class RunManager:
         return job
 
     def close(self) -> None:
+        """Cancel every run and stop its process before returning (the server is going)."""
         self.closed = True
-        for job in self.list():
+        jobs = self.list()
+        for job in jobs:
             job.cancel.set()
+        for job in jobs:
+            process = job.process
+            if process is not None and process.is_alive():
+                self._stop(process)
 
     def _forget_old(self) -> None:
         finished = [j for j in self.jobs.values() if j.status in ("done", "failed")]
@@ -206,6 +214,7 @@ class RunManager:
             process = self.context.Process(target=self.work, args=(job.text, job.label, job.seed,
                                                                     str(self.folder(job.id)), send), daemon=True)
             process.start()
+            job.process = process
             send.close()
             self._watch(job, process, receive)
         except Exception as error:  # the process could not start (no memory, no fork)
@@ -241,6 +250,7 @@ class RunManager:
             elif not process.is_alive() and not receive.poll(0):
                 break
         process.join(timeout=10)
+        job.process = None
         receive.close()
         if stop_reason is not None:
             self._finish(job, "failed", {"message": stop_reason, "field": None, "line": None,
