@@ -234,7 +234,9 @@ class Scenarios:
         spec = self.parse(text, label)
         return spec.name, text, label
 
-    def describe(self, name: str, text: str, source: str) -> dict:
+    @staticmethod
+    @functools.lru_cache(maxsize=256)
+    def describe(name: str, text: str, source: str) -> dict:
         from thaadsim.scenario.loader import parse_scenario, summary_line
 
         spec = parse_scenario(text, name)

@@ -34,7 +34,8 @@ function showFieldErrors(root, error, fallback) {
   fallback.textContent = "";
   const items = Array.isArray(error.detail) ? error.detail : [{msg: error.message}];
   for (const item of items) {
-    const field = item.field || (item.loc || []).slice(2).join(".");
+    // ours name the field; FastAPI's own (a seed out of range) give it as loc ["body", "seed"]
+    const field = item.field || (item.loc || []).slice(1).join(".");
     const target = field && root.querySelector(`.error[data-error-for="${CSS.escape(field)}"]`);
     (target || fallback).textContent = item.msg || item.message || String(item);
   }
