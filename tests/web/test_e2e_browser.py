@@ -29,6 +29,10 @@ from tests.web.browser import (
 RUN_TIMEOUT_S = 300.0
 
 
+def _utc(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
 @pytest.fixture(scope="module")
 def browser():
     paths = chromium_paths()
@@ -78,6 +82,11 @@ def test_korea_salvo_in_the_browser(browser, tmp_path):
         state = wait_for(lambda: globe_ready(driver), 120, "the globe with the run's CZML")
         czml = json.load(urllib.request.urlopen(f"{base}api/runs/{run['id']}/czml"))
         assert state["entities"] == len(czml) - 1  # every packet but the document's is an entity
+        start, stop = czml[0]["clock"]["interval"].split("/")
+        shown_span = driver.execute_script("return [viewer.clock.startTime, viewer.clock.stopTime]"
+                                           ".map(t => Cesium.JulianDate.toIso8601(t, 3));")
+        for shown_t, czml_t in zip(shown_span, (start, stop), strict=True):  # the CZML's clock governs the viewer
+            assert abs((_utc(shown_t) - _utc(czml_t)).total_seconds()) < 1e-3, (shown_span, start, stop)
         pixels = globe_pixels(driver)
         assert pixels["colours"] > 200 and pixels["lit"] > 0.2, pixels
         assert console_errors(driver) == []
@@ -89,9 +98,7 @@ def test_korea_salvo_in_the_browser(browser, tmp_path):
         row.click()
         t_s = float(row.get_attribute("data-time"))
         now = driver.execute_script("return Cesium.JulianDate.toIso8601(viewer.clock.currentTime, 3);")
-        epoch = dt.datetime.fromisoformat(summary["epoch"].replace("Z", "+00:00"))
-        clock = dt.datetime.fromisoformat(now.replace("Z", "+00:00"))
-        assert abs((clock - epoch).total_seconds() - t_s) < 0.01, (now, t_s)
+        assert abs((_utc(now) - _utc(summary["epoch"])).total_seconds() - t_s) < 0.01, (now, t_s)
 
         # a bad parameter: the schema's error beside its field, no run started
         count = driver.find_element(By.CSS_SELECTOR, '[data-field="threats[0].count"]')
