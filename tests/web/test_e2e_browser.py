@@ -1,4 +1,5 @@
-"""End to end in a real headless Chromium: the scenario list, korea-salvo run from its page,
+"""End to end in a real headless Chromium: the scenario list, an upload (refused with its
+field, then listed), korea-salvo run from its page,
 its answer on the page, the globe drawn, and a bad parameter shown beside its field.
 
 Authorities: the run's summary.json as the API serves it (the numbers on the page must be
@@ -25,6 +26,7 @@ from tests.web.browser import (
     server,
     wait_for,
 )
+from tests.web.helpers import SMALL
 
 RUN_TIMEOUT_S = 300.0
 
@@ -55,6 +57,20 @@ def test_korea_salvo_in_the_browser(browser, tmp_path):
         link = wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, 'tr[data-scenario="korea-salvo"] a'), 30,
                         "the scenario list")
         assert len(driver.find_elements(By.CSS_SELECTOR, "#scenarios tbody tr")) >= 5
+
+        # an upload: a bad file's error under the text, then the good one in the list
+        yaml_box = driver.find_element(By.ID, "upload-yaml")
+        driver.execute_script("arguments[0].value = arguments[1];", yaml_box, SMALL.replace("scud-er", "scud-erx"))
+        driver.find_element(By.ID, "upload-submit").click()
+        upload_error = driver.find_element(By.ID, "upload-error")
+        wait_for(lambda: upload_error.text, 30, "the upload's error")
+        assert "<upload>:6: threats[0].missile: unknown missile 'scud-erx'" in upload_error.text, upload_error.text
+        driver.execute_script("arguments[0].value = arguments[1];", yaml_box, SMALL)
+        driver.find_element(By.ID, "upload-submit").click()
+        wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, 'tr[data-scenario="web-small"]'), 30, "the upload")
+        assert upload_error.text == ""
+        driver.get_log("browser")  # the refused upload's 422 is logged by the browser; nothing else may be
+        link = driver.find_elements(By.CSS_SELECTOR, 'tr[data-scenario="korea-salvo"] a')
         link[0].click()
         count = wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, '[data-field="threats[0].count"]'), 30,
                          "the parameter form")[0]
