@@ -78,7 +78,8 @@ class Job:
 
     def public(self) -> dict:
         now = time.time()
-        return {"id": self.id, "scenario": self.scenario, "seed": self.seed, "status": self.status,
+        seed = self.summary["seed"] if self.summary else self.seed  # a done run's: the one it used
+        return {"id": self.id, "scenario": self.scenario, "seed": seed, "status": self.status,
                 "progress": self.progress, "summary": self.summary, "error": self.error,
                 "elapsed_s": round((self.finished or now) - (self.started or now), 3) if self.started else 0.0}
 

@@ -51,7 +51,7 @@ const TOTALS = [["threats", "threats"], ["engaged", "engaged"], ["intercepted", 
   ["inventory", "inventory"], ["first_intercept_s", "first intercept [s]"]];
 
 function headline(s) {
-  return `${s.threats} threats: ${s.intercepted} intercepted, ${s.leaked} leaked ` +
+  return `${s.threats} threat${s.threats === 1 ? "" : "s"}: ${s.intercepted} intercepted, ${s.leaked} leaked ` +
     `(${s.leaked_into_defended_assets} into defended assets); ${s.interceptors_fired} of ${s.inventory || 0} interceptors fired`;
 }
 
