@@ -131,6 +131,11 @@ LIMITS: dict[str, Limit] = {
     "--max-range-km": Limit(0, 3_000, "km", above=True, why="the aim-point grid around a battery"),
     "--range-step-km": Limit(0.1, 3_000, "km", why="the aim-point grid's step"),
     "--refine-steps": Limit(0, 10, why="bisection rounds"),
+    # the web app (thaadsim serve)
+    "--port": Limit(0, 65_535, why="a TCP port; 0 takes any free one"),
+    "--concurrent-runs": Limit(1, 64, why="runs executing at once, one process each"),
+    "--run-time-s": Limit(1, 86_400, "s", why="the longest one run of the web app may take"),
+    "--max-missiles": Limit(1, 16_384, why="threat missiles in one run of the web app"),
 }
 """Every number a command takes, by option name (``'COMMAND --option'`` where one command
 means something else by it): checked by :func:`apply_limits` before the command runs, so no

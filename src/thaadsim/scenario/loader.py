@@ -180,11 +180,24 @@ def locate_error(source: str | os.PathLike, error: ThaadsimError) -> ThaadsimErr
         path = builtin_path(label)
         label = path.name
     try:
-        root, _ = _parse_yaml(path.read_text(encoding="utf-8"), label)
-    except (OSError, UnicodeDecodeError, ThaadsimError):
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return error
+    return locate_error_in_text(text, label, error)
+
+
+def locate_error_in_text(text: str, file: str, error: ThaadsimError) -> ThaadsimError:
+    """:func:`locate_error` for a scenario given as text (the web app's uploads)."""
+    path_text = error.field or ""
+    if isinstance(error, ScenarioFileError) or not re.match(r"^(threats|radars|batteries|sweep|output)\b",
+                                                             path_text):
+        return error
+    try:
+        root, _ = _parse_yaml(text, file)
+    except ThaadsimError:
         return error
     line = _line_of(root, _parse_path(path_text)) if root is not None else None
-    return ScenarioFileError(label, line, path_text, error.message, hint=error.hint)
+    return ScenarioFileError(file, line, path_text, error.message, hint=error.hint)
 
 
 def parse_scenario(text: str, file: str = "<scenario>") -> Scenario:
@@ -480,4 +493,5 @@ def _field_description(model: type[BaseModel] | None, key) -> str | None:
 
 
 __all__ = ["ScenarioFileError", "builtin_names", "builtin_path", "describe_builtins", "load_scenario",
+           "locate_error_in_text",
            "parse_scenario", "summary_line"]

@@ -1,0 +1,43 @@
+"""Shared by the web tests: a small scenario, and stand-in work functions for the run queue."""
+
+from __future__ import annotations
+
+import time
+
+SMALL = """\
+name: web-small
+description: One Scud-ER on Daegu, seen by the Seongju radar, against the Seongju battery.
+epoch: 2017-05-01T00:00:00Z
+seed: 4
+threats:
+  - missile: scud-er
+    from: kusong
+    to: daegu
+radars:
+  - name: tpy2
+    site: seongju
+batteries:
+  - name: seongju
+    site: seongju
+    radar: tpy2
+    assets:
+      - name: Daegu
+        at: daegu
+output:
+  false_alarms: false
+  coverage: false
+  footprints: false
+"""
+"""A run of a few seconds: one missile (intercepted), one radar, one battery, no drawings to compute."""
+
+
+def sleeper(text, label, seed, out_dir, conn):
+    """A run that reports progress and then waits until it is stopped (cancellation, time limit)."""
+    conn.send(("progress", "sleeping"))
+    time.sleep(600)
+
+
+def instant(text, label, seed, out_dir, conn):
+    """A run that ends at once, without a folder (the fuzzer's runs must not fly missiles)."""
+    conn.send(("failed", {"message": "not run (test)", "field": None, "line": None, "hint": None}))
+    conn.close()
