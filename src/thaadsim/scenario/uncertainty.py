@@ -111,12 +111,13 @@ class Distribution:
         if k == "normal":
             return float(rng.normal(self.p("mean"), self.p("sd")))
         if k == "truncnormal":
-            from scipy.stats import truncnorm
+            from scipy.special import ndtr, ndtri
 
+            # inverse CDF of the normal restricted to [low, high]: one uniform per draw
             mean, sd = self.p("mean"), self.p("sd")
-            a, b = (self.p("low") - mean) / sd, (self.p("high") - mean) / sd
-            return float(np.clip(truncnorm.ppf(rng.random(), a, b, loc=mean, scale=sd),
-                                 self.p("low"), self.p("high")))
+            fa, fb = ndtr((self.p("low") - mean) / sd), ndtr((self.p("high") - mean) / sd)
+            x = mean + sd * float(ndtri(fa + rng.random() * (fb - fa)))
+            return float(min(max(x, self.p("low")), self.p("high")))
         if k == "uniform":
             return float(rng.uniform(self.p("low"), self.p("high")))
         if k == "lognormal":
