@@ -315,7 +315,9 @@ def _choice(params: dict, here: tuple) -> Distribution:
             raise UncertaintyError((*here, "weights"), "choice.weights must be one number >= 0 per value, "
                                    "not all zero", hint=f"give {len(values)} weights, or drop weights (equal)")
         weights = [float(w) for w in weights]
-    out = (("values", list(values)),) + ((("weights", weights),) if weights is not None else ())
+    # one type per column of a study's table: a mix of whole and decimal numbers becomes decimals
+    values = [float(v) for v in values] if any(isinstance(v, float) for v in values) else list(values)
+    out = (("values", values),) + ((("weights", weights),) if weights is not None else ())
     return Distribution("choice", out)
 
 
