@@ -391,6 +391,13 @@ def _clock(seconds: float) -> str:
 # --------------------------------------------------------------------------- summary
 
 
+def summary_text(summary: dict) -> str:
+    """summary.json's text: NaN as null, 12 significant digits, the same bytes for the same study."""
+    from thaadsim.scenario.result import _clean
+
+    return json.dumps(_clean(summary), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
 def summarise(table, scenario, seed: int, level: float = 0.95) -> dict:
     """The study's answers, each with its 95 % interval and the interval's method."""
     rng = np.random.default_rng(np.random.SeedSequence(int(seed), spawn_key=(_SUMMARY_BRANCH,)))
@@ -444,6 +451,6 @@ def summarise(table, scenario, seed: int, level: float = 0.95) -> dict:
     }
 
 
-__all__ = ["DRAW_PREFIX", "OUTCOME_COLUMNS", "StudyResult", "default_batch_size", "finish_parts", "flight_key",
-           "fingerprint", "parts_folder", "run_batch", "run_one", "run_seeds", "run_study", "summarise", "to_arrow",
-           "write_parquet"]
+__all__ = ["DRAW_PREFIX", "OUTCOME_COLUMNS", "StudyResult", "default_batch_size", "finish_parts", "fingerprint",
+           "flight_key", "parts_folder", "run_batch", "run_one", "run_seeds", "run_study", "summarise", "summary_text",
+           "to_arrow", "write_parquet"]
