@@ -226,6 +226,9 @@ class _Parts:
             if doc.get("fingerprint") != fp or doc.get("format") != PARTS_FORMAT:
                 raise InputError(f"the interrupted study in {self.folder} has another scenario, seed or version",
                                  field="--resume", hint="give the same scenario and --seed, or remove that folder")
+        elif resume:
+            raise InputError(f"no interrupted study of {out} to resume (no {self.folder.name} beside it)",
+                             field="--resume", hint="drop --resume to start the study, or give its --out")
         else:
             self.folder.mkdir(exist_ok=True)
             _atomic_write(stamp, (json.dumps({"format": PARTS_FORMAT, "fingerprint": fp}) + "\n").encode())
