@@ -85,8 +85,11 @@ def test_a_run_equals_its_drawn_scenario_run_from_scratch(small, embedded):
         row = embedded.table.iloc[i]
         assert row["seed"] == sim_seed
         assert row["draw:threats[0].rcs_m2"] == values["threats[0].rcs_m2"]
-        assert (row["intercepted"], row["leaked"], row["interceptors_fired"]) == (
-            fresh.totals["intercepted"], fresh.totals["leaked"], fresh.totals["interceptors_fired"])
+        assert (row["intercepted"], row["leaked"], row["interceptors_fired"], row["first_detection_s"]) == (
+            fresh.totals["intercepted"], fresh.totals["leaked"], fresh.totals["interceptors_fired"],
+            fresh.totals["first_detection_s"])
+        alts = [p["intercept_altitude_km"] * 1e3 for p in fresh.per_threat if p["intercept_altitude_km"] is not None]
+        assert list(row["intercept_alt_m"]) == alts
 
 
 def test_run_i_does_not_depend_on_the_number_of_runs_or_batches(small, embedded):
