@@ -181,7 +181,8 @@ def to_arrow(table):
                                                            type=pa.list_(pa.float64())))
 
 
-def write_parquet(table, path: Path) -> None:
+def write_parquet(table, path) -> None:
+    """The table into ``path`` (a file path or a binary stream)."""
     import pyarrow.parquet as pq
 
     pq.write_table(to_arrow(table), path, compression="zstd")
@@ -290,7 +291,7 @@ def _dask_client(workers: int | None, scheduler):
                              hint="give the address of a running scheduler, e.g. tcp://10.0.0.5:8786") from None
     import logging
 
-    cluster = LocalCluster(n_workers=int(workers), threads_per_worker=1, processes=True, host="127.0.0.1",
+    cluster = LocalCluster(n_workers=int(workers or 1), threads_per_worker=1, processes=True, host="127.0.0.1",
                            dashboard_address=None, silence_logs=logging.ERROR)
     return Client(cluster), cluster
 
