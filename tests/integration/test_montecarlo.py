@@ -203,7 +203,7 @@ def test_montecarlo_bad_input_is_one_line(tmp_path, args, field):
 
 @pytest.mark.slow
 def test_a_killed_worker_loses_no_run(small, embedded):
-    """Two worker processes on loopback; one is killed (SIGKILL) after the first batch comes
+    """Two worker processes on loopback, reached by the scheduler's address; one is killed (SIGKILL) after the first batch comes
     back. Its batches run again on the other (or its restarted) worker: every run once, the
     same bytes as embedded."""
     from distributed import Client, LocalCluster
@@ -218,7 +218,8 @@ def test_a_killed_worker_loses_no_run(small, embedded):
                 os.kill(pids[0], signal.SIGKILL)
                 killed.append(pids[0])
 
-        dask = mc.run_study(small, RUNS, 11, scheduler=client, batch_size=1, progress=kill_one)
+        # by address, as --scheduler tcp://host:port connects
+        dask = mc.run_study(small, RUNS, 11, scheduler=cluster.scheduler_address, batch_size=1, progress=kill_one)
     assert killed
     assert _parquet_bytes(dask.table) == _parquet_bytes(embedded.table)
     assert np.array_equal(dask.table["run"].to_numpy(), np.arange(RUNS))

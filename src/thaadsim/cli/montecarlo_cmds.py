@@ -115,6 +115,8 @@ def print_study(s: dict, out_dir: Path) -> None:
     if not s["distributions"]:
         typer.echo("note: the scenario gives no distribution; the runs differ only in their random draws "
                    "(radar looks, tracking, kills)")
+    for note in s.get("notes") or []:
+        typer.echo(f"note: {note}")
     if s.get("resumed_runs"):
         typer.echo(f"resumed: {s['resumed_runs']:,} runs were read from the interrupted study")
     typer.echo(f"study: {out_dir}  (runs.parquet, summary.json, convergence.png)")

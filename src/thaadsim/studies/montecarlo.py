@@ -275,40 +275,46 @@ def _embedded(scenario, seed: int, batches, on_batch) -> None:
 
 
 def _dask_client(workers: int | None, scheduler):
-    """A distributed Client: on ``scheduler`` (address or Client), else on a new LocalCluster."""
+    """A distributed Client on ``scheduler`` (an address or a Client), else on a new
+    LocalCluster, and the function that closes what this call opened."""
     try:
         from distributed import Client, LocalCluster
     except ImportError:
         raise InputError("Dask is not installed", field="--workers" if workers else "--scheduler",
                          hint="pip install 'thaadsim[studies]' (dask[distributed])") from None
     if scheduler is not None and not isinstance(scheduler, str):
-        return scheduler, None
+        return scheduler, lambda: None  # the caller's client: the caller closes it
     if scheduler is not None:
         try:
-            return Client(scheduler, timeout="10s"), None
+            client = Client(scheduler, timeout="10s")
         except (OSError, TimeoutError, ValueError) as error:
             raise InputError(f"cannot reach the Dask scheduler {scheduler} ({error})", field="--scheduler",
                              hint="give the address of a running scheduler, e.g. tcp://10.0.0.5:8786") from None
+        return client, client.close
     import logging
 
     cluster = LocalCluster(n_workers=int(workers or 1), threads_per_worker=1, processes=True, host="127.0.0.1",
                            dashboard_address=None, silence_logs=logging.ERROR)
-    return Client(cluster), cluster
+    client = Client(cluster)
+
+    def close() -> None:
+        client.close()
+        cluster.close()
+
+    return client, close
 
 
 def _distributed(scenario, seed: int, batches, on_batch, workers, scheduler) -> None:
     from distributed import as_completed
 
-    client, cluster = _dask_client(workers, scheduler)
+    client, close = _dask_client(workers, scheduler)
     try:
         futures = [client.submit(run_batch, scenario, seed, batch, retries=RETRIES, pure=False) for batch in batches]
         for future in as_completed(futures):
             on_batch(future.result())
             future.release()
     finally:
-        if cluster is not None:
-            client.close()
-            cluster.close()
+        close()
 
 
 # --------------------------------------------------------------------------- the study
@@ -449,6 +455,8 @@ def summarise(table, scenario, seed: int, level: float = 0.95) -> dict:
                             "p05": pct[0], "p50": pct[1], "p95": pct[2]},
         "distributions": u.lines() if u is not None else [],
         "draws": draws,
+        "notes": (["the file's sweep is not run: each run flies the file's salvo sizes (`thaadsim sweep` varies "
+                   "them)"] if scenario.sweep is not None else []),
         "method": ("run i: draws from SeedSequence(seed, spawn_key=(i, 0)), simulation seed from (i, 1); "
                    "probabilities with Wilson score intervals, means with percentile bootstrap intervals "
                    f"({level:.0%})"),
