@@ -168,6 +168,8 @@ def montecarlo(
         except ThaadsimError as error:
             raise locate_error(scenario, error) from None
         text = mc.summary_text(result.summary)
+        if update:
+            update(0, None, "writing runs.parquet, summary.json and convergence.png")
         write_folder(out_dir, {
             "runs.parquet": lambda path: mc.write_parquet(result.table, path),
             "summary.json": lambda path: path.write_text(text, encoding="utf-8"),

@@ -359,12 +359,16 @@ def run_study(scenario, runs: int, seed: int, *, workers: int | None = None, sch
             progress(len(rows), runs, _rate_label(len(rows) - resumed, runs - len(rows),
                                                   time.perf_counter() - start))
 
-    if progress:
-        progress(len(rows), runs, f"runs ({resumed} from the interrupted study)" if resumed else "runs")
+    first = f"runs ({resumed} from the interrupted study)" if resumed else "runs"
     batches = _batches(todo, size)
     if workers is None and scheduler is None:
+        if progress:
+            progress(len(rows), runs, first)
         _embedded(scenario, seed, batches, on_batch)
     else:
+        if progress:
+            progress(len(rows), runs, f"starting {workers} Dask worker(s)" if workers else
+                     f"connecting to the Dask scheduler; {first}")
         _distributed(scenario, seed, batches, on_batch, workers, scheduler)
     table = _table(rows)
     if len(table) != runs or table["run"].tolist() != list(range(runs)):
