@@ -215,7 +215,7 @@ class _Parts:
         self.folder = parts_folder(out)
         self.fp = fp
         stamp = self.folder / "study.json"
-        if self.folder.is_dir() and any(self.folder.iterdir()):
+        if self.written():
             if not resume:
                 raise InputError(f"an interrupted study of {out} is in {self.folder}", field="--out",
                                  hint="give --resume to continue it, or remove that folder to start again")
@@ -233,6 +233,10 @@ class _Parts:
         else:
             self.folder.mkdir(exist_ok=True)
             _atomic_write(stamp, (json.dumps({"format": PARTS_FORMAT, "fingerprint": fp}) + "\n").encode())
+
+    def written(self) -> bool:
+        """Whether an earlier study left finished batches here (a stamp alone is no study)."""
+        return self.folder.is_dir() and any(self.folder.glob("runs-*.parquet"))
 
     def load(self) -> list[dict]:
         import pyarrow.parquet as pq
@@ -361,15 +365,20 @@ def run_study(scenario, runs: int, seed: int, *, workers: int | None = None, sch
 
     first = f"runs ({resumed} from the interrupted study)" if resumed else "runs"
     batches = _batches(todo, size)
-    if workers is None and scheduler is None:
-        if progress:
-            progress(len(rows), runs, first)
-        _embedded(scenario, seed, batches, on_batch)
-    else:
-        if progress:
-            progress(len(rows), runs, f"starting {workers} Dask worker(s)" if workers else
-                     f"connecting to the Dask scheduler; {first}")
-        _distributed(scenario, seed, batches, on_batch, workers, scheduler)
+    try:
+        if workers is None and scheduler is None:
+            if progress:
+                progress(len(rows), runs, first)
+            _embedded(scenario, seed, batches, on_batch)
+        else:
+            if progress:
+                progress(len(rows), runs, f"starting {workers} Dask worker(s)" if workers else
+                         f"connecting to the Dask scheduler; {first}")
+            _distributed(scenario, seed, batches, on_batch, workers, scheduler)
+    except BaseException:
+        if parts is not None and not parts.written():
+            finish_parts(out)  # nothing to resume: leave nothing behind
+        raise
     table = _table(rows)
     if len(table) != runs or table["run"].tolist() != list(range(runs)):
         raise RuntimeError("the study's table does not hold each run once")  # an engine defect, never input
