@@ -223,3 +223,17 @@ def test_a_killed_worker_loses_no_run(small, embedded):
     assert killed
     assert _parquet_bytes(dask.table) == _parquet_bytes(embedded.table)
     assert np.array_equal(dask.table["run"].to_numpy(), np.arange(RUNS))
+
+
+def test_check_refuses_a_distribution_whose_high_end_cannot_fly(tmp_path):
+    """The nominal apogee (400 km) flies; the high end (600 km) is beyond what a Scud-ER lofted
+    to Seongju reaches: refused before any run, at the line of the distribution."""
+    text = SMALL.replace("    rcs_m2:", "    profile: lofted\n    apogee_km: {uniform: {low: 200, high: 600}}\n    rcs_m2:")
+    scenario = tmp_path / "mc-lofted.yaml"
+    scenario.write_text(text)
+    for args in (["scenario", "check", str(scenario)],
+                 ["montecarlo", str(scenario), "--runs", "2", "--out", str(tmp_path / "o")]):
+        code, _, stderr = invoke(*args)
+        assert code == 2, stderr
+        assert stderr.startswith(f"error: {scenario}:9: threats[0].apogee_km: ") and "high end" in stderr
+    assert sorted(os.listdir(tmp_path)) == ["mc-lofted.yaml"]

@@ -145,17 +145,17 @@ def montecarlo(
     from thaadsim.errors import InputError, ThaadsimError
     from thaadsim.outputs.bundle import reserve
     from thaadsim.scenario.loader import load_scenario, locate_error
-    from thaadsim.scenario.runner import preflight
 
     if seed is not None and not 0 <= seed <= SEED_MAX:
         raise InputError(f"{seed}: the seed must be between 0 and 2^63 - 1", field="--seed")
     spec = load_scenario(scenario)
     seed = spec.seed if seed is None else seed
+    from thaadsim.studies import montecarlo as mc
+
     try:
-        preflight(spec, seed)
+        mc.preflight_study(spec, seed)
     except ThaadsimError as error:
         raise locate_error(scenario, error) from None
-    from thaadsim.studies import montecarlo as mc
     from thaadsim.studies.montecarlo_plots import convergence_figure
 
     out_dir = out if out is not None else DEFAULT_OUT_ROOT / f"{spec.name}-montecarlo"

@@ -170,6 +170,24 @@ class Uncertainty:
             raise InputError(f"the drawn values {values} make the scenario invalid: {first['msg']}",
                              field=where, hint="narrow the distributions so every draw is a valid scenario") from None
 
+    def corners(self) -> list[tuple[str, dict[str, Any]]]:
+        """Every distribution at the low end of its values, then every one at its high end
+        (a normal or lognormal, unbounded, at its nominal value): the draws a study's checks
+        before its work try, beside the nominal scenario."""
+        out = []
+        for end, pick in (("low", min), ("high", max)):
+            values = {}
+            for p in self.parameters:
+                d = p.dist
+                if d.kind == "choice":
+                    values[p.path] = pick(d.p("values"))
+                elif d.kind in ("normal", "lognormal"):
+                    values[p.path] = d.nominal
+                else:
+                    values[p.path] = d.p(end)
+            out.append((end, values))
+        return out
+
     def lines(self) -> list[str]:
         return [f"{p.path}: {p.dist.describe()}, nominal {p.dist.nominal}" for p in self.parameters]
 

@@ -324,6 +324,24 @@ def _distributed(scenario, seed: int, batches, on_batch, workers, scheduler) -> 
 # --------------------------------------------------------------------------- the study
 
 
+def preflight_study(scenario, seed: int | None = None):
+    """The runner's checks before any work (``runner.preflight``) on the nominal scenario and
+    on every distribution at the low, then the high end of its values, so that a study does
+    not stop at run 8,000 on a draw no missile can fly; the nominal run's plan."""
+    from thaadsim.errors import ThaadsimError
+    from thaadsim.scenario.runner import preflight
+
+    plan = preflight(scenario, seed)
+    u = scenario.uncertainty
+    for end, values in u.corners() if u is not None else ():
+        try:
+            preflight(u.scenario_with(values), seed)
+        except ThaadsimError as error:
+            raise InputError(f"{error.message} (every distribution at the {end} end of its values)",
+                             field=error.field, hint=error.hint) from None
+    return plan
+
+
 def default_batch_size(runs: int, workers: int) -> int:
     return max(1, min(MAX_BATCH, math.ceil(runs / (TARGET_BATCHES_PER_WORKER * max(workers, 1)))))
 
@@ -477,5 +495,5 @@ def summarise(table, scenario, seed: int, level: float = 0.95) -> dict:
 
 
 __all__ = ["DRAW_PREFIX", "OUTCOME_COLUMNS", "StudyResult", "default_batch_size", "finish_parts", "fingerprint",
-           "flight_key", "parts_folder", "run_batch", "run_one", "run_seeds", "run_study", "summarise", "summary_text",
-           "to_arrow", "write_parquet"]
+           "flight_key", "parts_folder", "preflight_study", "run_batch", "run_one", "run_seeds", "run_study",
+           "summarise", "summary_text", "to_arrow", "write_parquet"]
