@@ -27,6 +27,11 @@ beside the study folder, with the study's fingerprint (scenario, distributions, 
 ``resume`` an interrupted study reads those parts, keeps every run they hold once, and runs
 only the others.  The caller writes the study folder itself and holds its lock
 (``outputs.bundle.reserve``) for the whole study; the ``montecarlo`` command does.
+
+**Sweeps** build each grid point with :func:`thaadsim.scenario.uncertainty.set_values`
+(``model_copy`` would not reach the file's distributions) and may pass one
+``distributed.Client`` as ``scheduler`` to every point's study, so that the cluster starts
+once.
 """
 
 from __future__ import annotations
