@@ -124,15 +124,12 @@ def gate(measurement, z_pred: np.ndarray, Pzz: np.ndarray, Z: np.ndarray, R: np.
     m = z_pred.shape[1]
     if ti.size == 0:
         return GatedPairs(ti, dj, np.zeros(0), np.zeros((0, m)), np.zeros((0, m, m)), np.zeros(0))
-    nu = measurement.residual(Z[dj], z_pred[ti])
-    S = Pzz[ti] + R[dj]
-    S = 0.5 * (S + np.swapaxes(S, 1, 2))
-    L = np.linalg.cholesky(S)
-    y = np.linalg.solve(L, nu[:, :, None])[:, :, 0]
-    d2 = np.einsum("ki,ki->k", y, y)
-    ld = 2.0 * np.sum(np.log(np.diagonal(L, axis1=1, axis2=2)), axis=1)
-    keep = d2 <= threshold
-    return GatedPairs(ti[keep], dj[keep], d2[keep], nu[keep], S[keep], ld[keep])
+    keep, d2, nu, S, ld = kernels.gate_pairs(
+        np.ascontiguousarray(z_pred, dtype=float), np.ascontiguousarray(Pzz, dtype=float),
+        np.ascontiguousarray(Z, dtype=float), np.ascontiguousarray(R, dtype=float),
+        np.ascontiguousarray(ti, dtype=np.int64), np.ascontiguousarray(dj, dtype=np.int64),
+        np.ascontiguousarray(measurement.angle_mask, dtype=np.bool_), float(threshold))
+    return GatedPairs(ti[keep], dj[keep], d2, nu, S, ld)
 
 
 def clusters(n_tracks: int, n_dets: int, pairs: GatedPairs) -> list[tuple[np.ndarray, np.ndarray]]:

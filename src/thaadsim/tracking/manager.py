@@ -412,6 +412,32 @@ def _as_list(detections):
     return [detections]
 
 
+def _frame_bounds(times: np.ndarray, sites: np.ndarray, window_s: float) -> list[tuple[int, int]]:
+    """[start, end) of each frame in detections sorted by (time, site): a frame runs from
+    its first detection while the time stays within ``window_s`` of it and the site is
+    the same (another site's detections start a new frame).  A search per frame, not a
+    step per detection; the comparison is the same ``times[j] - t0 <= window_s``."""
+    total = times.size
+    site_end = np.append(np.flatnonzero(np.diff(sites)) + 1, total)  # end of each run of one site
+    bounds = []
+    i = 0
+    run = 0
+    while i < total:
+        while site_end[run] <= i:
+            run += 1
+        end = int(site_end[run])
+        t0 = times[i]
+        j = i + int(np.searchsorted(times[i:end], t0 + window_s, side="right"))
+        # t0 + w rounds; settle the edge with the exact test
+        while j < end and times[j] - t0 <= window_s:
+            j += 1
+        while j > i + 1 and not times[j - 1] - t0 <= window_s:
+            j -= 1
+        bounds.append((i, max(j, i + 1)))
+        i = max(j, i + 1)
+    return bounds
+
+
 def run_tracker(detections, config: TrackerConfig | None = None, rng: np.random.Generator | None = None) -> TrackerResult:
     """Track everything in ``detections`` and return a :class:`TrackerResult`.
 
@@ -469,17 +495,10 @@ def run_tracker(detections, config: TrackerConfig | None = None, rng: np.random.
     order = np.lexsort((site, c["time_s"]))
     times = c["time_s"][order]
     sites_o = site[order]
-    i = 0
-    while i < total:
-        t0 = times[i]
-        s = sites_o[i]
-        j = i + 1
-        while j < total and times[j] - t0 <= cfg.frame_window_s and sites_o[j] == s:
-            j += 1
-        # a frame is one site's detections; another site's detections start a new frame
+    for i, j in _frame_bounds(times, sites_o, cfg.frame_window_s):
         sel = order[i:j]
-        mgr.process_frame(float(np.mean(c["time_s"][sel])), int(s), Zall[sel], Rall[sel], sel, c["truth_id"][sel])
-        i = j
+        mgr.process_frame(float(np.mean(c["time_s"][sel])), int(sites_o[i]), Zall[sel], Rall[sel], sel,
+                          c["truth_id"][sel])
     res = mgr.result()
     res.n_detections = total
     res.detection_truth_id = c["truth_id"]
