@@ -145,8 +145,9 @@ class ExtendedKalmanFilter(GaussianFilter):
     def predict(self, X, P, dt):
         Xp, F = self.motion.propagate_with_jacobian(X, dt)
         d = np.broadcast_to(np.asarray(dt, dtype=float), (Xp.shape[0],))
-        Pp = F @ P @ np.swapaxes(F, 1, 2) + self.motion.process_noise(d)
-        return Xp, symmetrise(Pp)
+        Q = self.motion.process_noise(d)
+        return Xp, kernels.covariance_predict(np.ascontiguousarray(F, dtype=float),
+                                              np.ascontiguousarray(P, dtype=float), np.ascontiguousarray(Q))
 
     def predict_measurement(self, X, P, context=None):
         if self.second_order:
