@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -264,7 +265,10 @@ class UnscentedKalmanFilter(GaussianFilter):
         return UpdateResult(Xo, Po, nu, S, nis, ld)
 
 
-def make_filter(kind: str, motion: MotionModel, measurement: MeasurementModel, **options) -> GaussianFilter:
+FilterKind = Literal["ekf", "ukf"]
+
+
+def make_filter(kind: FilterKind, motion: MotionModel, measurement: MeasurementModel, **options) -> GaussianFilter:
     """'ekf' (option second_order) or 'ukf' (options alpha, beta, kappa)."""
     if kind == "ekf":
         return ExtendedKalmanFilter(motion, measurement, **options)

@@ -50,7 +50,7 @@ from thaadsim.tracking.associators import (
     JPDAAssociator,
     MixtureHypotheses,
 )
-from thaadsim.tracking.filters import GaussianFilter, MeasurementPrediction, make_filter
+from thaadsim.tracking.filters import FilterKind, GaussianFilter, MeasurementPrediction, make_filter
 from thaadsim.tracking.frame import CONFIRMED, TENTATIVE, Frame, Track, TrackTable
 from thaadsim.tracking.gating import EllipsoidGate, Prediction, predict_tracks
 from thaadsim.tracking.initiators import (
@@ -62,7 +62,6 @@ from thaadsim.tracking.lifecycle import MissDeletion, MOfNConfirmation, step_lif
 from thaadsim.tracking.measurement import RadarMeasurementModel, RadarSites
 from thaadsim.tracking.models import AtmosphereTable, BallisticModel
 
-FilterKind = Literal["ekf", "ukf"]
 AssociationKind = Literal["gnn", "jpda"]
 InitiationKind = Literal["single_point", "two_point"]
 EarthKind = Literal["wgs84", "sphere"]
