@@ -615,7 +615,8 @@ def pairs_within_radius(track_pos, radius, det_pos):
                 ii[k] = i
                 jj[k] = j
                 k += 1
-        jj[k0:k] = np.sort(jj[k0:k])
+        if k - k0 > 1:  # most tracks hold none or one: a sort call each cost more than the sweep
+            jj[k0:k] = np.sort(jj[k0:k])
     return ii, jj
 
 
