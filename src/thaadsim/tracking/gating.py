@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from thaadsim.tracking import kernels
 from thaadsim.tracking.association import (
     GatedPairs,
     candidate_pairs,
@@ -40,12 +41,8 @@ def broken_predictions(Xp: np.ndarray, Pp: np.ndarray, max_speed_m_s: float,
     """Predictions that are no longer a ballistic object: non-finite, inside the Earth or
     far beyond it, faster than twice ``max_speed_m_s``, or with a position sigma above
     ten times ``max_position_sigma_m``."""
-    ok = np.isfinite(Xp).all(axis=1) & np.isfinite(Pp).all(axis=(1, 2))
-    r = np.linalg.norm(np.where(ok[:, None], Xp[:, :3], _R_MIN_M), axis=1)
-    v = np.linalg.norm(np.where(ok[:, None], Xp[:, 3:6], 0.0), axis=1)
-    sig = np.sqrt(np.abs(np.trace(np.where(ok[:, None, None], Pp, 0.0)[:, :3, :3], axis1=1, axis2=2)))
-    ok &= (r >= _R_MIN_M) & (r <= _R_MAX_M) & (v <= 2.0 * max_speed_m_s) & (sig <= 10.0 * max_position_sigma_m)
-    return ~ok
+    return kernels.broken_flags(np.ascontiguousarray(Xp, dtype=float), np.ascontiguousarray(Pp, dtype=float),
+                                2.0 * max_speed_m_s, 10.0 * max_position_sigma_m, _R_MIN_M, _R_MAX_M)
 
 
 def predict_tracks(filt: GaussianFilter, X: np.ndarray, P: np.ndarray, dt: np.ndarray, max_speed_m_s: float,

@@ -812,3 +812,27 @@ def covariance_predict(F, P, Q):
                 out[k, i, j] = a
                 out[k, j, i] = a
     return out
+
+
+@njit(cache=True, fastmath=False)
+def broken_flags(X, P, max_speed, max_sigma, r_min, r_max):
+    """Rows of predicted (X (N, n), P (N, n, n)) that are no longer a ballistic object:
+    any non-finite entry, |r| outside [r_min, r_max], |v| > max_speed or
+    sqrt(|tr P_rr|) > max_sigma (``gating.broken_predictions`` states why)."""
+    N, n = X.shape
+    out = np.zeros(N, dtype=np.bool_)
+    for k in range(N):
+        ok = True
+        for i in range(n):
+            if not math.isfinite(X[k, i]):
+                ok = False
+            for j in range(n):
+                if not math.isfinite(P[k, i, j]):
+                    ok = False
+        if ok:
+            r = math.sqrt(X[k, 0] * X[k, 0] + X[k, 1] * X[k, 1] + X[k, 2] * X[k, 2])
+            v = math.sqrt(X[k, 3] * X[k, 3] + X[k, 4] * X[k, 4] + X[k, 5] * X[k, 5])
+            sig = math.sqrt(abs(P[k, 0, 0] + P[k, 1, 1] + P[k, 2, 2]))
+            ok = r >= r_min and r <= r_max and v <= max_speed and sig <= max_sigma
+        out[k] = not ok
+    return out
