@@ -65,25 +65,16 @@ def min_cost_matching(rows: np.ndarray, cols: np.ndarray, cost: np.ndarray, n_ro
     """
     if rows.size == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    rcount = np.bincount(rows, minlength=n_rows)
-    ccount = np.bincount(cols, minlength=n_cols)
-    simple = (rcount[rows] == 1) & (ccount[cols] == 1)
-    r_out, c_out = rows[simple], cols[simple]
-    rest = ~simple
-    if rest.any():
-        r, c, w = rows[rest], cols[rest], cost[rest]
-        rr, ri = np.unique(r, return_inverse=True)
-        cc, ci = np.unique(c, return_inverse=True)
-        nr, nc = rr.size, cc.size
-        C = np.full((nr, nc + nr), np.inf)
-        C[ri, ci] = w
-        C[np.arange(nr), nc + np.arange(nr)] = 1.0 + 2.0 * float(np.abs(w).sum())
+    r_out, c_out, rr, cc, C = kernels.matching_problem(
+        np.ascontiguousarray(rows, dtype=np.int64), np.ascontiguousarray(cols, dtype=np.int64),
+        np.ascontiguousarray(cost, dtype=float), int(n_rows), int(n_cols))
+    if rr.size:
         a, b = linear_sum_assignment(C)
-        ok = b < nc
+        ok = b < cc.size
         r_out = np.concatenate([r_out, rr[a[ok]]])
         c_out = np.concatenate([c_out, cc[b[ok]]])
     order = np.argsort(r_out, kind="stable")
-    return r_out[order].astype(np.int64), c_out[order].astype(np.int64)
+    return r_out[order], c_out[order]
 
 
 def _components(n_rows: int, n_cols: int, rows: np.ndarray, cols: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:

@@ -836,3 +836,106 @@ def broken_flags(X, P, max_speed, max_sigma, r_min, r_max):
             ok = r >= r_min and r <= r_max and v <= max_speed and sig <= max_sigma
         out[k] = not ok
     return out
+
+
+@njit(cache=True, fastmath=False)
+def matching_problem(rows, cols, cost, n_rows, n_cols):
+    """The set-up of ``association.min_cost_matching`` in one pass: the pairs with no
+    competitor (their row and column in no other pair) and, for the rest, the rows rr
+    and columns cc they involve (ascending) and the (len(rr), len(cc) + len(rr)) cost
+    matrix - forbidden entries inf, each row's own 'unmatched' column at
+    B = 1 + 2 sum |cost| of those pairs.  Returns (simple rows, simple cols, rr, cc, C)."""
+    K = rows.shape[0]
+    rcount = np.zeros(n_rows, dtype=np.int64)
+    ccount = np.zeros(n_cols, dtype=np.int64)
+    for k in range(K):
+        rcount[rows[k]] += 1
+        ccount[cols[k]] += 1
+    n_simple = 0
+    for k in range(K):
+        if rcount[rows[k]] == 1 and ccount[cols[k]] == 1:
+            n_simple += 1
+    sr = np.empty(n_simple, dtype=np.int64)
+    sc = np.empty(n_simple, dtype=np.int64)
+    rmap = np.full(n_rows, -1, dtype=np.int64)
+    cmap = np.full(n_cols, -1, dtype=np.int64)
+    s = 0
+    big = 0.0
+    for k in range(K):
+        if rcount[rows[k]] == 1 and ccount[cols[k]] == 1:
+            sr[s] = rows[k]
+            sc[s] = cols[k]
+            s += 1
+        else:
+            rmap[rows[k]] = 0
+            cmap[cols[k]] = 0
+            big += abs(cost[k])
+    nr = 0
+    for i in range(n_rows):
+        if rmap[i] >= 0:
+            rmap[i] = nr
+            nr += 1
+    nc = 0
+    for j in range(n_cols):
+        if cmap[j] >= 0:
+            cmap[j] = nc
+            nc += 1
+    rr = np.empty(nr, dtype=np.int64)
+    cc = np.empty(nc, dtype=np.int64)
+    for i in range(n_rows):
+        if rmap[i] >= 0:
+            rr[rmap[i]] = i
+    for j in range(n_cols):
+        if cmap[j] >= 0:
+            cc[cmap[j]] = j
+    C = np.full((nr, nc + nr), np.inf)
+    for k in range(K):
+        if not (rcount[rows[k]] == 1 and ccount[cols[k]] == 1):
+            C[rmap[rows[k]], cmap[cols[k]]] = cost[k]
+    for i in range(nr):
+        C[i, nc + i] = 1.0 + 2.0 * big
+    return sr, sc, rr, cc, C
+
+
+@njit(cache=True, fastmath=False)
+def two_point_candidates(p2, C2, p1, C1, dt, max_speed):
+    """Pairs (i, j) of a frame's detection i (p2 (M2, 3), position covariance C2) and
+    the previous frame's j (p1, C1) within max_speed dt + 3 sigma (sigma from the
+    largest position-covariance trace of either frame), sorted by i then j, with
+    their squared distances."""
+    big = 0.0
+    for k in range(C1.shape[0]):
+        big = max(big, C1[k, 0, 0] + C1[k, 1, 1] + C1[k, 2, 2])
+    for k in range(C2.shape[0]):
+        big = max(big, C2[k, 0, 0] + C2[k, 1, 1] + C2[k, 2, 2])
+    radius = np.full(p2.shape[0], max_speed * dt + 3.0 * math.sqrt(big))
+    ii, jj = pairs_within_radius(p2, radius, p1)
+    cost = np.empty(ii.shape[0])
+    for k in range(ii.shape[0]):
+        d0 = p2[ii[k], 0] - p1[jj[k], 0]
+        d1 = p2[ii[k], 1] - p1[jj[k], 1]
+        d2 = p2[ii[k], 2] - p1[jj[k], 2]
+        cost[k] = d0 * d0 + d1 * d1 + d2 * d2
+    return ii, jj, cost
+
+
+@njit(cache=True, fastmath=False)
+def two_point_states(p2, C2, p1, C1, r, c, dt, n):
+    """States (k, n) and covariances (k, n, n) of tracks started from detection pairs
+    (p2[r], p1[c]) dt apart: position p2, velocity (p2 - p1) / dt; covariance blocks
+    C2, C2 / dt, (C1 + C2) / dt^2 (the rest zero)."""
+    k = r.shape[0]
+    X0 = np.zeros((k, n))
+    P0 = np.zeros((k, n, n))
+    for q in range(k):
+        a = r[q]
+        b = c[q]
+        for i in range(3):
+            X0[q, i] = p2[a, i]
+            X0[q, 3 + i] = (p2[a, i] - p1[b, i]) / dt
+            for j in range(3):
+                P0[q, i, j] = C2[a, i, j]
+                P0[q, i, 3 + j] = C2[a, i, j] / dt
+                P0[q, 3 + i, j] = C2[a, i, j] / dt
+                P0[q, 3 + i, 3 + j] = (C1[b, i, j] + C2[a, i, j]) / dt**2
+    return X0, P0
