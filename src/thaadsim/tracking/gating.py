@@ -34,6 +34,8 @@ class Prediction:
     X: np.ndarray
     P: np.ndarray
     broken: np.ndarray
+    resume: object = None
+    """The filter's resume point for the next prediction of the same priors (or None)."""
 
 
 def broken_predictions(Xp: np.ndarray, Pp: np.ndarray, max_speed_m_s: float,
@@ -46,18 +48,19 @@ def broken_predictions(Xp: np.ndarray, Pp: np.ndarray, max_speed_m_s: float,
 
 
 def predict_tracks(filt: GaussianFilter, X: np.ndarray, P: np.ndarray, dt: np.ndarray, max_speed_m_s: float,
-                   max_position_sigma_m: float) -> Prediction:
+                   max_position_sigma_m: float, resume=None) -> Prediction:
     """Predict (X, P) over dt (T,).  A prediction that blew up keeps its prior and is
     flagged: it happens to tentative tracks fed false alarms, where a small fitted beta
     deep in the atmosphere makes the drag time scale 2 beta / (rho v) far shorter than
-    the RK4 step and the explicit integration diverges."""
+    the RK4 step and the explicit integration diverges.  ``resume``: the resume point
+    of the previous prediction of the same priors (:meth:`GaussianFilter.predict_resumable`)."""
     with np.errstate(over="ignore", invalid="ignore"):
-        Xp, Pp = filt.predict(X, P, dt)
+        Xp, Pp, point = filt.predict_resumable(X, P, dt, resume)
     broken = broken_predictions(Xp, Pp, max_speed_m_s, max_position_sigma_m)
     if broken.any():
         Xp = np.where(broken[:, None], X, Xp)
         Pp = np.where(broken[:, None, None], P, Pp)
-    return Prediction(Xp, Pp, broken)
+    return Prediction(Xp, Pp, broken, point)
 
 
 @dataclass(frozen=True)

@@ -301,6 +301,52 @@ def propagate_batch(X, dt, max_step, want_phi, earth, omega, h0, dh, ln_rho, d2_
     return out, PHI
 
 
+@njit(cache=True, fastmath=False)
+def propagate_stm_resume(X, dt, max_step, Xc, PHIc, done, hc, earth, omega, h0, dh, ln_rho, d2_ln_rho):
+    """:func:`propagate_stm` that resumes from an earlier propagation of the same start
+    states: row k's (Xc, PHIc) is X[k] and the STM after ``done[k]`` RK4 steps of size
+    ``hc[k]``.  When this call's sub-step h equals hc[k] exactly and needs at least
+    done[k] steps, those steps are skipped - the RK4 loop is then the same sequence of
+    operations from the same numbers, so the result is bit-identical to starting over.
+    Returns (states, STMs, steps (N,), sub-step (N,)) - the resume point of the next
+    call.  (A tracker predicts a coasting track from its last update every frame: at
+    a fixed frame period this does one step a frame instead of the whole coast.)"""
+    n, nx = X.shape
+    out = X.copy()
+    PHI = np.zeros((n, nx, nx))
+    steps = np.zeros(n, dtype=np.int64)
+    hs = np.zeros(n)
+    work = np.empty((5, nx))
+    Aw = np.empty((4, nx, nx))
+    G = np.empty((3, 3))
+    Kw = np.empty((5, nx, nx))
+    for k in range(n):
+        phi = PHI[k]
+        d = dt[k]
+        if d == 0.0:
+            for i in range(nx):
+                phi[i, i] = 1.0
+            continue
+        m = max(1, int(math.ceil(abs(d) / max_step - 1e-12)))
+        h = d / m
+        start = 0
+        if done[k] > 0 and done[k] <= m and hc[k] == h:
+            start = done[k]
+            for i in range(nx):
+                out[k, i] = Xc[k, i]
+                for j in range(nx):
+                    phi[i, j] = PHIc[k, i, j]
+        else:
+            for i in range(nx):
+                phi[i, i] = 1.0
+        x = out[k]
+        for _ in range(start, m):
+            _rk4_step(x, nx, h, earth, omega, h0, dh, ln_rho, d2_ln_rho, phi, True, work, Aw, G, Kw)
+        steps[k] = m
+        hs[k] = h
+    return out, PHI, steps, hs
+
+
 def propagate(X, dt, max_step, earth, omega, h0, dh, ln_rho, d2_ln_rho):
     """States of a batch X (N, nx) after dt (N,) seconds (compiled RK4)."""
     return propagate_batch(X, dt, max_step, False, earth, omega, h0, dh, ln_rho, d2_ln_rho)[0]

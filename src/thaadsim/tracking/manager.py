@@ -270,7 +270,8 @@ class TrackManager:
         broken = np.zeros(T, dtype=bool)
         if T and M:
             pred = predict_tracks(self.filter, tab.X, tab.P, t - tab.t, self.config.max_speed_m_s,
-                                  self.config.max_position_sigma_m)
+                                  self.config.max_position_sigma_m, tab.resume)
+            tab.resume = pred.resume
             broken = pred.broken
             young = (tab.n_updates == 1) if self._pos_filter is not None else np.zeros(T, dtype=bool)
             gated = self._gate(pred, frame, young)

@@ -240,6 +240,22 @@ class BallisticModel(MotionModel):
         X = _batch(X, self.ndim)
         return kernels.propagate_stm(X, _dt_array(dt, X.shape[0]), self.max_step_s, *self._args)
 
+    def propagate_with_jacobian_resume(self, X, dt, resume=None):
+        """As :meth:`propagate_with_jacobian`, resuming from ``resume`` = (states, STMs,
+        steps, sub-step) of an earlier call from the same X (None: from scratch; see
+        ``kernels.propagate_stm_resume``, bit-identical either way).  Returns (states,
+        STMs, the resume point for the next call)."""
+        X = _batch(X, self.ndim)
+        N = X.shape[0]
+        if resume is None:
+            resume = (X, np.zeros((N, self.ndim, self.ndim)), np.zeros(N, dtype=np.int64), np.zeros(N))
+        Xc, PHIc, done, hc = resume
+        Xp, F, steps, h = kernels.propagate_stm_resume(
+            X, _dt_array(dt, N), self.max_step_s, np.ascontiguousarray(Xc, dtype=float),
+            np.ascontiguousarray(PHIc, dtype=float), np.ascontiguousarray(done, dtype=np.int64),
+            np.ascontiguousarray(hc, dtype=float), *self._args)
+        return Xp, F, (Xp, F, steps, h)
+
     def process_noise(self, dt):
         return cwna_process_noise(dt, self.q_m2_s3, 1 if self.drag else 0, self.q_ln_beta_1_s)
 
