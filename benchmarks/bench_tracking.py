@@ -173,7 +173,7 @@ def bench_scan(n_objects, n_frames=8):
         mgr.process_frame(float(k), 0, Z, R, np.arange(n_objects), np.arange(n_objects))
         times.append(time.perf_counter() - t0)
     steady = times[5:]  # tracks confirmed (3 of 5) and established
-    return {"benchmark": "scan_to_scan", "objects": n_objects, "confirmed": int(np.sum(mgr.status == 1)),
+    return {"name": "scan_to_scan", "objects": n_objects, "peer": None, "ratio": None, "confirmed": int(np.sum(mgr.status == 1)),
             "frame_time_ms_median": round(1e3 * float(np.median(steady)), 2),
             "frame_time_ms_first": round(1e3 * times[0], 2)}
 
