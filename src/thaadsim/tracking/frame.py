@@ -173,21 +173,25 @@ class TrackTable:
                    nis: np.ndarray, frame: Frame) -> None:
         """Take the posteriors of the ``updated`` tracks and record them; ``det`` (T,)
         the frame row each took (-1: none, or a JPDA mixture without a best row)."""
-        self.X = np.where(updated[:, None], X, self.X)
-        self.P = np.where(updated[:, None, None], P, self.P)
-        self.t = np.where(updated, t, self.t)
-        self.n_updates += updated
+        k = np.flatnonzero(updated)
+        if k.size == 0:
+            return
+        Xk, Pk = X[k], P[k]
+        # in place: the table owns its arrays (add and keep make new ones)
+        self.X[k] = Xk
+        self.P[k] = Pk
+        self.t[k] = t
+        self.n_updates[k] += 1
         if self.resume is not None:  # a new posterior: its next prediction starts over
             Xc, F, steps, h = self.resume
-            self.resume = (Xc, F, np.where(updated, 0, steps), h)
-        k = np.flatnonzero(updated)
-        if k.size:
-            d = det[k]
-            took = d >= 0
-            dsafe = np.where(took, d, 0)
-            self._batches.append((self.ids[k], t, self.X[k], self.P[k],
-                                  np.where(took, frame.det_index[dsafe], -1).astype(np.int64),
-                                  np.where(took, frame.truth_id[dsafe], -1).astype(np.int64), nis[k].copy()))
+            steps = steps.copy()
+            steps[k] = 0
+            self.resume = (Xc, F, steps, h)
+        d = det[k]
+        took = d >= 0
+        dsafe = np.where(took, d, 0)
+        self._batches.append((self.ids[k], t, Xk, Pk, np.where(took, frame.det_index[dsafe], -1).astype(np.int64),
+                              np.where(took, frame.truth_id[dsafe], -1).astype(np.int64), nis[k].copy()))
 
     def mark(self, which: str, rows: np.ndarray, t: float) -> None:
         """Note that the tracks at ``rows`` were 'confirmed' or 'deleted' at time t."""

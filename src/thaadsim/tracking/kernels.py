@@ -985,3 +985,27 @@ def two_point_states(p2, C2, p1, C1, r, c, dt, n):
                 P0[q, 3 + i, j] = C2[a, i, j] / dt
                 P0[q, 3 + i, 3 + j] = (C1[b, i, j] + C2[a, i, j]) / dt**2
     return X0, P0
+
+
+@njit(cache=True, fastmath=False)
+def cwna_noise(d, d3, q, n_extra, q_extra):
+    """Discretised continuous white-noise acceleration covariance for steps d (N,) >= 0
+    (``models.cwna_process_noise`` states the blocks): q d^3/3 on the position
+    diagonal, q d^2/2 position-velocity, q d on the velocity diagonal and q_extra d on
+    each of ``n_extra`` random-walk parameters.  ``d3`` = d**3 from numpy, whose power
+    differs from the compiled one in the last bit for some d."""
+    N = d.shape[0]
+    n = 6 + n_extra
+    Q = np.zeros((N, n, n))
+    for k in range(N):
+        a = q * d3[k] / 3.0
+        b = q * (d[k] * d[k]) / 2.0
+        c = q * d[k]
+        for i in range(3):
+            Q[k, i, i] = a
+            Q[k, i, i + 3] = b
+            Q[k, i + 3, i] = b
+            Q[k, i + 3, i + 3] = c
+        for i in range(6, n):
+            Q[k, i, i] = q_extra * d[k]
+    return Q

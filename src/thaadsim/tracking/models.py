@@ -74,19 +74,8 @@ def cwna_process_noise(dt, q_m2_s3: float, n_extra: int = 0, q_extra: float = 0.
     each with spectral density ``q_extra`` [unit^2/s].
     """
     d = np.abs(np.atleast_1d(np.asarray(dt, dtype=float)))
-    n = 6 + n_extra
-    Q = np.zeros((d.size, n, n))
-    a = q_m2_s3 * d**3 / 3.0
-    b = q_m2_s3 * d**2 / 2.0
-    c = q_m2_s3 * d
-    for i in range(3):
-        Q[:, i, i] = a
-        Q[:, i, i + 3] = b
-        Q[:, i + 3, i] = b
-        Q[:, i + 3, i + 3] = c
-    for i in range(6, n):
-        Q[:, i, i] = q_extra * d
-    return Q
+    d = np.ascontiguousarray(d)
+    return kernels.cwna_noise(d, d**3, float(q_m2_s3), int(n_extra), float(q_extra))
 
 
 @dataclass(frozen=True)
