@@ -138,3 +138,20 @@ def test_clusters_and_candidates():
     ti, dj = candidate_pairs(np.zeros((2, 3)) + [[0, 0, 0], [100, 0, 0]], np.array([5.0, 5.0]),
                              np.array([[1.0, 0, 0], [50.0, 0, 0], [103.0, 0, 0]]))
     assert sorted(zip(ti.tolist(), dj.tolist(), strict=True)) == [(0, 0), (1, 2)]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_cluster_labels_match_scipy_connected_components(seed):
+    """Union-find labels against scipy.sparse.csgraph.connected_components (numbered the
+    same way: by each component's lowest node)."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    from thaadsim.tracking import kernels
+
+    rng = np.random.default_rng(seed)
+    nr, nc, k = 30, 40, 35
+    rows, cols = rng.integers(0, nr, k), rng.integers(0, nc, k)
+    n = nr + nc
+    _, ref = connected_components(coo_matrix((np.ones(k), (rows, nr + cols)), shape=(n, n)), directed=False)
+    assert np.array_equal(kernels.bipartite_labels(nr, nc, rows, cols), ref)

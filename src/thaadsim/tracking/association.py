@@ -25,8 +25,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 from scipy.stats import chi2
 
 from thaadsim.tracking import kernels
@@ -80,9 +78,8 @@ def min_cost_matching(rows: np.ndarray, cols: np.ndarray, cost: np.ndarray, n_ro
 def _components(n_rows: int, n_cols: int, rows: np.ndarray, cols: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
     """Connected components of the bipartite graph of pairs (rows_k, cols_k): a list of
     (sorted row indices, sorted column indices)."""
-    n = n_rows + n_cols
-    g = coo_matrix((np.ones(rows.size), (rows, n_rows + cols)), shape=(n, n))
-    _, label = connected_components(g, directed=False)
+    label = kernels.bipartite_labels(int(n_rows), int(n_cols), np.ascontiguousarray(rows, dtype=np.int64),
+                                     np.ascontiguousarray(cols, dtype=np.int64))
     lab = label[rows]
     return [(np.unique(rows[lab == k]), np.unique(cols[lab == k])) for k in np.unique(lab)]
 

@@ -1009,3 +1009,39 @@ def cwna_noise(d, d3, q, n_extra, q_extra):
         for i in range(6, n):
             Q[k, i, i] = q_extra * d[k]
     return Q
+
+
+@njit(cache=True, fastmath=False)
+def bipartite_labels(n_rows, n_cols, rows, cols):
+    """Connected-component label of every row node (0..n_rows-1) and column node of the
+    bipartite graph with edges (rows_k, cols_k), by union-find; labels numbered in the
+    order of each component's lowest node (rows before columns), as scipy's
+    ``connected_components`` numbers them."""
+    n = n_rows + n_cols
+    parent = np.arange(n)
+    for k in range(rows.shape[0]):
+        a = rows[k]
+        b = n_rows + cols[k]
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        while parent[b] != b:
+            parent[b] = parent[parent[b]]
+            b = parent[b]
+        if a != b:
+            if a < b:
+                parent[b] = a
+            else:
+                parent[a] = b
+    label = np.full(n, -1, dtype=np.int64)
+    root_label = np.full(n, -1, dtype=np.int64)
+    nxt = 0
+    for i in range(n):
+        r = i
+        while parent[r] != r:
+            r = parent[r]
+        if root_label[r] < 0:
+            root_label[r] = nxt
+            nxt += 1
+        label[i] = root_label[r]
+    return label
