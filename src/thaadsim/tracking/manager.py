@@ -8,10 +8,11 @@ the frame is processed at the mean of those times (the v * window smear, 3 m for
 3 km/s and the default 1 ms, is far below the measurement noise).  Per frame:
 
 1. predict every live track to the frame time (one batch call,
-   :func:`~thaadsim.tracking.gating.predict_tracks`);
+   :func:`~thaadsim.tracking.gating.predict_tracks`; a coasting track's RK4 resumes
+   from its previous prediction of the same posterior, bit-identical to starting over);
 2. gate (chi-square, probability ``gate_probability``) all tracks against all
-   detections through a compiled Cartesian pre-gate
-   (:class:`~thaadsim.tracking.gating.EllipsoidGate`);
+   detections through a compiled Cartesian pre-gate and a compiled exact test of the
+   candidate pairs (:class:`~thaadsim.tracking.gating.EllipsoidGate`);
 3. associate (:mod:`~thaadsim.tracking.associators`, GNN or JPDA): confirmed tracks
    first, so that a tentative track with a wide gate cannot steal a confirmed track's
    detection; tentative tracks then take what is left by GNN;
