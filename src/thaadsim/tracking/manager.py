@@ -296,7 +296,9 @@ class TrackManager:
             stages.append((True, self._pos_filter, self.gate3, young & ~pred.broken))
         for is_young, filt, gate, eligible in stages:
             ti, dj = gate.candidates(pred, frame, eligible)
-            mp = _predict_measurement_rows(filt, pred, ctx, np.unique(ti))
+            # candidates come sorted by track: their distinct rows without a sort
+            rows = ti[np.flatnonzero(np.diff(ti, prepend=-1))]
+            mp = _predict_measurement_rows(filt, pred, ctx, rows)
             out[is_young] = (gate.exact(mp, frame, filt.measurement, ti, dj), filt, mp, gate)
         return out
 
