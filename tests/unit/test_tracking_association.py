@@ -96,6 +96,41 @@ def test_jpda_two_tracks_two_detections_by_hand():
     assert np.argmax(b2[:2]) == 0 and np.argmax(b2[2:]) == 1
 
 
+def test_jpda_two_tracks_three_detections_by_hand():
+    """Tracks 0, 1; detections a, b, c; gated pairs 0-a, 0-b, 1-b, 1-c (b is shared).
+    The feasible joint events, written out (g_ij = P_D N_ij / lambda, m = 1 - P_D P_G):
+    {-,-}: m^2; {a,-}: g0a m; {b,-}: g0b m; {-,b}: m g1b; {-,c}: m g1c; {a,b}: g0a g1b;
+    {a,c}: g0a g1c; {b,c}: g0b g1c ({b,b} is infeasible).  Checked through the
+    tracker's JPDA associator component: weights, candidates and claimed detections."""
+    from thaadsim.tracking.associators import JPDAAssociator
+
+    pd, pg, lam = 0.9, 0.99, 1e-3
+    ti, dj = np.array([0, 0, 1, 1]), np.array([0, 1, 1, 2])
+    N = np.array([0.010, 0.030, 0.020, 0.004])  # Gaussian likelihoods of the four pairs
+    pairs = GatedPairs(ti, dj, -2.0 * np.log(N) - math.log(2.0 * math.pi), np.zeros((4, 1)),
+                       np.ones((4, 1, 1)), np.zeros(4))
+    g0a, g0b, g1b, g1c = pd * N / lam
+    m = 1.0 - pd * pg
+    events = {("-", "-"): m * m, ("a", "-"): g0a * m, ("b", "-"): g0b * m, ("-", "b"): m * g1b,
+              ("-", "c"): m * g1c, ("a", "b"): g0a * g1b, ("a", "c"): g0a * g1c, ("b", "c"): g0b * g1c}
+    total = sum(events.values())
+
+    def p(track, det):
+        return sum(w for e, w in events.items() if e[track] == det) / total
+
+    ref = np.array([p(0, "a"), p(0, "b"), p(1, "b"), p(1, "c")])
+    ref0 = np.array([p(0, "-"), p(1, "-")])
+    beta, beta0 = jpda_weights(2, 3, pairs, pd, pg, lam)
+    assert np.allclose(beta, ref, rtol=1e-12) and np.allclose(beta0, ref0, rtol=1e-12)
+    h = JPDAAssociator(pd, pg, lam, 0.5, 20_000).associate(2, 3, pairs)
+    assert h.tracks.tolist() == [0, 1] and h.cand.tolist() == [[0, 1], [1, 2]]
+    assert np.allclose(h.weights, [[ref0[0], ref[0], ref[1]], [ref0[1], ref[2], ref[3]]], rtol=1e-12)
+    assert np.allclose(h.weights.sum(axis=1), 1.0)
+    claimed = np.array([ref[0], ref[1] + ref[2], ref[3]]) >= 0.5
+    assert h.claimed.tolist() == claimed.tolist()
+    assert h.best.tolist() == [int(np.argmax(ref[:2])), 1 + int(np.argmax(ref[2:]))]
+
+
 def test_clusters_and_candidates():
     pairs = _pairs(np.array([[1.0, 99, 99], [2.0, 99, 99], [99, 99, 1.0]]), 9.0)
     cl = clusters(3, 3, pairs)
@@ -103,3 +138,20 @@ def test_clusters_and_candidates():
     ti, dj = candidate_pairs(np.zeros((2, 3)) + [[0, 0, 0], [100, 0, 0]], np.array([5.0, 5.0]),
                              np.array([[1.0, 0, 0], [50.0, 0, 0], [103.0, 0, 0]]))
     assert sorted(zip(ti.tolist(), dj.tolist(), strict=True)) == [(0, 0), (1, 2)]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_cluster_labels_match_scipy_connected_components(seed):
+    """Union-find labels against scipy.sparse.csgraph.connected_components (numbered the
+    same way: by each component's lowest node)."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    from thaadsim.tracking import kernels
+
+    rng = np.random.default_rng(seed)
+    nr, nc, k = 30, 40, 35
+    rows, cols = rng.integers(0, nr, k), rng.integers(0, nc, k)
+    n = nr + nc
+    _, ref = connected_components(coo_matrix((np.ones(k), (rows, nr + cols)), shape=(n, n)), directed=False)
+    assert np.array_equal(kernels.bipartite_labels(nr, nc, rows, cols), ref)

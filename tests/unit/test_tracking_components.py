@@ -207,9 +207,15 @@ def test_step_lifecycle_confirms_at_the_third_hit_and_deletes_after_k_misses():
 
 
 def test_broken_predictions():
-    X = np.array([[7e6, 0, 0, 1e3, 0, 0], [1e3, 0, 0, 0, 0, 0], [7e6, 0, 0, 3e4, 0, 0], [np.nan] * 6])
-    P = np.repeat(np.eye(6)[None], 4, 0)
-    assert broken_predictions(X, P, 8000.0, 5e4).tolist() == [False, True, True, True]
+    """Rows: fine; inside the Earth; too fast; NaN state; beyond 1e8 m; position sigma
+    above ten times the limit; NaN covariance; just inside every limit."""
+    X = np.array([[7e6, 0, 0, 1e3, 0, 0], [1e3, 0, 0, 0, 0, 0], [7e6, 0, 0, 3e4, 0, 0], [np.nan] * 6,
+                  [2e8, 0, 0, 0, 0, 0], [7e6, 0, 0, 0, 0, 0], [7e6, 0, 0, 0, 0, 0], [1e8, 0, 0, 16e3, 0, 0]])
+    P = np.repeat(np.eye(6)[None], 8, 0)
+    P[5, :3, :3] = np.eye(3) * (5e5**2 / 3.0) * 1.01
+    P[6, 4, 4] = np.nan
+    P[7, :3, :3] = np.eye(3) * (5e5**2 / 3.0) * 0.99
+    assert broken_predictions(X, P, 8000.0, 5e4).tolist() == [False, True, True, True, True, True, True, False]
 
 
 # ------------------------------------------------------------------ configuration and manager

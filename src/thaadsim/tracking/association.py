@@ -25,8 +25,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 from scipy.stats import chi2
 
 from thaadsim.tracking import kernels
@@ -65,33 +63,23 @@ def min_cost_matching(rows: np.ndarray, cols: np.ndarray, cost: np.ndarray, n_ro
     """
     if rows.size == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    rcount = np.bincount(rows, minlength=n_rows)
-    ccount = np.bincount(cols, minlength=n_cols)
-    simple = (rcount[rows] == 1) & (ccount[cols] == 1)
-    r_out, c_out = rows[simple], cols[simple]
-    rest = ~simple
-    if rest.any():
-        r, c, w = rows[rest], cols[rest], cost[rest]
-        rr, ri = np.unique(r, return_inverse=True)
-        cc, ci = np.unique(c, return_inverse=True)
-        nr, nc = rr.size, cc.size
-        C = np.full((nr, nc + nr), np.inf)
-        C[ri, ci] = w
-        C[np.arange(nr), nc + np.arange(nr)] = 1.0 + 2.0 * float(np.abs(w).sum())
+    r_out, c_out, rr, cc, C = kernels.matching_problem(
+        np.ascontiguousarray(rows, dtype=np.int64), np.ascontiguousarray(cols, dtype=np.int64),
+        np.ascontiguousarray(cost, dtype=float), int(n_rows), int(n_cols))
+    if rr.size:
         a, b = linear_sum_assignment(C)
-        ok = b < nc
+        ok = b < cc.size
         r_out = np.concatenate([r_out, rr[a[ok]]])
         c_out = np.concatenate([c_out, cc[b[ok]]])
     order = np.argsort(r_out, kind="stable")
-    return r_out[order].astype(np.int64), c_out[order].astype(np.int64)
+    return r_out[order], c_out[order]
 
 
 def _components(n_rows: int, n_cols: int, rows: np.ndarray, cols: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
     """Connected components of the bipartite graph of pairs (rows_k, cols_k): a list of
     (sorted row indices, sorted column indices)."""
-    n = n_rows + n_cols
-    g = coo_matrix((np.ones(rows.size), (rows, n_rows + cols)), shape=(n, n))
-    _, label = connected_components(g, directed=False)
+    label = kernels.bipartite_labels(int(n_rows), int(n_cols), np.ascontiguousarray(rows, dtype=np.int64),
+                                     np.ascontiguousarray(cols, dtype=np.int64))
     lab = label[rows]
     return [(np.unique(rows[lab == k]), np.unique(cols[lab == k])) for k in np.unique(lab)]
 
@@ -124,15 +112,12 @@ def gate(measurement, z_pred: np.ndarray, Pzz: np.ndarray, Z: np.ndarray, R: np.
     m = z_pred.shape[1]
     if ti.size == 0:
         return GatedPairs(ti, dj, np.zeros(0), np.zeros((0, m)), np.zeros((0, m, m)), np.zeros(0))
-    nu = measurement.residual(Z[dj], z_pred[ti])
-    S = Pzz[ti] + R[dj]
-    S = 0.5 * (S + np.swapaxes(S, 1, 2))
-    L = np.linalg.cholesky(S)
-    y = np.linalg.solve(L, nu[:, :, None])[:, :, 0]
-    d2 = np.einsum("ki,ki->k", y, y)
-    ld = 2.0 * np.sum(np.log(np.diagonal(L, axis1=1, axis2=2)), axis=1)
-    keep = d2 <= threshold
-    return GatedPairs(ti[keep], dj[keep], d2[keep], nu[keep], S[keep], ld[keep])
+    keep, d2, nu, S, ld = kernels.gate_pairs(
+        np.ascontiguousarray(z_pred, dtype=float), np.ascontiguousarray(Pzz, dtype=float),
+        np.ascontiguousarray(Z, dtype=float), np.ascontiguousarray(R, dtype=float),
+        np.ascontiguousarray(ti, dtype=np.int64), np.ascontiguousarray(dj, dtype=np.int64),
+        np.ascontiguousarray(measurement.angle_mask, dtype=np.bool_), float(threshold))
+    return GatedPairs(ti[keep], dj[keep], d2, nu, S, ld)
 
 
 def clusters(n_tracks: int, n_dets: int, pairs: GatedPairs) -> list[tuple[np.ndarray, np.ndarray]]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -78,6 +79,14 @@ class GaussianFilter(ABC):
     @abstractmethod
     def predict(self, X: np.ndarray, P: np.ndarray, dt) -> tuple[np.ndarray, np.ndarray]:
         """Prior (N, n), (N, n, n) after ``dt`` [s] (scalar or (N,))."""
+
+    def predict_resumable(self, X: np.ndarray, P: np.ndarray, dt, resume=None) -> tuple[np.ndarray, np.ndarray, object]:
+        """:meth:`predict`, and a resume point that a later prediction of the same prior
+        may start from (``resume``: the one an earlier call returned, or None).  The
+        result equals :meth:`predict`'s; filters without a resumable motion model
+        return None as the resume point."""
+        Xp, Pp = self.predict(X, P, dt)
+        return Xp, Pp, None
 
     @abstractmethod
     def predict_measurement(self, X: np.ndarray, P: np.ndarray, context=None) -> MeasurementPrediction:
@@ -144,9 +153,21 @@ class ExtendedKalmanFilter(GaussianFilter):
 
     def predict(self, X, P, dt):
         Xp, F = self.motion.propagate_with_jacobian(X, dt)
+        return Xp, self._covariance(Xp, F, P, dt)
+
+    def predict_resumable(self, X, P, dt, resume=None):
+        resumable = getattr(self.motion, "propagate_with_jacobian_resume", None)
+        if resumable is None:
+            return super().predict_resumable(X, P, dt, resume)
+        Xp, F, point = resumable(X, dt, resume)
+        return Xp, self._covariance(Xp, F, P, dt), point
+
+    def _covariance(self, Xp, F, P, dt):
+        """sym(F P F^T + Q(dt))."""
         d = np.broadcast_to(np.asarray(dt, dtype=float), (Xp.shape[0],))
-        Pp = F @ P @ np.swapaxes(F, 1, 2) + self.motion.process_noise(d)
-        return Xp, symmetrise(Pp)
+        Q = self.motion.process_noise(d)
+        return kernels.covariance_predict(np.ascontiguousarray(F, dtype=float), np.ascontiguousarray(P, dtype=float),
+                                          np.ascontiguousarray(Q))
 
     def predict_measurement(self, X, P, context=None):
         if self.second_order:
@@ -263,7 +284,10 @@ class UnscentedKalmanFilter(GaussianFilter):
         return UpdateResult(Xo, Po, nu, S, nis, ld)
 
 
-def make_filter(kind: str, motion: MotionModel, measurement: MeasurementModel, **options) -> GaussianFilter:
+FilterKind = Literal["ekf", "ukf"]
+
+
+def make_filter(kind: FilterKind, motion: MotionModel, measurement: MeasurementModel, **options) -> GaussianFilter:
     """'ekf' (option second_order) or 'ukf' (options alpha, beta, kappa)."""
     if kind == "ekf":
         return ExtendedKalmanFilter(motion, measurement, **options)

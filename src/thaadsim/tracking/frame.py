@@ -124,6 +124,9 @@ class TrackTable:
         self.age = np.zeros(0, dtype=np.int64)
         self.misses = np.zeros(0, dtype=np.int64)
         self.n_updates = np.zeros(0, dtype=np.int64)
+        # resume point of the last prediction of each live track's posterior
+        # (GaussianFilter.predict_resumable); None until a filter returns one
+        self.resume: tuple | None = None
         self._next_id = 0
         self._batches: list[tuple] = []  # (ids, t, X, P, detection index, truth id, nis)
         self._born: list[np.ndarray] = []
@@ -148,6 +151,10 @@ class TrackTable:
         self.age = np.concatenate([self.age, np.ones(k, dtype=np.int64)])
         self.misses = np.concatenate([self.misses, np.zeros(k, dtype=np.int64)])
         self.n_updates = np.concatenate([self.n_updates, np.ones(k, dtype=np.int64)])
+        if self.resume is not None:
+            Xc, F, steps, h = self.resume
+            self.resume = (np.concatenate([Xc, X0]), np.concatenate([F, np.zeros_like(P0)]),
+                           np.concatenate([steps, np.zeros(k, dtype=np.int64)]), np.concatenate([h, np.zeros(k)]))
         self._born.append(np.full(k, t))
         self._batches.append((ids, t, X0.copy(), P0.copy(), np.asarray(det_index, dtype=np.int64),
                               np.asarray(truth_id, dtype=np.int64), np.full(k, np.nan)))
@@ -159,23 +166,32 @@ class TrackTable:
         self.ids, self.status = self.ids[keep], self.status[keep]
         self.hits, self.age, self.misses = self.hits[keep], self.age[keep], self.misses[keep]
         self.n_updates = self.n_updates[keep]
+        if self.resume is not None:
+            self.resume = tuple(a[keep] for a in self.resume)
 
     def set_states(self, t: float, updated: np.ndarray, X: np.ndarray, P: np.ndarray, det: np.ndarray,
                    nis: np.ndarray, frame: Frame) -> None:
         """Take the posteriors of the ``updated`` tracks and record them; ``det`` (T,)
         the frame row each took (-1: none, or a JPDA mixture without a best row)."""
-        self.X = np.where(updated[:, None], X, self.X)
-        self.P = np.where(updated[:, None, None], P, self.P)
-        self.t = np.where(updated, t, self.t)
-        self.n_updates += updated
         k = np.flatnonzero(updated)
-        if k.size:
-            d = det[k]
-            took = d >= 0
-            dsafe = np.where(took, d, 0)
-            self._batches.append((self.ids[k], t, self.X[k], self.P[k],
-                                  np.where(took, frame.det_index[dsafe], -1).astype(np.int64),
-                                  np.where(took, frame.truth_id[dsafe], -1).astype(np.int64), nis[k].copy()))
+        if k.size == 0:
+            return
+        Xk, Pk = X[k], P[k]
+        # in place: the table owns its arrays (add and keep make new ones)
+        self.X[k] = Xk
+        self.P[k] = Pk
+        self.t[k] = t
+        self.n_updates[k] += 1
+        if self.resume is not None:  # a new posterior: its next prediction starts over
+            Xc, F, steps, h = self.resume
+            steps = steps.copy()
+            steps[k] = 0
+            self.resume = (Xc, F, steps, h)
+        d = det[k]
+        took = d >= 0
+        dsafe = np.where(took, d, 0)
+        self._batches.append((self.ids[k], t, Xk, Pk, np.where(took, frame.det_index[dsafe], -1).astype(np.int64),
+                              np.where(took, frame.truth_id[dsafe], -1).astype(np.int64), nis[k].copy()))
 
     def mark(self, which: str, rows: np.ndarray, t: float) -> None:
         """Note that the tracks at ``rows`` were 'confirmed' or 'deleted' at time t."""

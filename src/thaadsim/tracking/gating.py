@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from thaadsim.tracking import kernels
 from thaadsim.tracking.association import (
     GatedPairs,
     candidate_pairs,
@@ -33,6 +34,8 @@ class Prediction:
     X: np.ndarray
     P: np.ndarray
     broken: np.ndarray
+    resume: object = None
+    """The filter's resume point for the next prediction of the same priors (or None)."""
 
 
 def broken_predictions(Xp: np.ndarray, Pp: np.ndarray, max_speed_m_s: float,
@@ -40,27 +43,24 @@ def broken_predictions(Xp: np.ndarray, Pp: np.ndarray, max_speed_m_s: float,
     """Predictions that are no longer a ballistic object: non-finite, inside the Earth or
     far beyond it, faster than twice ``max_speed_m_s``, or with a position sigma above
     ten times ``max_position_sigma_m``."""
-    ok = np.isfinite(Xp).all(axis=1) & np.isfinite(Pp).all(axis=(1, 2))
-    r = np.linalg.norm(np.where(ok[:, None], Xp[:, :3], _R_MIN_M), axis=1)
-    v = np.linalg.norm(np.where(ok[:, None], Xp[:, 3:6], 0.0), axis=1)
-    sig = np.sqrt(np.abs(np.trace(np.where(ok[:, None, None], Pp, 0.0)[:, :3, :3], axis1=1, axis2=2)))
-    ok &= (r >= _R_MIN_M) & (r <= _R_MAX_M) & (v <= 2.0 * max_speed_m_s) & (sig <= 10.0 * max_position_sigma_m)
-    return ~ok
+    return kernels.broken_flags(np.ascontiguousarray(Xp, dtype=float), np.ascontiguousarray(Pp, dtype=float),
+                                2.0 * max_speed_m_s, 10.0 * max_position_sigma_m, _R_MIN_M, _R_MAX_M)
 
 
 def predict_tracks(filt: GaussianFilter, X: np.ndarray, P: np.ndarray, dt: np.ndarray, max_speed_m_s: float,
-                   max_position_sigma_m: float) -> Prediction:
+                   max_position_sigma_m: float, resume=None) -> Prediction:
     """Predict (X, P) over dt (T,).  A prediction that blew up keeps its prior and is
     flagged: it happens to tentative tracks fed false alarms, where a small fitted beta
     deep in the atmosphere makes the drag time scale 2 beta / (rho v) far shorter than
-    the RK4 step and the explicit integration diverges."""
+    the RK4 step and the explicit integration diverges.  ``resume``: the resume point
+    of the previous prediction of the same priors (:meth:`GaussianFilter.predict_resumable`)."""
     with np.errstate(over="ignore", invalid="ignore"):
-        Xp, Pp = filt.predict(X, P, dt)
+        Xp, Pp, point = filt.predict_resumable(X, P, dt, resume)
     broken = broken_predictions(Xp, Pp, max_speed_m_s, max_position_sigma_m)
     if broken.any():
         Xp = np.where(broken[:, None], X, Xp)
         Pp = np.where(broken[:, None, None], P, Pp)
-    return Prediction(Xp, Pp, broken)
+    return Prediction(Xp, Pp, broken, point)
 
 
 @dataclass(frozen=True)

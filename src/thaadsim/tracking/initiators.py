@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from thaadsim.tracking.association import candidate_pairs, min_cost_matching
+from thaadsim.tracking import kernels
+from thaadsim.tracking.association import min_cost_matching
 from thaadsim.tracking.frame import Frame
 
 
@@ -82,16 +83,8 @@ class TwoPointInitiator:
 
     def _pair(self, prev: Frame, frame: Frame, dt: float, n: int):
         p1, p2, C1, C2 = prev.pos, frame.pos, prev.cov, frame.cov
-        sig = 3.0 * np.sqrt(max(np.trace(C1, axis1=1, axis2=2).max(), np.trace(C2, axis1=1, axis2=2).max()))
-        ii, jj = candidate_pairs(p2, np.full(p2.shape[0], self.max_speed_m_s * dt + sig), p1)
-        r, c = min_cost_matching(ii, jj, np.sum((p2[ii] - p1[jj]) ** 2, axis=1), len(frame), len(prev))
-        X0 = np.zeros((r.size, n))
-        P0 = np.zeros((r.size, n, n))
-        X0[:, :3] = p2[r]
-        X0[:, 3:6] = (p2[r] - p1[c]) / dt
-        P0[:, :3, :3] = C2[r]
-        P0[:, :3, 3:6] = C2[r] / dt
-        P0[:, 3:6, :3] = C2[r] / dt
-        P0[:, 3:6, 3:6] = (C1[c] + C2[r]) / dt**2
+        ii, jj, cost = kernels.two_point_candidates(p2, C2, p1, C1, float(dt), float(self.max_speed_m_s))
+        r, c = min_cost_matching(ii, jj, cost, len(frame), len(prev))
+        X0, P0 = kernels.two_point_states(p2, C2, p1, C1, r, c, float(dt), n)
         self.ln_beta.fill(X0, P0)
         return X0, P0, r

@@ -220,10 +220,11 @@ def _rhs(x, nx, earth, omega, h0, dh, ln_rho, d2_ln_rho, dx, A, want_a, G):
 
 
 @njit(cache=True, fastmath=False)
-def _rk4_step(x, nx, h, earth, omega, h0, dh, ln_rho, d2_ln_rho, phi, want_phi, work, Aw, G):
+def _rk4_step(x, nx, h, earth, omega, h0, dh, ln_rho, d2_ln_rho, phi, want_phi, work, Aw, G, Kw):
     """One RK4 step of size h (may be negative) on x (and Phi), in place.
 
-    ``work`` (5, nx), ``Aw`` (4, nx, nx) and ``G`` (3, 3) are scratch arrays."""
+    ``work`` (5, nx), ``Aw`` (4, nx, nx), ``G`` (3, 3) and ``Kw`` (5, nx, nx) are
+    scratch arrays (allocated once per batch, not per step)."""
     k1 = work[0]
     k2 = work[1]
     k3 = work[2]
@@ -247,11 +248,11 @@ def _rk4_step(x, nx, h, earth, omega, h0, dh, ln_rho, d2_ln_rho, phi, want_phi, 
         x[i] += h / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i])
     if want_phi:
         # RK4 on dPhi/dt = A(x(t)) Phi with A at the same stage points
-        K1 = np.empty((nx, nx))
-        K2 = np.empty((nx, nx))
-        K3 = np.empty((nx, nx))
-        K4 = np.empty((nx, nx))
-        T = np.empty((nx, nx))
+        K1 = Kw[0]
+        K2 = Kw[1]
+        K3 = Kw[2]
+        K4 = Kw[3]
+        T = Kw[4]
         _a_phi(A1, phi, K1, nx)
         for i in range(nx):
             for j in range(nx):
@@ -283,18 +284,67 @@ def propagate_batch(X, dt, max_step, want_phi, earth, omega, h0, dh, ln_rho, d2_
     work = np.empty((5, nx))
     Aw = np.empty((4, nx, nx))
     G = np.empty((3, 3))
+    Kw = np.empty((5, nx, nx))
+    phi = np.empty((nx, nx))
     for k in range(n):
-        phi = np.eye(nx)
+        if want_phi:
+            phi = PHI[k]
+            for i in range(nx):
+                phi[i, i] = 1.0
         d = dt[k]
         if d != 0.0:
             m = max(1, int(math.ceil(abs(d) / max_step - 1e-12)))
             h = d / m
             x = out[k]
             for _ in range(m):
-                _rk4_step(x, nx, h, earth, omega, h0, dh, ln_rho, d2_ln_rho, phi, want_phi, work, Aw, G)
-        if want_phi:
-            PHI[k] = phi
+                _rk4_step(x, nx, h, earth, omega, h0, dh, ln_rho, d2_ln_rho, phi, want_phi, work, Aw, G, Kw)
     return out, PHI
+
+
+@njit(cache=True, fastmath=False)
+def propagate_stm_resume(X, dt, max_step, Xc, PHIc, done, hc, earth, omega, h0, dh, ln_rho, d2_ln_rho):
+    """:func:`propagate_stm` that resumes from an earlier propagation of the same start
+    states: row k's (Xc, PHIc) is X[k] and the STM after ``done[k]`` RK4 steps of size
+    ``hc[k]``.  When this call's sub-step h equals hc[k] exactly and needs at least
+    done[k] steps, those steps are skipped - the RK4 loop is then the same sequence of
+    operations from the same numbers, so the result is bit-identical to starting over.
+    Returns (states, STMs, steps (N,), sub-step (N,)) - the resume point of the next
+    call.  (A tracker predicts a coasting track from its last update every frame: at
+    a fixed frame period this does one step a frame instead of the whole coast.)"""
+    n, nx = X.shape
+    out = X.copy()
+    PHI = np.zeros((n, nx, nx))
+    steps = np.zeros(n, dtype=np.int64)
+    hs = np.zeros(n)
+    work = np.empty((5, nx))
+    Aw = np.empty((4, nx, nx))
+    G = np.empty((3, 3))
+    Kw = np.empty((5, nx, nx))
+    for k in range(n):
+        phi = PHI[k]
+        d = dt[k]
+        if d == 0.0:
+            for i in range(nx):
+                phi[i, i] = 1.0
+            continue
+        m = max(1, int(math.ceil(abs(d) / max_step - 1e-12)))
+        h = d / m
+        start = 0
+        if done[k] > 0 and done[k] <= m and hc[k] == h:
+            start = done[k]
+            for i in range(nx):
+                out[k, i] = Xc[k, i]
+                for j in range(nx):
+                    phi[i, j] = PHIc[k, i, j]
+        else:
+            for i in range(nx):
+                phi[i, i] = 1.0
+        x = out[k]
+        for _ in range(start, m):
+            _rk4_step(x, nx, h, earth, omega, h0, dh, ln_rho, d2_ln_rho, phi, True, work, Aw, G, Kw)
+        steps[k] = m
+        hs[k] = h
+    return out, PHI, steps, hs
 
 
 def propagate(X, dt, max_step, earth, omega, h0, dh, ln_rho, d2_ln_rho):
@@ -325,6 +375,7 @@ def propagate_to_height(X, h_target, direction, max_step, max_time, earth, omega
     Aw = np.empty((4, nx, nx))
     G = np.empty((3, 3))
     phi = np.empty((1, 1))
+    Kw = np.empty((0, 1, 1))  # no Phi: never read
     xt = np.empty(nx)
     for k in range(n):
         x = X[k].copy()
@@ -338,7 +389,7 @@ def propagate_to_height(X, h_target, direction, max_step, max_time, earth, omega
         found = False
         while abs(t) < max_time:
             xt[:] = x
-            _rk4_step(xt, nx, step, earth, omega, h0, dh, ln_rho, d2_ln_rho, phi, False, work, Aw, G)
+            _rk4_step(xt, nx, step, earth, omega, h0, dh, ln_rho, d2_ln_rho, phi, False, work, Aw, G, Kw)
             h_new = geodetic_from_ecef(xt[0], xt[1], xt[2], earth)[2] - h_target
             if h_new <= 0.0:
                 # secant (regula falsi, Illinois) on tau in (0, step]
@@ -351,7 +402,7 @@ def propagate_to_height(X, h_target, direction, max_step, max_time, earth, omega
                 for _ in range(60):
                     c = (a * fb - b * fa) / (fb - fa)
                     xt[:] = x
-                    _rk4_step(xt, nx, c, earth, omega, h0, dh, ln_rho, d2_ln_rho, phi, False, work, Aw, G)
+                    _rk4_step(xt, nx, c, earth, omega, h0, dh, ln_rho, d2_ln_rho, phi, False, work, Aw, G, Kw)
                     fc = geodetic_from_ecef(xt[0], xt[1], xt[2], earth)[2] - h_target
                     if abs(fc) < 1e-6:
                         break
@@ -610,7 +661,8 @@ def pairs_within_radius(track_pos, radius, det_pos):
                 ii[k] = i
                 jj[k] = j
                 k += 1
-        jj[k0:k] = np.sort(jj[k0:k])
+        if k - k0 > 1:  # most tracks hold none or one: a sort call each cost more than the sweep
+            jj[k0:k] = np.sort(jj[k0:k])
     return ii, jj
 
 
@@ -721,3 +773,275 @@ def radar_to_cartesian(Z, R, site_ecef, rot, site_index, want_cov):
             for j in range(3):
                 cov[k, i, j] = MR[i, 0] * Mt[j, 0] + MR[i, 1] * Mt[j, 1] + MR[i, 2] * Mt[j, 2]
     return pos, cov
+
+
+@njit(cache=True, fastmath=False)
+def gate_pairs(z_pred, Pzz, Z, R, ti, dj, angle_mask, threshold):
+    """Exact ellipsoidal gate of candidate pairs (ti_k, dj_k) in one pass.
+
+    Per pair: innovation nu = Z_j - z_i (angle components wrapped into (-pi, pi]),
+    S = sym(Pzz_i + R_j), its Cholesky factor L, d^2 = |L^-1 nu|^2 and
+    log det S = 2 sum log L_aa; a pair is kept when d^2 <= threshold.  Returns
+    (kept pair indices, d^2, nu, S, log det S) of the kept pairs.  The numpy path it
+    replaced (a batch Cholesky and a general solve) agrees to round-off (unit test).
+    A pair whose S is not positive definite raises, as ``np.linalg.cholesky`` did.
+    """
+    K = ti.shape[0]
+    m = z_pred.shape[1]
+    keep = np.empty(K, dtype=np.int64)
+    d2 = np.empty(K)
+    nu = np.empty((K, m))
+    S = np.empty((K, m, m))
+    ld = np.empty(K)
+    L = np.empty((m, m))
+    y = np.empty(m)
+    n = 0
+    for k in range(K):
+        i = ti[k]
+        j = dj[k]
+        for a in range(m):
+            d = Z[j, a] - z_pred[i, a]
+            if angle_mask[a]:
+                w = (d + math.pi) % (2.0 * math.pi) - math.pi
+                d = math.pi if w == -math.pi else w
+            nu[n, a] = d
+        for a in range(m):
+            for b in range(m):
+                S[n, a, b] = 0.5 * ((Pzz[i, a, b] + R[j, a, b]) + (Pzz[i, b, a] + R[j, b, a]))
+        logdet = 0.0
+        for a in range(m):
+            for b in range(a + 1):
+                s = S[n, a, b]
+                for c in range(b):
+                    s -= L[a, c] * L[b, c]
+                if a == b:
+                    if not s > 0.0:
+                        raise np.linalg.LinAlgError("innovation covariance is not positive definite")
+                    L[a, a] = math.sqrt(s)
+                    logdet += math.log(L[a, a])
+                else:
+                    L[a, b] = s / L[b, b]
+        q = 0.0
+        for a in range(m):
+            s = nu[n, a]
+            for c in range(a):
+                s -= L[a, c] * y[c]
+            y[a] = s / L[a, a]
+            q += y[a] * y[a]
+        if q <= threshold:
+            keep[n] = k
+            d2[n] = q
+            ld[n] = 2.0 * logdet
+            n += 1
+    return keep[:n], d2[:n], nu[:n], S[:n], ld[:n]
+
+
+@njit(cache=True, fastmath=False)
+def covariance_predict(F, P, Q):
+    """sym(F_k P_k F_k^T + Q_k) of a batch (N, n, n): the EKF's covariance prediction in
+    one pass (numpy's stacked matmul spends most of its time per 7x7 matrix on
+    dispatch).  Agrees with the numpy expression to round-off (unit test)."""
+    N, n, _ = P.shape
+    out = np.empty((N, n, n))
+    FP = np.empty((n, n))
+    for k in range(N):
+        _mm(F[k], P[k], FP)
+        for i in range(n):
+            for j in range(n):
+                s = 0.0
+                for p in range(n):
+                    s += FP[i, p] * F[k, j, p]
+                out[k, i, j] = s + Q[k, i, j]
+        for i in range(n):
+            for j in range(i + 1):
+                a = 0.5 * (out[k, i, j] + out[k, j, i])
+                out[k, i, j] = a
+                out[k, j, i] = a
+    return out
+
+
+@njit(cache=True, fastmath=False)
+def broken_flags(X, P, max_speed, max_sigma, r_min, r_max):
+    """Rows of predicted (X (N, n), P (N, n, n)) that are no longer a ballistic object:
+    any non-finite entry, |r| outside [r_min, r_max], |v| > max_speed or
+    sqrt(|tr P_rr|) > max_sigma (``gating.broken_predictions`` states why)."""
+    N, n = X.shape
+    out = np.zeros(N, dtype=np.bool_)
+    for k in range(N):
+        ok = True
+        for i in range(n):
+            if not math.isfinite(X[k, i]):
+                ok = False
+            for j in range(n):
+                if not math.isfinite(P[k, i, j]):
+                    ok = False
+        if ok:
+            r = math.sqrt(X[k, 0] * X[k, 0] + X[k, 1] * X[k, 1] + X[k, 2] * X[k, 2])
+            v = math.sqrt(X[k, 3] * X[k, 3] + X[k, 4] * X[k, 4] + X[k, 5] * X[k, 5])
+            sig = math.sqrt(abs(P[k, 0, 0] + P[k, 1, 1] + P[k, 2, 2]))
+            ok = r >= r_min and r <= r_max and v <= max_speed and sig <= max_sigma
+        out[k] = not ok
+    return out
+
+
+@njit(cache=True, fastmath=False)
+def matching_problem(rows, cols, cost, n_rows, n_cols):
+    """The set-up of ``association.min_cost_matching`` in one pass: the pairs with no
+    competitor (their row and column in no other pair) and, for the rest, the rows rr
+    and columns cc they involve (ascending) and the (len(rr), len(cc) + len(rr)) cost
+    matrix - forbidden entries inf, each row's own 'unmatched' column at
+    B = 1 + 2 sum |cost| of those pairs.  Returns (simple rows, simple cols, rr, cc, C)."""
+    K = rows.shape[0]
+    rcount = np.zeros(n_rows, dtype=np.int64)
+    ccount = np.zeros(n_cols, dtype=np.int64)
+    for k in range(K):
+        rcount[rows[k]] += 1
+        ccount[cols[k]] += 1
+    n_simple = 0
+    for k in range(K):
+        if rcount[rows[k]] == 1 and ccount[cols[k]] == 1:
+            n_simple += 1
+    sr = np.empty(n_simple, dtype=np.int64)
+    sc = np.empty(n_simple, dtype=np.int64)
+    rmap = np.full(n_rows, -1, dtype=np.int64)
+    cmap = np.full(n_cols, -1, dtype=np.int64)
+    s = 0
+    big = 0.0
+    for k in range(K):
+        if rcount[rows[k]] == 1 and ccount[cols[k]] == 1:
+            sr[s] = rows[k]
+            sc[s] = cols[k]
+            s += 1
+        else:
+            rmap[rows[k]] = 0
+            cmap[cols[k]] = 0
+            big += abs(cost[k])
+    nr = 0
+    for i in range(n_rows):
+        if rmap[i] >= 0:
+            rmap[i] = nr
+            nr += 1
+    nc = 0
+    for j in range(n_cols):
+        if cmap[j] >= 0:
+            cmap[j] = nc
+            nc += 1
+    rr = np.empty(nr, dtype=np.int64)
+    cc = np.empty(nc, dtype=np.int64)
+    for i in range(n_rows):
+        if rmap[i] >= 0:
+            rr[rmap[i]] = i
+    for j in range(n_cols):
+        if cmap[j] >= 0:
+            cc[cmap[j]] = j
+    C = np.full((nr, nc + nr), np.inf)
+    for k in range(K):
+        if not (rcount[rows[k]] == 1 and ccount[cols[k]] == 1):
+            C[rmap[rows[k]], cmap[cols[k]]] = cost[k]
+    for i in range(nr):
+        C[i, nc + i] = 1.0 + 2.0 * big
+    return sr, sc, rr, cc, C
+
+
+@njit(cache=True, fastmath=False)
+def two_point_candidates(p2, C2, p1, C1, dt, max_speed):
+    """Pairs (i, j) of a frame's detection i (p2 (M2, 3), position covariance C2) and
+    the previous frame's j (p1, C1) within max_speed dt + 3 sigma (sigma from the
+    largest position-covariance trace of either frame), sorted by i then j, with
+    their squared distances."""
+    big = 0.0
+    for k in range(C1.shape[0]):
+        big = max(big, C1[k, 0, 0] + C1[k, 1, 1] + C1[k, 2, 2])
+    for k in range(C2.shape[0]):
+        big = max(big, C2[k, 0, 0] + C2[k, 1, 1] + C2[k, 2, 2])
+    radius = np.full(p2.shape[0], max_speed * dt + 3.0 * math.sqrt(big))
+    ii, jj = pairs_within_radius(p2, radius, p1)
+    cost = np.empty(ii.shape[0])
+    for k in range(ii.shape[0]):
+        d0 = p2[ii[k], 0] - p1[jj[k], 0]
+        d1 = p2[ii[k], 1] - p1[jj[k], 1]
+        d2 = p2[ii[k], 2] - p1[jj[k], 2]
+        cost[k] = d0 * d0 + d1 * d1 + d2 * d2
+    return ii, jj, cost
+
+
+@njit(cache=True, fastmath=False)
+def two_point_states(p2, C2, p1, C1, r, c, dt, n):
+    """States (k, n) and covariances (k, n, n) of tracks started from detection pairs
+    (p2[r], p1[c]) dt apart: position p2, velocity (p2 - p1) / dt; covariance blocks
+    C2, C2 / dt, (C1 + C2) / dt^2 (the rest zero)."""
+    k = r.shape[0]
+    X0 = np.zeros((k, n))
+    P0 = np.zeros((k, n, n))
+    for q in range(k):
+        a = r[q]
+        b = c[q]
+        for i in range(3):
+            X0[q, i] = p2[a, i]
+            X0[q, 3 + i] = (p2[a, i] - p1[b, i]) / dt
+            for j in range(3):
+                P0[q, i, j] = C2[a, i, j]
+                P0[q, i, 3 + j] = C2[a, i, j] / dt
+                P0[q, 3 + i, j] = C2[a, i, j] / dt
+                P0[q, 3 + i, 3 + j] = (C1[b, i, j] + C2[a, i, j]) / dt**2
+    return X0, P0
+
+
+@njit(cache=True, fastmath=False)
+def cwna_noise(d, d3, q, n_extra, q_extra):
+    """Discretised continuous white-noise acceleration covariance for steps d (N,) >= 0
+    (``models.cwna_process_noise`` states the blocks): q d^3/3 on the position
+    diagonal, q d^2/2 position-velocity, q d on the velocity diagonal and q_extra d on
+    each of ``n_extra`` random-walk parameters.  ``d3`` = d**3 from numpy, whose power
+    differs from the compiled one in the last bit for some d."""
+    N = d.shape[0]
+    n = 6 + n_extra
+    Q = np.zeros((N, n, n))
+    for k in range(N):
+        a = q * d3[k] / 3.0
+        b = q * (d[k] * d[k]) / 2.0
+        c = q * d[k]
+        for i in range(3):
+            Q[k, i, i] = a
+            Q[k, i, i + 3] = b
+            Q[k, i + 3, i] = b
+            Q[k, i + 3, i + 3] = c
+        for i in range(6, n):
+            Q[k, i, i] = q_extra * d[k]
+    return Q
+
+
+@njit(cache=True, fastmath=False)
+def bipartite_labels(n_rows, n_cols, rows, cols):
+    """Connected-component label of every row node (0..n_rows-1) and column node of the
+    bipartite graph with edges (rows_k, cols_k), by union-find; labels numbered in the
+    order of each component's lowest node (rows before columns), as scipy's
+    ``connected_components`` numbers them."""
+    n = n_rows + n_cols
+    parent = np.arange(n)
+    for k in range(rows.shape[0]):
+        a = rows[k]
+        b = n_rows + cols[k]
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        while parent[b] != b:
+            parent[b] = parent[parent[b]]
+            b = parent[b]
+        if a != b:
+            if a < b:
+                parent[b] = a
+            else:
+                parent[a] = b
+    label = np.full(n, -1, dtype=np.int64)
+    root_label = np.full(n, -1, dtype=np.int64)
+    nxt = 0
+    for i in range(n):
+        r = i
+        while parent[r] != r:
+            r = parent[r]
+        if root_label[r] < 0:
+            root_label[r] = nxt
+            nxt += 1
+        label[i] = root_label[r]
+    return label

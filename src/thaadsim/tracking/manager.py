@@ -8,10 +8,11 @@ the frame is processed at the mean of those times (the v * window smear, 3 m for
 3 km/s and the default 1 ms, is far below the measurement noise).  Per frame:
 
 1. predict every live track to the frame time (one batch call,
-   :func:`~thaadsim.tracking.gating.predict_tracks`);
+   :func:`~thaadsim.tracking.gating.predict_tracks`; a coasting track's RK4 resumes
+   from its previous prediction of the same posterior, bit-identical to starting over);
 2. gate (chi-square, probability ``gate_probability``) all tracks against all
-   detections through a compiled Cartesian pre-gate
-   (:class:`~thaadsim.tracking.gating.EllipsoidGate`);
+   detections through a compiled Cartesian pre-gate and a compiled exact test of the
+   candidate pairs (:class:`~thaadsim.tracking.gating.EllipsoidGate`);
 3. associate (:mod:`~thaadsim.tracking.associators`, GNN or JPDA): confirmed tracks
    first, so that a tentative track with a wide gate cannot steal a confirmed track's
    detection; tentative tracks then take what is left by GNN;
@@ -50,7 +51,7 @@ from thaadsim.tracking.associators import (
     JPDAAssociator,
     MixtureHypotheses,
 )
-from thaadsim.tracking.filters import GaussianFilter, MeasurementPrediction, make_filter
+from thaadsim.tracking.filters import FilterKind, GaussianFilter, MeasurementPrediction, make_filter
 from thaadsim.tracking.frame import CONFIRMED, TENTATIVE, Frame, Track, TrackTable
 from thaadsim.tracking.gating import EllipsoidGate, Prediction, predict_tracks
 from thaadsim.tracking.initiators import (
@@ -62,7 +63,6 @@ from thaadsim.tracking.lifecycle import MissDeletion, MOfNConfirmation, step_lif
 from thaadsim.tracking.measurement import RadarMeasurementModel, RadarSites
 from thaadsim.tracking.models import AtmosphereTable, BallisticModel
 
-FilterKind = Literal["ekf", "ukf"]
 AssociationKind = Literal["gnn", "jpda"]
 InitiationKind = Literal["single_point", "two_point"]
 EarthKind = Literal["wgs84", "sphere"]
@@ -271,7 +271,8 @@ class TrackManager:
         broken = np.zeros(T, dtype=bool)
         if T and M:
             pred = predict_tracks(self.filter, tab.X, tab.P, t - tab.t, self.config.max_speed_m_s,
-                                  self.config.max_position_sigma_m)
+                                  self.config.max_position_sigma_m, tab.resume)
+            tab.resume = pred.resume
             broken = pred.broken
             young = (tab.n_updates == 1) if self._pos_filter is not None else np.zeros(T, dtype=bool)
             gated = self._gate(pred, frame, young)
@@ -295,7 +296,9 @@ class TrackManager:
             stages.append((True, self._pos_filter, self.gate3, young & ~pred.broken))
         for is_young, filt, gate, eligible in stages:
             ti, dj = gate.candidates(pred, frame, eligible)
-            mp = _predict_measurement_rows(filt, pred, ctx, np.unique(ti))
+            # candidates come sorted by track: their distinct rows without a sort
+            rows = ti[np.flatnonzero(np.diff(ti, prepend=-1))]
+            mp = _predict_measurement_rows(filt, pred, ctx, rows)
             out[is_young] = (gate.exact(mp, frame, filt.measurement, ti, dj), filt, mp, gate)
         return out
 
@@ -412,6 +415,32 @@ def _as_list(detections):
     return [detections]
 
 
+def _frame_bounds(times: np.ndarray, sites: np.ndarray, window_s: float) -> list[tuple[int, int]]:
+    """[start, end) of each frame in detections sorted by (time, site): a frame runs from
+    its first detection while the time stays within ``window_s`` of it and the site is
+    the same (another site's detections start a new frame).  A search per frame, not a
+    step per detection; the comparison is the same ``times[j] - t0 <= window_s``."""
+    total = times.size
+    site_end = np.append(np.flatnonzero(np.diff(sites)) + 1, total)  # end of each run of one site
+    bounds = []
+    i = 0
+    run = 0
+    while i < total:
+        while site_end[run] <= i:
+            run += 1
+        end = int(site_end[run])
+        t0 = times[i]
+        j = i + int(np.searchsorted(times[i:end], t0 + window_s, side="right"))
+        # t0 + w rounds; settle the edge with the exact test
+        while j < end and times[j] - t0 <= window_s:
+            j += 1
+        while j > i + 1 and not times[j - 1] - t0 <= window_s:
+            j -= 1
+        bounds.append((i, max(j, i + 1)))
+        i = max(j, i + 1)
+    return bounds
+
+
 def run_tracker(detections, config: TrackerConfig | None = None, rng: np.random.Generator | None = None) -> TrackerResult:
     """Track everything in ``detections`` and return a :class:`TrackerResult`.
 
@@ -469,17 +498,10 @@ def run_tracker(detections, config: TrackerConfig | None = None, rng: np.random.
     order = np.lexsort((site, c["time_s"]))
     times = c["time_s"][order]
     sites_o = site[order]
-    i = 0
-    while i < total:
-        t0 = times[i]
-        s = sites_o[i]
-        j = i + 1
-        while j < total and times[j] - t0 <= cfg.frame_window_s and sites_o[j] == s:
-            j += 1
-        # a frame is one site's detections; another site's detections start a new frame
+    for i, j in _frame_bounds(times, sites_o, cfg.frame_window_s):
         sel = order[i:j]
-        mgr.process_frame(float(np.mean(c["time_s"][sel])), int(s), Zall[sel], Rall[sel], sel, c["truth_id"][sel])
-        i = j
+        mgr.process_frame(float(np.mean(c["time_s"][sel])), int(sites_o[i]), Zall[sel], Rall[sel], sel,
+                          c["truth_id"][sel])
     res = mgr.result()
     res.n_detections = total
     res.detection_truth_id = c["truth_id"]

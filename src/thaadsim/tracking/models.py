@@ -74,19 +74,8 @@ def cwna_process_noise(dt, q_m2_s3: float, n_extra: int = 0, q_extra: float = 0.
     each with spectral density ``q_extra`` [unit^2/s].
     """
     d = np.abs(np.atleast_1d(np.asarray(dt, dtype=float)))
-    n = 6 + n_extra
-    Q = np.zeros((d.size, n, n))
-    a = q_m2_s3 * d**3 / 3.0
-    b = q_m2_s3 * d**2 / 2.0
-    c = q_m2_s3 * d
-    for i in range(3):
-        Q[:, i, i] = a
-        Q[:, i, i + 3] = b
-        Q[:, i + 3, i] = b
-        Q[:, i + 3, i + 3] = c
-    for i in range(6, n):
-        Q[:, i, i] = q_extra * d
-    return Q
+    d = np.ascontiguousarray(d)
+    return kernels.cwna_noise(d, d**3, float(q_m2_s3), int(n_extra), float(q_extra))
 
 
 @dataclass(frozen=True)
@@ -239,6 +228,22 @@ class BallisticModel(MotionModel):
     def propagate_with_jacobian(self, X, dt):
         X = _batch(X, self.ndim)
         return kernels.propagate_stm(X, _dt_array(dt, X.shape[0]), self.max_step_s, *self._args)
+
+    def propagate_with_jacobian_resume(self, X, dt, resume=None):
+        """As :meth:`propagate_with_jacobian`, resuming from ``resume`` = (states, STMs,
+        steps, sub-step) of an earlier call from the same X (None: from scratch; see
+        ``kernels.propagate_stm_resume``, bit-identical either way).  Returns (states,
+        STMs, the resume point for the next call)."""
+        X = _batch(X, self.ndim)
+        N = X.shape[0]
+        if resume is None:
+            resume = (X, np.zeros((N, self.ndim, self.ndim)), np.zeros(N, dtype=np.int64), np.zeros(N))
+        Xc, PHIc, done, hc = resume
+        Xp, F, steps, h = kernels.propagate_stm_resume(
+            X, _dt_array(dt, N), self.max_step_s, np.ascontiguousarray(Xc, dtype=float),
+            np.ascontiguousarray(PHIc, dtype=float), np.ascontiguousarray(done, dtype=np.int64),
+            np.ascontiguousarray(hc, dtype=float), *self._args)
+        return Xp, F, (Xp, F, steps, h)
 
     def process_noise(self, dt):
         return cwna_process_noise(dt, self.q_m2_s3, 1 if self.drag else 0, self.q_ln_beta_1_s)
