@@ -302,9 +302,9 @@ def _battery_view(br, truth, scenario, views: bool, notes: list[str]) -> Battery
             twice = [np.asarray(p, float) for p in fp.twice_polygons]
             area = float(fp.area_km2)
             notes.append(f"battery {br.name}: defended footprint against {against} on a coarse grid "
-                         f"({FOOTPRINT_AZIMUTHS} azimuths, {FOOTPRINT_REFINE} refinements; `thaadsim footprint` "
-                         "uses 24 and 4 - at Seongju against the Scud-ER from Kusong the coarse area is 2.0 % "
-                         "smaller)")
+                         f"({FOOTPRINT_AZIMUTHS} azimuths, {FOOTPRINT_REFINE} refinements), an approximation of "
+                         f"the finer one `thaadsim footprint --missile {g.missile} --from {g.launch.label}` draws "
+                         "(24 and 4)")
             break
         else:
             against = ""
