@@ -14,11 +14,13 @@ from __future__ import annotations
 import io
 import math
 import re
+import textwrap
 
 import numpy as np
 
 from thaadsim.earth import frames
 from thaadsim.outputs import answer, palette
+from thaadsim.outputs.labels import Labels
 from thaadsim.outputs.maps import NATURAL_EARTH_DIR
 from thaadsim.scenario.result import ScenarioResult
 
@@ -112,49 +114,6 @@ def _figure(width_in: float, height_in: float):
     fig = Figure(figsize=(width_in, height_in), dpi=DPI)
     FigureCanvasAgg(fig)  # a renderer, so labels can be measured while they are placed
     return fig
-
-
-_OFFSETS = [(6, 4, "left", "bottom"), (6, -4, "left", "top"), (-6, 4, "right", "bottom"), (-6, -4, "right", "top"),
-            (0, 9, "center", "bottom"), (0, -9, "center", "top"), (14, 0, "left", "center"),
-            (-14, 0, "right", "center"), (10, 16, "left", "bottom"), (-10, -16, "right", "top"),
-            (10, -16, "left", "top"), (-10, 16, "right", "bottom")]
-"""Where a label may go around its point [points]: tried in order, the first that overlaps no
-label placed before (and stays inside the axes) is taken."""
-
-
-class Labels:
-    """Text labels on an axes that do not overlap one another (measured, not guessed).
-
-    A label that finds no free place is left off the plot and named in :attr:`left_out`,
-    which the figure prints in one line below it - never drawn on top of another."""
-
-    def __init__(self, ax):
-        self.ax = ax
-        self.renderer = ax.figure.canvas.get_renderer()
-        self.placed: list = []
-        self.left_out: list[str] = []
-
-    def block(self, artist) -> None:
-        """Keep labels off an artist already drawn (a legend, a title)."""
-        self.placed.append(artist.get_window_extent(self.renderer))
-
-    def add(self, x: float, y: float, text: str, **style) -> None:
-        frame = self.ax.get_window_extent(self.renderer)
-        for dx, dy, ha, va in _OFFSETS:
-            label = self.ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
-                                     zorder=11, **style)
-            box = label.get_window_extent(self.renderer).expanded(1.04, 1.12)
-            inside = (box.x0 >= frame.x0 and box.x1 <= frame.x1 and box.y0 >= frame.y0 and box.y1 <= frame.y1)
-            if inside and not any(box.overlaps(other) for other in self.placed):
-                self.placed.append(box)
-                return
-            label.remove()
-        self.left_out.append(text)
-
-    def footnote(self, fig, y: float = 0.005) -> None:
-        if self.left_out:
-            fig.text(0.01, y, "not labelled (no room): " + ", ".join(self.left_out), fontsize=6, color="#555555",
-                     va="bottom")
 
 
 def _proxy(**style):
@@ -378,8 +337,8 @@ def map_figure(result: ScenarioResult):
         ax.plot(*to_map(ring[:, 0], ring[:, 1]), color=RADAR_COLOUR, linewidth=1.0, linestyle="--", zorder=4)
     if coverage_rings:
         conventions = sorted({r.detection_convention for r in result.radars if r.detection_convention})
-        label = "radar coverage" + (f" ({'; '.join(c.removeprefix('detection: ') for c in conventions)})"
-                                    if conventions else "")
+        label = textwrap.fill("radar coverage" + (f" ({'; '.join(c.removeprefix('detection: ') for c in conventions)})"
+                                                  if conventions else ""), 44)
         handles.append(_proxy(color=RADAR_COLOUR, linestyle="--", label=label))
     for _name, ring in asset_rings:
         ax.plot(*to_map(ring[:, 0], ring[:, 1]), color="k", linewidth=0.9, linestyle=":", zorder=4)
@@ -495,8 +454,11 @@ def map_places(result: ScenarioResult) -> list[tuple[str, float, float, str]]:
             near = frames.geodesic_inverse(np.array([lat]), np.array([lon]), np.array([entry[1]]),
                                            np.array([entry[2]]))[2][0] < 15e3
             if near:
-                if name not in entry[0].split(" / "):
+                known = {n.removesuffix(" (target)").lower() for n in entry[0].split(" / ")}
+                if name.removesuffix(" (target)").lower() not in known:
                     entry[0] += f" / {name}"
+                elif name.endswith(" (target)") and not entry[0].endswith(" (target)"):
+                    entry[0] += " (target)"  # a defended asset that is also aimed at
                 break
         else:
             merged.append([name, lat, lon, colour])

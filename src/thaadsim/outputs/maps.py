@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from thaadsim.errors import InputError
+from thaadsim.outputs.labels import Labels
 
 NATURAL_EARTH_DIR = Path(str(resources.files("thaadsim.outputs").joinpath("data", "natural_earth")))
 """Folder holding ``shapefiles/natural_earth/{physical,cultural}/ne_*`` (cartopy's layout)."""
@@ -64,8 +65,12 @@ def _base_axes(fig, position: tuple[int, int, int], proj, extent, resolution: st
     ax.add_feature(cfeature.NaturalEarthFeature("cultural", "admin_0_countries", resolution, facecolor="none",
                                                 edgecolor="#888888", linewidth=0.5))
     ax.coastlines(resolution=resolution, linewidth=0.6, color="#444444")
-    gl = ax.gridlines(draw_labels=True, linewidth=0.3, color="#999999", alpha=0.6)
-    gl.top_labels = gl.right_labels = False
+    # the graticule unlabelled, its step said under the map: an azimuthal map's edges cross
+    # meridians at odd places, and cartopy labels only the few it can place (one, on a wide map)
+    ax.gridlines(draw_labels=False, linewidth=0.3, color="#999999", alpha=0.6, xlocs=range(-180, 181, 10),
+                 ylocs=range(-80, 81, 10))
+    ax.text(1.0, -0.01, "graticule every 10°", transform=ax.transAxes, ha="right", va="top", fontsize=6.5,
+            color="#555555")
     return ax
 
 
@@ -169,10 +174,16 @@ def track_map(
 
     path = Path(path)
     n = len(panels)
+    lat = np.concatenate([t[0][np.isfinite(t[0])] for p in panels for t in p["tracks"]] or [np.array([0.0])])
+    lon = np.concatenate([t[1][np.isfinite(t[1])] for p in panels for t in p["tracks"]] or [np.array([0.0])])
+    lon = (lon + 180.0) % 360.0 - 180.0
+    tracks_box = [float(lon.min()) - 2, float(lon.max()) + 2, float(lat.min()) - 2, float(lat.max()) + 2]
     if extent is None:
-        lat = np.concatenate([t[0][np.isfinite(t[0])] for p in panels for t in p["tracks"]] or [np.array([0.0])])
-        lon = np.concatenate([t[1][np.isfinite(t[1])] for p in panels for t in p["tracks"]] or [np.array([0.0])])
-        extent = [float(lon.min()) - 2, float(lon.max()) + 2, float(lat.min()) - 2, float(lat.max()) + 2]
+        extent = tracks_box
+    elif tracks_box[1] - tracks_box[0] < 180.0:
+        # an extent given is widened to hold every track (flights to Guam ran off the map)
+        extent = [min(extent[0], tracks_box[0]), max(extent[1], tracks_box[1]), max(min(extent[2], tracks_box[2]),
+                  -89.0), min(max(extent[3], tracks_box[3]), 89.0)]
     if center is None:
         center = (0.5 * (extent[2] + extent[3]), 0.5 * (extent[0] + extent[1]))
     proj = ccrs.AzimuthalEquidistant(central_longitude=center[1], central_latitude=center[0])
@@ -205,14 +216,18 @@ def track_map(
                         linewidth=0.7 if c == 0 else 2.2, zorder=5 if c else 3)
         handles += [Line2D([], [], color=col, linewidth=0.7 if c == 0 else 2.2, label=lab)
                     for c, (lab, col) in enumerate(categories)]
+        ax.set_title(panel.get("title", ""), fontsize=9)
+        legend = ax.legend(handles=handles, loc="lower left", fontsize=6.5, framealpha=0.85)
+        labels = Labels(ax)
+        labels.block(legend)
         for lat, lon, name in panel.get("points", []):
             if not (extent[0] <= lon <= extent[1] and extent[2] <= lat <= extent[3]):
                 continue  # outside the map: its label would float in the margin
             ax.plot(lon, lat, marker="^" if name.lower().startswith("seongju") else "o", color="k", markersize=4,
                     transform=ccrs.PlateCarree(), zorder=6)
-            ax.text(lon, lat, f" {name}", fontsize=7, transform=ccrs.PlateCarree(), zorder=6)
-        ax.set_title(panel.get("title", ""), fontsize=9)
-        ax.legend(handles=handles, loc="lower left", fontsize=6.5, framealpha=0.85)
+            x, y = proj.transform_point(lon, lat, plate)
+            labels.add(x, y, name, fontsize=7)
+        labels.footnote(fig)
     if suptitle:
         fig.suptitle(suptitle, fontsize=10)
     if notes:
