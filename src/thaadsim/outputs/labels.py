@@ -3,6 +3,11 @@ placed, for the report's figures and the command-line maps alike."""
 
 from __future__ import annotations
 
+from matplotlib.transforms import Bbox
+
+PAD_PX = 3.0
+"""Clear space kept around each label [pixels], so that two labels never touch."""
+
 _OFFSETS = [(6, 4, "left", "bottom"), (6, -4, "left", "top"), (-6, 4, "right", "bottom"), (-6, -4, "right", "top"),
             (0, 9, "center", "bottom"), (0, -9, "center", "top"), (14, 0, "left", "center"),
             (-14, 0, "right", "center"), (10, 16, "left", "bottom"), (-10, -16, "right", "top"),
@@ -32,7 +37,8 @@ class Labels:
         for dx, dy, ha, va in _OFFSETS:
             label = self.ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
                                      zorder=11, **style)
-            box = label.get_window_extent(self.renderer).expanded(1.04, 1.12)
+            box = label.get_window_extent(self.renderer)
+            box = Bbox.from_extents(box.x0 - PAD_PX, box.y0 - PAD_PX, box.x1 + PAD_PX, box.y1 + PAD_PX)
             inside = (box.x0 >= frame.x0 and box.x1 <= frame.x1 and box.y0 >= frame.y0 and box.y1 <= frame.y1)
             if inside and not any(box.overlaps(other) for other in self.placed):
                 self.placed.append(box)

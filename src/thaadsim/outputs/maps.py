@@ -228,10 +228,16 @@ def track_map(
             x, y = proj.transform_point(lon, lat, plate)
             labels.add(x, y, name, fontsize=7)
         labels.footnote(fig)
+    # title and notes hug the maps as drawn (an equal-aspect map is shorter than its panel):
+    # placed at the panel's edges they left half the picture empty on a wide map
+    for ax in fig.axes:
+        ax.apply_aspect()
+    top = max(ax.get_position().y1 for ax in fig.axes)
+    bottom = min(ax.get_position().y0 for ax in fig.axes)
     if suptitle:
-        fig.suptitle(suptitle, fontsize=10)
+        fig.suptitle(suptitle, fontsize=10, y=min(top + 0.07, 0.99), va="bottom")
     if notes:
-        fig.text(0.01, 0.01, "\n".join(notes), fontsize=6, va="top", ha="left", wrap=True)
+        fig.text(0.01, bottom - 0.04, "\n".join(notes), fontsize=6, va="top", ha="left", wrap=True)
     fig.savefig(path, bbox_inches="tight")
     plt.close(fig)
     return path
