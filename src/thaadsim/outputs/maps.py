@@ -246,6 +246,17 @@ def track_map(
 __all__ = ["NATURAL_EARTH_DIR", "coverage_map", "track_map", "use_offline_natural_earth"]
 
 
+def _places_within(extent: list[float], skip: set[str]) -> list[tuple[float, float, str]]:
+    """(lat, lon, name) of the catalog's cities, targets and bases inside a map's extent, so
+    that a reader can tell which places a footprint covers."""
+    from thaadsim.catalog.loader import sites
+
+    lo0, lo1, la0, la1 = extent
+    return [(s.lat_deg.value, s.lon_deg.value, s.name) for s in sites().values()
+            if s.kind in ("city", "target", "base") and lo0 <= s.lon_deg.value <= lo1
+            and la0 <= s.lat_deg.value <= la1 and s.name.lower() not in skip and s.key not in skip]
+
+
 def footprint_map(
     footprint,
     path,
@@ -284,11 +295,18 @@ def footprint_map(
     ax.plot([launch[1], site[1]], [launch[0], site[0]], transform=geodetic, color="k", linewidth=0.8,
             linestyle="--", label="threat axis", zorder=5)
     ax.plot(site[1], site[0], marker="^", color="k", markersize=6, transform=ccrs.PlateCarree(), zorder=6)
-    ax.text(site[1], site[0], f" {site[2]}", fontsize=8, transform=ccrs.PlateCarree())
     lo0, lo1, la0, la1 = extent
     if lo0 <= launch[1] <= lo1 and la0 <= launch[0] <= la1:
         ax.plot(launch[1], launch[0], marker="o", color="k", markersize=5, transform=ccrs.PlateCarree())
-        ax.text(launch[1], launch[0], f" {launch[2]}", fontsize=8, transform=ccrs.PlateCarree())
+    labels = Labels(ax)
+    labels.add(*proj.transform_point(site[1], site[0], ccrs.PlateCarree()), site[2], fontsize=8)
+    if lo0 <= launch[1] <= lo1 and la0 <= launch[0] <= la1:
+        labels.add(*proj.transform_point(launch[1], launch[0], ccrs.PlateCarree()), launch[2], fontsize=8)
+    for city in _places_within(extent, skip={site[2].lower(), launch[2].lower()}):
+        ax.plot(city[1], city[0], marker="o", color="#555555", markersize=3, transform=ccrs.PlateCarree(), zorder=6)
+        labels.add(*proj.transform_point(city[1], city[0], ccrs.PlateCarree()), city[2], fontsize=7,
+                   color="#333333")
+    labels.footnote(fig)
     ax.set_title(title or (f"Defended footprint: {b.name} vs {footprint.missile} from {launch[2]} "
                            f"(forward {footprint.forward_m / 1e3:,.0f} km, rear {footprint.rear_m / 1e3:,.0f} km)"),
                  fontsize=10)

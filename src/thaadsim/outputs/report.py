@@ -18,7 +18,7 @@ import math
 import numbers
 from pathlib import Path
 
-from thaadsim.outputs import answer, figures
+from thaadsim.outputs import answer, figures, palette
 from thaadsim.scenario.result import ScenarioResult
 
 _CSS = """
@@ -33,10 +33,12 @@ table { border-collapse: collapse; margin: 0.6em 0 1.2em; font-size: 0.88em; }
 th, td { border: 1px solid #ccc; padding: 0.25em 0.55em; text-align: left; vertical-align: top; }
 th { background: #eef1f5; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr.total td { font-weight: bold; background: #f7f7f7; }
-.intercepted { color: #1e7b1e; } .leaked { color: #b22222; } .not-engaged { color: #b35900; }
+.intercepted { color: INTERCEPTED; } .leaked { color: LEAKED; } .not-engaged { color: NOT_ENGAGED; }
 .assumed { background: #fff4d6; padding: 0 0.3em; border-radius: 3px; font-size: 0.85em; }
 details summary { cursor: pointer; font-weight: bold; }
-"""
+""".replace("INTERCEPTED", palette.hex_colour("intercepted")).replace("LEAKED", palette.hex_colour("leaked")).replace(
+    "NOT_ENGAGED", palette.hex_colour("not engaged"))
+"""The page's style; outcome colours from the palette shared with the figures, CZML and KML."""
 
 _NO_VALUE = "–"
 
