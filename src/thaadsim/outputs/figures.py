@@ -620,6 +620,8 @@ def timeline_figure(result: ScenarioResult):
             if kind == "first_detection":
                 marker = palette.RADAR_MARKERS[j % len(palette.RADAR_MARKERS)]
             used.add(f"{kind}:{j}")
+        if kind == "impact" and surveillance:
+            colour = SEEN_COLOURS["not seen"]  # a flight reaching its aim point is no leak here
         y = row - 0.3 if kind == "interceptor_launch" else row
         ax.plot(event.time_s, y, marker=marker, color=colour, markersize=size, markeredgecolor="k",
                 markeredgewidth=0.4, linestyle="none", zorder=5)
@@ -659,7 +661,8 @@ def timeline_figure(result: ScenarioResult):
         used -= {"first_detection", "track_confirmed"}
     if result.interceptors():
         handles.append(_proxy(color=INTERCEPTOR_COLOUR, linewidth=1.2, label="interceptor in flight"))
-    handles += [_proxy(marker=m, color=c, markersize=min(s, 9), markeredgecolor="k", linestyle="none", label=lab)
+    handles += [_proxy(marker=m, color=SEEN_COLOURS["not seen"] if surveillance and kind == "impact" else c,
+                       markersize=min(s, 9), markeredgecolor="k", linestyle="none", label=lab)
                 for kind, (m, c, s, lab) in _TIMELINE_MARKS.items() if kind in used]
     if handles:
         ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)

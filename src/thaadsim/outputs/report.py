@@ -130,7 +130,11 @@ def _answer(result: ScenarioResult) -> str:
     fired = totals.get("interceptors_fired", len(result.shots))
     inventory = sum(b.inventory for b in result.batteries)
     sentences = [f"{_count(threats, 'threat missile')} flew in this run."]
-    if result.batteries:
+    if result.batteries and answer.question(result) == answer.SURVEILLANCE:
+        # no flight here is the defence's to engage: "leaked" would misread the run
+        sentences.append(f"None was the batteries' to engage; {threats} flew on to their aim points, and "
+                         f"{_count(len(result.batteries), 'battery', 'batteries')} fired {_count(fired, 'interceptor')}.")
+    elif result.batteries:
         engaged_text = f"the defence engaged {engaged}, " if engaged is not None else "the defence "
         leaked_text = f" and {leaked} leaked" if leaked is not None else ""
         sentences.append(f"Of these, {engaged_text}intercepted {intercepted}{leaked_text}.")
