@@ -104,15 +104,16 @@ class Result:
 
     @property
     def targets(self) -> pd.DataFrame:
-        """One row per aim point: missiles, intercepted, leaked, protected, inside each
-        battery's defended footprint (``footprint.<battery>``), the defended asset it is in."""
+        """One row per aim point (``target`` as the scenario names it, ``name`` as the report
+        does): missiles, intercepted, leaked, protected, inside each battery's defended
+        footprint (``footprint.<battery>``), the defended asset it is in."""
         import pandas as pd
 
         from thaadsim.outputs import answer
 
         rows = []
         for r in answer.target_rows(self.raw):
-            row = {"target": r.target, "lat_deg": r.lat_deg, "lon_deg": r.lon_deg, "missiles": r.missiles,
+            row = {"target": r.target, "name": r.name, "lat_deg": r.lat_deg, "lon_deg": r.lon_deg, "missiles": r.missiles,
                    "intercepted": r.intercepted, "leaked": r.leaked, "protected": r.protected}
             row.update({f"footprint.{b}": inside for b, inside in r.in_footprint.items()})
             row.update({"asset": r.asset, "why_not_intercepted": r.why})

@@ -47,7 +47,7 @@ def test_the_worked_example_answers_the_question(namespace):
         outcomes = by_target[row["target"]]
         assert row["missiles"] == len(outcomes) and row["leaked"] == outcomes.count("leaked")
     assert sorted(outside) == sorted(t for t, o in by_target.items() if "leaked" in o)
-    assert all(name in result.answer for name in outside)
+    assert all(name in result.answer for name in targets.loc[~targets["protected"], "name"])
     assert any(c.startswith("footprint.") for c in targets.columns)
 
 

@@ -56,6 +56,12 @@ class TargetRow:
     def protected(self) -> bool:
         return self.leaked == 0
 
+    @property
+    def name(self) -> str:
+        """How the page names it: the defended asset it lies in (a city's proper name, 'impact
+        area'), else the aim point as the scenario gives it."""
+        return self.asset or self.target
+
 
 def _inside(lat: float, lon: float, rings: list) -> bool | None:
     if not rings:
@@ -88,7 +94,7 @@ def target_rows(result: ScenarioResult) -> list[TargetRow]:
 
 
 def _names(rows) -> str:
-    names = [r.target for r in rows]
+    names = [r.name for r in rows]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
