@@ -24,6 +24,7 @@ class Labels:
 
     def __init__(self, ax):
         self.ax = ax
+        ax.apply_aspect()  # an equal-aspect map shrinks into its panel when drawn: measure it as drawn
         self.renderer = ax.figure.canvas.get_renderer()
         self.placed: list = []
         self.left_out: list[str] = []
