@@ -318,3 +318,17 @@ def test_thin_indices():
     keep = kml.thin_indices(10_001, 2000)
     assert keep[0] == 0 and keep[-1] == 10_000 and len(keep) == 2000
     assert np.all(np.diff(keep) > 0)
+
+
+SQL_RESERVED = {"by", "from", "to", "group", "order", "select", "where", "table", "index", "key", "end", "user",
+                "limit", "offset", "case", "when", "default", "check", "primary", "references", "time", "values"}
+"""Words SQL reserves (SQL:2016 and DuckDB/SQLite keywords): a column so named must be
+quoted in every query (issue 14: events.csv had a column 'by')."""
+
+
+def test_no_table_column_is_an_sql_reserved_word(result, tmp_path):
+    events = tables.write_events_csv(result, tmp_path / "events.csv")
+    header = events.read_text(encoding="utf-8").splitlines()[0].split(",")
+    parquet = pq.read_schema(tables.write_trajectories_parquet(result, tmp_path / "t.parquet")).names
+    assert not (set(header) | set(parquet)) & SQL_RESERVED
+    assert {"target", "outcome", "fired_by"} <= set(parquet)
