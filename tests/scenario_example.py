@@ -73,10 +73,12 @@ def example_result() -> ScenarioResult:
     ], key=Event.sort_key)
     per = [
         {"object_id": "T1.1", "group": 0, "label": "scud-er from tongchang-ri", "missile": "scud-er",
-         "launch_time_s": 0.0, "outcome": "intercepted", "engaged": True, "shots": 1, "intercepted_by": "seongju",
+         "from": "tongchang-ri", "to": "busan", "launch_time_s": 0.0, "outcome": "intercepted", "engaged": True,
+         "shots": 1, "intercepted_by": "seongju",
          "intercept_time_s": t_int, "intercept_altitude_km": hit[2] / 1e3, "reason": None},
         {"object_id": "T1.2", "group": 0, "label": "scud-er from tongchang-ri", "missile": "scud-er",
-         "launch_time_s": 5.0, "outcome": "leaked", "engaged": False, "shots": 0, "intercepted_by": None,
+         "from": "tongchang-ri", "to": "busan", "launch_time_s": 5.0, "outcome": "leaked", "engaged": False,
+         "shots": 0, "intercepted_by": None,
          "intercept_time_s": None, "intercept_altitude_km": None, "reason": "not engaged: not a threat"},
     ]
     totals = {"threats": 2, "engaged": 1, "intercepted": 1, "leaked": 1, "interceptors_fired": 1}

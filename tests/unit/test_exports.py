@@ -54,7 +54,7 @@ def test_events_csv_header_rows_and_order(result, tmp_path):
     path = tables.write_events_csv(result, tmp_path / "events.csv")
     with path.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
-    assert rows[0] == ["time_s", "utc", "event", "object_id", "by", "lat_deg", "lon_deg", "alt_km", "detail"]
+    assert rows[0] == ["time_s", "utc", "event", "object_id", "actor", "lat_deg", "lon_deg", "alt_km", "detail"]
     body = rows[1:]
     assert len(body) == len(result.events)
     times = [float(r[0]) for r in body]
@@ -96,7 +96,11 @@ def test_parquet_reads_back_every_sample(result, tmp_path):
             np.testing.assert_allclose(np.array(frame[name])[rows], values, rtol=1e-9, atol=0, err_msg=name)
         assert {frame["kind"][k] for k in rows} == {obj.kind}
         assert {frame["type_key"][k] for k in rows} == {obj.type_key}
-        assert {frame["by"][k] for k in rows} == {obj.by}
+        assert {frame["fired_by"][k] for k in rows} == {obj.by}
+        threat = next((p for p in result.per_threat if p["object_id"] == obj.object_id), None)
+        if threat is not None:  # a threat carries its aim point and outcome (no join with summary.json)
+            assert {frame["target"][k] for k in rows} == {threat["to"]}
+            assert {frame["outcome"][k] for k in rows} == {threat["outcome"]}
 
 
 def test_parquet_metadata_and_types(result, tmp_path):
@@ -314,3 +318,17 @@ def test_thin_indices():
     keep = kml.thin_indices(10_001, 2000)
     assert keep[0] == 0 and keep[-1] == 10_000 and len(keep) == 2000
     assert np.all(np.diff(keep) > 0)
+
+
+SQL_RESERVED = {"by", "from", "to", "group", "order", "select", "where", "table", "index", "key", "end", "user",
+                "limit", "offset", "case", "when", "default", "check", "primary", "references", "time", "values"}
+"""Words SQL reserves (SQL:2016 and DuckDB/SQLite keywords): a column so named must be
+quoted in every query (issue 14: events.csv had a column 'by')."""
+
+
+def test_no_table_column_is_an_sql_reserved_word(result, tmp_path):
+    events = tables.write_events_csv(result, tmp_path / "events.csv")
+    header = events.read_text(encoding="utf-8").splitlines()[0].split(",")
+    parquet = pq.read_schema(tables.write_trajectories_parquet(result, tmp_path / "t.parquet")).names
+    assert not (set(header) | set(parquet)) & SQL_RESERVED
+    assert {"target", "outcome", "fired_by"} <= set(parquet)

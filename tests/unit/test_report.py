@@ -110,7 +110,9 @@ def test_outcome_table_has_a_row_per_threat_and_a_totals_row(example_page):
 
 def test_summary_paragraph_answers_the_question(example_page):
     text, _ = example_page
-    answer = re.search(r'<p class="answer">(.*?)</p>', text, re.S).group(1)
+    words, answer = re.search(r'<p class="answer">(.*?)</p>\s*<p class="meta">(.*?)</p>', text, re.S).groups()
+    # the question first (which targets the defence protected), then the account in numbers
+    assert "Outside what seongju protected in this run: busan (1 of 2 missiles aimed there leaked)" in words
     assert "2 threat missiles" in answer and "intercepted 1" in answer and "1 leaked" in answer
     assert "1 interceptor of an inventory of 48" in answer
     assert "t = 95 s" in answer  # first detection
@@ -119,7 +121,7 @@ def test_summary_paragraph_answers_the_question(example_page):
 
 def test_tables_for_batteries_radars_events_assumptions_and_sources(example_page):
     text, parser = example_page
-    for heading in ("Map", "Altitude against downrange", "Engagement timeline", "Outcome per threat", "Batteries",
+    for heading in ("Answer", "Altitude against downrange", "Engagement timeline", "Outcome per threat", "Batteries",
                     "Radars", "Events", "Assumptions", "Notes", "Sources"):
         assert heading in parser.headings
     assert "shoot-look-shoot" in parser.cells and "0.80" in parser.cells and "130,000" in parser.cells

@@ -182,10 +182,16 @@ def test_file_that_is_not_utf8_is_unreadable(tmp_path):
     assert "UTF-8" in caught.value.message
 
 
-def test_file_on_disk_wins_over_a_builtin_of_the_same_name(tmp_path, monkeypatch):
+def test_a_builtin_name_wins_unless_the_argument_is_a_path(tmp_path, monkeypatch):
+    """`run saturation --out saturation` leaves a folder named like the built-in; the next
+    `run saturation` must still run the built-in (issue 14).  A path reads the file."""
     monkeypatch.chdir(tmp_path)
     write(tmp_path, VALID.replace("name: test", "name: local"), name="saturation")
-    assert load_scenario("saturation").name == "local"
+    (tmp_path / "korea-salvo").mkdir()
+    assert load_scenario("saturation").name == "saturation"
+    assert load_scenario("korea-salvo").name == "korea-salvo"
+    assert load_scenario("./saturation").name == "local"
+    assert load_scenario(tmp_path / "saturation").name == "local"
 
 
 # --------------------------------------------------------------------------- errors: fields
@@ -214,7 +220,8 @@ def test_misspelt_required_field_is_reported_as_unknown_not_missing(tmp_path):
     # pydantic lists the missing 'from' first; the misspelling is the mistake to point at
     error = error_of(tmp_path, replaced("    from: kusong", "    form: kusong"))
     assert error.field == "threats[0].form" and error.line == 4
-    assert error.hint == "did you mean 'from'?" and error.more_errors == 1
+    # the 'missing from' pydantic adds is the same mistake: not counted as another
+    assert error.hint == "did you mean 'from'?" and error.more_errors == 0 and len(error.errors) == 1
 
 
 def test_missing_field_points_at_the_parent_mapping(tmp_path):
@@ -302,7 +309,7 @@ def test_every_builtin_loads_and_is_documented(name):
     scenario = load_scenario(name)
     assert scenario.name == name and scenario.seed == 1
     assert len(scenario.sources) >= 2
-    assert any("article" in s for s in scenario.sources)
+    assert any("article" in s or "commentary" in s for s in scenario.sources)
     assert "?" in scenario.description  # states the question it answers
     text = builtin_path(name).read_text(encoding="utf-8")
     assert text.count("#") >= 3  # commented: where the situation comes from and why
@@ -458,3 +465,13 @@ def test_bad_detection_block_names_its_field(tmp_path):
     assert error.field == "detection.pd"
     error = error_of(tmp_path, VALID + "detection:\n  looks: 0\n")
     assert error.field == "detection.looks"
+
+
+def test_every_error_of_a_file_is_reported(tmp_path):
+    """`scenario check` lists every mistake, not just the first (issue 14): the raised error
+    carries all of them, in line order, each located."""
+    text = replaced("    count: 2", "    cout: 2").replace("missile: scud-er", "missile: scud-err", 1)
+    error = error_of(tmp_path, text)
+    assert len(error.errors) == 2 and error.more_errors == 1
+    assert [e.field for e in error.errors] == ["threats[0].missile", "threats[0].cout"]
+    assert error.errors[0].line < error.errors[1].line

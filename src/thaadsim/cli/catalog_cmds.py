@@ -18,7 +18,8 @@ from thaadsim.cli.output import emit_json, format_table
 from thaadsim.errors import InputError
 
 catalog_app = typer.Typer(
-    help="List the catalog: missiles, sites and historical flight tests, each number with its source.",
+    help="List the catalog: missiles, sites, flight tests, radars, interceptors and batteries, each number with "
+    "its source.",
     no_args_is_help=True,
 )
 app.add_typer(catalog_app, name="catalog")
@@ -215,6 +216,95 @@ def tests_cmd(
     ]
     headers = ["key", "date", "missile", "site", "n", "apogee km", "range km", "time s", "impact", "source", "check"]
     typer.echo(format_table(headers, rows))
+    typer.echo(_CHECK_NOTE)
+
+
+@catalog_app.command("radars")
+def radars_cmd(
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(help="Radar keys to show (default: all), e.g. an-tpy-2.", show_default=False),
+    ] = None,
+    json_out: JsonOption = False,
+) -> None:
+    """List the catalog radars, one row per mode: frequency, aperture, power, boresight, scan limit, revisit.
+
+    Figures marked * are assumptions; --json gives every parameter with its source, the
+    published range quotes and their check status.
+    """
+    from thaadsim.catalog.radars import Radar, radar, radars
+
+    records: list[Radar] = _select(names, radars(), radar)
+    if json_out:
+        _records_json(records)
+        return
+    rows = [
+        [r.key, mode.key, mode.form, _num(r.frequency_ghz, "{:.1f}"), _num(r.aperture_area_m2, "{:.1f}"),
+         _num(r.average_power_kw, "{:.0f}"), r.default_site or "—", _num(mode.boresight_az_deg, "{:.0f}"),
+         _num(mode.scan_limit_deg, "{:.0f}"), _num(mode.instrumented_range_km), _num(mode.revisit_s, "{:g}"),
+         len(r.quotes(mode.key))]
+        for r in records for mode in r.modes
+    ]
+    headers = ["key", "mode", "form", "freq GHz", "aperture m2", "power kW", "site", "boresight deg",
+               "scan limit deg", "range km", "revisit s", "range quotes"]
+    typer.echo(format_table(headers, rows))
+    typer.echo("* assumed (not published); range quotes: published detection ranges (--json lists them).")
+    typer.echo(_CHECK_NOTE)
+
+
+@catalog_app.command("interceptors")
+def interceptors_cmd(
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(help="Interceptor keys to show (default: all), e.g. thaad.", show_default=False),
+    ] = None,
+    json_out: JsonOption = False,
+) -> None:
+    """List the catalog interceptors: mass, burnout speed, intercept altitudes and range, single-shot kill probability."""
+    from thaadsim.catalog.interceptors import Interceptor, interceptor, interceptors
+
+    records: list[Interceptor] = _select(names, interceptors(), interceptor)
+    if json_out:
+        _records_json(records)
+        return
+    rows = [
+        [i.key, i.name, _num(i.launch_mass_kg), _num(i.burnout_speed_km_s, "{:.2f}"),
+         _num(i.min_intercept_alt_km), _num(i.max_intercept_alt_km), _num(i.max_range_km), _num(i.sspk, "{:.2f}"),
+         _short(i.burnout_speed_km_s.source, 40), _check(i.burnout_speed_km_s)]
+        for i in records
+    ]
+    headers = ["key", "name", "launch kg", "burnout km/s", "min alt km", "max alt km", "max range km", "sspk",
+               "burnout source", "check"]
+    typer.echo(format_table(headers, rows))
+    typer.echo("* assumed (not published).")
+    typer.echo(_CHECK_NOTE)
+
+
+@catalog_app.command("batteries")
+def batteries_cmd(
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(help="Battery keys to show (default: all), e.g. thaad-battery.", show_default=False),
+    ] = None,
+    json_out: JsonOption = False,
+) -> None:
+    """List the catalog batteries: interceptor, radar, launchers, interceptors per launcher, reload and inventory."""
+    from thaadsim.catalog.interceptors import Battery, batteries, battery
+
+    records: list[Battery] = _select(names, batteries(), battery)
+    if json_out:
+        _records_json(records)
+        return
+    rows = [
+        [b.key, b.name, b.interceptor, b.radar, b.default_site or "—", _num(b.launchers),
+         _num(b.interceptors_per_launcher), b.inventory, _num(b.reload_s), _num(b.kill_assessment_s, "{:g}"),
+         _short(b.launchers.source, 40), _check(b.launchers)]
+        for b in records
+    ]
+    headers = ["key", "name", "interceptor", "radar", "site", "launchers", "per launcher", "inventory", "reload s",
+               "kill assessment s", "launchers source", "check"]
+    typer.echo(format_table(headers, rows))
+    typer.echo("* assumed (not published).")
     typer.echo(_CHECK_NOTE)
 
 

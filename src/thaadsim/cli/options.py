@@ -10,6 +10,7 @@ with :func:`detection_convention`; left out, each takes the default (the calibra
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -178,8 +179,35 @@ def numeric_options(command) -> list[tuple[str, object]]:
     return out
 
 
+_MARKUP_TAG = re.compile(r"(\\*)(\[[a-z#/@][^[]*?])")
+"""What rich reads as a markup tag (rich.markup.escape's pattern): ``[m^2]`` or ``[km]`` in a
+help text would be swallowed as a style."""
+
+
+def escape_markup(text: str | None) -> str | None:
+    """``text`` with each unit in brackets escaped for rich, so that ``--help`` shows it."""
+    if not text:
+        return text
+    return _MARKUP_TAG.sub(lambda m: f"{m.group(1)}{m.group(1)}\\{m.group(2)}", text)
+
+
+def escape_help(command) -> None:
+    """Escape the units in every help text under a Click command (typer renders help through
+    rich markup when its markup mode is 'rich', the default)."""
+    if getattr(command, "rich_markup_mode", "rich") != "rich":
+        return
+    command.help = escape_markup(command.help)
+    for param in command.params:
+        if getattr(param, "help", None):
+            param.help = escape_markup(param.help)
+    for sub in getattr(command, "commands", {}).values():
+        escape_help(sub)
+
+
 def apply_limits(command) -> None:
-    """Put each numeric option's :data:`LIMITS` check in front of the command that takes it."""
+    """Put each numeric option's :data:`LIMITS` check in front of the command that takes it,
+    and escape the units in every help text (:func:`escape_help`)."""
+    escape_help(command)
     for path, param in numeric_options(command):
         option = max(param.opts, key=len) if param.opts else param.name
         limit = limit_for(path.split()[-1], option) or limit_for(path.split()[-1], param.opts[0])
@@ -188,5 +216,5 @@ def apply_limits(command) -> None:
         param.callback = _checker(limit or UNDECLARED, param.opts[0], param.callback)
 
 
-__all__ = ["LIMITS", "Limit", "LooksOpt", "PdOpt", "PfaOpt", "SwerlingOpt", "apply_limits", "detection_convention",
+__all__ = ["LIMITS", "Limit", "LooksOpt", "PdOpt", "PfaOpt", "SwerlingOpt", "apply_limits", "detection_convention", "escape_help",
            "limit_for", "numeric_options"]

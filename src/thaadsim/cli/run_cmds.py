@@ -24,6 +24,18 @@ def _t(x) -> str:
     return "-" if x is None or (isinstance(x, float) and not math.isfinite(x)) else f"{x:,.1f}"
 
 
+def make_parents(out_dir: Path) -> None:
+    """Create the folders above ``out_dir`` (``--out runs/korea`` in a fresh folder); the run
+    folder itself is written all or nothing by the bundle writer."""
+    from thaadsim.errors import InputError
+
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InputError(f"cannot create {out_dir.parent} ({error.strerror or error})", field="--out",
+                         hint="give a folder path whose parents you can create") from None
+
+
 def print_summary(summary: dict, out_dir: Path | None) -> None:
     s = summary
     typer.echo(f"{s['scenario']} (seed {s['seed']}, epoch {s['epoch']})")
@@ -33,15 +45,20 @@ def print_summary(summary: dict, out_dir: Path | None) -> None:
                f"{s['interceptors_fired']} of {inv}")
     typer.echo(f"first detection {_t(s['first_detection_s'])} s, first intercept {_t(s['first_intercept_s'])} s "
                "after the epoch")
-    rows = []
+    rows, reasons = [], []
     for p in s["per_threat"]:
         det = [v for v in (p.get("first_detection_s") or {}).values() if v is not None]
-        why = p["reason"] or ""
         rows.append((p["object_id"], p["missile"], f"{p['from']} -> {p['to']}", p["outcome"],
                      p["intercepted_by"] or "-", _t(min(det) if det else None), _t(p["intercept_time_s"]),
-                     _t(p["intercept_altitude_km"]), why if len(why) <= 70 else why[:67] + "..."))
-    typer.echo(format_table(["id", "missile", "from -> to", "outcome", "by", "seen s", "intercept s", "alt km",
-                             "why not intercepted"], rows))
+                     _t(p["intercept_altitude_km"])))
+        if p["reason"]:
+            reasons.append(f"  {p['object_id']}: {p['reason']}")
+    typer.echo(format_table(["id", "missile", "from -> to", "outcome", "intercepted by", "seen s", "intercept s",
+                             "alt km"], rows))
+    if reasons:
+        # in full, one a line: a reason names each battery's account and is often longer than a column
+        typer.echo("why not intercepted:")
+        typer.echo("\n".join(reasons))
     if s.get("sweep"):
         typer.echo(format_table(["salvo", "intercepted", "leaked", "fired", "inventory"],
                                 [(r["count"], r["intercepted"], r["leaked"], r["interceptors_fired"], r["inventory"])
@@ -79,8 +96,7 @@ def run(
     except ThaadsimError as error:
         raise locate_error(scenario, error) from None
     out_dir = out if out is not None else DEFAULT_OUT_ROOT / spec.name
-    if out is None:
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
+    make_parents(out_dir)
     with reserve(out_dir), progress("run") as update:  # checked, locked against a second run, before the work
         say = stages(update)
         try:

@@ -41,12 +41,20 @@ def check_cmd(
         show_default=False)],
 ) -> None:
     """Validate a scenario file as `run` does before it starts: names, numbers and references,
-    every group steered to its aim point, the run's length and memory; each error with its line."""
+    every group steered to its aim point, the run's length and memory; each error with its line.
+    A file with several mistakes has each listed on stdout, one a line; stderr has the first."""
     from thaadsim.errors import ThaadsimError
-    from thaadsim.scenario.loader import load_scenario, locate_error
+    from thaadsim.scenario.loader import ScenarioFileError, load_scenario, locate_error
     from thaadsim.studies.montecarlo import preflight_study
 
-    scenario = load_scenario(source)
+    try:
+        scenario = load_scenario(source)
+    except ScenarioFileError as error:
+        if len(error.errors) > 1:
+            # every error of the file, one per line like a compiler's; stderr keeps its one line
+            for each in error.errors:
+                typer.echo(f"{each.message}" + (f" — {each.hint}" if each.hint else ""))
+        raise
     try:
         plan = preflight_study(scenario)
     except ThaadsimError as error:

@@ -38,6 +38,7 @@ from czml3.properties import (
 from czml3.types import Cartesian2Value, TimeInterval
 
 from thaadsim.earth import frames
+from thaadsim.outputs import palette
 from thaadsim.scenario.result import BatteryView, ObjectPath, RadarView, ScenarioResult, ShotRecord
 
 CZML_VERSION = "1.0"
@@ -45,21 +46,21 @@ CLOCK_MULTIPLIER = 10.0
 """Simulated seconds per wall second when the document opens: a 10-minute flight plays in a minute."""
 
 COLORS = {
-    "threat_intercepted": [255, 165, 0, 255],   # orange
-    "threat_impact": [255, 40, 40, 255],        # red
-    "interceptor": [0, 255, 255, 255],          # cyan
-    "radar": [255, 255, 255, 255],
-    "coverage": [80, 160, 255, 50],
-    "coverage_outline": [80, 160, 255, 220],
-    "battery": [60, 120, 255, 255],
-    "asset": [255, 255, 160, 255],
-    "footprint": [0, 200, 90, 70],
-    "footprint_twice": [0, 140, 60, 110],
-    "footprint_outline": [0, 200, 90, 230],
-    "kill": [0, 255, 0, 255],                   # green
-    "miss": [255, 255, 0, 255],                 # yellow
+    "threat_intercepted": palette.rgba("intercepted"),
+    "threat_impact": palette.rgba("leaked"),
+    "interceptor": palette.rgba("interceptor"),
+    "radar": palette.rgba("radar"),
+    "coverage": palette.rgba("coverage"),
+    "coverage_outline": palette.rgba("coverage_outline"),
+    "battery": palette.rgba("battery"),
+    "asset": palette.rgba("asset"),
+    "footprint": palette.rgba("footprint"),
+    "footprint_twice": palette.rgba("footprint_twice"),
+    "footprint_outline": palette.rgba("footprint_outline"),
+    "kill": palette.rgba("kill"),
+    "miss": palette.rgba("miss"),
 }
-"""RGBA 0-255 of each kind of thing drawn."""
+"""RGBA 0-255 of each kind of thing drawn: the report's colours (:mod:`thaadsim.outputs.palette`)."""
 
 _ISO_MICRO = "%Y-%m-%dT%H:%M:%S.%fZ"
 _ASSET_CIRCLE_POINTS = 73
@@ -127,10 +128,12 @@ def _degrees(lat_deg, lon_deg, alt_m) -> list[float]:
     return [float(v) for v in triples.ravel()]
 
 
-def _label(text: str, key: str) -> Label:
+def _label(text: str, key: str, offset: tuple[float, float] = (12.0, -12.0), origin: str = "LEFT") -> Label:
+    """A label beside its point; ``offset`` [px] and ``origin`` keep labels at one place apart
+    (a radar and its battery on one site, the missiles of one salvo at their launch point)."""
     return Label(text=text, font="12pt sans-serif", fillColor=_color(key), outlineColor=Color(rgba=[0, 0, 0, 255]),
-                 outlineWidth=2.0, style="FILL_AND_OUTLINE", pixelOffset=Cartesian2Value(values=[12.0, -12.0]),
-                 horizontalOrigin="LEFT")
+                 outlineWidth=2.0, style="FILL_AND_OUTLINE", pixelOffset=Cartesian2Value(values=list(offset)),
+                 horizontalOrigin=origin)
 
 
 # --- packets ------------------------------------------------------------------------------
@@ -205,8 +208,16 @@ def _object_packet(result: ScenarioResult, obj: ObjectPath) -> Packet | None:
         path=CzmlPath(material=_line_material(color), width=2.0, leadTime=0.0, trailTime=duration_s + 1.0,
                       resolution=5.0),
         point=Point(color=_color(color), pixelSize=8.0, outlineColor=Color(rgba=[0, 0, 0, 255]), outlineWidth=1.0),
-        label=_label(obj.object_id, color),
+        label=_object_label(result, obj, color),
     )
+
+
+def _object_label(result: ScenarioResult, obj: ObjectPath, color: str) -> Label:
+    """Missiles that leave one launch point together would print their names on top of each
+    other there: each k-th object of its kind steps its label 16 px down."""
+    same = [o.object_id for o in result.objects if o.kind == obj.kind]
+    k = same.index(obj.object_id) if obj.object_id in same else 0
+    return _label(obj.object_id, color, (12.0, -12.0 + 16.0 * (k % 8)))
 
 
 def _radar_packets(radar: RadarView) -> list[Packet]:
@@ -225,7 +236,7 @@ def _radar_packets(radar: RadarView) -> list[Packet]:
         id=radar_id, name=radar.name, description=_html_table(radar.name, rows),
         position=Position(cartographicDegrees=_degrees(radar.lat_deg, radar.lon_deg, radar.alt_m)),
         point=Point(color=_color("radar"), pixelSize=10.0, outlineColor=Color(rgba=[0, 0, 0, 255]), outlineWidth=2.0),
-        label=_label(radar.name, "radar"),
+        label=_label(radar.name, "radar", (-12.0, 14.0), "RIGHT"),  # left of and below a battery on its site
     )]
     note = (f"<p>Coverage of {html.escape(radar.name)} against a {_number(radar.coverage_rcs_m2, 'g')} m² "
             f"target, drawn at its altitude of {_number(radar.coverage_altitude_km, '.1f')} km.</p>")
@@ -267,6 +278,9 @@ def _battery_packets(battery: BatteryView) -> list[Packet]:
                                      ("Radius [km]", _number(asset["radius_km"], ".1f"))]),
             polyline=Polyline(positions=PositionList(cartographicDegrees=_degrees(lat, lon, 0.0)),
                               material=_line_material("asset"), width=2.0, clampToGround=True),
+            # the circle's name at its centre, so a reader knows which city it is
+            position=Position(cartographicDegrees=_degrees(asset["lat_deg"], asset["lon_deg"], 0.0)),
+            label=_label(str(asset.get("name", f"asset {k}")), "asset", (0.0, 0.0), "CENTER"),
         ))
     footprint_note = (f"<p>Area {html.escape(battery.name)} defends against "
                       f"{html.escape(battery.footprint_against) or 'its reference threat'}.</p>")

@@ -14,29 +14,30 @@ from __future__ import annotations
 import io
 import math
 import re
+import textwrap
 
 import numpy as np
 
 from thaadsim.earth import frames
+from thaadsim.outputs import answer, palette
+from thaadsim.outputs.labels import Labels
 from thaadsim.outputs.maps import NATURAL_EARTH_DIR
 from thaadsim.scenario.result import ScenarioResult
 
 DPI = 100
 
-OUTCOME_COLOURS = {
-    "intercepted": "#2ca02c",
-    "leaked": "#d62728",
-    "not engaged": "#ff7f0e",
-    "unknown": "#7f7f7f",
-}
+OUTCOME_COLOURS = {c: palette.hex_colour(c) for c in ("intercepted", "leaked", "not engaged", "unknown")}
 """Ground-track and bar colour of a threat by outcome class (see :func:`outcome_class`)."""
+SEEN_COLOURS = {c: palette.hex_colour(c) for c in ("seen", "not seen")}
+"""Ground-track colour of a threat by whether a radar saw it (a surveillance run)."""
 
-INTERCEPTOR_COLOUR = "#1f5fbf"
-RADAR_COLOUR = "#8e44ad"
-BATTERY_COLOUR = "#102a5c"
-FOOTPRINT_COLOUR = "#1f77b4"
-KILL_COLOUR = "#2ca02c"
-MISS_COLOUR = "#ff7f0e"
+INTERCEPTOR_COLOUR = palette.hex_colour("interceptor")
+RADAR_COLOUR = palette.hex_colour("radar")
+BATTERY_COLOUR = palette.hex_colour("battery")
+FOOTPRINT_COLOUR = palette.hex_colour("footprint")
+ASSET_COLOUR = palette.hex_colour("asset")
+KILL_COLOUR = palette.hex_colour("kill")
+MISS_COLOUR = palette.hex_colour("miss")
 
 
 # --- what the figures share -----------------------------------------------------------
@@ -108,7 +109,11 @@ def _figure(width_in: float, height_in: float):
 
         raise InputError(f"the report needs matplotlib ({error.name} is missing)", field="report",
                          hint="pip install 'thaadsim[maps]'") from None
-    return Figure(figsize=(width_in, height_in), dpi=DPI)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = Figure(figsize=(width_in, height_in), dpi=DPI)
+    FigureCanvasAgg(fig)  # a renderer, so labels can be measured while they are placed
+    return fig
 
 
 def _proxy(**style):
@@ -264,11 +269,21 @@ def _draw_graticule(ax, proj, boxes, ccrs) -> int:
 
 
 def map_png(result: ScenarioResult) -> bytes:
-    """Ground tracks, sites, coverage, footprints, assets and intercept points on one map."""
+    """The map as PNG bytes (:func:`map_figure`)."""
+    return _png(map_figure(result), tight=False)  # a tight crop would draw the map twice
+
+
+def map_figure(result: ScenarioResult):
+    """Ground tracks, sites, coverage, footprints, assets and intercept points on one map;
+    targets, assets, launch sites, radars and batteries named.  Threats are coloured by
+    outcome, or - in a surveillance run (:func:`thaadsim.outputs.answer.question`) - by
+    whether a radar saw them, the stretch between first and last detection drawn bold."""
     from thaadsim.outputs.maps import _imports  # the offline Natural Earth set-up and a clear error
 
     _, ccrs, _ = _imports()
+    surveillance = answer.question(result) == answer.SURVEILLANCE
     classes = outcome_class(result)
+    sightings = {r.object_id: r for r in answer.sighting_rows(result)}
     kills = intercept_points(result)
     asset_rings = [(a.get("name", ""),
                     np.column_stack(frames.geodesic_circle(a["lat_deg"], a["lon_deg"], float(a["radius_km"]) * 1e3)))
@@ -303,8 +318,10 @@ def map_png(result: ScenarioResult) -> bytes:
     resolution = "50m" if max(extent[1] - extent[0], extent[3] - extent[2]) < 4000e3 else "110m"
 
     aspect = (extent[1] - extent[0]) / (extent[3] - extent[2])
-    fig = _figure(min(max(7.0 * aspect, 6.0), 11.0), 7.0)  # about the map's own shape: no wide white bands
-    ax = fig.add_subplot(1, 1, 1, projection=proj)
+    map_w = min(max(7.0 * aspect, 5.0), 11.0)  # about the map's own shape: no wide white bands
+    legend_w = 2.6  # the legend sits beside the map, never on it
+    fig = _figure(map_w + legend_w, 7.0)
+    ax = fig.add_axes((0.01, 0.05, map_w / (map_w + legend_w) - 0.02, 0.89), projection=proj)
     ax.set_extent(extent, crs=proj)
     step = _draw_base_layers(ax, proj, extent, resolution, ccrs)
     handles = []
@@ -320,8 +337,8 @@ def map_png(result: ScenarioResult) -> bytes:
         ax.plot(*to_map(ring[:, 0], ring[:, 1]), color=RADAR_COLOUR, linewidth=1.0, linestyle="--", zorder=4)
     if coverage_rings:
         conventions = sorted({r.detection_convention for r in result.radars if r.detection_convention})
-        label = "radar coverage" + (f" ({'; '.join(c.removeprefix('detection: ') for c in conventions)})"
-                                    if conventions else "")
+        label = textwrap.fill("radar coverage" + (f" ({'; '.join(c.removeprefix('detection: ') for c in conventions)})"
+                                                  if conventions else ""), 44)
         handles.append(_proxy(color=RADAR_COLOUR, linestyle="--", label=label))
     for _name, ring in asset_rings:
         ax.plot(*to_map(ring[:, 0], ring[:, 1]), color="k", linewidth=0.9, linestyle=":", zorder=4)
@@ -334,21 +351,37 @@ def map_png(result: ScenarioResult) -> bytes:
     if result.interceptors():
         handles.append(_proxy(color=INTERCEPTOR_COLOUR, linewidth=1.0, label="interceptor"))
     drawn_classes = []
+    colours = SEEN_COLOURS if surveillance else OUTCOME_COLOURS
     for path in result.threats():
         good = np.isfinite(path.lat_deg) & np.isfinite(path.lon_deg)
         if not good.any():
             continue
-        cls = classes.get(path.object_id, "unknown")
-        drawn_classes.append(cls)
         x, y = to_map(path.lat_deg[good], path.lon_deg[good])
-        ax.plot(x, y, color=OUTCOME_COLOURS[cls], linewidth=2.0, zorder=6)
+        if surveillance:
+            seen = sightings.get(path.object_id)
+            cls = "seen" if seen is not None and seen.radar else "not seen"
+            ax.plot(x, y, color=SEEN_COLOURS["not seen"], linewidth=1.0, zorder=6)
+            if cls == "seen":
+                t = path.times_s[good]
+                span = (t >= seen.first_s) & (t <= seen.last_s)
+                ax.plot(x[span], y[span], color=SEEN_COLOURS["seen"], linewidth=3.0, zorder=6)
+        else:
+            cls = classes.get(path.object_id, "unknown")
+            ax.plot(x, y, color=OUTCOME_COLOURS[cls], linewidth=2.0, zorder=6)
+        drawn_classes.append(cls)
         ax.plot(x[0], y[0], marker="^", color="k", markersize=6, linestyle="none", zorder=8)
         if path.end == "impact":
-            ax.plot(x[-1], y[-1], marker="v", color=OUTCOME_COLOURS[cls], markeredgecolor="k", markersize=7,
+            ax.plot(x[-1], y[-1], marker="v", color=colours[cls], markeredgecolor="k", markersize=7,
                     linestyle="none", zorder=8)
-    for cls in OUTCOME_COLOURS:
-        if cls in drawn_classes:
-            handles.append(_proxy(color=OUTCOME_COLOURS[cls], linewidth=2.0, label=f"threat: {cls}"))
+    if surveillance:
+        if "seen" in drawn_classes:
+            handles.append(_proxy(color=SEEN_COLOURS["seen"], linewidth=3.0,
+                                  label="seen: first to last detection"))
+        handles.append(_proxy(color=SEEN_COLOURS["not seen"], linewidth=1.0, label="flight not seen"))
+    else:
+        for cls in OUTCOME_COLOURS:
+            if cls in drawn_classes:
+                handles.append(_proxy(color=OUTCOME_COLOURS[cls], linewidth=2.0, label=f"threat: {cls}"))
     if drawn_classes:
         handles.append(_proxy(marker="^", color="k", linestyle="none", label="launch point"))
     if any(p.end == "impact" for p in result.threats()):
@@ -368,15 +401,11 @@ def map_png(result: ScenarioResult) -> bytes:
     for radar in result.radars:
         x, y = to_map([radar.lat_deg], [radar.lon_deg])
         ax.plot(x, y, marker="s", color=RADAR_COLOUR, markeredgecolor="k", markersize=7, linestyle="none", zorder=10)
-        ax.annotate(radar.name, (x[0], y[0]), xytext=(-6, -10), textcoords="offset points", ha="right", fontsize=7,
-                    color=RADAR_COLOUR, zorder=10)
     if result.radars:
         handles.append(_proxy(marker="s", color=RADAR_COLOUR, markeredgecolor="k", linestyle="none", label="radar"))
     for battery in result.batteries:
         x, y = to_map([battery.lat_deg], [battery.lon_deg])
         ax.plot(x, y, marker="D", color=BATTERY_COLOUR, markeredgecolor="w", markersize=6, linestyle="none", zorder=10)
-        ax.annotate(battery.name, (x[0], y[0]), xytext=(6, 4), textcoords="offset points", fontsize=7,
-                    color=BATTERY_COLOUR, zorder=10)
     if result.batteries:
         handles.append(_proxy(marker="D", color=BATTERY_COLOUR, linestyle="none", label="battery"))
 
@@ -384,17 +413,67 @@ def map_png(result: ScenarioResult) -> bytes:
         ax.text(0.5, 0.5, "no trajectories, radars or batteries to draw", transform=ax.transAxes, ha="center")
     ax.set_title(f"{result.name}: ground tracks and defences", fontsize=10)
     if handles:
-        ax.legend(handles=handles, loc="lower left", fontsize=7, framealpha=0.9)
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, framealpha=0.9,
+                  borderaxespad=0.0)
     ax.text(1.0, -0.01, f"azimuthal equidistant, centred {lat_c:.1f}°, {lon_c:.1f}°; graticule every {step}°; "
             f"Natural Earth {resolution}", transform=ax.transAxes, ha="right", va="top", fontsize=6.5, color="#555555")
-    fig.subplots_adjust(left=0.02, right=0.98, bottom=0.04, top=0.95)
-    return _png(fig, tight=False)  # a tight crop would draw the map twice
+    labels = Labels(ax)
+    for name, lat, lon, colour in map_places(result):
+        x, y = to_map([lat], [lon])
+        if np.isfinite(x[0]) and np.isfinite(y[0]):
+            labels.add(float(x[0]), float(y[0]), name, fontsize=7, color=colour)
+    labels.footnote(fig)
+    return fig
+
+
+def map_places(result: ScenarioResult) -> list[tuple[str, float, float, str]]:
+    """(name, lat, lon, colour) of every place the map names: radars and batteries, defended
+    assets, targets (aim points) and launch sites; places within 15 km of each other share one
+    label, so a radar and its battery on one site read as one."""
+    places: list[tuple[str, float, float, str]] = []
+    for radar in result.radars:
+        places.append((radar.name, radar.lat_deg, radar.lon_deg, RADAR_COLOUR))
+    for battery in result.batteries:
+        places.append((battery.name, battery.lat_deg, battery.lon_deg, BATTERY_COLOUR))
+        places += [(str(a.get("name", "asset")), float(a["lat_deg"]), float(a["lon_deg"]), ASSET_COLOUR)
+                   for a in battery.assets]
+    for row in answer.target_rows(result):
+        places.append((f"{row.target} (target)", row.lat_deg, row.lon_deg, "#000000"))
+    launches: dict[str, tuple[float, float]] = {}
+    firsts = {t.object_id: t for t in result.threats() if t.times_s.size}
+    for p in result.per_threat:
+        path = firsts.get(p.get("object_id"))
+        if path is not None and p.get("from"):
+            launches.setdefault(str(p["from"]), (float(path.lat_deg[0]), float(path.lon_deg[0])))
+    places += [(name, lat, lon, "#000000") for name, (lat, lon) in launches.items()]
+    merged: list[list] = []
+    for name, lat, lon, colour in places:
+        if not (math.isfinite(lat) and math.isfinite(lon)):
+            continue
+        for entry in merged:
+            near = frames.geodesic_inverse(np.array([lat]), np.array([lon]), np.array([entry[1]]),
+                                           np.array([entry[2]]))[2][0] < 15e3
+            if near:
+                known = {n.removesuffix(" (target)").lower() for n in entry[0].split(" / ")}
+                if name.removesuffix(" (target)").lower() not in known:
+                    entry[0] += f" / {name}"
+                elif name.endswith(" (target)") and not entry[0].endswith(" (target)"):
+                    entry[0] += " (target)"  # a defended asset that is also aimed at
+                break
+        else:
+            merged.append([name, lat, lon, colour])
+    return [(n, la, lo, c) for n, la, lo, c in merged]
 
 
 # --- altitude against downrange --------------------------------------------------------------
 
 
 def altitude_png(result: ScenarioResult) -> bytes:
+    """The altitude figure as PNG bytes (:func:`altitude_figure`)."""
+    return _png(altitude_figure(result))
+
+
+def altitude_figure(result: ScenarioResult):
     """Altitude against ground distance from the threat's launch point, for threats and interceptors.
 
     An interceptor is measured from the launch point of the threat it was fired at, so its
@@ -409,16 +488,16 @@ def altitude_png(result: ScenarioResult) -> bytes:
     fig = _figure(9.0, 4.8)
     ax = fig.add_subplot(1, 1, 1)
     handles, seen = [], set()
+    ends: dict[tuple, list] = {}
     for path in result.threats():
         if path.times_s.size == 0:
             continue
         cls = classes.get(path.object_id, "unknown")
         x_km = path.downrange_m / 1e3
         ax.plot(x_km, path.alt_m / 1e3, color=OUTCOME_COLOURS[cls], linewidth=1.8)
-        if len(threats) <= 12:  # beyond a dozen the names pile up on each other
-            # at the end of the flight (impact or kill), where paths part, not at the apex where they bunch
-            ax.annotate(path.object_id, (x_km[-1], path.alt_m[-1] / 1e3), xytext=(3, 3),
-                        textcoords="offset points", fontsize=7)
+        # named at the end of the flight (impact or kill), where paths part, not at the apex
+        ends.setdefault((round(float(x_km[-1]) / 5.0), round(float(path.alt_m[-1]) / 5e3)), []).append(
+            (path.object_id, float(x_km[-1]), float(path.alt_m[-1]) / 1e3))
         if cls not in seen:
             seen.add(cls)
             handles.append(_proxy(color=OUTCOME_COLOURS[cls], linewidth=1.8, label=f"threat: {cls}"))
@@ -452,8 +531,15 @@ def altitude_png(result: ScenarioResult) -> bytes:
     ax.grid(alpha=0.3)
     ax.set_title("Altitude against downrange (interceptors measured from their target's launch point)", fontsize=10)
     if handles:
-        ax.legend(handles=handles, fontsize=7, loc="upper right")
-    return _png(fig)
+        ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
+    fig.subplots_adjust(right=0.8)
+    ax.autoscale_view()
+    labels = Labels(ax)
+    for members in ends.values():  # missiles ending at one place (a salvo on one target) share a label
+        ids = [m[0] for m in members]
+        labels.add(members[0][1], members[0][2], ids[0] if len(ids) == 1 else f"{ids[0]}-{ids[-1]}", fontsize=7)
+    labels.footnote(fig)
+    return fig
 
 
 # --- engagement timeline -------------------------------------------------------------------
@@ -471,6 +557,11 @@ _TIMELINE_MARKS = {
 
 
 def timeline_png(result: ScenarioResult) -> bytes:
+    """The timeline as PNG bytes (:func:`timeline_figure`)."""
+    return _png(timeline_figure(result))
+
+
+def timeline_figure(result: ScenarioResult):
     """One row per threat: its flight as a bar, its detection, track, shots, intercept and impact."""
     classes = outcome_class(result)
     targets = interceptor_targets(result)
@@ -480,13 +571,27 @@ def timeline_png(result: ScenarioResult) -> bytes:
     false_track_row = len(rows) if any(v is None for v in targets.values()) else None
     n_rows = len(rows) + (false_track_row is not None)
 
+    surveillance = answer.question(result) == answer.SURVEILLANCE
+    radar_index = {r.name: k for k, r in enumerate(result.radars)}
+    per_threat = {p.get("object_id"): p for p in result.per_threat}
     fig = _figure(9.0, 1.6 + min(0.38 * max(n_rows, 1), 14.0))  # a big salvo squeezes its rows
     ax = fig.add_subplot(1, 1, 1)
     for k, path in enumerate(threats):
         if path.times_s.size:
             t0, t1 = float(path.times_s[0]), float(path.times_s[-1])
-            ax.barh(k, t1 - t0, left=t0, height=0.36, color=OUTCOME_COLOURS[classes.get(path.object_id, "unknown")],
-                    alpha=0.55)
+            colour = SEEN_COLOURS["not seen"] if surveillance else OUTCOME_COLOURS[classes.get(path.object_id,
+                                                                                                 "unknown")]
+            ax.barh(k, t1 - t0, left=t0, height=0.36, color=colour, alpha=0.35 if surveillance else 0.55)
+        if surveillance:  # how long each radar saw it: one thin bar per radar, in the radar's colour
+            p = per_threat.get(path.object_id) or {}
+            first, last = p.get("first_detection_s") or {}, p.get("last_detection_s") or {}
+            for name, t_first in first.items():
+                if t_first is None:
+                    continue
+                j = radar_index.get(name, 0)
+                t_last = last.get(name) if last.get(name) is not None else t_first
+                ax.barh(k + 0.12 * (j - 0.5 * (len(result.radars) - 1)), t_last - t_first, left=t_first,
+                        height=0.1, color=palette.RADAR_CYCLE[j % len(palette.RADAR_CYCLE)])
     for path in result.interceptors():
         row = rows.get(targets.get(path.object_id) or "", false_track_row)
         if row is not None and path.times_s.size:
@@ -508,35 +613,73 @@ def timeline_png(result: ScenarioResult) -> bytes:
         if row is None:
             continue
         marker, colour, size, _ = _TIMELINE_MARKS[kind]
+        if kind in ("first_detection", "track_confirmed") and len(result.radars) > 1:
+            # two radars: each its own colour, and its own shape for the first detection
+            j = radar_index.get(event.by, 0)
+            colour = palette.RADAR_CYCLE[j % len(palette.RADAR_CYCLE)]
+            if kind == "first_detection":
+                marker = palette.RADAR_MARKERS[j % len(palette.RADAR_MARKERS)]
+            used.add(f"{kind}:{j}")
+        if kind == "impact" and surveillance:
+            colour = SEEN_COLOURS["not seen"]  # a flight reaching its aim point is no leak here
         y = row - 0.3 if kind == "interceptor_launch" else row
         ax.plot(event.time_s, y, marker=marker, color=colour, markersize=size, markeredgecolor="k",
                 markeredgewidth=0.4, linestyle="none", zorder=5)
         used.add(kind)
 
-    labels = [t.object_id for t in threats] + (["false tracks"] if false_track_row is not None else [])
+    if surveillance:
+        seen = {r.object_id: r for r in answer.sighting_rows(result)}
+        def seen_text(object_id: str) -> str:
+            row = seen.get(object_id)
+            return f"seen {row.seen_s:,.0f} s" if row is not None and row.radar else "not seen"
+
+        labels = [f"{t.object_id} ({seen_text(t.object_id)})" for t in threats]
+    else:
+        labels = [t.object_id for t in threats]
+    labels += ["false tracks"] if false_track_row is not None else []
     ax.set_yticks(range(len(labels)), labels, fontsize=8 if n_rows <= 36 else 5)
     ax.set_ylim(n_rows - 0.5 if n_rows else 0.5, -0.7)  # first threat on top
     ax.set_xlabel(f"time after the epoch [s]  (t = 0 at {result.epoch:%Y-%m-%d %H:%M:%S} UTC)")
     top = ax.secondary_xaxis("top", functions=(lambda s: s / 60.0, lambda m: m * 60.0))
     top.set_xlabel("time after the epoch [min]", fontsize=8)
     ax.grid(axis="x", alpha=0.3)
-    handles = [_proxy(color=OUTCOME_COLOURS[c], linewidth=6, alpha=0.55, label=f"threat in flight: {c}")
-               for c in OUTCOME_COLOURS if c in {classes.get(t.object_id, "unknown") for t in threats}]
+    if surveillance:
+        handles = [_proxy(color=SEEN_COLOURS["not seen"], linewidth=6, alpha=0.35, label="threat in flight")]
+        handles += [_proxy(color=palette.RADAR_CYCLE[j % len(palette.RADAR_CYCLE)], linewidth=3,
+                           label=f"seen by {r.name} ({r.mode})") for j, r in enumerate(result.radars)]
+    else:
+        handles = [_proxy(color=OUTCOME_COLOURS[c], linewidth=6, alpha=0.55, label=f"threat in flight: {c}")
+                   for c in OUTCOME_COLOURS if c in {classes.get(t.object_id, "unknown") for t in threats}]
+    for key in sorted(k for k in used if ":" in k):
+        kind, j = key.split(":")
+        radar = result.radars[int(j)]
+        marker = palette.RADAR_MARKERS[int(j) % len(palette.RADAR_MARKERS)] if kind == "first_detection" else "s"
+        handles.append(_proxy(marker=marker, color=palette.RADAR_CYCLE[int(j) % len(palette.RADAR_CYCLE)],
+                              markeredgecolor="k", linestyle="none",
+                              label=f"{kind.replace('_', ' ')}: {radar.name}"))
+    if any(":" in k for k in used):
+        used -= {"first_detection", "track_confirmed"}
     if result.interceptors():
         handles.append(_proxy(color=INTERCEPTOR_COLOUR, linewidth=1.2, label="interceptor in flight"))
-    handles += [_proxy(marker=m, color=c, markersize=min(s, 9), markeredgecolor="k", linestyle="none", label=lab)
+    handles += [_proxy(marker=m, color=SEEN_COLOURS["not seen"] if surveillance and kind == "impact" else c,
+                       markersize=min(s, 9), markeredgecolor="k", linestyle="none", label=lab)
                 for kind, (m, c, s, lab) in _TIMELINE_MARKS.items() if kind in used]
     if handles:
         ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
     if not threats:
         ax.text(0.5, 0.5, "no threats in this run", transform=ax.transAxes, ha="center", va="center")
-    return _png(fig)
+    return fig
 
 
 # --- salvo-size sweep ------------------------------------------------------------------------
 
 
 def sweep_png(result: ScenarioResult) -> bytes:
+    """The sweep figure as PNG bytes (:func:`sweep_figure`)."""
+    return _png(sweep_figure(result))
+
+
+def sweep_figure(result: ScenarioResult):
     """Intercepted, leaked and interceptors fired against salvo size, with the inventory."""
     rows = sorted(result.sweep or [], key=lambda r: r.get("count", 0))
     counts = [r.get("count", math.nan) for r in rows]
@@ -559,8 +702,9 @@ def sweep_png(result: ScenarioResult) -> bytes:
     ax.grid(alpha=0.3)
     ax.set_title("Saturation: outcomes against salvo size", fontsize=10)
     ax.legend(fontsize=7)
-    return _png(fig)
+    return fig
 
 
-__all__ = ["altitude_png", "interceptor_targets", "intercept_points", "map_png", "outcome_class", "shot_kills",
-           "sweep_png", "timeline_png"]
+__all__ = ["Labels", "altitude_figure", "altitude_png", "interceptor_targets", "intercept_points", "map_figure",
+           "map_places", "map_png", "outcome_class", "shot_kills", "sweep_figure", "sweep_png", "timeline_figure",
+           "timeline_png"]

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from thaadsim.earth import frames
+from thaadsim.outputs.palette import kml_colour
 from thaadsim.outputs.tables import utc_iso
 from thaadsim.scenario.result import BatteryView, ObjectPath, RadarView, ScenarioResult, ShotRecord
 
@@ -28,19 +29,19 @@ MAX_PATH_POINTS = 2000
 
 _ICON = "http://maps.google.com/mapfiles/kml/shapes/placemark_circle.png"
 
-# KML colours are aabbggrr hex.
+# KML colours are aabbggrr hex, from the report's palette (thaadsim.outputs.palette).
 STYLES = {
-    "threat_intercepted": {"line": ("ff00a5ff", 3)},   # orange
-    "threat_impact": {"line": ("ff2828ff", 3)},        # red
-    "interceptor": {"line": ("ffffff00", 2)},          # cyan
-    "radar": {"icon": ("ffffffff", 1.2)},
-    "coverage": {"line": ("dcffa050", 2), "poly": "32ffa050"},
-    "battery": {"icon": ("ffff783c", 1.2)},
-    "asset": {"line": ("ffa0ffff", 2)},
-    "footprint": {"line": ("e65ac800", 1), "poly": "465ac800"},
-    "footprint_twice": {"line": ("e63c8c00", 1), "poly": "6e3c8c00"},
-    "kill": {"icon": ("ff00ff00", 1.4)},                # green
-    "miss": {"icon": ("ff00ffff", 1.4)},                # yellow
+    "threat_intercepted": {"line": (kml_colour("intercepted"), 3)},
+    "threat_impact": {"line": (kml_colour("leaked"), 3)},
+    "interceptor": {"line": (kml_colour("interceptor"), 2)},
+    "radar": {"icon": (kml_colour("radar"), 1.2)},
+    "coverage": {"line": (kml_colour("coverage_outline"), 2), "poly": kml_colour("coverage")},
+    "battery": {"icon": (kml_colour("battery"), 1.2)},
+    "asset": {"line": (kml_colour("asset"), 2)},
+    "footprint": {"line": (kml_colour("footprint_outline"), 1), "poly": kml_colour("footprint")},
+    "footprint_twice": {"line": (kml_colour("footprint_outline"), 1), "poly": kml_colour("footprint_twice")},
+    "kill": {"icon": (kml_colour("kill"), 1.4)},
+    "miss": {"icon": (kml_colour("miss"), 1.4)},
 }
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from thaadsim.errors import InputError
+from thaadsim.outputs.labels import Labels
 
 NATURAL_EARTH_DIR = Path(str(resources.files("thaadsim.outputs").joinpath("data", "natural_earth")))
 """Folder holding ``shapefiles/natural_earth/{physical,cultural}/ne_*`` (cartopy's layout)."""
@@ -64,8 +65,12 @@ def _base_axes(fig, position: tuple[int, int, int], proj, extent, resolution: st
     ax.add_feature(cfeature.NaturalEarthFeature("cultural", "admin_0_countries", resolution, facecolor="none",
                                                 edgecolor="#888888", linewidth=0.5))
     ax.coastlines(resolution=resolution, linewidth=0.6, color="#444444")
-    gl = ax.gridlines(draw_labels=True, linewidth=0.3, color="#999999", alpha=0.6)
-    gl.top_labels = gl.right_labels = False
+    # the graticule unlabelled, its step said under the map: an azimuthal map's edges cross
+    # meridians at odd places, and cartopy labels only the few it can place (one, on a wide map)
+    ax.gridlines(draw_labels=False, linewidth=0.3, color="#999999", alpha=0.6, xlocs=range(-180, 181, 10),
+                 ylocs=range(-80, 81, 10))
+    ax.text(1.0, -0.01, "graticule every 10°", transform=ax.transAxes, ha="right", va="top", fontsize=6.5,
+            color="#555555")
     return ax
 
 
@@ -169,10 +174,16 @@ def track_map(
 
     path = Path(path)
     n = len(panels)
+    lat = np.concatenate([t[0][np.isfinite(t[0])] for p in panels for t in p["tracks"]] or [np.array([0.0])])
+    lon = np.concatenate([t[1][np.isfinite(t[1])] for p in panels for t in p["tracks"]] or [np.array([0.0])])
+    lon = (lon + 180.0) % 360.0 - 180.0
+    tracks_box = [float(lon.min()) - 2, float(lon.max()) + 2, float(lat.min()) - 2, float(lat.max()) + 2]
     if extent is None:
-        lat = np.concatenate([t[0][np.isfinite(t[0])] for p in panels for t in p["tracks"]] or [np.array([0.0])])
-        lon = np.concatenate([t[1][np.isfinite(t[1])] for p in panels for t in p["tracks"]] or [np.array([0.0])])
-        extent = [float(lon.min()) - 2, float(lon.max()) + 2, float(lat.min()) - 2, float(lat.max()) + 2]
+        extent = tracks_box
+    elif tracks_box[1] - tracks_box[0] < 180.0:
+        # an extent given is widened to hold every track (flights to Guam ran off the map)
+        extent = [min(extent[0], tracks_box[0]), max(extent[1], tracks_box[1]), max(min(extent[2], tracks_box[2]),
+                  -89.0), min(max(extent[3], tracks_box[3]), 89.0)]
     if center is None:
         center = (0.5 * (extent[2] + extent[3]), 0.5 * (extent[0] + extent[1]))
     proj = ccrs.AzimuthalEquidistant(central_longitude=center[1], central_latitude=center[0])
@@ -205,24 +216,45 @@ def track_map(
                         linewidth=0.7 if c == 0 else 2.2, zorder=5 if c else 3)
         handles += [Line2D([], [], color=col, linewidth=0.7 if c == 0 else 2.2, label=lab)
                     for c, (lab, col) in enumerate(categories)]
+        ax.set_title(panel.get("title", ""), fontsize=9)
+        legend = ax.legend(handles=handles, loc="lower left", fontsize=6.5, framealpha=0.85)
+        labels = Labels(ax)
+        labels.block(legend)
         for lat, lon, name in panel.get("points", []):
             if not (extent[0] <= lon <= extent[1] and extent[2] <= lat <= extent[3]):
                 continue  # outside the map: its label would float in the margin
             ax.plot(lon, lat, marker="^" if name.lower().startswith("seongju") else "o", color="k", markersize=4,
                     transform=ccrs.PlateCarree(), zorder=6)
-            ax.text(lon, lat, f" {name}", fontsize=7, transform=ccrs.PlateCarree(), zorder=6)
-        ax.set_title(panel.get("title", ""), fontsize=9)
-        ax.legend(handles=handles, loc="lower left", fontsize=6.5, framealpha=0.85)
+            x, y = proj.transform_point(lon, lat, plate)
+            labels.add(x, y, name, fontsize=7)
+        labels.footnote(fig)
+    # title and notes hug the maps as drawn (an equal-aspect map is shorter than its panel):
+    # placed at the panel's edges they left half the picture empty on a wide map
+    for ax in fig.axes:
+        ax.apply_aspect()
+    top = max(ax.get_position().y1 for ax in fig.axes)
+    bottom = min(ax.get_position().y0 for ax in fig.axes)
     if suptitle:
-        fig.suptitle(suptitle, fontsize=10)
+        fig.suptitle(suptitle, fontsize=10, y=min(top + 0.07, 0.99), va="bottom")
     if notes:
-        fig.text(0.01, 0.01, "\n".join(notes), fontsize=6, va="top", ha="left", wrap=True)
+        fig.text(0.01, bottom - 0.04, "\n".join(notes), fontsize=6, va="top", ha="left", wrap=True)
     fig.savefig(path, bbox_inches="tight")
     plt.close(fig)
     return path
 
 
 __all__ = ["NATURAL_EARTH_DIR", "coverage_map", "track_map", "use_offline_natural_earth"]
+
+
+def _places_within(extent: list[float], skip: set[str]) -> list[tuple[float, float, str]]:
+    """(lat, lon, name) of the catalog's cities, targets and bases inside a map's extent, so
+    that a reader can tell which places a footprint covers."""
+    from thaadsim.catalog.loader import sites
+
+    lo0, lo1, la0, la1 = extent
+    return [(s.lat_deg.value, s.lon_deg.value, s.name) for s in sites().values()
+            if s.kind in ("city", "target", "base") and lo0 <= s.lon_deg.value <= lo1
+            and la0 <= s.lat_deg.value <= la1 and s.name.lower() not in skip and s.key not in skip]
 
 
 def footprint_map(
@@ -263,11 +295,18 @@ def footprint_map(
     ax.plot([launch[1], site[1]], [launch[0], site[0]], transform=geodetic, color="k", linewidth=0.8,
             linestyle="--", label="threat axis", zorder=5)
     ax.plot(site[1], site[0], marker="^", color="k", markersize=6, transform=ccrs.PlateCarree(), zorder=6)
-    ax.text(site[1], site[0], f" {site[2]}", fontsize=8, transform=ccrs.PlateCarree())
     lo0, lo1, la0, la1 = extent
     if lo0 <= launch[1] <= lo1 and la0 <= launch[0] <= la1:
         ax.plot(launch[1], launch[0], marker="o", color="k", markersize=5, transform=ccrs.PlateCarree())
-        ax.text(launch[1], launch[0], f" {launch[2]}", fontsize=8, transform=ccrs.PlateCarree())
+    labels = Labels(ax)
+    labels.add(*proj.transform_point(site[1], site[0], ccrs.PlateCarree()), site[2], fontsize=8)
+    if lo0 <= launch[1] <= lo1 and la0 <= launch[0] <= la1:
+        labels.add(*proj.transform_point(launch[1], launch[0], ccrs.PlateCarree()), launch[2], fontsize=8)
+    for city in _places_within(extent, skip={site[2].lower(), launch[2].lower()}):
+        ax.plot(city[1], city[0], marker="o", color="#555555", markersize=3, transform=ccrs.PlateCarree(), zorder=6)
+        labels.add(*proj.transform_point(city[1], city[0], ccrs.PlateCarree()), city[2], fontsize=7,
+                   color="#333333")
+    labels.footnote(fig)
     ax.set_title(title or (f"Defended footprint: {b.name} vs {footprint.missile} from {launch[2]} "
                            f"(forward {footprint.forward_m / 1e3:,.0f} km, rear {footprint.rear_m / 1e3:,.0f} km)"),
                  fontsize=10)

@@ -18,7 +18,7 @@ import math
 import numbers
 from pathlib import Path
 
-from thaadsim.outputs import figures
+from thaadsim.outputs import answer, figures, palette
 from thaadsim.scenario.result import ScenarioResult
 
 _CSS = """
@@ -33,10 +33,12 @@ table { border-collapse: collapse; margin: 0.6em 0 1.2em; font-size: 0.88em; }
 th, td { border: 1px solid #ccc; padding: 0.25em 0.55em; text-align: left; vertical-align: top; }
 th { background: #eef1f5; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr.total td { font-weight: bold; background: #f7f7f7; }
-.intercepted { color: #1e7b1e; } .leaked { color: #b22222; } .not-engaged { color: #b35900; }
+.intercepted { color: INTERCEPTED; } .leaked { color: LEAKED; } .not-engaged { color: NOT_ENGAGED; }
 .assumed { background: #fff4d6; padding: 0 0.3em; border-radius: 3px; font-size: 0.85em; }
 details summary { cursor: pointer; font-weight: bold; }
-"""
+""".replace("INTERCEPTED", palette.hex_colour("intercepted")).replace("LEAKED", palette.hex_colour("leaked")).replace(
+    "NOT_ENGAGED", palette.hex_colour("not engaged"))
+"""The page's style; outcome colours from the palette shared with the figures, CZML and KML."""
 
 _NO_VALUE = "–"
 
@@ -118,7 +120,8 @@ def _outcome_html(outcome) -> str:
 
 
 def _answer(result: ScenarioResult) -> str:
-    """The one paragraph a reader who reads nothing else should take away."""
+    """The answer to the run's question (:mod:`thaadsim.outputs.answer`) in words, then the
+    account in numbers: what a reader who reads nothing else should take away."""
     totals = result.totals
     threats = totals.get("threats", len(result.threats()))
     engaged = totals.get("engaged")
@@ -127,7 +130,11 @@ def _answer(result: ScenarioResult) -> str:
     fired = totals.get("interceptors_fired", len(result.shots))
     inventory = sum(b.inventory for b in result.batteries)
     sentences = [f"{_count(threats, 'threat missile')} flew in this run."]
-    if result.batteries:
+    if result.batteries and answer.question(result) == answer.SURVEILLANCE:
+        # no flight here is the defence's to engage: "leaked" would misread the run
+        sentences.append(f"None was the batteries' to engage; {threats} flew on to their aim points, and "
+                         f"{_count(len(result.batteries), 'battery', 'batteries')} fired {_count(fired, 'interceptor')}.")
+    elif result.batteries:
         engaged_text = f"the defence engaged {engaged}, " if engaged is not None else "the defence "
         leaked_text = f" and {leaked} leaked" if leaked is not None else ""
         sentences.append(f"Of these, {engaged_text}intercepted {intercepted}{leaked_text}.")
@@ -151,7 +158,36 @@ def _answer(result: ScenarioResult) -> str:
                          f"{first_kill.alt_m / 1e3:,.0f} km up, by {first_kill.battery}.")
     elif result.batteries:
         sentences.append("No threat was intercepted.")
-    return f'<p class="answer">{html.escape(" ".join(sentences))}</p>'
+    return (f'<p class="answer"><b>{html.escape(" ".join(answer.sentences(result)))}</b></p>\n'
+            f'<p class="meta">{html.escape(" ".join(sentences))}</p>')
+
+
+def _answer_table(result: ScenarioResult) -> str:
+    """Per target (a defence run) or per flight (a surveillance run): the answer's table."""
+    if answer.question(result) == answer.SURVEILLANCE:
+        rows = [[_text(r.object_id), _text(r.label), "seen" if r.radar else "not seen", _text(r.radar),
+                 _text(r.mode), _number(r.first_s, 0), _number(r.last_s, 0),
+                 _number(r.seen_s, 0) if r.radar else _NO_VALUE, _number(r.flight_time_s, 0)]
+                for r in answer.sighting_rows(result)]
+        return _table(["threat", "flight", "seen?", "by radar", "mode", "first seen [s]", "last seen [s]",
+                       "seen for [s]", "flight time [s]"], rows, numeric={5, 6, 7, 8})
+    batteries = [b.name for b in result.batteries]
+    rows = []
+    for r in answer.target_rows(result):
+        inside = [_text({True: "inside", False: "outside", None: None}[r.in_footprint.get(b)]) for b in batteries]
+        rows.append([_text(r.target), _number(r.missiles), _number(r.intercepted), _number(r.leaked),
+                     '<span class="intercepted">protected</span>' if r.protected
+                     else '<span class="leaked">not protected</span>', *inside, _text(r.asset), _text(r.why)])
+    headers = ["target (aim point)", "missiles", "intercepted", "leaked", "in this run",
+               *[f"footprint of {b}" for b in batteries], "defended asset", "why not intercepted (first)"]
+    return _table(headers, rows, numeric={1, 2, 3})
+
+
+def _answer_figure(result: ScenarioResult, images: dict[str, str]) -> str:
+    """The one figure that answers the question: the map for a defence run (targets named),
+    the timeline for a surveillance run (how long each flight was seen)."""
+    return images["timeline" if answer.question(result) == answer.SURVEILLANCE else "map"]
+
 
 
 def _threat_table(result: ScenarioResult) -> str:
@@ -161,17 +197,18 @@ def _threat_table(result: ScenarioResult) -> str:
         detection = first_detection.get(row.get("object_id"))
         detection_text = (f"{_number(detection.time_s, 0)} s by {_text(detection.by or '?')}" if detection
                           else "never detected")
-        rows.append([_text(row.get("object_id")), _text(row.get("label")), _outcome_html(row.get("outcome")),
+        rows.append([_text(row.get("object_id")), _text(row.get("label")), _text(row.get("from")), _text(row.get("to")),
+                     _outcome_html(row.get("outcome")),
                      _text(row.get("reason")), _number(row.get("shots"), 0), _text(row.get("intercepted_by")),
                      _number(row.get("intercept_time_s"), 1), _number(row.get("intercept_altitude_km"), 1),
                      detection_text])
     count = lambda key: sum(1 for r in result.per_threat if r.get("outcome") == key)  # noqa: E731
     shots = sum(int(r.get("shots") or 0) for r in result.per_threat)
-    total = ["total", f"{len(result.per_threat)} threats", f"{count('intercepted')} intercepted",
+    total = ["total", f"{len(result.per_threat)} threats", "", "", f"{count('intercepted')} intercepted",
              "", f"{shots:,}", "", "", "", f"{len(first_detection)} detected"]
-    headers = ["object", "label", "outcome", "reason", "shots", "intercepted by", "intercept time [s]",
-               "intercept altitude [km]", "first detection"]
-    return _table(headers, rows, total, numeric={4, 6, 7})
+    headers = ["object", "label", "launch site", "target (aim point)", "outcome", "why not intercepted", "shots",
+               "intercepted by", "intercept time [s]", "intercept altitude [km]", "first detection"]
+    return _table(headers, rows, total, numeric={6, 8, 9})
 
 
 def _totals_table(result: ScenarioResult) -> str:
@@ -240,22 +277,31 @@ def _events_section(result: ScenarioResult) -> str:
              _text(e.object_id), _text(e.by or None), _number(e.lat_deg, 3), _number(e.lon_deg, 3),
              _number(e.alt_m / 1e3, 1), _text(e.detail or None)]
             for e in sorted(result.events, key=lambda e: e.sort_key())]
-    headers = ["t [s]", "UTC", "event", "object", "by", "lat [°]", "lon [°]", "alt [km]", "detail"]
+    headers = ["t [s]", "UTC", "event", "object", "actor", "lat [°]", "lon [°]", "alt [km]", "detail"]
     return (f"<details><summary>All {len(rows)} events</summary>\n"
             f"{_table(headers, rows, numeric={0, 5, 6, 7})}\n</details>")
 
 
 ASSUMPTION_HEADERS = ["assumption", "source", "status", "source check"]
 """Columns of the report's assumption table; 'source check' is how the figure's source was
-checked against its document (catalog/data/source_checks.yaml)."""
+checked against its document (``thaadsim catalog sources``)."""
 
 _CHECK_LEGEND = (
     "Source check: <b>checked</b> — the figure was read in the cited document; <b>partly-checked</b> — the "
     "document was found but not every figure cited from it; <b>not-found</b> — the document does not say what "
     "it is cited for; <b>unchecked</b> — the document could not be read; <b>assumed</b> — no document, a "
     "thaadsim assumption; <b>internal</b> — a definition or a model choice; <b>scenario-file</b> — given by the "
-    "scenario. What was seen in each document is listed in catalog/data/source_checks.yaml "
-    "(<code>thaadsim catalog sources</code>)."
+    "scenario. What was seen in each document is listed by <code>thaadsim catalog sources</code>."
+)
+
+
+ASSUMPTION_GROUPS = ("threats", "sites", "radar", "battery", "interceptor", "model choices")
+"""The groups of the assumption table, in order (a row without a group is listed under 'other')."""
+
+_SENSITIVITY = (
+    "Which of these assumptions move the answer most is not measured in a single run: thaadsim varies none of "
+    "them here. Where to look first: the rows marked <i>assumed</i> (no document publishes them), listed first in "
+    "each group. A sweep or Monte Carlo study varies them and measures the answer's change."
 )
 
 
@@ -263,11 +309,25 @@ def _assumptions_section(result: ScenarioResult) -> str:
     if not result.assumptions:
         return "<p>No assumptions recorded.</p>"
     checks = [a.check if a.check is not None else "not stated" for a in result.assumptions]
-    rows = [[_text(a.text), _text(a.source), '<span class="assumed">assumed</span>' if a.assumed else "sourced",
-             _text(check)] for a, check in zip(result.assumptions, checks, strict=True)]
     counts = ", ".join(f"{checks.count(c)} {html.escape(c)}" for c in dict.fromkeys(sorted(checks)))
-    return (f'<p class="meta">Source checks of these {len(checks)} rows: {counts}.</p>\n'
-            + _table(ASSUMPTION_HEADERS, rows) + f'\n<p class="meta">{_CHECK_LEGEND}</p>')
+    groups = list(ASSUMPTION_GROUPS) + sorted({a.group or "other" for a in result.assumptions}
+                                              - set(ASSUMPTION_GROUPS))
+    parts = [f'<p class="meta">Source checks of these {len(checks)} rows: {counts}.</p>',
+             f'<p class="meta">{_SENSITIVITY}</p>']
+    for group in groups:
+        members = [a for a in result.assumptions if (a.group or "other") == group]
+        if not members:
+            continue
+        members.sort(key=lambda a: not a.assumed)  # stable: the assumed rows first, each in its order
+        assumed = sum(a.assumed for a in members)
+        rows = [[_text(a.text), _text(a.source),
+                 '<span class="assumed">assumed</span>' if a.assumed else "sourced",
+                 _text(a.check if a.check is not None else "not stated")] for a in members]
+        parts.append(f"<details{' open' if group == 'model choices' else ''}><summary>{html.escape(group)} "
+                     f"({len(members)} rows, {assumed} assumed)</summary>\n{_table(ASSUMPTION_HEADERS, rows)}"
+                     "\n</details>")
+    parts.append(f'<p class="meta">{_CHECK_LEGEND}</p>')
+    return "\n".join(parts)
 
 
 def _list(items: list[str], empty: str) -> str:
@@ -284,16 +344,23 @@ def render_report(result: ScenarioResult) -> str:
     """The whole report as one HTML string."""
     epoch = result.epoch if result.epoch.tzinfo else result.epoch.replace(tzinfo=_dt.UTC)
     epoch_text = epoch.astimezone(_dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    surveillance = answer.question(result) == answer.SURVEILLANCE
+    colouring = ("by what the radars saw (bold: from first to last detection)" if surveillance
+                 else "by outcome")
     map_figure = _image(figures.map_png(result), "map of ground tracks and defences",
-                        "Ground tracks coloured by outcome, interceptor tracks, radar sites and coverage, batteries, "
+                        f"Ground tracks coloured {colouring}, interceptor tracks, radar sites and coverage, batteries, "
                         "defended footprints (filled) and assets (dotted circles), launch, impact and intercept "
-                        "points.")
+                        "points; targets, assets, launch sites, radars and batteries named.")
     altitude_figure = _image(figures.altitude_png(result), "altitude against downrange",
                              "Altitude against ground distance from each threat's launch point; an interceptor is "
                              "measured from the launch point of the threat it was fired at, so the curves meet at "
                              "the intercept.")
     timeline_figure = _image(figures.timeline_png(result), "engagement timeline",
-                             f"One row per threat, from launch to the end of its flight; t = 0 is {epoch_text}.")
+                             f"One row per threat, from launch to the end of its flight; t = 0 is {epoch_text}."
+                             + (" The thin bars: how long each radar saw it (first to last detection)."
+                                if surveillance else ""))
+    images = {"map": map_figure, "timeline": timeline_figure}
+    headline = _answer_figure(result, images)
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -306,11 +373,14 @@ def render_report(result: ScenarioResult) -> str:
         f"{_count(len(result.threats()), 'threat')}, {_count(len(result.interceptors()), 'interceptor')}, "
         f"{_count(len(result.radars), 'radar')}, {_count(len(result.batteries), 'battery', 'batteries')} · "
         "written by thaadsim</p>",
-        _answer(result),
-        "<h2>Map</h2>", map_figure,
-        "<h2>Altitude against downrange</h2>", altitude_figure,
-        "<h2>Engagement timeline</h2>", timeline_figure,
+        "<h2>Answer</h2>",
+        _answer(result), headline, _answer_table(result),
     ]
+    if headline is not map_figure:
+        parts += ["<h2>Map</h2>", map_figure]
+    parts += ["<h2>Altitude against downrange</h2>", altitude_figure]
+    if headline is not timeline_figure:
+        parts += ["<h2>Engagement timeline</h2>", timeline_figure]
     if result.sweep:
         parts.append(_sweep_section(result))
     parts += [

@@ -17,8 +17,9 @@ import numpy as np
 
 from thaadsim.scenario.result import Event, ScenarioResult
 
-EVENTS_HEADER = ("time_s", "utc", "event", "object_id", "by", "lat_deg", "lon_deg", "alt_km", "detail")
-"""Columns of events.csv, in order."""
+EVENTS_HEADER = ("time_s", "utc", "event", "object_id", "actor", "lat_deg", "lon_deg", "alt_km", "detail")
+"""Columns of events.csv, in order (``actor``: the radar or battery involved; no column is named
+after an SQL reserved word, so DuckDB or SQLite read the file without quoting)."""
 
 TRAJECTORY_FRAME = "ECEF WGS-84, Earth-relative velocity"
 
@@ -27,7 +28,10 @@ TRAJECTORY_UNITS = {
     "vz_m_s": "m/s", "lat_deg": "deg geodetic", "lon_deg": "deg", "alt_m": "m above the WGS-84 ellipsoid",
 }
 
-_TEXT_COLUMNS = ("object_id", "kind", "label", "type_key", "by")
+_TEXT_COLUMNS = ("object_id", "kind", "label", "type_key", "fired_by", "target", "outcome")
+"""``fired_by``: the battery that fired an interceptor; ``target``: a threat's aim point, an
+interceptor's threat; ``outcome``: a threat's ('intercepted', 'leaked'), an interceptor's
+('kill', 'miss') - so that no join with summary.json is needed."""
 _NUMBER_COLUMNS = tuple(TRAJECTORY_UNITS)
 
 
@@ -74,15 +78,29 @@ def write_events_csv(result: ScenarioResult, path) -> Path:
     return path
 
 
+def object_roles(result: ScenarioResult) -> dict[str, dict[str, str | None]]:
+    """Per object id: ``fired_by``, ``target`` and ``outcome`` (see :data:`_TEXT_COLUMNS`)."""
+    roles: dict[str, dict[str, str | None]] = {}
+    for p in result.per_threat:
+        roles[p["object_id"]] = {"fired_by": None, "target": p.get("to"), "outcome": p.get("outcome")}
+    for shot in result.shots:
+        roles[shot.interceptor_id] = {"fired_by": shot.battery, "target": shot.threat_id or "false track",
+                                      "outcome": "kill" if shot.kill else "miss"}
+    return roles
+
+
 def trajectory_table(result: ScenarioResult):
     """A pyarrow Table with one row per sample of every object (module doc of the columns)."""
     import pyarrow as pa
 
     columns: dict[str, list] = {name: [] for name in (*_TEXT_COLUMNS, *_NUMBER_COLUMNS)}
+    roles = object_roles(result)
     for obj in result.objects:
         n = int(np.asarray(obj.times_s).size)
+        known = {"object_id": obj.object_id, "kind": obj.kind, "label": obj.label, "type_key": obj.type_key,
+                 "fired_by": obj.by, **{k: v for k, v in roles.get(obj.object_id, {}).items() if k != "fired_by"}}
         for name in _TEXT_COLUMNS:
-            columns[name].append(np.full(n, getattr(obj, name), dtype=object))
+            columns[name].append(np.full(n, known.get(name), dtype=object))
         ecef = np.asarray(obj.ecef_m, dtype=np.float64).reshape(n, 3)
         vel = np.asarray(obj.velocity_m_s, dtype=np.float64).reshape(n, 3)
         numbers = {"time_s": obj.times_s, "x_m": ecef[:, 0], "y_m": ecef[:, 1], "z_m": ecef[:, 2],
@@ -122,5 +140,6 @@ def write_trajectories_parquet(result: ScenarioResult, path) -> Path:
     return path
 
 
-__all__ = ["EVENTS_HEADER", "TRAJECTORY_FRAME", "TRAJECTORY_UNITS", "events_rows", "trajectory_table", "utc_iso",
+__all__ = ["EVENTS_HEADER", "TRAJECTORY_FRAME", "TRAJECTORY_UNITS", "events_rows", "object_roles", "trajectory_table",
+           "utc_iso",
            "write_events_csv", "write_trajectories_parquet"]

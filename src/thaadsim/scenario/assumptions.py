@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from thaadsim.defense.firecontrol import DEFAULT_ASSET_RADIUS_M, DEFAULT_COMMIT_DELAY_S
 from thaadsim.scenario.result import Assumption
 from thaadsim.sensors.rcs import default_rcs_note
@@ -28,6 +30,10 @@ MODEL_CHOICES = (
 )
 
 
+GROUPS = ("threats", "sites", "radar", "battery", "interceptor", "model choices")
+"""The groups of the assumption table, in the order the report shows them."""
+
+
 def _fmt(v) -> str:
     return f"{v:g}" if isinstance(v, float) else str(v)
 
@@ -44,10 +50,11 @@ def _sourced_catalog_rows(battery_key: str, listed: set[str]) -> list[Assumption
         if record.key in listed:
             continue
         listed.add(record.key)
+        group = "battery" if record is rec else "interceptor"
         for name, v in sourced_values(record):
             if not v.assumed:
                 text = f"{record.key}: {name} = {_fmt(v.value)}" + (f" ({v.note})" if v.note else "")
-                rows.append(Assumption(text, v.source, False, v.check_status))
+                rows.append(Assumption(text, v.source, False, v.check_status, group))
     return rows
 
 
@@ -70,7 +77,7 @@ def _site_rows(scenario) -> list[Assumption]:
             continue
         for name, v in (("lat_deg", table[key].lat_deg), ("lon_deg", table[key].lon_deg), ("alt_m", table[key].alt_m)):
             text = f"site {key}: {name} = {_fmt(v.value)}" + (f" ({v.note})" if v.note else "")
-            rows.append(Assumption(text, v.source, bool(v.assumed), v.check_status))
+            rows.append(Assumption(text, v.source, bool(v.assumed), v.check_status, "sites"))
     return rows
 
 
@@ -81,18 +88,18 @@ def run_assumptions(scenario, truth, radar_runs, battery_runs) -> list[Assumptio
     def given(default: bool) -> str:
         return "assumed" if default else SCENARIO_FILE
 
-    out = [Assumption(text, MODEL, check="internal") for text in MODEL_CHOICES]
+    out = [Assumption(text, MODEL, check="internal", group="model choices") for text in MODEL_CHOICES]
     out.extend(_site_rows(scenario))
     for key in dict.fromkeys(g.missile for g in truth.groups):
         for name, v in sourced_values(missile(key)):
             text = f"{key}: {name} = {_fmt(v.value)}" + (f" ({v.note})" if v.note else "")
-            out.append(Assumption(text, v.source, bool(v.assumed), v.check_status))
+            out.append(Assumption(text, v.source, bool(v.assumed), v.check_status, "threats"))
     for g in truth.groups:
         default = g.spec.rcs_m2 == DEFAULT_RCS_M2
         out.append(Assumption(
             f"{g.label}: radar cross-section {g.spec.rcs_m2:g} m^2, Swerling {g.spec.swerling}, constant in flight",
             default_rcs_note("reference-target") if default else "scenario file", default,
-            given(default)))
+            given(default), "threats"))
     for rr in radar_runs:
         for row in rr.model.assumptions_table():
             text = f"radar {rr.name}: {row['name']} = {_fmt(row['value'])}" + (f" ({row['note']})" if row.get("note")
@@ -101,8 +108,9 @@ def run_assumptions(scenario, truth, radar_runs, battery_runs) -> list[Assumptio
             # a radar figure that is not the catalog's is the scenario's override (the radar room
             # labels it as set by the user)
             out.append(Assumption(text, row["source"], bool(row["assumed"]),
-                                  SCENARIO_FILE if check == UNREGISTERED else check))
+                                  SCENARIO_FILE if check == UNREGISTERED else check, "radar"))
     listed: set[str] = set()
+    start = len(out)
     for br in battery_runs:
         spec, b = br.spec, br.battery
         p_kill = b.interceptor.sspk if spec.sspk is None else spec.sspk
@@ -125,12 +133,14 @@ def run_assumptions(scenario, truth, radar_runs, battery_runs) -> list[Assumptio
             default = a.radius_m == DEFAULT_ASSET_RADIUS_M
             out.append(Assumption(f"battery {br.name}: defends {a.name}, radius {a.radius_m / 1e3:g} km",
                                   "ASSUMED default radius" if default else "scenario file", default, given(default)))
+    # the battery's own rows (the interceptor's catalog rows carry their group already)
+    out[start:] = [r if r.group else dataclasses.replace(r, group="battery") for r in out[start:]]
     uncertainty = getattr(scenario, "uncertainty", None)
     for p in uncertainty.parameters if uncertainty is not None else ():
         out.append(Assumption(f"{p.path}: the file gives {p.dist.describe()}; this run flies its nominal value "
                               f"{_fmt(p.dist.nominal)} (`thaadsim montecarlo` draws it, one value per run)",
-                              "scenario file", False, SCENARIO_FILE))
+                              "scenario file", False, SCENARIO_FILE, group="model choices"))
     return out
 
 
-__all__ = ["MODEL_CHOICES", "SCENARIO_FILE", "run_assumptions"]
+__all__ = ["GROUPS", "MODEL_CHOICES", "SCENARIO_FILE", "run_assumptions"]

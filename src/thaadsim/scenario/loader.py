@@ -44,6 +44,8 @@ class ScenarioFileError(InputError):
     def __init__(self, file: str, line: int | None, path: str, message: str, hint: str | None = None,
                  more_errors: int = 0):
         self.file, self.line, self.path, self.more_errors = file, line, path, more_errors
+        self.errors: list[ScenarioFileError] = [self]
+        """Every error found in the file, this one first (a validation finds them all)."""
         where = f"{file}:{line}" if line is not None else file
         located = f"{where}: " + (f"{path}: " if path else "") + message
         super().__init__(located, field=path or None, hint=hint)
@@ -113,19 +115,28 @@ def _builtin_hint(name: str, names: list[str]) -> str:
 # --------------------------------------------------------------------------- loading
 
 
+def looks_like_path(source: str | os.PathLike) -> bool:
+    """Whether ``source`` names a file rather than a built-in: a path object, a name with a
+    folder separator, or a YAML file name.  A built-in name wins over a same-named file or
+    folder in the current folder (``run saturation`` after ``run saturation --out saturation``);
+    ``./saturation`` or ``saturation.yaml`` is read as a file."""
+    if isinstance(source, os.PathLike):
+        return True
+    text = str(source)
+    return "/" in text or os.sep in text or text.lower().endswith((".yaml", ".yml"))
+
+
 def load_scenario(source: str | os.PathLike) -> Scenario:
     """Read and validate a scenario: ``source`` is a YAML file, or a built-in name when no
     such file exists.  Raises :class:`ScenarioFileError` (an ``InputError``) on any mistake."""
     path = pathlib.Path(source)
     label = str(source)
-    if not path.exists():
-        names = builtin_names()
-        if label in names:
-            path = builtin_path(label)
-            label = path.name
-        else:
-            raise ScenarioFileError(label, None, "", "no such file, and no built-in scenario of that name",
-                                    hint=_builtin_hint(label, names))
+    if not looks_like_path(source) and label in builtin_names():
+        path = builtin_path(label)
+        label = path.name
+    elif not path.exists():
+        raise ScenarioFileError(label, None, "", "no such file, and no built-in scenario of that name",
+                                hint=_builtin_hint(label, builtin_names()))
     if path.is_dir():
         raise ScenarioFileError(label, None, "", "is a folder, not a scenario file",
                                 hint="give the path of a YAML file inside it")
@@ -178,7 +189,7 @@ def locate_error(source: str | os.PathLike, error: ThaadsimError) -> ThaadsimErr
         return error
     path = pathlib.Path(source)
     label = str(source)
-    if not path.exists() and label in builtin_names():
+    if not looks_like_path(source) and label in builtin_names():
         path = builtin_path(label)
         label = path.name
     try:
@@ -386,16 +397,29 @@ def _loc_of_key(node: yaml.Node, mark, loc: tuple = ()) -> tuple:
 
 
 def _located(error: ValidationError, root: yaml.Node, file: str) -> ScenarioFileError:
-    """The first pydantic error as a located one-line error."""
+    """The pydantic errors as located one-line errors: the first is raised, carrying every
+    one in ``.errors`` (``scenario check`` lists them all)."""
     errors = error.errors()
-    first = errors[0]
-    if first["type"] == "missing":
-        # a misspelt key gives both 'missing' and 'extra_forbidden' in the same mapping; the
-        # misspelling (with its did-you-mean) is what the user has to fix
-        parent = tuple(first["loc"][:-1])
-        first = next((e for e in errors if e["type"] == "extra_forbidden" and tuple(e["loc"][:-1]) == parent),
-                     first)
-    more = len(errors) - 1
+    shown = []
+    for entry in errors:
+        if entry["type"] == "missing":
+            # a misspelt key gives both 'missing' and 'extra_forbidden' in the same mapping; the
+            # misspelling (with its did-you-mean) is what the user has to fix, and is listed
+            parent = tuple(entry["loc"][:-1])
+            if any(e["type"] == "extra_forbidden" and tuple(e["loc"][:-1]) == parent for e in errors):
+                continue
+        shown.append(entry)
+    shown = shown or errors[:1]
+    # the first of the file's errors in reading order is the one raised
+    located = sorted((_located_one(entry, root, file, len(shown) - 1) for entry in shown),
+                     key=lambda e: (e.line or 0))
+    first = located[0]
+    first.errors = located
+    return first
+
+
+def _located_one(first: dict, root: yaml.Node, file: str, more: int) -> ScenarioFileError:
+    """One pydantic error as a located one-line error."""
     loc = tuple(first["loc"])
     kind = first["type"]
     cause = (first.get("ctx") or {}).get("error")

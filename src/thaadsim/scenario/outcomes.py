@@ -220,11 +220,12 @@ def _per_threat(truth, radar_runs, battery_runs, shots, kill_time, assets_of) ->
         lat, lon = truth.impact_lat_lon_deg(k)
         mine = [(rec, w) for rec, _, w, kk in shots if kk == k]
         kill = next((rec for rec, _ in mine if rec.kill), None)
-        first_det = {}
+        first_det, last_det = {}, {}
         confirmed = {}
         for rr in radar_runs:
             hit = rr.detections.time_s[rr.detections.truth_id == k]
             first_det[rr.name] = float(hit.min()) if hit.size else None
+            last_det[rr.name] = float(hit.max()) if hit.size else None
             ts = [tr.confirmed_time_s for tr in rr.tracker.confirmed_tracks if rr.track_truth.get(tr.track_id) == k]
             confirmed[rr.name] = float(min(ts)) if ts else None
         accounts = {br.name: _battery_account(br, k, truth) for br in battery_runs}
@@ -245,7 +246,7 @@ def _per_threat(truth, radar_runs, battery_runs, shots, kill_time, assets_of) ->
             "intercepted_by": kill.battery if kill else None,
             "intercept_time_s": kill.t_intercept_s if kill else None,
             "intercept_altitude_km": kill.alt_m / 1e3 if kill else None,
-            "first_detection_s": first_det, "track_confirmed_s": confirmed, "batteries": accounts,
+            "first_detection_s": first_det, "last_detection_s": last_det, "track_confirmed_s": confirmed, "batteries": accounts,
         })
     return out
 
@@ -302,9 +303,9 @@ def _battery_view(br, truth, scenario, views: bool, notes: list[str]) -> Battery
             twice = [np.asarray(p, float) for p in fp.twice_polygons]
             area = float(fp.area_km2)
             notes.append(f"battery {br.name}: defended footprint against {against} on a coarse grid "
-                         f"({FOOTPRINT_AZIMUTHS} azimuths, {FOOTPRINT_REFINE} refinements; `thaadsim footprint` "
-                         "uses 24 and 4 - at Seongju against the Scud-ER from Kusong the coarse area is 2.0 % "
-                         "smaller)")
+                         f"({FOOTPRINT_AZIMUTHS} azimuths, {FOOTPRINT_REFINE} refinements), an approximation of "
+                         f"the finer one `thaadsim footprint --missile {g.missile} --from {g.launch.label}` draws "
+                         "(24 and 4)")
             break
         else:
             against = ""

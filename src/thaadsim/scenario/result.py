@@ -162,9 +162,12 @@ class Assumption:
     source: str
     assumed: bool = False
     check: str | None = None
+    group: str | None = None
+    """What it is about: 'threats', 'sites', 'radar', 'battery', 'interceptor' or 'model choices'."""
 
     def as_dict(self) -> dict:
-        return {"text": self.text, "source": self.source, "assumed": self.assumed, "check": self.check}
+        return {"text": self.text, "source": self.source, "assumed": self.assumed, "check": self.check,
+                "group": self.group}
 
 
 @dataclass

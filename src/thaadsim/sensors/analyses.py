@@ -173,7 +173,7 @@ def nk_launches(
     bearings = {s: boresight_toward_deg(site.lat_deg, site.lon_deg, loc.lat_deg, loc.lon_deg)
                 for s, loc in ((s, resolve_location(s, "--from")) for s in sites)}
     notes = [
-        "minimum-energy trajectories; batched aiming (sensors/analyses.py) to within 100 m of the aim point",
+        "minimum-energy trajectories; batched aiming to within 100 m of the aim point",
         "azimuths from Seongju to the launch sites [deg]: " + ", ".join(f"{k} {v:.1f}" for k, v in bearings.items()),
         f"criterion: {conv.describe()}",
         *next(iter(vis_by.values())).notes,
@@ -255,7 +255,7 @@ def china_icbm(
     bearings = {s: boresight_toward_deg(site.lat_deg, site.lon_deg, loc.lat_deg, loc.lon_deg)
                 for s, loc in ((s, resolve_location(s, "--from")) for s in sites)}
     notes = [
-        "minimum-energy trajectories; batched aiming (sensors/analyses.py) to within 100 m of the aim point",
+        "minimum-energy trajectories; batched aiming to within 100 m of the aim point",
         "azimuths from Seongju to the launch bases [deg]: " + ", ".join(f"{k} {v:.1f}" for k, v in bearings.items()),
         "launch bases are city-centre coordinates of reported brigade areas, not launch points",
         f"criterion: {conv.describe()}",
