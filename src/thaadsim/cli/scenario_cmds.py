@@ -56,6 +56,11 @@ def check_cmd(
                f"({_count(missiles, 'missile')}), {_count(len(scenario.radars), 'radar')}, "
                f"{_count(len(scenario.batteries), 'battery', 'batteries')}; {plan.looks:,} looks of "
                f"{plan.look_dt_s:g} s, about {plan.memory_bytes / 2**20:,.0f} MiB")
+    if scenario.uncertainty is not None:
+        n = len(scenario.uncertainty.parameters)
+        typer.echo(f"{_count(n, 'distribution')} (checked at the nominal values; `thaadsim montecarlo` draws them):")
+        for line in scenario.uncertainty.lines():
+            typer.echo(f"  {line}")
 
 
 def _count(n: int, singular: str, plural: str | None = None) -> str:
