@@ -128,3 +128,53 @@ def test_korea_salvo_in_the_browser(browser, tmp_path):
         assert len(json.load(urllib.request.urlopen(base + "api/runs"))) == 1
         errors = console_errors(driver)  # the refused request itself is logged by the browser, nothing else
         assert all("422" in e for e in errors), errors
+
+        # an error found when a run starts names a field the form has no input for (an aim
+        # point, threats[0].to): it is shown in that threat group, beside its salvo
+        beside = driver.execute_script("return besideField(document.getElementById('params'), 'threats[0].to')"
+                                       ".getAttribute('data-error-for');")
+        assert beside == "threats[0].count"
+
+
+def test_study_in_the_browser(browser, tmp_path):
+    """A Monte Carlo study of korea-salvo from its study page: too many runs refused beside the
+    field, then 3 runs, the progress bar full, the page's estimates and intervals those of the
+    study's summary.json, the convergence plot loaded, no console error."""
+    from selenium.webdriver.common.by import By
+
+    driver = browser
+    with server(tmp_path) as base:
+        driver.get(base + "scenarios/korea-salvo")
+        wait_for(lambda: driver.find_element(By.ID, "study-link").get_attribute("href"), 30, "the study link")
+        driver.find_element(By.ID, "study-link").click()
+        runs = wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, '#runs[max="200"]'), 30, "the study form")[0]
+        runs.clear()
+        runs.send_keys("201")
+        driver.find_element(By.ID, "start").click()
+        error = driver.find_element(By.CSS_SELECTOR, '.error[data-error-for="runs"]')
+        wait_for(lambda: error.text, 30, "the field error")
+        assert "201 runs" in error.text and "200" in error.text, error.text
+        driver.get_log("browser")  # the refused request's 422; nothing else may be logged
+        runs.clear()
+        runs.send_keys("3")
+        driver.find_element(By.ID, "start").click()
+        progress = driver.find_element(By.ID, "progress")
+        wait_for(lambda: progress.get_attribute("data-status") in ("done", "failed"), RUN_TIMEOUT_S, "the study")
+        assert progress.get_attribute("data-status") == "done", driver.find_element(By.ID, "form-error").text
+        assert error.text == ""
+        bar = driver.find_element(By.ID, "bar")
+        assert bar.get_attribute("value") == bar.get_attribute("max") == "3"
+        studies = json.load(urllib.request.urlopen(base + "api/studies"))
+        summary = json.load(urllib.request.urlopen(f"{base}api/studies/{studies[-1]['id']}"))["summary"]
+        assert summary["runs"] == 3 and summary["scenario"] == "korea-salvo"
+        shown = driver.find_element(By.CSS_SELECTOR, '[data-value="p_no_leak"]').text
+        assert abs(float(shown) - summary["p_no_leak"]) < 5e-4, (shown, summary["p_no_leak"])
+        lo, hi = summary["p_no_leak_ci95"]
+        ci = driver.find_element(By.CSS_SELECTOR, '[data-ci="p_no_leak"]').text
+        assert [abs(float(v) - w) < 5e-4 for v, w in zip(ci.strip("[]").split(", "), (lo, hi), strict=True)] == \
+            [True, True], (ci, lo, hi)
+        assert "?id=" in driver.current_url  # a reload shows this study
+        wait_for(lambda: driver.execute_script("const i = document.getElementById('convergence-plot');"
+                                               "return i && i.complete && i.naturalWidth > 0;"), 30,
+                 "the convergence plot")
+        assert console_errors(driver) == []

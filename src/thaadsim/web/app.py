@@ -125,7 +125,8 @@ class ScenarioListItem(BaseModel):
 class ScenarioDetail(ScenarioListItem):
     yaml: str
     data: dict[str, Any] = Field(description="The fields as given in the file (defaults left out).")
-    choices: dict[str, Any] = Field(description="What the form's lists offer: doctrines, radar modes, kill models.")
+    choices: dict[str, Any] = Field(description="What the form's lists offer: doctrines, radar modes, kill models; "
+                                    "and the most runs a study of this server may have (study_runs).")
 
 
 def _choices() -> dict:
@@ -273,7 +274,8 @@ class Scenarios:
         text = self.builtins()[name] if source == "built-in" else self.uploaded[name]
         spec = parse_scenario(text, name)
         data = spec.model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return {**self.describe(name, text, source), "yaml": text, "data": data, "choices": _choices()}
+        return {**self.describe(name, text, source), "yaml": text, "data": data,
+                "choices": {**_choices(), "study_runs": self.limits.study_runs}}
 
     def upload(self, text: str) -> str:
         from thaadsim.errors import InputError
