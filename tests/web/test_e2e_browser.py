@@ -183,3 +183,31 @@ def test_study_in_the_browser(browser, base):
                                            "return i && i.complete && i.naturalWidth > 0;"), 30,
              "the convergence plot")
     assert console_errors(driver) == []
+
+
+def test_two_runs_on_two_globes(browser, base):
+    """/compare?a=&b=: two runs of one scenario (seeds 1 and 2), each on its own globe with all
+    of its CZML's entities, both drawing, neither blank; the totals are the runs' own."""
+    from selenium.webdriver.common.by import By
+
+    driver = browser
+    ids = []
+    for seed in (1, 2):
+        request = urllib.request.Request(base + "api/runs", data=json.dumps({"scenario": SMALL, "seed": seed}).encode(),
+                                         headers={"Content-Type": "application/json"})
+        ids.append(json.load(urllib.request.urlopen(request))["id"])
+    for run_id in ids:
+        wait_for(lambda run_id=run_id: json.load(urllib.request.urlopen(f"{base}api/runs/{run_id}"))["status"]
+                 in ("done", "failed"), RUN_TIMEOUT_S, "the runs")
+    driver.get_log("browser")
+    driver.get(f"{base}compare?a={ids[0]}&b={ids[1]}")
+    for side, run_id in zip("ab", ids, strict=True):
+        state = wait_for(lambda side=side: globe_ready(driver, f"globe-{side}"), 120, f"globe {side}")
+        czml = json.load(urllib.request.urlopen(f"{base}api/runs/{run_id}/czml"))
+        assert state["entities"] == len(czml) - 1
+        pixels = globe_pixels(driver, f"globe-{side}")
+        assert pixels["colours"] > 200 and pixels["lit"] > 0.2, (side, pixels)
+        summary = json.load(urllib.request.urlopen(f"{base}api/runs/{run_id}"))["summary"]
+        shown = driver.find_element(By.CSS_SELECTOR, f'#side-{side} [data-total="interceptors_fired"]').text
+        assert shown == str(summary["interceptors_fired"]) and summary["seed"] == (1, 2)["ab".index(side)]
+    assert console_errors(driver) == []
