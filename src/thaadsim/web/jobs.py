@@ -183,6 +183,11 @@ def study_child(text: str, label: str, seed: int | None, out_dir: str, conn, *, 
         conn.close()
 
 
+def staging_folder(target: Path) -> Path:
+    """Where :func:`write_new_folder` stages ``target``'s files."""
+    return target.parent / f".{target.name}.partial"
+
+
 def write_new_folder(target: Path, writers: dict) -> None:
     """Write the files ``writers`` (name -> function writing that file) into ``target``, a
     folder that does not exist yet (its name an id this server made), all or nothing: staged
@@ -190,7 +195,7 @@ def write_new_folder(target: Path, writers: dict) -> None:
     ``write_folder``, which also replaces an earlier folder and writes a manifest, is in
     cli/montecarlo_cmds.py, which this room may not import; once it moves to
     outputs/bundle.py this calls it.)"""
-    stage = target.parent / f".{target.name}.partial"
+    stage = staging_folder(target)
     stage.mkdir()
     try:
         for name, write in writers.items():
@@ -330,6 +335,11 @@ class RunManager:
         process.join(timeout=10)
         job.process = None
         receive.close()
+        if job.kind == "study":  # a study killed past its clean-up leaves no staging or parts folder
+            from thaadsim.studies.montecarlo import parts_folder
+
+            for leftover in (staging_folder(self.folder(job.id)), parts_folder(self.folder(job.id))):
+                shutil.rmtree(leftover, ignore_errors=True)
         if stop_reason is not None:
             self._finish(job, "failed", {"message": stop_reason, "field": None, "line": None,
                                          "hint": None if stop_reason == "cancelled" else
