@@ -90,7 +90,7 @@ def console_errors(driver) -> list[str]:
     return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
 
 
-def globe_pixels(driver) -> dict:
+def globe_pixels(driver, element_id: str = "globe") -> dict:
     """Figures of a screenshot of the globe: distinct colours and the share of pixels that
     are not the empty black of space."""
     import io
@@ -98,23 +98,25 @@ def globe_pixels(driver) -> dict:
     from PIL import Image
     from selenium.webdriver.common.by import By
 
-    image = Image.open(io.BytesIO(driver.find_element(By.ID, "globe").screenshot_as_png)).convert("RGB")
+    image = Image.open(io.BytesIO(driver.find_element(By.ID, element_id).screenshot_as_png)).convert("RGB")
     small = image.resize((200, 150))
     pixels = list(small.getdata())
     lit = sum(1 for p in pixels if max(p) > 40) / len(pixels)
     return {"colours": len(set(pixels)), "lit": lit, "size": image.size}
 
 
-def viewer_state(driver) -> dict:
-    return driver.execute_script("return window.thaadsimViewer ? {...window.thaadsimViewer} : null;") or {}
+def viewer_state(driver, container: str = "globe") -> dict:
+    return driver.execute_script("const s = (window.thaadsimViewers || {})[arguments[0]] || "
+                                 "(arguments[0] === 'globe' && window.thaadsimViewer); return s ? {...s} : null;",
+                                 container) or {}
 
 
-def globe_ready(driver) -> dict:
-    """The viewer is up, the run's CZML is on it, and it keeps drawing frames."""
-    state = viewer_state(driver)
+def globe_ready(driver, container: str = "globe") -> dict:
+    """The viewer in ``container`` is up, the run's CZML is on it, and it keeps drawing frames."""
+    state = viewer_state(driver, container)
     if not (state.get("ready") and state.get("czmlLoaded") and state.get("entities", 0) > 0):
         return {}
     before = state["frames"]
     time.sleep(0.5)
-    after = viewer_state(driver)["frames"]
+    after = viewer_state(driver, container)["frames"]
     return state if after > before else {}

@@ -31,13 +31,14 @@ output:
 """A run of a few seconds: one missile (intercepted), one radar, one battery, no drawings to compute."""
 
 
-def sleeper(text, label, seed, out_dir, conn):
-    """A run that reports progress and then waits until it is stopped (cancellation, time limit)."""
+def sleeper(text, label, seed, out_dir, conn, **study):
+    """A run (or study: ``runs=``) that reports progress and then waits until it is stopped
+    (cancellation, time limit)."""
     conn.send(("progress", "sleeping"))
     time.sleep(600)
 
 
-def instant(text, label, seed, out_dir, conn):
+def instant(text, label, seed, out_dir, conn, **study):
     """A run that ends at once, without a folder (the fuzzer's runs must not fly missiles)."""
     conn.send(("failed", {"message": "not run (test)", "field": None, "line": None, "hint": None}))
     conn.close()

@@ -24,10 +24,10 @@ pytestmark = pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.te
 RUN_WAIT_S = 240.0
 
 
-def wait(client, run_id, until=("done", "failed"), timeout=RUN_WAIT_S):
+def wait(client, run_id, until=("done", "failed"), timeout=RUN_WAIT_S, kind="runs"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        body = client.get(f"/api/runs/{run_id}").json()
+        body = client.get(f"/api/{kind}/{run_id}").json()
         if body["status"] in until:
             return body
         time.sleep(0.2)

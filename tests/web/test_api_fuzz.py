@@ -80,7 +80,7 @@ def path_strategy(path, op):
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
     limits = Limits(queued_runs=10_000, kept_runs=8)
-    with TestClient(create_app(tmp_path_factory.mktemp("runs"), limits, work=instant),
+    with TestClient(create_app(tmp_path_factory.mktemp("runs"), limits, work=instant, study_work=instant),
                     raise_server_exceptions=False) as c:
         yield c
 

@@ -141,6 +141,7 @@ LIMITS: dict[str, Limit] = {
     "--concurrent-runs": Limit(1, 64, why="runs executing at once, one process each"),
     "--run-time-s": Limit(1, 86_400, "s", why="the longest one run of the web app may take"),
     "--max-missiles": Limit(1, 16_384, why="threat missiles in one run of the web app"),
+    "--max-study-runs": Limit(1, 10_000_000, why="runs of one Monte Carlo study of the web app"),
 }
 """Every number a command takes, by option name (``'COMMAND --option'`` where one command
 means something else by it): checked by :func:`apply_limits` before the command runs, so no

@@ -34,6 +34,8 @@ def serve(
     run_time_s: Annotated[float, typer.Option("--run-time-s", help="Longest a run may take before it is "
                                               "stopped, in seconds.")] = 300.0,
     max_missiles: Annotated[int, typer.Option("--max-missiles", help="Most threat missiles one run may fly.")] = 128,
+    max_study_runs: Annotated[int, typer.Option("--max-study-runs", help="Most runs one Monte Carlo study may "
+                                                "have (a study is one job, under --run-time-s).")] = 200,
 ) -> None:
     import socket
 
@@ -53,7 +55,8 @@ def serve(
     if runs_dir is not None and not runs_dir.is_dir():
         raise InputError(f"{runs_dir} is not a folder", field="--runs-dir", hint="create it first")
     ensure_cesium(lambda line: typer.echo(line, err=True))
-    limits = Limits(concurrent_runs=concurrent_runs, run_s=run_time_s, missiles=max_missiles)
+    limits = Limits(concurrent_runs=concurrent_runs, run_s=run_time_s, missiles=max_missiles,
+                    study_runs=max_study_runs)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

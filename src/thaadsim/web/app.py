@@ -12,6 +12,11 @@ API (its OpenAPI schema at ``/openapi.json``, browsable at ``/docs``)::
     GET    /api/runs/{id}/czml        the run's CZML (scenario.czml)
     GET    /api/runs/{id}/events      the run's events.csv as records
     GET    /api/runs/{id}/report      the run's report.html
+    POST   /api/studies               {"scenario": NAME or YAML text, "runs": N, "seed": K} -> 202 {"id"}
+    GET    /api/studies               the Monte Carlo studies this server holds
+    GET    /api/studies/{id}          {"status", "summary" (the study's summary.json), "error", "progress"}
+    DELETE /api/studies/{id}          cancel a queued or running study
+    GET    /api/studies/{id}/convergence.png   the study's convergence plot
 
 A bad scenario is answered 422 with FastAPI's error shape, each item naming the field
 (``field``: ``threats[0].count``), the line of the YAML and the fix, the same one line the
@@ -66,6 +71,11 @@ class RunRequest(_Body):
                              "scenario's.")
 
 
+class StudyRequest(RunRequest):
+    runs: int = Field(ge=1, description="Runs of the Monte Carlo study (at most the server's limit, 200 by "
+                      "default).")
+
+
 class UploadRequest(_Body):
     yaml: str = Field(min_length=1, description="The scenario file's YAML text; stored under its `name`.")
 
@@ -96,6 +106,12 @@ class RunStatus(BaseModel):
     error: ErrorRecord | None
 
 
+class StudyStatus(RunStatus):
+    runs: int | None
+    summary: dict[str, Any] | None = Field(description="summary.json of a done study: the answers with their 95 % "
+                                           "intervals.")
+
+
 class ScenarioListItem(BaseModel):
     name: str
     summary: str
@@ -109,7 +125,8 @@ class ScenarioListItem(BaseModel):
 class ScenarioDetail(ScenarioListItem):
     yaml: str
     data: dict[str, Any] = Field(description="The fields as given in the file (defaults left out).")
-    choices: dict[str, Any] = Field(description="What the form's lists offer: doctrines, radar modes, kill models.")
+    choices: dict[str, Any] = Field(description="What the form's lists offer: doctrines, radar modes, kill models; "
+                                    "and the most runs a study of this server may have (study_runs).")
 
 
 def _choices() -> dict:
@@ -136,7 +153,7 @@ def _rejection(error: ThaadsimError, where: str) -> ScenarioRejected:
 
 def _unprocessable(exc: ScenarioRejected) -> JSONResponse:
     r = exc.record
-    loc = ["body", exc.where] + ([r["field"]] if r.get("field") else [])
+    loc = ["body", exc.where] + ([r["field"]] if r.get("field") and r["field"] != exc.where else [])
     return JSONResponse(status_code=422, content={"detail": [{"loc": loc, "msg": r["message"], "type": "scenario",
                                                               **r}]})
 
@@ -257,7 +274,8 @@ class Scenarios:
         text = self.builtins()[name] if source == "built-in" else self.uploaded[name]
         spec = parse_scenario(text, name)
         data = spec.model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return {**self.describe(name, text, source), "yaml": text, "data": data, "choices": _choices()}
+        return {**self.describe(name, text, source), "yaml": text, "data": data,
+                "choices": {**_choices(), "study_runs": self.limits.study_runs}}
 
     def upload(self, text: str) -> str:
         from thaadsim.errors import InputError
@@ -281,13 +299,16 @@ def _page(name: str) -> HTMLResponse:
     return HTMLResponse(STATIC.joinpath(name).read_text(encoding="utf-8"))
 
 
-def create_app(runs_root: Path | None = None, limits: Limits | None = None, work=None) -> FastAPI:
-    """The app; runs are written under ``runs_root`` (default: a fresh temporary folder).
-    ``work`` replaces the run's work function (:func:`thaadsim.web.jobs.run_child`): the seam
-    where a study job plugs in."""
+def create_app(runs_root: Path | None = None, limits: Limits | None = None, work=None,
+               study_work=None) -> FastAPI:
+    """The app; runs and studies are written under ``runs_root`` (default: a fresh temporary
+    folder).  ``work`` and ``study_work`` replace the work functions of a run and of a study
+    (:func:`thaadsim.web.jobs.run_child`, :func:`~thaadsim.web.jobs.study_child`; tests use
+    stand-ins)."""
     limits = limits or Limits()
     root = Path(runs_root) if runs_root is not None else Path(tempfile.mkdtemp(prefix="thaadsim-web-"))
-    manager = RunManager(root, limits, **({"work": work} if work is not None else {}))
+    works = {k: v for k, v in (("work", work), ("study_work", study_work)) if v is not None}
+    manager = RunManager(root, limits, **works)
     scenarios = Scenarios(limits)
 
     @contextlib.asynccontextmanager
@@ -303,17 +324,25 @@ def create_app(runs_root: Path | None = None, limits: Limits | None = None, work
     app.add_exception_handler(ScenarioRejected, lambda request, exc: _unprocessable(exc))
     unprocessable = {422: {"description": "A bad scenario: the field, its line and the fix."}}
 
-    def job_or_404(run_id: str):
-        job = manager.get(run_id)
+    def job_or_404(run_id: str, kind: str = "run"):
+        job = manager.get(run_id, kind)
         if job is None:
-            raise HTTPException(404, f"no run {run_id}")
+            raise HTTPException(404, f"no {kind} {run_id}")
         return job
 
-    def done_file(run_id: str, name: str) -> Path:
-        job = job_or_404(run_id)
+    def done_file(run_id: str, name: str, kind: str = "run") -> Path:
+        job = job_or_404(run_id, kind)
         if job.status != "done":
-            raise HTTPException(409, f"run {run_id} is {job.status}, not done")
+            raise HTTPException(409, f"{kind} {run_id} is {job.status}, not done")
         return manager.folder(job.id) / name
+
+    def submit(scenario: str, seed: int | None, runs: int | None = None):
+        name, text, label = scenarios.resolve(scenario)
+        try:
+            job = manager.submit(name, text, label, seed, runs)
+        except Busy as busy:
+            raise HTTPException(429, str(busy)) from None
+        return {"id": job.id}
 
     @app.get("/api/scenarios", response_model=list[ScenarioListItem])
     def list_scenarios():
@@ -334,16 +363,11 @@ def create_app(runs_root: Path | None = None, limits: Limits | None = None, work
     @app.post("/api/runs", status_code=202, response_model=RunCreated,
               responses={**unprocessable, 413: {}, 429: {"description": "Too many runs queued."}})
     def create_run(body: RunRequest):
-        name, text, label = scenarios.resolve(body.scenario)
-        try:
-            job = manager.submit(name, text, label, body.seed)
-        except Busy as busy:
-            raise HTTPException(429, str(busy)) from None
-        return {"id": job.id}
+        return submit(body.scenario, body.seed)
 
     @app.get("/api/runs", response_model=list[RunStatus])
     def list_runs():
-        return [{**j.public(), "summary": None} for j in manager.list()]
+        return [{**j.public(), "summary": None} for j in manager.list("run")]
 
     @app.get("/api/runs/{run_id}", response_model=RunStatus, responses={404: {}})
     def get_run(run_id: RunId):
@@ -367,6 +391,33 @@ def create_app(runs_root: Path | None = None, limits: Limits | None = None, work
     def run_report(run_id: RunId):
         return HTMLResponse(done_file(run_id, "report.html").read_text(encoding="utf-8"))
 
+    @app.post("/api/studies", status_code=202, response_model=RunCreated,
+              responses={**unprocessable, 413: {}, 429: {"description": "Too many runs queued."}})
+    def create_study(body: StudyRequest):
+        if body.runs > limits.study_runs:
+            raise ScenarioRejected({"message": f"{body.runs:,} runs, more than the {limits.study_runs:,} one study "
+                                    "of this server may have", "field": "runs", "line": None,
+                                    "hint": f"give at most {limits.study_runs:,} runs, or run `thaadsim montecarlo`"},
+                                   "runs")
+        return submit(body.scenario, body.seed, body.runs)
+
+    @app.get("/api/studies", response_model=list[StudyStatus])
+    def list_studies():
+        return [{**j.public(), "summary": None} for j in manager.list("study")]
+
+    @app.get("/api/studies/{study_id}", response_model=StudyStatus, responses={404: {}})
+    def get_study(study_id: RunId):
+        return job_or_404(study_id, "study").public()
+
+    @app.delete("/api/studies/{study_id}", status_code=202, response_model=StudyStatus, responses={404: {}})
+    def cancel_study(study_id: RunId):
+        job_or_404(study_id, "study")
+        return manager.cancel(study_id, "study").public()
+
+    @app.get("/api/studies/{study_id}/convergence.png", response_class=Response, responses={404: {}, 409: {}})
+    def study_convergence(study_id: RunId):
+        return Response(done_file(study_id, "convergence.png", "study").read_bytes(), media_type="image/png")
+
     # pages: static HTML that reads the API
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index_page():
@@ -375,6 +426,10 @@ def create_app(runs_root: Path | None = None, limits: Limits | None = None, work
     @app.get("/scenarios/{name}", response_class=HTMLResponse, include_in_schema=False)
     def scenario_page(name: Name):
         return _page("scenario.html")
+
+    @app.get("/scenarios/{name}/study", response_class=HTMLResponse, include_in_schema=False)
+    def study_page(name: Name):
+        return _page("study.html")
 
     @app.get("/compare", response_class=HTMLResponse, include_in_schema=False)
     def compare_page():

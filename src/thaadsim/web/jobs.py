@@ -12,8 +12,8 @@ child unwinds through the writer's clean-up (SIGTERM is turned into the interrup
 uses), so no half-written folder is left.
 
 Run folders are ``<runs root>/<id>``, the id made here (hex): no path from a request is
-ever opened.  A study (Monte Carlo, sweep) would be another kind of job on the same
-queue: :class:`RunManager` runs any picklable work function with the same limits.
+ever opened.  A Monte Carlo study is another kind of job on the same queue
+(:func:`study_child`), under the same limits, cancellation and run time.
 """
 
 from __future__ import annotations
@@ -53,6 +53,8 @@ class Limits:
     """Finished runs kept (their folders); the oldest beyond are removed [-]."""
     uploads: int = 64
     """Uploaded scenarios kept [-]."""
+    study_runs: int = 200
+    """Most runs in one Monte Carlo study (each study is one job of the queue, under ``run_s``) [-]."""
 
 
 @dataclasses.dataclass
@@ -65,6 +67,10 @@ class Job:
     label: str
     """How errors name the scenario (a built-in's file name, or '<uploaded NAME>')."""
     seed: int | None
+    kind: str = "run"
+    """'run' or 'study'."""
+    runs: int | None = None
+    """A study's number of runs."""
     status: str = "queued"
     progress: str = ""
     error: dict | None = None
@@ -79,7 +85,7 @@ class Job:
     def public(self) -> dict:
         now = time.time()
         seed = self.summary["seed"] if self.summary else self.seed  # a done run's: the one it used
-        return {"id": self.id, "scenario": self.scenario, "seed": seed, "status": self.status,
+        return {"id": self.id, "scenario": self.scenario, "seed": seed, "runs": self.runs, "status": self.status,
                 "progress": self.progress, "summary": self.summary, "error": self.error,
                 "elapsed_s": round((self.finished or now) - (self.started or now), 3) if self.started else 0.0}
 
@@ -129,6 +135,77 @@ def run_child(text: str, label: str, seed: int | None, out_dir: str, conn) -> No
         conn.close()
 
 
+def study_child(text: str, label: str, seed: int | None, out_dir: str, conn, *, runs: int) -> None:
+    """A Monte Carlo study's work (:func:`thaadsim.studies.montecarlo.run_study`, in this
+    process): the same messages as :func:`run_child`, its summary that of summary.json.  The
+    study folder (runs.parquet, summary.json, convergence.png) is written all or nothing."""
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)
+    import json
+    import warnings
+
+    import numpy as np
+
+    from thaadsim.scenario.loader import locate_error_in_text, parse_scenario
+    from thaadsim.scenario.runner import preflight
+    from thaadsim.studies import montecarlo as mc
+    from thaadsim.studies.montecarlo_plots import convergence_figure
+
+    warnings.simplefilter("ignore")
+    np.seterr(all="ignore")
+    started = False
+    try:
+        spec = parse_scenario(text, label)
+        seed = spec.seed if seed is None else seed
+        try:
+            preflight(spec, seed)  # a geometry no missile can fly: found before the first run, as the CLI does
+            started = True
+            result = mc.run_study(spec, runs, seed, out=out_dir, progress=lambda done, total, what: conn.send(
+                ("progress", f"{done}/{total} {what}")))
+        except ThaadsimError as error:
+            raise locate_error_in_text(text, label, error) from None
+        conn.send(("progress", f"{runs}/{runs} writing runs.parquet, summary.json and convergence.png"))
+        text_json = mc.summary_text(result.summary)
+        write_new_folder(Path(out_dir), {
+            "runs.parquet": lambda path: mc.write_parquet(result.table, path),
+            "summary.json": lambda path: path.write_text(text_json, encoding="utf-8"),
+            "convergence.png": lambda path: convergence_figure(
+                result.table, path, f"{spec.name}: P(no leak) against runs (seed {seed})"),
+        })
+        conn.send(("done", json.loads(text_json)))
+    except KeyboardInterrupt:
+        conn.send(("failed", {"message": "cancelled", "field": None, "line": None, "hint": None}))
+    except BaseException as error:
+        conn.send(("failed", error_record(error)))
+    finally:
+        if started:
+            mc.finish_parts(out_dir)  # a stopped web study is not resumed: its batches go
+        conn.close()
+
+
+def staging_folder(target: Path) -> Path:
+    """Where :func:`write_new_folder` stages ``target``'s files."""
+    return target.parent / f".{target.name}.partial"
+
+
+def write_new_folder(target: Path, writers: dict) -> None:
+    """Write the files ``writers`` (name -> function writing that file) into ``target``, a
+    folder that does not exist yet (its name an id this server made), all or nothing: staged
+    beside it, renamed into place once every file is written.  (The CLI's
+    ``write_folder``, which also replaces an earlier folder and writes a manifest, is in
+    cli/montecarlo_cmds.py, which this room may not import; once it moves to
+    outputs/bundle.py this calls it.)"""
+    stage = staging_folder(target)
+    stage.mkdir()
+    try:
+        for name, write in writers.items():
+            write(stage / name)
+        stage.rename(target)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+
+
 class Busy(Exception):
     """The queue is full (HTTP 429)."""
 
@@ -136,43 +213,46 @@ class Busy(Exception):
 class RunManager:
     """The queue of runs, their worker processes and their folders (module doc)."""
 
-    def __init__(self, runs_root: Path, limits: Limits, work=run_child):
+    def __init__(self, runs_root: Path, limits: Limits, work=run_child, study_work=study_child):
         self.root = Path(runs_root)
         self.root.mkdir(parents=True, exist_ok=True)
         self.limits = limits
-        self.work = work
+        self.work, self.study_work = work, study_work
         self.jobs: OrderedDict[str, Job] = OrderedDict()
         self.lock = threading.Lock()
         self.slots = threading.BoundedSemaphore(limits.concurrent_runs)
         self.context = multiprocessing.get_context("forkserver")
         self.context.set_forkserver_preload(["thaadsim.web.jobs", "thaadsim.scenario.runner",
-                                             "thaadsim.outputs.bundle"])
+                                             "thaadsim.outputs.bundle", "thaadsim.studies.montecarlo"])
         self.closed = False
 
     def folder(self, job_id: str) -> Path:
         return self.root / job_id
 
-    def submit(self, scenario: str, text: str, label: str, seed: int | None) -> Job:
+    def submit(self, scenario: str, text: str, label: str, seed: int | None, runs: int | None = None) -> Job:
+        """Queue a run, or a Monte Carlo study of ``runs`` runs."""
         with self.lock:
             waiting = sum(1 for j in self.jobs.values() if j.status in ("queued", "running"))
             if waiting >= self.limits.concurrent_runs + self.limits.queued_runs:
                 raise Busy(f"{waiting} runs are queued or running, the most this server takes")
-            job = Job(secrets.token_hex(8), scenario, text, label, seed)
+            job = Job(secrets.token_hex(8), scenario, text, label, seed,
+                      kind="run" if runs is None else "study", runs=runs)
             self.jobs[job.id] = job
             self._forget_old()
         threading.Thread(target=self._execute, args=(job,), name=f"run-{job.id}", daemon=True).start()
         return job
 
-    def get(self, job_id: str) -> Job | None:
+    def get(self, job_id: str, kind: str = "run") -> Job | None:
         with self.lock:
-            return self.jobs.get(job_id)
+            job = self.jobs.get(job_id)
+        return job if job is not None and job.kind == kind else None
 
-    def list(self) -> list[Job]:
+    def list(self, kind: str | None = None) -> list[Job]:
         with self.lock:
-            return list(self.jobs.values())
+            return [j for j in self.jobs.values() if kind is None or j.kind == kind]
 
-    def cancel(self, job_id: str) -> Job | None:
-        job = self.get(job_id)
+    def cancel(self, job_id: str, kind: str = "run") -> Job | None:
+        job = self.get(job_id, kind)
         if job is not None and job.status in ("queued", "running"):
             job.cancel.set()
         return job
@@ -212,8 +292,10 @@ class RunManager:
                 return
             job.status, job.started = "running", time.time()
             receive, send = self.context.Pipe(duplex=False)
-            process = self.context.Process(target=self.work, args=(job.text, job.label, job.seed,
-                                                                    str(self.folder(job.id)), send), daemon=True)
+            work, extra = (self.work, {}) if job.kind == "run" else (self.study_work, {"runs": job.runs})
+            process = self.context.Process(target=work, args=(job.text, job.label, job.seed,
+                                                              str(self.folder(job.id)), send), kwargs=extra,
+                                           daemon=True)
             process.start()
             job.process = process
             send.close()
@@ -253,9 +335,15 @@ class RunManager:
         process.join(timeout=10)
         job.process = None
         receive.close()
+        if job.kind == "study":  # a study killed past its clean-up leaves no staging or parts folder
+            from thaadsim.studies.montecarlo import parts_folder
+
+            for leftover in (staging_folder(self.folder(job.id)), parts_folder(self.folder(job.id))):
+                shutil.rmtree(leftover, ignore_errors=True)
         if stop_reason is not None:
             self._finish(job, "failed", {"message": stop_reason, "field": None, "line": None,
-                                         "hint": None if stop_reason == "cancelled" else "fly fewer missiles"})
+                                         "hint": None if stop_reason == "cancelled" else
+                                         "fly fewer missiles" + (" or fewer runs" if job.kind == "study" else "")})
         elif outcome is None:
             self._finish(job, "failed", {"message": f"the run's process ended without a result (exit code "
                                          f"{process.exitcode}; out of memory?)", "field": None, "line": None,
@@ -274,4 +362,5 @@ class RunManager:
             os.kill(process.pid, signal.SIGKILL)
 
 
-__all__ = ["STATUSES", "Busy", "Job", "Limits", "RunManager", "error_record", "run_child"]
+__all__ = ["STATUSES", "Busy", "Job", "Limits", "RunManager", "error_record", "run_child", "study_child",
+           "write_new_folder"]

@@ -28,6 +28,21 @@ function el(tag, attrs, ...children) {
   return node;
 }
 
+// The error box of `field`, or where the form has no input for it (a run's aim point,
+// threats[0].to, found unreachable when the run starts) that of its group (threats[0]).
+function besideField(root, field) {
+  const box = (selector) => root.querySelector(`.error[data-error-for${selector}]`);
+  const exact = box(`="${CSS.escape(field)}"`);
+  if (exact) return exact;
+  const TAIL = /(\.[^.[\]]+|\[\d+\])$/;  // the last step of a path: ".to" or "[0]"
+  for (let f = field; TAIL.test(f);) {
+    f = f.replace(TAIL, "");
+    const inGroup = box(`^="${CSS.escape(f)}."`) || box(`^="${CSS.escape(f)}["`);
+    if (inGroup) return inGroup;
+  }
+  return null;
+}
+
 // A 422's items shown beside the input whose data-field names their field; the rest in `fallback`.
 function showFieldErrors(root, error, fallback) {
   root.querySelectorAll(".error[data-error-for]").forEach(e => { e.textContent = ""; });
@@ -36,8 +51,7 @@ function showFieldErrors(root, error, fallback) {
   for (const item of items) {
     // ours name the field; FastAPI's own (a seed out of range) give it as loc ["body", "seed"]
     const field = item.field || (item.loc || []).slice(1).join(".");
-    const target = field && root.querySelector(`.error[data-error-for="${CSS.escape(field)}"]`);
-    (target || fallback).textContent = item.msg || item.message || String(item);
+    (field && besideField(root, field) || fallback).textContent = item.msg || item.message || String(item);
   }
 }
 

@@ -148,6 +148,7 @@ async function run(event) {
     return;
   }
   document.title = `thaadsim: ${detail.name}`;
+  document.getElementById("study-link").href = `/scenarios/${encodeURIComponent(NAME)}/study`;
   document.getElementById("title").textContent = detail.name;
   document.getElementById("description").textContent = detail.data.description || detail.summary;
   buildForm();

@@ -3,9 +3,15 @@
 
 // What a test (or a curious user) can read: whether the viewer is up, how many entities the
 // run's CZML put on it, how many frames it has drawn since, and any error it met.
+// A page with several globes (compare) has one such state per container in thaadsimViewers;
+// thaadsimViewer is that of the container "globe".
 window.thaadsimViewer = {ready: false, entities: 0, frames: 0, czmlLoaded: false, errors: []};
+window.thaadsimViewers = {};
 
 function makeViewer(container) {
+  const state = container === "globe" ? window.thaadsimViewer :
+    {ready: false, entities: 0, frames: 0, czmlLoaded: false, errors: []};
+  window.thaadsimViewers[container] = state;
   Cesium.Ion.defaultAccessToken = "";
   const viewer = new Cesium.Viewer(container, {
     baseLayer: Cesium.ImageryLayer.fromProviderAsync(
@@ -17,15 +23,17 @@ function makeViewer(container) {
     // continuous rendering: the clock plays the run, and headless Chromium would otherwise draw one frame
     requestRenderMode: false,
   });
-  viewer.scene.postRender.addEventListener(() => { window.thaadsimViewer.frames += 1; });
-  viewer.scene.renderError.addEventListener((scene, error) => { window.thaadsimViewer.errors.push(String(error)); });
-  window.thaadsimViewer.ready = true;
+  viewer.scene.postRender.addEventListener(() => { state.frames += 1; });
+  viewer.scene.renderError.addEventListener((scene, error) => { state.errors.push(String(error)); });
+  viewer.thaadsimState = state;
+  state.ready = true;
   return viewer;
 }
 
 // Load a run's CZML; its document packet's clock governs the viewer.
 async function showCzml(viewer, url) {
-  window.thaadsimViewer.czmlLoaded = false;
+  const state = viewer.thaadsimState;
+  state.czmlLoaded = false;
   viewer.dataSources.removeAll();
   const source = await Cesium.CzmlDataSource.load(url);
   await viewer.dataSources.add(source);
@@ -36,8 +44,8 @@ async function showCzml(viewer, url) {
   }
   viewer.clock.shouldAnimate = true;
   await viewer.zoomTo(source);
-  window.thaadsimViewer.entities = source.entities.values.length;
-  window.thaadsimViewer.czmlLoaded = true;
+  state.entities = source.entities.values.length;
+  state.czmlLoaded = true;
   return source;
 }
 
