@@ -8,9 +8,9 @@ The notebook API (:mod:`thaadsim.api`): ``load_scenario``, ``changed``, ``run`` 
 ``thaadsim --help``) loads no numba, scipy or matplotlib.
 """
 
+from thaadsim._version import __version__
 from thaadsim.errors import InputError, ThaadsimError
 
-__version__ = "0.1.0"
 _API = ("Result", "changed", "load_scenario", "run")
 __all__ = ["InputError", "ThaadsimError", "__version__", *_API]
 

@@ -31,7 +31,7 @@ def write_folder(out_dir: str | Path, writers: dict[str, Callable[[Path], None]]
     import errno
     import json
 
-    from thaadsim import __version__
+    from thaadsim._version import __version__
     from thaadsim.outputs import bundle
 
     names = list(writers)

@@ -258,7 +258,7 @@ def _umask() -> int:
 
 
 def _manifest_text(folder: Path) -> str:
-    from thaadsim import __version__
+    from thaadsim._version import __version__
 
     files = [{"name": name, "bytes": (folder / name).stat().st_size, "sha256": _sha256(folder / name)}
              for name in FILES]

@@ -199,7 +199,7 @@ def write_parquet(table, path) -> None:
 def fingerprint(scenario, seed: int) -> str:
     """What makes two studies the same: the scenario (nominal values), its distributions, the seed
     and the version of thaadsim."""
-    from thaadsim import __version__
+    from thaadsim._version import __version__
 
     u = scenario.uncertainty
     doc = {"scenario": scenario.model_dump(mode="json", by_alias=True), "seed": int(seed), "version": __version__,

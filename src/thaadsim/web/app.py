@@ -447,7 +447,7 @@ def create_app(runs_root: Path | None = None, limits: Limits | None = None, work
 
 
 def _version() -> str:
-    from thaadsim import __version__
+    from thaadsim._version import __version__
 
     return __version__
 
