@@ -1,0 +1,327 @@
+"""study.html: one self-contained page for a Monte Carlo study or a sweep, like a run's
+report.html - the answer first, then the table, the figures (PNG data URIs, confidence
+bands drawn), the assumptions with their sources, and how the numbers were made (runs,
+seed, interval methods).  It reuses the run report's page helpers and CSS
+(:mod:`thaadsim.outputs.report`) and its figure canvas (:mod:`thaadsim.outputs.figures`),
+so both pages read alike; every text from the scenario is escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+
+from thaadsim.outputs import figures
+from thaadsim.outputs.report import _CSS, _assumptions_section, _image, _list, _number, _table, _text
+
+BAND_ALPHA = 0.25
+"""Opacity of a 95 % confidence band."""
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def study_assumptions(scenario, seed: int) -> list:
+    """The assumptions of the study's scenario, as a run reports them (from one replica: a
+    study's runs share every assumption but the drawn values, which its table holds)."""
+    from thaadsim.scenario.runner import prepare, run_replica
+
+    return list(run_replica(prepare(scenario), seed).assumptions)
+
+
+def _ci(interval, digits: int = 2) -> str:
+    if interval is None or len(interval) != 2 or not all(
+            isinstance(v, (int, float)) and math.isfinite(v) for v in interval):
+        return "–"
+    return f"{interval[0]:.{digits}f}–{interval[1]:.{digits}f}"
+
+
+def _with_ci(value, interval, digits: int = 2) -> str:
+    return f"{_number(value, digits)} <span class=\"meta\">({_ci(interval, digits)})</span>"
+
+
+def _head(title: str, description: str) -> list[str]:
+    return ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>thaadsim study: {_text(title)}</title>", f"<style>{_CSS}</style></head><body>",
+            f"<h1>{_text(title)}</h1>", f"<p>{_text(description)}</p>"]
+
+
+def _tail(scenario, assumptions, notes: list[str], methods: dict) -> list[str]:
+    method_rows = [[_text(k.replace("_", " ")), _text(v)] for k, v in methods.items()]
+    return ["<h2>How the intervals were made</h2>", _table(["figure", "95 % interval"], method_rows),
+            "<h2>Assumptions</h2>", _assumptions_section(SimpleNamespace(assumptions=assumptions or [])),
+            "<h2>Notes</h2>", _list(notes, "No notes."),
+            "<h2>Sources</h2>", _list(list(scenario.sources), "No sources listed."), "</body></html>"]
+
+
+def _band(ax, x, y, lo, hi, colour: str, label: str, marker: str = "o") -> None:
+    x, y, lo, hi = (np.asarray(v, dtype=float) for v in (x, y, lo, hi))
+    ax.fill_between(x, lo, hi, color=colour, alpha=BAND_ALPHA, linewidth=0)
+    ax.plot(x, y, color=colour, marker=marker, markersize=4, label=f"{label} (95 % band)")
+
+
+def _numeric(values) -> bool:
+    return all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
+
+
+def _axis(rows: list[dict], path: str):
+    """x positions and tick labels of a swept field (categories spread evenly)."""
+    values = [r[path] for r in rows]
+    if _numeric(values):
+        return np.asarray(values, dtype=float), None
+    return np.arange(len(values), dtype=float), [str(v) for v in values]
+
+
+def _label(path: str) -> str:
+    if re.fullmatch(r"threats\[\d+\]\.count", path):
+        return f"salvo size [missiles] ({path})"
+    if path.endswith("rcs_m2"):
+        return f"radar cross-section [m²] ({path})"
+    return path
+
+
+def _finish(ax, path: str, ticks, title: str, log_x: bool = False):
+    ax.set_xlabel(_label(path))
+    if ticks is not None:
+        ax.set_xticks(range(len(ticks)), ticks, rotation=20, fontsize=8)
+    elif log_x:
+        ax.set_xscale("log")
+    ax.grid(alpha=0.3)
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=7)
+
+
+def _spread(values: np.ndarray) -> bool:
+    v = values[np.isfinite(values) & (values > 0)]
+    return v.size > 2 and v.max() / v.min() >= 20
+
+
+# --------------------------------------------------------------------------- sweep figures
+
+
+def leakage_png(sweep, path: str) -> bytes:
+    """Leak fraction against the swept field, the analytic one-layer lines beside it."""
+    rows = sorted(sweep.rows, key=lambda r: r[path]) if _numeric([r[path] for r in sweep.rows]) else sweep.rows
+    x, ticks = _axis(rows, path)
+    fig = figures._figure(7.5, 4.5)
+    ax = fig.add_subplot(1, 1, 1)
+    _band(ax, x, [r["leak_fraction"] for r in rows], [r["leak_fraction_ci95"][0] for r in rows],
+          [r["leak_fraction_ci95"][1] for r in rows], figures.OUTCOME_COLOURS["leaked"], "leaked / launched")
+    _band(ax, x, [r["asset_leak_fraction"] for r in rows], [r["asset_leak_fraction_ci95"][0] for r in rows],
+          [r["asset_leak_fraction_ci95"][1] for r in rows], "#8c564b", "into defended assets / launched", "s")
+    analytic = np.asarray([r["analytic_leak_fraction"] for r in rows], dtype=float)
+    if np.isfinite(analytic).any():
+        ax.plot(x, analytic, color="k", linestyle="--", label="analytic one-layer model (P_d = 1, unlimited "
+                "inventory)")
+        ax.plot(x, [r["inventory_model_leak_fraction"] for r in rows], color="k", linestyle=":",
+                label="one-layer doctrine model with the battery's inventory")
+    if sweep.threshold() is not None:
+        ax.axhline(sweep.threshold()["level"], color="#7f7f7f", linewidth=0.8, label="10 % of the salvo")
+    ax.set_ylabel("fraction of the missiles launched")
+    ax.set_ylim(bottom=0)
+    _finish(ax, path, ticks, "Leakage", log_x=ticks is None and _spread(x))
+    return figures._png(fig)
+
+
+def interceptors_png(sweep, path: str) -> bytes:
+    """Interceptors fired per kill against the swept field, with the analytic value."""
+    rows = sorted(sweep.rows, key=lambda r: r[path]) if _numeric([r[path] for r in sweep.rows]) else sweep.rows
+    x, ticks = _axis(rows, path)
+    fig = figures._figure(7.5, 4.0)
+    ax = fig.add_subplot(1, 1, 1)
+    _band(ax, x, [r["interceptors_per_kill"] for r in rows], [r["interceptors_per_kill_ci95"][0] for r in rows],
+          [r["interceptors_per_kill_ci95"][1] for r in rows], figures.INTERCEPTOR_COLOUR, "interceptors per kill")
+    analytic = np.asarray([r["analytic_interceptors_per_kill"] for r in rows], dtype=float)
+    if np.isfinite(analytic).any():
+        ax.plot(x, analytic, color="k", linestyle="--", label="analytic: E[shots per warhead] / P(kill)")
+    ax.set_ylabel("interceptors fired per threat killed")
+    ax.set_ylim(bottom=0)
+    _finish(ax, path, ticks, "Cost of a kill", log_x=ticks is None and _spread(x))
+    return figures._png(fig)
+
+
+def detection_png(sweep, path: str) -> bytes:
+    """Probability that the raid is detected, and the first detection time, against the swept field."""
+    rows = sorted(sweep.rows, key=lambda r: r[path]) if _numeric([r[path] for r in sweep.rows]) else sweep.rows
+    x, ticks = _axis(rows, path)
+    fig = figures._figure(7.5, 5.5)
+    ax = fig.add_subplot(2, 1, 1)
+    _band(ax, x, [r["p_detected"] for r in rows], [r["p_detected_ci95"][0] for r in rows],
+          [r["p_detected_ci95"][1] for r in rows], figures.RADAR_COLOUR, "P(any missile detected)")
+    ax.set_ylabel("probability")
+    ax.set_ylim(-0.02, 1.02)
+    _finish(ax, path, ticks, "Detection", log_x=ticks is None and _spread(x))
+    ax2 = fig.add_subplot(2, 1, 2)
+    _band(ax2, x, [r["first_detection_s"] for r in rows], [r["first_detection_s_ci95"][0] for r in rows],
+          [r["first_detection_s_ci95"][1] for r in rows], "#17becf", "mean first detection")
+    ax2.set_ylabel("first detection [s after epoch]")
+    _finish(ax2, path, ticks, "", log_x=ticks is None and _spread(x))
+    return figures._png(fig)
+
+
+def no_leak_png(sweep, path: str) -> bytes:
+    rows = sorted(sweep.rows, key=lambda r: r[path]) if _numeric([r[path] for r in sweep.rows]) else sweep.rows
+    x, ticks = _axis(rows, path)
+    fig = figures._figure(7.5, 4.0)
+    ax = fig.add_subplot(1, 1, 1)
+    _band(ax, x, [r["p_no_leak"] for r in rows], [r["p_no_leak_ci95"][0] for r in rows],
+          [r["p_no_leak_ci95"][1] for r in rows], figures.KILL_COLOUR, "P(no leaker)")
+    analytic = np.asarray([r["analytic_p_no_leak"] for r in rows], dtype=float)
+    if np.isfinite(analytic).any():
+        ax.plot(x, analytic, color="k", linestyle="--", label="analytic one-layer model")
+        ax.plot(x, [r["inventory_model_p_no_leak"] for r in rows], color="k", linestyle=":",
+                label="one-layer doctrine model with the battery's inventory")
+    ax.set_ylabel("probability that nothing leaks")
+    ax.set_ylim(-0.02, 1.02)
+    _finish(ax, path, ticks, "No leak", log_x=ticks is None and _spread(x))
+    return figures._png(fig)
+
+
+# --------------------------------------------------------------------------- sweep page
+
+
+SWEEP_COLUMNS = [("p_no_leak", "P(no leak)"), ("leak_fraction", "leaked / launched"),
+                 ("asset_leak_fraction", "into assets / launched"), ("interceptors_per_kill", "interceptors per kill"),
+                 ("mean_interceptors_fired", "interceptors fired"), ("p_detected", "P(detected)")]
+
+
+def render_sweep_report(sweep, assumptions=None) -> str:
+    """The page of a sweep (:class:`thaadsim.studies.sweep.SweepResult`)."""
+    sc = sweep.scenario
+    parts = _head(f"{sc.name} - sweep", sc.description)
+    grid = " × ".join(f"{p.path} ∈ {{{', '.join(map(str, p.values))}}}" for p in sweep.params)
+    parts.append(f'<p class="meta">Sweep of {html.escape(grid)} · {len(sweep.rows)} grid points × {sweep.runs} runs '
+                 f"· seed {sweep.seed} at every point (common random numbers) · 95 % intervals · written by "
+                 "thaadsim</p>")
+    parts.append(f'<p class="answer">{html.escape(sweep.answer())}</p>')
+    headers = [p.path for p in sweep.params] + [h for _, h in SWEEP_COLUMNS] + [
+        "analytic leaked / launched", "analytic P(no leak)"]
+    rows = []
+    for r in sweep.rows:
+        rows.append([_text(r[p.path]) for p in sweep.params]
+                    + [_with_ci(r[k], r.get(k + "_ci95")) for k, _ in SWEEP_COLUMNS]
+                    + [_number(r["analytic_leak_fraction"], 3), _number(r["analytic_p_no_leak"], 3)])
+    parts += ["<h2>Grid</h2>", '<p class="meta">Each figure with its 95 % interval in brackets; the analytic '
+              "columns are the one-layer model (Wilkening 2000) with the grid point's SSPK, doctrine and salvo.</p>",
+              _table(headers, rows, numeric=set(range(len(sweep.params), len(headers))))]
+    first = sweep.params[0].path
+    count = sweep.count_path()
+    parts.append("<h2>Figures</h2>")
+    lead = count or first
+    parts.append(_image(leakage_png(sweep, lead), "leakage against the swept field",
+                        "Leaked and leaked-into-defended-assets fractions with their 95 % bands; dashed: the analytic "
+                        "one-layer model P_leak = 1 - [1 - (1 - p)^2]; dotted: the same doctrine played from the "
+                        "battery's finite inventory."))
+    parts.append(_image(no_leak_png(sweep, lead), "probability of no leaker",
+                        "Probability that no missile leaks, Wilson 95 % band, beside the one-layer model."))
+    parts.append(_image(interceptors_png(sweep, lead), "interceptors per kill",
+                        "Interceptors fired per threat killed (bootstrap 95 % band over runs) and the analytic "
+                        "expectation."))
+    rcs = next((p.path for p in sweep.params if p.path.endswith("rcs_m2")), None)
+    if rcs is not None:
+        parts.append(_image(detection_png(sweep, rcs), "detection against cross-section",
+                            "Probability that any missile of the raid is detected (Wilson band) and the mean first "
+                            "detection time (bootstrap band) against the cross-section."))
+    from thaadsim.studies.sweep import INTERVAL_METHODS
+
+    return "\n".join(parts + _tail(sc, assumptions, sweep.notes, INTERVAL_METHODS)) + "\n"
+
+
+# --------------------------------------------------------------------------- Monte Carlo page
+
+
+def convergence_png(table) -> bytes:
+    """The running estimate of P(no leak) and its Wilson band against the number of runs."""
+    from thaadsim.studies.statistics import wilson_bounds
+    from thaadsim.studies.sweep import column
+
+    order = np.argsort(np.asarray(column(table, "run"), dtype=float))
+    ok = np.asarray(column(table, "no_leak"), dtype=bool)[order]
+    n = np.arange(1, ok.size + 1)
+    k = np.cumsum(ok)
+    lo, hi = wilson_bounds(k, n)
+    fig = figures._figure(7.5, 3.8)
+    ax = fig.add_subplot(1, 1, 1)
+    _band(ax, n, k / n, lo, hi, figures.KILL_COLOUR, "P(no leak) after n runs", marker="")
+    ax.set_xlabel("runs")
+    ax.set_ylabel("P(no leak)")
+    ax.set_ylim(-0.02, 1.02)
+    ax.grid(alpha=0.3)
+    ax.set_title("Convergence", fontsize=10)
+    ax.legend(fontsize=7)
+    return figures._png(fig)
+
+
+def distributions_png(table) -> bytes:
+    """Histograms of the per-run outcomes."""
+    from thaadsim.studies.sweep import column
+
+    alts = [a for v in column(table, "intercept_alt_m") if v is not None for a in v]
+    panels = [("leaked", np.asarray(column(table, "leaked"), float), "leakers per run", True),
+              ("interceptors_fired", np.asarray(column(table, "interceptors_fired"), float),
+               "interceptors fired per run", True),
+              ("first_detection_s", np.array([math.nan if v is None else float(v)
+                                              for v in column(table, "first_detection_s")]),
+               "first detection [s after epoch]", False),
+              ("intercept_alt_m", np.asarray(alts, float) / 1e3, "intercept altitude [km]", False)]
+    fig = figures._figure(9.0, 5.5)
+    for k, (_, values, label, whole) in enumerate(panels):
+        ax = fig.add_subplot(2, 2, k + 1)
+        v = values[np.isfinite(values)]
+        if v.size:
+            bins = np.arange(v.min() - 0.5, v.max() + 1.5) if whole and v.max() - v.min() < 60 else 30
+            ax.hist(v, bins=bins, color="#4c72b0", alpha=0.8)
+        else:
+            ax.text(0.5, 0.5, "none in this study", transform=ax.transAxes, ha="center", va="center")
+        ax.set_xlabel(label, fontsize=8)
+        ax.set_ylabel("count", fontsize=8)
+        ax.grid(alpha=0.3)
+    return figures._png(fig)
+
+
+MC_FIGURES = [("p_no_leak", "P(no leak)", 3), ("mean_leaked", "leakers per run", 2),
+              ("mean_leaked_into_defended_assets", "leakers into defended assets per run", 2),
+              ("mean_interceptors_fired", "interceptors fired per run", 1),
+              ("mean_first_detection_s", "first detection [s]", 1),
+              ("mean_intercept_alt_km", "intercept altitude [km]", 1)]
+
+
+def render_montecarlo_report(scenario, study, seed: int, assumptions=None, methods: dict | None = None,
+                             notes: list[str] | None = None) -> str:
+    """The page of a Monte Carlo study (``studies.montecarlo.run_study``'s result)."""
+    s = study.summary
+    runs = int(s["runs"])
+    parts = _head(f"{scenario.name} - Monte Carlo study", scenario.description)
+    parts.append(f'<p class="meta">{runs:,} runs · seed {seed} (run i draws from branch i of the seed tree) · '
+                 "95 % intervals · written by thaadsim</p>")
+    p, ci = s["p_no_leak"], s["p_no_leak_ci95"]
+    answer = (f"The probability that no missile leaks is {p:.3f} (95 % interval {ci[0]:.3f}-{ci[1]:.3f}, "
+              f"{runs:,} runs); on average {s['mean_leaked']:.2f} missiles leak (95 % "
+              f"{s['mean_leaked_ci95'][0]:.2f}-{s['mean_leaked_ci95'][1]:.2f}) and "
+              f"{s['mean_interceptors_fired']:.1f} interceptors are fired.")
+    parts.append(f'<p class="answer">{html.escape(answer)}</p>')
+    rows = [[_text(label), _with_ci(s[key], s.get(key + "_ci95"), digits)]
+            for key, label, digits in MC_FIGURES if key in s]
+    parts += ["<h2>Results</h2>", _table(["figure", "estimate (95 % interval)"], rows, numeric={1})]
+    parts += ["<h2>Convergence</h2>", _image(convergence_png(study.table), "convergence of P(no leak)",
+                                             "The running estimate of P(no leak) with its Wilson 95 % band as runs "
+                                             "accumulate (in run order).")]
+    parts += ["<h2>Distributions</h2>", _image(distributions_png(study.table), "distributions of the outcomes",
+                                               "Per-run outcomes; intercept altitudes of every killing shot.")]
+    methods = methods or {"p_no_leak": "Wilson score over runs", "means": "as the study's summary names them"}
+    return "\n".join(parts + _tail(scenario, assumptions, notes or [], methods)) + "\n"
+
+
+def write_study_report(page: str, path) -> None:
+    """Write a rendered study page to ``path``."""
+    Path(path).write_text(page, encoding="utf-8")
+
+
+__all__ = ["convergence_png", "detection_png", "distributions_png", "interceptors_png", "leakage_png", "no_leak_png",
+           "render_montecarlo_report", "render_sweep_report", "study_assumptions", "write_study_report"]
