@@ -125,6 +125,11 @@ def run_assumptions(scenario, truth, radar_runs, battery_runs) -> list[Assumptio
             default = a.radius_m == DEFAULT_ASSET_RADIUS_M
             out.append(Assumption(f"battery {br.name}: defends {a.name}, radius {a.radius_m / 1e3:g} km",
                                   "ASSUMED default radius" if default else "scenario file", default, given(default)))
+    uncertainty = getattr(scenario, "uncertainty", None)
+    for p in uncertainty.parameters if uncertainty is not None else ():
+        out.append(Assumption(f"{p.path}: the file gives {p.dist.describe()}; this run flies its nominal value "
+                              f"{_fmt(p.dist.nominal)} (`thaadsim montecarlo` draws it, one value per run)",
+                              "scenario file", False, SCENARIO_FILE))
     return out
 
 

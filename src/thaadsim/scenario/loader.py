@@ -25,6 +25,8 @@ from pydantic import BaseModel, ValidationError
 
 from thaadsim.errors import InputError, ThaadsimError
 from thaadsim.scenario.schema import Scenario, _ReferenceError, _submodel
+from thaadsim.scenario.uncertainty import UncertaintyError
+from thaadsim.scenario.uncertainty import extract as extract_uncertainty
 
 _BUILTIN_PACKAGE = "thaadsim.scenario"
 _BUILTIN_FOLDER = "builtins"  # data folder, not a package: shipped by the package-data glob
@@ -198,7 +200,12 @@ def parse_scenario(text: str, file: str = "<scenario>") -> Scenario:
         raise ScenarioFileError(file, root.start_mark.line + 1, "", f"the file holds {kind}, not a mapping of "
                                 "fields", hint="write 'name: ...', 'threats: ...' at the top level")
     try:
-        return Scenario.model_validate(data)
+        uncertainty = extract_uncertainty(data, Scenario)
+    except UncertaintyError as error:
+        raise ScenarioFileError(file, _line_of(root, error.loc), _format_path(error.loc), error.message,
+                                error.hint) from None
+    try:
+        return Scenario.model_validate(uncertainty.data).with_uncertainty(uncertainty)
     except ValidationError as error:
         raise _located(error, root, file) from None
 

@@ -13,7 +13,7 @@ import datetime as _dt
 import math
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from thaadsim.defense.doctrine import DEFAULT_DOCTRINE, Doctrine
 from thaadsim.defense.firecontrol import DEFAULT_ASSET_RADIUS_M, DEFAULT_COMMIT_DELAY_S
@@ -239,6 +239,19 @@ class Scenario(_Strict):
         "default: the radar calibration's (Pd 0.9 per look, P_fa 1e-6, Swerling 1, 1 look)."))
     sources: list[str] = Field(default_factory=list, description=(
         "Where the scenario's situation comes from (press reports, studies); shown in the report."))
+    # the file's distributions (scenario/uncertainty.py), set by the loader; None: every number is certain
+    _uncertainty: object = PrivateAttr(default=None)
+
+    @property
+    def uncertainty(self):
+        """The file's distributions (``scenario.uncertainty.Uncertainty``), or None."""
+        return self._uncertainty
+
+    def with_uncertainty(self, uncertainty) -> Scenario:
+        """This scenario (its numbers the distributions' nominal values) carrying ``uncertainty``."""
+        out = self.model_copy()
+        out._uncertainty = uncertainty if uncertainty is not None and uncertainty.parameters else None
+        return out
 
     @model_validator(mode="before")
     @classmethod
@@ -332,7 +345,9 @@ def schema_lines() -> list[str]:
                 walk(sub, f"{path}{'[]' if is_list else ''}.")
 
     walk(Scenario, "")
-    return out
+    from thaadsim.scenario.uncertainty import syntax_lines
+
+    return out + syntax_lines()
 
 
 def _submodel(ann) -> tuple[type[BaseModel] | None, bool]:
