@@ -183,7 +183,7 @@ def apply(scenario, assignment: dict):
     # a variant is one study, not a sweep of its own
     data["sweep"] = None
     try:
-        return Scenario.model_validate(data)
+        variant = Scenario.model_validate(data)
     except ValidationError as error:
         first = error.errors()[0]
         loc = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in first["loc"]).replace(".[", "[")
@@ -195,6 +195,26 @@ def apply(scenario, assignment: dict):
         others = ", ".join(f"{p}={v!r}" for p, v in assignment.items() if p != path)
         raise InputError(f"{assignment[path]!r}: {message}" + (f" (with {others})" if others else ""),
                          field=f"--param {path}") from None
+    return variant.with_uncertainty(_fixed(scenario.uncertainty, assignment))
+
+
+def _fixed(uncertainty, assignment: dict):
+    """The file's distributions with the swept fields fixed: a swept field's distribution is
+    dropped, and its value put in the data the study draws the other fields into."""
+    import copy
+    import dataclasses
+
+    if uncertainty is None:
+        return None
+    data = copy.deepcopy(uncertainty.data)
+    data.pop("sweep", None)
+    for path, value in assignment.items():
+        node, parts = data, _split_path(path)
+        for part in parts[:-1]:
+            node = node.setdefault(part, {}) if isinstance(part, str) else node[part]
+        node[parts[-1]] = value
+    kept = tuple(p for p in uncertainty.parameters if p.path not in assignment)
+    return dataclasses.replace(uncertainty, data=data, parameters=kept)
 
 
 @dataclass(frozen=True)
