@@ -131,6 +131,9 @@ LIMITS: dict[str, Limit] = {
     "--max-range-km": Limit(0, 3_000, "km", above=True, why="the aim-point grid around a battery"),
     "--range-step-km": Limit(0.1, 3_000, "km", why="the aim-point grid's step"),
     "--refine-steps": Limit(0, 10, why="bisection rounds"),
+    # sweeps (studies/sweep.py)
+    "sweep --runs": Limit(1, 1_000_000, why="runs per grid point"),
+    "sweep --workers": Limit(1, 1_024, why="Dask workers of a local cluster"),
 }
 """Every number a command takes, by option name (``'COMMAND --option'`` where one command
 means something else by it): checked by :func:`apply_limits` before the command runs, so no

@@ -279,18 +279,23 @@ def _write_error(exc: OSError, target: Path) -> InputError:
 def write_bundle(result, out_dir: str | Path) -> list[Path]:
     """Write every file of :data:`FILES` and the manifest for ``result`` into ``out_dir``
     (module doc)."""
+    return write_folder(out_dir, run_writers(result))
+
+
+def run_writers(result) -> dict:
+    """File name -> writer of each file of :data:`FILES` for a run's ``result``."""
     from thaadsim.outputs.czml import write_czml
     from thaadsim.outputs.kml import write_kml
     from thaadsim.outputs.report import write_report
     from thaadsim.outputs.tables import write_events_csv, write_trajectories_parquet
 
-    return write_folder(out_dir, {
+    return {
         "summary.json": lambda path: path.write_text(summary_text(result), encoding="utf-8"),
         "events.csv": lambda path: write_events_csv(result, path),
         "trajectories.parquet": lambda path: write_trajectories_parquet(result, path),
         "report.html": lambda path: write_report(result, path),
         "scenario.czml": lambda path: write_czml(result, path),
-        "scenario.kml": lambda path: write_kml(result, path)})
+        "scenario.kml": lambda path: write_kml(result, path)}
 
 
 def write_folder(out_dir: str | Path, writers: dict) -> list[Path]:
@@ -333,5 +338,5 @@ def write_folder(out_dir: str | Path, writers: dict) -> list[Path]:
     return [Path(out_dir) / f for f in names]
 
 
-__all__ = ["FILES", "LOCK_WAIT_S", "MANIFEST", "STUDY_FILES", "check_destination", "reserve", "summary_text",
-           "write_bundle", "write_folder"]
+__all__ = ["FILES", "LOCK_WAIT_S", "MANIFEST", "STUDY_FILES", "check_destination", "reserve", "run_writers",
+           "summary_text", "write_bundle", "write_folder"]

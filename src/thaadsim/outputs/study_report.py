@@ -323,5 +323,37 @@ def write_study_report(page: str, path) -> None:
     Path(path).write_text(page, encoding="utf-8")
 
 
+def write_sweep_parquet(sweep, path) -> None:
+    """sweep.parquet: one row per grid point, each interval as ``_ci95_low``/``_ci95_high``
+    columns (queryable with DuckDB or pandas)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    records = sweep.records()
+    # a swept field holds one type per column: a mixed list (1, 'a') is written as text
+    for key in [p.path for p in sweep.params]:
+        if len({type(r[key]) for r in records}) > 1:
+            for r in records:
+                r[key] = str(r[key])
+    pq.write_table(pa.Table.from_pylist(records), path)
+
+
+def sweep_writers(sweep, assumptions=None) -> dict:
+    """File name -> writer of a sweep's files (``outputs.bundle.write_folder``)."""
+    return {"sweep.json": lambda path: Path(path).write_text(sweep_json(sweep), encoding="utf-8"),
+            "sweep.parquet": lambda path: write_sweep_parquet(sweep, path),
+            "study.html": lambda path: write_study_report(render_sweep_report(sweep, assumptions), path)}
+
+
+def sweep_json(sweep) -> str:
+    """sweep.json's text: the sweep's summary, NaN as null (the same for the same seed)."""
+    import json
+
+    from thaadsim.scenario.result import _clean
+
+    return json.dumps(_clean(sweep.summary()), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
 __all__ = ["convergence_png", "detection_png", "distributions_png", "interceptors_png", "leakage_png", "no_leak_png",
-           "render_montecarlo_report", "render_sweep_report", "study_assumptions", "write_study_report"]
+           "render_montecarlo_report", "render_sweep_report", "study_assumptions", "sweep_json", "sweep_writers",
+           "write_study_report", "write_sweep_parquet"]
