@@ -18,6 +18,9 @@ DEFAULT_OUT_ROOT = Path("runs")
 """Runs go to runs/<scenario name>/ unless --out says otherwise."""
 SEED_MAX = 2**63 - 1
 """The largest seed, as in the scenario schema (``seed``)."""
+SWEEP_RUNS = 10
+"""Runs per salvo size when ``run`` meets a scenario with a sweep block (``saturation``): a
+first look, said in the output; ``thaadsim sweep SCENARIO --runs N`` gives more."""
 
 
 def _t(x) -> str:
@@ -43,8 +46,11 @@ def print_summary(summary: dict, out_dir: Path | None) -> None:
     typer.echo(format_table(["id", "missile", "from -> to", "outcome", "by", "seen s", "intercept s", "alt km",
                              "why not intercepted"], rows))
     if s.get("sweep"):
-        typer.echo(format_table(["salvo", "intercepted", "leaked", "fired", "inventory"],
-                                [(r["count"], r["intercepted"], r["leaked"], r["interceptors_fired"], r["inventory"])
+        typer.echo(f"sweep: {s['sweep'][0]['runs']} runs per salvo size (means; 95 % intervals in study.html and "
+                   "sweep.parquet)")
+        typer.echo(format_table(["salvo", "intercepted", "leaked", "into assets", "fired", "inventory"],
+                                [(r["count"], _t(r["intercepted"]), _t(r["leaked"]),
+                                  _t(r["leaked_into_defended_assets"]), _t(r["interceptors_fired"]), r["inventory"])
                                  for r in s["sweep"]]))
     for n in s.get("notes") or []:
         typer.echo(f"note: {n}")
@@ -66,9 +72,11 @@ def run(
     json_: Annotated[bool, typer.Option("--json", help="Print summary.json instead of the table.")] = False,
 ) -> None:
     from thaadsim.errors import InputError, ThaadsimError
-    from thaadsim.outputs.bundle import reserve, summary_text, write_bundle
+    from thaadsim.outputs.bundle import reserve, run_writers, summary_text, write_folder
+    from thaadsim.outputs.study_report import sweep_writers
     from thaadsim.scenario.loader import load_scenario, locate_error
     from thaadsim.scenario.runner import preflight, run_scenario
+    from thaadsim.studies.sweep import from_scenario_sweep, grid, run_sweep
 
     if seed is not None and not 0 <= seed <= SEED_MAX:
         shown = str(seed) if len(str(seed)) <= 24 else f"a {len(str(seed))}-digit number"
@@ -81,16 +89,46 @@ def run(
     out_dir = out if out is not None else DEFAULT_OUT_ROOT / spec.name
     if out is None:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
+    points = grid(spec, from_scenario_sweep(spec)) if spec.sweep is not None else None
     with reserve(out_dir), progress("run") as update:  # checked, locked against a second run, before the work
         say = stages(update)
         try:
-            result = run_scenario(spec, seed, progress=say)
+            # a sweep block is a study (below), not one draw per salvo size
+            result = run_scenario(spec.model_copy(update={"sweep": None}) if points else spec, seed, progress=say)
         except ThaadsimError as error:
             raise locate_error(scenario, error) from None
+        writers = run_writers(result)
+        if points:
+            study = run_sweep(spec, from_scenario_sweep(spec), SWEEP_RUNS, result.seed, points=points,
+                              progress=update)
+            result.sweep = salvo_rows(study)
+            result.notes.append(study.answer())
+            writers |= sweep_writers(study, result.assumptions)
         if say:
             say("writing the report, tables and CZML/KML")
-        write_bundle(result, out_dir)
+        write_folder(out_dir, writers)
     if json_:
         typer.echo(summary_text(result), nl=False)
     else:
         print_summary(result.summary(), out_dir)
+        if points:
+            typer.echo(f"study: {out_dir / 'study.html'}  (also sweep.parquet, sweep.json)")
+
+
+def salvo_rows(study) -> list[dict]:
+    """The run's ``sweep`` rows (summary.json, report.html) from a salvo-size study: per size
+    the mean outcome of its runs, and its leak fractions with their 95 % intervals."""
+    from thaadsim.studies.sweep import column
+
+    path = study.count_path()
+    rows = []
+    for row, point in zip(study.rows, study.studies, strict=True):
+        mean = {k: float(sum(column(point.table, k)) / row["runs"]) for k in (
+            "threats", "intercepted", "leaked", "leaked_into_defended_assets", "interceptors_fired")}
+        rows.append({"count": int(row[path]), "runs": row["runs"], **mean, "inventory": row["inventory"],
+                     "leak_fraction": row["leak_fraction"], "leak_fraction_ci95": row["leak_fraction_ci95"],
+                     "asset_leak_fraction": row["asset_leak_fraction"],
+                     "asset_leak_fraction_ci95": row["asset_leak_fraction_ci95"],
+                     "p_no_leak": row["p_no_leak"], "p_no_leak_ci95": row["p_no_leak_ci95"],
+                     "analytic_leak_fraction": row["analytic_leak_fraction"]})
+    return rows

@@ -303,8 +303,8 @@ def _battery_view(br, truth, scenario, views: bool, notes: list[str]) -> Battery
             area = float(fp.area_km2)
             notes.append(f"battery {br.name}: defended footprint against {against} on a coarse grid "
                          f"({FOOTPRINT_AZIMUTHS} azimuths, {FOOTPRINT_REFINE} refinements; `thaadsim footprint` "
-                         "uses 24 and 4 - at Seongju against the Scud-ER from Kusong the coarse area is 2.0 % "
-                         "smaller)")
+                         "uses 24 and 4; measured once, for korea-salvo's Seongju against the Scud-ER from "
+                         "Kusong, the coarse area came out 2.0 % smaller)")
             break
         else:
             against = ""
