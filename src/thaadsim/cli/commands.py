@@ -5,6 +5,7 @@ from thaadsim.cli import (  # noqa: F401
     engage_cmds,  # noqa: F401
     flight_cmds,
     footprint_cmds,  # noqa: F401
+    montecarlo_cmds,  # noqa: F401
     radar_cmds,  # noqa: F401
     run_cmds,  # noqa: F401
     scenario_cmds,  # noqa: F401

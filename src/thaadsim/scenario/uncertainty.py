@@ -111,12 +111,13 @@ class Distribution:
         if k == "normal":
             return float(rng.normal(self.p("mean"), self.p("sd")))
         if k == "truncnormal":
-            from scipy.stats import truncnorm
+            from scipy.special import ndtr, ndtri
 
+            # inverse CDF of the normal restricted to [low, high]: one uniform per draw
             mean, sd = self.p("mean"), self.p("sd")
-            a, b = (self.p("low") - mean) / sd, (self.p("high") - mean) / sd
-            return float(np.clip(truncnorm.ppf(rng.random(), a, b, loc=mean, scale=sd),
-                                 self.p("low"), self.p("high")))
+            fa, fb = ndtr((self.p("low") - mean) / sd), ndtr((self.p("high") - mean) / sd)
+            x = mean + sd * float(ndtri(fa + rng.random() * (fb - fa)))
+            return float(min(max(x, self.p("low")), self.p("high")))
         if k == "uniform":
             return float(rng.uniform(self.p("low"), self.p("high")))
         if k == "lognormal":
@@ -314,7 +315,9 @@ def _choice(params: dict, here: tuple) -> Distribution:
             raise UncertaintyError((*here, "weights"), "choice.weights must be one number >= 0 per value, "
                                    "not all zero", hint=f"give {len(values)} weights, or drop weights (equal)")
         weights = [float(w) for w in weights]
-    out = (("values", list(values)),) + ((("weights", weights),) if weights is not None else ())
+    # one type per column of a study's table: a mix of whole and decimal numbers becomes decimals
+    values = [float(v) for v in values] if any(isinstance(v, float) for v in values) else list(values)
+    out = (("values", values),) + ((("weights", weights),) if weights is not None else ())
     return Distribution("choice", out)
 
 

@@ -103,6 +103,33 @@ def bootstrap_mean_interval(values, rng: np.random.Generator, level: float = 0.9
     return Interval(float(lo), float(hi), level, "bootstrap")
 
 
+def bootstrap_pooled_mean_interval(sums, counts, rng: np.random.Generator, level: float = 0.95,
+                                   resamples: int = DEFAULT_RESAMPLES) -> Interval:
+    """Percentile bootstrap interval of a pooled mean sum(sums) / sum(counts), resampling the
+    clusters (one per run: its values' sum and count), not the values (Davison & Hinkley 1997,
+    sec. 3.8): the intercepts of one run share its draws, so they are not independent."""
+    s = np.asarray(sums, dtype=float).ravel()
+    c = np.asarray(counts, dtype=float).ravel()
+    _z(level)
+    if c.sum() <= 0:
+        return Interval(math.nan, math.nan, level, "bootstrap")
+    n = s.size
+    chunk = max(1, min(resamples, 4_000_000 // n))
+    means = np.empty(resamples)
+    done = 0
+    while done < resamples:
+        m = min(chunk, resamples - done)
+        w = rng.multinomial(n, np.full(n, 1.0 / n), size=m)
+        total = w @ c
+        # a resample of runs holding no value has no mean: a NaN, left out of the quantiles
+        with np.errstate(invalid="ignore", divide="ignore"):
+            means[done:done + m] = np.where(total > 0, (w @ s) / total, np.nan)
+        done += m
+    alpha = (1.0 - level) / 2.0
+    lo, hi = np.nanquantile(means, [alpha, 1.0 - alpha])
+    return Interval(float(lo), float(hi), level, "bootstrap")
+
+
 def t_mean_interval(values, level: float = 0.95) -> Interval:
     """Student-t interval of a mean: mean +/- t_{n-1} s / sqrt(n) (NIST/SEMATECH e-Handbook 7.2.2.1)."""
     v = np.asarray(values, dtype=float).ravel()
@@ -130,5 +157,6 @@ def distribution_summary(values, rng: np.random.Generator, level: float = 0.95) 
             "max": float(finite.max()) if finite.size else math.nan}
 
 
-__all__ = ["DEFAULT_RESAMPLES", "Interval", "bootstrap_mean_interval", "distribution_summary", "t_mean_interval",
+__all__ = ["DEFAULT_RESAMPLES", "Interval", "bootstrap_mean_interval", "bootstrap_pooled_mean_interval",
+           "distribution_summary", "t_mean_interval",
            "wilson_bounds", "wilson_interval"]
