@@ -105,82 +105,95 @@ def _spread(values: np.ndarray) -> bool:
 # --------------------------------------------------------------------------- sweep figures
 
 
-def leakage_png(sweep, path: str) -> bytes:
-    """Leak fraction against the swept field, the analytic one-layer lines beside it."""
-    rows = sorted(sweep.rows, key=lambda r: r[path]) if _numeric([r[path] for r in sweep.rows]) else sweep.rows
-    x, ticks = _axis(rows, path)
-    fig = figures._figure(7.5, 4.5)
+_SERIES_COLOURS = ("#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
+
+
+def _groups(sweep, path: str) -> list[tuple[str, list[dict]]]:
+    """The grid's rows as series along ``path``: one per combination of the other swept
+    fields (labelled by it), each ordered along ``path``."""
+    others = [p for p in sweep.paths if p != path]
+    series: dict[tuple, list[dict]] = {}
+    for row in sweep.rows:
+        series.setdefault(tuple(repr(row[p]) for p in others), []).append(row)
+    out = []
+    for rows in series.values():
+        label = ", ".join(f"{p}={rows[0][p]}" for p in others)
+        if _numeric([r[path] for r in rows]):
+            rows = sorted(rows, key=lambda r: r[path])
+        out.append((label, rows))
+    return out
+
+
+def _series_png(sweep, path: str, measured: list[tuple[str, str]], analytic: list[tuple[str, str, str]],
+                ylabel: str, title: str, ylim=None, level: float | None = None, height: float = 4.5) -> bytes:
+    """Each measured figure with its 95 % band, and the analytic lines, against ``path``; one
+    colour per series of the other swept fields."""
+    groups = _groups(sweep, path)
+    ticks = None
+    fig = figures._figure(7.5, height)
     ax = fig.add_subplot(1, 1, 1)
-    _band(ax, x, [r["leak_fraction"] for r in rows], [r["leak_fraction_ci95"][0] for r in rows],
-          [r["leak_fraction_ci95"][1] for r in rows], figures.OUTCOME_COLOURS["leaked"], "leaked / launched")
-    _band(ax, x, [r["asset_leak_fraction"] for r in rows], [r["asset_leak_fraction_ci95"][0] for r in rows],
-          [r["asset_leak_fraction_ci95"][1] for r in rows], "#8c564b", "into defended assets / launched", "s")
-    analytic = np.asarray([r["analytic_leak_fraction"] for r in rows], dtype=float)
-    if np.isfinite(analytic).any():
-        ax.plot(x, analytic, color="k", linestyle="--", label="analytic one-layer model (P_d = 1, unlimited "
-                "inventory)")
-        ax.plot(x, [r["inventory_model_leak_fraction"] for r in rows], color="k", linestyle=":",
-                label="one-layer doctrine model with the battery's inventory")
-    if sweep.threshold() is not None:
-        ax.axhline(sweep.threshold()["level"], color="#7f7f7f", linewidth=0.8, label="10 % of the salvo")
-    ax.set_ylabel("fraction of the missiles launched")
-    ax.set_ylim(bottom=0)
-    _finish(ax, path, ticks, "Leakage", log_x=ticks is None and _spread(x))
+    xs = []
+    for k, (label, rows) in enumerate(groups):
+        x, ticks = _axis(rows, path)
+        xs.append(x)
+        for j, (key, name) in enumerate(measured):
+            colour = _SERIES_COLOURS[(k * len(measured) + j) % len(_SERIES_COLOURS)]
+            _band(ax, x, [r[key] for r in rows], [r[key + "_ci95"][0] for r in rows],
+                  [r[key + "_ci95"][1] for r in rows], colour, name + (f" [{label}]" if label else ""),
+                  "os^v"[j % 4])
+        for key, name, style in analytic:
+            y = np.asarray([r[key] for r in rows], dtype=float)
+            if np.isfinite(y).any():
+                ax.plot(x, y, color="k" if len(groups) == 1 else _SERIES_COLOURS[k * len(measured) %
+                                                                                   len(_SERIES_COLOURS)],
+                        linestyle=style, linewidth=1.0, label=name + (f" [{label}]" if label else ""))
+    if level is not None:
+        ax.axhline(level, color="#7f7f7f", linewidth=0.8, label=f"{level:.0%} of the salvo")
+    ax.set_ylabel(ylabel)
+    if ylim is not None:
+        ax.set_ylim(*ylim)
+    log_x = ticks is None and _spread(np.concatenate(xs))
+    _finish(ax, path, ticks, title, log_x=log_x)
     return figures._png(fig)
+
+
+def leakage_png(sweep, path: str) -> bytes:
+    """Leak fractions against the swept field, the analytic one-layer lines beside them."""
+    t = sweep.threshold()
+    return _series_png(sweep, path, [("leak_fraction", "leaked / launched"),
+                                     ("asset_leak_fraction", "into defended assets / launched")],
+                       [("analytic_leak_fraction", "analytic one-layer model (P_d = 1, unlimited inventory)", "--"),
+                        ("inventory_model_leak_fraction", "one-layer doctrine model with the battery's inventory",
+                         ":")],
+                       "fraction of the missiles launched", "Leakage", ylim=(0, None),
+                       level=t["level"] if t is not None else None)
+
+
+def no_leak_png(sweep, path: str) -> bytes:
+    """Probability that nothing leaks against the swept field, beside the one-layer model."""
+    return _series_png(sweep, path, [("p_no_leak", "P(no leaker)")],
+                       [("analytic_p_no_leak", "analytic one-layer model", "--"),
+                        ("inventory_model_p_no_leak", "one-layer doctrine model with the battery's inventory", ":")],
+                       "probability that nothing leaks", "No leak", ylim=(-0.02, 1.02), height=4.0)
 
 
 def interceptors_png(sweep, path: str) -> bytes:
     """Interceptors fired per kill against the swept field, with the analytic value."""
-    rows = sorted(sweep.rows, key=lambda r: r[path]) if _numeric([r[path] for r in sweep.rows]) else sweep.rows
-    x, ticks = _axis(rows, path)
-    fig = figures._figure(7.5, 4.0)
-    ax = fig.add_subplot(1, 1, 1)
-    _band(ax, x, [r["interceptors_per_kill"] for r in rows], [r["interceptors_per_kill_ci95"][0] for r in rows],
-          [r["interceptors_per_kill_ci95"][1] for r in rows], figures.INTERCEPTOR_COLOUR, "interceptors per kill")
-    analytic = np.asarray([r["analytic_interceptors_per_kill"] for r in rows], dtype=float)
-    if np.isfinite(analytic).any():
-        ax.plot(x, analytic, color="k", linestyle="--", label="analytic: E[shots per warhead] / P(kill)")
-    ax.set_ylabel("interceptors fired per threat killed")
-    ax.set_ylim(bottom=0)
-    _finish(ax, path, ticks, "Cost of a kill", log_x=ticks is None and _spread(x))
-    return figures._png(fig)
+    return _series_png(sweep, path, [("interceptors_per_kill", "interceptors per kill")],
+                       [("analytic_interceptors_per_kill", "analytic: E[shots per warhead] / P(kill)", "--")],
+                       "interceptors fired per threat killed", "Cost of a kill", ylim=(0, None), height=4.0)
 
 
 def detection_png(sweep, path: str) -> bytes:
-    """Probability that the raid is detected, and the first detection time, against the swept field."""
-    rows = sorted(sweep.rows, key=lambda r: r[path]) if _numeric([r[path] for r in sweep.rows]) else sweep.rows
-    x, ticks = _axis(rows, path)
-    fig = figures._figure(7.5, 5.5)
-    ax = fig.add_subplot(2, 1, 1)
-    _band(ax, x, [r["p_detected"] for r in rows], [r["p_detected_ci95"][0] for r in rows],
-          [r["p_detected_ci95"][1] for r in rows], figures.RADAR_COLOUR, "P(any missile detected)")
-    ax.set_ylabel("probability")
-    ax.set_ylim(-0.02, 1.02)
-    _finish(ax, path, ticks, "Detection", log_x=ticks is None and _spread(x))
-    ax2 = fig.add_subplot(2, 1, 2)
-    _band(ax2, x, [r["first_detection_s"] for r in rows], [r["first_detection_s_ci95"][0] for r in rows],
-          [r["first_detection_s_ci95"][1] for r in rows], "#17becf", "mean first detection")
-    ax2.set_ylabel("first detection [s after epoch]")
-    _finish(ax2, path, ticks, "", log_x=ticks is None and _spread(x))
-    return figures._png(fig)
+    """Probability that the raid is detected against the swept field (and, in the table, the
+    first detection time)."""
+    return _series_png(sweep, path, [("p_detected", "P(any missile detected)")], [], "probability", "Detection",
+                       ylim=(-0.02, 1.02), height=4.0)
 
 
-def no_leak_png(sweep, path: str) -> bytes:
-    rows = sorted(sweep.rows, key=lambda r: r[path]) if _numeric([r[path] for r in sweep.rows]) else sweep.rows
-    x, ticks = _axis(rows, path)
-    fig = figures._figure(7.5, 4.0)
-    ax = fig.add_subplot(1, 1, 1)
-    _band(ax, x, [r["p_no_leak"] for r in rows], [r["p_no_leak_ci95"][0] for r in rows],
-          [r["p_no_leak_ci95"][1] for r in rows], figures.KILL_COLOUR, "P(no leaker)")
-    analytic = np.asarray([r["analytic_p_no_leak"] for r in rows], dtype=float)
-    if np.isfinite(analytic).any():
-        ax.plot(x, analytic, color="k", linestyle="--", label="analytic one-layer model")
-        ax.plot(x, [r["inventory_model_p_no_leak"] for r in rows], color="k", linestyle=":",
-                label="one-layer doctrine model with the battery's inventory")
-    ax.set_ylabel("probability that nothing leaks")
-    ax.set_ylim(-0.02, 1.02)
-    _finish(ax, path, ticks, "No leak", log_x=ticks is None and _spread(x))
-    return figures._png(fig)
+def first_detection_png(sweep, path: str) -> bytes:
+    return _series_png(sweep, path, [("first_detection_s", "mean first detection")], [],
+                       "first detection [s after the epoch]", "Time of first detection", height=4.0)
 
 
 # --------------------------------------------------------------------------- sweep page
@@ -226,8 +239,10 @@ def render_sweep_report(sweep, assumptions=None) -> str:
     rcs = next((p.path for p in sweep.params if p.path.endswith("rcs_m2")), None)
     if rcs is not None:
         parts.append(_image(detection_png(sweep, rcs), "detection against cross-section",
-                            "Probability that any missile of the raid is detected (Wilson band) and the mean first "
-                            "detection time (bootstrap band) against the cross-section."))
+                            "Probability that any missile of the raid is detected, Wilson 95 % band, against the "
+                            "cross-section."))
+        parts.append(_image(first_detection_png(sweep, rcs), "first detection against cross-section",
+                            "Mean time of the first detection (bootstrap 95 % band over the runs that saw one)."))
     from thaadsim.studies.sweep import INTERVAL_METHODS
 
     return "\n".join(parts + _tail(sc, assumptions, sweep.notes, INTERVAL_METHODS)) + "\n"
@@ -238,17 +253,16 @@ def render_sweep_report(sweep, assumptions=None) -> str:
 
 def convergence_png(table) -> bytes:
     """The running estimate of P(no leak) and its Wilson band against the number of runs."""
-    from thaadsim.studies.statistics import wilson_bounds
+    from thaadsim.studies.montecarlo_plots import running_p_no_leak
     from thaadsim.studies.sweep import column
 
     order = np.argsort(np.asarray(column(table, "run"), dtype=float))
-    ok = np.asarray(column(table, "no_leak"), dtype=bool)[order]
-    n = np.arange(1, ok.size + 1)
-    k = np.cumsum(ok)
-    lo, hi = wilson_bounds(k, n)
+    n, p, lo, hi = running_p_no_leak(np.asarray(column(table, "no_leak"), dtype=bool)[order])
     fig = figures._figure(7.5, 3.8)
     ax = fig.add_subplot(1, 1, 1)
-    _band(ax, n, k / n, lo, hi, figures.KILL_COLOUR, "P(no leak) after n runs", marker="")
+    _band(ax, n, p, lo, hi, figures.KILL_COLOUR, "P(no leak) after n runs", marker="")
+    if n[-1] >= 100:
+        ax.set_xscale("log")
     ax.set_xlabel("runs")
     ax.set_ylabel("P(no leak)")
     ax.set_ylim(-0.02, 1.02)
@@ -285,37 +299,64 @@ def distributions_png(table) -> bytes:
     return figures._png(fig)
 
 
-MC_FIGURES = [("p_no_leak", "P(no leak)", 3), ("mean_leaked", "leakers per run", 2),
-              ("mean_leaked_into_defended_assets", "leakers into defended assets per run", 2),
-              ("mean_interceptors_fired", "interceptors fired per run", 1),
-              ("mean_first_detection_s", "first detection [s]", 1),
-              ("mean_intercept_alt_km", "intercept altitude [km]", 1)]
+MC_FIGURES = [("p_no_leak", "P(no leak)", 3, 1.0), ("p_no_leak_into_defended_assets", "P(no leak into defended assets)",
+                                                 3, 1.0),
+              ("mean_leaked", "leakers per run", 2, 1.0),
+              ("mean_leaked_into_defended_assets", "leakers into defended assets per run", 2, 1.0),
+              ("mean_interceptors_fired", "interceptors fired per run", 1, 1.0),
+              ("first_detection_s", "first detection [s after epoch], mean", 1, 1.0),
+              ("intercept_alt_m", "intercept altitude [km], mean", 1, 1e-3)]
+"""Summary figures of a Monte Carlo page: key, label, decimals, scale."""
 
 
-def render_montecarlo_report(scenario, study, seed: int, assumptions=None, methods: dict | None = None,
-                             notes: list[str] | None = None) -> str:
+def _mc_figure(summary: dict, key: str, scale: float) -> tuple:
+    """(value, interval, method) of a summary figure, flat or nested (``{'mean', 'mean_ci95'}``)."""
+    item = summary.get(key)
+    if isinstance(item, dict):
+        value, ci, method = item.get("mean"), item.get("mean_ci95"), item.get("ci_method")
+    else:
+        value, ci, method = item, summary.get(key + "_ci95"), summary.get(key + "_ci_method")
+    def scaled(v):
+        return v * scale if isinstance(v, (int, float)) and v is not None else v
+    return scaled(value), [scaled(v) for v in ci] if ci else None, method
+
+
+def render_montecarlo_report(scenario, study, seed: int, assumptions=None, notes: list[str] | None = None) -> str:
     """The page of a Monte Carlo study (``studies.montecarlo.run_study``'s result)."""
     s = study.summary
     runs = int(s["runs"])
     parts = _head(f"{scenario.name} - Monte Carlo study", scenario.description)
-    parts.append(f'<p class="meta">{runs:,} runs · seed {seed} (run i draws from branch i of the seed tree) · '
-                 "95 % intervals · written by thaadsim</p>")
+    parts.append(f'<p class="meta">{runs:,} runs · seed {seed} · {html.escape(str(s.get("method", "")))} · written '
+                 "by thaadsim</p>")
     p, ci = s["p_no_leak"], s["p_no_leak_ci95"]
     answer = (f"The probability that no missile leaks is {p:.3f} (95 % interval {ci[0]:.3f}-{ci[1]:.3f}, "
               f"{runs:,} runs); on average {s['mean_leaked']:.2f} missiles leak (95 % "
               f"{s['mean_leaked_ci95'][0]:.2f}-{s['mean_leaked_ci95'][1]:.2f}) and "
               f"{s['mean_interceptors_fired']:.1f} interceptors are fired.")
     parts.append(f'<p class="answer">{html.escape(answer)}</p>')
-    rows = [[_text(label), _with_ci(s[key], s.get(key + "_ci95"), digits)]
-            for key, label, digits in MC_FIGURES if key in s]
-    parts += ["<h2>Results</h2>", _table(["figure", "estimate (95 % interval)"], rows, numeric={1})]
+    rows, methods = [], {}
+    for key, label, digits, scale in MC_FIGURES:
+        if key not in s:
+            continue
+        value, interval, method = _mc_figure(s, key, scale)
+        rows.append([_text(label), _with_ci(value, interval, digits), _text(method)])
+        methods[label] = method or "not stated"
+    parts += ["<h2>Results</h2>", _table(["figure", "estimate (95 % interval)", "interval"], rows, numeric={1})]
+    if s.get("distributions"):
+        parts += ["<h3>Drawn parameters</h3>", _list(list(s["distributions"]), "")]
     parts += ["<h2>Convergence</h2>", _image(convergence_png(study.table), "convergence of P(no leak)",
                                              "The running estimate of P(no leak) with its Wilson 95 % band as runs "
                                              "accumulate (in run order).")]
     parts += ["<h2>Distributions</h2>", _image(distributions_png(study.table), "distributions of the outcomes",
                                                "Per-run outcomes; intercept altitudes of every killing shot.")]
-    methods = methods or {"p_no_leak": "Wilson score over runs", "means": "as the study's summary names them"}
     return "\n".join(parts + _tail(scenario, assumptions, notes or [], methods)) + "\n"
+
+
+def montecarlo_writers(scenario, study, seed: int) -> dict:
+    """File name -> writer of a Monte Carlo study's page (``outputs.bundle.write_folder``)."""
+    assumptions = study_assumptions(scenario, seed)
+    return {"study.html": lambda path: write_study_report(
+        render_montecarlo_report(scenario, study, seed, assumptions), path)}
 
 
 def write_study_report(page: str, path) -> None:
@@ -354,6 +395,7 @@ def sweep_json(sweep) -> str:
     return json.dumps(_clean(sweep.summary()), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-__all__ = ["convergence_png", "detection_png", "distributions_png", "interceptors_png", "leakage_png", "no_leak_png",
+__all__ = ["convergence_png", "detection_png", "distributions_png", "first_detection_png", "interceptors_png", "leakage_png",
+           "montecarlo_writers", "no_leak_png",
            "render_montecarlo_report", "render_sweep_report", "study_assumptions", "sweep_json", "sweep_writers",
            "write_study_report", "write_sweep_parquet"]

@@ -487,16 +487,32 @@ INTERVAL_METHODS = {
 def run_sweep(scenario, params: list[Param], runs: int, seed: int | None = None, *, workers=None, scheduler=None,
               batch_size=None, progress=None, points: list[GridPoint] | None = None) -> SweepResult:
     """A study of ``runs`` runs at every grid point (module doc), all with the same seed."""
-    from thaadsim.studies.montecarlo import run_study
-
     seed = scenario.seed if seed is None else int(seed)
     points = grid(scenario, params) if points is None else points
+    cluster = None
+    if workers is not None and scheduler is None:
+        # one local cluster for the whole grid, not one started and stopped per point
+        from thaadsim.studies.montecarlo import _dask_client
+
+        scheduler, cluster = _dask_client(workers, None)
+        workers = None
+    try:
+        return _run_points(scenario, params, points, runs, seed, scheduler, batch_size, progress)
+    finally:
+        if cluster is not None:
+            scheduler.close()
+            cluster.close()
+
+
+def _run_points(scenario, params, points, runs, seed, scheduler, batch_size, progress) -> SweepResult:
+    from thaadsim.studies.montecarlo import run_study
+
     rows, studies, notes = [], [], []
     rng = np.random.default_rng(seed)  # the intervals' bootstrap resamples only
     for point in points:
         if progress:
             progress(point.index, len(points), ", ".join(f"{p}={v}" for p, v in point.values.items()))
-        study = run_study(point.scenario, runs, seed, workers=workers, scheduler=scheduler, batch_size=batch_size)
+        study = run_study(point.scenario, runs, seed, scheduler=scheduler, batch_size=batch_size)
         studies.append(study)
         model = one_layer(point.scenario, seed)
         if not model.applies and model.why_not not in notes:
