@@ -38,7 +38,7 @@ from thaadsim.errors import InputError
 
 FILES = ("summary.json", "events.csv", "trajectories.parquet", "report.html", "scenario.czml", "scenario.kml")
 """What a run writes, in the order it writes them."""
-STUDY_FILES = ("sweep.json", "sweep.parquet", "study.html", "runs.parquet")
+STUDY_FILES = ("sweep.json", "sweep.parquet", "study.html", "runs.parquet", "convergence.png")
 """What a study writes beside the run's names (``write_folder``): a half-written staging
 folder left by a dead process loses exactly these and :data:`FILES`."""
 
