@@ -153,8 +153,8 @@ def montecarlo(
         preflight(spec, seed)
     except ThaadsimError as error:
         raise locate_error(scenario, error) from None
-    from thaadsim.studies import montecarlo as mc
     from thaadsim.outputs.study_report import montecarlo_writers
+    from thaadsim.studies import montecarlo as mc
     from thaadsim.studies.montecarlo_plots import convergence_figure
 
     out_dir = out if out is not None else DEFAULT_OUT_ROOT / f"{spec.name}-montecarlo"
