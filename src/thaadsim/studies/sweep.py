@@ -509,10 +509,18 @@ def _run_points(scenario, params, points, runs, seed, scheduler, batch_size, pro
 
     rows, studies, notes = [], [], []
     rng = np.random.default_rng(seed)  # the intervals' bootstrap resamples only
+    total = len(points) * runs
     for point in points:
+        where = ", ".join(f"{p}={v}" for p, v in point.values.items())
+        name = f"point {point.index + 1}/{len(points)} ({where})"
+        step = None
         if progress:
-            progress(point.index, len(points), ", ".join(f"{p}={v}" for p, v in point.values.items()))
-        study = run_study(point.scenario, runs, seed, scheduler=scheduler, batch_size=batch_size)
+            progress(point.index * runs, total, name)
+
+            def step(done, _total, label, base=point.index * runs, name=name):
+                # the study's own line (its run rate, time left for this point) under the point's name
+                progress(base + done, total, f"{name}: {label}")
+        study = run_study(point.scenario, runs, seed, scheduler=scheduler, batch_size=batch_size, progress=step)
         studies.append(study)
         model = one_layer(point.scenario, seed)
         if not model.applies and model.why_not not in notes:
@@ -525,7 +533,7 @@ def _run_points(scenario, params, points, runs, seed, scheduler, batch_size, pro
                      "inventory_model_p_no_leak": model.p_no_leak_inventory,
                      "sspk": model.sspk, "doctrine": model.doctrine or None, "inventory": model.inventory or None})
     if progress:
-        progress(len(points), len(points), "done")
+        progress(total, total, "done")
     notes.append(f"the analytic one-layer model (Wilkening 2000, formulas.md): P_leak = 1 - P_d [1 - (1 - p)^n] with "
                  f"n = {SHOTS} shots per threat, P_d = 1 and an unlimited inventory; the inventory-limited line plays "
                  f"the same doctrine warhead by warhead from the battery's inventory ({ANALYTIC_RAIDS:,} raids)")
