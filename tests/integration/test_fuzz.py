@@ -197,6 +197,7 @@ BASE_ARGS = {
     "nk-launches": [],
     "china-icbm": [],
     "run": ["korea-salvo"],
+    "montecarlo": ["korea-salvo", "--runs", "2"],
 }
 FAST = {"radar"}
 """Commands quick enough to run on any value; the others get values outside their limits

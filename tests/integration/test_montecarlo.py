@@ -85,8 +85,11 @@ def test_a_run_equals_its_drawn_scenario_run_from_scratch(small, embedded):
         row = embedded.table.iloc[i]
         assert row["seed"] == sim_seed
         assert row["draw:threats[0].rcs_m2"] == values["threats[0].rcs_m2"]
-        assert (row["intercepted"], row["leaked"], row["interceptors_fired"]) == (
-            fresh.totals["intercepted"], fresh.totals["leaked"], fresh.totals["interceptors_fired"])
+        assert (row["intercepted"], row["leaked"], row["interceptors_fired"], row["first_detection_s"]) == (
+            fresh.totals["intercepted"], fresh.totals["leaked"], fresh.totals["interceptors_fired"],
+            fresh.totals["first_detection_s"])
+        alts = [p["intercept_altitude_km"] * 1e3 for p in fresh.per_threat if p["intercept_altitude_km"] is not None]
+        assert list(row["intercept_alt_m"]) == alts
 
 
 def test_run_i_does_not_depend_on_the_number_of_runs_or_batches(small, embedded):
@@ -195,12 +198,12 @@ def test_montecarlo_bad_input_is_one_line(tmp_path, args, field):
     code, stdout, stderr = invoke("montecarlo", str(scenario), *args, "--out", str(tmp_path / "o"))
     assert code == 2
     assert len(stderr.strip().splitlines()) == 1 and field in stderr
-    assert not (tmp_path / "o").exists()
+    assert sorted(os.listdir(tmp_path)) == ["mc-small.yaml"]  # no study folder, no parts, no lock
 
 
 @pytest.mark.slow
 def test_a_killed_worker_loses_no_run(small, embedded):
-    """Two worker processes on loopback; one is killed (SIGKILL) after the first batch comes
+    """Two worker processes on loopback, reached by the scheduler's address; one is killed (SIGKILL) after the first batch comes
     back. Its batches run again on the other (or its restarted) worker: every run once, the
     same bytes as embedded."""
     from distributed import Client, LocalCluster
@@ -215,7 +218,22 @@ def test_a_killed_worker_loses_no_run(small, embedded):
                 os.kill(pids[0], signal.SIGKILL)
                 killed.append(pids[0])
 
-        dask = mc.run_study(small, RUNS, 11, scheduler=client, batch_size=1, progress=kill_one)
+        # by address, as --scheduler tcp://host:port connects
+        dask = mc.run_study(small, RUNS, 11, scheduler=cluster.scheduler_address, batch_size=1, progress=kill_one)
     assert killed
     assert _parquet_bytes(dask.table) == _parquet_bytes(embedded.table)
     assert np.array_equal(dask.table["run"].to_numpy(), np.arange(RUNS))
+
+
+def test_check_refuses_a_distribution_whose_high_end_cannot_fly(tmp_path):
+    """The nominal apogee (400 km) flies; the high end (600 km) is beyond what a Scud-ER lofted
+    to Seongju reaches: refused before any run, at the line of the distribution."""
+    text = SMALL.replace("    rcs_m2:", "    profile: lofted\n    apogee_km: {uniform: {low: 200, high: 600}}\n    rcs_m2:")
+    scenario = tmp_path / "mc-lofted.yaml"
+    scenario.write_text(text)
+    for args in (["scenario", "check", str(scenario)],
+                 ["montecarlo", str(scenario), "--runs", "2", "--out", str(tmp_path / "o")]):
+        code, _, stderr = invoke(*args)
+        assert code == 2, stderr
+        assert stderr.startswith(f"error: {scenario}:9: threats[0].apogee_km: ") and "high end" in stderr
+    assert sorted(os.listdir(tmp_path)) == ["mc-lofted.yaml"]

@@ -42,7 +42,7 @@ def test_both_readme_setup_commands_install_through_the_constraints():
     commands = [c.strip() for c in block.group(1).splitlines() if c.strip()]
     assert len(commands) == 2
     for command in commands:
-        assert re.match(r"pip install -c constraints\.txt -e '\.\[(maps|test)\]' && ", command), command
+        assert re.match(r"pip install -c constraints\.txt -e '\.\[(maps,studies|test)\]' && ", command), command
 
 
 def test_every_dependency_is_pinned_within_its_bounds():

@@ -132,3 +132,23 @@ def test_a_plain_run_states_the_nominal_value_in_its_assumptions():
     rows = [a.text for a in run_assumptions(s, type("T", (), {"groups": []})(), [], [])]
     assert any(r.startswith("threats[0].launch_time_s: the file gives truncnormal") and "nominal value 30" in r
                for r in rows)
+
+
+def test_set_values_replaces_a_distribution_and_keeps_the_others():
+    """The unit of a sweep: a set path gives way to the value, and a study's draws see it."""
+    from thaadsim.errors import InputError
+    from thaadsim.scenario.uncertainty import set_values
+
+    s = parse_scenario(_file(), "mc.yaml")
+    v = set_values(s, {"batteries[0].sspk": 0.6, "threats[0].count": 3, "detection.pd": 0.8})
+    assert (v.batteries[0].sspk, v.threats[0].count, v.detection.pd) == (0.6, 3, 0.8)
+    assert [p.path for p in v.uncertainty.parameters] == ["threats[0].launch_time_s", "threats[0].rcs_m2",
+                                                         "detection.swerling"]
+    drawn = v.uncertainty.scenario_with(v.uncertainty.draw(np.random.default_rng(1)))
+    assert (drawn.batteries[0].sspk, drawn.threats[0].count) == (0.6, 3)
+    certain = load_scenario("korea-salvo")
+    assert set_values(certain, {"threats[0].count": 2}).threats[0].count == 2
+    with pytest.raises(InputError, match="threats"):
+        set_values(certain, {"threats[99].count": 2})
+    with pytest.raises(InputError):
+        set_values(certain, {"batteries[0].sspk": 1.5})

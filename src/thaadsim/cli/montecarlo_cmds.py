@@ -115,6 +115,8 @@ def print_study(s: dict, out_dir: Path) -> None:
     if not s["distributions"]:
         typer.echo("note: the scenario gives no distribution; the runs differ only in their random draws "
                    "(radar looks, tracking, kills)")
+    for note in s.get("notes") or []:
+        typer.echo(f"note: {note}")
     if s.get("resumed_runs"):
         typer.echo(f"resumed: {s['resumed_runs']:,} runs were read from the interrupted study")
     typer.echo(f"study: {out_dir}  (study.html, runs.parquet, summary.json, convergence.png)")
@@ -143,18 +145,18 @@ def montecarlo(
     from thaadsim.errors import InputError, ThaadsimError
     from thaadsim.outputs.bundle import reserve
     from thaadsim.scenario.loader import load_scenario, locate_error
-    from thaadsim.scenario.runner import preflight
 
     if seed is not None and not 0 <= seed <= SEED_MAX:
         raise InputError(f"{seed}: the seed must be between 0 and 2^63 - 1", field="--seed")
     spec = load_scenario(scenario)
     seed = spec.seed if seed is None else seed
+    from thaadsim.studies import montecarlo as mc
+
     try:
-        preflight(spec, seed)
+        mc.preflight_study(spec, seed)
     except ThaadsimError as error:
         raise locate_error(scenario, error) from None
     from thaadsim.outputs.study_report import montecarlo_writers
-    from thaadsim.studies import montecarlo as mc
     from thaadsim.studies.montecarlo_plots import convergence_figure
 
     out_dir = out if out is not None else DEFAULT_OUT_ROOT / f"{spec.name}-montecarlo"
@@ -167,6 +169,8 @@ def montecarlo(
         except ThaadsimError as error:
             raise locate_error(scenario, error) from None
         text = mc.summary_text(result.summary)
+        if update:
+            update(0, None, "writing runs.parquet, summary.json and convergence.png")
         write_folder(out_dir, {
             "runs.parquet": lambda path: mc.write_parquet(result.table, path),
             "summary.json": lambda path: path.write_text(text, encoding="utf-8"),

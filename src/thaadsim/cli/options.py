@@ -126,6 +126,10 @@ LIMITS: dict[str, Limit] = {
     "--sspk": Limit(0, 1, why="a probability"),
     "--asset-radius-km": Limit(0.01, 2_000, "km", why="as the scenario schema's assets[].radius_km"),
     "--commit-delay-s": Limit(0, 600, "s", why="as the scenario schema's batteries[].commit_delay_s"),
+    # Monte Carlo studies (the bounds of studies.montecarlo.run_study)
+    "--runs": Limit(1, 10_000_000, why="runs of a study"),
+    "--workers": Limit(1, 1_024, why="Dask worker processes started on this machine"),
+    "--batch-size": Limit(1, 10_000_000, why="runs per batch of a study"),
     # footprint grid
     "--azimuths": Limit(8, 720, why="azimuths of the polar grid"),
     "--max-range-km": Limit(0, 3_000, "km", above=True, why="the aim-point grid around a battery"),

@@ -44,11 +44,11 @@ def check_cmd(
     every group steered to its aim point, the run's length and memory; each error with its line."""
     from thaadsim.errors import ThaadsimError
     from thaadsim.scenario.loader import load_scenario, locate_error
-    from thaadsim.scenario.runner import preflight
+    from thaadsim.studies.montecarlo import preflight_study
 
     scenario = load_scenario(source)
     try:
-        plan = preflight(scenario)
+        plan = preflight_study(scenario)
     except ThaadsimError as error:
         raise locate_error(source, error) from None
     missiles = sum(t.count for t in scenario.threats)
@@ -56,6 +56,12 @@ def check_cmd(
                f"({_count(missiles, 'missile')}), {_count(len(scenario.radars), 'radar')}, "
                f"{_count(len(scenario.batteries), 'battery', 'batteries')}; {plan.looks:,} looks of "
                f"{plan.look_dt_s:g} s, about {plan.memory_bytes / 2**20:,.0f} MiB")
+    if scenario.uncertainty is not None:
+        n = len(scenario.uncertainty.parameters)
+        typer.echo(f"{_count(n, 'distribution')} (checked at their nominal values and both ends; "
+                   "`thaadsim montecarlo` draws them):")
+        for line in scenario.uncertainty.lines():
+            typer.echo(f"  {line}")
 
 
 def _count(n: int, singular: str, plural: str | None = None) -> str:

@@ -170,13 +170,70 @@ class Uncertainty:
             raise InputError(f"the drawn values {values} make the scenario invalid: {first['msg']}",
                              field=where, hint="narrow the distributions so every draw is a valid scenario") from None
 
+    def corners(self) -> list[tuple[str, dict[str, Any]]]:
+        """Every distribution at the low end of its values, then every one at its high end
+        (a normal or lognormal, unbounded, at its nominal value): the draws a study's checks
+        before its work try, beside the nominal scenario."""
+        out = []
+        for end, pick in (("low", min), ("high", max)):
+            values = {}
+            for p in self.parameters:
+                d = p.dist
+                if d.kind == "choice":
+                    values[p.path] = pick(d.p("values"))
+                elif d.kind in ("normal", "lognormal"):
+                    values[p.path] = d.nominal
+                else:
+                    values[p.path] = d.p(end)
+            out.append((end, values))
+        return out
+
     def lines(self) -> list[str]:
         return [f"{p.path}: {p.dist.describe()}, nominal {p.dist.nominal}" for p in self.parameters]
 
 
+def set_values(scenario, values: dict[str, Any]):
+    """``scenario`` with the fields at ``values``' paths (``'threats[0].count'``,
+    ``'batteries[0].sspk'``, ``'radars[0].mode'``) set, validated as a file is: the unit of a
+    sweep's grid.  A distribution at a path that is set gives way to the value; the others are
+    kept (and drawn by a study as before).  Setting a field through ``model_copy`` would not
+    reach the distributions' data, and a study would draw the old value."""
+    from pydantic import ValidationError
+
+    from thaadsim.errors import InputError
+    from thaadsim.scenario.schema import Scenario
+
+    u = scenario.uncertainty
+    data = copy.deepcopy(u.data) if u is not None else scenario.model_dump(mode="json", by_alias=True,
+                                                                           exclude_unset=True)
+    for path, value in values.items():
+        loc = _parse(path)
+        try:
+            _set(data, loc, value)
+        except (KeyError, IndexError, TypeError):
+            raise InputError(f"the scenario has no field {path}", field=path,
+                             hint="give a path such as threats[0].count (`thaadsim scenario schema`)") from None
+    try:
+        out = Scenario.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        raise InputError(f"{first['msg']} (setting {', '.join(f'{k} = {v!r}' for k, v in values.items())})",
+                         field=_format(tuple(first["loc"])), hint="give values the field takes") from None
+    kept = tuple(p for p in u.parameters if p.path not in values) if u is not None else ()
+    return out.with_uncertainty(Uncertainty(data, kept))
+
+
+def _parse(path: str) -> tuple:
+    """'threats[2].to' -> ('threats', 2, 'to')."""
+    import re
+
+    return tuple(int(i) if i else name for name, i in re.findall(r"([^.\[\]]+)|\[(\d+)\]", path))
+
+
 def _set(data, loc: tuple, value) -> None:
     for part in loc[:-1]:
-        data = data[part]
+        # a block the file leaves to its defaults (detection, output) is opened
+        data = data.setdefault(part, {}) if isinstance(part, str) and isinstance(data, dict) else data[part]
     data[loc[-1]] = value
 
 
@@ -360,4 +417,4 @@ def _format(loc: tuple) -> str:
 
 
 __all__ = ["DISTRIBUTIONS", "Distribution", "UncertainParameter", "Uncertainty", "UncertaintyError", "extract",
-           "syntax_lines"]
+           "set_values", "syntax_lines"]

@@ -27,6 +27,11 @@ beside the study folder, with the study's fingerprint (scenario, distributions, 
 ``resume`` an interrupted study reads those parts, keeps every run they hold once, and runs
 only the others.  The caller writes the study folder itself and holds its lock
 (``outputs.bundle.reserve``) for the whole study; the ``montecarlo`` command does.
+
+**Sweeps** build each grid point with :func:`thaadsim.scenario.uncertainty.set_values`
+(``model_copy`` would not reach the file's distributions) and may pass one
+``distributed.Client`` as ``scheduler`` to every point's study, so that the cluster starts
+once.
 """
 
 from __future__ import annotations
@@ -181,7 +186,8 @@ def to_arrow(table):
                                                            type=pa.list_(pa.float64())))
 
 
-def write_parquet(table, path: Path) -> None:
+def write_parquet(table, path) -> None:
+    """The table into ``path`` (a file path or a binary stream)."""
     import pyarrow.parquet as pq
 
     pq.write_table(to_arrow(table), path, compression="zstd")
@@ -214,7 +220,7 @@ class _Parts:
         self.folder = parts_folder(out)
         self.fp = fp
         stamp = self.folder / "study.json"
-        if self.folder.is_dir() and any(self.folder.iterdir()):
+        if self.written():
             if not resume:
                 raise InputError(f"an interrupted study of {out} is in {self.folder}", field="--out",
                                  hint="give --resume to continue it, or remove that folder to start again")
@@ -232,6 +238,10 @@ class _Parts:
         else:
             self.folder.mkdir(exist_ok=True)
             _atomic_write(stamp, (json.dumps({"format": PARTS_FORMAT, "fingerprint": fp}) + "\n").encode())
+
+    def written(self) -> bool:
+        """Whether an earlier study left finished batches here (a stamp alone is no study)."""
+        return self.folder.is_dir() and any(self.folder.glob("runs-*.parquet"))
 
     def load(self) -> list[dict]:
         import pyarrow.parquet as pq
@@ -274,43 +284,67 @@ def _embedded(scenario, seed: int, batches, on_batch) -> None:
 
 
 def _dask_client(workers: int | None, scheduler):
-    """A distributed Client: on ``scheduler`` (address or Client), else on a new LocalCluster."""
+    """A distributed Client on ``scheduler`` (an address or a Client), else on a new
+    LocalCluster, and the function that closes what this call opened."""
     try:
         from distributed import Client, LocalCluster
     except ImportError:
         raise InputError("Dask is not installed", field="--workers" if workers else "--scheduler",
                          hint="pip install 'thaadsim[studies]' (dask[distributed])") from None
     if scheduler is not None and not isinstance(scheduler, str):
-        return scheduler, None
+        return scheduler, lambda: None  # the caller's client: the caller closes it
     if scheduler is not None:
         try:
-            return Client(scheduler, timeout="10s"), None
+            client = Client(scheduler, timeout="10s")
         except (OSError, TimeoutError, ValueError) as error:
             raise InputError(f"cannot reach the Dask scheduler {scheduler} ({error})", field="--scheduler",
                              hint="give the address of a running scheduler, e.g. tcp://10.0.0.5:8786") from None
+        return client, client.close
     import logging
 
-    cluster = LocalCluster(n_workers=int(workers), threads_per_worker=1, processes=True, host="127.0.0.1",
+    cluster = LocalCluster(n_workers=int(workers or 1), threads_per_worker=1, processes=True, host="127.0.0.1",
                            dashboard_address=None, silence_logs=logging.ERROR)
-    return Client(cluster), cluster
+    client = Client(cluster)
+
+    def close() -> None:
+        client.close()
+        cluster.close()
+
+    return client, close
 
 
 def _distributed(scenario, seed: int, batches, on_batch, workers, scheduler) -> None:
     from distributed import as_completed
 
-    client, cluster = _dask_client(workers, scheduler)
+    client, close = _dask_client(workers, scheduler)
     try:
         futures = [client.submit(run_batch, scenario, seed, batch, retries=RETRIES, pure=False) for batch in batches]
         for future in as_completed(futures):
             on_batch(future.result())
             future.release()
     finally:
-        if cluster is not None:
-            client.close()
-            cluster.close()
+        close()
 
 
 # --------------------------------------------------------------------------- the study
+
+
+def preflight_study(scenario, seed: int | None = None):
+    """The runner's checks before any work (``runner.preflight``) on the nominal scenario and
+    on every distribution at the low, then the high end of its values, so that a study does
+    not stop at run 8,000 on a draw no missile can fly; the nominal run's plan."""
+    from thaadsim.errors import ThaadsimError
+    from thaadsim.scenario.runner import preflight
+
+    plan = preflight(scenario, seed)
+    u = scenario.uncertainty
+    for end, values in u.corners() if u is not None else ():
+        try:
+            preflight(u.scenario_with(values), seed)
+        except ThaadsimError as error:
+            raise InputError(f"{error.message} (every distribution at the {end} end of its values)",
+                             field=error.field, hint=error.hint) from None
+    return plan
 
 
 def default_batch_size(runs: int, workers: int) -> int:
@@ -352,13 +386,22 @@ def run_study(scenario, runs: int, seed: int, *, workers: int | None = None, sch
             progress(len(rows), runs, _rate_label(len(rows) - resumed, runs - len(rows),
                                                   time.perf_counter() - start))
 
-    if progress:
-        progress(len(rows), runs, f"runs ({resumed} from the interrupted study)" if resumed else "runs")
+    first = f"runs ({resumed} from the interrupted study)" if resumed else "runs"
     batches = _batches(todo, size)
-    if workers is None and scheduler is None:
-        _embedded(scenario, seed, batches, on_batch)
-    else:
-        _distributed(scenario, seed, batches, on_batch, workers, scheduler)
+    try:
+        if workers is None and scheduler is None:
+            if progress:
+                progress(len(rows), runs, first)
+            _embedded(scenario, seed, batches, on_batch)
+        else:
+            if progress:
+                progress(len(rows), runs, f"starting {workers} Dask worker(s)" if workers else
+                         f"connecting to the Dask scheduler; {first}")
+            _distributed(scenario, seed, batches, on_batch, workers, scheduler)
+    except BaseException:
+        if parts is not None and not parts.written():
+            finish_parts(out)  # nothing to resume: leave nothing behind
+        raise
     table = _table(rows)
     if len(table) != runs or table["run"].tolist() != list(range(runs)):
         raise RuntimeError("the study's table does not hold each run once")  # an engine defect, never input
@@ -448,6 +491,8 @@ def summarise(table, scenario, seed: int, level: float = 0.95) -> dict:
                             "p05": pct[0], "p50": pct[1], "p95": pct[2]},
         "distributions": u.lines() if u is not None else [],
         "draws": draws,
+        "notes": (["the file's sweep is not run: each run flies the file's salvo sizes (`thaadsim sweep` varies "
+                   "them)"] if scenario.sweep is not None else []),
         "method": ("run i: draws from SeedSequence(seed, spawn_key=(i, 0)), simulation seed from (i, 1); "
                    "probabilities with Wilson score intervals, means with percentile bootstrap intervals "
                    f"({level:.0%})"),
@@ -455,5 +500,5 @@ def summarise(table, scenario, seed: int, level: float = 0.95) -> dict:
 
 
 __all__ = ["DRAW_PREFIX", "OUTCOME_COLUMNS", "StudyResult", "default_batch_size", "finish_parts", "fingerprint",
-           "flight_key", "parts_folder", "run_batch", "run_one", "run_seeds", "run_study", "summarise", "summary_text",
-           "to_arrow", "write_parquet"]
+           "flight_key", "parts_folder", "preflight_study", "run_batch", "run_one", "run_seeds", "run_study",
+           "summarise", "summary_text", "to_arrow", "write_parquet"]

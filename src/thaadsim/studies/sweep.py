@@ -171,50 +171,31 @@ def _plain(scenario) -> dict:
 
 
 def apply(scenario, assignment: dict):
-    """The scenario with ``assignment`` (path -> value) applied, validated by the schema; a
-    value the schema refuses is an error naming ``--param PATH``."""
-    from pydantic import ValidationError
-
-    from thaadsim.scenario.schema import Scenario
+    """The scenario with ``assignment`` (path -> value) applied and validated as a file is
+    (``scenario.uncertainty.set_values``: a swept field's distribution gives way to the value,
+    the file's other distributions stay); a path the schema does not have, or a value it
+    refuses, is an error naming ``--param PATH``."""
+    from thaadsim.scenario.uncertainty import set_values
 
     data = _plain(scenario)
     for path, value in assignment.items():
-        data = _set(data, path, value)
-    # a variant is one study, not a sweep of its own
-    data["sweep"] = None
+        data = _set(data, path, value)  # the path named against every field, with its did-you-mean
     try:
-        variant = Scenario.model_validate(data)
-    except ValidationError as error:
-        first = error.errors()[0]
-        loc = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in first["loc"]).replace(".[", "[")
-        message = re.sub(r"^(Value error|Assertion failed), ", "", first["msg"])
+        # a grid point is one study, not a sweep of its own
+        return set_values(scenario, {**assignment, "sweep": None})
+    except InputError as error:
+        loc = error.field or ""
+        message = re.sub(r"^(Value error|Assertion failed), ", "", error.message.split(" (setting ")[0])
         path = next((p for p in assignment if loc and loc.startswith(p)), None)
         if path is None:  # a check of the whole file (a reference), not of the swept field
             path = next(iter(assignment))
             message = f"{loc}: {message}" if loc else message
         others = ", ".join(f"{p}={v!r}" for p, v in assignment.items() if p != path)
         raise InputError(f"{assignment[path]!r}: {message}" + (f" (with {others})" if others else ""),
-                         field=f"--param {path}") from None
-    return variant.with_uncertainty(_fixed(scenario.uncertainty, assignment))
+                         field=f"--param {path}", hint=error.hint if error.hint != _GENERIC_HINT else None) from None
 
 
-def _fixed(uncertainty, assignment: dict):
-    """The file's distributions with the swept fields fixed: a swept field's distribution is
-    dropped, and its value put in the data the study draws the other fields into."""
-    import copy
-    import dataclasses
-
-    if uncertainty is None:
-        return None
-    data = copy.deepcopy(uncertainty.data)
-    data.pop("sweep", None)
-    for path, value in assignment.items():
-        node, parts = data, _split_path(path)
-        for part in parts[:-1]:
-            node = node.setdefault(part, {}) if isinstance(part, str) else node[part]
-        node[parts[-1]] = value
-    kept = tuple(p for p in uncertainty.parameters if p.path not in assignment)
-    return dataclasses.replace(uncertainty, data=data, parameters=kept)
+_GENERIC_HINT = "give values the field takes"
 
 
 @dataclass(frozen=True)
