@@ -30,6 +30,9 @@ def _t(x) -> str:
 def print_summary(summary: dict, out_dir: Path | None) -> None:
     s = summary
     typer.echo(f"{s['scenario']} (seed {s['seed']}, epoch {s['epoch']})")
+    if s.get("sweep") and s.get("notes"):
+        typer.echo(f"answer: {s['notes'][0]}")
+        typer.echo(f"the run below: the file's own salvo of {s['threats']}")
     inv = s.get("inventory") or 0
     typer.echo(f"threats {s['threats']}, engaged {s['engaged']}, intercepted {s['intercepted']}, leaked {s['leaked']} "
                f"({s['leaked_into_defended_assets']} into defended assets); interceptors fired "
@@ -52,7 +55,7 @@ def print_summary(summary: dict, out_dir: Path | None) -> None:
                                 [(r["count"], _t(r["intercepted"]), _t(r["leaked"]),
                                   _t(r["leaked_into_defended_assets"]), _t(r["interceptors_fired"]), r["inventory"])
                                  for r in s["sweep"]]))
-    for n in s.get("notes") or []:
+    for n in (s.get("notes") or [])[1 if s.get("sweep") else 0:]:
         typer.echo(f"note: {n}")
     if out_dir is not None:
         typer.echo(f"report: {out_dir / 'report.html'}  (also summary.json, events.csv, trajectories.parquet, "
@@ -102,7 +105,7 @@ def run(
             study = run_sweep(spec, from_scenario_sweep(spec), SWEEP_RUNS, result.seed, points=points,
                               progress=update)
             result.sweep = salvo_rows(study)
-            result.notes.append(study.answer())
+            result.notes.insert(0, study.answer())  # the study's answer leads the notes
             writers |= sweep_writers(study, result.assumptions)
         if say:
             say("writing the report, tables and CZML/KML")

@@ -152,7 +152,8 @@ def _series_png(sweep, path: str, measured: list[tuple[str, str]], analytic: lis
     ax.set_ylabel(ylabel)
     if ylim is not None:
         ax.set_ylim(*ylim)
-    log_x = ticks is None and _spread(np.concatenate(xs))
+    # a cross-section spans decades; a salvo size's saturation knee reads better on a linear axis
+    log_x = ticks is None and path.endswith("rcs_m2") and _spread(np.concatenate(xs))
     _finish(ax, path, ticks, title, log_x=log_x)
     return figures._png(fig)
 
