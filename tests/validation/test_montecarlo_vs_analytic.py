@@ -109,9 +109,9 @@ def test_monte_carlo_leakage_matches_the_one_layer_model():
 @pytest.mark.slow
 def test_monte_carlo_leakage_matches_the_one_layer_model_across_salvo_sizes():
     """Authority: Wilkening (2000); salvo size, kill probability and doctrine swept (a larger
-    grid than the quick test, 40 runs a point)."""
+    grid than the quick test, 30 runs a point)."""
     sweep = _sweep(["threats[0].count=1,3,8", "batteries[0].sspk=0.5,0.8",
-                    "batteries[0].doctrine=shoot-shoot,shoot-look-shoot"], 40, 11)
+                    "batteries[0].doctrine=shoot-shoot,shoot-look-shoot"], 30, 11)
     assert _compare(sweep) == []
 
 
