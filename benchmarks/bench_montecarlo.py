@@ -73,13 +73,12 @@ def study_rate(scenario, runs: int, seed: int, **how) -> tuple[float, float]:
 def dask_rate(scenario, runs: int, seed: int, workers: int) -> float:
     from thaadsim.studies.montecarlo import _dask_client
 
-    client, cluster = _dask_client(workers, None)
+    client, close = _dask_client(workers, None)
     try:
         rate, _ = study_rate(scenario, runs, seed, scheduler=client)
         return rate
     finally:
-        client.close()
-        cluster.close()
+        close()
 
 
 _MEMORY_CHILD = """

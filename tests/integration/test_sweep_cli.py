@@ -81,6 +81,19 @@ def test_each_grid_point_is_the_study_of_its_scenario(small, swept):
     assert row["analytic_leak_fraction"] == pytest.approx(1 - (1 - (1 - 0.9) ** 2))
 
 
+def test_a_sweep_on_dask_workers_gives_the_same_figures(small, swept):
+    """Authority: the engine's contract (the same seed gives the same runs on any number of
+    workers): a grid point on a two-worker LocalCluster equals the embedded one."""
+    _, doc = swept
+    out = small.parent / "dask"
+    code, stdout, err = invoke("sweep", str(small), "--param", "batteries[0].sspk=0.9", "--runs", "3",
+                               "--workers", "2", "--out", str(out), "--json")
+    assert code == 0, err
+    (row,) = json.loads(stdout)["grid"]
+    for key in ("p_no_leak", "mean_leaked", "leak_fraction", "mean_interceptors_fired", "interceptors_per_kill"):
+        assert row[key] == doc["grid"][1][key], key
+
+
 @pytest.mark.parametrize(("param", "field"), [
     ("batteries[0].sspk=2", "--param batteries[0].sspk"),
     ("batteries[0].spk=0.5", "--param"),

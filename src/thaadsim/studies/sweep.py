@@ -470,19 +470,17 @@ def run_sweep(scenario, params: list[Param], runs: int, seed: int | None = None,
     """A study of ``runs`` runs at every grid point (module doc), all with the same seed."""
     seed = scenario.seed if seed is None else int(seed)
     points = grid(scenario, params) if points is None else points
-    cluster = None
-    if workers is not None and scheduler is None:
-        # one local cluster for the whole grid, not one started and stopped per point
+    close = None
+    if workers is not None or isinstance(scheduler, str):
+        # one client (and local cluster) for the whole grid, not one opened and closed per point
         from thaadsim.studies.montecarlo import _dask_client
 
-        scheduler, cluster = _dask_client(workers, None)
-        workers = None
+        scheduler, close = _dask_client(workers, scheduler)
     try:
         return _run_points(scenario, params, points, runs, seed, scheduler, batch_size, progress)
     finally:
-        if cluster is not None:
-            scheduler.close()
-            cluster.close()
+        if close is not None:
+            close()
 
 
 def _run_points(scenario, params, points, runs, seed, scheduler, batch_size, progress) -> SweepResult:
