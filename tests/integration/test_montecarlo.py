@@ -177,7 +177,10 @@ def test_montecarlo_command(tmp_path):
     summary = json.loads(stdout)  # progress lines never reach stdout
     for key in ("runs", "p_no_leak", "p_no_leak_ci95", "mean_leaked", "mean_leaked_ci95", "mean_interceptors_fired"):
         assert key in summary
-    assert sorted(os.listdir(out)) == [".thaadsim-run.json", "convergence.png", "runs.parquet", "summary.json"]
+    assert sorted(os.listdir(out)) == [".thaadsim-run.json", "convergence.png", "runs.parquet", "study.html",
+                                       "summary.json"]
+    page = (out / "study.html").read_text(encoding="utf-8")  # the answer first, then the figures, embedded
+    assert page.index('class="answer"') < page.index("data:image/png;base64,") and "3 runs" in page
     assert json.loads((out / "summary.json").read_text()) == summary
     import pandas as pd
 

@@ -325,8 +325,8 @@ def test_describe_builtins_counts():
         r = records[name]
         assert (r["threat_groups"], r["missiles"], r["radars"], r["batteries"]) == counts, name
         assert r["summary"] and "\n" not in r["summary"] and len(r["summary"]) < 200
-    assert records["saturation"]["sweep_counts"] == [1, 2, 4, 8, 16, 32, 64]
-    assert records["saturation"]["summary"].startswith("Salvos of 1, 2, 4 ... 64 Scud-ER")
+    assert records["saturation"]["sweep_counts"] == [1, 2, 4, 8, 16, 24, 32, 40, 48, 56, 64]
+    assert records["saturation"]["summary"].startswith("Salvos of 1 to 64 Scud-ER from Tongchang-ri")
 
 
 def test_summary_line_is_the_first_sentence():

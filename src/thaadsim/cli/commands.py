@@ -10,6 +10,7 @@ from thaadsim.cli import (  # noqa: F401
     run_cmds,  # noqa: F401
     scenario_cmds,  # noqa: F401
     serve_cmds,  # noqa: F401
+    sweep_cmds,  # noqa: F401
     track_cmds,  # noqa: F401
     validate_cmds,  # noqa: F401
     visibility_cmds,  # noqa: F401

@@ -119,7 +119,7 @@ def print_study(s: dict, out_dir: Path) -> None:
         typer.echo(f"note: {note}")
     if s.get("resumed_runs"):
         typer.echo(f"resumed: {s['resumed_runs']:,} runs were read from the interrupted study")
-    typer.echo(f"study: {out_dir}  (runs.parquet, summary.json, convergence.png)")
+    typer.echo(f"study: {out_dir}  (study.html, runs.parquet, summary.json, convergence.png)")
 
 
 @app.command(help="Run a scenario many times, its distributions drawn anew each run, and report the probability "
@@ -156,6 +156,7 @@ def montecarlo(
         mc.preflight_study(spec, seed)
     except ThaadsimError as error:
         raise locate_error(scenario, error) from None
+    from thaadsim.outputs.study_report import montecarlo_writers
     from thaadsim.studies.montecarlo_plots import convergence_figure
 
     out_dir = out if out is not None else DEFAULT_OUT_ROOT / f"{spec.name}-montecarlo"
@@ -175,6 +176,7 @@ def montecarlo(
             "summary.json": lambda path: path.write_text(text, encoding="utf-8"),
             "convergence.png": lambda path: convergence_figure(
                 result.table, path, f"{spec.name}: P(no leak) against runs (seed {seed})"),
+            **montecarlo_writers(spec, result, seed),  # study.html (outputs/study_report.py)
         })
         mc.finish_parts(out_dir)
     if json_:

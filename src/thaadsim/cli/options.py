@@ -142,6 +142,9 @@ LIMITS: dict[str, Limit] = {
     "--run-time-s": Limit(1, 86_400, "s", why="the longest one run of the web app may take"),
     "--max-missiles": Limit(1, 16_384, why="threat missiles in one run of the web app"),
     "--max-study-runs": Limit(1, 10_000_000, why="runs of one Monte Carlo study of the web app"),
+    # sweeps (studies/sweep.py)
+    "sweep --runs": Limit(1, 1_000_000, why="runs per grid point"),
+    "sweep --workers": Limit(1, 1_024, why="Dask workers of a local cluster"),
 }
 """Every number a command takes, by option name (``'COMMAND --option'`` where one command
 means something else by it): checked by :func:`apply_limits` before the command runs, so no

@@ -18,6 +18,9 @@ DEFAULT_OUT_ROOT = Path("runs")
 """Runs go to runs/<scenario name>/ unless --out says otherwise."""
 SEED_MAX = 2**63 - 1
 """The largest seed, as in the scenario schema (``seed``)."""
+SWEEP_RUNS = 10
+"""Runs per salvo size when ``run`` meets a scenario with a sweep block (``saturation``): a
+first look, said in the output; ``thaadsim sweep SCENARIO --runs N`` gives more."""
 
 
 def _t(x) -> str:
@@ -39,6 +42,9 @@ def make_parents(out_dir: Path) -> None:
 def print_summary(summary: dict, out_dir: Path | None) -> None:
     s = summary
     typer.echo(f"{s['scenario']} (seed {s['seed']}, epoch {s['epoch']})")
+    if s.get("sweep") and s.get("notes"):
+        typer.echo(f"answer: {s['notes'][0]}")
+        typer.echo(f"the run below: the file's own salvo of {s['threats']}")
     inv = s.get("inventory") or 0
     typer.echo(f"threats {s['threats']}, engaged {s['engaged']}, intercepted {s['intercepted']}, leaked {s['leaked']} "
                f"({s['leaked_into_defended_assets']} into defended assets); interceptors fired "
@@ -60,10 +66,13 @@ def print_summary(summary: dict, out_dir: Path | None) -> None:
         typer.echo("why not intercepted:")
         typer.echo("\n".join(reasons))
     if s.get("sweep"):
-        typer.echo(format_table(["salvo", "intercepted", "leaked", "fired", "inventory"],
-                                [(r["count"], r["intercepted"], r["leaked"], r["interceptors_fired"], r["inventory"])
+        typer.echo(f"sweep: {s['sweep'][0]['runs']} runs per salvo size (means; 95 % intervals in study.html and "
+                   "sweep.parquet)")
+        typer.echo(format_table(["salvo", "intercepted", "leaked", "into assets", "fired", "inventory"],
+                                [(r["count"], _t(r["intercepted"]), _t(r["leaked"]),
+                                  _t(r["leaked_into_defended_assets"]), _t(r["interceptors_fired"]), r["inventory"])
                                  for r in s["sweep"]]))
-    for n in s.get("notes") or []:
+    for n in (s.get("notes") or [])[1 if s.get("sweep") else 0:]:
         typer.echo(f"note: {n}")
     if out_dir is not None:
         typer.echo(f"report: {out_dir / 'report.html'}  (also summary.json, events.csv, trajectories.parquet, "
@@ -83,9 +92,11 @@ def run(
     json_: Annotated[bool, typer.Option("--json", help="Print summary.json instead of the table.")] = False,
 ) -> None:
     from thaadsim.errors import InputError, ThaadsimError
-    from thaadsim.outputs.bundle import reserve, summary_text, write_bundle
+    from thaadsim.outputs.bundle import reserve, run_writers, summary_text, write_folder
+    from thaadsim.outputs.study_report import sweep_writers
     from thaadsim.scenario.loader import load_scenario, locate_error
     from thaadsim.scenario.runner import preflight, run_scenario
+    from thaadsim.studies.sweep import from_scenario_sweep, grid, run_sweep
 
     if seed is not None and not 0 <= seed <= SEED_MAX:
         shown = str(seed) if len(str(seed)) <= 24 else f"a {len(str(seed))}-digit number"
@@ -97,16 +108,46 @@ def run(
         raise locate_error(scenario, error) from None
     out_dir = out if out is not None else DEFAULT_OUT_ROOT / spec.name
     make_parents(out_dir)
+    points = grid(spec, from_scenario_sweep(spec)) if spec.sweep is not None else None
     with reserve(out_dir), progress("run") as update:  # checked, locked against a second run, before the work
         say = stages(update)
         try:
-            result = run_scenario(spec, seed, progress=say)
+            # a sweep block is a study (below), not one draw per salvo size
+            result = run_scenario(spec.model_copy(update={"sweep": None}) if points else spec, seed, progress=say)
         except ThaadsimError as error:
             raise locate_error(scenario, error) from None
+        writers = run_writers(result)
+        if points:
+            study = run_sweep(spec, from_scenario_sweep(spec), SWEEP_RUNS, result.seed, points=points,
+                              progress=update)
+            result.sweep = salvo_rows(study)
+            result.notes.insert(0, study.answer())  # the study's answer leads the notes
+            writers |= sweep_writers(study, result.assumptions)
         if say:
             say("writing the report, tables and CZML/KML")
-        write_bundle(result, out_dir)
+        write_folder(out_dir, writers)
     if json_:
         typer.echo(summary_text(result), nl=False)
     else:
         print_summary(result.summary(), out_dir)
+        if points:
+            typer.echo(f"study: {out_dir / 'study.html'}  (also sweep.parquet, sweep.json)")
+
+
+def salvo_rows(study) -> list[dict]:
+    """The run's ``sweep`` rows (summary.json, report.html) from a salvo-size study: per size
+    the mean outcome of its runs, and its leak fractions with their 95 % intervals."""
+    from thaadsim.studies.sweep import column
+
+    path = study.count_path()
+    rows = []
+    for row, point in zip(study.rows, study.studies, strict=True):
+        mean = {k: float(sum(column(point.table, k)) / row["runs"]) for k in (
+            "threats", "intercepted", "leaked", "leaked_into_defended_assets", "interceptors_fired")}
+        rows.append({"count": int(row[path]), "runs": row["runs"], **mean, "inventory": row["inventory"],
+                     "leak_fraction": row["leak_fraction"], "leak_fraction_ci95": row["leak_fraction_ci95"],
+                     "asset_leak_fraction": row["asset_leak_fraction"],
+                     "asset_leak_fraction_ci95": row["asset_leak_fraction_ci95"],
+                     "p_no_leak": row["p_no_leak"], "p_no_leak_ci95": row["p_no_leak_ci95"],
+                     "analytic_leak_fraction": row["analytic_leak_fraction"]})
+    return rows

@@ -38,6 +38,9 @@ from thaadsim.errors import InputError
 
 FILES = ("summary.json", "events.csv", "trajectories.parquet", "report.html", "scenario.czml", "scenario.kml")
 """What a run writes, in the order it writes them."""
+STUDY_FILES = ("sweep.json", "sweep.parquet", "study.html", "runs.parquet", "convergence.png")
+"""What a study writes beside the run's names (``write_folder``): a half-written staging
+folder left by a dead process loses exactly these and :data:`FILES`."""
 
 MANIFEST = ".thaadsim-run.json"
 """The manifest marking a folder as a thaadsim run folder (module doc)."""
@@ -182,7 +185,7 @@ def _clean_stale(target: Path) -> None:
                 except InputError:
                     pass
             else:  # a half-written run: only the files a run writes
-                _remove_listed(folder, [*FILES, MANIFEST])
+                _remove_listed(folder, [*FILES, *STUDY_FILES, MANIFEST])
 
 
 def _lock_path(target: Path) -> Path:
@@ -257,11 +260,11 @@ def _umask() -> int:
     return mask
 
 
-def _manifest_text(folder: Path) -> str:
+def _manifest_text(folder: Path, names=FILES) -> str:
     from thaadsim._version import __version__
 
     files = [{"name": name, "bytes": (folder / name).stat().st_size, "sha256": _sha256(folder / name)}
-             for name in FILES]
+             for name in names]
     doc = {"tool": "thaadsim", "version": __version__, "format": MANIFEST_FORMAT,
            "note": "written by thaadsim: a later run into this folder replaces exactly these files", "files": files}
     return json.dumps(doc, indent=2) + "\n"
@@ -276,11 +279,30 @@ def _write_error(exc: OSError, target: Path) -> InputError:
 def write_bundle(result, out_dir: str | Path) -> list[Path]:
     """Write every file of :data:`FILES` and the manifest for ``result`` into ``out_dir``
     (module doc)."""
+    return write_folder(out_dir, run_writers(result))
+
+
+def run_writers(result) -> dict:
+    """File name -> writer of each file of :data:`FILES` for a run's ``result``."""
     from thaadsim.outputs.czml import write_czml
     from thaadsim.outputs.kml import write_kml
     from thaadsim.outputs.report import write_report
     from thaadsim.outputs.tables import write_events_csv, write_trajectories_parquet
 
+    return {
+        "summary.json": lambda path: path.write_text(summary_text(result), encoding="utf-8"),
+        "events.csv": lambda path: write_events_csv(result, path),
+        "trajectories.parquet": lambda path: write_trajectories_parquet(result, path),
+        "report.html": lambda path: write_report(result, path),
+        "scenario.czml": lambda path: write_czml(result, path),
+        "scenario.kml": lambda path: write_kml(result, path)}
+
+
+def write_folder(out_dir: str | Path, writers: dict) -> list[Path]:
+    """Write a folder of files all or nothing, with its manifest (module doc): ``writers``
+    maps each file name to a function that writes that file at the path it is given.  A run
+    and a study (``study.html``, ``sweep.parquet``...) share this."""
+    names = list(writers)
     with reserve(out_dir) as target:
         parent = target.parent
         try:
@@ -290,20 +312,16 @@ def write_bundle(result, out_dir: str | Path) -> list[Path]:
         old = None
         try:
             stage.chmod(0o777 & ~_umask())  # mkdtemp makes it 0700; a run folder follows the user's umask
-            (stage / "summary.json").write_text(summary_text(result), encoding="utf-8")
-            write_events_csv(result, stage / "events.csv")
-            write_trajectories_parquet(result, stage / "trajectories.parquet")
-            write_report(result, stage / "report.html")
-            write_czml(result, stage / "scenario.czml")
-            write_kml(result, stage / "scenario.kml")
-            (stage / MANIFEST).write_text(_manifest_text(stage), encoding="utf-8")
+            for name, write in writers.items():
+                write(stage / name)
+            (stage / MANIFEST).write_text(_manifest_text(stage, names), encoding="utf-8")
             entries = None
             if target.is_dir():
                 entries = _check_run_folder(target) if any(target.iterdir()) else {}
                 old = parent / f".{target.name}.old-{os.getpid()}-{stage.name.rsplit('-', 1)[-1]}"
                 target.rename(old)
         except BaseException as exc:
-            _remove_listed(stage, [*FILES, MANIFEST])
+            _remove_listed(stage, [*names, MANIFEST])
             if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS):
                 raise _write_error(exc, target) from None
             raise
@@ -312,12 +330,13 @@ def write_bundle(result, out_dir: str | Path) -> list[Path]:
         except BaseException:
             if old is not None and not target.exists():
                 old.rename(target)  # the earlier run goes back where it was
-            _remove_listed(stage, [*FILES, MANIFEST])
+            _remove_listed(stage, [*names, MANIFEST])
             raise
         finally:
             if old is not None and old.exists():
                 _remove_listed(old, [*entries, MANIFEST] if entries else [])
-    return [Path(out_dir) / f for f in FILES]
+    return [Path(out_dir) / f for f in names]
 
 
-__all__ = ["FILES", "LOCK_WAIT_S", "MANIFEST", "check_destination", "reserve", "summary_text", "write_bundle"]
+__all__ = ["FILES", "LOCK_WAIT_S", "MANIFEST", "STUDY_FILES", "check_destination", "reserve", "run_writers",
+           "summary_text", "write_bundle", "write_folder"]

@@ -305,7 +305,8 @@ def _battery_view(br, truth, scenario, views: bool, notes: list[str]) -> Battery
             notes.append(f"battery {br.name}: defended footprint against {against} on a coarse grid "
                          f"({FOOTPRINT_AZIMUTHS} azimuths, {FOOTPRINT_REFINE} refinements), an approximation of "
                          f"the finer one `thaadsim footprint --missile {g.missile} --from {g.launch.label}` draws "
-                         "(24 and 4)")
+                         "(24 and 4; measured once, for korea-salvo's Seongju against the Scud-ER from Kusong, the "
+                         "coarse area came out 2.0 % smaller)")
             break
         else:
             against = ""
