@@ -58,8 +58,9 @@ def test_study_matches_the_engine(client, tmp_path):
     assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
     root = tmp_path / "runs"
     assert sorted(p.name for p in root.iterdir()) == [study_id]
-    assert sorted(p.name for p in (root / study_id).iterdir()) == ["convergence.png", "runs.parquet",
-                                                                   "summary.json"]
+    # the bundle's all-or-nothing writer, with its manifest, as the CLI's study folder
+    assert sorted(p.name for p in (root / study_id).iterdir()) == [".thaadsim-run.json", "convergence.png",
+                                                                   "runs.parquet", "summary.json"]
     table = pd.read_parquet(root / study_id / "runs.parquet")
     assert table["run"].tolist() == list(range(RUNS))
     assert [s["id"] for s in client.get("/api/studies").json()] == [study_id]

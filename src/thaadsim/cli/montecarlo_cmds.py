@@ -7,9 +7,6 @@ same all-or-nothing care as a run folder, and prints the answers with their inte
 from __future__ import annotations
 
 import math
-import os
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -17,61 +14,6 @@ import typer
 
 from thaadsim.cli.main import app
 from thaadsim.cli.progress import progress
-
-STUDY_FILES = ("runs.parquet", "summary.json", "convergence.png")
-"""What a Monte Carlo study writes into its folder."""
-
-
-def write_folder(out_dir: str | Path, writers: dict[str, Callable[[Path], None]]) -> list[Path]:
-    """Write the files ``writers`` (name -> function writing that file) and a manifest into
-    ``out_dir``, all or nothing, as :func:`thaadsim.outputs.bundle.write_bundle` writes a run
-    folder: staged beside the target, renamed into place, an earlier thaadsim folder replaced
-    only when it is whole and unchanged.  (It belongs in outputs/bundle.py, with write_bundle
-    calling it for the run's files: lead's change; this command may not edit that room.)"""
-    import errno
-    import json
-
-    from thaadsim._version import __version__
-    from thaadsim.outputs import bundle
-
-    names = list(writers)
-    with bundle.reserve(out_dir) as target:
-        parent = target.parent
-        try:
-            stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-{os.getpid()}-", dir=parent))
-        except OSError as exc:
-            raise bundle._write_error(exc, target) from None
-        old, entries = None, None
-        try:
-            stage.chmod(0o777 & ~bundle._umask())
-            for name, write in writers.items():
-                write(stage / name)
-            files = [{"name": n, "bytes": (stage / n).stat().st_size, "sha256": bundle._sha256(stage / n)}
-                     for n in names]
-            doc = {"tool": "thaadsim", "version": __version__, "format": bundle.MANIFEST_FORMAT,
-                   "note": "written by thaadsim: a later study into this folder replaces exactly these files",
-                   "files": files}
-            (stage / bundle.MANIFEST).write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
-            if target.is_dir():
-                entries = bundle._check_run_folder(target) if any(target.iterdir()) else {}
-                old = parent / f".{target.name}.old-{os.getpid()}-{stage.name.rsplit('-', 1)[-1]}"
-                target.rename(old)
-        except BaseException as exc:
-            bundle._remove_listed(stage, [*names, bundle.MANIFEST])
-            if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS):
-                raise bundle._write_error(exc, target) from None
-            raise
-        try:
-            stage.rename(target)
-        except BaseException:
-            if old is not None and not target.exists():
-                old.rename(target)
-            bundle._remove_listed(stage, [*names, bundle.MANIFEST])
-            raise
-        finally:
-            if old is not None and old.exists():
-                bundle._remove_listed(old, [*entries, bundle.MANIFEST] if entries else [])
-    return [Path(out_dir) / n for n in names]
 
 
 def _ci(values) -> str:
@@ -141,9 +83,9 @@ def montecarlo(
                                          "runs it wrote.")] = False,
     json_: Annotated[bool, typer.Option("--json", help="Print summary.json instead of the table.")] = False,
 ) -> None:
-    from thaadsim.cli.run_cmds import DEFAULT_OUT_ROOT, SEED_MAX
+    from thaadsim.cli.run_cmds import DEFAULT_OUT_ROOT, SEED_MAX, make_parents
     from thaadsim.errors import InputError, ThaadsimError
-    from thaadsim.outputs.bundle import reserve
+    from thaadsim.outputs.bundle import reserve, write_folder
     from thaadsim.scenario.loader import load_scenario, locate_error
 
     if seed is not None and not 0 <= seed <= SEED_MAX:
@@ -160,8 +102,7 @@ def montecarlo(
     from thaadsim.studies.montecarlo_plots import convergence_figure
 
     out_dir = out if out is not None else DEFAULT_OUT_ROOT / f"{spec.name}-montecarlo"
-    if out is None:
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
+    make_parents(out_dir)
     with reserve(out_dir), progress("montecarlo") as update:
         try:
             result = mc.run_study(spec, runs, seed, workers=workers, scheduler=scheduler, batch_size=batch_size,

@@ -84,7 +84,7 @@ def sweep(
                                              "folder is refused.")] = None,
     json_: Annotated[bool, typer.Option("--json", help="Print sweep.json instead of the table.")] = False,
 ) -> None:
-    from thaadsim.cli.run_cmds import DEFAULT_OUT_ROOT, SEED_MAX
+    from thaadsim.cli.run_cmds import DEFAULT_OUT_ROOT, SEED_MAX, make_parents
     from thaadsim.errors import InputError
     from thaadsim.outputs.bundle import reserve, write_folder
     from thaadsim.outputs.study_report import study_assumptions, sweep_json, sweep_writers
@@ -94,8 +94,7 @@ def sweep(
         raise InputError(f"{seed}: the seed must be between 0 and 2^63 - 1", field="--seed")
     spec, params, points, seed = prepare_sweep(scenario, param or [], runs, seed)
     out_dir = out if out is not None else DEFAULT_OUT_ROOT / f"{spec.name}-sweep"
-    if out is None:
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
+    make_parents(out_dir)
     with reserve(out_dir), progress("sweep") as update:
         result = run_sweep(spec, params, runs, seed, workers=workers, scheduler=scheduler, progress=update,
                            points=points)

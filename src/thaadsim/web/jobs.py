@@ -146,6 +146,7 @@ def study_child(text: str, label: str, seed: int | None, out_dir: str, conn, *, 
 
     import numpy as np
 
+    from thaadsim.outputs.bundle import write_folder
     from thaadsim.scenario.loader import locate_error_in_text, parse_scenario
     from thaadsim.scenario.runner import preflight
     from thaadsim.studies import montecarlo as mc
@@ -166,7 +167,7 @@ def study_child(text: str, label: str, seed: int | None, out_dir: str, conn, *, 
             raise locate_error_in_text(text, label, error) from None
         conn.send(("progress", f"{runs}/{runs} writing runs.parquet, summary.json and convergence.png"))
         text_json = mc.summary_text(result.summary)
-        write_new_folder(Path(out_dir), {
+        write_folder(Path(out_dir), {
             "runs.parquet": lambda path: mc.write_parquet(result.table, path),
             "summary.json": lambda path: path.write_text(text_json, encoding="utf-8"),
             "convergence.png": lambda path: convergence_figure(
@@ -181,29 +182,6 @@ def study_child(text: str, label: str, seed: int | None, out_dir: str, conn, *, 
         if started:
             mc.finish_parts(out_dir)  # a stopped web study is not resumed: its batches go
         conn.close()
-
-
-def staging_folder(target: Path) -> Path:
-    """Where :func:`write_new_folder` stages ``target``'s files."""
-    return target.parent / f".{target.name}.partial"
-
-
-def write_new_folder(target: Path, writers: dict) -> None:
-    """Write the files ``writers`` (name -> function writing that file) into ``target``, a
-    folder that does not exist yet (its name an id this server made), all or nothing: staged
-    beside it, renamed into place once every file is written.  (The CLI's
-    ``write_folder``, which also replaces an earlier folder and writes a manifest, is in
-    cli/montecarlo_cmds.py, which this room may not import; once it moves to
-    outputs/bundle.py this calls it.)"""
-    stage = staging_folder(target)
-    stage.mkdir()
-    try:
-        for name, write in writers.items():
-            write(stage / name)
-        stage.rename(target)
-    except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
-        raise
 
 
 class Busy(Exception):
@@ -338,7 +316,8 @@ class RunManager:
         if job.kind == "study":  # a study killed past its clean-up leaves no staging or parts folder
             from thaadsim.studies.montecarlo import parts_folder
 
-            for leftover in (staging_folder(self.folder(job.id)), parts_folder(self.folder(job.id))):
+            folder = self.folder(job.id)
+            for leftover in [*folder.parent.glob(f".{folder.name}.partial-*"), parts_folder(folder)]:
                 shutil.rmtree(leftover, ignore_errors=True)
         if stop_reason is not None:
             self._finish(job, "failed", {"message": stop_reason, "field": None, "line": None,
@@ -362,5 +341,4 @@ class RunManager:
             os.kill(process.pid, signal.SIGKILL)
 
 
-__all__ = ["STATUSES", "Busy", "Job", "Limits", "RunManager", "error_record", "run_child", "study_child",
-           "write_new_folder"]
+__all__ = ["STATUSES", "Busy", "Job", "Limits", "RunManager", "error_record", "run_child", "study_child"]
