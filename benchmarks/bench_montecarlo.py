@@ -71,9 +71,9 @@ def study_rate(scenario, runs: int, seed: int, **how) -> tuple[float, float]:
 
 
 def dask_rate(scenario, runs: int, seed: int, workers: int) -> float:
-    from thaadsim.studies.montecarlo import _dask_client
+    from thaadsim.studies.montecarlo import dask_client
 
-    client, close = _dask_client(workers, None)
+    client, close = dask_client(workers, None)
     try:
         rate, _ = study_rate(scenario, runs, seed, scheduler=client)
         return rate

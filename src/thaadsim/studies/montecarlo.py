@@ -283,7 +283,7 @@ def _embedded(scenario, seed: int, batches, on_batch) -> None:
         on_batch(run_batch(scenario, seed, batch))
 
 
-def _dask_client(workers: int | None, scheduler):
+def dask_client(workers: int | None, scheduler):
     """A distributed Client on ``scheduler`` (an address or a Client), else on a new
     LocalCluster, and the function that closes what this call opened."""
     try:
@@ -316,7 +316,7 @@ def _dask_client(workers: int | None, scheduler):
 def _distributed(scenario, seed: int, batches, on_batch, workers, scheduler) -> None:
     from distributed import as_completed
 
-    client, close = _dask_client(workers, scheduler)
+    client, close = dask_client(workers, scheduler)
     try:
         futures = [client.submit(run_batch, scenario, seed, batch, retries=RETRIES, pure=False) for batch in batches]
         for future in as_completed(futures):
@@ -499,6 +499,6 @@ def summarise(table, scenario, seed: int, level: float = 0.95) -> dict:
     }
 
 
-__all__ = ["DRAW_PREFIX", "OUTCOME_COLUMNS", "StudyResult", "default_batch_size", "finish_parts", "fingerprint",
+__all__ = ["DRAW_PREFIX", "OUTCOME_COLUMNS", "StudyResult", "dask_client", "default_batch_size", "finish_parts", "fingerprint",
            "flight_key", "parts_folder", "preflight_study", "run_batch", "run_one", "run_seeds", "run_study",
            "summarise", "summary_text", "to_arrow", "write_parquet"]

@@ -473,9 +473,9 @@ def run_sweep(scenario, params: list[Param], runs: int, seed: int | None = None,
     close = None
     if workers is not None or isinstance(scheduler, str):
         # one client (and local cluster) for the whole grid, not one opened and closed per point
-        from thaadsim.studies.montecarlo import _dask_client
+        from thaadsim.studies.montecarlo import dask_client
 
-        scheduler, close = _dask_client(workers, scheduler)
+        scheduler, close = dask_client(workers, scheduler)
     try:
         return _run_points(scenario, params, points, runs, seed, scheduler, batch_size, progress)
     finally:
