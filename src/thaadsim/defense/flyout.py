@@ -354,19 +354,24 @@ _SOURCE_MODULES = (
 """Modules whose source the table's numbers run through (hashed into the key)."""
 
 
-def cache_dir() -> Path | None:
-    """The fly-out table cache folder, or None when ``THAADSIM_CACHE_DIR=off``."""
+def cache_root() -> Path | None:
+    """thaadsim's disk cache folder (fly-out tables in ``flyout/``, defended footprints in
+    ``footprint/``), or None when ``THAADSIM_CACHE_DIR=off``."""
     env = os.environ.get(CACHE_ENV, "")
     if env.strip().lower() == CACHE_OFF:
         return None
     if env:
-        base = Path(env).expanduser()
-    else:
-        xdg = os.environ.get("XDG_CACHE_HOME", "")
-        # The XDG spec says to ignore a relative XDG_CACHE_HOME.
-        root = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
-        base = root / "thaadsim"
-    return base / "flyout"
+        return Path(env).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    # The XDG spec says to ignore a relative XDG_CACHE_HOME.
+    root = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
+    return root / "thaadsim"
+
+
+def cache_dir() -> Path | None:
+    """The fly-out table cache folder, or None when ``THAADSIM_CACHE_DIR=off``."""
+    root = cache_root()
+    return None if root is None else root / "flyout"
 
 
 def _thaadsim_version() -> str:
@@ -387,10 +392,16 @@ def _module_version(name: str) -> str:
     return str(getattr(module, "__version__", "unknown"))
 
 
-@functools.cache
 def _sources_digest() -> str:
+    return sources_digest(_SOURCE_MODULES)
+
+
+@functools.cache
+def sources_digest(modules: tuple[str, ...]) -> str:
+    """sha256 of the source files of ``modules`` (a cache key part: a cached result goes
+    stale when the code that computed it changes)."""
     h = hashlib.sha256()
-    for name in _SOURCE_MODULES:
+    for name in modules:
         h.update(name.encode())
         try:
             __import__(name)
@@ -400,19 +411,25 @@ def _sources_digest() -> str:
     return h.hexdigest()
 
 
+def provenance(modules: tuple[str, ...]) -> dict:
+    """The cache key parts that name the code: thaadsim's version, the source of
+    ``modules``, and the interpreter and numeric libraries."""
+    return {"thaadsim": _thaadsim_version(), "sources": sources_digest(modules), "runtime": _runtime()}
+
+
 @functools.cache
 def _runtime() -> dict:
     return {"python": platform.python_version(), "machine": platform.machine(),
             **{m: _module_version(m) for m in ("numpy", "numba", "pyproj")}}
 
 
-def _canonical(value):
-    """A JSON-able, exact and order-stable form of dataclasses, numbers and arrays."""
+def canonical(value):
+    """A JSON-able, exact and order-stable form of dataclasses, numbers and arrays (for cache keys)."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         out = {"__type__": type(value).__qualname__}
         for f in dataclasses.fields(value):
             if f.compare:  # ``assumptions`` and the like are notes, not inputs
-                out[f.name] = _canonical(getattr(value, f.name))
+                out[f.name] = canonical(getattr(value, f.name))
         return out
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
@@ -423,9 +440,9 @@ def _canonical(value):
     if isinstance(value, str):
         return value
     if isinstance(value, np.ndarray):
-        return [_canonical(v) for v in value.tolist()]
+        return [canonical(v) for v in value.tolist()]
     if isinstance(value, (tuple, list)):
-        return [_canonical(v) for v in value]
+        return [canonical(v) for v in value]
     if value is None:
         return None
     raise TypeError(f"cannot put {type(value).__name__} into a cache key")
@@ -441,13 +458,13 @@ def table_key(model: InterceptorModel, site_lat_deg: float, site_lon_deg: float,
         "thaadsim": _thaadsim_version(),
         "sources": _sources_digest(),
         "runtime": _runtime(),
-        "model": _canonical(model),
-        "vehicle": _canonical(model.vehicle()),
-        "site": _canonical([site_lat_deg, site_lon_deg, site_alt_m]),
-        "grid": {"n_azimuths": int(n_azimuths), "kicks_deg": _canonical(_resolve_kicks(kicks_deg)),
-                 "dh_m": _canonical(dh_m), "dr_m": _canonical(dr_m), "sample_dt_s": _canonical(sample_dt_s),
-                 "horizon_s": _canonical(horizon)},
-        "flight": _canonical(_fan_options(model, horizon, sample_dt_s)),
+        "model": canonical(model),
+        "vehicle": canonical(model.vehicle()),
+        "site": canonical([site_lat_deg, site_lon_deg, site_alt_m]),
+        "grid": {"n_azimuths": int(n_azimuths), "kicks_deg": canonical(_resolve_kicks(kicks_deg)),
+                 "dh_m": canonical(dh_m), "dr_m": canonical(dr_m), "sample_dt_s": canonical(sample_dt_s),
+                 "horizon_s": canonical(horizon)},
+        "flight": canonical(_fan_options(model, horizon, sample_dt_s)),
     }
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"), allow_nan=False)
     return hashlib.sha256(text.encode()).hexdigest()
@@ -600,5 +617,5 @@ cached_table.cache_clear = _memory_table.cache_clear
 cached_table.cache_info = _memory_table.cache_info
 
 
-__all__ = ["CACHE_ENV", "CACHE_FORMAT", "DEFAULT_KICKS_DEG", "FlyoutTable", "build_table", "cache_dir",
-           "cached_table", "crossings", "table_key"]
+__all__ = ["CACHE_ENV", "CACHE_FORMAT", "DEFAULT_KICKS_DEG", "FlyoutTable", "build_table", "cache_dir", "cache_root",
+           "cached_table", "canonical", "crossings", "provenance", "sources_digest", "table_key"]
