@@ -212,17 +212,26 @@ _ARRAYS = ("in1", "edge1", "in2", "edge2")
 _INTS = ("centre_once", "centre_twice", "out1", "out2", "truncated", "shots", "not_threatened", "batches")
 
 
+def cache_dir() -> Path | None:
+    """The footprint cache folder (``footprint/`` beside the fly-out tables' ``flyout/``), or
+    None when ``THAADSIM_CACHE_DIR=off``."""
+    from thaadsim.defense.flyout import cache_root
+
+    root = cache_root()
+    return None if root is None else root / "footprint"
+
+
 def _cache_path(battery: Battery, missile_key: str, here: Location, options: FlightOptions,
                 grid_args: dict) -> tuple[Path | None, str | None]:
     """Where the footprint of these inputs lives on disk (the fly-out tables' cache folder
     and rules, :mod:`thaadsim.defense.flyout`), and its key: a sha256 over everything the
     edges depend on - the battery (interceptor and envelope limits included), the threat's
     vehicle, the launch point, the grid, the flight options and the code."""
-    from thaadsim.defense.flyout import cache_root, canonical, provenance
+    from thaadsim.defense.flyout import canonical, provenance
     from thaadsim.flight.vehicle import Vehicle
 
-    root = cache_root()
-    if root is None:
+    folder = cache_dir()
+    if folder is None:
         return None, None
     payload = {
         "format": CACHE_FORMAT, **provenance(_SOURCE_MODULES),
@@ -232,7 +241,7 @@ def _cache_path(battery: Battery, missile_key: str, here: Location, options: Fli
         "grid": {k: canonical(v) for k, v in grid_args.items()}, "options": canonical(options),
     }
     key = hashlib.sha256(json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
-    return root / "footprint" / f"{key}.npz", key
+    return folder / f"{key}.npz", key
 
 
 def _edges_digest(key: str, arrays: dict, ints: dict) -> str:
@@ -511,4 +520,4 @@ def defended_footprint(
     )
 
 
-__all__ = ["Footprint", "defended_footprint", "geodesic_area_km2"]
+__all__ = ["CACHE_FORMAT", "Footprint", "cache_dir", "defended_footprint", "geodesic_area_km2"]
