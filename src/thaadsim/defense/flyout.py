@@ -72,15 +72,12 @@ The key is a sha256 over a canonical JSON of everything the table depends on
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import hashlib
 import json
 import logging
 import math
 import os
-import platform
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,6 +86,7 @@ import numpy as np
 
 from thaadsim.defense.interceptor import InterceptorModel, fly_out
 from thaadsim.defense.kernels import table_lookup
+from thaadsim.diskcache import CACHE_ENV, cache_root, canonical, provenance, sources_digest
 from thaadsim.earth import frames
 from thaadsim.errors import InputError
 
@@ -97,11 +95,6 @@ DEFAULT_KICKS_DEG = np.concatenate([np.linspace(0.0, 2.0, 5)[:-1], np.linspace(2
 
 CACHE_FORMAT = 2
 """Version of the on-disk table format (and of the build); part of the cache key."""
-
-CACHE_ENV = "THAADSIM_CACHE_DIR"
-"""Environment variable naming the cache folder; the value ``off`` disables the disk cache."""
-
-CACHE_OFF = "off"
 
 _log = logging.getLogger(__name__)
 
@@ -354,98 +347,14 @@ _SOURCE_MODULES = (
 """Modules whose source the table's numbers run through (hashed into the key)."""
 
 
-def cache_root() -> Path | None:
-    """thaadsim's disk cache folder (fly-out tables in ``flyout/``, defended footprints in
-    ``footprint/``), or None when ``THAADSIM_CACHE_DIR=off``."""
-    env = os.environ.get(CACHE_ENV, "")
-    if env.strip().lower() == CACHE_OFF:
-        return None
-    if env:
-        return Path(env).expanduser()
-    xdg = os.environ.get("XDG_CACHE_HOME", "")
-    # The XDG spec says to ignore a relative XDG_CACHE_HOME.
-    root = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
-    return root / "thaadsim"
-
-
 def cache_dir() -> Path | None:
     """The fly-out table cache folder, or None when ``THAADSIM_CACHE_DIR=off``."""
     root = cache_root()
     return None if root is None else root / "flyout"
 
 
-def _thaadsim_version() -> str:
-    try:
-        from importlib.metadata import version
-        return version("thaadsim")
-    except Exception:  # noqa: BLE001 - not installed (e.g. run from a source tree)
-        return "unknown"
-
-
-def _module_version(name: str) -> str:
-    module = sys.modules.get(name)
-    if module is None:
-        try:
-            module = __import__(name)
-        except Exception:  # noqa: BLE001
-            return "absent"
-    return str(getattr(module, "__version__", "unknown"))
-
-
 def _sources_digest() -> str:
     return sources_digest(_SOURCE_MODULES)
-
-
-@functools.cache
-def sources_digest(modules: tuple[str, ...]) -> str:
-    """sha256 of the source files of ``modules`` (a cache key part: a cached result goes
-    stale when the code that computed it changes)."""
-    h = hashlib.sha256()
-    for name in modules:
-        h.update(name.encode())
-        try:
-            __import__(name)
-            h.update(Path(sys.modules[name].__file__).read_bytes())
-        except Exception:  # noqa: BLE001 - no source to hash: the name alone stands in
-            h.update(b"<no source>")
-    return h.hexdigest()
-
-
-def provenance(modules: tuple[str, ...]) -> dict:
-    """The cache key parts that name the code: thaadsim's version, the source of
-    ``modules``, and the interpreter and numeric libraries."""
-    return {"thaadsim": _thaadsim_version(), "sources": sources_digest(modules), "runtime": _runtime()}
-
-
-@functools.cache
-def _runtime() -> dict:
-    return {"python": platform.python_version(), "machine": platform.machine(),
-            **{m: _module_version(m) for m in ("numpy", "numba", "pyproj")}}
-
-
-def canonical(value):
-    """A JSON-able, exact and order-stable form of dataclasses, numbers and arrays (for cache keys)."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out = {"__type__": type(value).__qualname__}
-        for f in dataclasses.fields(value):
-            if f.compare:  # ``assumptions`` and the like are notes, not inputs
-                out[f.name] = canonical(getattr(value, f.name))
-        return out
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        return float(value).hex()  # exact: -0.0, nan and inf included
-    if isinstance(value, str):
-        return value
-    if isinstance(value, np.ndarray):
-        return [canonical(v) for v in value.tolist()]
-    if isinstance(value, (tuple, list)):
-        return [canonical(v) for v in value]
-    if value is None:
-        return None
-    raise TypeError(f"cannot put {type(value).__name__} into a cache key")
 
 
 def table_key(model: InterceptorModel, site_lat_deg: float, site_lon_deg: float, site_alt_m: float,
@@ -455,9 +364,7 @@ def table_key(model: InterceptorModel, site_lat_deg: float, site_lon_deg: float,
     horizon = float(model.max_flyout_s if horizon_s is None else horizon_s)
     payload = {
         "format": CACHE_FORMAT,
-        "thaadsim": _thaadsim_version(),
-        "sources": _sources_digest(),
-        "runtime": _runtime(),
+        **provenance(_SOURCE_MODULES),
         "model": canonical(model),
         "vehicle": canonical(model.vehicle()),
         "site": canonical([site_lat_deg, site_lon_deg, site_alt_m]),

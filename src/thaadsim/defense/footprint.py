@@ -34,11 +34,6 @@ point along the threat axis, ``rear_m`` its extent away from it.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import logging
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +45,7 @@ from thaadsim.catalog.loader import Location, resolve_location
 from thaadsim.catalog.loader import missile as catalog_missile
 from thaadsim.defense.battery import Battery
 from thaadsim.defense.envelope import Envelope, can_intercept
+from thaadsim.diskcache import cache_root, canonical, entry_key, provenance, read_entry, write_entry
 from thaadsim.earth import frames
 from thaadsim.earth.constants import WGS84_A_M, WGS84_INV_F
 from thaadsim.errors import InputError, UnreachableError
@@ -58,7 +54,6 @@ from thaadsim.flight.engine import FlightOptions
 from thaadsim.sensors.coverage import circular_runs
 
 _GEOD = pyproj.Geod(a=WGS84_A_M, rf=WGS84_INV_F)
-_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -198,7 +193,7 @@ class _Edges:
     counts: dict
 
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 """Version of the on-disk footprint format; part of the cache key."""
 _SOURCE_MODULES = (
     "thaadsim.defense.footprint", "thaadsim.defense.envelope", "thaadsim.defense.battery",
@@ -213,91 +208,51 @@ _INTS = ("centre_once", "centre_twice", "out1", "out2", "truncated", "shots", "n
 
 
 def cache_dir() -> Path | None:
-    """The footprint cache folder (``footprint/`` beside the fly-out tables' ``flyout/``), or
-    None when ``THAADSIM_CACHE_DIR=off``."""
-    from thaadsim.defense.flyout import cache_root
-
+    """The footprint cache folder (:mod:`thaadsim.diskcache`), or None when it is off."""
     root = cache_root()
     return None if root is None else root / "footprint"
 
 
 def _cache_path(battery: Battery, missile_key: str, here: Location, options: FlightOptions,
                 grid_args: dict) -> tuple[Path | None, str | None]:
-    """Where the footprint of these inputs lives on disk (the fly-out tables' cache folder
-    and rules, :mod:`thaadsim.defense.flyout`), and its key: a sha256 over everything the
-    edges depend on - the battery (interceptor and envelope limits included), the threat's
-    vehicle, the launch point, the grid, the flight options and the code."""
-    from thaadsim.defense.flyout import canonical, provenance
+    """Where the footprint of these inputs lives on disk, and its key: a sha256 over
+    everything the edges depend on - the battery (interceptor and envelope limits
+    included), the threat's vehicle, the launch point, the grid, the flight options and
+    the code."""
     from thaadsim.flight.vehicle import Vehicle
 
     folder = cache_dir()
     if folder is None:
         return None, None
-    payload = {
+    key = entry_key({
         "format": CACHE_FORMAT, **provenance(_SOURCE_MODULES),
         "battery": canonical(battery), "missile": missile_key,
         "vehicle": canonical(Vehicle.from_missile(catalog_missile(missile_key))),
         "launch": canonical([here.lat_deg, here.lon_deg, here.alt_m]),
         "grid": {k: canonical(v) for k, v in grid_args.items()}, "options": canonical(options),
-    }
-    key = hashlib.sha256(json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+    })
     return folder / f"{key}.npz", key
 
 
-def _edges_digest(key: str, arrays: dict, ints: dict) -> str:
-    h = hashlib.sha256(json.dumps({"key": key, "format": CACHE_FORMAT, "ints": ints}, sort_keys=True).encode())
-    for name in _ARRAYS:
-        h.update(np.ascontiguousarray(arrays[name], dtype="<f8").tobytes())
-    return h.hexdigest()
-
-
 def _read_edges(path: Path, key: str, n_azimuths: int) -> _Edges | None:
-    """The edges in ``path`` if whole, made for ``key`` and matching their digest; else None
-    (rebuilt and overwritten)."""
-    try:
-        with np.load(path, allow_pickle=False) as z:
-            if str(z["key"][()]) != key or int(z["format"][()]) != CACHE_FORMAT:
-                return None
-            arrays = {name: np.array(z[name], dtype=float) for name in _ARRAYS}
-            ints = {name: int(v) for name, v in zip(_INTS, z["ints"].tolist(), strict=True)}
-            digest = str(z["digest"][()])
-    except FileNotFoundError:
+    """The edges in the cache entry ``path``, or None (flown again and overwritten)."""
+    arrays = read_entry(path, key, CACHE_FORMAT)
+    if arrays is None or set(arrays) != {*_ARRAYS, "ints"} or arrays["ints"].shape != (len(_INTS),):
         return None
-    except Exception as exc:  # noqa: BLE001 - corrupt or foreign: rebuild
-        _log.debug("footprint cache: ignoring unreadable %s (%s)", path, exc)
+    if any(arrays[name].shape != (n_azimuths,) or arrays[name].dtype != np.float64 for name in _ARRAYS):
         return None
-    if any(a.shape != (n_azimuths,) for a in arrays.values()) or digest != _edges_digest(key, arrays, ints):
-        _log.debug("footprint cache: ignoring %s: malformed or not matching its digest", path)
-        return None
-    counts = {k: ints[k] for k in ("shots", "not_threatened", "batches")}
+    ints = dict(zip(_INTS, arrays["ints"].tolist(), strict=True))
+    counts = {k: int(ints[k]) for k in ("shots", "not_threatened", "batches")}
     return _Edges(bool(ints["centre_once"]), bool(ints["centre_twice"]), arrays["in1"], arrays["edge1"],
-                  arrays["in2"], arrays["edge2"], ints["out1"], ints["out2"], ints["truncated"], counts)
+                  arrays["in2"], arrays["edge2"], int(ints["out1"]), int(ints["out2"]), int(ints["truncated"]),
+                  counts)
 
 
 def _write_edges(path: Path, key: str, edges: _Edges) -> None:
-    """Write atomically (temporary file, then ``os.replace``); never raises."""
-    tmp = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        arrays = {name: np.ascontiguousarray(getattr(edges, name), dtype=np.float64) for name in _ARRAYS}
-        values = {**edges.counts, "centre_once": edges.centre_once, "centre_twice": edges.centre_twice,
-                  "out1": edges.out1, "out2": edges.out2, "truncated": edges.truncated}
-        ints = {name: int(values[name]) for name in _INTS}
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem[:16]}-", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, key=np.array(key), format=np.array(CACHE_FORMAT),
-                     digest=np.array(_edges_digest(key, arrays, ints)),
-                     ints=np.array([ints[n] for n in _INTS], dtype=np.int64), **arrays)
-        os.replace(tmp, path)
-        tmp = None
-    except Exception as exc:  # noqa: BLE001 - a cache that cannot be written is no cache
-        _log.debug("footprint cache: cannot write %s (%s)", path, exc)
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+    values = {**edges.counts, "centre_once": edges.centre_once, "centre_twice": edges.centre_twice,
+              "out1": edges.out1, "out2": edges.out2, "truncated": edges.truncated}
+    arrays = {name: np.asarray(getattr(edges, name), dtype=np.float64) for name in _ARRAYS}
+    write_entry(path, key, CACHE_FORMAT, {**arrays, "ints": np.array([int(values[n]) for n in _INTS], np.int64)})
 
 
 def _edges(battery: Battery, key: str, here: Location, axis: float, dist: float, az: np.ndarray,
