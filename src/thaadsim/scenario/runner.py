@@ -371,15 +371,15 @@ def simulate_prepared(prepared: PreparedScenario, seed: int,
     radar_plans = prepared.radar_plans or (None,) * len(scenario.radars)
     battery_plans = prepared.battery_plans or (None,) * len(scenario.batteries)
     radar_runs: dict[str, RadarRun] = {}
-    for spec, model, plan in zip(scenario.radars, prepared.radar_models, radar_plans, strict=True):
+    for radar, model, radar_plan in zip(scenario.radars, prepared.radar_models, radar_plans, strict=True):
         if progress:
-            progress(f"radar {spec.name}: measuring and tracking")
-        radar_runs[spec.name] = observe(model, spec.name, truth, scenario, rng, plan)
+            progress(f"radar {radar.name}: measuring and tracking")
+        radar_runs[radar.name] = observe(model, radar.name, truth, scenario, rng, radar_plan)
     battery_runs = []
-    for i, (spec, plan) in enumerate(zip(scenario.batteries, battery_plans, strict=True)):
+    for i, (battery, battery_plan) in enumerate(zip(scenario.batteries, battery_plans, strict=True)):
         if progress:
-            progress(f"battery {spec.name}: fire control")
-        battery_runs.append(engage(i, spec, radar_runs[spec.radar], truth, rng, plan))
+            progress(f"battery {battery.name}: fire control")
+        battery_runs.append(engage(i, battery, radar_runs[battery.radar], truth, rng, battery_plan))
     return truth, list(radar_runs.values()), battery_runs
 
 
