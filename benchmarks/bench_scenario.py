@@ -1,64 +1,257 @@
-"""Scenario benchmark: wall time and peak memory of ``thaadsim run`` from the command line.
+"""Scenario benchmarks: a run from the command line, and one replica of a run in a process.
 
-Each case runs ``python -m thaadsim run SCENARIO --out TMP`` in a fresh process (cold: a
-new interpreter, imports and catalog loading included) after one warm-up run that fills
-numba's on-disk kernel cache, as the issue asks ("cold, with the compiled-kernel cache
-warm").  Peak memory is the child's maximum resident set size (``os.wait4``).  Cases:
-the built-in ``korea-salvo`` and the 20-threat raid in benchmarks/scenarios/.
+One JSON object per line:
 
-There is no peer program that runs such a scenario, so instead of a peer ratio each line
-gives ``ratio_vs_target`` = target / measured (above 1: inside the 5 s and 1 GB targets).
+1. ``per_run_cost``: the Monte Carlo unit of work - :func:`~thaadsim.scenario.runner.run_replica`
+   on a prepared korea-salvo (truth flown once, no imports, no report), mean over ``--seeds``
+   seeds after one warm-up, wall and process CPU time; ``tracker_fraction`` is the part of
+   it spent in ``run_tracker``.  Beside it, in the same process and interleaved, today's
+   path for one run without drawings, ``run_scenario(views=False)`` (preflight, truth flown,
+   radars sited, every battery and envelope set up, then the same replica);
+   ``ratio`` = that / the replica on the same seeds (a seed sets the tracker's work).
+   ``ratio_legacy``: the replica of the code as of ``LEGACY_COMMIT`` (below; timed in a
+   child process right after) / this one, whole and outside the tracker
+   (``ratio_legacy_outside_tracker``: the runner's own work, which the tracker's
+   seed-to-seed and load noise would hide).  Target: < 0.2 s.
+2. ``korea_salvo_warm``: ``python -m thaadsim run korea-salvo --out TMP`` in a fresh
+   process with numba's kernel cache and the fly-out/footprint disk caches warm (one
+   warm-up run first), best wall of ``--repeats``, its CPU time (user + sys of the child)
+   and peak resident memory (``os.wait4``).  Targets: < 2 s wall on a quiet machine,
+   < 500 MB.
+3. ``korea_salvo_cold``: the same run with an empty numba cache (``NUMBA_CACHE_DIR`` a new
+   temporary folder, so every kernel the run needs is compiled; the disk caches of fly-out
+   tables and footprints stay warm).  Target: < 10 s.
+4. ``scenario_20_threats``: the 20-threat raid in benchmarks/scenarios/, warm as in 2.
 
-Usage: ``python benchmarks/bench_scenario.py [--repeats N]``.
+Lines 2 and 3 carry ``ratio`` = the same command on the code as of ``LEGACY_COMMIT``
+(today's code path before issue 12's speed work, extracted with ``git archive`` into a
+temporary folder and run beside it, alternating) / this tree, for wall and CPU time
+(``ratio_cpu``); without git (or with ``--no-legacy``) the ratio is null and
+``ratio_vs_target`` = target / measured stands alone.  On a shared machine wall times
+are noisy: the CPU times are the figures to compare.
+
+Usage: ``python benchmarks/bench_scenario.py [--repeats N] [--seeds N] [--no-legacy] [--quick]``
+(``--quick``: the per-run line only).
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from pathlib import Path
 
-TARGET_S = 5.0
-TARGET_MB = 1024.0
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+SRC = ROOT / "src"
+LEGACY_COMMIT = "be5aa78"
+"""The runner as the speed work found it (prepare/run_replica just added)."""
+TARGETS = {"per_run_cost": 0.2, "korea_salvo_warm": 2.0, "korea_salvo_cold": 10.0, "scenario_20_threats": 5.0}
+TARGET_MB = 500.0
 
 
-def run_once(scenario: str) -> tuple[float, float]:
-    """(wall seconds, peak RSS MB) of one command-line run."""
+def _cpu() -> float:
+    return time.process_time()
+
+
+def replica_cost(seeds: int) -> dict:
+    """Mean wall and CPU time of ``run_replica`` on korea-salvo over ``seeds`` seeds after a
+    warm-up, for the tree on ``sys.path`` (run in a child for the legacy tree)."""
+    import numpy as np
+
+    import thaadsim.tracking.manager as manager
+    from thaadsim.scenario.loader import load_scenario
+    from thaadsim.scenario.runner import prepare, run_replica
+
+    tracker_s = [0.0]
+    run_tracker = manager.run_tracker
+
+    def timed_tracker(*args, **kwargs):
+        t0 = _cpu()
+        try:
+            return run_tracker(*args, **kwargs)
+        finally:
+            tracker_s[0] += _cpu() - t0
+
+    manager.run_tracker = timed_tracker  # looked up by the runner at each call
+    prepared = prepare(load_scenario("korea-salvo"))
+    run_replica(prepared, 0)
+    tracker_s[0] = 0.0
+    wall, cpu = [], []
+    for seed in range(1, seeds + 1):
+        w, c = time.perf_counter(), _cpu()
+        run_replica(prepared, seed)
+        wall.append(time.perf_counter() - w)
+        cpu.append(_cpu() - c)
+    return {"mean_wall_s": float(np.mean(wall)), "mean_cpu_s": float(np.mean(cpu)),
+            "mean_tracker_cpu_s": tracker_s[0] / seeds}
+
+
+def legacy_replica_cost(src: Path, seeds: int) -> dict | None:
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    done = subprocess.run([sys.executable, __file__, "--replica-only", "--seeds", str(seeds)], env=env,
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        print(f"legacy replica failed: {done.stderr.strip()[-300:]}", file=sys.stderr)
+        return None
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def per_run_cost(seeds: int, beside: int, legacy: bool) -> dict:
+    """Replicas of a prepared korea-salvo against whole runs without drawings (module doc)."""
+    import numpy as np
+
+    import thaadsim.tracking.manager as manager
+    from thaadsim.scenario.loader import load_scenario
+    from thaadsim.scenario.runner import prepare, run_replica, run_scenario
+
+    scenario = load_scenario("korea-salvo")
+    tracker_s = [0.0]
+    run_tracker = manager.run_tracker
+
+    def timed_tracker(*args, **kwargs):
+        t0 = _cpu()
+        try:
+            return run_tracker(*args, **kwargs)
+        finally:
+            tracker_s[0] += _cpu() - t0
+
+    manager.run_tracker = timed_tracker  # looked up by the runner at each call
+    try:
+        prepared = prepare(scenario)
+        run_replica(prepared, 0)  # warm-up: kernels loaded, tables in memory
+        run_scenario(scenario, 0, views=False)
+        rep_wall, rep_cpu, full_wall, full_cpu, tracker = [], [], [], [], []
+        for seed in range(1, seeds + 1):
+            tracker_s[0] = 0.0
+            w, c = time.perf_counter(), _cpu()
+            run_replica(prepared, seed)
+            rep_wall.append(time.perf_counter() - w)
+            rep_cpu.append(_cpu() - c)
+            tracker.append(tracker_s[0])
+            if seed <= beside:  # today's path, interleaved so that both see the same load
+                w, c = time.perf_counter(), _cpu()
+                run_scenario(scenario, seed, views=False)
+                full_wall.append(time.perf_counter() - w)
+                full_cpu.append(_cpu() - c)
+    finally:
+        manager.run_tracker = run_tracker
+    rep, full = float(np.mean(rep_cpu)), float(np.mean(full_cpu))
+    rep_same = float(np.mean(rep_cpu[:beside]))  # the ratio on the same seeds: a seed sets the tracker's work
+    old = None
+    if legacy:
+        with tempfile.TemporaryDirectory() as tmp:
+            old_src = legacy_tree(Path(tmp))
+            old = legacy_replica_cost(old_src, seeds) if old_src else None
+    outside = rep - float(np.mean(tracker))  # the replica's own work, which the tracker's noise hides
+    extra = {"legacy": f"run_replica at {LEGACY_COMMIT}", "legacy_mean_cpu_s": round(old["mean_cpu_s"], 4),
+             "legacy_mean_wall_s": round(old["mean_wall_s"], 4),
+             "legacy_outside_tracker_cpu_s": round(old["mean_cpu_s"] - old["mean_tracker_cpu_s"], 4),
+             "ratio_legacy": round(old["mean_cpu_s"] / rep, 3),
+             "ratio_legacy_outside_tracker": round((old["mean_cpu_s"] - old["mean_tracker_cpu_s"]) / outside, 3)
+             } if old else {"ratio_legacy": None}
+    return {"name": "per_run_cost", "scenario": "korea-salvo", "seeds": seeds,
+            "mean_wall_s": round(float(np.mean(rep_wall)), 4), "mean_cpu_s": round(rep, 4),
+            "tracker_cpu_s": round(float(np.mean(tracker)), 4),
+            "tracker_fraction": round(float(np.sum(tracker) / np.sum(rep_cpu)), 3),
+            "outside_tracker_cpu_s": round(rep - float(np.mean(tracker)), 4),
+            "baseline": "run_scenario(views=False)", "baseline_runs": beside,
+            "baseline_mean_wall_s": round(float(np.mean(full_wall)), 4), "baseline_mean_cpu_s": round(full, 4),
+            "ratio": round(full / rep_same, 3), "target_s": TARGETS["per_run_cost"],
+            "ratio_vs_target": round(TARGETS["per_run_cost"] / rep, 3), **extra}
+
+
+def run_once(src: Path, scenario: str, numba_cache: str | None = None) -> tuple[float, float, float]:
+    """(wall s, CPU s, peak RSS MB) of one command-line run of the tree at ``src``."""
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    if numba_cache is not None:
+        env["NUMBA_CACHE_DIR"] = numba_cache
     with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "run"
         t0 = time.perf_counter()
-        child = subprocess.Popen([sys.executable, "-m", "thaadsim", "run", scenario, "--out", str(out)],
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        child = subprocess.Popen([sys.executable, "-m", "thaadsim", "run", scenario, "--out", str(Path(tmp) / "run")],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+        err = child.stderr.read().decode() if child.stderr else ""
         _, status, usage = os.wait4(child.pid, 0)
         wall = time.perf_counter() - t0
-        err = child.stderr.read().decode() if child.stderr else ""
         if os.waitstatus_to_exitcode(status) != 0:
-            raise SystemExit(f"thaadsim run {scenario} failed: {err.strip()}")
-        return wall, usage.ru_maxrss / 1024.0
+            raise SystemExit(f"thaadsim run {scenario} ({src}) failed: {err.strip()[-500:]}")
+        return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0
+
+
+def legacy_tree(folder: Path) -> Path | None:
+    """``src`` of LEGACY_COMMIT extracted into ``folder``, or None without git."""
+    try:
+        tar = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", LEGACY_COMMIT, "src"],
+                             check=True, capture_output=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    with tarfile.open(fileobj=io.BytesIO(tar)) as archive:
+        archive.extractall(folder, filter="data")
+    return folder / "src"
+
+
+def _line(name: str, scenario: str, new: list, old: list | None) -> dict:
+    walls, cpus, peaks = zip(*new, strict=True)
+    wall, cpu, peak = min(walls), min(cpus), max(peaks)
+    out = {"name": name, "scenario": Path(scenario).stem, "wall_s": round(wall, 2),
+           "wall_s_runs": [round(w, 2) for w in walls], "cpu_s": round(cpu, 2), "peak_rss_mb": round(peak, 1),
+           "target_s": TARGETS[name], "target_mb": TARGET_MB, "ratio_vs_target": round(TARGETS[name] / wall, 3),
+           "memory_ratio_vs_target": round(TARGET_MB / peak, 3), "ratio": None, "ratio_cpu": None,
+           "baseline": None, "cpus": os.cpu_count()}
+    if old:
+        o_walls, o_cpus, o_peaks = zip(*old, strict=True)
+        out.update({"baseline": f"thaadsim at {LEGACY_COMMIT}", "baseline_wall_s": round(min(o_walls), 2),
+                    "baseline_cpu_s": round(min(o_cpus), 2), "baseline_peak_rss_mb": round(max(o_peaks), 1),
+                    "ratio": round(min(o_walls) / wall, 3), "ratio_cpu": round(min(o_cpus) / cpu, 3)})
+    return out
+
+
+def command_lines(repeats: int, legacy: bool) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        old_src = legacy_tree(Path(tmp)) if legacy else None
+        trees = [SRC] + ([old_src] if old_src else [])
+        korea = "korea-salvo"
+        for src in trees:
+            run_once(src, korea)  # warm-up: numba's kernel cache, the fly-out and footprint disk caches
+        runs: dict[Path, list] = {src: [] for src in trees}
+        for _ in range(repeats):
+            for src in trees:  # alternating, so that both see the same load
+                runs[src].append(run_once(src, korea))
+        print(json.dumps(_line("korea_salvo_warm", korea, runs[SRC], runs.get(old_src))), flush=True)
+        cold: dict[Path, list] = {}
+        for src in trees:
+            with tempfile.TemporaryDirectory() as empty:
+                cold[src] = [run_once(src, korea, numba_cache=empty)]
+        print(json.dumps(_line("korea_salvo_cold", korea, cold[SRC], cold.get(old_src))), flush=True)
+    raid = str(HERE / "scenarios" / "twenty-threats.yaml")
+    run_once(SRC, raid)
+    print(json.dumps(_line("scenario_20_threats", raid, [run_once(SRC, raid) for _ in range(repeats)], None)),
+          flush=True)
 
 
 def main() -> None:
+    if str(SRC) not in sys.path and not os.environ.get("PYTHONPATH"):
+        sys.path.insert(0, str(SRC))
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeats", type=int, default=2)
+    ap.add_argument("--seeds", type=int, default=20, help="replicas timed (at least 20 for the figure)")
+    ap.add_argument("--beside", type=int, default=5, help="whole runs timed beside them")
+    ap.add_argument("--no-legacy", action="store_true", help="no ratio against the code at LEGACY_COMMIT")
+    ap.add_argument("--quick", action="store_true", help="the per-run line only")
+    ap.add_argument("--replica-only", action="store_true", help=argparse.SUPPRESS)  # the legacy child
     args = ap.parse_args()
-    cases = [("scenario_korea_salvo", "korea-salvo"),
-             ("scenario_20_threats", str(HERE / "scenarios" / "twenty-threats.yaml"))]
-    for name, scenario in cases:
-        run_once(scenario)  # warm-up: numba's kernel cache and the fly-out tables' first build
-        walls, peaks = zip(*(run_once(scenario) for _ in range(args.repeats)), strict=True)
-        wall, peak = min(walls), max(peaks)
-        print(json.dumps({"name": name, "scenario": Path(scenario).stem, "wall_s": round(wall, 2),
-                          "wall_s_runs": [round(w, 2) for w in walls], "peak_rss_mb": round(peak, 1),
-                          "target_s": TARGET_S, "target_mb": TARGET_MB,
-                          "ratio_vs_target": round(TARGET_S / wall, 3),
-                          "memory_ratio_vs_target": round(TARGET_MB / peak, 3), "cpus": os.cpu_count()}),
-              flush=True)
+    if args.replica_only:
+        print(json.dumps(replica_cost(args.seeds)), flush=True)
+        return
+    print(json.dumps(per_run_cost(args.seeds, args.beside, not args.no_legacy)), flush=True)
+    if not args.quick:
+        command_lines(args.repeats, not args.no_legacy)
 
 
 if __name__ == "__main__":

@@ -129,3 +129,24 @@ def test_needs_a_generator(radar):
 
     with pytest.raises(InputError):
         measure(radar, [0.0], [[0.0, 0.0, 0.0]], [[0.0, 0.0, 0.0]], 1.0, 42)  # type: ignore[arg-type]
+
+
+def test_precomputed_geometry_gives_the_same_detections(radar):
+    """Authorities: ``measure`` computing the geometry itself - passing the
+    ``target_geometry`` of the same samples (as replicas of a run do) must not change one
+    detection or one draw, and geometry of other samples is refused; and the true range
+    rate in it is the central difference of the slant range along the velocity."""
+    from thaadsim.sensors.measurements import target_geometry
+
+    r, v = _targets(radar, 300)
+    t = np.arange(300, dtype=float)
+    plain = measure(radar, t, r, v, 0.5, np.random.default_rng(3), swerling=3)
+    geometry = target_geometry(radar, r, v, 0.5, swerling=3)
+    h = 1e-3  # [s]
+    slant = [np.linalg.norm(r + sign * h * v - radar.r_ecef, axis=1) for sign in (1.0, -1.0)]
+    np.testing.assert_allclose(geometry.range_rate_m_s, (slant[0] - slant[1]) / (2 * h), atol=1e-3)  # [m/s]
+    given = measure(radar, t, r, v, 0.5, np.random.default_rng(3), swerling=3, geometry=geometry)
+    for name in ("time_s", "range_m", "az_rad", "el_rad", "range_rate_m_s", "sigma_az_rad", "snr_db", "truth_id"):
+        np.testing.assert_array_equal(getattr(given, name), getattr(plain, name))
+    with pytest.raises(Exception, match="geometry"):
+        measure(radar, t[:10], r[:10], v[:10], 0.5, np.random.default_rng(3), geometry=geometry)

@@ -18,10 +18,11 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from thaadsim.catalog.statuses import CHECK_STATUSES, CheckStatus
 from thaadsim.earth.constants import G0_M_S2
 
 KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -90,11 +91,6 @@ class Sourced(_Record):
         return source_status(self.source, self.assumed)
 
 
-CheckStatus = Literal["checked", "partly-checked", "not-found", "unchecked", "assumed", "internal"]
-"""How a cited source was checked against its document (``catalog/data/source_checks.yaml``
-states what each one means)."""
-
-CHECK_STATUSES: tuple[str, ...] = get_args(CheckStatus)
 
 UNREGISTERED = "unregistered"
 """Status of a source text from outside the catalog (a command-line override, say): the

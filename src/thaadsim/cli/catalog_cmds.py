@@ -7,15 +7,17 @@ source was checked against the document: ``catalog sources`` lists what was seen
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from thaadsim.catalog import loader
-from thaadsim.catalog.records import CHECK_STATUSES, FlightTest, Missile, Site, Sourced
+from thaadsim.catalog.statuses import CHECK_STATUSES
 from thaadsim.cli.main import app
 from thaadsim.cli.output import emit_json, format_table
 from thaadsim.errors import InputError
+
+if TYPE_CHECKING:
+    from thaadsim.catalog.records import FlightTest, Missile, Site, Sourced
 
 catalog_app = typer.Typer(
     help="List the catalog: missiles, sites, flight tests, radars, interceptors and batteries, each number with "
@@ -54,6 +56,8 @@ def _num(s: Sourced | None, fmt: str = "{:,.0f}", band: bool = False) -> str:
 def _checked(node: Any) -> Any:
     """A record's JSON with the check status of each sourced number ('check') and of a
     site's position source ('position_source_check')."""
+    from thaadsim.catalog import loader  # here: `thaadsim --help` does not build the catalog
+
     if isinstance(node, dict):
         out = {key: _checked(value) for key, value in node.items()}
         if isinstance(node.get("source"), str) and "value" in node and "assumed" in node:
@@ -93,6 +97,8 @@ def missiles_cmd(
     Figures marked * are assumptions (no open source publishes them); --json gives
     every stage parameter with its source and note.
     """
+    from thaadsim.catalog import loader  # here: `thaadsim --help` does not build the catalog
+
     records: list[Missile] = _select(names, loader.missiles(), loader.missile)
     if json_out:
         _records_json(records)
@@ -149,6 +155,8 @@ def sites_cmd(
     json_out: JsonOption = False,
 ) -> None:
     """List the catalog sites: launch sites, batteries, bases, targets and cities (WGS-84 degrees, metres)."""
+    from thaadsim.catalog import loader  # here: `thaadsim --help` does not build the catalog
+
     records: list[Site] = _select(names, loader.sites(), loader.site)
     if kind is not None:
         wanted = loader.normalise_key(kind)
@@ -194,6 +202,8 @@ def tests_cmd(
     json_out: JsonOption = False,
 ) -> None:
     """List the historical flight tests: date, missile, site, reported apogee, range and flight time."""
+    from thaadsim.catalog import loader  # here: `thaadsim --help` does not build the catalog
+
     records: list[FlightTest] = _select(names, loader.flight_tests(), loader.flight_test)
     if json_out:
         _records_json(records)
@@ -320,6 +330,8 @@ def sources_cmd(
     ] = False,
 ) -> None:
     """List how each cited source was checked against its document, and what was found there."""
+    from thaadsim.catalog import loader  # here: `thaadsim --help` does not build the catalog
+
     records = list({r.key: r for r in loader.source_checks().values()}.values())
     if status is not None:
         wanted = status.strip().lower()

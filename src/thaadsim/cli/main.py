@@ -81,13 +81,10 @@ def _quiet_warnings() -> None:
     import warnings
 
     if os.environ.get("THAADSIM_WARNINGS") != "1":
+        # numpy reports floating-point trouble as RuntimeWarning through this same filter
+        # (its default error mode is 'warn'), so numpy need not be imported here: a command
+        # that never uses it (`--help`, `catalog`) starts without it.
         warnings.simplefilter("ignore")
-        try:
-            import numpy as np
-
-            np.seterr(all="ignore")
-        except ImportError:  # pragma: no cover - numpy is a dependency
-            pass
 
 
 MAX_ERROR_CHARS = 2000

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import math
 import os
+import sys
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
 import typer
 
 from thaadsim.errors import InputError
@@ -19,9 +19,10 @@ def _clean(value: Any) -> Any:
         return {k: _clean(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_clean(v) for v in value]
-    if isinstance(value, np.ndarray):
+    np = sys.modules.get("numpy")  # a numpy value exists only once numpy is imported: `--help` does without
+    if np is not None and isinstance(value, np.ndarray):
         return _clean(value.tolist())
-    if isinstance(value, np.generic):
+    if np is not None and isinstance(value, np.generic):
         return _clean(value.item())
     if isinstance(value, float) and not math.isfinite(value):
         return None

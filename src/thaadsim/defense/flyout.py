@@ -72,15 +72,12 @@ The key is a sha256 over a canonical JSON of everything the table depends on
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import hashlib
 import json
 import logging
 import math
 import os
-import platform
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,6 +86,7 @@ import numpy as np
 
 from thaadsim.defense.interceptor import InterceptorModel, fly_out
 from thaadsim.defense.kernels import table_lookup
+from thaadsim.diskcache import CACHE_ENV, cache_root, canonical, provenance, sources_digest
 from thaadsim.earth import frames
 from thaadsim.errors import InputError
 
@@ -97,11 +95,6 @@ DEFAULT_KICKS_DEG = np.concatenate([np.linspace(0.0, 2.0, 5)[:-1], np.linspace(2
 
 CACHE_FORMAT = 2
 """Version of the on-disk table format (and of the build); part of the cache key."""
-
-CACHE_ENV = "THAADSIM_CACHE_DIR"
-"""Environment variable naming the cache folder; the value ``off`` disables the disk cache."""
-
-CACHE_OFF = "off"
 
 _log = logging.getLogger(__name__)
 
@@ -356,79 +349,12 @@ _SOURCE_MODULES = (
 
 def cache_dir() -> Path | None:
     """The fly-out table cache folder, or None when ``THAADSIM_CACHE_DIR=off``."""
-    env = os.environ.get(CACHE_ENV, "")
-    if env.strip().lower() == CACHE_OFF:
-        return None
-    if env:
-        base = Path(env).expanduser()
-    else:
-        xdg = os.environ.get("XDG_CACHE_HOME", "")
-        # The XDG spec says to ignore a relative XDG_CACHE_HOME.
-        root = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
-        base = root / "thaadsim"
-    return base / "flyout"
+    root = cache_root()
+    return None if root is None else root / "flyout"
 
 
-def _thaadsim_version() -> str:
-    try:
-        from importlib.metadata import version
-        return version("thaadsim")
-    except Exception:  # noqa: BLE001 - not installed (e.g. run from a source tree)
-        return "unknown"
-
-
-def _module_version(name: str) -> str:
-    module = sys.modules.get(name)
-    if module is None:
-        try:
-            module = __import__(name)
-        except Exception:  # noqa: BLE001
-            return "absent"
-    return str(getattr(module, "__version__", "unknown"))
-
-
-@functools.cache
 def _sources_digest() -> str:
-    h = hashlib.sha256()
-    for name in _SOURCE_MODULES:
-        h.update(name.encode())
-        try:
-            __import__(name)
-            h.update(Path(sys.modules[name].__file__).read_bytes())
-        except Exception:  # noqa: BLE001 - no source to hash: the name alone stands in
-            h.update(b"<no source>")
-    return h.hexdigest()
-
-
-@functools.cache
-def _runtime() -> dict:
-    return {"python": platform.python_version(), "machine": platform.machine(),
-            **{m: _module_version(m) for m in ("numpy", "numba", "pyproj")}}
-
-
-def _canonical(value):
-    """A JSON-able, exact and order-stable form of dataclasses, numbers and arrays."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out = {"__type__": type(value).__qualname__}
-        for f in dataclasses.fields(value):
-            if f.compare:  # ``assumptions`` and the like are notes, not inputs
-                out[f.name] = _canonical(getattr(value, f.name))
-        return out
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        return float(value).hex()  # exact: -0.0, nan and inf included
-    if isinstance(value, str):
-        return value
-    if isinstance(value, np.ndarray):
-        return [_canonical(v) for v in value.tolist()]
-    if isinstance(value, (tuple, list)):
-        return [_canonical(v) for v in value]
-    if value is None:
-        return None
-    raise TypeError(f"cannot put {type(value).__name__} into a cache key")
+    return sources_digest(_SOURCE_MODULES)
 
 
 def table_key(model: InterceptorModel, site_lat_deg: float, site_lon_deg: float, site_alt_m: float,
@@ -438,16 +364,14 @@ def table_key(model: InterceptorModel, site_lat_deg: float, site_lon_deg: float,
     horizon = float(model.max_flyout_s if horizon_s is None else horizon_s)
     payload = {
         "format": CACHE_FORMAT,
-        "thaadsim": _thaadsim_version(),
-        "sources": _sources_digest(),
-        "runtime": _runtime(),
-        "model": _canonical(model),
-        "vehicle": _canonical(model.vehicle()),
-        "site": _canonical([site_lat_deg, site_lon_deg, site_alt_m]),
-        "grid": {"n_azimuths": int(n_azimuths), "kicks_deg": _canonical(_resolve_kicks(kicks_deg)),
-                 "dh_m": _canonical(dh_m), "dr_m": _canonical(dr_m), "sample_dt_s": _canonical(sample_dt_s),
-                 "horizon_s": _canonical(horizon)},
-        "flight": _canonical(_fan_options(model, horizon, sample_dt_s)),
+        **provenance(_SOURCE_MODULES),
+        "model": canonical(model),
+        "vehicle": canonical(model.vehicle()),
+        "site": canonical([site_lat_deg, site_lon_deg, site_alt_m]),
+        "grid": {"n_azimuths": int(n_azimuths), "kicks_deg": canonical(_resolve_kicks(kicks_deg)),
+                 "dh_m": canonical(dh_m), "dr_m": canonical(dr_m), "sample_dt_s": canonical(sample_dt_s),
+                 "horizon_s": canonical(horizon)},
+        "flight": canonical(_fan_options(model, horizon, sample_dt_s)),
     }
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"), allow_nan=False)
     return hashlib.sha256(text.encode()).hexdigest()
@@ -600,5 +524,5 @@ cached_table.cache_clear = _memory_table.cache_clear
 cached_table.cache_info = _memory_table.cache_info
 
 
-__all__ = ["CACHE_ENV", "CACHE_FORMAT", "DEFAULT_KICKS_DEG", "FlyoutTable", "build_table", "cache_dir",
-           "cached_table", "crossings", "table_key"]
+__all__ = ["CACHE_ENV", "CACHE_FORMAT", "DEFAULT_KICKS_DEG", "FlyoutTable", "build_table", "cache_dir", "cache_root",
+           "cached_table", "canonical", "crossings", "provenance", "sources_digest", "table_key"]

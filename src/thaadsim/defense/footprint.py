@@ -36,6 +36,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pyproj
@@ -44,6 +45,7 @@ from thaadsim.catalog.loader import Location, resolve_location
 from thaadsim.catalog.loader import missile as catalog_missile
 from thaadsim.defense.battery import Battery
 from thaadsim.defense.envelope import Envelope, can_intercept
+from thaadsim.diskcache import cache_root, canonical, entry_key, provenance, read_entry, write_entry
 from thaadsim.earth import frames
 from thaadsim.earth.constants import WGS84_A_M, WGS84_INV_F
 from thaadsim.errors import InputError, UnreachableError
@@ -174,43 +176,90 @@ def _rings(battery: Battery, az_deg: np.ndarray, inner_m: np.ndarray, outer_m: n
     return rings
 
 
-def defended_footprint(
-    battery: Battery,
-    missile: str,
-    launch: str | Location,
-    *,
-    n_azimuths: int = 24,
-    max_range_m: float = 420e3,
-    range_step_m: float = 30e3,
-    refine_steps: int = 4,
-    sample_dt_s: float = 1.0,
-    earliest_launch_s: float = 0.0,
-    options: FlightOptions | None = None,
-    envelope: Envelope | None = None,
-    progress: Callable[[int, int | None, str], None] | None = None,
-) -> Footprint:
-    """The battery's defended footprint against ``missile`` launched from ``launch``.
+@dataclass(frozen=True)
+class _Edges:
+    """What the flights decide (the expensive part, cached on disk): per azimuth the inner
+    and outer edges once and twice, and the counts."""
 
-    ``launch`` is a site key, 'LAT,LON' or a :class:`Location`.  The grid parameters are
-    described in the module docstring.  Raises :class:`UnreachableError` when the
-    missile cannot fly a minimum-energy trajectory from the launch point to the battery.
-    ``progress(done, total, label)``, when given, is told before each batch of aim points.
-    """
-    key = catalog_missile(missile, field="--missile").key
-    here = _location(launch, "--from")
-    if n_azimuths < 8 or n_azimuths % 2:
-        raise InputError(f"{n_azimuths} azimuths", field="n_azimuths", hint="give an even number, at least 8")
-    if not (0 < range_step_m <= max_range_m):
-        raise InputError("need 0 < range step <= maximum range", field="range_step_m")
-    if refine_steps < 0 or sample_dt_s <= 0:
-        raise InputError("refine_steps >= 0 and sample_dt_s > 0 required", field="grid")
-    options = options or FlightOptions()
+    centre_once: bool
+    centre_twice: bool
+    in1: np.ndarray
+    edge1: np.ndarray
+    in2: np.ndarray
+    edge2: np.ndarray
+    out1: int
+    out2: int
+    truncated: int
+    counts: dict
+
+
+CACHE_FORMAT = 2
+"""Version of the on-disk footprint format; part of the cache key."""
+_SOURCE_MODULES = (
+    "thaadsim.defense.footprint", "thaadsim.defense.envelope", "thaadsim.defense.battery",
+    "thaadsim.defense.interceptor", "thaadsim.defense.flyout", "thaadsim.defense.kernels",
+    "thaadsim.flight.batch_aim", "thaadsim.flight.engine", "thaadsim.flight.kernels", "thaadsim.flight.vehicle",
+    "thaadsim.flight.layout", "thaadsim.earth.atmosphere", "thaadsim.earth.constants", "thaadsim.earth.frames",
+    "thaadsim.earth.kernels",
+)
+"""Modules whose source a footprint's numbers run through (hashed into the key)."""
+_ARRAYS = ("in1", "edge1", "in2", "edge2")
+_INTS = ("centre_once", "centre_twice", "out1", "out2", "truncated", "shots", "not_threatened", "batches")
+
+
+def cache_dir() -> Path | None:
+    """The footprint cache folder (:mod:`thaadsim.diskcache`), or None when it is off."""
+    root = cache_root()
+    return None if root is None else root / "footprint"
+
+
+def _cache_path(battery: Battery, missile_key: str, here: Location, options: FlightOptions,
+                grid_args: dict) -> tuple[Path | None, str | None]:
+    """Where the footprint of these inputs lives on disk, and its key: a sha256 over
+    everything the edges depend on - the battery (interceptor and envelope limits
+    included), the threat's vehicle, the launch point, the grid, the flight options and
+    the code."""
+    from thaadsim.flight.vehicle import Vehicle
+
+    folder = cache_dir()
+    if folder is None:
+        return None, None
+    key = entry_key({
+        "format": CACHE_FORMAT, **provenance(_SOURCE_MODULES),
+        "battery": canonical(battery), "missile": missile_key,
+        "vehicle": canonical(Vehicle.from_missile(catalog_missile(missile_key))),
+        "launch": canonical([here.lat_deg, here.lon_deg, here.alt_m]),
+        "grid": {k: canonical(v) for k, v in grid_args.items()}, "options": canonical(options),
+    })
+    return folder / f"{key}.npz", key
+
+
+def _read_edges(path: Path, key: str, n_azimuths: int) -> _Edges | None:
+    """The edges in the cache entry ``path``, or None (flown again and overwritten)."""
+    arrays = read_entry(path, key, CACHE_FORMAT)
+    if arrays is None or set(arrays) != {*_ARRAYS, "ints"} or arrays["ints"].shape != (len(_INTS),):
+        return None
+    if any(arrays[name].shape != (n_azimuths,) or arrays[name].dtype != np.float64 for name in _ARRAYS):
+        return None
+    ints = dict(zip(_INTS, arrays["ints"].tolist(), strict=True))
+    counts = {k: int(ints[k]) for k in ("shots", "not_threatened", "batches")}
+    return _Edges(bool(ints["centre_once"]), bool(ints["centre_twice"]), arrays["in1"], arrays["edge1"],
+                  arrays["in2"], arrays["edge2"], int(ints["out1"]), int(ints["out2"]), int(ints["truncated"]),
+                  counts)
+
+
+def _write_edges(path: Path, key: str, edges: _Edges) -> None:
+    values = {**edges.counts, "centre_once": edges.centre_once, "centre_twice": edges.centre_twice,
+              "out1": edges.out1, "out2": edges.out2, "truncated": edges.truncated}
+    arrays = {name: np.asarray(getattr(edges, name), dtype=np.float64) for name in _ARRAYS}
+    write_entry(path, key, CACHE_FORMAT, {**arrays, "ints": np.array([int(values[n]) for n in _INTS], np.int64)})
+
+
+def _edges(battery: Battery, key: str, here: Location, axis: float, dist: float, az: np.ndarray,
+           options: FlightOptions, envelope: Envelope | None, progress, *, n_azimuths: int, max_range_m: float,
+           range_step_m: float, refine_steps: int, sample_dt_s: float, earliest_launch_s: float) -> _Edges:
+    """The footprint's edges along each azimuth, flown and bisected (module doc: method)."""
     env = envelope  # built on first use, after the missile is known to reach the battery
-    axis, _, dist = frames.geodesic_inverse(battery.lat_deg, battery.lon_deg, here.lat_deg, here.lon_deg)
-    axis, dist = float(axis), float(dist)
-    if dist < 1e3:
-        raise InputError("the launch point is the battery's own site", field="--from")
-    az = np.mod(axis + np.arange(n_azimuths) * 360.0 / n_azimuths, 360.0)
     ranges = np.arange(range_step_m, max_range_m + 0.5 * range_step_m, range_step_m)
     origin = f"{here.lat_deg!r},{here.lon_deg!r},{here.alt_m!r}"
     counts = {"shots": 0, "not_threatened": 0, "batches": 0}
@@ -323,6 +372,61 @@ def defended_footprint(
     in2 = np.where(np.isfinite(in2) & np.isfinite(in1), np.maximum(in2, np.nan_to_num(in1)), in2)
     truncated = int(np.sum(np.isfinite(in1) & ~np.isfinite(hi1)))
 
+    return _Edges(centre_once, centre_twice, in1, edge1, in2, edge2, out1, out2, truncated, counts)
+
+
+def defended_footprint(
+    battery: Battery,
+    missile: str,
+    launch: str | Location,
+    *,
+    n_azimuths: int = 24,
+    max_range_m: float = 420e3,
+    range_step_m: float = 30e3,
+    refine_steps: int = 4,
+    sample_dt_s: float = 1.0,
+    earliest_launch_s: float = 0.0,
+    options: FlightOptions | None = None,
+    envelope: Envelope | None = None,
+    progress: Callable[[int, int | None, str], None] | None = None,
+) -> Footprint:
+    """The battery's defended footprint against ``missile`` launched from ``launch``.
+
+    ``launch`` is a site key, 'LAT,LON' or a :class:`Location`.  The grid parameters are
+    described in the module docstring.  Raises :class:`UnreachableError` when the
+    missile cannot fly a minimum-energy trajectory from the launch point to the battery.
+    ``progress(done, total, label)``, when given, is told before each batch of aim points.
+    """
+    key_missile = catalog_missile(missile, field="--missile").key
+    here = _location(launch, "--from")
+    if n_azimuths < 8 or n_azimuths % 2:
+        raise InputError(f"{n_azimuths} azimuths", field="n_azimuths", hint="give an even number, at least 8")
+    if not (0 < range_step_m <= max_range_m):
+        raise InputError("need 0 < range step <= maximum range", field="range_step_m")
+    if refine_steps < 0 or sample_dt_s <= 0:
+        raise InputError("refine_steps >= 0 and sample_dt_s > 0 required", field="grid")
+    options = options or FlightOptions()
+    axis, _, dist = frames.geodesic_inverse(battery.lat_deg, battery.lon_deg, here.lat_deg, here.lon_deg)
+    axis, dist = float(axis), float(dist)
+    if dist < 1e3:
+        raise InputError("the launch point is the battery's own site", field="--from")
+    az = np.mod(axis + np.arange(n_azimuths) * 360.0 / n_azimuths, 360.0)
+    grid_args = dict(n_azimuths=n_azimuths, max_range_m=max_range_m, range_step_m=range_step_m,
+                     refine_steps=refine_steps, sample_dt_s=sample_dt_s, earliest_launch_s=earliest_launch_s)
+    # an envelope passed in is the caller's own (limits, table): not a cache key part, so not cached
+    path, key = (None, None) if envelope is not None else _cache_path(battery, key_missile, here, options, grid_args)
+    edges = None if path is None else _read_edges(path, key, n_azimuths)
+    if edges is None:
+        edges = _edges(battery, key_missile, here, axis, dist, az, options, envelope, progress, **grid_args)
+        if path is not None:
+            _write_edges(path, key, edges)
+    elif progress:
+        progress(2 + refine_steps, 2 + refine_steps, "done (from the disk cache)")
+    env = envelope if envelope is not None else Envelope.for_battery(battery)
+    in1, edge1, in2, edge2 = edges.in1, edges.edge1, edges.in2, edges.edge2
+    centre_once, centre_twice, truncated = edges.centre_once, edges.centre_twice, edges.truncated
+    out1, out2, counts = edges.out1, edges.out2, dict(edges.counts)
+
     rings1, rings2 = _rings(battery, az, in1, edge1), _rings(battery, az, in2, edge2)
     poly1 = max(rings1, key=len) if rings1 else np.zeros((0, 2))
     poly2 = max(rings2, key=len) if rings2 else np.zeros((0, 2))
@@ -360,7 +464,7 @@ def defended_footprint(
     if not centre_once:
         assumptions.append("the battery's own site is not defended against this threat: the footprint is empty")
     return Footprint(
-        battery=battery, missile=key, launch=here, launch_distance_m=dist, axis_azimuth_deg=axis,
+        battery=battery, missile=key_missile, launch=here, launch_distance_m=dist, axis_azimuth_deg=axis,
         azimuth_deg=az, once_extent_m=edge1, twice_extent_m=edge2,
         battery_defended_once=centre_once, battery_defended_twice=centre_twice,
         polygon=poly1, twice_polygon=poly2, polygons=rings1, twice_polygons=rings2,
@@ -371,4 +475,4 @@ def defended_footprint(
     )
 
 
-__all__ = ["Footprint", "defended_footprint", "geodesic_area_km2"]
+__all__ = ["CACHE_FORMAT", "Footprint", "cache_dir", "defended_footprint", "geodesic_area_km2"]

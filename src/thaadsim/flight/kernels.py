@@ -519,9 +519,12 @@ def fly_batch_serial(y_init, params, earth, rotating, with_drag, atm, cd_mach, c
     return status, events, samples
 
 
-PARALLEL_MIN_BATCH = 64
+PARALLEL_MIN_BATCH = 1024
 """Smaller batches fly on one thread: waking the pool costs ~0.1 ms on a quiet machine and
-milliseconds on a loaded one (its threads spin), more than a few flights of ~20 µs-1 ms each."""
+milliseconds on a loaded one (its threads spin), more than a few flights of ~20 µs-1 ms each;
+and the parallel variant is compiled only when a batch first needs it (~2-4 s without a
+numba cache), so a scenario's truth (the batched aiming flies 200 coarse flights per threat
+group: 800 for korea-salvo, ~50 ms on one thread, ~25 ms on two) does without it."""
 
 
 def fly_batch(y_init, params, *args):

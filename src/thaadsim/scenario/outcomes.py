@@ -139,7 +139,28 @@ def _threat_paths(truth, kill_time: dict, dt_s: float) -> list[ObjectPath]:
 # --------------------------------------------------------------------------- events
 
 
-def _events(truth, radar_runs, shots, kill_time, assets_of) -> list[Event]:
+def _detection_span(detections, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(n,) times of each missile's first and last detection [s] (NaN: never detected)."""
+    first, last = np.full(n, np.inf), np.full(n, -np.inf)
+    hit = detections.truth_id >= 0
+    np.minimum.at(first, detections.truth_id[hit], detections.time_s[hit])
+    np.maximum.at(last, detections.truth_id[hit], detections.time_s[hit])
+    first[np.isinf(first)] = np.nan
+    last[np.isinf(last)] = np.nan
+    return first, last
+
+
+class _RadarFacts:
+    """What scoring asks of one radar's run more than once, computed once: its confirmed
+    tracks (a property of the tracker's result that filters every track ever started) and
+    each missile's first and last detection."""
+
+    def __init__(self, rr, n: int):
+        self.confirmed = rr.tracker.confirmed_tracks
+        self.first_detection_s, self.last_detection_s = _detection_span(rr.detections, n)
+
+
+def _events(truth, radar_runs, shots, kill_time, assets_of, facts) -> list[Event]:
     ev: list[Event] = []
     for k, oid in enumerate(truth.object_ids):
         g = truth.groups[int(truth.group[k])]
@@ -157,16 +178,15 @@ def _events(truth, radar_runs, shots, kill_time, assets_of) -> list[Event]:
             inside = assets_of(lat, lon)
             ev.append(Event(t0 + g.flight_time_s, "impact", oid, "", lat, lon, 0.0,
                             f"inside {inside}" if inside else "outside every defended asset"))
-    for rr in radar_runs:
+    for rr, fact in zip(radar_runs, facts, strict=True):
         d = rr.detections
         for k, oid in enumerate(truth.object_ids):
-            hit = d.time_s[d.truth_id == k]
-            if hit.size:
-                t = float(hit.min())
+            t = float(fact.first_detection_s[k])
+            if math.isfinite(t):
                 lat, lon, alt = _point(truth.states[k, int(round(t / truth.look_dt_s)), :3])
                 ev.append(Event(t, "first_detection", oid, rr.name, lat, lon, alt,
                                 f"slant range {float(d.range_m[(d.truth_id == k) & (d.time_s == t)][0]) / 1e3:,.0f} km"))
-        for tr in rr.tracker.confirmed_tracks:
+        for tr in fact.confirmed:
             k = int(rr.track_truth.get(tr.track_id, -1))
             j = int(np.searchsorted(tr.times_s, tr.confirmed_time_s))
             lat, lon, alt = _point(tr.states[min(j, len(tr.times_s) - 1), :3])
@@ -212,7 +232,7 @@ def _battery_account(br, k: int, truth) -> str:
     return "; ".join(sorted({e.reason for e in engs if e.reason})) or "not engaged"
 
 
-def _per_threat(truth, radar_runs, battery_runs, shots, kill_time, assets_of) -> list[dict]:
+def _per_threat(truth, radar_runs, battery_runs, shots, kill_time, assets_of, facts) -> list[dict]:
     out = []
     for k, oid in enumerate(truth.object_ids):
         g = truth.groups[int(truth.group[k])]
@@ -222,11 +242,11 @@ def _per_threat(truth, radar_runs, battery_runs, shots, kill_time, assets_of) ->
         kill = next((rec for rec, _ in mine if rec.kill), None)
         first_det, last_det = {}, {}
         confirmed = {}
-        for rr in radar_runs:
-            hit = rr.detections.time_s[rr.detections.truth_id == k]
-            first_det[rr.name] = float(hit.min()) if hit.size else None
-            last_det[rr.name] = float(hit.max()) if hit.size else None
-            ts = [tr.confirmed_time_s for tr in rr.tracker.confirmed_tracks if rr.track_truth.get(tr.track_id) == k]
+        for rr, fact in zip(radar_runs, facts, strict=True):
+            t, t_last = float(fact.first_detection_s[k]), float(fact.last_detection_s[k])
+            first_det[rr.name] = t if math.isfinite(t) else None
+            last_det[rr.name] = t_last if math.isfinite(t_last) else None
+            ts = [tr.confirmed_time_s for tr in fact.confirmed if rr.track_truth.get(tr.track_id) == k]
             confirmed[rr.name] = float(min(ts)) if ts else None
         accounts = {br.name: _battery_account(br, k, truth) for br in battery_runs}
         if kill is not None:
@@ -254,7 +274,7 @@ def _per_threat(truth, radar_runs, battery_runs, shots, kill_time, assets_of) ->
 # --------------------------------------------------------------------------- views
 
 
-def _radar_view(rr, truth, scenario, views: bool, notes: list[str]) -> RadarView:
+def _radar_view(rr, fact, truth, scenario, views: bool, notes: list[str]) -> RadarView:
     m = rr.model
     rings = []
     alt_km = scenario.output.coverage_altitude_km
@@ -267,8 +287,7 @@ def _radar_view(rr, truth, scenario, views: bool, notes: list[str]) -> RadarView
         rings = [np.asarray(p, float) for p in cov.polygons]
         if not rings:
             notes.append(f"radar {rr.name}: a {rcs:g} m^2 target at {alt_km:g} km is detected nowhere")
-    s = rr.tracker
-    conf = s.confirmed_tracks
+    conf = fact.confirmed
     false = sum(1 for tr in conf if rr.track_truth.get(tr.track_id, -1) < 0)
     return RadarView(rr.name, m.key, m.mode, float(m.lat_deg), float(m.lon_deg), float(m.alt_m),
                      math.degrees(float(m.face_az_rad[0])) % 360.0, float(m.max_range_m) / 1e3, rings, alt_km, rcs,
@@ -342,11 +361,12 @@ def assemble(scenario, seed: int, truth, radar_runs, battery_runs, *, views: boo
         inside = [a.name for a in all_assets if frames.ground_distance_m(lat, lon, a.lat_deg, a.lon_deg) <= a.radius_m]
         return ", ".join(dict.fromkeys(inside)) or None
 
+    facts = [_RadarFacts(rr, truth.count) for rr in radar_runs]
     shots, kill_time = _collect_shots(truth, battery_runs)
     dt = scenario.output.sample_dt_s
     objects = _threat_paths(truth, kill_time, dt) + _interceptor_paths(shots, dt)
-    events = _events(truth, radar_runs, shots, kill_time, assets_of)
-    per = _per_threat(truth, radar_runs, battery_runs, shots, kill_time, assets_of)
+    events = _events(truth, radar_runs, shots, kill_time, assets_of, facts)
+    per = _per_threat(truth, radar_runs, battery_runs, shots, kill_time, assets_of, facts)
     conv = scenario.detection.convention()
     notes: list[str] = [
         f"{conv.describe()}: the convention of the coverage drawn and of the ranges shown; in the run each look is "
@@ -354,7 +374,7 @@ def assemble(scenario, seed: int, truth, radar_runs, battery_runs, *, views: boo
         f"({', '.join(sorted({str(g.spec.swerling) for g in truth.groups}))}), one look per revisit"]
     if views and progress:
         progress("radar coverage and defended footprints")
-    radars = [_radar_view(rr, truth, scenario, views, notes) for rr in radar_runs]
+    radars = [_radar_view(rr, fact, truth, scenario, views, notes) for rr, fact in zip(radar_runs, facts, strict=True)]
     batteries = [_battery_view(br, truth, scenario, views, notes) for br in battery_runs]
     first_det = [e.time_s for e in events if e.event == "first_detection"]
     totals = {

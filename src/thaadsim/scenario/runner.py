@@ -89,12 +89,38 @@ def build_radar(index: int, spec, scenario: Scenario, truth: ScenarioTruth):
         RadarModel.from_catalog(spec.radar, spec.mode, site=site, boresight_az_deg=az))
 
 
-def observe(radar, name: str, truth: ScenarioTruth, scenario: Scenario, rng: np.random.Generator) -> RadarRun:
-    """Measure every missile with one radar and track what it sees."""
-    from thaadsim.sensors.measurements import false_alarm_detections, measure, merge_detections
-    from thaadsim.tracking.manager import run_tracker
-    from thaadsim.tracking.metrics import track_truth_summary
-    from thaadsim.tracking.scenario_track import default_tracker_config, threat_sector
+@dataclass(frozen=True)
+class TargetSamples:
+    """Missile samples of one Swerling case that a radar looks at, with their geometry."""
+
+    swerling: int
+    times_s: np.ndarray
+    truth_id: np.ndarray
+    r_ecef: np.ndarray
+    v_ecef: np.ndarray
+    rcs_m2: np.ndarray
+    geometry: object
+    """``sensors.measurements.TargetGeometry`` of the samples."""
+
+
+@dataclass(frozen=True)
+class RadarPlan:
+    """What one radar does on a truth before its first random draw: the missile samples it
+    looks at (every missile at every look it is in flight, look-major), their geometry per
+    Swerling case, and the false-alarm sector and look times.  Shared by replicas."""
+
+    cases: tuple[TargetSamples, ...]
+    """The samples, one set per Swerling case (ascending)."""
+    sector: object
+    """``sensors.measurements.Surveillance`` around the missiles it can see, or None."""
+    looks_s: np.ndarray
+    """Distinct look times with a missile in flight [s]."""
+
+
+def plan_radar(radar, truth: ScenarioTruth) -> RadarPlan:
+    """The seed-independent part of :func:`observe` (:class:`RadarPlan`)."""
+    from thaadsim.sensors.measurements import target_geometry
+    from thaadsim.tracking.scenario_track import threat_sector
 
     alive = np.isfinite(truth.states[:, :, 0])
     k_idx, t_idx = np.nonzero(alive)
@@ -104,23 +130,39 @@ def observe(radar, name: str, truth: ScenarioTruth, scenario: Scenario, rng: np.
     groups = truth.group[k_idx]
     rcs = np.array([truth.groups[g].spec.rcs_m2 for g in groups])
     swerling = np.array([truth.groups[g].spec.swerling for g in groups])
-    parts = []
+    cases = []
     for case in sorted(set(swerling.tolist())):
         m = swerling == case
-        parts.append(measure(radar, truth.times_s[t_idx[m]], X[m, :3], X[m, 3:], rcs[m], rng, truth_id=k_idx[m],
-                             swerling=int(case), false_alarms=False))
-    sector = threat_sector(radar, X[:, :3])
+        r, v = X[m, :3], X[m, 3:]
+        cases.append(TargetSamples(int(case), truth.times_s[t_idx[m]], k_idx[m], r, v, rcs[m],
+                                   target_geometry(radar, r, v, rcs[m], swerling=int(case))))
+    return RadarPlan(tuple(cases), threat_sector(radar, X[:, :3]), truth.times_s[np.unique(t_idx)])
+
+
+def observe(radar, name: str, truth: ScenarioTruth, scenario: Scenario, rng: np.random.Generator,
+            plan: RadarPlan | None = None) -> RadarRun:
+    """Measure every missile with one radar and track what it sees (``plan``: the radar's
+    :func:`plan_radar` on this truth, when already made)."""
+    from thaadsim.sensors.measurements import false_alarm_detections, measure, merge_detections
+    from thaadsim.tracking.manager import run_tracker
+    from thaadsim.tracking.metrics import track_truth_summary
+    from thaadsim.tracking.scenario_track import default_tracker_config
+
+    plan = plan_radar(radar, truth) if plan is None else plan
+    parts = []
+    for c in plan.cases:
+        parts.append(measure(radar, c.times_s, c.r_ecef, c.v_ecef, c.rcs_m2, rng, truth_id=c.truth_id,
+                             swerling=c.swerling, false_alarms=False, geometry=c.geometry))
     n_fa = 0
-    if scenario.output.false_alarms and sector is not None:
-        looks = truth.times_s[np.unique(t_idx)]
-        fa = false_alarm_detections(radar, looks, rng, sector)
+    if scenario.output.false_alarms and plan.sector is not None:
+        fa = false_alarm_detections(radar, plan.looks_s, rng, plan.sector)
         n_fa = len(fa)
         parts.append(fa)
     det = merge_detections(parts)
     choice = next(r.tracker for r in scenario.radars if r.name == name)
     tracker = run_tracker(det, default_tracker_config(choice.filter, choice.association, choice.initiation), rng)
     summary = track_truth_summary(tracker)
-    return RadarRun(name, radar, det, tracker, dict(summary.track_truth), sector, n_fa)
+    return RadarRun(name, radar, det, tracker, dict(summary.track_truth), plan.sector, n_fa)
 
 
 def build_battery(index: int, spec):
@@ -160,17 +202,37 @@ def battery_assets(index: int, spec, battery) -> list:
     return out
 
 
-def engage(index: int, spec, radar_run: RadarRun, truth: ScenarioTruth, rng: np.random.Generator) -> BatteryRun:
-    """One battery's fire control on its radar's tracks, and the shots' kill draws."""
-    from thaadsim.defense.engagement import pn_kill
+@dataclass(frozen=True)
+class BatteryPlan:
+    """A battery as the file sets it up, before any track: the battery, its defended assets
+    and its fly-out envelope.  Shared by replicas."""
+
+    battery: object
+    """``defense.battery.Battery``."""
+    assets: list
+    envelope: object
+    """``defense.envelope.Envelope``."""
+
+
+def plan_battery(index: int, spec) -> BatteryPlan:
     from thaadsim.defense.envelope import Envelope
-    from thaadsim.defense.firecontrol import assign_and_fire, evaluate_tracks, prioritise
 
     battery = build_battery(index, spec)
-    assets = battery_assets(index, spec, battery)
+    return BatteryPlan(battery, battery_assets(index, spec, battery), Envelope.for_battery(battery))
+
+
+def engage(index: int, spec, radar_run: RadarRun, truth: ScenarioTruth, rng: np.random.Generator,
+           plan: BatteryPlan | None = None) -> BatteryRun:
+    """One battery's fire control on its radar's tracks, and the shots' kill draws (``plan``:
+    the battery's :func:`plan_battery`, when already made)."""
+    from thaadsim.defense.engagement import pn_kill
+    from thaadsim.defense.firecontrol import assign_and_fire, evaluate_tracks, prioritise
+
+    plan = plan_battery(index, spec) if plan is None else plan
+    battery, assets = plan.battery, plan.assets
     tracker = radar_run.tracker
     decisions = evaluate_tracks(tracker.confirmed_tracks, tracker.model, assets, battery,
-                                commit_delay_s=spec.commit_delay_s, envelope=Envelope.for_battery(battery))
+                                commit_delay_s=spec.commit_delay_s, envelope=plan.envelope)
     ranked = prioritise(decisions)
     p_kill = battery.interceptor.sspk if spec.sspk is None else spec.sspk
     kill = None
@@ -222,6 +284,11 @@ def preflight(scenario: Scenario, seed: int | None = None) -> Plan:
     missile can reach, a lofted apogee it cannot fly, an aim point on the launch point), the
     run's length on the radar look grid, and its estimated memory against the budget
     (:mod:`thaadsim.budget`), the salvo sizes of a sweep included."""
+    return _preflight(scenario, seed)[0]
+
+
+def _preflight(scenario: Scenario, seed: int | None, progress=None):
+    """:func:`preflight`, and the threat groups it steered and flew (a run flies them once)."""
     from thaadsim.budget import BASE_BYTES, require
     from thaadsim.scenario.truth import MAX_LOOKS, fly_groups, look_count
 
@@ -238,7 +305,7 @@ def preflight(scenario: Scenario, seed: int | None = None) -> Plan:
     inventory = sum(build_battery(i, spec).inventory for i, spec in enumerate(scenario.batteries))
     for i, spec in enumerate(scenario.batteries):
         battery_assets(i, spec, build_battery(i, spec))
-    groups = fly_groups(scenario, look_dt)
+    groups = fly_groups(scenario, look_dt, progress)
     counts = [scenario.threats[scenario.sweep.threat].count] + list(scenario.sweep.counts) if scenario.sweep else [0]
     worst = None
     for n in counts:  # a sweep runs each salvo size on its own: the largest decides
@@ -262,28 +329,39 @@ def preflight(scenario: Scenario, seed: int | None = None) -> Plan:
     require(worst.memory_bytes, f"the run ({worst.missiles:,} missile{plural}, {worst.looks:,} looks of {look_dt:g} s, "
             f"trajectories every {scenario.output.sample_dt_s:g} s)", field=field,
             hint="sample the outputs less often (output.sample_dt_s), or fly fewer missiles")
-    return worst
+    return worst, groups
 
 
 @dataclass(frozen=True)
 class PreparedScenario:
-    """What every replica of a scenario shares: the threats' truth flights and the sited
-    radar models.  Nothing random is in it, so replicas with different seeds can reuse it
-    (a Monte Carlo study flies the truth once per distinct set of flight parameters)."""
+    """What every replica of a scenario shares: the threats' truth flights, the sited radar
+    models with what they look at, and the batteries with their assets and envelopes.
+    Nothing random is in it, so replicas with different seeds can reuse it (a Monte Carlo
+    study flies the truth once per distinct set of flight parameters)."""
 
     scenario: Scenario
     look_dt_s: float
     truth: ScenarioTruth
     radar_models: tuple
+    radar_plans: tuple[RadarPlan, ...] = ()
+    """Per radar, in file order (:func:`plan_radar`); empty: made by each replica."""
+    battery_plans: tuple[BatteryPlan, ...] = ()
+    """Per battery, in file order (:func:`plan_battery`); empty: made by each replica."""
 
 
 def prepare(scenario: Scenario, progress=None) -> PreparedScenario:
-    """Step 1 of the module doc, and the radars sited on its geometry."""
+    """Step 1 of the module doc, and the radars and batteries set up on its geometry."""
+    return _prepare(scenario, progress)
+
+
+def _prepare(scenario: Scenario, progress=None, groups=None) -> PreparedScenario:
     look_dt = look_interval(scenario)
-    truth = fly_threats(scenario, look_dt, progress)
+    truth = fly_threats(scenario, look_dt, progress, groups=groups)
     truth.states.setflags(write=False)  # shared by every replica: a replica must not change it
     models = tuple(build_radar(i, spec, scenario, truth) for i, spec in enumerate(scenario.radars))
-    return PreparedScenario(scenario, look_dt, truth, models)
+    radar_plans = tuple(plan_radar(m, truth) for m in models)
+    battery_plans = tuple(plan_battery(i, spec) for i, spec in enumerate(scenario.batteries))
+    return PreparedScenario(scenario, look_dt, truth, models, radar_plans, battery_plans)
 
 
 def simulate_prepared(prepared: PreparedScenario, seed: int,
@@ -291,16 +369,18 @@ def simulate_prepared(prepared: PreparedScenario, seed: int,
     """Steps 2-4 of the module doc on a prepared truth: everything drawn from ``seed``."""
     scenario, truth = prepared.scenario, prepared.truth
     rng = np.random.default_rng(seed)
+    radar_plans = prepared.radar_plans or (None,) * len(scenario.radars)
+    battery_plans = prepared.battery_plans or (None,) * len(scenario.batteries)
     radar_runs: dict[str, RadarRun] = {}
-    for spec, model in zip(scenario.radars, prepared.radar_models, strict=True):
+    for radar, model, radar_plan in zip(scenario.radars, prepared.radar_models, radar_plans, strict=True):
         if progress:
-            progress(f"radar {spec.name}: measuring and tracking")
-        radar_runs[spec.name] = observe(model, spec.name, truth, scenario, rng)
+            progress(f"radar {radar.name}: measuring and tracking")
+        radar_runs[radar.name] = observe(model, radar.name, truth, scenario, rng, radar_plan)
     battery_runs = []
-    for i, spec in enumerate(scenario.batteries):
+    for i, (battery, battery_plan) in enumerate(zip(scenario.batteries, battery_plans, strict=True)):
         if progress:
-            progress(f"battery {spec.name}: fire control")
-        battery_runs.append(engage(i, spec, radar_runs[spec.radar], truth, rng))
+            progress(f"battery {battery.name}: fire control")
+        battery_runs.append(engage(i, battery, radar_runs[battery.radar], truth, rng, battery_plan))
     return truth, list(radar_runs.values()), battery_runs
 
 
@@ -327,8 +407,8 @@ def run_scenario(scenario: Scenario, seed: int | None = None, progress=None, *, 
     seed = scenario.seed if seed is None else int(seed)
     if progress:
         progress("checking the scenario and its memory")
-    preflight(scenario, seed)
-    truth, radar_runs, battery_runs = simulate(scenario, seed, progress)
+    _, groups = _preflight(scenario, seed, progress)
+    truth, radar_runs, battery_runs = simulate_prepared(_prepare(scenario, progress, groups), seed, progress)
     if progress:
         progress("scoring shots and writing the story")
     result = assemble(scenario, seed, truth, radar_runs, battery_runs, views=views, progress=progress)
@@ -349,5 +429,6 @@ def run_scenario(scenario: Scenario, seed: int | None = None, progress=None, *, 
     return result
 
 
-__all__ = ["BatteryRun", "Plan", "PreparedScenario", "RadarRun", "look_interval", "prepare", "preflight", "run_replica",
-           "run_scenario", "simulate", "simulate_prepared"]
+__all__ = ["BatteryPlan", "BatteryRun", "Plan", "PreparedScenario", "RadarPlan", "RadarRun", "TargetSamples",
+           "look_interval", "plan_battery", "plan_radar", "prepare", "preflight", "run_replica", "run_scenario",
+           "simulate", "simulate_prepared"]

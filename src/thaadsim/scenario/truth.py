@@ -216,13 +216,16 @@ def look_count(groups: list[GroupFlight], look_dt_s: float) -> int:
     return n_looks
 
 
-def fly_threats(scenario: Scenario, look_dt_s: float, progress=None) -> ScenarioTruth:
-    """Fly every threat group and put all missiles on the look grid (module doc)."""
+def fly_threats(scenario: Scenario, look_dt_s: float, progress=None, groups: list[GroupFlight] | None = None
+                ) -> ScenarioTruth:
+    """Fly every threat group and put all missiles on the look grid (module doc); ``groups``:
+    this scenario's :func:`fly_groups` at this look interval, when already flown."""
     from thaadsim.tracking.scenario_track import hermite_states
 
     if not (math.isfinite(look_dt_s) and look_dt_s > 0):
         raise InputError(f"{look_dt_s} s is not a look interval", field="radars")
-    groups = fly_groups(scenario, look_dt_s, progress)
+    if groups is None:
+        groups = fly_groups(scenario, look_dt_s, progress)
     launch_t = np.concatenate([g.launch_times_s for g in groups])
     group = np.concatenate([np.full(g.launch_times_s.size, g.index) for g in groups])
     ids = [f"T{g.index + 1}.{k + 1}" for g in groups for k in range(g.launch_times_s.size)]

@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pyproj
 
+from thaadsim.diskcache import cache_root, canonical, entry_key, provenance, read_entry, write_entry
 from thaadsim.earth import frames
 from thaadsim.earth.constants import SPHERE_RADIUS_M, WGS84_A_M, WGS84_INV_F
 from thaadsim.errors import InputError
@@ -137,6 +139,96 @@ def coverage(
         raise InputError(f"radar cross-section {rcs_m2:g} m^2 must be > 0", field="--rcs-m2")
     conv = resolve(convention, pd_threshold=pd_threshold, swerling=swerling)
     radar = conv.applied_to(radar)
+    path, key = _cache_path(radar, conv, altitude_m, rcs_m2, n_azimuths, n_ranges, tolerance_m)
+    found = None if path is None else _read(path, key, n_azimuths)
+    if found is None:
+        found = _edges(radar, conv, altitude_m, rcs_m2, n_azimuths, n_ranges, tolerance_m)
+        if path is not None:
+            _write(path, key, found)
+    az, s_min, s_max, slant, limit = found
+    any_det = np.isfinite(s_max)
+    polygons = _polygons(radar, az, s_min, s_max, any_det)
+    geod = _geod(radar.earth)
+    # Rings run clockwise (azimuth increasing) on the outside and back counter-clockwise
+    # along any near-zone hole, so minus the sum of signed areas is the covered area.
+    area = 0.0
+    for ring in polygons:
+        a, _ = geod.polygon_area_perimeter(ring[:, 1], ring[:, 0])
+        area -= a
+    notes = (
+        conv.describe(),
+        REFRACTION_NOTE,
+        f"azimuth resolution {360.0 / n_azimuths:g} deg; range ends refined to {tolerance_m:g} m",
+    )
+    return Coverage(
+        azimuth_deg=az,
+        min_ground_range_m=s_min,
+        max_ground_range_m=s_max,
+        max_slant_range_m=slant,
+        limit=limit,
+        polygons=polygons,
+        area_km2=area / 1e6,
+        altitude_m=float(altitude_m),
+        rcs_m2=float(rcs_m2),
+        pd_threshold=conv.look_pd_threshold,
+        swerling=conv.swerling,
+        notes=notes,
+        convention=conv,
+    )
+
+
+CACHE_FORMAT = 1
+"""Version of the on-disk coverage format; part of the cache key."""
+_SOURCE_MODULES = (
+    "thaadsim.sensors.coverage", "thaadsim.sensors.kernels", "thaadsim.sensors.radar", "thaadsim.sensors.geometry",
+    "thaadsim.sensors.detection", "thaadsim.sensors.convention", "thaadsim.earth.frames", "thaadsim.earth.kernels",
+    "thaadsim.earth.constants",
+)
+"""Modules whose source a coverage's numbers run through (hashed into the key)."""
+_ARRAYS = ("azimuth_deg", "min_ground_range_m", "max_ground_range_m", "max_slant_range_m")
+
+
+def cache_dir() -> Path | None:
+    """The coverage cache folder (:mod:`thaadsim.diskcache`), or None when it is off."""
+    root = cache_root()
+    return None if root is None else root / "coverage"
+
+
+def _cache_path(radar, conv, altitude_m, rcs_m2, n_azimuths, n_ranges, tolerance_m):
+    """Where the coverage of these inputs lives on disk, and its key: the sited radar (with
+    the convention applied), the convention, the target and the grid, and the code."""
+    folder = cache_dir()
+    if folder is None:
+        return None, None
+    key = entry_key({"format": CACHE_FORMAT, **provenance(_SOURCE_MODULES), "radar": canonical(radar),
+                     "convention": canonical(conv), "target": canonical([altitude_m, rcs_m2]),
+                     "grid": canonical([n_azimuths, n_ranges, tolerance_m])})
+    return folder / f"{key}.npz", key
+
+
+def _read(path: Path, key: str, n_azimuths: int):
+    arrays = read_entry(path, key, CACHE_FORMAT)
+    if arrays is None or set(arrays) != {*_ARRAYS, "limit"}:
+        return None
+    if any(arrays[n].shape != (n_azimuths,) or arrays[n].dtype != np.float64 for n in (*_ARRAYS, "limit")):
+        return None
+    index = arrays["limit"]
+    if not np.all((index >= 0) & (index < len(LIMITS)) & (index == np.round(index))):
+        return None
+    limit = np.array([LIMITS[int(i)] for i in index], dtype=object)
+    return (*(arrays[n] for n in _ARRAYS), limit)
+
+
+def _write(path: Path, key: str, found) -> None:
+    *values, limit = found
+    arrays = {n: np.asarray(v, dtype=np.float64) for n, v in zip(_ARRAYS, values, strict=True)}
+    arrays["limit"] = np.array([LIMITS.index(str(x)) for x in limit], dtype=np.float64)
+    write_entry(path, key, CACHE_FORMAT, arrays)
+
+
+def _edges(radar, conv, altitude_m, rcs_m2, n_azimuths, n_ranges, tolerance_m):
+    """Per azimuth: (azimuth, nearest and farthest detected ground range (NaN: none), the
+    slant range there, what limits it) - the look kernel on the grid, ends bisected."""
     pd_threshold = conv.look_pd_threshold
     p, faces = radar.kernel_params(conv.swerling)
     rcs = np.array([float(rcs_m2)])
@@ -204,34 +296,7 @@ def coverage(
         )
         lim = np.where(s_max[rows] >= s_end - 1.0, "none", lim)
         limit[rows] = lim
-    polygons = _polygons(radar, az, s_min, s_max, any_det)
-    geod = _geod(radar.earth)
-    # Rings run clockwise (azimuth increasing) on the outside and back counter-clockwise
-    # along any near-zone hole, so minus the sum of signed areas is the covered area.
-    area = 0.0
-    for ring in polygons:
-        a, _ = geod.polygon_area_perimeter(ring[:, 1], ring[:, 0])
-        area -= a
-    notes = (
-        conv.describe(),
-        REFRACTION_NOTE,
-        f"azimuth resolution {360.0 / n_azimuths:g} deg; range ends refined to {tolerance_m:g} m",
-    )
-    return Coverage(
-        azimuth_deg=az,
-        min_ground_range_m=np.where(any_det, s_min, np.nan),
-        max_ground_range_m=np.where(any_det, s_max, np.nan),
-        max_slant_range_m=slant,
-        limit=limit,
-        polygons=polygons,
-        area_km2=area / 1e6,
-        altitude_m=float(altitude_m),
-        rcs_m2=float(rcs_m2),
-        pd_threshold=pd_threshold,
-        swerling=conv.swerling,
-        notes=notes,
-        convention=conv,
-    )
+    return (az, np.where(any_det, s_min, np.nan), np.where(any_det, s_max, np.nan), slant, limit)
 
 
 def circular_runs(mask: np.ndarray) -> list[np.ndarray]:
@@ -284,4 +349,4 @@ def _polygons(radar, az, s_min, s_max, any_det) -> list[np.ndarray]:
     return rings
 
 
-__all__ = ["LIMITS", "Coverage", "circular_runs", "coverage"]
+__all__ = ["CACHE_FORMAT", "LIMITS", "Coverage", "cache_dir", "circular_runs", "coverage"]

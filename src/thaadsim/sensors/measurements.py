@@ -153,6 +153,27 @@ def _fluctuate(snr_mean, swerling, rng):
     raise InputError(f"Swerling case {swerling} is not 0..4", field="--swerling")
 
 
+@dataclass(frozen=True)
+class TargetGeometry:
+    """What :func:`measure` computes before its first draw: the look (line of sight, mean SNR,
+    range and angles) and the true range rate of each target sample.  It depends on the
+    truth alone, so runs that measure the same truth with other seeds compute it once
+    (:func:`target_geometry`) and pass it in."""
+
+    look: object
+    """``sensors.geometry.Look`` of the samples."""
+    range_rate_m_s: np.ndarray
+
+
+def target_geometry(radar: RadarModel, r_ecef, v_ecef, rcs_m2, *, swerling: int = 1) -> TargetGeometry:
+    """The seed-independent part of :func:`measure` for samples at ``r_ecef``, ``v_ecef`` (M, 3)."""
+    r = np.asarray(r_ecef, dtype=float).reshape(-1, 3)
+    v = np.asarray(v_ecef, dtype=float).reshape(-1, 3)
+    lk = look(radar, r, rcs_m2, swerling=swerling)
+    u = (r - radar.r_ecef) / np.maximum(lk.range_m, 1e-9)[:, None]
+    return TargetGeometry(lk, np.einsum("ij,ij->i", u, v))
+
+
 def measure(
     radar: RadarModel,
     time_s,
@@ -165,10 +186,13 @@ def measure(
     swerling: int = 1,
     false_alarms: bool = True,
     surveillance: Surveillance | None = None,
+    geometry: TargetGeometry | None = None,
 ) -> Detections:
     """Detections of target samples (M,) at ``time_s`` with ECEF ``r_ecef``, ``v_ecef``
     (M, 3) [m, m/s] and ``rcs_m2`` (scalar or (M,)); ``truth_id`` (M,) ints (default:
-    the sample's target index 0).  Every random draw comes from ``rng``."""
+    the sample's target index 0).  Every random draw comes from ``rng``.  ``geometry``:
+    :func:`target_geometry` of the same samples, radar, cross-sections and Swerling case,
+    computed earlier (the draws, and so the detections, are the same)."""
     if not isinstance(rng, np.random.Generator):
         raise InputError("pass a numpy.random.Generator", field="rng")
     t = np.atleast_1d(np.asarray(time_s, dtype=float))
@@ -178,16 +202,18 @@ def measure(
     if r.shape[0] != m or v.shape[0] != m:
         raise InputError(f"time_s ({m}), r_ecef {r.shape} and v_ecef {v.shape} must agree", field="r_ecef")
     ids = np.zeros(m, dtype=np.int64) if truth_id is None else np.broadcast_to(np.asarray(truth_id, dtype=np.int64), (m,))
-    lk = look(radar, r, rcs_m2, swerling=swerling)
+    if geometry is None:
+        geometry = target_geometry(radar, r, v, rcs_m2, swerling=swerling)
+    elif geometry.range_rate_m_s.shape != (m,):
+        raise InputError(f"geometry of {geometry.range_rate_m_s.shape[0]} samples for {m}", field="geometry")
+    lk = geometry.look
     x = _fluctuate(lk.snr, swerling, rng)
     thr = -math.log(radar.pfa)
     # exact detection draw: |√x e^{iφ} + n|² > T with n ~ CN(0, 1)
     noise = rng.standard_normal((m, 2)) * math.sqrt(0.5)
     power = (np.sqrt(x) + noise[:, 0]) ** 2 + noise[:, 1] ** 2
     hit = lk.visible & (power > thr)
-    d = r - radar.r_ecef
-    u = d / np.maximum(lk.range_m, 1e-9)[:, None]
-    rr_true = np.einsum("ij,ij->i", u, v)
+    rr_true = geometry.range_rate_m_s
     s_r, s_az, s_el, s_v = sigmas(radar, x, lk.cos_off_boresight, lk.el_rad)
     e = rng.standard_normal((m, 4))
     out = {
@@ -275,5 +301,5 @@ def look_times(radar: RadarModel, t_start_s: float, t_end_s: float) -> np.ndarra
     return t_start_s + radar.revisit_s * np.arange(max(n, 0))
 
 
-__all__ = ["FALSE_ALARM_RANGE_RATE_M_S", "Detections", "Surveillance", "false_alarm_detections", "look_times", "measure",
-           "merge_detections", "sigmas"]
+__all__ = ["FALSE_ALARM_RANGE_RATE_M_S", "Detections", "Surveillance", "TargetGeometry", "false_alarm_detections",
+           "look_times", "measure", "merge_detections", "sigmas", "target_geometry"]
