@@ -15,11 +15,13 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
+from thaadsim.defense.defaults import DEFAULT_ASSET_RADIUS_M, DEFAULT_COMMIT_DELAY_S
 from thaadsim.defense.doctrine import DEFAULT_DOCTRINE, Doctrine
-from thaadsim.defense.firecontrol import DEFAULT_ASSET_RADIUS_M, DEFAULT_COMMIT_DELAY_S
 from thaadsim.sensors.convention import DEFAULT_CONVENTION, DetectionConvention
-from thaadsim.sensors.rcs import default_rcs_note
-from thaadsim.tracking.scenario_track import DEFAULT_RCS_M2
+from thaadsim.sensors.rcs import default_rcs_m2, default_rcs_note
+
+DEFAULT_RCS_M2 = default_rcs_m2("reference-target")
+"""A threat's cross-section when the file gives none [m^2] (the one home: ``rcs_defaults``)."""
 
 PROFILES = ("min-energy", "lofted", "depressed")
 RADAR_MODES = ("terminal", "forward-based")
