@@ -3,9 +3,7 @@
 "sensors/analyses.py" appeared in help, reports and catalog sources).
 
 Read here: every string of the catalog data (sources, notes), the built-in scenarios'
-sources and descriptions, every command's help, and the report's fixed text.  The
-``saturation`` built-in is being rewritten by the Monte Carlo work (issue 13) and is checked
-once that lands: it is named, not silently skipped."""
+sources and descriptions, every command's help, and the report's fixed text."""
 
 from __future__ import annotations
 
@@ -21,7 +19,7 @@ INTERNAL = re.compile(r"formulas\.md|open-literature\.md|shared/|article\.txt|so
                       r"|\b(?:earth|catalog|flight|sensors|tracking|defense|scenario|studies|outputs|cli)/\w+\.py\b")
 """The project's reference sheets and context files, and the package's module paths.  A fitted
 value's recipe (``tools/calibrate_missiles.py ...``) names how to reproduce it and stays."""
-PENDING = {"saturation"}  # issue 13 rewrites it (see the module doc)
+PENDING: set[str] = set()  # every built-in is checked
 
 
 def _strings(node):

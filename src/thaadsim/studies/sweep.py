@@ -513,7 +513,7 @@ def _run_points(scenario, params, points, runs, seed, scheduler, batch_size, pro
                      "sspk": model.sspk, "doctrine": model.doctrine or None, "inventory": model.inventory or None})
     if progress:
         progress(total, total, "done")
-    notes.append(f"the analytic one-layer model (Wilkening 2000, formulas.md): P_leak = 1 - P_d [1 - (1 - p)^n] with "
+    notes.append(f"the analytic one-layer model (Wilkening 2000): P_leak = 1 - P_d [1 - (1 - p)^n] with "
                  f"n = {SHOTS} shots per threat, P_d = 1 and an unlimited inventory; the inventory-limited line plays "
                  f"the same doctrine warhead by warhead from the battery's inventory ({ANALYTIC_RAIDS:,} raids)")
     notes.append(f"every grid point runs seed {seed} (common random numbers)")
