@@ -20,7 +20,8 @@ Earth's rotation until the impact lies on the geodesic to the aim point.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -66,40 +67,99 @@ class Solution:
 
 
 class _Shooter:
-    """Flies single trajectories of one vehicle from one launch point and caches them."""
+    """Flies single trajectories of one vehicle from one launch point and caches them.
+
+    Every cache here is a pure function of the shooter's (vehicle, launch, options) and the
+    call's arguments, so ``shooter_for`` can share one shooter per process between the
+    searches that fly the same missile from the same point (a replay's targeting, its
+    maximum range, the validation rows that ask again).
+    """
 
     def __init__(self, vehicle: Vehicle, launch: Launch, options: FlightOptions):
         self.vehicle = vehicle
         self.launch = launch
         self.options = options
         self._cache: dict[tuple[float, float, float], FlightBatch] = {}
+        # Scalars read off the cached flights: the geodetic and geodesic conversions behind
+        # them cost about half a single flight, and the root searches read them repeatedly.
+        self._scalars: dict[tuple[str, float, float, float], float] = {}
         # _max_range results by (azimuth, burn fraction): the nested searches over the burn
         # fraction ask for the same fraction several times (reach, branch kick, constraint)
         self.max_range_cache: dict[tuple[float, float], tuple[float, float] | UnreachableError] = {}
+        self.largest_flying_cache: dict[tuple[float, float], float] = {}
 
     def many(self, azimuth_deg: float, kicks_deg: np.ndarray, fraction: float = 1.0) -> FlightBatch:
         return fly(self.vehicle, self.launch.lat_deg, self.launch.lon_deg, self.launch.alt_m,
                    azimuth_deg, kicks_deg, fraction, self.options)
 
     def one(self, azimuth_deg: float, kick_deg: float, fraction: float = 1.0) -> FlightBatch:
+        """The flight (shared: callers must not modify it; ``copy_batch`` for one to keep)."""
         key = (azimuth_deg, kick_deg, fraction)
         if key not in self._cache:
-            self._cache[key] = self.many(azimuth_deg, np.array([kick_deg]), fraction)
+            batch = self.many(azimuth_deg, np.array([kick_deg]), fraction)
+            for array in (batch.status, batch.events, batch.n_stages, batch.launch_lat_deg, batch.launch_lon_deg,
+                          batch.launch_azimuth_deg):
+                if array is not None:
+                    array.flags.writeable = False  # a shared flight that someone wrote into would go stale
+            self._cache[key] = batch
         return self._cache[key]
+
+    def _scalar(self, what: str, az: float, kick: float, frac: float, read) -> float:
+        key = (what, az, kick, frac)
+        if key not in self._scalars:
+            self._scalars[key] = read(self.one(az, kick, frac))
+        return self._scalars[key]
 
     def range_m(self, az: float, kick: float, frac: float = 1.0) -> float:
         """Downrange [m]: negative when the impact falls behind the launch point."""
-        batch = self.one(az, kick, frac)
-        return float(batch.downrange_m[0]) if batch.ok[0] else 0.0
+        return self._scalar("range", az, kick, frac,
+                            lambda b: float(b.downrange_m[0]) if b.ok[0] else 0.0)
+
+    def flies(self, az: float, kick: float, frac: float = 1.0) -> bool:
+        """Whether the flight comes down as a ballistic impact (not a crash or a failure)."""
+        return bool(self.one(az, kick, frac).ok[0])
 
     def apogee_m(self, az: float, kick: float, frac: float = 1.0) -> float:
         """Apogee height; 0 for a missile that never flies a ballistic arc (no lift-off, crash)."""
-        value = float(self.one(az, kick, frac).apogee_alt_m[0])
-        return value if np.isfinite(value) else 0.0
+        def read(batch: FlightBatch) -> float:
+            value = float(batch.apogee_alt_m[0])
+            return value if np.isfinite(value) else 0.0
+
+        return self._scalar("apogee", az, kick, frac, read)
 
     def burnout_gamma_deg(self, az: float, kick: float, frac: float = 1.0) -> float:
-        batch = self.one(az, kick, frac)
-        return math.degrees(float(batch.speed_gamma(batch.burnout)[1][0]))
+        return self._scalar("gamma", az, kick, frac,
+                            lambda b: math.degrees(float(b.speed_gamma(b.burnout)[1][0])))
+
+
+SHOOTERS_KEPT = 8
+"""Shooters ``shooter_for`` keeps (least recently used dropped): each holds its flights
+(about 1.5 kB each, a few thousand for a replay flown below full energy)."""
+
+
+def shooter_for(vehicle: Vehicle, launch: Launch, options: FlightOptions) -> _Shooter:
+    """The process's shooter of this vehicle, launch point and flight options.
+
+    Keyed on their values (frozen dataclasses: a vehicle with any other stage, mass or
+    steering figure, another launch point or another option is another key; the vehicle's
+    assumptions, which its equality leaves out, ride on its flights and are in the key too),
+    so a cached flight is always the one these inputs give.
+    """
+    return _kept_shooter(vehicle, vehicle.assumptions, launch, options)
+
+
+@lru_cache(maxsize=SHOOTERS_KEPT)
+def _kept_shooter(vehicle: Vehicle, assumptions: tuple[str, ...], launch: Launch,
+                  options: FlightOptions) -> _Shooter:
+    return _Shooter(vehicle, launch, options)
+
+
+def copy_batch(batch: FlightBatch) -> FlightBatch:
+    """A private, writable copy of a (shared) cached flight."""
+    arrays = {name: (None if getattr(batch, name) is None else np.array(getattr(batch, name)))
+              for name in ("status", "events", "n_stages", "launch_lat_deg", "launch_lon_deg", "samples",
+                           "launch_azimuth_deg")}
+    return replace(batch, **arrays)
 
 
 def _max_range(shooter: _Shooter, az: float, frac: float = 1.0) -> tuple[float, float]:
@@ -144,9 +204,9 @@ def _search_max_range(shooter: _Shooter, az: float, frac: float) -> tuple[float,
 def max_range(vehicle: Vehicle, launch: Launch, azimuth_deg: float,
               options: FlightOptions | None = None) -> Solution:
     """The missile's maximum range (minimum-energy trajectory, full burn) along an azimuth."""
-    shooter = _Shooter(vehicle, launch, options or FlightOptions())
+    shooter = shooter_for(vehicle, launch, options or FlightOptions())
     kick, _ = _max_range(shooter, azimuth_deg)
-    return Solution(kick, azimuth_deg, 1.0, shooter.one(azimuth_deg, kick), "min-energy")
+    return Solution(kick, azimuth_deg, 1.0, copy_batch(shooter.one(azimuth_deg, kick)), "min-energy")
 
 
 def _bracket_root(fun, lo: float, hi: float, what: str) -> float:
@@ -197,15 +257,25 @@ def _kick_for(shooter: _Shooter, az: float, frac: float, metric: str, target: fl
 
 
 def _largest_flying_kick(shooter: _Shooter, az: float, frac: float) -> float:
-    grid = np.linspace(KICK_MIN_DEG, KICK_MAX_DEG, 76)
-    ok = shooter.many(az, grid, frac).ok
-    bad = np.nonzero(~ok & (grid > 5.0))[0]
-    return float(grid[bad[0] - 1]) if len(bad) else KICK_MAX_DEG
+    """The largest kick of a 1-deg grid below which every kick above 5 deg still flies (cached
+    on the shooter by azimuth and burn fraction, like ``_max_range``)."""
+    key = (az, frac)
+    if key not in shooter.largest_flying_cache:
+        grid = np.linspace(KICK_MIN_DEG, KICK_MAX_DEG, 76)
+        ok = shooter.many(az, grid, frac).ok
+        bad = np.nonzero(~ok & (grid > 5.0))[0]
+        shooter.largest_flying_cache[key] = float(grid[bad[0] - 1]) if len(bad) else KICK_MAX_DEG
+    return shooter.largest_flying_cache[key]
 
 
 def _solve_at_azimuth(shooter: _Shooter, az: float, distance_m: float, profile: str,
-                      apogee_m: float | None, gamma_deg: float | None) -> tuple[float, float]:
-    """(kick, burn fraction) whose impact lies ``distance_m`` away along azimuth ``az``."""
+                      apogee_m: float | None, gamma_deg: float | None,
+                      hint: tuple[float, float] | None = None) -> tuple[float, float]:
+    """(kick, burn fraction) whose impact lies ``distance_m`` away along azimuth ``az``.
+
+    ``hint``: the (kick, burn fraction) of a nearby solve (the previous azimuth correction),
+    from which a search over kick and burn fraction together may start (``_solve_two``).
+    """
     kick_star, r_max = _max_range(shooter, az)
     name = shooter.vehicle.name
     if distance_m > r_max:
@@ -240,11 +310,70 @@ def _solve_at_azimuth(shooter: _Shooter, az: float, distance_m: float, profile: 
         return _bracket_root(fun, kick_star, k_hi, "depressed kick"), 1.0
 
     metric, target = constraint
-    return _solve_two(shooter, az, distance_m, profile, metric, target, kick_star)
+    return _solve_two(shooter, az, distance_m, profile, metric, target, hint)
+
+
+LEAST_BURN_FRACTION = 1e-3
+"""Least burn fraction the searches over the burn try."""
+
+
+def _reach(shooter: _Shooter, az: float, frac: float) -> float:
+    """Maximum range at this burn fraction; 0 for so short a burn that the missile never flies an arc."""
+    try:
+        return _max_range(shooter, az, frac)[1]
+    except UnreachableError:
+        return 0.0
+
+
+def _just_above(f_reach: float) -> float:
+    """A burn fraction just above the least that reaches the aim point (its flights exist)."""
+    return min(f_reach * (1.0 + 1e-7) + 1e-9, 1.0)
+
+
+def _branch_bracket(shooter: _Shooter, az: float, frac: float, profile: str) -> tuple[float, float]:
+    """The kicks between which the branch's flight lies (lofted: below the range-maximising
+    kick; depressed: above it, up to the largest that still flies)."""
+    k_star, _ = _max_range(shooter, az, frac)
+    if profile == "lofted":
+        return KICK_MIN_DEG, k_star
+    return k_star, _largest_flying_kick(shooter, az, frac)
+
+
+def _branch_kick(shooter: _Shooter, az: float, frac: float, distance_m: float, profile: str) -> float:
+    """The branch's kick that lands ``distance_m`` away at this burn fraction."""
+    lo, hi = _branch_bracket(shooter, az, frac, profile)
+    return _bracket_root(lambda k: shooter.range_m(az, k, frac) - distance_m, lo, hi, f"{profile} kick")
+
+
+WARM_KICK_STEP_DEG = 1e-3
+WARM_FRACTION_STEP = 2e-5
+WARM_GROWTHS = 6
+"""A warm-started root search brackets the root in a window around the hint: half-widths of the
+step, then 4x, 16x, ... (``WARM_GROWTHS`` windows) before it gives up and the cold search runs.
+Between two azimuth corrections of a 2017 replay the kick moves ~0.01 deg and the burn
+fraction ~5e-5."""
+
+
+class _NoWarmBracket(Exception):
+    """The warm-started search found no bracket near its hint: the cold search runs instead."""
+
+
+def _grow_bracket(fun, guess: float, step: float, lo: float, hi: float, accept) -> float:
+    """The root of ``fun`` in the first window around ``guess`` (clipped to [lo, hi]) whose ends
+    ``accept(a, b, fun(a), fun(b))``; the windows widen 4x a time (``WARM_GROWTHS``).  The root is
+    the bracketed search's (same tolerances as ``_bracket_root``), so wherever the function has
+    one root in the cold search's bracket, the warm and cold searches agree to that tolerance."""
+    for _ in range(WARM_GROWTHS):
+        a, b = max(lo, guess - step), min(hi, guess + step)
+        f_a, f_b = fun(a), fun(b)
+        if a < b and accept(a, b, f_a, f_b):
+            return brentq(fun, a, b, xtol=1e-9, rtol=1e-12, maxiter=200)
+        step *= 4.0
+    raise _NoWarmBracket
 
 
 def _solve_two(shooter: _Shooter, az: float, distance_m: float, profile: str, metric: str, target: float,
-               kick_star: float) -> tuple[float, float]:
+               hint: tuple[float, float] | None = None) -> tuple[float, float]:
     """(kick, burn fraction) meeting both the aim distance and an apogee or burnout angle.
 
     For each burn fraction the flight to the aim distance on the requested branch
@@ -252,34 +381,38 @@ def _solve_two(shooter: _Shooter, az: float, distance_m: float, profile: str, me
     one burnout angle.  At the least burn that still reaches the aim point the two
     branches meet at the minimum-energy flight; at full burn they are furthest apart.
     A bracketed search over the burn fraction then meets the constraint.
+
+    With ``hint`` (a nearby solution) both searches first try small brackets around it: on the
+    lofted branch the range grows with the kick, on the depressed branch it falls, so a bracket
+    of two flying kicks with that sign change holds the branch's flight; a bracket of burn
+    fractions with a sign change of the constraint holds its root (monotone, as the cold search
+    assumes).  Where no such bracket turns up the cold search below runs.
     """
+    if hint is not None:
+        try:
+            return _solve_two_warm(shooter, az, distance_m, profile, metric, target, hint)
+        except (_NoWarmBracket, ConvergenceError, UnreachableError):
+            pass
     name = shooter.vehicle.name
     get = shooter.apogee_m if metric == "apogee" else shooter.burnout_gamma_deg
     field = "apogee_km" if metric == "apogee" else "gamma_deg"
     shown = f"{target / 1e3:,.0f} km" if metric == "apogee" else f"{target:.1f} deg"
 
     def reach(f: float) -> float:
-        try:
-            return _max_range(shooter, az, f)[1]
-        except UnreachableError:
-            return 0.0
+        return _reach(shooter, az, f)
 
     def branch_kick(f: float) -> float:
-        k_star, _ = _max_range(shooter, az, f)
-        fun = lambda k: shooter.range_m(az, k, f) - distance_m  # noqa: E731
-        if profile == "lofted":
-            return _bracket_root(fun, KICK_MIN_DEG, k_star, "lofted kick")
-        k_hi = _largest_flying_kick(shooter, az, f)
-        return _bracket_root(fun, k_star, k_hi, "depressed kick")
+        return _branch_kick(shooter, az, f, distance_m, profile)
 
-    f_min = 1e-3
+    f_min = LEAST_BURN_FRACTION
 
     def flies(f: float) -> bool:
+        """Whether ``branch_kick(f)`` has a root (its bracket's ends straddle the aim distance)."""
         try:
-            branch_kick(f)
-            return True
-        except (ConvergenceError, UnreachableError):
+            lo, hi = _branch_bracket(shooter, az, f, profile)
+        except UnreachableError:
             return False
+        return (shooter.range_m(az, lo, f) - distance_m) * (shooter.range_m(az, hi, f) - distance_m) <= 0
 
     f_hi = 1.0
     if not flies(1.0):
@@ -305,8 +438,7 @@ def _solve_two(shooter: _Shooter, az: float, distance_m: float, profile: str, me
         f_lo = f_min
         at_least = get(az, branch_kick(f_lo), f_lo)
     else:
-        f_reach = _bracket_root(lambda f: reach(f) - distance_m, f_min, 1.0, "least burn")
-        f_lo = min(f_reach * (1.0 + 1e-7) + 1e-9, 1.0)
+        f_lo = _just_above(_bracket_root(lambda f: reach(f) - distance_m, f_min, 1.0, "least burn"))
         at_least = get(az, _max_range(shooter, az, f_lo)[0], f_lo)
     lo_v, hi_v = sorted((at_least, at_full))
     if not lo_v <= target <= hi_v:
@@ -318,6 +450,55 @@ def _solve_two(shooter: _Shooter, az: float, distance_m: float, profile: str, me
             f"{fmt(hi_v)}; {shown} is outside", field=field, hint="choose a value inside that span or another profile")
     frac = _bracket_root(lambda f: get(az, branch_kick(f), f) - target, f_lo, f_hi, "burn fraction")
     return branch_kick(frac), frac
+
+
+def _solve_two_warm(shooter: _Shooter, az: float, distance_m: float, profile: str, metric: str, target: float,
+                    hint: tuple[float, float]) -> tuple[float, float]:
+    """``_solve_two`` started from a nearby solution (see there); raises ``_NoWarmBracket``.
+
+    A burn fraction without a branch flight near the hint's kick gets the cold search's
+    bracket; one with none at all (a window end below the least burn that reaches the aim
+    point, where a flight near minimum energy has its solution) is replaced by that least burn.
+    """
+    get = shooter.apogee_m if metric == "apogee" else shooter.burnout_gamma_deg
+    rising = profile == "lofted"
+    kick_top = MAX_RANGE_KICK_DEG if rising else KICK_MAX_DEG
+    last_kick = [hint[0]]
+
+    def branch_kick(f: float) -> float:
+        def accept(a: float, b: float, f_a: float, f_b: float) -> bool:
+            straddles = f_a <= 0.0 <= f_b if rising else f_a >= 0.0 >= f_b
+            return straddles and shooter.flies(az, a, f) and shooter.flies(az, b, f)
+
+        try:
+            kick = _grow_bracket(lambda k: shooter.range_m(az, k, f) - distance_m, last_kick[0],
+                                 WARM_KICK_STEP_DEG, KICK_MIN_DEG, kick_top, accept)
+        except _NoWarmBracket:
+            kick = _branch_kick(shooter, az, f, distance_m, profile)
+        last_kick[0] = kick
+        return kick
+
+    def miss(f: float) -> float:
+        return get(az, branch_kick(f), f) - target
+
+    least: float | None = None
+    step = WARM_FRACTION_STEP
+    for _ in range(WARM_GROWTHS):
+        lo, hi = max(LEAST_BURN_FRACTION, hint[1] - step), min(1.0, hint[1] + step)
+        try:
+            miss_lo = miss(lo)
+        except (ConvergenceError, UnreachableError):  # no branch flight: below the least burn that reaches
+            if least is None:
+                least = _just_above(_grow_bracket(lambda f: _reach(shooter, az, f) - distance_m, hint[1],
+                                                  WARM_FRACTION_STEP, LEAST_BURN_FRACTION, 1.0,
+                                                  lambda a, b, f_a, f_b: f_a * f_b <= 0.0))
+            lo = least
+            miss_lo = miss(lo)
+        if lo < hi and miss_lo * miss(hi) <= 0.0:
+            frac = brentq(miss, lo, hi, xtol=1e-9, rtol=1e-12, maxiter=200)
+            return branch_kick(frac), frac
+        step *= 4.0
+    raise _NoWarmBracket
 
 
 def solve(vehicle: Vehicle, launch: Launch, aim_lat_deg: float, aim_lon_deg: float,
@@ -333,7 +514,7 @@ def solve(vehicle: Vehicle, launch: Launch, aim_lat_deg: float, aim_lon_deg: flo
         raise InputError("a burnout flight-path angle is given only with --profile depressed",
                          field="gamma_deg")
     options = options or FlightOptions()
-    shooter = _Shooter(vehicle, launch, options)
+    shooter = shooter_for(vehicle, launch, options)
     az0, _, distance = frames.geodesic_inverse(launch.lat_deg, launch.lon_deg, aim_lat_deg, aim_lon_deg,
                                                earth=options.earth)
     az0, distance = float(az0), float(distance)
@@ -342,14 +523,16 @@ def solve(vehicle: Vehicle, launch: Launch, aim_lat_deg: float, aim_lon_deg: flo
     az = az0
     target_distance = distance
     history: list[tuple[float, float]] = []  # (launch azimuth, impact azimuth error)
+    hint: tuple[float, float] | None = None
     for _ in range(12):
-        kick, frac = _solve_at_azimuth(shooter, az, target_distance, profile, apogee_m, gamma_deg)
+        kick, frac = _solve_at_azimuth(shooter, az, target_distance, profile, apogee_m, gamma_deg, hint)
+        hint = (kick, frac)
         batch = shooter.one(az, kick, frac)
         lat, lon = batch.impact_lat_lon_deg
         _, _, miss = frames.geodesic_inverse(lat, lon, aim_lat_deg, aim_lon_deg, earth=options.earth)
         miss = float(miss[0])
         if miss < MISS_TOLERANCE_M:
-            return Solution(kick, az, frac, batch, profile, miss)
+            return Solution(kick, az, frac, copy_batch(batch), profile, miss)
         # Rotation bends the ground track: steer so that the impact's azimuth seen from the
         # launch point is the aim's (secant steps once two tries exist), and ask for the range
         # the impact fell short or long by.
