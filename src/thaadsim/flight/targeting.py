@@ -132,7 +132,7 @@ class _Shooter:
                             lambda b: math.degrees(float(b.speed_gamma(b.burnout)[1][0])))
 
 
-SHOOTERS_KEPT = 8
+SHOOTERS_KEPT = 16
 """Shooters ``shooter_for`` keeps (least recently used dropped): each holds its flights
 (about 1.5 kB each, a few thousand for a replay flown below full energy)."""
 
@@ -372,6 +372,45 @@ def _grow_bracket(fun, guess: float, step: float, lo: float, hi: float, accept) 
     raise _NoWarmBracket
 
 
+def _largest_burn(flies, good: float, bad: float) -> float:
+    """The largest burn fraction in [good, bad) that ``flies`` (``good`` does, ``bad`` does not),
+    as far below the boundary as 30 halvings of [good, bad] would leave it (2^-30 of the bracket).
+
+    ``flies(f)`` is (whether the branch flight exists, the far bracket end's excess range or
+    None); a regula falsi on that excess (Illinois: the end kept twice has its value halved)
+    steers the probes, every probe classed by ``flies`` as a halving's would be, with a halving
+    wherever the excess is missing or the bracket has not halved in three probes.  A smooth
+    excess takes ~6-10 probes instead of 30, each a range-maximising search.
+    """
+    width = (bad - good) * 2.0**-30
+    e_good, e_bad = flies(good)[1], flies(bad)[1]
+    kept, stalled_at, probes = "", bad - good, 0
+    while bad - good > width:
+        probes += 1
+        if probes % 3 == 0:
+            halve = bad - good > 0.5 * stalled_at
+            stalled_at = bad - good
+        else:
+            halve = False
+        if halve or e_good is None or e_bad is None or not e_good <= 0.0 < e_bad:
+            x = 0.5 * (good + bad)
+        else:
+            x = good + (bad - good) * e_good / (e_good - e_bad)
+        x = min(max(x, good + 0.5 * width), bad - 0.5 * width)
+        ok, excess = flies(x)
+        if ok:
+            good, e_good = x, excess
+            if kept == "bad" and e_bad is not None:
+                e_bad *= 0.5
+            kept = "bad"
+        else:
+            bad, e_bad = x, excess
+            if kept == "good" and e_good is not None:
+                e_good *= 0.5
+            kept = "good"
+    return good
+
+
 def _solve_two(shooter: _Shooter, az: float, distance_m: float, profile: str, metric: str, target: float,
                hint: tuple[float, float] | None = None) -> tuple[float, float]:
     """(kick, burn fraction) meeting both the aim distance and an apogee or burnout angle.
@@ -406,16 +445,20 @@ def _solve_two(shooter: _Shooter, az: float, distance_m: float, profile: str, me
 
     f_min = LEAST_BURN_FRACTION
 
-    def flies(f: float) -> bool:
-        """Whether ``branch_kick(f)`` has a root (its bracket's ends straddle the aim distance)."""
+    def flies(f: float) -> tuple[bool, float | None]:
+        """Whether ``branch_kick(f)`` has a root (its bracket's ends straddle the aim distance), and
+        how far past the aim distance the bracket's far end (not the range-maximising kick) lands
+        while the near end reaches it (None otherwise): the guide of ``_largest_burn``."""
         try:
             lo, hi = _branch_bracket(shooter, az, f, profile)
         except UnreachableError:
-            return False
-        return (shooter.range_m(az, lo, f) - distance_m) * (shooter.range_m(az, hi, f) - distance_m) <= 0
+            return False, None
+        miss_lo, miss_hi = shooter.range_m(az, lo, f) - distance_m, shooter.range_m(az, hi, f) - distance_m
+        near, far = (miss_hi, miss_lo) if profile == "lofted" else (miss_lo, miss_hi)
+        return miss_lo * miss_hi <= 0, (far if near >= 0 else None)
 
     f_hi = 1.0
-    if not flies(1.0):
+    if not flies(1.0)[0]:
         # A depressed flight at full burn may not come down that short (it would have to dive
         # through the dense air): search the largest burn that still lands there.
         good = f_min if reach(f_min) >= distance_m else None
@@ -424,14 +467,10 @@ def _solve_two(shooter: _Shooter, az: float, distance_m: float, profile: str, me
                 good = _bracket_root(lambda f: reach(f) - distance_m, f_min, 1.0, "least burn") * (1 + 1e-6)
             except ConvergenceError:
                 good = None
-        if good is None or not flies(good):
+        if good is None or not flies(good)[0]:
             raise UnreachableError(f"no {profile} flight of {name} lands {distance_m / 1e3:,.0f} km away",
                                    field="to")
-        bad = 1.0
-        for _ in range(30):
-            mid = 0.5 * (good + bad)
-            good, bad = (mid, bad) if flies(mid) else (good, mid)
-        f_hi = good
+        f_hi = _largest_burn(flies, good, 1.0)
     at_full = get(az, branch_kick(f_hi), f_hi)
     if reach(f_min) >= distance_m:
         # The lower stages alone carry past the aim point: every burn fraction has a branch flight.
