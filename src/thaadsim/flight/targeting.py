@@ -487,8 +487,44 @@ def _solve_two(shooter: _Shooter, az: float, distance_m: float, profile: str, me
         raise UnreachableError(
             f"{profile} flights of {name} to {distance_m / 1e3:,.0f} km have {metric}s from {fmt(lo_v)} to "
             f"{fmt(hi_v)}; {shown} is outside", field=field, hint="choose a value inside that span or another profile")
-    frac = _bracket_root(lambda f: get(az, branch_kick(f), f) - target, f_lo, f_hi, "burn fraction")
-    return branch_kick(frac), frac
+    # The search over the burn fraction asks for branch flights at nearby fractions: each kick
+    # search starts near the last one found.
+    near_kick = _branch_kicker(shooter, az, distance_m, profile, None)
+    frac = _bracket_root(lambda f: get(az, near_kick(f), f) - target, f_lo, f_hi, "burn fraction")
+    return near_kick(frac), frac
+
+
+def _branch_kicker(shooter: _Shooter, az: float, distance_m: float, profile: str, guess: float | None):
+    """``f -> kick`` of the branch's flight to ``distance_m`` at burn fraction f, each search
+    started near the last kick found (``guess`` before the first): on the lofted branch the range
+    grows with the kick, on the depressed branch it falls, so a window of two flying kicks with
+    that sign change holds the branch's flight; where none turns up, the cold bracket
+    (``_branch_kick``) is searched.  Either way the root is the bracketed search's."""
+    rising = profile == "lofted"
+    kick_top = MAX_RANGE_KICK_DEG if rising else KICK_MAX_DEG
+    last = [guess]
+
+    def accept_at(f: float):
+        def accept(a: float, b: float, f_a: float, f_b: float) -> bool:
+            straddles = f_a <= 0.0 <= f_b if rising else f_a >= 0.0 >= f_b
+            return straddles and shooter.flies(az, a, f) and shooter.flies(az, b, f)
+
+        return accept
+
+    def branch_kick(f: float) -> float:
+        kick = None
+        if last[0] is not None:
+            try:
+                kick = _grow_bracket(lambda k: shooter.range_m(az, k, f) - distance_m, last[0], WARM_KICK_STEP_DEG,
+                                     KICK_MIN_DEG, kick_top, accept_at(f))
+            except _NoWarmBracket:
+                pass
+        if kick is None:
+            kick = _branch_kick(shooter, az, f, distance_m, profile)
+        last[0] = kick
+        return kick
+
+    return branch_kick
 
 
 def _solve_two_warm(shooter: _Shooter, az: float, distance_m: float, profile: str, metric: str, target: float,
@@ -500,22 +536,7 @@ def _solve_two_warm(shooter: _Shooter, az: float, distance_m: float, profile: st
     point, where a flight near minimum energy has its solution) is replaced by that least burn.
     """
     get = shooter.apogee_m if metric == "apogee" else shooter.burnout_gamma_deg
-    rising = profile == "lofted"
-    kick_top = MAX_RANGE_KICK_DEG if rising else KICK_MAX_DEG
-    last_kick = [hint[0]]
-
-    def branch_kick(f: float) -> float:
-        def accept(a: float, b: float, f_a: float, f_b: float) -> bool:
-            straddles = f_a <= 0.0 <= f_b if rising else f_a >= 0.0 >= f_b
-            return straddles and shooter.flies(az, a, f) and shooter.flies(az, b, f)
-
-        try:
-            kick = _grow_bracket(lambda k: shooter.range_m(az, k, f) - distance_m, last_kick[0],
-                                 WARM_KICK_STEP_DEG, KICK_MIN_DEG, kick_top, accept)
-        except _NoWarmBracket:
-            kick = _branch_kick(shooter, az, f, distance_m, profile)
-        last_kick[0] = kick
-        return kick
+    branch_kick = _branch_kicker(shooter, az, distance_m, profile, hint[0])
 
     def miss(f: float) -> float:
         return get(az, branch_kick(f), f) - target
