@@ -138,3 +138,16 @@ def test_warm_start_from_a_nearby_azimuth_gives_the_cold_solution():
     assert warm_shooter.range_m(80.5, *warm) == pytest.approx(900e3, abs=1.0)
     assert not warm_shooter.max_range_cache.keys() - {(80.5, 1.0)}  # the warm path flew no range searches
     assert math.isfinite(warm[0])
+
+
+@pytest.mark.parametrize("azimuth", [90.0, 270.0])
+def test_cached_downrange_is_the_engines_behind_the_launch_point_too(azimuth):
+    """Near the vertical the rotating Earth carries an eastward flight back behind the launch point."""
+    vehicle = Vehicle.from_missile(missiles()["hwasong-15"])
+    kicks = np.array([1e-4, 0.2, 30.0])
+    fresh = fly(vehicle, LAUNCH.lat_deg, LAUNCH.lon_deg, LAUNCH.alt_m, azimuth, kicks, 1.0, FlightOptions())
+    shooter = targeting._Shooter(vehicle, LAUNCH, FlightOptions())
+    ours = [shooter.range_m(azimuth, float(k)) for k in kicks]
+    assert ours == [float(x) for x in fresh.downrange_m]
+    if azimuth == 90.0:
+        assert ours[0] < 0.0 < ours[2]
