@@ -14,7 +14,11 @@ propellant burnt before thrust termination (which sets the energy).  Profiles:
 Each one-dimensional solve is a bracketed root search (Brent) on a monotone function:
 apogee and burnout flight-path angle fall as the kick grows; range grows with the
 burn fraction along a curve of fixed apogee.  The azimuth is then corrected for the
-Earth's rotation until the impact lies on the geodesic to the aim point.
+Earth's rotation until the impact lies on the geodesic to the aim point; each correction
+starts its searches from the previous solution (a small bracket around it, the full search
+where none holds the root), and the flights are kept per process by (vehicle, launch,
+options) (``shooter_for``), so a replay, its maximum range and the validation rows that ask
+again share them.
 """
 
 from __future__ import annotations
