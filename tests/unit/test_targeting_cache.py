@@ -151,3 +151,26 @@ def test_cached_downrange_is_the_engines_behind_the_launch_point_too(azimuth):
     assert ours == [float(x) for x in fresh.downrange_m]
     if azimuth == 90.0:
         assert ours[0] < 0.0 < ours[2]
+
+
+def test_a_patched_engine_input_or_search_limit_is_another_shooter(scud, monkeypatch):
+    """validate's planted-error tests replace the drag curve or the atmosphere in a running process:
+    flights cached before the plant must not answer for the planted engine."""
+    from thaadsim.flight import engine
+
+    options = FlightOptions()
+    before = shooter_for(scud, LAUNCH, options)
+    range_before = before.range_m(80.0, 20.0)
+    monkeypatch.setattr(engine, "BOOST_CD", 1.2 * engine.BOOST_CD)
+    planted = shooter_for(scud, LAUNCH, options)
+    assert planted is not before
+    assert planted.range_m(80.0, 20.0) < range_before - 1e3
+    monkeypatch.undo()
+    assert shooter_for(scud, LAUNCH, options) is before
+    monkeypatch.setattr(targeting, "MAX_RANGE_KICK_DEG", 60.0)
+    assert shooter_for(scud, LAUNCH, options) is not before
+    monkeypatch.undo()
+    table = engine._atmosphere_array().copy()
+    table[1:] *= 1.001
+    monkeypatch.setattr(engine, "_atmosphere_array", lambda: table)
+    assert shooter_for(scud, LAUNCH, options) is not before

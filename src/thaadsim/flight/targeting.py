@@ -23,6 +23,7 @@ again share them.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -156,14 +157,28 @@ def shooter_for(vehicle: Vehicle, launch: Launch, options: FlightOptions) -> _Sh
     Keyed on their values (frozen dataclasses: a vehicle with any other stage, mass or
     steering figure, another launch point or another option is another key; the vehicle's
     assumptions, which its equality leaves out, ride on its flights and are in the key too),
-    so a cached flight is always the one these inputs give.
+    so a cached flight is always the one these inputs give.  The engine's inputs that are not
+    arguments (its atmosphere table and boost drag curve, which validate's planted-error tests
+    replace in a running process) and the searches' kick limits are in the key as well.
     """
-    return _kept_shooter(vehicle, vehicle.assumptions, launch, options)
+    return _kept_shooter(vehicle, vehicle.assumptions, launch, options, _engine_inputs())
+
+
+def _digest(array: np.ndarray) -> bytes:
+    return hashlib.blake2b(np.ascontiguousarray(array).tobytes(), digest_size=16).digest()
+
+
+def _engine_inputs() -> tuple:
+    """What a flight and a search depend on beyond their arguments, by content."""
+    from thaadsim.flight import engine
+
+    return (_digest(engine._atmosphere_array()), _digest(engine.BOOST_CD_MACH), _digest(engine.BOOST_CD),
+            _digest(engine.BOOST_CD_D2), KICK_MIN_DEG, KICK_MAX_DEG, MAX_RANGE_KICK_DEG)
 
 
 @lru_cache(maxsize=SHOOTERS_KEPT)
-def _kept_shooter(vehicle: Vehicle, assumptions: tuple[str, ...], launch: Launch,
-                  options: FlightOptions) -> _Shooter:
+def _kept_shooter(vehicle: Vehicle, assumptions: tuple[str, ...], launch: Launch, options: FlightOptions,
+                  engine_inputs: tuple) -> _Shooter:
     return _Shooter(vehicle, launch, options)
 
 
