@@ -15,7 +15,7 @@ from thaadsim.earth import frames
 from thaadsim.errors import UnreachableError
 from thaadsim.flight import targeting
 from thaadsim.flight.engine import FlightOptions
-from thaadsim.flight.targeting import Launch, _kick_for, _Shooter
+from thaadsim.flight.targeting import Launch, _kick_for, copy_batch, shooter_for
 from thaadsim.flight.vehicle import Vehicle
 
 DEFAULT_AZIMUTH_DEG = 90.0
@@ -43,7 +43,7 @@ def lofted_full_burn(vehicle: Vehicle, launch: Launch, azimuth_deg: float, apoge
     two kicks may give the apogee; with ``range_hint_m`` the one landing nearer that
     downrange is taken (a lofted test is flown toward its published impact point).
     """
-    shooter = _Shooter(vehicle, launch, options)
+    shooter = shooter_for(vehicle, launch, options)
     k_hi = 60.0
     kicks = [_kick_for(shooter, azimuth_deg, 1.0, "apogee", apogee_m, k_hi)]
     if range_hint_m is not None:
@@ -53,19 +53,19 @@ def lofted_full_burn(vehicle: Vehicle, launch: Launch, azimuth_deg: float, apoge
             pass
     kick = min(kicks, key=lambda k: abs(shooter.range_m(azimuth_deg, k) - range_hint_m)) if len(kicks) > 1 \
         else kicks[0]
-    return kick, shooter.one(azimuth_deg, kick)
+    return kick, copy_batch(shooter.one(azimuth_deg, kick))
 
 
 def full_burn_to_range(vehicle: Vehicle, launch: Launch, azimuth_deg: float, range_m: float,
                        options: FlightOptions):
     """The lofted full-burn flight that lands ``range_m`` downrange: (kick, flight)."""
-    shooter = _Shooter(vehicle, launch, options)
+    shooter = shooter_for(vehicle, launch, options)
     kick_star, reach = targeting._max_range(shooter, azimuth_deg)
     if reach < range_m:
         raise UnreachableError(f"{vehicle.name} reaches only {reach / 1e3:,.0f} km", field="missile")
     kick = targeting._bracket_root(lambda k: shooter.range_m(azimuth_deg, k) - range_m,
                                    targeting.KICK_MIN_DEG, kick_star, "lofted kick")
-    return kick, shooter.one(azimuth_deg, kick)
+    return kick, copy_batch(shooter.one(azimuth_deg, kick))
 
 
 SPARE_ENERGY = 0.9

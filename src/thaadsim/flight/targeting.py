@@ -14,13 +14,19 @@ propellant burnt before thrust termination (which sets the energy).  Profiles:
 Each one-dimensional solve is a bracketed root search (Brent) on a monotone function:
 apogee and burnout flight-path angle fall as the kick grows; range grows with the
 burn fraction along a curve of fixed apogee.  The azimuth is then corrected for the
-Earth's rotation until the impact lies on the geodesic to the aim point.
+Earth's rotation until the impact lies on the geodesic to the aim point; each correction
+starts its searches from the previous solution (a small bracket around it, the full search
+where none holds the root), and the flights are kept per process by (vehicle, launch,
+options) (``shooter_for``), so a replay, its maximum range and the validation rows that ask
+again share them.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -65,41 +71,123 @@ class Solution:
         return float(self.flight.range_m[0])
 
 
+def _downrange_of_one(batch: FlightBatch) -> float:
+    """``batch.downrange_m[0]`` of a one-flight batch (0 where it did not impact), with the impact
+    point converted once: the property converts it three times, about half a single flight's cost."""
+    if not batch.ok[0]:
+        return 0.0
+    azimuth, distance = batch._geodesic_from_launch(*batch.impact_lat_lon_deg)
+    behind = math.cos(math.radians(float(azimuth[0]) - float(batch.launch_azimuth_deg[0]))) < 0.0
+    return -float(distance[0]) if behind else float(distance[0])
+
+
 class _Shooter:
-    """Flies single trajectories of one vehicle from one launch point and caches them."""
+    """Flies single trajectories of one vehicle from one launch point and caches them.
+
+    Every cache here is a pure function of the shooter's (vehicle, launch, options) and the
+    call's arguments, so ``shooter_for`` can share one shooter per process between the
+    searches that fly the same missile from the same point (a replay's targeting, its
+    maximum range, the validation rows that ask again).
+    """
 
     def __init__(self, vehicle: Vehicle, launch: Launch, options: FlightOptions):
         self.vehicle = vehicle
         self.launch = launch
         self.options = options
         self._cache: dict[tuple[float, float, float], FlightBatch] = {}
+        # Scalars read off the cached flights: the geodetic and geodesic conversions behind
+        # them cost about half a single flight, and the root searches read them repeatedly.
+        self._scalars: dict[tuple[str, float, float, float], float] = {}
         # _max_range results by (azimuth, burn fraction): the nested searches over the burn
         # fraction ask for the same fraction several times (reach, branch kick, constraint)
         self.max_range_cache: dict[tuple[float, float], tuple[float, float] | UnreachableError] = {}
+        self.largest_flying_cache: dict[tuple[float, float], float] = {}
 
     def many(self, azimuth_deg: float, kicks_deg: np.ndarray, fraction: float = 1.0) -> FlightBatch:
         return fly(self.vehicle, self.launch.lat_deg, self.launch.lon_deg, self.launch.alt_m,
                    azimuth_deg, kicks_deg, fraction, self.options)
 
     def one(self, azimuth_deg: float, kick_deg: float, fraction: float = 1.0) -> FlightBatch:
+        """The flight (shared: callers must not modify it; ``copy_batch`` for one to keep)."""
         key = (azimuth_deg, kick_deg, fraction)
         if key not in self._cache:
-            self._cache[key] = self.many(azimuth_deg, np.array([kick_deg]), fraction)
+            batch = self.many(azimuth_deg, np.array([kick_deg]), fraction)
+            for array in (batch.status, batch.events, batch.n_stages, batch.launch_lat_deg, batch.launch_lon_deg,
+                          batch.launch_azimuth_deg):
+                if array is not None:
+                    array.flags.writeable = False  # a shared flight that someone wrote into would go stale
+            self._cache[key] = batch
         return self._cache[key]
+
+    def _scalar(self, what: str, az: float, kick: float, frac: float, read) -> float:
+        key = (what, az, kick, frac)
+        if key not in self._scalars:
+            self._scalars[key] = read(self.one(az, kick, frac))
+        return self._scalars[key]
 
     def range_m(self, az: float, kick: float, frac: float = 1.0) -> float:
         """Downrange [m]: negative when the impact falls behind the launch point."""
-        batch = self.one(az, kick, frac)
-        return float(batch.downrange_m[0]) if batch.ok[0] else 0.0
+        return self._scalar("range", az, kick, frac, _downrange_of_one)
+
+    def flies(self, az: float, kick: float, frac: float = 1.0) -> bool:
+        """Whether the flight comes down as a ballistic impact (not a crash or a failure)."""
+        return bool(self.one(az, kick, frac).ok[0])
 
     def apogee_m(self, az: float, kick: float, frac: float = 1.0) -> float:
         """Apogee height; 0 for a missile that never flies a ballistic arc (no lift-off, crash)."""
-        value = float(self.one(az, kick, frac).apogee_alt_m[0])
-        return value if np.isfinite(value) else 0.0
+        def read(batch: FlightBatch) -> float:
+            value = float(batch.apogee_alt_m[0])
+            return value if np.isfinite(value) else 0.0
+
+        return self._scalar("apogee", az, kick, frac, read)
 
     def burnout_gamma_deg(self, az: float, kick: float, frac: float = 1.0) -> float:
-        batch = self.one(az, kick, frac)
-        return math.degrees(float(batch.speed_gamma(batch.burnout)[1][0]))
+        return self._scalar("gamma", az, kick, frac,
+                            lambda b: math.degrees(float(b.speed_gamma(b.burnout)[1][0])))
+
+
+SHOOTERS_KEPT = 16
+"""Shooters ``shooter_for`` keeps (least recently used dropped): each holds its flights
+(about 1.5 kB each, a few thousand for a replay flown below full energy)."""
+
+
+def shooter_for(vehicle: Vehicle, launch: Launch, options: FlightOptions) -> _Shooter:
+    """The process's shooter of this vehicle, launch point and flight options.
+
+    Keyed on their values (frozen dataclasses: a vehicle with any other stage, mass or
+    steering figure, another launch point or another option is another key; the vehicle's
+    assumptions, which its equality leaves out, ride on its flights and are in the key too),
+    so a cached flight is always the one these inputs give.  The engine's inputs that are not
+    arguments (its atmosphere table and boost drag curve, which validate's planted-error tests
+    replace in a running process) and the searches' kick limits are in the key as well.
+    """
+    return _kept_shooter(vehicle, vehicle.assumptions, launch, options, _engine_inputs())
+
+
+def _digest(array: np.ndarray) -> bytes:
+    return hashlib.blake2b(np.ascontiguousarray(array).tobytes(), digest_size=16).digest()
+
+
+def _engine_inputs() -> tuple:
+    """What a flight and a search depend on beyond their arguments, by content."""
+    from thaadsim.flight import engine
+
+    return (_digest(engine._atmosphere_array()), _digest(engine.BOOST_CD_MACH), _digest(engine.BOOST_CD),
+            _digest(engine.BOOST_CD_D2), KICK_MIN_DEG, KICK_MAX_DEG, MAX_RANGE_KICK_DEG)
+
+
+@lru_cache(maxsize=SHOOTERS_KEPT)
+def _kept_shooter(vehicle: Vehicle, assumptions: tuple[str, ...], launch: Launch, options: FlightOptions,
+                  engine_inputs: tuple) -> _Shooter:
+    return _Shooter(vehicle, launch, options)
+
+
+def copy_batch(batch: FlightBatch) -> FlightBatch:
+    """A private, writable copy of a (shared) cached flight."""
+    arrays = {name: (None if getattr(batch, name) is None else np.array(getattr(batch, name)))
+              for name in ("status", "events", "n_stages", "launch_lat_deg", "launch_lon_deg", "samples",
+                           "launch_azimuth_deg")}
+    return replace(batch, **arrays)
 
 
 def _max_range(shooter: _Shooter, az: float, frac: float = 1.0) -> tuple[float, float]:
@@ -144,9 +232,9 @@ def _search_max_range(shooter: _Shooter, az: float, frac: float) -> tuple[float,
 def max_range(vehicle: Vehicle, launch: Launch, azimuth_deg: float,
               options: FlightOptions | None = None) -> Solution:
     """The missile's maximum range (minimum-energy trajectory, full burn) along an azimuth."""
-    shooter = _Shooter(vehicle, launch, options or FlightOptions())
+    shooter = shooter_for(vehicle, launch, options or FlightOptions())
     kick, _ = _max_range(shooter, azimuth_deg)
-    return Solution(kick, azimuth_deg, 1.0, shooter.one(azimuth_deg, kick), "min-energy")
+    return Solution(kick, azimuth_deg, 1.0, copy_batch(shooter.one(azimuth_deg, kick)), "min-energy")
 
 
 def _bracket_root(fun, lo: float, hi: float, what: str) -> float:
@@ -197,15 +285,25 @@ def _kick_for(shooter: _Shooter, az: float, frac: float, metric: str, target: fl
 
 
 def _largest_flying_kick(shooter: _Shooter, az: float, frac: float) -> float:
-    grid = np.linspace(KICK_MIN_DEG, KICK_MAX_DEG, 76)
-    ok = shooter.many(az, grid, frac).ok
-    bad = np.nonzero(~ok & (grid > 5.0))[0]
-    return float(grid[bad[0] - 1]) if len(bad) else KICK_MAX_DEG
+    """The largest kick of a 1-deg grid below which every kick above 5 deg still flies (cached
+    on the shooter by azimuth and burn fraction, like ``_max_range``)."""
+    key = (az, frac)
+    if key not in shooter.largest_flying_cache:
+        grid = np.linspace(KICK_MIN_DEG, KICK_MAX_DEG, 76)
+        ok = shooter.many(az, grid, frac).ok
+        bad = np.nonzero(~ok & (grid > 5.0))[0]
+        shooter.largest_flying_cache[key] = float(grid[bad[0] - 1]) if len(bad) else KICK_MAX_DEG
+    return shooter.largest_flying_cache[key]
 
 
 def _solve_at_azimuth(shooter: _Shooter, az: float, distance_m: float, profile: str,
-                      apogee_m: float | None, gamma_deg: float | None) -> tuple[float, float]:
-    """(kick, burn fraction) whose impact lies ``distance_m`` away along azimuth ``az``."""
+                      apogee_m: float | None, gamma_deg: float | None,
+                      hint: tuple[float, float] | None = None) -> tuple[float, float]:
+    """(kick, burn fraction) whose impact lies ``distance_m`` away along azimuth ``az``.
+
+    ``hint``: the (kick, burn fraction) of a nearby solve (the previous azimuth correction),
+    from which a search over kick and burn fraction together may start (``_solve_two``).
+    """
     kick_star, r_max = _max_range(shooter, az)
     name = shooter.vehicle.name
     if distance_m > r_max:
@@ -240,11 +338,109 @@ def _solve_at_azimuth(shooter: _Shooter, az: float, distance_m: float, profile: 
         return _bracket_root(fun, kick_star, k_hi, "depressed kick"), 1.0
 
     metric, target = constraint
-    return _solve_two(shooter, az, distance_m, profile, metric, target, kick_star)
+    return _solve_two(shooter, az, distance_m, profile, metric, target, hint)
+
+
+LEAST_BURN_FRACTION = 1e-3
+"""Least burn fraction the searches over the burn try."""
+
+
+def _reach(shooter: _Shooter, az: float, frac: float) -> float:
+    """Maximum range at this burn fraction; 0 for so short a burn that the missile never flies an arc."""
+    try:
+        return _max_range(shooter, az, frac)[1]
+    except UnreachableError:
+        return 0.0
+
+
+def _just_above(f_reach: float) -> float:
+    """A burn fraction just above the least that reaches the aim point (its flights exist)."""
+    return min(f_reach * (1.0 + 1e-7) + 1e-9, 1.0)
+
+
+def _branch_bracket(shooter: _Shooter, az: float, frac: float, profile: str) -> tuple[float, float]:
+    """The kicks between which the branch's flight lies (lofted: below the range-maximising
+    kick; depressed: above it, up to the largest that still flies)."""
+    k_star, _ = _max_range(shooter, az, frac)
+    if profile == "lofted":
+        return KICK_MIN_DEG, k_star
+    return k_star, _largest_flying_kick(shooter, az, frac)
+
+
+def _branch_kick(shooter: _Shooter, az: float, frac: float, distance_m: float, profile: str) -> float:
+    """The branch's kick that lands ``distance_m`` away at this burn fraction."""
+    lo, hi = _branch_bracket(shooter, az, frac, profile)
+    return _bracket_root(lambda k: shooter.range_m(az, k, frac) - distance_m, lo, hi, f"{profile} kick")
+
+
+WARM_KICK_STEP_DEG = 1e-3
+WARM_FRACTION_STEP = 2e-5
+WARM_GROWTHS = 6
+"""A warm-started root search brackets the root in a window around the hint: half-widths of the
+step, then 4x, 16x, ... (``WARM_GROWTHS`` windows) before it gives up and the cold search runs.
+Between two azimuth corrections of a 2017 replay the kick moves ~0.01 deg and the burn
+fraction ~5e-5."""
+
+
+class _NoWarmBracket(Exception):
+    """The warm-started search found no bracket near its hint: the cold search runs instead."""
+
+
+def _grow_bracket(fun, guess: float, step: float, lo: float, hi: float, accept) -> float:
+    """The root of ``fun`` in the first window around ``guess`` (clipped to [lo, hi]) whose ends
+    ``accept(a, b, fun(a), fun(b))``; the windows widen 4x a time (``WARM_GROWTHS``).  The root is
+    the bracketed search's (same tolerances as ``_bracket_root``), so wherever the function has
+    one root in the cold search's bracket, the warm and cold searches agree to that tolerance."""
+    for _ in range(WARM_GROWTHS):
+        a, b = max(lo, guess - step), min(hi, guess + step)
+        f_a, f_b = fun(a), fun(b)
+        if a < b and accept(a, b, f_a, f_b):
+            return brentq(fun, a, b, xtol=1e-9, rtol=1e-12, maxiter=200)
+        step *= 4.0
+    raise _NoWarmBracket
+
+
+def _largest_burn(flies, good: float, bad: float) -> float:
+    """The largest burn fraction in [good, bad) that ``flies`` (``good`` does, ``bad`` does not),
+    as far below the boundary as 30 halvings of [good, bad] would leave it (2^-30 of the bracket).
+
+    ``flies(f)`` is (whether the branch flight exists, the far bracket end's excess range or
+    None); a regula falsi on that excess (Illinois: the end kept twice has its value halved)
+    steers the probes, every probe classed by ``flies`` as a halving's would be, with a halving
+    wherever the excess is missing or the bracket has not halved in three probes.  A smooth
+    excess takes ~6-10 probes instead of 30, each a range-maximising search.
+    """
+    width = (bad - good) * 2.0**-30
+    e_good, e_bad = flies(good)[1], flies(bad)[1]
+    kept, stalled_at, probes = "", bad - good, 0
+    while bad - good > width:
+        probes += 1
+        if probes % 3 == 0:
+            halve = bad - good > 0.5 * stalled_at
+            stalled_at = bad - good
+        else:
+            halve = False
+        if halve or e_good is None or e_bad is None or not e_good <= 0.0 < e_bad:
+            x = 0.5 * (good + bad)
+        else:
+            x = good + (bad - good) * e_good / (e_good - e_bad)
+        x = min(max(x, good + 0.5 * width), bad - 0.5 * width)
+        ok, excess = flies(x)
+        if ok:
+            good, e_good = x, excess
+            if kept == "bad" and e_bad is not None:
+                e_bad *= 0.5
+            kept = "bad"
+        else:
+            bad, e_bad = x, excess
+            if kept == "good" and e_good is not None:
+                e_good *= 0.5
+            kept = "good"
+    return good
 
 
 def _solve_two(shooter: _Shooter, az: float, distance_m: float, profile: str, metric: str, target: float,
-               kick_star: float) -> tuple[float, float]:
+               hint: tuple[float, float] | None = None) -> tuple[float, float]:
     """(kick, burn fraction) meeting both the aim distance and an apogee or burnout angle.
 
     For each burn fraction the flight to the aim distance on the requested branch
@@ -252,37 +448,45 @@ def _solve_two(shooter: _Shooter, az: float, distance_m: float, profile: str, me
     one burnout angle.  At the least burn that still reaches the aim point the two
     branches meet at the minimum-energy flight; at full burn they are furthest apart.
     A bracketed search over the burn fraction then meets the constraint.
+
+    With ``hint`` (a nearby solution) both searches first try small brackets around it: on the
+    lofted branch the range grows with the kick, on the depressed branch it falls, so a bracket
+    of two flying kicks with that sign change holds the branch's flight; a bracket of burn
+    fractions with a sign change of the constraint holds its root (monotone, as the cold search
+    assumes).  Where no such bracket turns up the cold search below runs.
     """
+    if hint is not None:
+        try:
+            return _solve_two_warm(shooter, az, distance_m, profile, metric, target, hint)
+        except (_NoWarmBracket, ConvergenceError, UnreachableError):
+            pass
     name = shooter.vehicle.name
     get = shooter.apogee_m if metric == "apogee" else shooter.burnout_gamma_deg
     field = "apogee_km" if metric == "apogee" else "gamma_deg"
     shown = f"{target / 1e3:,.0f} km" if metric == "apogee" else f"{target:.1f} deg"
 
     def reach(f: float) -> float:
-        try:
-            return _max_range(shooter, az, f)[1]
-        except UnreachableError:
-            return 0.0
+        return _reach(shooter, az, f)
 
     def branch_kick(f: float) -> float:
-        k_star, _ = _max_range(shooter, az, f)
-        fun = lambda k: shooter.range_m(az, k, f) - distance_m  # noqa: E731
-        if profile == "lofted":
-            return _bracket_root(fun, KICK_MIN_DEG, k_star, "lofted kick")
-        k_hi = _largest_flying_kick(shooter, az, f)
-        return _bracket_root(fun, k_star, k_hi, "depressed kick")
+        return _branch_kick(shooter, az, f, distance_m, profile)
 
-    f_min = 1e-3
+    f_min = LEAST_BURN_FRACTION
 
-    def flies(f: float) -> bool:
+    def flies(f: float) -> tuple[bool, float | None]:
+        """Whether ``branch_kick(f)`` has a root (its bracket's ends straddle the aim distance), and
+        how far past the aim distance the bracket's far end (not the range-maximising kick) lands
+        while the near end reaches it (None otherwise): the guide of ``_largest_burn``."""
         try:
-            branch_kick(f)
-            return True
-        except (ConvergenceError, UnreachableError):
-            return False
+            lo, hi = _branch_bracket(shooter, az, f, profile)
+        except UnreachableError:
+            return False, None
+        miss_lo, miss_hi = shooter.range_m(az, lo, f) - distance_m, shooter.range_m(az, hi, f) - distance_m
+        near, far = (miss_hi, miss_lo) if profile == "lofted" else (miss_lo, miss_hi)
+        return miss_lo * miss_hi <= 0, (far if near >= 0 else None)
 
     f_hi = 1.0
-    if not flies(1.0):
+    if not flies(1.0)[0]:
         # A depressed flight at full burn may not come down that short (it would have to dive
         # through the dense air): search the largest burn that still lands there.
         good = f_min if reach(f_min) >= distance_m else None
@@ -291,22 +495,17 @@ def _solve_two(shooter: _Shooter, az: float, distance_m: float, profile: str, me
                 good = _bracket_root(lambda f: reach(f) - distance_m, f_min, 1.0, "least burn") * (1 + 1e-6)
             except ConvergenceError:
                 good = None
-        if good is None or not flies(good):
+        if good is None or not flies(good)[0]:
             raise UnreachableError(f"no {profile} flight of {name} lands {distance_m / 1e3:,.0f} km away",
                                    field="to")
-        bad = 1.0
-        for _ in range(30):
-            mid = 0.5 * (good + bad)
-            good, bad = (mid, bad) if flies(mid) else (good, mid)
-        f_hi = good
+        f_hi = _largest_burn(flies, good, 1.0)
     at_full = get(az, branch_kick(f_hi), f_hi)
     if reach(f_min) >= distance_m:
         # The lower stages alone carry past the aim point: every burn fraction has a branch flight.
         f_lo = f_min
         at_least = get(az, branch_kick(f_lo), f_lo)
     else:
-        f_reach = _bracket_root(lambda f: reach(f) - distance_m, f_min, 1.0, "least burn")
-        f_lo = min(f_reach * (1.0 + 1e-7) + 1e-9, 1.0)
+        f_lo = _just_above(_bracket_root(lambda f: reach(f) - distance_m, f_min, 1.0, "least burn"))
         at_least = get(az, _max_range(shooter, az, f_lo)[0], f_lo)
     lo_v, hi_v = sorted((at_least, at_full))
     if not lo_v <= target <= hi_v:
@@ -316,8 +515,78 @@ def _solve_two(shooter: _Shooter, az: float, distance_m: float, profile: str, me
         raise UnreachableError(
             f"{profile} flights of {name} to {distance_m / 1e3:,.0f} km have {metric}s from {fmt(lo_v)} to "
             f"{fmt(hi_v)}; {shown} is outside", field=field, hint="choose a value inside that span or another profile")
-    frac = _bracket_root(lambda f: get(az, branch_kick(f), f) - target, f_lo, f_hi, "burn fraction")
-    return branch_kick(frac), frac
+    # The search over the burn fraction asks for branch flights at nearby fractions: each kick
+    # search starts near the last one found.
+    near_kick = _branch_kicker(shooter, az, distance_m, profile, None)
+    frac = _bracket_root(lambda f: get(az, near_kick(f), f) - target, f_lo, f_hi, "burn fraction")
+    return near_kick(frac), frac
+
+
+def _branch_kicker(shooter: _Shooter, az: float, distance_m: float, profile: str, guess: float | None):
+    """``f -> kick`` of the branch's flight to ``distance_m`` at burn fraction f, each search
+    started near the last kick found (``guess`` before the first): on the lofted branch the range
+    grows with the kick, on the depressed branch it falls, so a window of two flying kicks with
+    that sign change holds the branch's flight; where none turns up, the cold bracket
+    (``_branch_kick``) is searched.  Either way the root is the bracketed search's."""
+    rising = profile == "lofted"
+    kick_top = MAX_RANGE_KICK_DEG if rising else KICK_MAX_DEG
+    last = [guess]
+
+    def accept_at(f: float):
+        def accept(a: float, b: float, f_a: float, f_b: float) -> bool:
+            straddles = f_a <= 0.0 <= f_b if rising else f_a >= 0.0 >= f_b
+            return straddles and shooter.flies(az, a, f) and shooter.flies(az, b, f)
+
+        return accept
+
+    def branch_kick(f: float) -> float:
+        kick = None
+        if last[0] is not None:
+            try:
+                kick = _grow_bracket(lambda k: shooter.range_m(az, k, f) - distance_m, last[0], WARM_KICK_STEP_DEG,
+                                     KICK_MIN_DEG, kick_top, accept_at(f))
+            except _NoWarmBracket:
+                pass
+        if kick is None:
+            kick = _branch_kick(shooter, az, f, distance_m, profile)
+        last[0] = kick
+        return kick
+
+    return branch_kick
+
+
+def _solve_two_warm(shooter: _Shooter, az: float, distance_m: float, profile: str, metric: str, target: float,
+                    hint: tuple[float, float]) -> tuple[float, float]:
+    """``_solve_two`` started from a nearby solution (see there); raises ``_NoWarmBracket``.
+
+    A burn fraction without a branch flight near the hint's kick gets the cold search's
+    bracket; one with none at all (a window end below the least burn that reaches the aim
+    point, where a flight near minimum energy has its solution) is replaced by that least burn.
+    """
+    get = shooter.apogee_m if metric == "apogee" else shooter.burnout_gamma_deg
+    branch_kick = _branch_kicker(shooter, az, distance_m, profile, hint[0])
+
+    def miss(f: float) -> float:
+        return get(az, branch_kick(f), f) - target
+
+    least: float | None = None
+    step = WARM_FRACTION_STEP
+    for _ in range(WARM_GROWTHS):
+        lo, hi = max(LEAST_BURN_FRACTION, hint[1] - step), min(1.0, hint[1] + step)
+        try:
+            miss_lo = miss(lo)
+        except (ConvergenceError, UnreachableError):  # no branch flight: below the least burn that reaches
+            if least is None:
+                least = _just_above(_grow_bracket(lambda f: _reach(shooter, az, f) - distance_m, hint[1],
+                                                  WARM_FRACTION_STEP, LEAST_BURN_FRACTION, 1.0,
+                                                  lambda a, b, f_a, f_b: f_a * f_b <= 0.0))
+            lo = least
+            miss_lo = miss(lo)
+        if lo < hi and miss_lo * miss(hi) <= 0.0:
+            frac = brentq(miss, lo, hi, xtol=1e-9, rtol=1e-12, maxiter=200)
+            return branch_kick(frac), frac
+        step *= 4.0
+    raise _NoWarmBracket
 
 
 def solve(vehicle: Vehicle, launch: Launch, aim_lat_deg: float, aim_lon_deg: float,
@@ -333,7 +602,7 @@ def solve(vehicle: Vehicle, launch: Launch, aim_lat_deg: float, aim_lon_deg: flo
         raise InputError("a burnout flight-path angle is given only with --profile depressed",
                          field="gamma_deg")
     options = options or FlightOptions()
-    shooter = _Shooter(vehicle, launch, options)
+    shooter = shooter_for(vehicle, launch, options)
     az0, _, distance = frames.geodesic_inverse(launch.lat_deg, launch.lon_deg, aim_lat_deg, aim_lon_deg,
                                                earth=options.earth)
     az0, distance = float(az0), float(distance)
@@ -342,14 +611,16 @@ def solve(vehicle: Vehicle, launch: Launch, aim_lat_deg: float, aim_lon_deg: flo
     az = az0
     target_distance = distance
     history: list[tuple[float, float]] = []  # (launch azimuth, impact azimuth error)
+    hint: tuple[float, float] | None = None
     for _ in range(12):
-        kick, frac = _solve_at_azimuth(shooter, az, target_distance, profile, apogee_m, gamma_deg)
+        kick, frac = _solve_at_azimuth(shooter, az, target_distance, profile, apogee_m, gamma_deg, hint)
+        hint = (kick, frac)
         batch = shooter.one(az, kick, frac)
         lat, lon = batch.impact_lat_lon_deg
         _, _, miss = frames.geodesic_inverse(lat, lon, aim_lat_deg, aim_lon_deg, earth=options.earth)
         miss = float(miss[0])
         if miss < MISS_TOLERANCE_M:
-            return Solution(kick, az, frac, batch, profile, miss)
+            return Solution(kick, az, frac, copy_batch(batch), profile, miss)
         # Rotation bends the ground track: steer so that the impact's azimuth seen from the
         # launch point is the aim's (secant steps once two tries exist), and ask for the range
         # the impact fell short or long by.
