@@ -19,7 +19,7 @@ from dataclasses import dataclass
 # thaadsim.earth.constants: a drift of the engine's constants then shows as a deviation.
 MU_M3_S2 = 3.986004418e14
 SPHERE_RADIUS_M = 6_371_008.8
-KEPLER_SOURCE = "closed form: Bate, Mueller & White (1971) ch. 6; Wheelon (1959) — formulas.md"
+KEPLER_SOURCE = "closed form: Bate, Mueller & White (1971) ch. 6; Wheelon (1959)"
 
 
 def kepler_free_flight(speed_m_s: float, gamma_deg: float) -> dict:
@@ -157,7 +157,7 @@ def kepler_impact_rotating_sphere(r0_ecef, v0_ground, omega: float | None = None
 
 
 # ---------------------------------------------------------------- radar (formulas.md)
-RADAR_SOURCE = "closed form: formulas.md, 'Line of sight from a radar'"
+RADAR_SOURCE = "closed form: geometric line of sight from a radar over a sphere (the radar horizon; Skolnik 2001)"
 
 
 def horizon_small_height_m(radar_height_m: float, target_height_m: float, k: float = 1.0) -> float:
@@ -213,7 +213,7 @@ USSA1976 = {
 }
 
 # ---------------------------------------------------------------- leakage (formulas.md)
-LEAKAGE_SOURCE = "closed form: Wilkening (2000), formulas.md 'Defence effectiveness (one layer)'"
+LEAKAGE_SOURCE = "closed form: Wilkening (2000), one-layer defence effectiveness"
 
 
 def leak_closed_form(sspk: float, shots: int, p_detect: float = 1.0) -> float:

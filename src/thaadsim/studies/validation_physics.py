@@ -73,7 +73,9 @@ def free_flight_checks() -> list[Check]:
             note=f"angle of the longest of {GAMMA_SCAN_POINTS} engine flights ({grid_step:.3f} deg grid); {note}"))
         checks.append(compare(
             f"maximum range, {v / 1e3:g} km/s", CLOSED_FLIGHT, flights.range_m[best] / 1e3, printed_km, "km",
-            relative=False, tolerance=0.5, source="formulas.md worked minimum-energy table (printed to 1 km)",
+            relative=False, tolerance=0.5,
+            source="worked minimum-energy table of the closed form (Wheelon 1959; Bate, Mueller & White 1971), "
+                   "printed to 1 km",
             note=f"tolerance: half the printed digit; {note}"))
     checks += _invariant_checks(sphere)
     return checks
@@ -90,7 +92,7 @@ def _invariant_checks(sphere) -> list[Check]:
     energy = 0.5 * np.sum(v * v, -1) - auth.MU_M3_S2 / np.linalg.norm(r, axis=-1)
     momentum = np.linalg.norm(np.cross(r, v), axis=-1)
     note = "relative spread over burnout, apogee and impact of a 30 min flight; the authority is exact conservation"
-    source = "conservation law of free flight (formulas.md)"
+    source = "conservation law of free flight: energy and angular momentum (Bate, Mueller & White 1971, ch. 1)"
     return [
         compare("energy v^2/2 - mu/r, relative drift", CLOSED_FLIGHT, np.ptp(energy) / abs(energy[0]), 0.0, "",
                 relative=False, tolerance=1e-9, source=source, note=note),
@@ -228,7 +230,7 @@ def radar_closed_form_checks() -> list[Check]:
         checks.append(compare(
             f"SNR lost per range doubling, {mode} ({m.form} form)", CLOSED_RADAR, loss_db,
             auth.RANGE_LAW_DB_PER_DOUBLING, "dB", relative=False, tolerance=1e-3,
-            source="closed form: radar range equation, SNR ~ sigma/R^4 (formulas.md; Skolnik ch. 2)",
+            source="closed form: radar range equation, SNR ~ sigma/R^4 (Skolnik 2001, ch. 2)",
             note="1,000 km vs 2,000 km, 1 m^2, boresight"))
     for row in auth.PD_TABLE:
         pd = float(pd_exact(from_db(row.snr_db), row.pfa, row.swerling, 1))
@@ -306,7 +308,7 @@ def leakage_checks(rng: np.random.Generator) -> list[Check]:
         f"no leaker in a raid of {LEAK_WARHEADS}, P_d = {pd_detect:g}", int((res.leakers == 0).sum()), LEAK_RAIDS,
         auth.no_leak_closed_form(p_leak, LEAK_WARHEADS), auth.LEAKAGE_SOURCE + ": (1 - P_leak)^N"))
     example = auth.FORMULAS_MD_LEAKAGE_EXAMPLE
-    printed = "formulas.md worked example (printed to 2 digits)"
+    printed = "worked example of Wilkening's (2000) one-layer model (printed to 2 digits)"
     p_leak_model = float(leakage.leakage_probability(p, n))
     checks += [
         compare("analytic model: P_leak, p = 0.8, two looks", LEAKAGE, p_leak_model, example["p_leak"], "",
