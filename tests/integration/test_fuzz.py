@@ -199,6 +199,7 @@ BASE_ARGS = {
     "run": ["korea-salvo"],
     "serve": [],  # every value drawn is outside its limit: the server never starts
     "montecarlo": ["korea-salvo", "--runs", "2"],
+    "sweep": ["saturation", "--runs", "2"],
 }
 FAST = {"radar"}
 """Commands quick enough to run on any value; the others get values outside their limits

@@ -188,7 +188,7 @@ def test_summary_assumptions_carry_the_check():
                      "checked")
     assert json.loads(json.dumps(row.as_dict())) == {
         "text": "seongju: alt_m = 680", "source": "Korea Herald 2016-09-30: site at about 680 m elevation",
-        "assumed": False, "check": "checked"}
+        "assumed": False, "check": "checked", "group": None}
 
 
 def test_the_run_assumption_table_gives_every_catalog_figure_its_check():

@@ -32,7 +32,7 @@ def serve(
     concurrent_runs: Annotated[int, typer.Option("--concurrent-runs", help="Runs executing at once, one process "
                                                  "each.")] = 2,
     run_time_s: Annotated[float, typer.Option("--run-time-s", help="Longest a run may take before it is "
-                                              "stopped, in seconds.")] = 300.0,
+                                              "stopped [s].")] = 300.0,
     max_missiles: Annotated[int, typer.Option("--max-missiles", help="Most threat missiles one run may fly.")] = 128,
     max_study_runs: Annotated[int, typer.Option("--max-study-runs", help="Most runs one Monte Carlo study may "
                                                 "have (a study is one job, under --run-time-s).")] = 200,

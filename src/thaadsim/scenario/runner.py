@@ -23,7 +23,7 @@ radars in file order (targets, then false alarms), then batteries in file order 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -364,6 +364,27 @@ def _prepare(scenario: Scenario, progress=None, groups=None) -> PreparedScenario
     return PreparedScenario(scenario, look_dt, truth, models, radar_plans, battery_plans)
 
 
+def prepared_for(prepared: PreparedScenario, scenario: Scenario) -> PreparedScenario:
+    """``prepared`` made over for ``scenario``, a scenario whose flights are prepared's (the
+    caller vouches for that: same missiles, sites, aim points, profiles and launch times).
+    The truth flights are reused; each other part only while what it depends on is unchanged:
+    radar models (radars, detection convention), radar plans (those and the threats, whose
+    cross-section and Swerling case set each look's SNR), battery plans (batteries)."""
+    old = prepared.scenario
+    if old == scenario:
+        return prepared
+    # the truth's groups carry their threat's spec (cross-section, Swerling case read by the radars)
+    truth = replace(prepared.truth, groups=[replace(g, spec=scenario.threats[g.index]) for g in prepared.truth.groups])
+    same_radars = old.radars == scenario.radars and old.detection == scenario.detection
+    models = prepared.radar_models if same_radars else tuple(
+        build_radar(i, spec, scenario, truth) for i, spec in enumerate(scenario.radars))
+    radar_plans = (prepared.radar_plans if same_radars and old.threats == scenario.threats
+                   else tuple(plan_radar(m, truth) for m in models))
+    battery_plans = (prepared.battery_plans if old.batteries == scenario.batteries
+                     else tuple(plan_battery(i, spec) for i, spec in enumerate(scenario.batteries)))
+    return PreparedScenario(scenario, prepared.look_dt_s, truth, models, radar_plans, battery_plans)
+
+
 def simulate_prepared(prepared: PreparedScenario, seed: int,
                       progress=None) -> tuple[ScenarioTruth, list[RadarRun], list[BatteryRun]]:
     """Steps 2-4 of the module doc on a prepared truth: everything drawn from ``seed``."""
@@ -430,5 +451,5 @@ def run_scenario(scenario: Scenario, seed: int | None = None, progress=None, *, 
 
 
 __all__ = ["BatteryPlan", "BatteryRun", "Plan", "PreparedScenario", "RadarPlan", "RadarRun", "TargetSamples",
-           "look_interval", "plan_battery", "plan_radar", "prepare", "preflight", "run_replica", "run_scenario",
-           "simulate", "simulate_prepared"]
+           "look_interval", "plan_battery", "plan_radar", "prepare", "prepared_for", "preflight", "run_replica",
+           "run_scenario", "simulate", "simulate_prepared"]

@@ -37,7 +37,6 @@ once.
 from __future__ import annotations
 
 import collections
-import dataclasses
 import hashlib
 import json
 import math
@@ -113,8 +112,8 @@ _truths_lock = threading.Lock()  # a threaded Dask worker runs batches side by s
 
 def _prepared(drawn):
     """The drawn scenario's PreparedScenario, its truth shared with earlier draws of the same
-    flights (module doc); the radars are sited again only when their part changed."""
-    from thaadsim.scenario.runner import build_radar, prepare
+    flights (module doc); the rest made over where the draw changed what it depends on."""
+    from thaadsim.scenario.runner import prepare, prepared_for
 
     key = flight_key(drawn)
     with _truths_lock:
@@ -128,15 +127,7 @@ def _prepared(drawn):
             while len(_truths) > TRUTH_CACHE_SIZE:
                 _truths.popitem(last=False)
         return base
-    if base.scenario == drawn:
-        return base
-    # the truth's groups carry their threat's spec (cross-section, Swerling case read by the radars)
-    truth = dataclasses.replace(base.truth, groups=[dataclasses.replace(g, spec=drawn.threats[g.index])
-                                                    for g in base.truth.groups])
-    same_radars = (base.scenario.radars == drawn.radars and base.scenario.detection == drawn.detection)
-    models = base.radar_models if same_radars else tuple(
-        build_radar(i, spec, drawn, truth) for i, spec in enumerate(drawn.radars))
-    return dataclasses.replace(base, scenario=drawn, truth=truth, radar_models=models)
+    return prepared_for(base, drawn)
 
 
 def run_one(scenario, seed: int, run: int) -> dict:

@@ -76,8 +76,21 @@ def install_cesium(echo=print) -> Path:
 
 
 def ensure_cesium(echo=print) -> Path:
-    """The Cesium build, installed first if it is missing."""
-    return cesium_dir() if cesium_ready() else install_cesium(echo)
+    """The Cesium build, installed first if it is missing.  One install at a time: two
+    processes (two test workers, two servers) starting at once must not run ``npm ci`` in
+    the same folder together, so the second waits on a lock and finds the build there."""
+    if cesium_ready():
+        return cesium_dir()
+    if os.environ.get(ENV, "").strip() or not (PROJECT_ROOT / "package.json").is_file():
+        return install_cesium(echo)  # nothing to install here: its error says what to do
+    import fcntl
+
+    with open(PROJECT_ROOT / ".thaadsim-web-assets.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            return cesium_dir() if cesium_ready() else install_cesium(echo)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 __all__ = ["ENV", "cesium_dir", "cesium_ready", "ensure_cesium", "install_cesium"]
