@@ -187,6 +187,19 @@ def test_sweep_section_only_when_there_is_a_sweep(example_page, tmp_path):
     assert "0.50" in parser.cells  # a column the writer did not know about is still shown
 
 
+def test_a_sweep_study_answers_first_and_the_one_run_comes_after(tmp_path):
+    """Issue 14: a saturation report's headline must not describe only the file's own salvo.
+    With a study's answer, the page's first answer is the study's, the sweep figure follows it,
+    and the single run's account is headed as that one run."""
+    result = example_result()
+    result.sweep = [{"count": n, "threats": n, "intercepted": min(n, 12), "leaked": max(n - 12, 0)} for n in (1, 16)]
+    result.sweep_answer = "Leakage into defended assets passes 10% at a salvo of 16 missiles."
+    text, parser = _write(result, tmp_path)
+    study, one_run = text.index(result.sweep_answer), text.index("One run: the file's own salvo")
+    assert study < text.index('alt="saturation figure"') < one_run < text.index("threat missiles flew in this run")
+    assert parser.headings.count("Saturation sweep") == 1
+
+
 def _great_circle_path(object_id, start, end, n=80, apex_m=1200e3) -> ObjectPath:
     """A threat flying along the geodesic from start to end (not physics: drawing only)."""
     azimuth, _, distance = frames.geodesic_inverse(start[0], start[1], end[0], end[1])

@@ -121,6 +121,7 @@ def run(
             study = run_sweep(spec, from_scenario_sweep(spec), SWEEP_RUNS, result.seed, points=points,
                               progress=update)
             result.sweep = salvo_rows(study)
+            result.sweep_answer = study.answer()  # the report leads with it
             result.notes.insert(0, study.answer())  # the study's answer leads the notes
             writers |= sweep_writers(study, result.assumptions)
         if say:

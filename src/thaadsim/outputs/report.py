@@ -374,14 +374,20 @@ def render_report(result: ScenarioResult) -> str:
         f"{_count(len(result.radars), 'radar')}, {_count(len(result.batteries), 'battery', 'batteries')} · "
         "written by thaadsim</p>",
         "<h2>Answer</h2>",
-        _answer(result), headline, _answer_table(result),
     ]
+    if result.sweep_answer:
+        # the question is the sweep's (leakage against salvo size): its answer and figure come first,
+        # the one run of the file's own salvo after them
+        salvo = len(result.threats())
+        parts += [f'<p class="answer"><b>{html.escape(result.sweep_answer)}</b></p>', _sweep_section(result),
+                  f"<h2>One run: the file's own salvo of {salvo}</h2>"]
+    parts += [_answer(result), headline, _answer_table(result)]
     if headline is not map_figure:
         parts += ["<h2>Map</h2>", map_figure]
     parts += ["<h2>Altitude against downrange</h2>", altitude_figure]
     if headline is not timeline_figure:
         parts += ["<h2>Engagement timeline</h2>", timeline_figure]
-    if result.sweep:
+    if result.sweep and not result.sweep_answer:
         parts.append(_sweep_section(result))
     parts += [
         "<h2>Outcome per threat</h2>", _threat_table(result),

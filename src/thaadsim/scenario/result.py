@@ -190,6 +190,9 @@ class ScenarioResult:
     sources: list[str] = field(default_factory=list)
     sweep: list[dict] | None = None
     """Per salvo size of a sweep: {'count', 'threats', 'engaged', 'intercepted', 'leaked', 'interceptors_fired', ...}."""
+    sweep_answer: str | None = None
+    """The sweep study's answer in words (the salvo size at which leakage passes its level), when a
+    study ran the sweep: it, not the one run's outcome, answers the scenario's question."""
     notes: list[str] = field(default_factory=list)
 
     def utc(self, t_s: float) -> _dt.datetime:
