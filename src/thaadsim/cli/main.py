@@ -150,10 +150,16 @@ def run() -> None:
         typer.echo("aborted", err=True)
         sys.exit(1)
     except OSError as error:
+        if _received:
+            _interrupted()
         where = f": {error.filename}" if error.filename else ""
         typer.echo(_one_line(f"error: {error.strerror or error}{where}"), err=True)
         sys.exit(2)
     except Exception as error:
+        if _received:
+            # the signal's KeyboardInterrupt surfaced as another error: raised inside C code
+            # (numba's unpickling of a cached kernel) it comes back as a SystemError chain
+            _interrupted()
         # Click's usage errors (unknown command or option, bad value).  Typer may carry its
         # own copy of click, so recognise them by their interface rather than their class.
         if type(error).__name__ == "NoArgsIsHelpError":  # the help has been shown: nothing went wrong
