@@ -37,6 +37,7 @@ Usage: ``python benchmarks/bench_scenario.py [--repeats N] [--seeds N] [--no-leg
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import os
@@ -60,16 +61,13 @@ def _cpu() -> float:
     return time.process_time()
 
 
-def replica_cost(seeds: int) -> dict:
-    """Mean wall and CPU time of ``run_replica`` on korea-salvo over ``seeds`` seeds after a
-    warm-up, for the tree on ``sys.path`` (run in a child for the legacy tree)."""
-    import numpy as np
-
+@contextlib.contextmanager
+def _tracker_clock():
+    """CPU seconds spent in the tracker while the block runs (a one-element list, reset by
+    the caller as it likes): ``run_tracker`` is looked up by the runner at each call."""
     import thaadsim.tracking.manager as manager
-    from thaadsim.scenario.loader import load_scenario
-    from thaadsim.scenario.runner import prepare, run_replica
 
-    tracker_s = [0.0]
+    spent = [0.0]
     run_tracker = manager.run_tracker
 
     def timed_tracker(*args, **kwargs):
@@ -77,18 +75,33 @@ def replica_cost(seeds: int) -> dict:
         try:
             return run_tracker(*args, **kwargs)
         finally:
-            tracker_s[0] += _cpu() - t0
+            spent[0] += _cpu() - t0
 
-    manager.run_tracker = timed_tracker  # looked up by the runner at each call
-    prepared = prepare(load_scenario("korea-salvo"))
-    run_replica(prepared, 0)
-    tracker_s[0] = 0.0
-    wall, cpu = [], []
-    for seed in range(1, seeds + 1):
-        w, c = time.perf_counter(), _cpu()
-        run_replica(prepared, seed)
-        wall.append(time.perf_counter() - w)
-        cpu.append(_cpu() - c)
+    manager.run_tracker = timed_tracker
+    try:
+        yield spent
+    finally:
+        manager.run_tracker = run_tracker
+
+
+def replica_cost(seeds: int) -> dict:
+    """Mean wall and CPU time of ``run_replica`` on korea-salvo over ``seeds`` seeds after a
+    warm-up, for the tree on ``sys.path`` (run in a child for the legacy tree)."""
+    import numpy as np
+
+    from thaadsim.scenario.loader import load_scenario
+    from thaadsim.scenario.runner import prepare, run_replica
+
+    with _tracker_clock() as tracker_s:
+        prepared = prepare(load_scenario("korea-salvo"))
+        run_replica(prepared, 0)
+        tracker_s[0] = 0.0
+        wall, cpu = [], []
+        for seed in range(1, seeds + 1):
+            w, c = time.perf_counter(), _cpu()
+            run_replica(prepared, seed)
+            wall.append(time.perf_counter() - w)
+            cpu.append(_cpu() - c)
     return {"mean_wall_s": float(np.mean(wall)), "mean_cpu_s": float(np.mean(cpu)),
             "mean_tracker_cpu_s": tracker_s[0] / seeds}
 
@@ -107,23 +120,11 @@ def per_run_cost(seeds: int, beside: int, legacy: bool) -> dict:
     """Replicas of a prepared korea-salvo against whole runs without drawings (module doc)."""
     import numpy as np
 
-    import thaadsim.tracking.manager as manager
     from thaadsim.scenario.loader import load_scenario
     from thaadsim.scenario.runner import prepare, run_replica, run_scenario
 
     scenario = load_scenario("korea-salvo")
-    tracker_s = [0.0]
-    run_tracker = manager.run_tracker
-
-    def timed_tracker(*args, **kwargs):
-        t0 = _cpu()
-        try:
-            return run_tracker(*args, **kwargs)
-        finally:
-            tracker_s[0] += _cpu() - t0
-
-    manager.run_tracker = timed_tracker  # looked up by the runner at each call
-    try:
+    with _tracker_clock() as tracker_s:
         prepared = prepare(scenario)
         run_replica(prepared, 0)  # warm-up: kernels loaded, tables in memory
         run_scenario(scenario, 0, views=False)
@@ -140,8 +141,6 @@ def per_run_cost(seeds: int, beside: int, legacy: bool) -> dict:
                 run_scenario(scenario, seed, views=False)
                 full_wall.append(time.perf_counter() - w)
                 full_cpu.append(_cpu() - c)
-    finally:
-        manager.run_tracker = run_tracker
     rep, full = float(np.mean(rep_cpu)), float(np.mean(full_cpu))
     rep_same = float(np.mean(rep_cpu[:beside]))  # the ratio on the same seeds: a seed sets the tracker's work
     old = None
