@@ -93,27 +93,33 @@ def run(
 ) -> None:
     from thaadsim.errors import InputError, ThaadsimError
     from thaadsim.outputs.bundle import reserve, run_writers, summary_text, write_folder
-    from thaadsim.outputs.study_report import sweep_writers
     from thaadsim.scenario.loader import load_scenario, locate_error
     from thaadsim.scenario.runner import preflight, run_scenario
-    from thaadsim.studies.sweep import from_scenario_sweep, grid, run_sweep
 
     if seed is not None and not 0 <= seed <= SEED_MAX:
         shown = str(seed) if len(str(seed)) <= 24 else f"a {len(str(seed))}-digit number"
         raise InputError(f"{shown}: the seed must be between 0 and 2^63 - 1", field="--seed")
     spec = load_scenario(scenario)
     try:
-        preflight(spec, seed)  # every check before the output folder is touched
+        plan = preflight(spec, seed)  # every check before the output folder is touched
     except ThaadsimError as error:
         raise locate_error(scenario, error) from None
     out_dir = out if out is not None else DEFAULT_OUT_ROOT / spec.name
     make_parents(out_dir)
-    points = grid(spec, from_scenario_sweep(spec)) if spec.sweep is not None else None
+    points = None
+    if spec.sweep is not None:  # the study's modules only when there is a study
+        from thaadsim.outputs.study_report import sweep_writers
+        from thaadsim.studies.sweep import from_scenario_sweep, grid, run_sweep
+
+        points = grid(spec, from_scenario_sweep(spec))
     with reserve(out_dir), progress("run") as update:  # checked, locked against a second run, before the work
         say = stages(update)
         try:
             # a sweep block is a study (below), not one draw per salvo size
-            result = run_scenario(spec.model_copy(update={"sweep": None}) if points else spec, seed, progress=say)
+            # the groups preflight steered and flew are this run's (not flown twice); a sweep's
+            # run is another scenario and makes its own
+            result = (run_scenario(spec.model_copy(update={"sweep": None}), seed, progress=say) if points
+                      else run_scenario(spec, seed, progress=say, plan=plan))
         except ThaadsimError as error:
             raise locate_error(scenario, error) from None
         writers = run_writers(result)

@@ -83,10 +83,8 @@ def _impact_errors(batch: FlightBatch, az0, aim_lat, aim_lon, earth):
     return rng, err, miss
 
 
-def aim_min_energy(shots: list[Shot], options: FlightOptions | None = None, sample_dt_s: float | None = 1.0,
-                   max_iterations: int = 25) -> AimedShots:
-    """Minimum-energy steering for every shot at once, then one sampled flight of them all."""
-    options = options or FlightOptions()
+def _resolve(shots: list[Shot]) -> tuple[list[Vehicle], list[Location], list[Location]]:
+    """Each shot's vehicle, launch point and aim point from the catalog."""
     if not shots:
         raise InputError("no shots to aim", field="shots")
     vehicles_by_key: dict[str, Vehicle] = {}
@@ -98,6 +96,19 @@ def aim_min_energy(shots: list[Shot], options: FlightOptions | None = None, samp
         veh.append(vehicles_by_key[key])
         launch.append(resolve_location(s.origin, "--from"))
         aim.append(resolve_location(s.target, "--to"))
+    return veh, launch, aim
+
+
+def aim_min_energy(shots: list[Shot], options: FlightOptions | None = None, sample_dt_s: float | None = 1.0,
+                   max_iterations: int = 25) -> AimedShots:
+    """Minimum-energy steering for every shot at once, then one sampled flight of them all."""
+    return _aim(shots, options or FlightOptions(), sample_dt_s, max_iterations)[0]
+
+
+def _aim(shots: list[Shot], options: FlightOptions, sample_dt_s: float | None,
+         max_iterations: int) -> tuple[AimedShots, _Steering]:
+    """:func:`aim_min_energy`, and the steering its flight was flown from."""
+    veh, launch, aim = _resolve(shots)
     p = len(shots)
     lat0 = np.array([x.lat_deg for x in launch])
     lon0 = np.array([x.lon_deg for x in launch])
@@ -222,12 +233,108 @@ def aim_min_energy(shots: list[Shot], options: FlightOptions | None = None, samp
     kick = np.full(p, np.nan)
     if len(ok_idx):
         kick[ok_idx] = kick_of(ok_idx, f[ok_idx], kshift[ok_idx])
+    steering = _Steering(status, dist, r_max, az, kick, np.where(okm, f, np.nan))
+    return _flown(shots, veh, launch, aim, steering, options, sample_dt_s), steering
+
+
+@dataclass(frozen=True)
+class _Steering:
+    """What the search finds for each shot (P,), before the sampled flight: all a cached aim keeps."""
+
+    status: list[str]
+    distance_m: np.ndarray
+    max_range_m: np.ndarray
+    azimuth_deg: np.ndarray
+    """As iterated (not wrapped to [0, 360)): the flight is flown from exactly these values."""
+    kick_deg: np.ndarray
+    burn_fraction: np.ndarray
+    """NaN where the shot was not aimed (as ``kick_deg``)."""
+
+
+def _flown(shots, veh, launch, aim, steering: _Steering, options: FlightOptions, sample_dt_s) -> AimedShots:
+    """The sampled flight of the aimed shots and their misses, from their steering."""
+    p = len(shots)
+    okm = np.array([s == "ok" for s in steering.status])
+    ok_idx = np.flatnonzero(okm)
+    az, kick, f = steering.azimuth_deg, steering.kick_deg, steering.burn_fraction
+    miss = np.full(p, np.nan)
     flight = None
     if len(ok_idx):
+        lat0 = np.array([x.lat_deg for x in launch])
+        lon0 = np.array([x.lon_deg for x in launch])
+        alt0 = np.array([x.alt_m for x in launch])
+        lat1 = np.array([x.lat_deg for x in aim])
+        lon1 = np.array([x.lon_deg for x in aim])
+        az0 = np.atleast_1d(frames.geodesic_inverse(lat0, lon0, lat1, lon1, earth=options.earth)[0]).astype(float)
         flight = _fly([veh[i] for i in ok_idx], lat0[ok_idx], lon0[ok_idx], alt0[ok_idx], az[ok_idx], kick[ok_idx],
                       f[ok_idx], options, sample_dt_s=sample_dt_s)
         _, _, ms = _impact_errors(flight, az0[ok_idx], lat1[ok_idx], lon1[ok_idx], options.earth)
         miss[ok_idx] = ms
-    frac = np.where(okm, f, np.nan)
-    return AimedShots(shots, launch, aim, status, dist, r_max, np.where(okm, np.mod(az, 360.0), np.nan), kick,
-                      frac, np.where(okm, miss, np.nan), ok_idx, flight)
+    return AimedShots(shots, launch, aim, list(steering.status), steering.distance_m, steering.max_range_m,
+                      np.where(okm, np.mod(az, 360.0), np.nan), kick, f, miss, ok_idx, flight)
+
+
+# --- the disk cache of steering --------------------------------------------------------------------
+
+CACHE_FORMAT = 1
+"""Version of the on-disk steering format; part of the cache key."""
+_SOURCE_MODULES = (
+    "thaadsim.flight.batch_aim", "thaadsim.flight.engine", "thaadsim.flight.kernels", "thaadsim.flight.vehicle",
+    "thaadsim.flight.layout", "thaadsim.earth.atmosphere", "thaadsim.earth.constants", "thaadsim.earth.frames",
+    "thaadsim.earth.kernels",
+)
+"""Modules whose source a steering's numbers run through (hashed into the key)."""
+_STATUS = ("ok", "out of range", "too short for a minimum-energy flight", "not converged")
+_FLOATS = ("distance_m", "max_range_m", "azimuth_deg", "kick_deg", "burn_fraction")
+
+
+def _steering_key(veh, launch, aim, options: FlightOptions, max_iterations: int) -> str:
+    """sha256 over everything a steering depends on: each shot's vehicle (the catalog's numbers,
+    not its key), launch and aim points, the flight options, the search's limit and the code."""
+    from thaadsim.diskcache import canonical, entry_key, provenance
+
+    return entry_key({
+        "format": CACHE_FORMAT, **provenance(_SOURCE_MODULES), "options": canonical(options),
+        "max_iterations": int(max_iterations),
+        "shots": [[canonical(v), canonical([a.lat_deg, a.lon_deg, a.alt_m]), canonical([b.lat_deg, b.lon_deg, b.alt_m])]
+                  for v, a, b in zip(veh, launch, aim, strict=True)],
+    })
+
+
+def _read_steering(path, key: str, p: int) -> _Steering | None:
+    from thaadsim.diskcache import read_entry
+
+    arrays = read_entry(path, key, CACHE_FORMAT)
+    if arrays is None or set(arrays) != {*_FLOATS, "status"}:
+        return None
+    if any(arrays[n].shape != (p,) or arrays[n].dtype != np.float64 for n in _FLOATS):
+        return None
+    codes = arrays["status"]
+    if codes.shape != (p,) or not np.all((codes >= 0) & (codes < len(_STATUS))):
+        return None
+    return _Steering([_STATUS[int(c)] for c in codes], *(arrays[n] for n in _FLOATS))
+
+
+def aim_min_energy_cached(shots: list[Shot], options: FlightOptions | None = None,
+                          sample_dt_s: float | None = 1.0, max_iterations: int = 25) -> AimedShots:
+    """:func:`aim_min_energy` with its steering kept in the disk cache (:mod:`thaadsim.diskcache`,
+    folder ``aim/``): the same shots with the same vehicles, points, options and code are
+    steered once, and flown (sampled) from the kept steering afterwards - the same numbers
+    as a fresh search, bit for bit.  A scenario's salvo is aimed this way on every run."""
+    from thaadsim.diskcache import cache_root, write_entry
+
+    options = options or FlightOptions()
+    root = cache_root()
+    if root is None or not shots:
+        return aim_min_energy(shots, options, sample_dt_s, max_iterations)
+    veh, launch, aim = _resolve(shots)
+    key = _steering_key(veh, launch, aim, options, max_iterations)
+    path = root / "aim" / f"{key}.npz"
+    steering = _read_steering(path, key, len(shots))
+    if steering is not None:
+        return _flown(shots, veh, launch, aim, steering, options, sample_dt_s)
+    aimed, steering = _aim(shots, options, sample_dt_s, max_iterations)
+    write_entry(path, key, CACHE_FORMAT, {
+        "status": np.array([_STATUS.index(s) for s in steering.status], dtype=np.int64),
+        **{n: np.asarray(getattr(steering, n), dtype=np.float64) for n in _FLOATS}})
+    return aimed

@@ -23,7 +23,7 @@ radars in file order (targets, then false alarms), then batteries in file order 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -275,6 +275,9 @@ class Plan:
     looks: int
     missiles: int
     memory_bytes: float
+    groups: tuple = field(default=(), compare=False, repr=False)
+    """The threat groups preflight steered and flew (``scenario.truth.GroupFlight``), handed to
+    :func:`run_scenario` so that a checked run does not fly them again."""
 
 
 def preflight(scenario: Scenario, seed: int | None = None) -> Plan:
@@ -322,7 +325,7 @@ def _preflight(scenario: Scenario, seed: int | None, progress=None):
         memory = (BASE_BYTES + missiles * looks * LOOK_BYTES
                   + flying_s / look_dt * RADAR_LOOK_BYTES * len(scenario.radars)
                   + (flying_s + inventory * INTERCEPTOR_FLYOUT_S) / dt * OUTPUT_SAMPLE_BYTES)
-        plan = Plan(look_dt, looks, missiles, memory)
+        plan = Plan(look_dt, looks, missiles, memory, tuple(groups))
         worst = plan if worst is None or plan.memory_bytes > worst.memory_bytes else worst
     field = "output.sample_dt_s" if scenario.output.sample_dt_s < look_dt else "threats"
     plural = "s" if worst.missiles != 1 else ""
@@ -420,15 +423,21 @@ def run_replica(prepared: PreparedScenario, seed: int):
     return assemble(prepared.scenario, seed, *simulate_prepared(prepared, seed), views=False)
 
 
-def run_scenario(scenario: Scenario, seed: int | None = None, progress=None, *, views: bool = True):
+def run_scenario(scenario: Scenario, seed: int | None = None, progress=None, *, views: bool = True,
+                 plan: Plan | None = None):
     """The whole run (module doc); ``views`` adds radar coverage and defended footprints
-    for the drawings.  A sweep runs the scenario once per salvo size as well."""
+    for the drawings.  A sweep runs the scenario once per salvo size as well.  ``plan``:
+    :func:`preflight` of this scenario and seed, already made (its checks and flights are
+    not repeated)."""
     from thaadsim.scenario.outcomes import assemble, sweep_row
 
     seed = scenario.seed if seed is None else int(seed)
-    if progress:
-        progress("checking the scenario and its memory")
-    _, groups = _preflight(scenario, seed, progress)
+    if plan is not None and plan.groups:
+        groups = list(plan.groups)
+    else:
+        if progress:
+            progress("checking the scenario and its memory")
+        _, groups = _preflight(scenario, seed, progress)
     truth, radar_runs, battery_runs = simulate_prepared(_prepare(scenario, progress, groups), seed, progress)
     if progress:
         progress("scoring shots and writing the story")

@@ -132,13 +132,14 @@ def _point_text(loc: Location) -> str:
 
 
 def _aim_min_energy(indices: list[int], specs, launches, aims, look_dt_s: float) -> dict[int, tuple]:
-    """Minimum-energy groups steered together (``flight.batch_aim``): index -> (steering, flight)."""
-    from thaadsim.flight.batch_aim import Shot, aim_min_energy
+    """Minimum-energy groups steered together (``flight.batch_aim``): index -> (steering, flight).
+    The steering is kept in the disk cache: a scenario run again is not aimed again."""
+    from thaadsim.flight.batch_aim import Shot, aim_min_energy_cached
 
     if not indices:
         return {}
     shots = [Shot(specs[i].missile, _point_text(launches[i]), _point_text(aims[i])) for i in indices]
-    aimed = aim_min_energy(shots, sample_dt_s=look_dt_s)
+    aimed = aim_min_energy_cached(shots, sample_dt_s=look_dt_s)
     out = {}
     for n, i in enumerate(indices):
         if aimed.status[n] != "ok":
