@@ -112,6 +112,23 @@ def trajectory_table(result: ScenarioResult):
     def joined(parts: list, dtype) -> np.ndarray:
         return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
 
+    def numbers(values: np.ndarray):
+        # from the buffer, not pa.array: pa.array imports pandas (~0.25 s) to ask whether it was given a pandas object
+        values = np.ascontiguousarray(values, dtype=np.float64)
+        return pa.Array.from_buffers(pa.float64(), values.size, [None, pa.py_buffer(values)])
+
+    def texts(values: np.ndarray):
+        # Arrow's string layout by hand (validity bits, int32 offsets, UTF-8 bytes), for the reason above
+        present = np.array([v is not None for v in values], dtype=bool)
+        encoded = [str(v).encode("utf-8") if v is not None else b"" for v in values]
+        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+        np.cumsum([len(e) for e in encoded], out=offsets[1:])
+        if offsets[-1] >= 2**31:
+            raise ValueError("trajectories.parquet: over 2 GiB of text in one column")
+        validity = None if present.all() else pa.py_buffer(np.packbits(present, bitorder="little"))
+        return pa.Array.from_buffers(pa.string(), len(encoded), [validity, pa.py_buffer(offsets.astype(np.int32)),
+                                                                   pa.py_buffer(b"".join(encoded))])
+
     fields = [pa.field(name, pa.string()) for name in _TEXT_COLUMNS]
     fields += [pa.field(name, pa.float64()) for name in _NUMBER_COLUMNS]
     epoch = result.epoch if result.epoch.tzinfo else result.epoch.replace(tzinfo=dt.UTC)
@@ -123,8 +140,8 @@ def trajectory_table(result: ScenarioResult):
         "units": json.dumps(TRAJECTORY_UNITS, sort_keys=True),
     }
     schema = pa.schema(fields, metadata=metadata)
-    arrays = [pa.array(joined(columns[name], object), type=pa.string()) for name in _TEXT_COLUMNS]
-    arrays += [pa.array(joined(columns[name], np.float64), type=pa.float64()) for name in _NUMBER_COLUMNS]
+    arrays = [texts(joined(columns[name], object)) for name in _TEXT_COLUMNS]
+    arrays += [numbers(joined(columns[name], np.float64)) for name in _NUMBER_COLUMNS]
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
