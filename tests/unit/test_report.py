@@ -227,24 +227,20 @@ def test_a_flight_across_the_antimeridian_is_drawn_about_its_own_centre():
 
 
 def test_lon_lat_boxes_split_at_the_antimeridian():
-    import cartopy.crs as ccrs
-
-    proj = ccrs.AzimuthalEquidistant(central_longitude=180.0, central_latitude=40.0)
-    boxes = figures._lon_lat_boxes(proj, [-1000e3, 1000e3, -800e3, 800e3], 180.0, ccrs)
+    proj = figures.Azimuthal(40.0, 180.0)
+    boxes = figures._lon_lat_boxes(proj, [-1000e3, 1000e3, -800e3, 800e3])
     assert len(boxes) == 2
-    west, east = sorted(boxes, key=lambda b: b.bounds[0])
-    assert west.bounds[0] == -180.0 and west.bounds[2] < -160.0
-    assert east.bounds[2] == 180.0 and east.bounds[0] > 160.0
+    west, east = sorted(boxes, key=lambda b: b[0])
+    assert west[0] == -180.0 and west[2] < -160.0
+    assert east[2] == 180.0 and east[0] > 160.0
 
 
 def test_only_a_map_reaching_round_the_globe_needs_cartopy_to_cut_the_land():
-    import cartopy.crs as ccrs
-
-    korea = ccrs.AzimuthalEquidistant(central_longitude=127.5, central_latitude=36.0)
-    korea_boxes = figures._lon_lat_boxes(korea, [-600e3, 600e3, -600e3, 600e3], 127.5, ccrs)
+    korea = figures.Azimuthal(36.0, 127.5)
+    korea_boxes = figures._lon_lat_boxes(korea, [-600e3, 600e3, -600e3, 600e3])
     assert not figures._reaches_antipode(36.0, 127.5, korea_boxes)
-    world = ccrs.AzimuthalEquidistant(central_longitude=135.0, central_latitude=22.6)
-    world_boxes = figures._lon_lat_boxes(world, [-9e6, 9e6, -9e6, 13e6], 135.0, ccrs)
+    world = figures.Azimuthal(22.6, 135.0)
+    world_boxes = figures._lon_lat_boxes(world, [-9e6, 9e6, -9e6, 13e6])
     assert figures._reaches_antipode(22.6, 135.0, world_boxes)  # the Americas hold the antipode, in Brazil
 
 
@@ -282,3 +278,49 @@ def test_events_with_kinds_the_timeline_does_not_draw_are_listed_anyway(tmp_path
     result.events = [*result.events, Event(600.0, "burnout", "T1.2", "", detail="<stage 2>")]
     text, parser = _write(result, tmp_path)
     assert "&lt;stage 2&gt;" in text
+
+
+def test_map_projection_is_cartopys():
+    """The map projects through PROJ itself; authority: cartopy's ``AzimuthalEquidistant`` of
+    ``PlateCarree`` points (what the map drew before), to a millimetre, both ways, on a map
+    across the antimeridian and round a pole as well as over Korea."""
+    import cartopy.crs as ccrs
+
+    rng = np.random.default_rng(7)
+    for lat_c, lon_c in ((36.8, 126.7), (40.0, 180.0), (85.0, -30.0)):
+        ours = figures.Azimuthal(lat_c, lon_c)
+        theirs = ccrs.AzimuthalEquidistant(central_longitude=lon_c, central_latitude=lat_c)
+        lon, lat = rng.uniform(-180.0, 180.0, 500), rng.uniform(-89.0, 89.0, 500)
+        expected = theirs.transform_points(ccrs.PlateCarree(), lon, lat)[:, :2]
+        np.testing.assert_allclose(ours.to_map(lon, lat), expected, rtol=0, atol=1e-3)
+        near = np.hypot(*expected.T) < 9e6  # back from the map where the inverse is well conditioned
+        back = ccrs.PlateCarree().transform_points(theirs, *expected[near].T)[:, :2]
+        np.testing.assert_allclose(ours.to_lon_lat(*expected[near].T), back, rtol=0, atol=1e-9)
+
+
+def test_base_map_from_the_disk_cache_is_the_clipped_layer(tmp_path, monkeypatch):
+    """Authority: the layer read and clipped afresh (pyshp and shapely, through cartopy's own
+    shapely-to-path conversion) - the cached path arrays must be those, and a damaged entry
+    is read again from the shapefile."""
+    import shapely
+    from cartopy.mpl.path import shapely_to_path
+
+    monkeypatch.setenv("THAADSIM_CACHE_DIR", str(tmp_path))
+    box = (124.0, 33.0, 131.0, 40.0)
+    fresh = [shapely_to_path(g) for g in figures._natural_earth("50m", "physical", "coastline", shapely.box(*box))]
+    first = figures._layer_paths("50m", "physical", "coastline", box)
+    (entry,) = (tmp_path / "basemap").glob("*.npz")
+    cached = figures._layer_paths("50m", "physical", "coastline", box)
+    for vertices, codes, starts in (first, cached):
+        assert len(starts) == len(fresh) + 1
+        for a, b, path in zip(starts[:-1], starts[1:], fresh, strict=True):
+            np.testing.assert_array_equal(vertices[a:b], path.vertices)
+            expected = path.codes if path.codes is not None else np.r_[1, np.full(len(path.vertices) - 1, 2)]
+            np.testing.assert_array_equal(codes[a:b], expected)
+    with np.load(entry) as z:
+        parts = {k: z[k] for k in z.files}
+    parts["vertices"] = parts["vertices"] + 0.5  # half a degree off, digest unchanged
+    np.savez(entry, **parts)
+    np.testing.assert_array_equal(figures._layer_paths("50m", "physical", "coastline", box)[0], first[0])
+    other = figures._layer_paths("50m", "physical", "coastline", (124.0, 33.0, 132.0, 40.0))
+    assert len(list((tmp_path / "basemap").glob("*.npz"))) == 2 and len(other[0]) > len(first[0])

@@ -145,6 +145,44 @@ def _map_extent(x: np.ndarray, y: np.ndarray) -> list[float]:
     return [xc - half_x, xc + half_x, yc - half_y, yc + half_y]
 
 
+class Azimuthal:
+    """The map's projection: azimuthal equidistant about (lat_c, lon_c) on the WGS-84 ellipsoid,
+    straight through PROJ (pyproj) - the same definitions cartopy's ``AzimuthalEquidistant``
+    and ``PlateCarree`` hand to PROJ, so the same numbers, without importing cartopy
+    (a test holds the two together)."""
+
+    LONLAT = "+ellps=WGS84 +a=6378137.0 +proj=latlong +pm=0.0 +no_defs"
+    """Longitude and latitude as cartopy's ``PlateCarree`` gives them to PROJ."""
+
+    def __init__(self, lat_c: float, lon_c: float):
+        from pyproj import Transformer
+
+        self.lat_c, self.lon_c = float(lat_c), float(lon_c)
+        self.proj4 = (f"+ellps=WGS84 +proj=aeqd +lon_0={self.lon_c!r} +lat_0={self.lat_c!r} +x_0=0.0 +y_0=0.0 "
+                      "+no_defs")
+        self._forward = Transformer.from_crs(self.LONLAT, self.proj4, always_xy=True)
+
+    def to_map(self, lon, lat) -> np.ndarray:
+        """(N, 2) map metres of longitudes and latitudes [deg]; inf where PROJ cannot place a point."""
+        x, y = self._forward.transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float), errcheck=False)
+        return np.column_stack([np.atleast_1d(x), np.atleast_1d(y)])
+
+    def to_lon_lat(self, x, y) -> np.ndarray:
+        """(N, 2) longitude and latitude [deg] of map metres; inf beyond the projection's rim."""
+        from pyproj.enums import TransformDirection
+
+        lon, lat = self._forward.transform(np.asarray(x, dtype=float), np.asarray(y, dtype=float),
+                                           direction=TransformDirection.INVERSE, errcheck=False)
+        return np.column_stack([np.atleast_1d(lon), np.atleast_1d(lat)])
+
+    def cartopy(self):
+        """The same projection as a cartopy CRS (only a map round the antipode needs cartopy)."""
+        from thaadsim.outputs.maps import _imports
+
+        _, ccrs, _ = _imports()
+        return ccrs.AzimuthalEquidistant(central_longitude=self.lon_c, central_latitude=self.lat_c)
+
+
 def _natural_earth(resolution: str, category: str, name: str, box) -> list:
     """The geometries of one packaged Natural Earth layer inside a lon/lat box, clipped to it.
 
@@ -154,7 +192,7 @@ def _natural_earth(resolution: str, category: str, name: str, box) -> list:
     import shapely
     from shapely.geometry import shape
 
-    path = NATURAL_EARTH_DIR / "shapefiles" / "natural_earth" / category / f"ne_{resolution}_{name}.shp"
+    path = _layer_file(resolution, category, name)
     with shapefile.Reader(str(path)) as reader:
         geometries = [shape(record) for record in reader.iterShapes(bbox=tuple(box.bounds))]
     if not geometries:
@@ -165,106 +203,175 @@ def _natural_earth(resolution: str, category: str, name: str, box) -> list:
     return [g for g in shapely.intersection(geometries, box) if not g.is_empty]
 
 
-def _lon_lat_boxes(proj, extent: list[float], lon_c: float, ccrs) -> list:
-    """Lon/lat boxes (shapely, in [-180, 180]) that cover the map; two when it spans the antimeridian."""
-    import shapely
+def _layer_file(resolution: str, category: str, name: str):
+    return NATURAL_EARTH_DIR / "shapefiles" / "natural_earth" / category / f"ne_{resolution}_{name}.shp"
 
+
+BASEMAP_FORMAT = 1
+"""Version of the on-disk base-map format; part of the cache key."""
+
+
+def _clip_box(box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """A lon/lat box widened to whole degrees: the layers are clipped to it and kept on disk
+    per clip box, so runs whose maps differ by a few kilometres share one entry (the wider
+    clip is cut by the axes when drawn)."""
+    lon0, lat0, lon1, lat1 = box
+    return (max(math.floor(lon0), -180.0), max(math.floor(lat0), -90.0), min(math.ceil(lon1), 180.0),
+            min(math.ceil(lat1), 90.0))
+
+
+def _layer_paths(resolution: str, category: str, name: str, box) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One Natural Earth layer clipped to a lon/lat box, as matplotlib path arrays in lon/lat:
+    vertices (N, 2), codes (N,) and each path's first vertex (P + 1,).  Read from the disk
+    cache (:mod:`thaadsim.diskcache`, folder ``basemap/``) when there, keyed on the layer's
+    file content, the box and the code; else read, clipped, and kept."""
+    import hashlib
+
+    from thaadsim.diskcache import cache_root, canonical, entry_key, provenance, read_entry, write_entry
+
+    file = _layer_file(resolution, category, name)
+    path = key = None
+    root = cache_root()
+    if root is not None:
+        content = hashlib.sha256(file.read_bytes() + file.with_suffix(".shx").read_bytes()).hexdigest()
+        key = entry_key({"format": BASEMAP_FORMAT, **provenance(("thaadsim.outputs.figures",)),
+                         "shapely": _package_version("shapely"), "layer": [resolution, category, name],
+                         "content": content, "box": canonical(list(box))})
+        path = root / "basemap" / f"{key}.npz"
+        arrays = read_entry(path, key, BASEMAP_FORMAT)
+        if arrays is not None and set(arrays) == {"vertices", "codes", "starts"}:
+            return arrays["vertices"], arrays["codes"], arrays["starts"]
+    import shapely
+    from cartopy.mpl.path import shapely_to_path
+
+    paths = [shapely_to_path(g) for g in _natural_earth(resolution, category, name, shapely.box(*box))]
+    sizes = [len(p.vertices) for p in paths]
+    starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    vertices = np.concatenate([p.vertices for p in paths]) if paths else np.zeros((0, 2))
+    codes = (np.concatenate([p.codes if p.codes is not None else np.full(len(p.vertices), 2) for p in paths])
+             if paths else np.zeros(0)).astype(np.uint8)
+    codes[starts[:-1][np.diff(starts) > 0]] = 1  # a path without codes starts with MOVETO
+    if path is not None and key is not None:
+        write_entry(path, key, BASEMAP_FORMAT, {"vertices": vertices.astype(np.float64), "codes": codes,
+                                                "starts": starts})
+    return vertices.astype(np.float64), codes, starts
+
+
+def _package_version(name: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "absent"
+
+
+def _lon_lat_boxes(proj: Azimuthal, extent: list[float]) -> list[tuple[float, float, float, float]]:
+    """Lon/lat boxes (lon0, lat0, lon1, lat1), in [-180, 180], that cover the map; two when it
+    spans the antimeridian."""
     x0, x1, y0, y1 = extent
+    lon_c = proj.lon_c
     edge = np.linspace(0.0, 1.0, 41)
     xs = np.concatenate([x0 + (x1 - x0) * edge, np.full(41, x1), x1 - (x1 - x0) * edge, np.full(41, x0)])
     ys = np.concatenate([np.full(41, y0), y0 + (y1 - y0) * edge, np.full(41, y1), y1 - (y1 - y0) * edge])
-    lonlat = ccrs.PlateCarree().transform_points(proj, xs, ys)
+    lonlat = proj.to_lon_lat(xs, ys)
     lon, lat = lonlat[:, 0], lonlat[:, 1]
     if not (np.isfinite(lon).all() and np.isfinite(lat).all()):  # the map reaches past the projection's rim
-        return [shapely.box(-180.0, -90.0, 180.0, 90.0)]
+        return [(-180.0, -90.0, 180.0, 90.0)]
     lon = (lon - lon_c + 180.0) % 360.0 - 180.0 + lon_c  # continuous about the centre
     lat0, lat1 = float(np.nanmin(lat)) - 1.0, float(np.nanmax(lat)) + 1.0
     lon0, lon1 = float(np.nanmin(lon)) - 1.0, float(np.nanmax(lon)) + 1.0
     for pole_lat in (90.0, -90.0):  # a map holding a pole holds every longitude near it
-        px, py = proj.transform_point(0.0, pole_lat, ccrs.PlateCarree())
+        px, py = proj.to_map([0.0], [pole_lat])[0]
         if x0 <= px <= x1 and y0 <= py <= y1:
             lat0, lat1, lon0, lon1 = min(lat0, pole_lat), max(lat1, pole_lat), -180.0, 180.0
     lat0, lat1 = max(lat0, -90.0), min(lat1, 90.0)
     if lon1 - lon0 >= 360.0:
-        return [shapely.box(-180.0, lat0, 180.0, lat1)]
-    boxes = [shapely.box(max(lon0, -180.0), lat0, min(lon1, 180.0), lat1)]
+        return [(-180.0, lat0, 180.0, lat1)]
+    boxes = [(max(lon0, -180.0), lat0, min(lon1, 180.0), lat1)]
     if lon1 > 180.0:
-        boxes.append(shapely.box(-180.0, lat0, lon1 - 360.0, lat1))
+        boxes.append((-180.0, lat0, lon1 - 360.0, lat1))
     if lon0 < -180.0:
-        boxes.append(shapely.box(lon0 + 360.0, lat0, 180.0, lat1))
+        boxes.append((lon0 + 360.0, lat0, 180.0, lat1))
     return boxes
 
 
 def _reaches_antipode(lat_c: float, lon_c: float, boxes) -> bool:
     """Whether the lon/lat boxes come within 5° of the point opposite the map's centre."""
-    import shapely
+    px, py = (lon_c + 360.0) % 360.0 - 180.0, -lat_c
+    for lon0, lat0, lon1, lat1 in boxes:
+        dx, dy = max(lon0 - px, 0.0, px - lon1), max(lat0 - py, 0.0, py - lat1)
+        if math.hypot(dx, dy) < 5.0:
+            return True
+    return False
 
-    antipode = shapely.Point((lon_c + 360.0) % 360.0 - 180.0, -lat_c)
-    return any(box.buffer(5.0).contains(antipode) for box in boxes)
 
-
-def _draw_base_layers(ax, proj, extent: list[float], resolution: str, ccrs) -> int:
+def _draw_base_layers(ax, proj: Azimuthal, extent: list[float], resolution: str) -> int:
     """Ocean, land, borders, coastlines and graticule; returns the graticule step [deg].
 
-    The packaged layers are clipped to the map and, as a rule, projected here in one
-    vectorised call: cartopy would project whole continents (and the one world-sized
-    ocean polygon), piece by piece, on every draw — ten seconds at 1:50m.  The ocean is
-    the background.  The one thing the plain projection cannot do is a shape around the
-    projection's antipode (it maps onto the rim and turns inside out), so a map reaching
-    that far hands its layers to cartopy, which cuts them there."""
-    import shapely
-    from cartopy.mpl.path import shapely_to_path
+    The packaged layers are clipped to the map (and kept so on disk, :func:`_layer_paths`)
+    and projected here in one vectorised call: cartopy would project whole continents (and
+    the one world-sized ocean polygon), piece by piece, on every draw — ten seconds at 1:50m.
+    The ocean is the background.  The one thing the plain projection cannot do is a shape
+    around the projection's antipode (it maps onto the rim and turns inside out), so a map
+    reaching that far (drawn on cartopy's axes, :func:`map_figure`) hands its layers to
+    cartopy, which cuts them there."""
     from matplotlib.collections import PathCollection
+    from matplotlib.path import Path
 
-    lat_c, lon_c = proj.proj4_params.get("lat_0", 0.0), proj.proj4_params.get("lon_0", 0.0)
-    boxes = _lon_lat_boxes(proj, extent, lon_c, ccrs)
-    reaches_antipode = _reaches_antipode(lat_c, lon_c, boxes)
-    plate = ccrs.PlateCarree()
+    boxes = _lon_lat_boxes(proj, extent)
+    reaches_antipode = _reaches_antipode(proj.lat_c, proj.lon_c, boxes)
     ax.set_facecolor("#dfe9f3")
     layers = [("physical", "land", {"facecolor": "#f4f1ea", "edgecolor": "none"}),
               ("cultural", "admin_0_countries", {"facecolor": "none", "edgecolor": "#888888", "linewidth": 0.5}),
               ("physical", "coastline", {"facecolor": "none", "edgecolor": "#444444", "linewidth": 0.6})]
     for category, name, style in layers:
-        clipped = [g for box in boxes for g in _natural_earth(resolution, category, name, box)]
-        if not clipped:
-            continue
         if reaches_antipode:
-            ax.add_geometries(clipped, crs=plate, zorder=1, **style)
+            import shapely
+
+            from thaadsim.outputs.maps import _imports
+
+            _, ccrs, _ = _imports()
+            clipped = [g for box in boxes for g in _natural_earth(resolution, category, name, shapely.box(*box))]
+            if clipped:
+                ax.add_geometries(clipped, crs=ccrs.PlateCarree(), zorder=1, **style)
             continue
-        projected = shapely.transform(np.array(clipped, dtype=object),
-                                      lambda lonlat: proj.transform_points(plate, lonlat[:, 0], lonlat[:, 1])[:, :2])
+        paths = []
+        for box in boxes:
+            vertices, codes, starts = _layer_paths(resolution, category, name, _clip_box(box))
+            xy = proj.to_map(vertices[:, 0], vertices[:, 1]) if len(vertices) else vertices
+            paths += [Path(xy[a:b], codes[a:b]) for a, b in zip(starts[:-1], starts[1:], strict=True) if b > a]
+        if not paths:
+            continue
         collection_style = {f"{key}s": value for key, value in style.items()}  # PathCollection takes plurals
-        ax.add_collection(PathCollection([shapely_to_path(g) for g in projected], zorder=1, **collection_style),
-                          autolim=False)
-    return _draw_graticule(ax, proj, boxes, ccrs)
+        ax.add_collection(PathCollection(paths, zorder=1, **collection_style), autolim=False)
+    return _draw_graticule(ax, proj, boxes)
 
 
-def _draw_graticule(ax, proj, boxes, ccrs) -> int:
+def _draw_graticule(ax, proj: Azimuthal, boxes) -> int:
     """Meridians and parallels at a round step, projected here (cartopy's gridliner costs a third of a second)."""
-    lon0 = min(b.bounds[0] for b in boxes)
-    lon1 = max(b.bounds[2] for b in boxes)
-    lat0, lat1 = boxes[0].bounds[1], boxes[0].bounds[3]
+    lon0 = min(b[0] for b in boxes)
+    lon1 = max(b[2] for b in boxes)
+    lat0, lat1 = boxes[0][1], boxes[0][3]
     span = max(lat1 - lat0, min(lon1 - lon0, 360.0) * 0.5)
     step = next((s for s in (1, 2, 5, 10, 15) if span / s <= 12), 30)  # about a dozen lines across
-    plate = ccrs.PlateCarree()
     style = {"color": "#999999", "linewidth": 0.3, "alpha": 0.7, "zorder": 1.5}
     samples = np.linspace(0.0, 1.0, 121)
     rim_m = 0.9 * math.pi * 6371e3  # a line past here runs round the antipode: broken rather than drawn across
 
     def draw(xy):
         x, y = xy[:, 0].copy(), xy[:, 1].copy()
-        far = np.hypot(x, y) > rim_m
+        far = ~(np.hypot(x, y) <= rim_m)
         x[far] = y[far] = np.nan
         ax.plot(x, y, **style)
 
-    for box in boxes:
-        b_lon0, b_lat0, b_lon1, b_lat1 = box.bounds
+    for b_lon0, b_lat0, b_lon1, b_lat1 in boxes:
         for lon in np.arange(math.ceil(b_lon0 / step) * step, b_lon1 + 1e-9, step):
             lat = b_lat0 + (b_lat1 - b_lat0) * samples
-            draw(proj.transform_points(plate, np.full(lat.size, lon), lat))
+            draw(proj.to_map(np.full(lat.size, lon), lat))
         for lat in np.arange(math.ceil(b_lat0 / step) * step, b_lat1 + 1e-9, step):
             lon = b_lon0 + (b_lon1 - b_lon0) * samples
-            draw(proj.transform_points(plate, lon, np.full(lon.size, lat)))
+            draw(proj.to_map(lon, np.full(lon.size, lat)))
     return step
 
 
@@ -273,14 +380,28 @@ def map_png(result: ScenarioResult) -> bytes:
     return _png(map_figure(result), tight=False)  # a tight crop would draw the map twice
 
 
+def _map_axes(fig, rect, proj: Azimuthal, extent: list[float]):
+    """The map's axes, in map metres: plain matplotlib axes of equal aspect, framed, without
+    ticks - or cartopy's, which cut the land round the antipode, for a map that reaches it."""
+    if _reaches_antipode(proj.lat_c, proj.lon_c, _lon_lat_boxes(proj, extent)):
+        crs = proj.cartopy()
+        ax = fig.add_axes(rect, projection=crs)
+        ax.set_extent(extent, crs=crs)
+        return ax
+    ax = fig.add_axes(rect)
+    ax.set_xlim(extent[0], extent[1])
+    ax.set_ylim(extent[2], extent[3])
+    ax.set_aspect("equal", adjustable="box")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return ax
+
+
 def map_figure(result: ScenarioResult):
     """Ground tracks, sites, coverage, footprints, assets and intercept points on one map;
     targets, assets, launch sites, radars and batteries named.  Threats are coloured by
     outcome, or - in a surveillance run (:func:`thaadsim.outputs.answer.question`) - by
     whether a radar saw them, the stretch between first and last detection drawn bold."""
-    from thaadsim.outputs.maps import _imports  # the offline Natural Earth set-up and a clear error
-
-    _, ccrs, _ = _imports()
     surveillance = answer.question(result) == answer.SURVEILLANCE
     classes = outcome_class(result)
     sightings = {r.object_id: r for r in answer.sighting_rows(result)}
@@ -305,11 +426,10 @@ def map_figure(result: ScenarioResult):
     if nothing_to_draw:  # an empty run still gets a (labelled) map, so the page keeps its shape
         lat_all, lon_all = np.array([-20.0, 40.0]), np.array([-30.0, 30.0])
     lat_c, lon_c = _map_centre(lat_all, lon_all)
-    proj = ccrs.AzimuthalEquidistant(central_longitude=lon_c, central_latitude=lat_c)
-    plate = ccrs.PlateCarree()
+    proj = Azimuthal(lat_c, lon_c)
 
     def to_map(lat, lon):
-        xy = proj.transform_points(plate, np.asarray(lon, float), np.asarray(lat, float))
+        xy = proj.to_map(lon, lat)
         return xy[:, 0], xy[:, 1]
 
     x_all, y_all = to_map(lat_all, lon_all)
@@ -321,9 +441,8 @@ def map_figure(result: ScenarioResult):
     map_w = min(max(7.0 * aspect, 5.0), 11.0)  # about the map's own shape: no wide white bands
     legend_w = 2.6  # the legend sits beside the map, never on it
     fig = _figure(map_w + legend_w, 7.0)
-    ax = fig.add_axes((0.01, 0.05, map_w / (map_w + legend_w) - 0.02, 0.89), projection=proj)
-    ax.set_extent(extent, crs=proj)
-    step = _draw_base_layers(ax, proj, extent, resolution, ccrs)
+    ax = _map_axes(fig, (0.01, 0.05, map_w / (map_w + legend_w) - 0.02, 0.89), proj, extent)
+    step = _draw_base_layers(ax, proj, extent, resolution)
     handles = []
 
     for ring in footprint_rings:
