@@ -253,25 +253,35 @@ class _Steering:
 
 def _flown(shots, veh, launch, aim, steering: _Steering, options: FlightOptions, sample_dt_s) -> AimedShots:
     """The sampled flight of the aimed shots and their misses, from their steering."""
-    p = len(shots)
+    return _aimed(shots, launch, aim, steering, *_fly_steered(veh, launch, aim, steering, options, sample_dt_s))
+
+
+def _fly_steered(veh, launch, aim, steering: _Steering, options: FlightOptions,
+                 sample_dt_s) -> tuple[FlightBatch | None, np.ndarray]:
+    """The sampled flight of the aimed shots (None if none was aimed) and each shot's miss (P,)."""
     okm = np.array([s == "ok" for s in steering.status])
     ok_idx = np.flatnonzero(okm)
-    az, kick, f = steering.azimuth_deg, steering.kick_deg, steering.burn_fraction
-    miss = np.full(p, np.nan)
-    flight = None
-    if len(ok_idx):
-        lat0 = np.array([x.lat_deg for x in launch])
-        lon0 = np.array([x.lon_deg for x in launch])
-        alt0 = np.array([x.alt_m for x in launch])
-        lat1 = np.array([x.lat_deg for x in aim])
-        lon1 = np.array([x.lon_deg for x in aim])
-        az0 = np.atleast_1d(frames.geodesic_inverse(lat0, lon0, lat1, lon1, earth=options.earth)[0]).astype(float)
-        flight = _fly([veh[i] for i in ok_idx], lat0[ok_idx], lon0[ok_idx], alt0[ok_idx], az[ok_idx], kick[ok_idx],
-                      f[ok_idx], options, sample_dt_s=sample_dt_s)
-        _, _, ms = _impact_errors(flight, az0[ok_idx], lat1[ok_idx], lon1[ok_idx], options.earth)
-        miss[ok_idx] = ms
+    miss = np.full(len(steering.status), np.nan)
+    if not len(ok_idx):
+        return None, miss
+    lat0 = np.array([x.lat_deg for x in launch])
+    lon0 = np.array([x.lon_deg for x in launch])
+    alt0 = np.array([x.alt_m for x in launch])
+    lat1 = np.array([x.lat_deg for x in aim])
+    lon1 = np.array([x.lon_deg for x in aim])
+    az0 = np.atleast_1d(frames.geodesic_inverse(lat0, lon0, lat1, lon1, earth=options.earth)[0]).astype(float)
+    flight = _fly([veh[i] for i in ok_idx], lat0[ok_idx], lon0[ok_idx], alt0[ok_idx],
+                  steering.azimuth_deg[ok_idx], steering.kick_deg[ok_idx], steering.burn_fraction[ok_idx], options,
+                  sample_dt_s=sample_dt_s)
+    miss[ok_idx] = _impact_errors(flight, az0[ok_idx], lat1[ok_idx], lon1[ok_idx], options.earth)[2]
+    return flight, miss
+
+
+def _aimed(shots, launch, aim, steering: _Steering, flight: FlightBatch | None, miss: np.ndarray) -> AimedShots:
+    okm = np.array([s == "ok" for s in steering.status])
     return AimedShots(shots, launch, aim, list(steering.status), steering.distance_m, steering.max_range_m,
-                      np.where(okm, np.mod(az, 360.0), np.nan), kick, f, miss, ok_idx, flight)
+                      np.where(okm, np.mod(steering.azimuth_deg, 360.0), np.nan), steering.kick_deg,
+                      steering.burn_fraction, miss, np.flatnonzero(okm), flight)
 
 
 # --- the disk cache of steering --------------------------------------------------------------------
@@ -315,13 +325,46 @@ def _read_steering(path, key: str, p: int) -> _Steering | None:
     return _Steering([_STATUS[int(c)] for c in codes], *(arrays[n] for n in _FLOATS))
 
 
+_FLIGHT_ARRAYS = ("status", "events", "n_stages", "launch_lat_deg", "launch_lon_deg")
+_FLIGHT_OPTIONAL = ("samples", "launch_azimuth_deg")
+
+
+def _write_flight(path, key: str, flight: FlightBatch | None, miss: np.ndarray) -> None:
+    from thaadsim.diskcache import write_entry
+
+    arrays: dict[str, np.ndarray] = {"miss_m": np.asarray(miss, dtype=np.float64)}
+    if flight is not None:
+        arrays |= {n: np.asarray(getattr(flight, n)) for n in _FLIGHT_ARRAYS}
+        arrays |= {n: np.asarray(getattr(flight, n)) for n in _FLIGHT_OPTIONAL if getattr(flight, n) is not None}
+        arrays["assumptions"] = np.array(list(flight.assumptions), dtype=str)
+    write_entry(path, key, CACHE_FORMAT, arrays)
+
+
+def _read_flight(path, key: str, p: int, n_ok: int, options: FlightOptions,
+                 sample_dt_s) -> tuple[FlightBatch | None, np.ndarray] | None:
+    from thaadsim.diskcache import read_entry
+
+    arrays = read_entry(path, key, CACHE_FORMAT)
+    if arrays is None or arrays.get("miss_m", np.zeros(0)).shape != (p,):
+        return None
+    if n_ok == 0:
+        return (None, arrays["miss_m"]) if set(arrays) == {"miss_m"} else None
+    if not {*_FLIGHT_ARRAYS, "assumptions"} <= set(arrays) or any(len(arrays[n]) != n_ok for n in _FLIGHT_ARRAYS):
+        return None
+    flight = FlightBatch(*(arrays[n] for n in _FLIGHT_ARRAYS), options=options, sample_dt_s=sample_dt_s,
+                         samples=arrays.get("samples"), assumptions=tuple(str(a) for a in arrays["assumptions"]),
+                         launch_azimuth_deg=arrays.get("launch_azimuth_deg"))
+    return flight, arrays["miss_m"]
+
+
 def aim_min_energy_cached(shots: list[Shot], options: FlightOptions | None = None,
                           sample_dt_s: float | None = 1.0, max_iterations: int = 25) -> AimedShots:
-    """:func:`aim_min_energy` with its steering kept in the disk cache (:mod:`thaadsim.diskcache`,
-    folder ``aim/``): the same shots with the same vehicles, points, options and code are
-    steered once, and flown (sampled) from the kept steering afterwards - the same numbers
-    as a fresh search, bit for bit.  A scenario's salvo is aimed this way on every run."""
-    from thaadsim.diskcache import cache_root, write_entry
+    """:func:`aim_min_energy` with its steering and its sampled flight kept in the disk cache
+    (:mod:`thaadsim.diskcache`, folder ``aim/``): the same shots with the same vehicles,
+    points, options and code are steered once, flown once per sampling interval, and read
+    afterwards - the same numbers as a fresh search, bit for bit.  A scenario's salvo is
+    aimed this way on every run (a warm run neither searches nor flies)."""
+    from thaadsim.diskcache import cache_root, canonical, entry_key, write_entry
 
     options = options or FlightOptions()
     root = cache_root()
@@ -330,11 +373,19 @@ def aim_min_energy_cached(shots: list[Shot], options: FlightOptions | None = Non
     veh, launch, aim = _resolve(shots)
     key = _steering_key(veh, launch, aim, options, max_iterations)
     path = root / "aim" / f"{key}.npz"
+    flight_key = entry_key({"steering": key, "sample_dt_s": canonical(sample_dt_s)})
+    flight_path = root / "aim" / f"{flight_key}.npz"
     steering = _read_steering(path, key, len(shots))
-    if steering is not None:
-        return _flown(shots, veh, launch, aim, steering, options, sample_dt_s)
-    aimed, steering = _aim(shots, options, sample_dt_s, max_iterations)
-    write_entry(path, key, CACHE_FORMAT, {
-        "status": np.array([_STATUS.index(s) for s in steering.status], dtype=np.int64),
-        **{n: np.asarray(getattr(steering, n), dtype=np.float64) for n in _FLOATS}})
-    return aimed
+    if steering is None:
+        aimed, steering = _aim(shots, options, sample_dt_s, max_iterations)
+        write_entry(path, key, CACHE_FORMAT, {
+            "status": np.array([_STATUS.index(s) for s in steering.status], dtype=np.int64),
+            **{n: np.asarray(getattr(steering, n), dtype=np.float64) for n in _FLOATS}})
+        _write_flight(flight_path, flight_key, aimed.flight, aimed.miss_m)
+        return aimed
+    n_ok = sum(s == "ok" for s in steering.status)
+    flown = _read_flight(flight_path, flight_key, len(shots), n_ok, options, sample_dt_s)
+    if flown is None:
+        flown = _fly_steered(veh, launch, aim, steering, options, sample_dt_s)
+        _write_flight(flight_path, flight_key, *flown)
+    return _aimed(shots, launch, aim, steering, *flown)
