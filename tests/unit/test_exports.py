@@ -236,12 +236,27 @@ def test_czml_drops_repeated_sample_times(result, tmp_path):
 
 
 def test_czml_passes_czml3_validation(result, tmp_path):
-    """An independent check: czml3 rebuilds its models from the file and writes the same packets."""
+    """An independent check: czml3 rebuilds its models from the file and writes the same packets -
+    the same text, byte for byte (property order, integers against floats), not only equal values."""
     from czml3 import Document
 
     _, packets = _packets(result, tmp_path)
     document = Document.model_validate(packets)
     assert document.to_dict() == packets
+    text = (tmp_path / "scenario.czml").read_text(encoding="utf-8")
+    assert json.dumps(document.to_dict(), separators=(",", ":"), ensure_ascii=False) == text
+
+
+def test_a_run_writes_czml_without_czml3(result, tmp_path):
+    """czml3 (and its pydantic models, ~0.1 s to build) is the test's authority, not the writer's."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from tests.scenario_example import example_result; from thaadsim.outputs import czml; "
+            f"czml.write_czml(example_result(), {str(tmp_path / 'a.czml')!r}); "
+            "print('czml3' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
 
 
 # --- KML -------------------------------------------------------------------------------

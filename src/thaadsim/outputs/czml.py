@@ -1,6 +1,8 @@
 """CZML of a scenario run, for CesiumJS: flights in time, radars, batteries, intercepts.
 
-Built with czml3, whose models validate every packet as it is made.  Moving objects carry
+Packets are plain dicts with CZML's property names, written in the order czml3 (the
+reference Python writer) gives them; a test has czml3 validate the file and write it back
+unchanged, so no czml3 (and pydantic model building) is imported by a run.  Moving objects carry
 time-tagged ECEF positions ``[t, x, y, z]`` (metres, Earth-fixed frame) as seconds after
 the scenario epoch; static things are cartographic (degrees, metres).  Sample times are
 rounded to whole microseconds first, and each object's availability is its first..last
@@ -18,24 +20,6 @@ import math
 from pathlib import Path
 
 import numpy as np
-from czml3 import Document, Packet
-from czml3.properties import (
-    Clock,
-    Color,
-    Label,
-    Material,
-    Point,
-    Polygon,
-    Polyline,
-    PolylineMaterial,
-    Position,
-    PositionList,
-    SolidColorMaterial,
-)
-from czml3.properties import (
-    Path as CzmlPath,
-)
-from czml3.types import Cartesian2Value, TimeInterval
 
 from thaadsim.earth import frames
 from thaadsim.outputs import palette
@@ -96,16 +80,35 @@ def scenario_span_s(result: ScenarioResult) -> tuple[float, float]:
 
 # --- small builders -----------------------------------------------------------------------
 
-def _color(key: str) -> Color:
-    return Color(rgba=list(COLORS[key]))
+Packet = dict
+"""A CZML packet: property name -> value, JSON-ready."""
+
+_BLACK = {"rgba": [0, 0, 0, 255]}
 
 
-def _line_material(key: str) -> PolylineMaterial:
-    return PolylineMaterial(solidColor=SolidColorMaterial(color=_color(key)))
+def _interval(start: str, end: str) -> str:
+    return f"{start}/{end}"
 
 
-def _fill_material(key: str) -> Material:
-    return Material(solidColor=SolidColorMaterial(color=_color(key)))
+def _color(key: str) -> dict:
+    return {"rgba": [int(c) for c in COLORS[key]]}
+
+
+def _line_material(key: str) -> dict:
+    return {"solidColor": {"color": _color(key)}}
+
+
+_fill_material = _line_material
+"""A polygon's material and a polyline's are written alike (a solid colour)."""
+
+
+def _point(key: str, pixel_size: float, outline_width: float) -> dict:
+    return {"pixelSize": float(pixel_size), "color": _color(key), "outlineColor": dict(_BLACK),
+            "outlineWidth": float(outline_width)}
+
+
+def _positions(values: list[float]) -> dict:
+    return {"cartographicDegrees": values}
 
 
 def _number(value, fmt: str) -> str:
@@ -128,12 +131,12 @@ def _degrees(lat_deg, lon_deg, alt_m) -> list[float]:
     return [float(v) for v in triples.ravel()]
 
 
-def _label(text: str, key: str, offset: tuple[float, float] = (12.0, -12.0), origin: str = "LEFT") -> Label:
+def _label(text: str, key: str, offset: tuple[float, float] = (12.0, -12.0), origin: str = "LEFT") -> dict:
     """A label beside its point; ``offset`` [px] and ``origin`` keep labels at one place apart
     (a radar and its battery on one site, the missiles of one salvo at their launch point)."""
-    return Label(text=text, font="12pt sans-serif", fillColor=_color(key), outlineColor=Color(rgba=[0, 0, 0, 255]),
-                 outlineWidth=2.0, style="FILL_AND_OUTLINE", pixelOffset=Cartesian2Value(values=list(offset)),
-                 horizontalOrigin=origin)
+    return {"text": text, "font": "12pt sans-serif", "style": "FILL_AND_OUTLINE", "fillColor": _color(key),
+            "outlineColor": dict(_BLACK), "outlineWidth": 2.0,
+            "pixelOffset": {"cartesian2": [float(v) for v in offset]}, "horizontalOrigin": origin}
 
 
 # --- packets ------------------------------------------------------------------------------
@@ -191,28 +194,28 @@ def _object_packet(result: ScenarioResult, obj: ObjectPath) -> Packet | None:
     samples = np.column_stack([t_us / 1e6, np.round(ecef, 3)])
     color = _object_color(obj)
     duration_s = float(t_us[-1] - t_us[0]) / 1e6
-    return Packet(
-        id=obj.object_id,
-        name=f"{obj.object_id} {obj.label}",
-        description=_object_description(result, obj),
-        availability=TimeInterval(start=_iso(result, t_us[0]), end=_iso(result, t_us[-1])),
-        position=Position(
-            epoch=_utc_epoch(result).strftime(_ISO_MICRO),
-            referenceFrame="FIXED",
+    return {
+        "id": obj.object_id,
+        "name": f"{obj.object_id} {obj.label}",
+        "description": _object_description(result, obj),
+        "availability": _interval(_iso(result, t_us[0]), _iso(result, t_us[-1])),
+        "position": {
+            "epoch": _utc_epoch(result).strftime(_ISO_MICRO),
             # Linear between samples: never overshoots at burnout or at the ground.
-            interpolationAlgorithm="LAGRANGE",
-            interpolationDegree=1,
-            cartesian=[float(v) for v in samples.ravel()],
-        ),
+            "interpolationAlgorithm": "LAGRANGE",
+            "interpolationDegree": 1,
+            "referenceFrame": "FIXED",
+            "cartesian": [float(v) for v in samples.ravel()],
+        },
+        "label": _object_label(result, obj, color),
         # The trail keeps the whole flight so far; resolution bounds the path's chords [s].
-        path=CzmlPath(material=_line_material(color), width=2.0, leadTime=0.0, trailTime=duration_s + 1.0,
-                      resolution=5.0),
-        point=Point(color=_color(color), pixelSize=8.0, outlineColor=Color(rgba=[0, 0, 0, 255]), outlineWidth=1.0),
-        label=_object_label(result, obj, color),
-    )
+        "path": {"leadTime": 0.0, "trailTime": duration_s + 1.0, "width": 2.0, "resolution": 5.0,
+                 "material": _line_material(color)},
+        "point": _point(color, 8.0, 1.0),
+    }
 
 
-def _object_label(result: ScenarioResult, obj: ObjectPath, color: str) -> Label:
+def _object_label(result: ScenarioResult, obj: ObjectPath, color: str) -> dict:
     """Missiles that leave one launch point together would print their names on top of each
     other there: each k-th object of its kind steps its label 16 px down."""
     same = [o.object_id for o in result.objects if o.kind == obj.kind]
@@ -232,22 +235,23 @@ def _radar_packets(radar: RadarView) -> list[Packet]:
         ("Detections", str(radar.detections)), ("False alarms", str(radar.false_alarms)),
         ("Tracks confirmed", str(radar.tracks_confirmed)), ("False tracks", str(radar.false_tracks)),
     ]
-    packets = [Packet(
-        id=radar_id, name=radar.name, description=_html_table(radar.name, rows),
-        position=Position(cartographicDegrees=_degrees(radar.lat_deg, radar.lon_deg, radar.alt_m)),
-        point=Point(color=_color("radar"), pixelSize=10.0, outlineColor=Color(rgba=[0, 0, 0, 255]), outlineWidth=2.0),
-        label=_label(radar.name, "radar", (-12.0, 14.0), "RIGHT"),  # left of and below a battery on its site
-    )]
+    packets = [{
+        "id": radar_id, "name": radar.name, "description": _html_table(radar.name, rows),
+        "position": _positions(_degrees(radar.lat_deg, radar.lon_deg, radar.alt_m)),
+        "label": _label(radar.name, "radar", (-12.0, 14.0), "RIGHT"),  # left of and below a battery on its site
+        "point": _point("radar", 10.0, 2.0),
+    }]
     note = (f"<p>Coverage of {html.escape(radar.name)} against a {_number(radar.coverage_rcs_m2, 'g')} m² "
             f"target, drawn at its altitude of {_number(radar.coverage_altitude_km, '.1f')} km.</p>")
     for k, ring in enumerate(r for r in radar.coverage_rings if len(r) >= 3):
         ring = np.asarray(ring, dtype=np.float64)
-        packets.append(Packet(
-            id=f"{radar_id}/coverage/{k}", name=f"{radar.name} coverage", parent=radar_id, description=note,
-            polygon=Polygon(positions=PositionList(cartographicDegrees=_degrees(ring[:, 0], ring[:, 1], 0.0)),
-                            height=coverage_alt_m, material=_fill_material("coverage"), outline=True,
-                            outlineColor=_color("coverage_outline")),
-        ))
+        packets.append({
+            "id": f"{radar_id}/coverage/{k}", "name": f"{radar.name} coverage", "parent": radar_id,
+            "description": note,
+            "polygon": {"positions": _positions(_degrees(ring[:, 0], ring[:, 1], 0.0)),
+                        "material": _fill_material("coverage"), "outlineColor": _color("coverage_outline"),
+                        "outline": True, "height": float(coverage_alt_m)},
+        })
     return packets
 
 
@@ -261,40 +265,39 @@ def _battery_packets(battery: BatteryView) -> list[Packet]:
         ("Footprint area [km²]", _number(battery.footprint_area_km2, ",.0f")),
         ("Footprint against", html.escape(battery.footprint_against) or "&mdash;"),
     ]
-    packets = [Packet(
-        id=battery_id, name=battery.name, description=_html_table(battery.name, rows),
-        position=Position(cartographicDegrees=_degrees(battery.lat_deg, battery.lon_deg, battery.alt_m)),
-        point=Point(color=_color("battery"), pixelSize=10.0, outlineColor=Color(rgba=[0, 0, 0, 255]),
-                    outlineWidth=2.0),
-        label=_label(battery.name, "battery"),
-    )]
+    packets = [{
+        "id": battery_id, "name": battery.name, "description": _html_table(battery.name, rows),
+        "position": _positions(_degrees(battery.lat_deg, battery.lon_deg, battery.alt_m)),
+        "label": _label(battery.name, "battery"),
+        "point": _point("battery", 10.0, 2.0),
+    }]
     for k, asset in enumerate(battery.assets):
         lat, lon = frames.geodesic_circle(asset["lat_deg"], asset["lon_deg"], float(asset["radius_km"]) * 1e3,
                                           _ASSET_CIRCLE_POINTS)
-        packets.append(Packet(
-            id=f"{battery_id}/asset/{k}", name=str(asset.get("name", f"asset {k}")), parent=battery_id,
-            description=_html_table(str(asset.get("name", f"asset {k}")),
-                                    [("Defended by", html.escape(battery.name)),
-                                     ("Radius [km]", _number(asset["radius_km"], ".1f"))]),
-            polyline=Polyline(positions=PositionList(cartographicDegrees=_degrees(lat, lon, 0.0)),
-                              material=_line_material("asset"), width=2.0, clampToGround=True),
+        packets.append({
+            "id": f"{battery_id}/asset/{k}", "name": str(asset.get("name", f"asset {k}")), "parent": battery_id,
+            "description": _html_table(str(asset.get("name", f"asset {k}")),
+                                       [("Defended by", html.escape(battery.name)),
+                                        ("Radius [km]", _number(asset["radius_km"], ".1f"))]),
             # the circle's name at its centre, so a reader knows which city it is
-            position=Position(cartographicDegrees=_degrees(asset["lat_deg"], asset["lon_deg"], 0.0)),
-            label=_label(str(asset.get("name", f"asset {k}")), "asset", (0.0, 0.0), "CENTER"),
-        ))
+            "position": _positions(_degrees(asset["lat_deg"], asset["lon_deg"], 0.0)),
+            "label": _label(str(asset.get("name", f"asset {k}")), "asset", (0.0, 0.0), "CENTER"),
+            "polyline": {"positions": _positions(_degrees(lat, lon, 0.0)), "width": 2.0,
+                         "material": _line_material("asset"), "clampToGround": True},
+        })
     footprint_note = (f"<p>Area {html.escape(battery.name)} defends against "
                       f"{html.escape(battery.footprint_against) or 'its reference threat'}.</p>")
     for kind, rings, color in (("footprint", battery.footprint_rings, "footprint"),
                                ("footprint_twice", battery.footprint_twice_rings, "footprint_twice")):
         for k, ring in enumerate(r for r in rings if len(r) >= 3):
             ring = np.asarray(ring, dtype=np.float64)
-            packets.append(Packet(
-                id=f"{battery_id}/{kind}/{k}", name=f"{battery.name} {kind.replace('_', ' ')}", parent=battery_id,
-                description=footprint_note,
+            packets.append({
+                "id": f"{battery_id}/{kind}/{k}", "name": f"{battery.name} {kind.replace('_', ' ')}",
+                "parent": battery_id, "description": footprint_note,
                 # No height: Cesium drapes the polygon on the ground (terrain if loaded).
-                polygon=Polygon(positions=PositionList(cartographicDegrees=_degrees(ring[:, 0], ring[:, 1], 0.0)),
-                                material=_fill_material(color)),
-            ))
+                "polygon": {"positions": _positions(_degrees(ring[:, 0], ring[:, 1], 0.0)),
+                            "material": _fill_material(color)},
+            })
     return packets
 
 
@@ -313,31 +316,31 @@ def _shot_packet(result: ScenarioResult, shot: ShotRecord, end_us: int) -> Packe
     ]
     if shot.note:
         rows.append(("Note", html.escape(shot.note)))
-    return Packet(
-        id=f"intercept/{shot.interceptor_id}", name=f"{'Kill' if shot.kill else 'Miss'} by {shot.interceptor_id}",
-        description=_html_table(f"Intercept by {shot.interceptor_id}", rows),
-        availability=TimeInterval(start=_iso(result, start_us), end=_iso(result, max(start_us, end_us))),
-        position=Position(cartographicDegrees=_degrees(shot.lat_deg, shot.lon_deg,
-                                                       shot.alt_m if math.isfinite(shot.alt_m) else 0.0)),
-        point=Point(color=_color(color), pixelSize=12.0, outlineColor=Color(rgba=[0, 0, 0, 255]), outlineWidth=2.0),
-        label=_label("kill" if shot.kill else "miss", color),
-    )
+    return {
+        "id": f"intercept/{shot.interceptor_id}",
+        "name": f"{'Kill' if shot.kill else 'Miss'} by {shot.interceptor_id}",
+        "description": _html_table(f"Intercept by {shot.interceptor_id}", rows),
+        "availability": _interval(_iso(result, start_us), _iso(result, max(start_us, end_us))),
+        "position": _positions(_degrees(shot.lat_deg, shot.lon_deg, shot.alt_m if math.isfinite(shot.alt_m) else 0.0)),
+        "label": _label("kill" if shot.kill else "miss", color),
+        "point": _point(color, 12.0, 2.0),
+    }
 
 
 def _document_packet(result: ScenarioResult, start_us: int, end_us: int) -> Packet:
     rows = [("Seed", str(result.seed)), ("Epoch (UTC)", _iso(result, 0))]
     rows += [(str(k).replace("_", " ").capitalize(), html.escape(str(v))) for k, v in result.totals.items()]
     description = f"<p>{html.escape(result.description)}</p>" + _html_table(result.name, rows)
-    return Packet(
-        id="document", name=result.name, version=CZML_VERSION, description=description,
-        clock=Clock(interval=TimeInterval(start=_iso(result, start_us), end=_iso(result, end_us)),
-                    currentTime=_iso(result, start_us), multiplier=CLOCK_MULTIPLIER, range="CLAMPED",
-                    step="SYSTEM_CLOCK_MULTIPLIER"),
-    )
+    return {
+        "id": "document", "name": result.name, "description": description, "version": CZML_VERSION,
+        "clock": {"currentTime": _iso(result, start_us), "multiplier": float(CLOCK_MULTIPLIER), "range": "CLAMPED",
+                  "step": "SYSTEM_CLOCK_MULTIPLIER",
+                  "interval": _interval(_iso(result, start_us), _iso(result, end_us))},
+    }
 
 
 def czml_packets(result: ScenarioResult) -> list[Packet]:
-    """The czml3 packets of a run, the document packet first."""
+    """The CZML packets of a run, the document packet first."""
     start_s, end_s = scenario_span_s(result)
     start_us, end_us = int(_micros(start_s)), int(_micros(end_s))
     packets = [_document_packet(result, start_us, end_us)]
@@ -352,7 +355,7 @@ def czml_packets(result: ScenarioResult) -> list[Packet]:
 
 def czml_document(result: ScenarioResult) -> list[dict]:
     """The CZML of a run as JSON-ready packets (a list of dicts), the document packet first."""
-    return Document(packets=czml_packets(result)).to_dict()
+    return czml_packets(result)
 
 
 def write_czml(result: ScenarioResult, path) -> Path:
