@@ -1,0 +1,42 @@
+"""What ``thaadsim run`` imports: nothing a run does not use (issue 12: lazy imports).
+
+A run of korea-salvo in its own process reports the modules it loaded.  pandas (pyarrow
+imports it for ``pa.array``), pyplot, czml3 and the salvo-size study's modules are never
+needed; cartopy, shapely and pyshp only when the report map's Natural Earth layers are not
+yet in the disk cache (the first run fills it, so a second run must do without them).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+NEVER = ("pandas", "matplotlib.pyplot", "czml3", "thaadsim.outputs.study_report", "thaadsim.studies.sweep")
+"""Modules a run never needs."""
+CACHED_AWAY = ("cartopy", "shapely", "shapefile")
+"""Modules only a run whose base map is not yet in the disk cache needs."""
+
+_CODE = """
+import json, runpy, sys
+sys.argv = ["thaadsim", "run", "korea-salvo", "--out", sys.argv[1]]
+try:
+    runpy.run_module("thaadsim", run_name="__main__")
+except SystemExit as stop:
+    assert not stop.code, stop.code
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def _modules(out) -> set[str]:
+    done = subprocess.run([sys.executable, "-c", _CODE, str(out)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return set(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def test_a_run_imports_only_what_it_uses(tmp_path):
+    loaded = _modules(tmp_path / "first")
+    assert not loaded & set(NEVER)
+    if loaded & set(CACHED_AWAY):  # the base map was drawn from the shapefiles and kept: not again
+        loaded = _modules(tmp_path / "second")
+    assert not loaded & set(NEVER + CACHED_AWAY)
