@@ -1,7 +1,8 @@
 """thaadsim's disk cache: where it lives, how an entry is named, and how one is written and read.
 
 Results that take seconds to compute and depend on nothing but their inputs and the code
-(fly-out tables, defended footprints, radar coverage) are kept in
+(fly-out tables, defended footprints, radar coverage, a salvo's steering and flights, the
+report map's clipped Natural Earth layers) are kept in
 ``$THAADSIM_CACHE_DIR/<kind>/``, else ``$XDG_CACHE_HOME/thaadsim/<kind>/``, else
 ``~/.cache/thaadsim/<kind>/``; ``THAADSIM_CACHE_DIR=off`` turns the disk cache off.  An entry
 is named by a sha256 over a canonical JSON of its inputs and :func:`provenance` (thaadsim's
@@ -38,7 +39,9 @@ _log = logging.getLogger(__name__)
 
 def cache_root() -> Path | None:
     """thaadsim's disk cache folder (fly-out tables in ``flyout/``, defended footprints in
-    ``footprint/``, radar coverage in ``coverage/``), or None when ``THAADSIM_CACHE_DIR=off``."""
+    ``footprint/``, radar coverage in ``coverage/``, minimum-energy steering and its flights in
+    ``aim/``, the report map's Natural Earth layers in ``basemap/``), or None when
+    ``THAADSIM_CACHE_DIR=off``."""
     env = os.environ.get(CACHE_ENV, "")
     if env.strip().lower() == CACHE_OFF:
         return None
