@@ -277,38 +277,56 @@ def can_intercept(times_s, threat_states, battery: Battery, earliest_launch_s: f
         raise InputError(f"{len(times)} times for {states.shape[1]} states", field="times_s")
     if len(times) > 1 and np.any(np.diff(times) <= 0):
         raise InputError("times must increase", field="times_s")
-    env = envelope or Envelope.for_battery(battery)
     t_ready = float(times[0] if earliest_launch_s is None else earliest_launch_s)
+    return intercept_opportunities([(times, x) for x in states], battery, [t_ready] * states.shape[0], envelope)
 
-    n, n_t = states.shape[:2]
-    pos = states[..., :3]
+
+def intercept_opportunities(trajectories, battery: Battery, earliest_launch_s, envelope: Envelope | None = None
+                            ) -> list[Opportunity]:
+    """:func:`can_intercept` of trajectories each on its own times: ``trajectories`` a list
+    of (times (T_i,), states (T_i, 3|6)), ``earliest_launch_s`` one time per trajectory.
+    The envelope is looked up once for every sample of every trajectory (one geodesic and
+    one table call), then each trajectory is judged on its own samples."""
+    env = envelope or Envelope.for_battery(battery)
+    if not trajectories:
+        return []
+    times = np.concatenate([np.asarray(t, dtype=float) for t, _ in trajectories])
+    states = np.concatenate([np.asarray(x, dtype=float) for _, x in trajectories])
+    bounds = np.cumsum([0] + [len(t) for t, _ in trajectories])
+    pos = states[:, :3]
     alive = np.isfinite(pos).all(axis=-1)
-    az = np.full((n, n_t), np.nan)
-    rng = np.full((n, n_t), np.nan)
-    alt = np.full((n, n_t), np.nan)
+    az = np.full(times.shape, np.nan)
+    rng = np.full(times.shape, np.nan)
+    alt = np.full(times.shape, np.nan)
     if alive.any():
         a, r, h = env.table.polar(pos[alive])
         az[alive], rng[alive], alt[alive] = a, r, h
-    speed = _speeds(times, states)
-    t_fly = env.table.time_to(np.nan_to_num(az), np.nan_to_num(rng, nan=-1.0), np.nan_to_num(alt, nan=-1.0))
+    if states.shape[-1] >= 6:
+        speed = _speeds(times, states)
+    else:  # finite differences along each trajectory's own times
+        speed = np.concatenate([_speeds(times[b0:b1], states[b0:b1]) for b0, b1 in zip(bounds[:-1], bounds[1:], strict=True)])
+    safe = (np.nan_to_num(az), np.nan_to_num(rng, nan=-1.0), np.nan_to_num(alt, nan=-1.0))
+    t_fly = env.table.time_to(*safe)
     in_alt = alive & (alt >= env.min_alt_m) & (alt <= env.max_alt_m)
     in_rng = in_alt & (rng <= env.max_range_m)
     in_reach = in_rng & np.isfinite(t_fly) & (t_fly <= env.max_flyout_s)
     slow = in_reach & (speed <= env.max_threat_speed_m_s)
-    t_launch = times[None, :] - t_fly
-    feasible = slow & (t_launch >= t_ready)
-    kick = env.table.kick_to(np.nan_to_num(az), np.nan_to_num(rng, nan=-1.0), np.nan_to_num(alt, nan=-1.0))
+    t_launch = times - t_fly
+    feasible = slow & (t_launch >= np.repeat(np.asarray(earliest_launch_s, dtype=float), np.diff(bounds)))
+    kick = env.table.kick_to(*safe) if feasible.any() else None
 
     out = []
-    for i in range(n):
-        idx = np.nonzero(feasible[i])[0]
+    for b0, b1 in zip(bounds[:-1], bounds[1:], strict=True):
+        i = slice(b0, b1)
+        idx = b0 + np.nonzero(feasible[i])[0]
         if len(idx) == 0:
             if not in_alt[i].any():
                 reason = REASON_ALTITUDE
             elif not in_rng[i].any():
                 reason = REASON_RANGE
             elif not in_reach[i].any():
-                reason = env.reach_shortfall(az[i][in_rng[i]], rng[i][in_rng[i]], alt[i][in_rng[i]])
+                m = in_rng[i]
+                reason = env.reach_shortfall(az[i][m], rng[i][m], alt[i][m])
             elif not slow[i].any():
                 v = float(np.nanmin(speed[i][in_reach[i]]))
                 reason = (f"{REASON_SPEED}: {v / 1e3:.1f} km/s inside the envelope, above the "
@@ -317,11 +335,11 @@ def can_intercept(times_s, threat_states, battery: Battery, earliest_launch_s: f
                 reason = REASON_LATE
             out.append(Opportunity(False, reason, None, None, []))
             continue
-        wins = [Intercept(float(times[k]), float(t_launch[i, k]), float(t_fly[i, k]), pos[i, k].copy(),
-                          float(alt[i, k]), float(rng[i, k]), float(az[i, k]), float(kick[i, k]),
-                          float(speed[i, k])) for k in idx]
+        wins = [Intercept(*w, pos[k].copy(), *v) for k, w, v in
+                zip(idx, np.stack([times[idx], t_launch[idx], t_fly[idx]], axis=1).tolist(),
+                    np.stack([alt[idx], rng[idx], az[idx], kick[idx], speed[idx]], axis=1).tolist(), strict=True)]
         out.append(Opportunity(True, None, wins[0], wins[-1], wins))
     return out
 
 
-__all__ = ["Envelope", "Intercept", "Opportunity", "can_intercept"]
+__all__ = ["Envelope", "Intercept", "Opportunity", "can_intercept", "intercept_opportunities"]
