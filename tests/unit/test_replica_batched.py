@@ -64,12 +64,65 @@ def reference_decisions(tracks, model, assets, battery, commit_delay_s, env):
             times, states = firecontrol.predict_trajectory(model, tr.states[k], t_dec)
             dec.pred_times_s, dec.pred_states = times, states
             if len(times) >= 2:
-                dec.opportunity = envelope_mod.can_intercept(times, states, battery, earliest_launch_s=t_dec,
-                                                             envelope=env)[0]
+                dec.opportunity = reference_can_intercept(times, states, t_dec, env)
             else:
                 dec.opportunity = envelope_mod.Opportunity(False, "the track is at the ground", None, None, [])
         out.append(dec)
     return out
+
+
+def reference_shortfall(env, az, rng, alt) -> str:
+    """Envelope.reach_shortfall as it was: point by point."""
+    best = None
+    for a, r, h in zip(az, rng, alt, strict=True):
+        reach = float(env.reach_m(h, a, clipped=False)[0])
+        gap = r - (reach if math.isfinite(reach) else 0.0)
+        if best is None or gap < best[0]:
+            best = (gap, a, r, h, reach)
+    if best is None:
+        return envelope_mod.REASON_REACH
+    _, a, r, h, reach = best
+    where = (f"the reach at {h / 1e3:.0f} km altitude is {reach / 1e3:.0f} km" if math.isfinite(reach) else
+             f"nothing reaches {h / 1e3:.0f} km altitude")
+    return (f"{envelope_mod.REASON_REACH}: at best {r / 1e3:.0f} km out where {where}, "
+            f"set by {env.edge_cause(a, reach, h)}")
+
+
+def reference_can_intercept(times, states, t_ready, env):
+    """can_intercept of one trajectory (T, 6) as it was: the battery's polar view of every
+    sample (a geodesic each), every sample looked up."""
+    pos = states[:, :3]
+    alive = np.isfinite(pos).all(axis=-1)
+    az, rng, alt = (np.full(len(times), np.nan) for _ in range(3))
+    a, r, h = env.table.polar(pos[alive])
+    az[alive], rng[alive], alt[alive] = a, r, h
+    speed = np.linalg.norm(states[:, 3:6], axis=-1)
+    safe = (np.nan_to_num(az), np.nan_to_num(rng, nan=-1.0), np.nan_to_num(alt, nan=-1.0))
+    t_fly, kick = env.table.time_to(*safe), env.table.kick_to(*safe)
+    in_alt = alive & (alt >= env.min_alt_m) & (alt <= env.max_alt_m)
+    in_rng = in_alt & (rng <= env.max_range_m)
+    in_reach = in_rng & np.isfinite(t_fly) & (t_fly <= env.max_flyout_s)
+    slow = in_reach & (speed <= env.max_threat_speed_m_s)
+    t_launch = times - t_fly
+    idx = np.nonzero(slow & (t_launch >= t_ready))[0]
+    if len(idx) == 0:
+        if not in_alt.any():
+            reason = envelope_mod.REASON_ALTITUDE
+        elif not in_rng.any():
+            reason = envelope_mod.REASON_RANGE
+        elif not in_reach.any():
+            reason = reference_shortfall(env, az[in_rng], rng[in_rng], alt[in_rng])
+        elif not slow.any():
+            v = float(np.nanmin(speed[in_reach]))
+            reason = (f"{envelope_mod.REASON_SPEED}: {v / 1e3:.1f} km/s inside the envelope, above the "
+                      f"{env.max_threat_speed_m_s / 1e3:.1f} km/s the kill vehicle engages")
+        else:
+            reason = envelope_mod.REASON_LATE
+        return envelope_mod.Opportunity(False, reason, None, None, [])
+    wins = [envelope_mod.Intercept(float(times[k]), float(t_launch[k]), float(t_fly[k]), pos[k].copy(),
+                                   float(alt[k]), float(rng[k]), float(az[k]), float(kick[k]), float(speed[k]))
+            for k in idx]
+    return envelope_mod.Opportunity(True, None, wins[0], wins[-1], wins)
 
 
 def _same(a, b, where="") -> None:
@@ -106,6 +159,8 @@ def test_fire_control_equals_track_by_track(runs):
             _same(br.decisions, ref, f"seed {seed}")
             engaged += sum(d.opportunity is not None and d.opportunity.engageable for d in ref)
     assert engaged > 0  # the comparison reaches the intercept windows
+    assert any(d.opportunity is not None and envelope_mod.REASON_REACH in (d.opportunity.reason or "")
+               for *_, brs in runs.values() for br in brs for d in br.decisions)  # and a reach shortfall
 
 
 def test_predicted_trajectories_equal_one_at_a_time(runs):
@@ -143,15 +198,30 @@ def _per_point_geodetic(parts):
     return [outcomes._geodetic(p) for p in parts]
 
 
-def _one_shot_at_a_time(model, lat_deg, lon_deg, alt_m, azimuth_deg, kick_deg, sample_dt_s=None):
-    """fly_out of a batch made of one fly-out per shot (rows padded with NaN, as the engine does)."""
-    ones = [fly_out(model, np.array([la]), lon_deg, alt_m, az, kick, sample_dt_s=sample_dt_s)
-            for la, az, kick in zip(lat_deg, azimuth_deg, kick_deg, strict=True)]
-    n = max(o.samples.shape[1] for o in ones)
-    samples = np.full((len(ones), n) + ones[0].samples.shape[2:], np.nan)
-    for i, o in enumerate(ones):
-        samples[i, :o.samples.shape[1]] = o.samples[0]
-    return type("Flown", (), {"samples": samples, "impact": np.concatenate([o.impact for o in ones])})
+def reference_interceptor_paths(shots, dt_s):
+    """outcomes._interceptor_paths as it was: one fly-out and one conversion per shot."""
+    from thaadsim.scenario.result import ObjectPath
+    from thaadsim.tracking.scenario_track import hermite_states
+
+    paths = []
+    for rec, br, w, _ in shots:
+        b = br.battery
+        fb = fly_out(b.interceptor, np.array([b.lat_deg]), b.lon_deg, b.alt_m, w.azimuth_deg, w.kick_deg,
+                     sample_dt_s=dt_s)
+        tau = outcomes._grid(w.flyout_s, dt_s)
+        end = fb.impact[0]
+        if not np.isfinite(end[0]):
+            k = int(np.flatnonzero(np.isfinite(fb.samples[0, :, 0])).max())
+            end = np.concatenate([[k * dt_s], fb.samples[0, k, :6], [np.nan]])
+        x = hermite_states(fb.samples[0], dt_s, end, tau)
+        x[-1, :3] = w.pip_ecef_m
+        good = np.isfinite(x[:, 0])
+        x, tau = x[good], tau[good]
+        lat, lon, alt = outcomes._geodetic(x[:, :3])
+        paths.append(ObjectPath(rec.interceptor_id, "interceptor", f"{b.interceptor.name} from {br.name}",
+                                b.interceptor.name, rec.t_launch_s + tau, x[:, :3], x[:, 3:], lat, lon, alt,
+                                "intercept", None, br.name))
+    return paths
 
 
 def test_replica_equals_the_unbatched_path(prepared, monkeypatch):
@@ -164,7 +234,7 @@ def test_replica_equals_the_unbatched_path(prepared, monkeypatch):
 
     monkeypatch.setattr(firecontrol, "evaluate_tracks", evaluate_one_by_one)
     monkeypatch.setattr(outcomes, "_geodetic_each", _per_point_geodetic)
-    monkeypatch.setattr("thaadsim.defense.interceptor.fly_out", _one_shot_at_a_time)
+    monkeypatch.setattr(outcomes, "_interceptor_paths", reference_interceptor_paths)
     for seed in SEEDS:
         _same(run_replica(prepared, seed), batched[seed], f"seed {seed}")
 
