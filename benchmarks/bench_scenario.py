@@ -5,7 +5,9 @@ One JSON object per line:
 1. ``per_run_cost``: the Monte Carlo unit of work - :func:`~thaadsim.scenario.runner.run_replica`
    on a prepared korea-salvo (truth flown once, no imports, no report), mean over ``--seeds``
    seeds after one warm-up, wall and process CPU time; ``tracker_fraction`` is the part of
-   it spent in ``run_tracker``.  Beside it, in the same process and interleaved, today's
+   it spent in ``run_tracker``; ``split`` the mean CPU seconds per replica of its parts
+   (:data:`PARTS`: tracker, fire control, measurements, outcomes, and the rest), beside
+   ``legacy_split`` of the legacy tree.  Beside it, in the same process and interleaved, today's
    path for one run without drawings, ``run_scenario(views=False)`` (preflight, truth flown,
    radars sited, every battery and envelope set up, then the same replica);
    ``ratio`` = that / the replica on the same seeds (a seed sets the tracker's work).
@@ -55,33 +57,65 @@ LEGACY_COMMIT = "be5aa78"
 """The runner as the speed work found it (prepare/run_replica just added)."""
 TARGETS = {"per_run_cost": 0.2, "korea_salvo_warm": 2.0, "korea_salvo_cold": 10.0, "scenario_20_threats": 5.0}
 TARGET_MB = 500.0
+OUTSIDE_TRACKER_TARGET_S = 0.05
+"""The replica's share outside the tracker (the tracker has its own benchmark and target)."""
 
 
 def _cpu() -> float:
     return time.process_time()
 
 
+PARTS = {
+    "tracker": [("thaadsim.tracking.manager", "run_tracker")],
+    "fire_control": [("thaadsim.scenario.runner", "engage")],
+    "measurements": [("thaadsim.sensors.measurements", name)
+                     for name in ("measure", "false_alarm_detections", "merge_detections")],
+    "outcomes": [("thaadsim.scenario.outcomes", "assemble")],
+}
+"""The parts of a replica timed apart: the functions the runner looks up at each call (so
+replacing the module attribute times them).  ``fire_control`` is each battery's fire
+control and kill draws (threat evaluation, impact and trajectory prediction, envelope,
+assignment); ``measurements`` the radars' detections and false alarms; ``outcomes`` the
+scoring and story; the rest of a replica (confirmed-track filtering, truth scoring of
+tracks, bookkeeping) is its total less these."""
+
+
 @contextlib.contextmanager
-def _tracker_clock():
-    """CPU seconds spent in the tracker while the block runs (a one-element list, reset by
-    the caller as it likes): ``run_tracker`` is looked up by the runner at each call."""
-    import thaadsim.tracking.manager as manager
+def _part_clock():
+    """CPU seconds spent in each of :data:`PARTS` while the block runs (a dict, reset by the
+    caller as it likes); a part a tree does not have is not timed."""
+    import importlib
 
-    spent = [0.0]
-    run_tracker = manager.run_tracker
+    spent = {part: 0.0 for part in PARTS}
+    saved = []
 
-    def timed_tracker(*args, **kwargs):
-        t0 = _cpu()
-        try:
-            return run_tracker(*args, **kwargs)
-        finally:
-            spent[0] += _cpu() - t0
+    def timed(part, fn):
+        def clocked(*args, **kwargs):
+            t0 = _cpu()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[part] += _cpu() - t0
+        return clocked
 
-    manager.run_tracker = timed_tracker
+    for part, where in PARTS.items():
+        for module, name in where:
+            mod = importlib.import_module(module)
+            if hasattr(mod, name):
+                saved.append((mod, name, getattr(mod, name)))
+                setattr(mod, name, timed(part, getattr(mod, name)))
     try:
         yield spent
     finally:
-        manager.run_tracker = run_tracker
+        for mod, name, fn in saved:
+            setattr(mod, name, fn)
+
+
+def _split(spent: dict, total_cpu_s: float, runs: int) -> dict:
+    """Mean CPU seconds per replica of each part, and the rest."""
+    out = {f"{part}_cpu_s": round(v / runs, 4) for part, v in spent.items()}
+    out["rest_cpu_s"] = round(total_cpu_s / runs - sum(spent.values()) / runs, 4)
+    return out
 
 
 def replica_cost(seeds: int) -> dict:
@@ -92,10 +126,11 @@ def replica_cost(seeds: int) -> dict:
     from thaadsim.scenario.loader import load_scenario
     from thaadsim.scenario.runner import prepare, run_replica
 
-    with _tracker_clock() as tracker_s:
+    with _part_clock() as spent:
         prepared = prepare(load_scenario("korea-salvo"))
         run_replica(prepared, 0)
-        tracker_s[0] = 0.0
+        for part in spent:
+            spent[part] = 0.0
         wall, cpu = [], []
         for seed in range(1, seeds + 1):
             w, c = time.perf_counter(), _cpu()
@@ -103,7 +138,7 @@ def replica_cost(seeds: int) -> dict:
             wall.append(time.perf_counter() - w)
             cpu.append(_cpu() - c)
     return {"mean_wall_s": float(np.mean(wall)), "mean_cpu_s": float(np.mean(cpu)),
-            "mean_tracker_cpu_s": tracker_s[0] / seeds}
+            "mean_tracker_cpu_s": spent["tracker"] / seeds, "split": _split(spent, float(np.sum(cpu)), seeds)}
 
 
 def legacy_replica_cost(src: Path, seeds: int) -> dict | None:
@@ -124,18 +159,22 @@ def per_run_cost(seeds: int, beside: int, legacy: bool) -> dict:
     from thaadsim.scenario.runner import prepare, run_replica, run_scenario
 
     scenario = load_scenario("korea-salvo")
-    with _tracker_clock() as tracker_s:
+    with _part_clock() as spent:
         prepared = prepare(scenario)
         run_replica(prepared, 0)  # warm-up: kernels loaded, tables in memory
         run_scenario(scenario, 0, views=False)
         rep_wall, rep_cpu, full_wall, full_cpu, tracker = [], [], [], [], []
+        parts = {part: 0.0 for part in spent}
         for seed in range(1, seeds + 1):
-            tracker_s[0] = 0.0
+            for part in spent:
+                spent[part] = 0.0
             w, c = time.perf_counter(), _cpu()
             run_replica(prepared, seed)
             rep_wall.append(time.perf_counter() - w)
             rep_cpu.append(_cpu() - c)
-            tracker.append(tracker_s[0])
+            tracker.append(spent["tracker"])
+            for part in spent:
+                parts[part] += spent[part]
             if seed <= beside:  # today's path, interleaved so that both see the same load
                 w, c = time.perf_counter(), _cpu()
                 run_scenario(scenario, seed, views=False)
@@ -153,13 +192,14 @@ def per_run_cost(seeds: int, beside: int, legacy: bool) -> dict:
              "legacy_mean_wall_s": round(old["mean_wall_s"], 4),
              "legacy_outside_tracker_cpu_s": round(old["mean_cpu_s"] - old["mean_tracker_cpu_s"], 4),
              "ratio_legacy": round(old["mean_cpu_s"] / rep, 3),
-             "ratio_legacy_outside_tracker": round((old["mean_cpu_s"] - old["mean_tracker_cpu_s"]) / outside, 3)
-             } if old else {"ratio_legacy": None}
+             "ratio_legacy_outside_tracker": round((old["mean_cpu_s"] - old["mean_tracker_cpu_s"]) / outside, 3),
+             "legacy_split": old.get("split")} if old else {"ratio_legacy": None}
     return {"name": "per_run_cost", "scenario": "korea-salvo", "seeds": seeds,
             "mean_wall_s": round(float(np.mean(rep_wall)), 4), "mean_cpu_s": round(rep, 4),
             "tracker_cpu_s": round(float(np.mean(tracker)), 4),
             "tracker_fraction": round(float(np.sum(tracker) / np.sum(rep_cpu)), 3),
             "outside_tracker_cpu_s": round(rep - float(np.mean(tracker)), 4),
+            "split": _split(parts, float(np.sum(rep_cpu)), seeds), "outside_tracker_target_s": OUTSIDE_TRACKER_TARGET_S,
             "baseline": "run_scenario(views=False)", "baseline_runs": beside,
             "baseline_mean_wall_s": round(float(np.mean(full_wall)), 4), "baseline_mean_cpu_s": round(full, 4),
             "ratio": round(full / rep_same, 3), "target_s": TARGETS["per_run_cost"],

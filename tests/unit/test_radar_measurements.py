@@ -150,3 +150,42 @@ def test_precomputed_geometry_gives_the_same_detections(radar):
         np.testing.assert_array_equal(getattr(given, name), getattr(plain, name))
     with pytest.raises(Exception, match="geometry"):
         measure(radar, t[:10], r[:10], v[:10], 0.5, np.random.default_rng(3), geometry=geometry)
+
+
+def _detections(times, tag: int):
+    """Detections at ``times`` whose every column names the part (``tag``) and the row."""
+    from thaadsim.sensors.measurements import Detections
+
+    t = np.asarray(times, dtype=float)
+    row = tag * 1000.0 + np.arange(t.size)
+    cols = {f: row.copy() for f in ("range_m", "az_rad", "el_rad", "range_rate_m_s", "sigma_range_m", "sigma_az_rad",
+                                     "sigma_el_rad", "sigma_range_rate_m_s", "snr_db")}
+    return Detections(time_s=t, truth_id=row.astype(np.int64), radar_lat_deg=36.0, radar_lon_deg=128.0,
+                      radar_alt_m=600.0, **cols)
+
+
+@pytest.mark.parametrize("sorted_parts", [True, False])
+def test_merge_is_the_stable_sort_of_the_parts(sorted_parts):
+    """Authority: the definition - the parts concatenated in order, then sorted by time with
+    a stable sort (ties: earlier part first, then the part's own order).  Time-ordered parts
+    take a scatter by places (many ties: whole looks), others the sort itself."""
+    from thaadsim.sensors.measurements import merge_detections
+
+    rng = np.random.default_rng(3)
+    parts = [_detections(np.sort(rng.integers(0, 20, n)) if sorted_parts else rng.integers(0, 20, n), tag)
+             for tag, n in enumerate((40, 0, 7, 300))]
+    merged = merge_detections(parts)
+    t = np.concatenate([p.time_s for p in parts])
+    order = np.argsort(t, kind="stable")
+    np.testing.assert_array_equal(merged.time_s, t[order])
+    np.testing.assert_array_equal(merged.truth_id, np.concatenate([p.truth_id for p in parts])[order])
+    np.testing.assert_array_equal(merged.snr_db, np.concatenate([p.snr_db for p in parts])[order])
+    assert merged.truth_id.dtype == np.int64
+
+
+def test_false_alarms_come_in_time_order(radar):
+    from thaadsim.sensors.measurements import false_alarm_detections
+
+    fa = false_alarm_detections(radar, np.array([30.0, 10.0, 20.0, 10.0]), np.random.default_rng(4))
+    assert len(fa) > 100 and np.all(np.diff(fa.time_s) >= 0)
+    assert set(np.unique(fa.time_s)) <= {10.0, 20.0, 30.0}

@@ -26,6 +26,7 @@ import numpy as np
 
 from thaadsim.defense.battery import Battery
 from thaadsim.defense.flyout import FlyoutTable, cached_table
+from thaadsim.earth import frames
 from thaadsim.errors import InputError
 
 REASON_ALTITUDE = "never inside the intercept altitude window"
@@ -87,15 +88,17 @@ class Envelope:
         inside = (h >= self.min_alt_m) & (h <= self.max_alt_m) & (r <= self.max_range_m) & (t <= self.max_flyout_s)
         return np.where(inside, t, np.nan)
 
-    def reach_m(self, alt_m, azimuth_deg: float = 0.0, clipped: bool = True) -> np.ndarray:
+    def reach_m(self, alt_m, azimuth_deg=0.0, clipped: bool = True) -> np.ndarray:
         """Largest ground range [m] at each altitude reached within the time budget (NaN: none).
 
-        ``clipped`` applies the altitude window and the range limit; without it, the
-        purely kinematic reach of the fly-out (inside the table's grid).
+        ``azimuth_deg``: one azimuth, or one per altitude.  ``clipped`` applies the altitude
+        window and the range limit; without it, the purely kinematic reach of the fly-out
+        (inside the table's grid).
         """
         h = np.atleast_1d(np.asarray(alt_m, dtype=float))
         ranges = self.table.ranges_m
-        t = self.table.time_to(azimuth_deg, ranges[None, :], h[:, None])
+        az = np.asarray(azimuth_deg, dtype=float)
+        t = self.table.time_to(az[..., None] if az.ndim else az, ranges[None, :], h[:, None])
         ok = np.isfinite(t) & (t <= self.max_flyout_s)
         if clipped:
             ok &= (ranges[None, :] <= self.max_range_m)
@@ -158,15 +161,12 @@ class Envelope:
 
     def reach_shortfall(self, azimuth_deg, range_m, alt_m) -> str:
         """Why points inside the window are out of reach: the nearest one's gap and its cause."""
-        best = None
-        for a, r, h in zip(np.atleast_1d(azimuth_deg), np.atleast_1d(range_m), np.atleast_1d(alt_m), strict=True):
-            reach = float(self.reach_m(h, a, clipped=False)[0])
-            gap = r - (reach if math.isfinite(reach) else 0.0)
-            if best is None or gap < best[0]:
-                best = (gap, a, r, h, reach)
-        if best is None:
+        az, rng, alt = (np.atleast_1d(np.asarray(v, dtype=float)) for v in (azimuth_deg, range_m, alt_m))
+        if not az.size:
             return REASON_REACH
-        gap, a, r, h, reach = best
+        reaches = self.reach_m(alt, az, clipped=False)
+        j = int(np.argmin(rng - np.where(np.isfinite(reaches), reaches, 0.0)))  # the first nearest
+        a, r, h, reach = float(az[j]), float(rng[j]), float(alt[j]), float(reaches[j])
         where = (f"the reach at {h / 1e3:.0f} km altitude is {reach / 1e3:.0f} km" if math.isfinite(reach) else
                  f"nothing reaches {h / 1e3:.0f} km altitude")
         return (f"{REASON_REACH}: at best {r / 1e3:.0f} km out where {where}, "
@@ -277,38 +277,61 @@ def can_intercept(times_s, threat_states, battery: Battery, earliest_launch_s: f
         raise InputError(f"{len(times)} times for {states.shape[1]} states", field="times_s")
     if len(times) > 1 and np.any(np.diff(times) <= 0):
         raise InputError("times must increase", field="times_s")
-    env = envelope or Envelope.for_battery(battery)
     t_ready = float(times[0] if earliest_launch_s is None else earliest_launch_s)
+    return intercept_opportunities([(times, x) for x in states], battery, [t_ready] * states.shape[0], envelope)
 
-    n, n_t = states.shape[:2]
-    pos = states[..., :3]
+
+def intercept_opportunities(trajectories, battery: Battery, earliest_launch_s, envelope: Envelope | None = None
+                            ) -> list[Opportunity]:
+    """:func:`can_intercept` of trajectories each on its own times: ``trajectories`` a list
+    of (times (T_i,), states (T_i, 3|6)), ``earliest_launch_s`` one time per trajectory.
+    The envelope is looked up once for every sample of every trajectory (one geodesic and
+    one table call), then each trajectory is judged on its own samples."""
+    env = envelope or Envelope.for_battery(battery)
+    if not trajectories:
+        return []
+    times = np.concatenate([np.asarray(t, dtype=float) for t, _ in trajectories])
+    states = np.concatenate([np.asarray(x, dtype=float) for _, x in trajectories])
+    bounds = np.cumsum([0] + [len(t) for t, _ in trajectories])
+    pos = states[:, :3]
     alive = np.isfinite(pos).all(axis=-1)
-    az = np.full((n, n_t), np.nan)
-    rng = np.full((n, n_t), np.nan)
-    alt = np.full((n, n_t), np.nan)
+    az = np.full(times.shape, np.nan)
+    rng = np.full(times.shape, np.nan)
+    alt = np.full(times.shape, np.nan)
+    lat = np.full(times.shape, np.nan)
+    lon = np.full(times.shape, np.nan)
     if alive.any():
-        a, r, h = env.table.polar(pos[alive])
-        az[alive], rng[alive], alt[alive] = a, r, h
-    speed = _speeds(times, states)
-    t_fly = env.table.time_to(np.nan_to_num(az), np.nan_to_num(rng, nan=-1.0), np.nan_to_num(alt, nan=-1.0))
+        lat[alive], lon[alive], alt[alive] = frames.ecef_to_geodetic(pos[alive])
+    # azimuth and ground range (a geodesic each, the dear part) only where they are read:
+    # inside the altitude window
     in_alt = alive & (alt >= env.min_alt_m) & (alt <= env.max_alt_m)
+    if in_alt.any():
+        az[in_alt], rng[in_alt] = env.table.bearing(lat[in_alt], lon[in_alt])
+    if states.shape[-1] >= 6:
+        speed = _speeds(times, states)
+    else:  # finite differences along each trajectory's own times
+        speed = np.concatenate([_speeds(times[b0:b1], states[b0:b1]) for b0, b1 in zip(bounds[:-1], bounds[1:], strict=True)])
+    safe = (np.nan_to_num(az), np.nan_to_num(rng, nan=-1.0), np.nan_to_num(alt, nan=-1.0))
+    t_fly = env.table.time_to(*safe)
     in_rng = in_alt & (rng <= env.max_range_m)
     in_reach = in_rng & np.isfinite(t_fly) & (t_fly <= env.max_flyout_s)
     slow = in_reach & (speed <= env.max_threat_speed_m_s)
-    t_launch = times[None, :] - t_fly
-    feasible = slow & (t_launch >= t_ready)
-    kick = env.table.kick_to(np.nan_to_num(az), np.nan_to_num(rng, nan=-1.0), np.nan_to_num(alt, nan=-1.0))
+    t_launch = times - t_fly
+    feasible = slow & (t_launch >= np.repeat(np.asarray(earliest_launch_s, dtype=float), np.diff(bounds)))
+    kick = env.table.kick_to(*safe) if feasible.any() else None
 
     out = []
-    for i in range(n):
-        idx = np.nonzero(feasible[i])[0]
+    for b0, b1 in zip(bounds[:-1], bounds[1:], strict=True):
+        i = slice(b0, b1)
+        idx = b0 + np.nonzero(feasible[i])[0]
         if len(idx) == 0:
             if not in_alt[i].any():
                 reason = REASON_ALTITUDE
             elif not in_rng[i].any():
                 reason = REASON_RANGE
             elif not in_reach[i].any():
-                reason = env.reach_shortfall(az[i][in_rng[i]], rng[i][in_rng[i]], alt[i][in_rng[i]])
+                m = in_rng[i]
+                reason = env.reach_shortfall(az[i][m], rng[i][m], alt[i][m])
             elif not slow[i].any():
                 v = float(np.nanmin(speed[i][in_reach[i]]))
                 reason = (f"{REASON_SPEED}: {v / 1e3:.1f} km/s inside the envelope, above the "
@@ -317,11 +340,12 @@ def can_intercept(times_s, threat_states, battery: Battery, earliest_launch_s: f
                 reason = REASON_LATE
             out.append(Opportunity(False, reason, None, None, []))
             continue
-        wins = [Intercept(float(times[k]), float(t_launch[i, k]), float(t_fly[i, k]), pos[i, k].copy(),
-                          float(alt[i, k]), float(rng[i, k]), float(az[i, k]), float(kick[i, k]),
-                          float(speed[i, k])) for k in idx]
+        pips = pos[idx]  # a copy: each intercept point is a row of it
+        wins = [Intercept(*w, pip, *v) for pip, w, v in
+                zip(pips, np.stack([times[idx], t_launch[idx], t_fly[idx]], axis=1).tolist(),
+                    np.stack([alt[idx], rng[idx], az[idx], kick[idx], speed[idx]], axis=1).tolist(), strict=True)]
         out.append(Opportunity(True, None, wins[0], wins[-1], wins))
     return out
 
 
-__all__ = ["Envelope", "Intercept", "Opportunity", "can_intercept"]
+__all__ = ["Envelope", "Intercept", "Opportunity", "can_intercept", "intercept_opportunities"]

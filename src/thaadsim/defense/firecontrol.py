@@ -48,7 +48,8 @@ import numpy as np
 
 from thaadsim.defense.defaults import DEFAULT_ASSET_RADIUS_M, DEFAULT_COMMIT_DELAY_S
 from thaadsim.defense.doctrine import DOCTRINES
-from thaadsim.defense.envelope import Envelope, Intercept, Opportunity, can_intercept
+from thaadsim.defense.envelope import Envelope, Intercept, Opportunity, intercept_opportunities
+from thaadsim.earth.constants import WGS84_A_M
 from thaadsim.earth.frames import ground_distance_m
 from thaadsim.errors import InputError
 
@@ -350,9 +351,23 @@ def assign_across_batteries(threats: list[tuple[int, dict[str, Opportunity]]], b
 
 
 def _height_m(r: np.ndarray) -> np.ndarray:
-    from thaadsim.earth.kernels import geodetic_from_ecef
+    from thaadsim.earth.kernels import EARTH_WGS84, geodetic_from_ecef
 
-    return np.array([geodetic_from_ecef(x[0], x[1], x[2], 0)[2] for x in r])
+    return np.array([geodetic_from_ecef(x[0], x[1], x[2], EARTH_WGS84)[2] for x in r])
+
+
+_OUTSIDE_ELLIPSOID_M2 = (WGS84_A_M + 1.0) ** 2
+
+
+def _above_ground(r: np.ndarray) -> np.ndarray:
+    """``_height_m(r) >= 0`` of ECEF points (N, 3), converting only the points that need it:
+    a point more than the equatorial radius (plus a metre, for rounding) from the centre
+    is above the ellipsoid wherever it is, since no point of the ellipsoid lies farther."""
+    out = np.einsum("ij,ij->i", r, r) > _OUTSIDE_ELLIPSOID_M2
+    if not out.all():
+        low = ~out
+        out[low] = _height_m(r[low]) >= 0.0
+    return out
 
 
 def predict_trajectory(model, state, t0_s: float, step_s: float = PREDICTION_STEP_S,
@@ -372,6 +387,36 @@ def predict_trajectory(model, state, t0_s: float, step_s: float = PREDICTION_STE
     return np.array(times), np.array(states)
 
 
+def predict_trajectories(model, states, t0_s, step_s: float = PREDICTION_STEP_S,
+                         max_s: float = MAX_PREDICTION_S) -> list[tuple[np.ndarray, np.ndarray]]:
+    """:func:`predict_trajectory` of many track states (N, n) from times ``t0_s`` (N,) at
+    once: one propagation call per step for every trajectory still above the ground.  The
+    motion model propagates each row on its own, so each trajectory is the one
+    :func:`predict_trajectory` gives for its state (the per-step call cost is paid once
+    per step, not once per step and track)."""
+    x = np.array(states, dtype=float, ndmin=2)
+    n_tr = x.shape[0]
+    t0 = np.broadcast_to(np.asarray(t0_s, dtype=float), (n_tr,))
+    n = int(max_s / step_s)
+    alive = np.arange(n_tr)
+    who, rows = [alive], [x[:, :6]]
+    for _ in range(1, n + 1):
+        if not alive.size:
+            break
+        x = model.propagate(x, step_s)
+        keep = np.isfinite(x).all(axis=1)
+        keep[keep] = _above_ground(x[keep, :3])
+        if not keep.all():
+            x, alive = x[keep], alive[keep]
+        who.append(alive)
+        rows.append(x[:, :6])
+    # the samples, grouped by trajectory in step order
+    who_all = np.concatenate(who)
+    order = np.argsort(who_all, kind="stable")
+    per = np.split(np.concatenate(rows)[order], np.cumsum(np.bincount(who_all, minlength=n_tr))[:-1])
+    return [(t0[i] + np.arange(len(s)) * step_s, s) for i, s in enumerate(per)]
+
+
 def decision_row(times_s: np.ndarray, confirmed_time_s: float, commit_delay_s: float) -> int:
     """Index of the decision update: the first at or after confirmation + delay, else the last."""
     k = int(np.searchsorted(times_s, confirmed_time_s + commit_delay_s - 1e-9))
@@ -381,7 +426,14 @@ def decision_row(times_s: np.ndarray, confirmed_time_s: float, commit_delay_s: f
 def evaluate_tracks(tracks, model, assets: list[Asset], battery, *, commit_delay_s: float = DEFAULT_COMMIT_DELAY_S,
                     envelope: Envelope | None = None, step_s: float = PREDICTION_STEP_S) -> list[TrackDecision]:
     """Threat evaluation of confirmed tracks (``tracking.manager.Track``; truth ids are not
-    read), with the predicted trajectory and intercept opportunities of each threat."""
+    read), with the predicted trajectory and intercept opportunities of each threat.
+
+    Every track is evaluated at once: one impact prediction for all of them, one
+    distance computation against every asset, the threats' trajectories predicted
+    together (:func:`predict_trajectories`) and their opportunities found together
+    (:func:`~thaadsim.defense.envelope.intercept_opportunities`); each decision is the
+    one the track would get alone."""
+    from thaadsim.earth.frames import geodesic_inverse
     from thaadsim.tracking.products import impact_points
 
     if not assets:
@@ -389,30 +441,42 @@ def evaluate_tracks(tracks, model, assets: list[Asset], battery, *, commit_delay
     if not (math.isfinite(commit_delay_s) and commit_delay_s >= 0):
         raise InputError(f"{commit_delay_s} s: must be zero or positive", field="commit_delay_s")
     env = envelope or Envelope.for_battery(battery)
+    conf = [tr for tr in tracks if tr.confirmed]
+    if not conf:
+        return []
+    rows = [decision_row(tr.times_s, tr.confirmed_time_s, commit_delay_s) for tr in conf]
+    t_dec = np.array([tr.times_s[k] for tr, k in zip(conf, rows, strict=True)], dtype=float)
+    X = np.stack([tr.states[k] for tr, k in zip(conf, rows, strict=True)])
+    g = impact_points(X, np.stack([tr.covariances[k] for tr, k in zip(conf, rows, strict=True)]), t_dec, model)
+    # distance of each predicted impact from each asset's centre; nearest = smallest margin
+    # beyond the asset's radius (the first such asset on a tie)
+    n, radius = len(conf), np.array([a.radius_m for a in assets])
+    dist = np.full((n, len(assets)), np.nan)
+    hit = np.isfinite(g.lat_deg)
+    if hit.any():
+        dist[hit] = geodesic_inverse(g.lat_deg[hit, None], g.lon_deg[hit, None],
+                                     np.array([a.lat_deg for a in assets])[None, :],
+                                     np.array([a.lon_deg for a in assets])[None, :])[2]
     out = []
-    for tr in tracks:
-        if not tr.confirmed:
-            continue
-        k = decision_row(tr.times_s, tr.confirmed_time_s, commit_delay_s)
-        t_dec = float(tr.times_s[k])
-        g = impact_points(tr.states[k][None], tr.covariances[k][None], np.array([t_dec]), model)
-        lat, lon, t_imp, cep = float(g.lat_deg[0]), float(g.lon_deg[0]), float(g.time_s[0]), float(g.cep_m[0])
-        best, best_d, best_margin, threat = None, math.nan, math.inf, False
-        if math.isfinite(lat):
-            for a in assets:  # nearest = smallest distance beyond the asset's radius
-                d = ground_distance_m(lat, lon, a.lat_deg, a.lon_deg)
-                if d - a.radius_m < best_margin:
-                    best, best_d, best_margin = a.name, d, d - a.radius_m
-                threat = threat or d <= a.radius_m
-        dec = TrackDecision(tr.track_id, t_dec, lat, lon, t_imp, cep, best, best_d, threat, t_imp - t_dec)
-        if threat:
-            times, states = predict_trajectory(model, tr.states[k], t_dec, step_s)
-            dec.pred_times_s, dec.pred_states = times, states
-            if len(times) >= 2:
-                dec.opportunity = can_intercept(times, states, battery, earliest_launch_s=t_dec, envelope=env)[0]
-            else:
-                dec.opportunity = Opportunity(False, "the track is at the ground", None, None, [])
-        out.append(dec)
+    for i, tr in enumerate(conf):
+        lat, lon, t_imp, cep = float(g.lat_deg[i]), float(g.lon_deg[i]), float(g.time_s[i]), float(g.cep_m[i])
+        best, best_d, threat = None, math.nan, False
+        if hit[i]:
+            j = int(np.argmin(dist[i] - radius))
+            best, best_d, threat = assets[j].name, float(dist[i, j]), bool(np.any(dist[i] <= radius))
+        out.append(TrackDecision(tr.track_id, float(t_dec[i]), lat, lon, t_imp, cep, best, best_d, threat,
+                                 t_imp - float(t_dec[i])))
+    threats = [i for i, d in enumerate(out) if d.threat]
+    if threats:
+        paths = predict_trajectories(model, X[threats], t_dec[threats], step_s)
+        flying = [i for i, (times, _) in zip(threats, paths, strict=True) if len(times) >= 2]
+        opps = intercept_opportunities([p for p in paths if len(p[0]) >= 2], battery,
+                                       [float(t_dec[i]) for i in flying], env)
+        for i, (times, states) in zip(threats, paths, strict=True):
+            out[i].pred_times_s, out[i].pred_states = times, states
+            out[i].opportunity = Opportunity(False, "the track is at the ground", None, None, [])
+        for i, opp in zip(flying, opps, strict=True):
+            out[i].opportunity = opp
     return out
 
 
@@ -424,4 +488,4 @@ def prioritise(decisions: list[TrackDecision]) -> list[TrackDecision]:
 __all__ = ["Asset", "BatteryFire", "MultiBatteryResult", "assign_across_batteries", "DEFAULT_ASSET_RADIUS_M",
            "DEFAULT_COMMIT_DELAY_S", "DOCTRINES", "Engagement",
            "FireControlResult", "Shot", "TrackDecision", "assign_and_fire", "decision_row", "evaluate_tracks",
-           "ground_distance_m", "predict_trajectory", "prioritise"]
+           "ground_distance_m", "predict_trajectories", "predict_trajectory", "prioritise"]

@@ -161,8 +161,14 @@ class FlyoutTable:
         r = np.asarray(r_ecef, dtype=float)
         shape = r.shape[:-1]
         lat, lon, alt = frames.ecef_to_geodetic(r.reshape(-1, 3))
-        az, _, dist = frames.geodesic_inverse(self.site_lat_deg, self.site_lon_deg, lat, lon)
+        az, dist = self.bearing(lat, lon)
         return az.reshape(shape), dist.reshape(shape), alt.reshape(shape)
+
+    def bearing(self, lat_deg, lon_deg) -> tuple[np.ndarray, np.ndarray]:
+        """(azimuth_deg, ground range_m) from the battery of points at geodetic ``lat_deg``,
+        ``lon_deg`` (:meth:`polar` without the conversion from ECEF)."""
+        az, _, dist = frames.geodesic_inverse(self.site_lat_deg, self.site_lon_deg, lat_deg, lon_deg)
+        return az, dist
 
     def time_to_ecef(self, r_ecef) -> np.ndarray:
         """Fly-out time [s] to ECEF points (..., 3)."""

@@ -44,9 +44,20 @@ def _geodetic(r: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return np.asarray(lat, float).reshape(-1), np.asarray(lon, float).reshape(-1), np.asarray(alt, float).reshape(-1)
 
 
-def _point(r) -> tuple[float, float, float]:
-    lat, lon, alt = _geodetic(r)
-    return float(lat[0]), float(lon[0]), float(alt[0])
+def _geodetic_each(parts: list) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """:func:`_geodetic` of each of several point sets (..., 3), in one conversion: it works
+    point by point, and one call costs far more than a point."""
+    flat = [np.asarray(p, dtype=float).reshape(-1, 3) for p in parts]
+    if not flat:
+        return []
+    lat, lon, alt = _geodetic(np.concatenate(flat))
+    cuts = np.cumsum([len(f) for f in flat])[:-1]
+    return list(zip(np.split(lat, cuts), np.split(lon, cuts), np.split(alt, cuts), strict=True))
+
+
+def _points(rs: list) -> list[tuple[float, float, float]]:
+    """(lat, lon, alt) of each ECEF point in ``rs``, as floats."""
+    return [(float(a[0]), float(b[0]), float(c[0])) for a, b, c in _geodetic_each(rs)]
 
 
 def _grid(duration_s: float, dt_s: float) -> np.ndarray:
@@ -72,9 +83,9 @@ def _collect_shots(truth, battery_runs):
         if k >= 0 and s.kill and k not in kill_time:
             kill_time[k] = (s.intercept.t_intercept_s, id(s))
     shots = []
-    for n, (_, _, tid, number, br, k, s) in enumerate(raw, start=1):
+    pips = _points([s.intercept.pip_ecef_m for *_, s in raw])
+    for n, ((_, _, tid, number, br, k, s), (lat, lon, alt)) in enumerate(zip(raw, pips, strict=True), start=1):
         w = s.intercept
-        lat, lon, alt = _point(w.pip_ecef_m)
         err, note, kill = math.nan, "", False
         if k < 0:
             note = "shot at a false track: nothing to kill"
@@ -97,46 +108,79 @@ def _interceptor_paths(shots, dt_s: float) -> list[ObjectPath]:
     from thaadsim.defense.interceptor import fly_out
     from thaadsim.tracking.scenario_track import hermite_states
 
-    paths = []
-    for rec, br, w, _ in shots:
+    # every shot of a battery flown in one batch (the engine flies each row on its own)
+    batches, row = {}, []
+    for _rec, br, w, _ in shots:
+        row.append(len(batches.setdefault(id(br), (br, []))[1]))
+        batches[id(br)][1].append(w)
+    flights = {}
+    for key, (br, ws) in batches.items():
         b = br.battery
-        fb = fly_out(b.interceptor, np.array([b.lat_deg]), b.lon_deg, b.alt_m, w.azimuth_deg, w.kick_deg,
-                     sample_dt_s=dt_s)
+        flights[key] = fly_out(b.interceptor, np.full(len(ws), b.lat_deg), b.lon_deg, b.alt_m,
+                               np.array([w.azimuth_deg for w in ws]), np.array([w.kick_deg for w in ws]),
+                               sample_dt_s=dt_s)
+    flown = []
+    for (rec, br, w, _), i in zip(shots, row, strict=True):
+        fb = flights[id(br)]
+        samples = fb.samples[i]
         tau = _grid(w.flyout_s, dt_s)
-        end = fb.impact[0]
+        end = fb.impact[i]
         if not np.isfinite(end[0]):  # still flying at the end of its time budget: end at the last sample
-            k = int(np.flatnonzero(np.isfinite(fb.samples[0, :, 0])).max())
-            end = np.concatenate([[k * dt_s], fb.samples[0, k, :6], [np.nan]])
-        x = hermite_states(fb.samples[0], dt_s, end, tau)
+            k = int(np.flatnonzero(np.isfinite(samples[:, 0])).max())
+            end = np.concatenate([[k * dt_s], samples[k, :6], [np.nan]])
+        x = hermite_states(samples, dt_s, end, tau)
         x[-1, :3] = w.pip_ecef_m  # the path ends at the predicted intercept point it was fired at
         good = np.isfinite(x[:, 0])
-        x, tau = x[good], tau[good]
-        lat, lon, alt = _geodetic(x[:, :3])
-        paths.append(ObjectPath(rec.interceptor_id, "interceptor", f"{b.interceptor.name} from {br.name}",
-                                b.interceptor.name, rec.t_launch_s + tau, x[:, :3], x[:, 3:], lat, lon, alt,
-                                "intercept", None, br.name))
-    return paths
+        flown.append((rec, br, x[good], tau[good]))
+    return [ObjectPath(rec.interceptor_id, "interceptor", f"{br.battery.interceptor.name} from {br.name}",
+                       br.battery.interceptor.name, rec.t_launch_s + tau, x[:, :3], x[:, 3:], lat, lon, alt,
+                       "intercept", None, br.name)
+            for (rec, br, x, tau), (lat, lon, alt) in zip(flown, _geodetic_each([f[2][:, :3] for f in flown]),
+                                                          strict=True)]
 
 
 def _threat_paths(truth, kill_time: dict, dt_s: float) -> list[ObjectPath]:
     from thaadsim.tracking.scenario_track import hermite_states
 
-    paths = []
-    for k, oid in enumerate(truth.object_ids):
+    flown = []
+    for k in range(len(truth.object_ids)):
         g = truth.groups[int(truth.group[k])]
         t0 = float(truth.launch_times_s[k])
         end = kill_time.get(k, t0 + g.flight_time_s) - t0
         tau = _grid(end, dt_s)
         x = hermite_states(g.flight.samples[0], truth.look_dt_s, g.flight.impact[0], tau)
         good = np.isfinite(x[:, 0])
-        x, tau = x[good], tau[good]
-        lat, lon, alt = _geodetic(x[:, :3])
-        paths.append(ObjectPath(oid, "threat", g.label, g.missile, t0 + tau, x[:, :3], x[:, 3:], lat, lon, alt,
-                                "intercepted" if k in kill_time else "impact", g.index, None))
-    return paths
+        flown.append((g, t0, x[good], tau[good]))
+    return [ObjectPath(oid, "threat", g.label, g.missile, t0 + tau, x[:, :3], x[:, 3:], lat, lon, alt,
+                       "intercepted" if k in kill_time else "impact", g.index, None)
+            for k, (oid, (g, t0, x, tau), (lat, lon, alt)) in enumerate(
+                zip(truth.object_ids, flown, _geodetic_each([f[2][:, :3] for f in flown]), strict=True))]
 
 
 # --------------------------------------------------------------------------- events
+
+
+def _group_figures(truth) -> list[tuple[float, float, float, float]]:
+    """Per threat group: its flight's impact latitude and longitude [deg], range and apogee
+    [m] (the flight converts its states anew each time one is asked for: once per group)."""
+    out = []
+    for g in truth.groups:
+        lat, lon = g.flight.impact_lat_lon_deg
+        out.append((float(lat[0]), float(lon[0]), float(g.flight.range_m[0]), float(g.flight.apogee_alt_m[0])))
+    return out
+
+
+def _impact_assets(truth, figures, assets) -> list[str | None]:
+    """Per missile, the defended assets its impact point lies in (names joined, each once;
+    None: none), every missile against every asset in one geodesic call."""
+    if not assets or not truth.count:
+        return [None] * truth.count
+    ll = np.array([figures[int(truth.group[k])][:2] for k in range(truth.count)])
+    dist = frames.geodesic_inverse(ll[:, :1], ll[:, 1:], np.array([[a.lat_deg for a in assets]]),
+                                   np.array([[a.lon_deg for a in assets]]))[2]
+    inside = dist <= np.array([a.radius_m for a in assets])
+    return [", ".join(dict.fromkeys(a.name for a, yes in zip(assets, row, strict=True) if yes)) or None
+            for row in inside]
 
 
 def _detection_span(detections, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -152,16 +196,21 @@ def _detection_span(detections, n: int) -> tuple[np.ndarray, np.ndarray]:
 
 class _RadarFacts:
     """What scoring asks of one radar's run more than once, computed once: its confirmed
-    tracks (a property of the tracker's result that filters every track ever started) and
-    each missile's first and last detection."""
+    tracks and each missile's first and last detection."""
 
     def __init__(self, rr, n: int):
-        self.confirmed = rr.tracker.confirmed_tracks
+        self.confirmed = rr.confirmed
         self.first_detection_s, self.last_detection_s = _detection_span(rr.detections, n)
 
 
-def _events(truth, radar_runs, shots, kill_time, assets_of, facts) -> list[Event]:
-    ev: list[Event] = []
+def _events(truth, radar_runs, shots, kill_time, inside, facts, figures) -> list[Event]:
+    ev: list = []
+    placed: list[tuple[int, tuple, np.ndarray]] = []  # events at ECEF points, converted together at the end
+
+    def at(r, t: float, kind: str, oid: str, by: str, detail: str) -> None:
+        placed.append((len(ev), (t, kind, oid, by, detail), r))
+        ev.append(None)
+
     for k, oid in enumerate(truth.object_ids):
         g = truth.groups[int(truth.group[k])]
         t0 = float(truth.launch_times_s[k])
@@ -170,29 +219,28 @@ def _events(truth, radar_runs, shots, kill_time, assets_of, facts) -> list[Event
         for s, b in enumerate(g.burnouts):
             if not np.isfinite(b[0]) or t0 + b[0] > kill_time.get(k, math.inf):
                 continue
-            lat, lon, alt = _point(b[1:4])
-            ev.append(Event(t0 + float(b[0]), "burnout", oid, "", lat, lon, alt,
-                            f"stage {s + 1} burnout at {np.linalg.norm(b[4:7]) / 1e3:.2f} km/s"))
+            at(b[1:4], t0 + float(b[0]), "burnout", oid, "",
+               f"stage {s + 1} burnout at {np.linalg.norm(b[4:7]) / 1e3:.2f} km/s")
         if k not in kill_time:
-            lat, lon = truth.impact_lat_lon_deg(k)
-            inside = assets_of(lat, lon)
+            lat, lon = figures[int(truth.group[k])][:2]
             ev.append(Event(t0 + g.flight_time_s, "impact", oid, "", lat, lon, 0.0,
-                            f"inside {inside}" if inside else "outside every defended asset"))
+                            f"inside {inside[k]}" if inside[k] else "outside every defended asset"))
     for rr, fact in zip(radar_runs, facts, strict=True):
         d = rr.detections
         for k, oid in enumerate(truth.object_ids):
             t = float(fact.first_detection_s[k])
             if math.isfinite(t):
-                lat, lon, alt = _point(truth.states[k, int(round(t / truth.look_dt_s)), :3])
-                ev.append(Event(t, "first_detection", oid, rr.name, lat, lon, alt,
-                                f"slant range {float(d.range_m[(d.truth_id == k) & (d.time_s == t)][0]) / 1e3:,.0f} km"))
+                at(truth.states[k, int(round(t / truth.look_dt_s)), :3], t, "first_detection", oid, rr.name,
+                   f"slant range {float(d.range_m[(d.truth_id == k) & (d.time_s == t)][0]) / 1e3:,.0f} km")
         for tr in fact.confirmed:
             k = int(rr.track_truth.get(tr.track_id, -1))
             j = int(np.searchsorted(tr.times_s, tr.confirmed_time_s))
-            lat, lon, alt = _point(tr.states[min(j, len(tr.times_s) - 1), :3])
             oid = truth.object_ids[k] if k >= 0 else f"false track {rr.name}/{tr.track_id}"
-            ev.append(Event(float(tr.confirmed_time_s), "track_confirmed", oid, rr.name, lat, lon, alt,
-                            f"track {tr.track_id}" + ("" if k >= 0 else " (follows no missile)")))
+            at(tr.states[min(j, len(tr.times_s) - 1), :3], float(tr.confirmed_time_s), "track_confirmed", oid,
+               rr.name, f"track {tr.track_id}" + ("" if k >= 0 else " (follows no missile)"))
+    for (i, (t, kind, oid, by, detail), _), (lat, lon, alt) in zip(placed, _points([p[2] for p in placed]),
+                                                                  strict=True):
+        ev[i] = Event(t, kind, oid, by, lat, lon, alt, detail)
     for rec, br, _w, _k in shots:
         target = rec.threat_id or f"false track {br.radar.name}/{rec.track_id}"
         b = br.battery
@@ -232,12 +280,12 @@ def _battery_account(br, k: int, truth) -> str:
     return "; ".join(sorted({e.reason for e in engs if e.reason})) or "not engaged"
 
 
-def _per_threat(truth, radar_runs, battery_runs, shots, kill_time, assets_of, facts) -> list[dict]:
+def _per_threat(truth, radar_runs, battery_runs, shots, kill_time, inside, facts, figures) -> list[dict]:
     out = []
     for k, oid in enumerate(truth.object_ids):
         g = truth.groups[int(truth.group[k])]
         t0 = float(truth.launch_times_s[k])
-        lat, lon = truth.impact_lat_lon_deg(k)
+        lat, lon, range_m, apogee_m = figures[int(truth.group[k])]
         mine = [(rec, w) for rec, _, w, kk in shots if kk == k]
         kill = next((rec for rec, _ in mine if rec.kill), None)
         first_det, last_det = {}, {}
@@ -254,14 +302,13 @@ def _per_threat(truth, radar_runs, battery_runs, shots, kill_time, assets_of, fa
         else:
             outcome = "leaked"
             reason = "; ".join(f"{b}: {a}" for b, a in accounts.items()) or "no battery in the scenario"
-        fb = g.flight
         out.append({
             "object_id": oid, "group": g.index, "label": g.label, "missile": g.missile,
             "from": g.launch.label, "to": g.aim.label, "profile": g.spec.profile,
             "launch_time_s": t0, "flight_time_s": g.flight_time_s,
-            "range_km": float(fb.range_m[0]) / 1e3, "apogee_km": float(fb.apogee_alt_m[0]) / 1e3,
+            "range_km": range_m / 1e3, "apogee_km": apogee_m / 1e3,
             "impact_time_s": t0 + g.flight_time_s if kill is None else None,
-            "impact_lat_deg": lat, "impact_lon_deg": lon, "impact_in_asset": assets_of(lat, lon),
+            "impact_lat_deg": lat, "impact_lon_deg": lon, "impact_in_asset": inside[k],
             "outcome": outcome, "reason": reason, "engaged": bool(mine), "shots": len(mine),
             "intercepted_by": kill.battery if kill else None,
             "intercept_time_s": kill.t_intercept_s if kill else None,
@@ -355,18 +402,14 @@ def assemble(scenario, seed: int, truth, radar_runs, battery_runs, *, views: boo
     """Score the run and tell its story (module doc)."""
     from thaadsim.scenario.assumptions import run_assumptions
 
-    all_assets = [a for br in battery_runs for a in br.assets]
-
-    def assets_of(lat: float, lon: float) -> str | None:
-        inside = [a.name for a in all_assets if frames.ground_distance_m(lat, lon, a.lat_deg, a.lon_deg) <= a.radius_m]
-        return ", ".join(dict.fromkeys(inside)) or None
-
+    figures = _group_figures(truth)
+    inside = _impact_assets(truth, figures, [a for br in battery_runs for a in br.assets])
     facts = [_RadarFacts(rr, truth.count) for rr in radar_runs]
     shots, kill_time = _collect_shots(truth, battery_runs)
     dt = scenario.output.sample_dt_s
     objects = _threat_paths(truth, kill_time, dt) + _interceptor_paths(shots, dt)
-    events = _events(truth, radar_runs, shots, kill_time, assets_of, facts)
-    per = _per_threat(truth, radar_runs, battery_runs, shots, kill_time, assets_of, facts)
+    events = _events(truth, radar_runs, shots, kill_time, inside, facts, figures)
+    per = _per_threat(truth, radar_runs, battery_runs, shots, kill_time, inside, facts, figures)
     conv = scenario.detection.convention()
     notes: list[str] = [
         f"{conv.describe()}: the convention of the coverage drawn and of the ranges shown; in the run each look is "

@@ -42,6 +42,9 @@ class RadarRun:
     detections: object
     tracker: object
     """``tracking.manager.TrackerResult``."""
+    confirmed: list
+    """The tracker's confirmed tracks (``TrackerResult.confirmed_tracks``: a filter over every
+    track ever started, thousands with false alarms, so made once per run)."""
     track_truth: dict
     """Track id -> missile index (-1: false track), from the detections' truth ids (for scoring only)."""
     sector: object
@@ -161,8 +164,10 @@ def observe(radar, name: str, truth: ScenarioTruth, scenario: Scenario, rng: np.
     det = merge_detections(parts)
     choice = next(r.tracker for r in scenario.radars if r.name == name)
     tracker = run_tracker(det, default_tracker_config(choice.filter, choice.association, choice.initiation), rng)
-    summary = track_truth_summary(tracker)
-    return RadarRun(name, radar, det, tracker, dict(summary.track_truth), plan.sector, n_fa)
+    confirmed = tracker.confirmed_tracks
+    # the summary reads the confirmed tracks alone: hand it those, not every track to filter again
+    summary = track_truth_summary(replace(tracker, tracks=confirmed))
+    return RadarRun(name, radar, det, tracker, confirmed, dict(summary.track_truth), plan.sector, n_fa)
 
 
 def build_battery(index: int, spec):
@@ -231,7 +236,7 @@ def engage(index: int, spec, radar_run: RadarRun, truth: ScenarioTruth, rng: np.
     plan = plan_battery(index, spec) if plan is None else plan
     battery, assets = plan.battery, plan.assets
     tracker = radar_run.tracker
-    decisions = evaluate_tracks(tracker.confirmed_tracks, tracker.model, assets, battery,
+    decisions = evaluate_tracks(radar_run.confirmed, tracker.model, assets, battery,
                                 commit_delay_s=spec.commit_delay_s, envelope=plan.envelope)
     ranked = prioritise(decisions)
     p_kill = battery.interceptor.sspk if spec.sspk is None else spec.sspk

@@ -277,10 +277,10 @@ def false_alarm_detections(radar: RadarModel, times_s, rng: np.random.Generator,
     """False alarms alone at the look times ``times_s`` over ``surveillance`` (default: the
     mode's whole search field) - for runs that measure several target sets separately."""
     t = np.unique(np.asarray(times_s, dtype=float))
+    # each look's false alarms repeat its time, looks ascending: already in time order
     fa = _false_alarms(radar, t, rng, surveillance or Surveillance.of(radar))
-    order = np.argsort(fa["time_s"], kind="stable")
-    return Detections(**{k: a[order] for k, a in fa.items()}, radar_lat_deg=float(radar.lat_deg),
-                      radar_lon_deg=float(radar.lon_deg), radar_alt_m=float(radar.alt_m))
+    return Detections(**fa, radar_lat_deg=float(radar.lat_deg), radar_lon_deg=float(radar.lon_deg),
+                      radar_alt_m=float(radar.alt_m))
 
 
 def merge_detections(parts: list[Detections]) -> Detections:
@@ -288,11 +288,32 @@ def merge_detections(parts: list[Detections]) -> Detections:
     if not parts:
         raise InputError("nothing to merge", field="detections")
     names = [f.name for f in fields(Detections) if not f.name.startswith("radar_")]
-    cols = {k: np.concatenate([getattr(p, k) for p in parts]) for k in names}
-    order = np.argsort(cols["time_s"], kind="stable")
+    times = [p.time_s for p in parts]
+    if all(np.all(t[1:] >= t[:-1]) for t in times):
+        # parts each in time order (as measure and false_alarm_detections give them): the
+        # place of each detection in the stable sort of their concatenation is its place in
+        # its part plus the detections of earlier parts at or before its time and of later
+        # parts before it - one scatter per column instead of a sort and a gather
+        places = []
+        for i, t in enumerate(times):
+            at = np.arange(t.size)
+            for j, u in enumerate(times):
+                if j != i:
+                    at += np.searchsorted(u, t, side="right" if j < i else "left")
+            places.append(at)
+        cols = {}
+        for k in names:
+            values = [getattr(p, k) for p in parts]
+            cols[k] = np.empty(sum(v.shape[0] for v in values), dtype=np.result_type(*values))
+            for v, at in zip(values, places, strict=True):
+                cols[k][at] = v
+    else:
+        cols = {k: np.concatenate([getattr(p, k) for p in parts]) for k in names}
+        order = np.argsort(cols["time_s"], kind="stable")
+        cols = {k: a[order] for k, a in cols.items()}
     first = parts[0]
-    return Detections(**{k: a[order] for k, a in cols.items()}, radar_lat_deg=first.radar_lat_deg,
-                      radar_lon_deg=first.radar_lon_deg, radar_alt_m=first.radar_alt_m)
+    return Detections(**cols, radar_lat_deg=first.radar_lat_deg, radar_lon_deg=first.radar_lon_deg,
+                      radar_alt_m=first.radar_alt_m)
 
 
 def look_times(radar: RadarModel, t_start_s: float, t_end_s: float) -> np.ndarray:
