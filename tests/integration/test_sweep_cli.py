@@ -117,3 +117,37 @@ def test_run_on_a_sweep_block_runs_the_study_and_says_how_many_runs(small):
     summary = json.loads((out / "summary.json").read_text())
     assert [r["count"] for r in summary["sweep"]] == [1, 2] and all(r["runs"] == 10 for r in summary["sweep"])
     assert any("Leakage into defended assets" in n for n in summary["notes"])
+
+
+def test_the_api_the_cli_and_the_web_app_give_one_sweep_answer(small, tmp_path):
+    """A scenario's sweep block is played by one function (``studies.sweep.run_with_sweep``)
+    whoever runs it: ``thaadsim run``, ``thaadsim.api.run`` and the web app's job give the same
+    salvo rows and answer for the same seed (authority: the CLI's own summary.json)."""
+    import thaadsim.api as api
+    from thaadsim.web.jobs import run_child
+
+    out = tmp_path / "cli"
+    code, _, err = invoke("run", str(small), "--seed", "5", "--out", str(out))
+    assert code == 0, err
+    cli = json.loads((out / "summary.json").read_text())
+
+    result = api.run(parse_scenario(SMALL, "small.yaml"), seed=5, views=False)
+    assert result.study is not None and result.study.answer() == cli["notes"][0]
+    assert json.loads(json.dumps(result.summary["sweep"])) == cli["sweep"]
+
+    class Conn:
+        def __init__(self):
+            self.sent = []
+
+        def send(self, message):
+            self.sent.append(message)
+
+        def close(self):
+            pass
+
+    conn = Conn()
+    run_child(SMALL, "small.yaml", 5, str(tmp_path / "web"), conn)
+    assert conn.sent[-1][0] == "done", conn.sent[-1]
+    web = conn.sent[-1][1]
+    assert web["sweep"] == cli["sweep"] and web["notes"][0] == cli["notes"][0]
+    assert (tmp_path / "web" / "study.html").is_file()

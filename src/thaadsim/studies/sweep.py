@@ -520,6 +520,54 @@ def _run_points(scenario, params, points, runs, seed, scheduler, batch_size, pro
     return SweepResult(scenario, list(params), int(runs), seed, rows, studies, notes)
 
 
-__all__ = ["INTERVAL_METHODS", "MAX_GRID_POINTS", "PARAM_SYNTAX", "THRESHOLD", "GridPoint", "OneLayer", "Param",
-           "SweepResult", "apply", "column", "from_scenario_sweep", "grid", "one_layer", "parse_param",
-           "point_figures", "run_sweep"]
+# --------------------------------------------------------------------------- a scenario's own sweep block
+
+
+SCENARIO_SWEEP_RUNS = 10
+"""Runs per salvo size when a run meets a scenario with a sweep block (``saturation``): a
+first look, said in the output; ``thaadsim sweep SCENARIO --runs N`` gives more."""
+
+
+def run_with_sweep(scenario, seed: int | None = None, *, runs: int = SCENARIO_SWEEP_RUNS, progress=None,
+                   study_progress=None, views: bool = True, points: list[GridPoint] | None = None):
+    """A scenario run as ``thaadsim run`` runs it: the file's own salvo once (``progress(text)``
+    as the runner's), and for a scenario with a ``sweep:`` block the sweep *study* over its salvo
+    sizes (``runs`` runs per size, ``study_progress(done, total, label)``), whose rows, answer
+    and leading note go into the run's result - one draw per salvo size would answer the
+    saturation question by luck.  The one function the CLI's ``run``, the notebook API and the
+    web app's jobs call, so that all three give the same answer for the same seed.  Returns the
+    run's ``ScenarioResult`` and the :class:`SweepResult` (None without a sweep block)."""
+    from thaadsim.scenario.runner import run_scenario
+
+    if scenario.sweep is None:
+        return run_scenario(scenario, seed, progress, views=views), None
+    points = grid(scenario, from_scenario_sweep(scenario)) if points is None else points
+    result = run_scenario(scenario.model_copy(update={"sweep": None}), seed, progress, views=views)
+    study = run_sweep(scenario, from_scenario_sweep(scenario), runs, result.seed, points=points,
+                      progress=study_progress)
+    result.sweep = salvo_rows(study)
+    result.sweep_answer = study.answer()  # the report leads with it
+    result.notes.insert(0, study.answer())
+    return result, study
+
+
+def salvo_rows(study: SweepResult) -> list[dict]:
+    """The run's ``sweep`` rows (summary.json, report.html) from a salvo-size study: per size
+    the mean outcome of its runs, and its leak fractions with their 95 % intervals."""
+    path = study.count_path()
+    rows = []
+    for row, point in zip(study.rows, study.studies, strict=True):
+        mean = {k: float(sum(column(point.table, k)) / row["runs"]) for k in (
+            "threats", "intercepted", "leaked", "leaked_into_defended_assets", "interceptors_fired")}
+        rows.append({"count": int(row[path]), "runs": row["runs"], **mean, "inventory": row["inventory"],
+                     "leak_fraction": row["leak_fraction"], "leak_fraction_ci95": row["leak_fraction_ci95"],
+                     "asset_leak_fraction": row["asset_leak_fraction"],
+                     "asset_leak_fraction_ci95": row["asset_leak_fraction_ci95"],
+                     "p_no_leak": row["p_no_leak"], "p_no_leak_ci95": row["p_no_leak_ci95"],
+                     "analytic_leak_fraction": row["analytic_leak_fraction"]})
+    return rows
+
+
+__all__ = ["INTERVAL_METHODS", "MAX_GRID_POINTS", "PARAM_SYNTAX", "SCENARIO_SWEEP_RUNS", "THRESHOLD", "GridPoint",
+           "OneLayer", "Param", "SweepResult", "apply", "column", "from_scenario_sweep", "grid", "one_layer",
+           "parse_param", "point_figures", "run_sweep", "run_with_sweep", "salvo_rows"]
