@@ -34,6 +34,7 @@ import itertools
 import math
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -466,10 +467,18 @@ INTERVAL_METHODS = {
 
 
 def run_sweep(scenario, params: list[Param], runs: int, seed: int | None = None, *, workers=None, scheduler=None,
-              batch_size=None, progress=None, points: list[GridPoint] | None = None) -> SweepResult:
-    """A study of ``runs`` runs at every grid point (module doc), all with the same seed."""
+              batch_size=None, progress=None, points: list[GridPoint] | None = None, out=None,
+              resume: bool = False) -> SweepResult:
+    """A study of ``runs`` runs at every grid point (module doc), all with the same seed.
+
+    With ``out`` (the sweep's folder) every point's finished batches are kept as its study's
+    parts (``montecarlo.run_study``) in the hidden folder ``.<out name>.parts`` beside it, one
+    sub-folder a point; with ``resume`` an interrupted sweep reads them back: each point keeps
+    the runs it wrote once and runs only the others, a point not yet begun starts.  The caller
+    removes the parts once the sweep's folder is written (:func:`finish_sweep_parts`)."""
     seed = scenario.seed if seed is None else int(seed)
     points = grid(scenario, params) if points is None else points
+    resumable = _resumable_points(out, points, resume)
     close = None
     if workers is not None or isinstance(scheduler, str):
         # one client (and local cluster) for the whole grid, not one opened and closed per point
@@ -477,13 +486,75 @@ def run_sweep(scenario, params: list[Param], runs: int, seed: int | None = None,
 
         scheduler, close = dask_client(workers, scheduler)
     try:
-        return _run_points(scenario, params, points, runs, seed, scheduler, batch_size, progress)
+        return _run_points(scenario, params, points, runs, seed, scheduler, batch_size, progress, out, resumable)
+    except BaseException:
+        if out is not None:
+            _drop_empty(parts_folder_of(out))  # nothing written: nothing to resume, nothing left behind
+        raise
     finally:
         if close is not None:
             close()
 
 
-def _run_points(scenario, params, points, runs, seed, scheduler, batch_size, progress) -> SweepResult:
+def parts_folder_of(out) -> Path:
+    """The hidden folder of an unfinished sweep's points, beside its folder."""
+    from thaadsim.studies.montecarlo import parts_folder
+
+    return parts_folder(out)
+
+
+def point_out(out, index: int) -> Path:
+    """Where grid point ``index``'s study keeps its parts: its own ``out`` inside the sweep's
+    parts folder (``montecarlo.parts_folder`` of it is ``.point-NNN.parts`` there)."""
+    return parts_folder_of(out) / f"point-{index:03d}"
+
+
+def _point_written(out, index: int) -> bool:
+    from thaadsim.studies.montecarlo import parts_folder
+
+    return any(parts_folder(point_out(out, index)).glob("runs-*.parquet"))
+
+
+def _resumable_points(out, points: list[GridPoint], resume: bool) -> set[int]:
+    """The points an interrupted sweep in ``out`` left runs of; refuses a sweep that would
+    overwrite them without ``resume``, and ``resume`` with nothing to resume."""
+    if out is None:
+        if resume:
+            raise InputError("--resume needs the sweep's folder", field="--resume", hint="give --out DIR")
+        return set()
+    folder = parts_folder_of(out)
+    written = {p.index for p in points if _point_written(out, p.index)} if folder.is_dir() else set()
+    if written and not resume:
+        raise InputError(f"an interrupted sweep of {out} is in {folder}", field="--out",
+                         hint="give --resume to continue it, or remove that folder to start again")
+    if resume and not written:
+        raise InputError(f"no interrupted sweep of {out} to resume (no {folder.name} beside it)", field="--resume",
+                         hint="drop --resume to start the sweep, or give its --out")
+    folder.mkdir(exist_ok=True)
+    return written
+
+
+def _drop_empty(folder: Path) -> None:
+    try:
+        folder.rmdir()  # only when empty: written points stay for --resume
+    except OSError:
+        pass
+
+
+def finish_sweep_parts(out) -> None:
+    """Remove an unfinished sweep's parts once its folder is written."""
+    from thaadsim.studies.montecarlo import finish_parts
+
+    folder = parts_folder_of(out)
+    if not folder.is_dir():
+        return
+    for parts in sorted(folder.glob(".point-*.parts")):
+        finish_parts(folder / parts.name[1:-len(".parts")])  # the point's own ``out``
+    _drop_empty(folder)
+
+
+def _run_points(scenario, params, points, runs, seed, scheduler, batch_size, progress, out=None,
+                resumable=frozenset()) -> SweepResult:
     from thaadsim.studies.montecarlo import run_study
 
     rows, studies, notes = [], [], []
@@ -499,7 +570,9 @@ def _run_points(scenario, params, points, runs, seed, scheduler, batch_size, pro
             def step(done, _total, label, base=point.index * runs, name=name):
                 # the study's own line (its run rate, time left for this point) under the point's name
                 progress(base + done, total, f"{name}: {label}")
-        study = run_study(point.scenario, runs, seed, scheduler=scheduler, batch_size=batch_size, progress=step)
+        study = run_study(point.scenario, runs, seed, scheduler=scheduler, batch_size=batch_size, progress=step,
+                          out=None if out is None else point_out(out, point.index),
+                          resume=point.index in resumable)
         studies.append(study)
         model = one_layer(point.scenario, seed)
         if not model.applies and model.why_not not in notes:
@@ -569,5 +642,5 @@ def salvo_rows(study: SweepResult) -> list[dict]:
 
 
 __all__ = ["INTERVAL_METHODS", "MAX_GRID_POINTS", "PARAM_SYNTAX", "SCENARIO_SWEEP_RUNS", "THRESHOLD", "GridPoint",
-           "OneLayer", "Param", "SweepResult", "apply", "column", "from_scenario_sweep", "grid", "one_layer",
-           "parse_param", "point_figures", "run_sweep", "run_with_sweep", "salvo_rows"]
+           "OneLayer", "Param", "SweepResult", "apply", "column", "finish_sweep_parts", "from_scenario_sweep", "grid",
+           "one_layer", "parse_param", "point_out", "point_figures", "run_sweep", "run_with_sweep", "salvo_rows"]
