@@ -20,6 +20,14 @@ A distribution whose values can leave the field's allowed range is refused when 
 read (a ``normal`` launch time near 0 can be negative: give ``truncnormal`` with ``low: 0``);
 an unbounded tail is accepted only where its mass beyond the range is below
 :data:`OUTSIDE_TOLERANCE`.  Integer fields take only ``choice``.
+
+Text fields (a doctrine, a radar mode, a battery or radar site, a missile, an aim point) take
+``choice`` too, over text values::
+
+    doctrine: {choice: {values: [shoot-look-shoot, shoot-shoot], weights: [0.7, 0.3]}}
+
+Each of those values is checked when the file is read as if the file gave it (an unknown
+site or doctrine is an error at the line of the ``values``).
 """
 
 from __future__ import annotations
@@ -172,24 +180,34 @@ class Uncertainty:
 
     def corners(self) -> list[tuple[str, dict[str, Any]]]:
         """Every distribution at the low end of its values, then every one at its high end
-        (a normal or lognormal, unbounded, at its nominal value): the draws a study's checks
-        before its work try, beside the nominal scenario."""
+        (a normal or lognormal, unbounded, at its nominal value; a choice of text values at its
+        first, then its last value), then each further text value with every other
+        distribution at its nominal value: the draws a study's checks before its work try,
+        beside the nominal scenario (a site or missile no flight can use is found before run 1)."""
         out = []
-        for end, pick in (("low", min), ("high", max)):
+        for end, pick, k in (("low", min, 0), ("high", max, -1)):
             values = {}
             for p in self.parameters:
                 d = p.dist
                 if d.kind == "choice":
-                    values[p.path] = pick(d.p("values"))
+                    values[p.path] = d.p("values")[k] if _is_text(d) else pick(d.p("values"))
                 elif d.kind in ("normal", "lognormal"):
                     values[p.path] = d.nominal
                 else:
                     values[p.path] = d.p(end)
             out.append((end, values))
+        nominal = {p.path: p.dist.nominal for p in self.parameters}
+        for p in self.parameters:
+            if p.dist.kind == "choice" and _is_text(p.dist):
+                out += [(f"{p.path} = {v!r}", {**nominal, p.path: v}) for v in p.dist.p("values")[1:-1]]
         return out
 
     def lines(self) -> list[str]:
         return [f"{p.path}: {p.dist.describe()}, nominal {p.dist.nominal}" for p in self.parameters]
+
+
+def _is_text(d: Distribution) -> bool:
+    return any(isinstance(v, str) for v in d.p("values"))
 
 
 def set_values(scenario, values: dict[str, Any]):
@@ -243,7 +261,9 @@ def syntax_lines() -> list[str]:
            "with one key, e.g. launch_time_s: {truncnormal: {mean: 30, sd: 5, low: 0, high: 60}}. `run` flies "
            "the nominal value; `montecarlo` draws one value per run. Every value a distribution can give must "
            "lie in the field's range (a normal or lognormal tail may pass it with probability below "
-           f"{OUTSIDE_TOLERANCE:g}); integer fields take only choice."]
+           f"{OUTSIDE_TOLERANCE:g}); integer fields take only choice. Text fields (doctrine, radar mode, a site, "
+           "a missile, an aim point) take choice over text values, e.g. doctrine: {choice: {values: "
+           "[shoot-look-shoot, shoot-shoot], weights: [0.7, 0.3]}}; each value is checked as if the file gave it."]
     for name, (req, opt, note) in DISTRIBUTIONS.items():
         params = ", ".join([*req, *(f"[{o}]" for o in opt)])
         out.append(f"  {name}: {{{params}}}  nominal: {note}")
@@ -259,7 +279,34 @@ def extract(data: dict, model: type[BaseModel]) -> Uncertainty:
     found: list[UncertainParameter] = []
     clean = copy.deepcopy(data)
     _walk(clean, model, (), found)
+    _check_text_choices(clean, model, found)
     return Uncertainty(clean, tuple(found))
+
+
+def _check_text_choices(clean: dict, model: type[BaseModel], found: list) -> None:
+    """Each value of a choice over text checked as if the file gave it (module doc).  Only on a
+    file valid at its nominal values: otherwise the schema's own error, at its own line, is
+    the one to show."""
+    from pydantic import ValidationError
+
+    texts = [p for p in found if p.dist.kind == "choice" and _is_text(p.dist)]
+    if not texts:
+        return
+    try:
+        model.model_validate(clean)
+    except ValidationError:
+        return
+    for p in texts:
+        for v in p.dist.p("values")[1:]:
+            data = copy.deepcopy(clean)
+            _set(data, p.loc, v)
+            try:
+                model.model_validate(data)
+            except ValidationError as error:
+                first = error.errors()[0]
+                message = str(first["msg"]).removeprefix("Value error, ")
+                raise UncertaintyError((*p.loc, "choice", "values"), f"{p.path} = {v!r}: {message}",
+                                       hint="give values the field takes") from None
 
 
 def _walk(data: dict, model: type[BaseModel], loc: tuple, found: list) -> None:
@@ -280,17 +327,20 @@ def _walk(data: dict, model: type[BaseModel], loc: tuple, found: list) -> None:
             elif isinstance(value, dict):
                 _walk(value, sub, here, found)
             continue
-        kind = _number_kind(field.annotation)
+        kind = _scalar_kind(field.annotation)
         if kind is None or not isinstance(value, dict):
             continue
-        dist = _distribution(value, here)
+        dist = _distribution(value, here, kind[0])
         _check_support(dist, field, kind, here)
         data[key] = dist.nominal
         found.append(UncertainParameter(_format(here), here, dist))
 
 
-def _number_kind(ann) -> tuple[str, tuple] | None:
-    """('float', ()), ('int', ()) or ('literal', allowed values) for a number field, else None."""
+def _scalar_kind(ann) -> tuple[str, tuple] | None:
+    """('float', ()), ('int', ()), ('literal', allowed values) or ('text', ()) for a field of one
+    number or word, else None (a list, a group of fields, a time)."""
+    if typing.get_origin(ann) in (list, dict, tuple):
+        return None
     if typing.get_origin(ann) is Literal:
         args = [ann]
     else:
@@ -304,10 +354,12 @@ def _number_kind(ann) -> tuple[str, tuple] | None:
             return "int", ()
         if typing.get_origin(a) is Literal:
             return "literal", typing.get_args(a)
+        if a is str:
+            return "text", ()
     return None
 
 
-def _distribution(value: dict, loc: tuple) -> Distribution:
+def _distribution(value: dict, loc: tuple, kind_of_field: str = "float") -> Distribution:
     if len(value) != 1:
         raise UncertaintyError(loc, f"a distribution is a mapping with one key, got {len(value)} keys",
                                hint="write e.g. {normal: {mean: 30, sd: 5}}; known: " + ", ".join(DISTRIBUTIONS))
@@ -331,7 +383,7 @@ def _distribution(value: dict, loc: tuple) -> Distribution:
             raise UncertaintyError(here, f"{kind} needs the parameter '{name}'",
                                    hint="its parameters: " + ", ".join(required + optional))
     if kind == "choice":
-        return _choice(params, here)
+        return _choice(params, here, kind_of_field)
     for name, v in params.items():
         if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
             raise UncertaintyError((*here, name), f"{kind}.{name} must be a finite number (got {v!r})")
@@ -356,13 +408,23 @@ def _distribution(value: dict, loc: tuple) -> Distribution:
     return Distribution(kind, tuple((k, p[k]) for k in (*required, *optional) if k in p))
 
 
-def _choice(params: dict, here: tuple) -> Distribution:
+def _choice(params: dict, here: tuple, kind_of_field: str = "float") -> Distribution:
     values = params["values"]
     if not isinstance(values, list) or not values:
         raise UncertaintyError((*here, "values"), "choice.values must be a non-empty list",
                                hint="write e.g. choice: {values: [1, 3]}")
+    if len({repr(v) for v in values}) != len(values):
+        raise UncertaintyError((*here, "values"), "choice.values gives a value twice",
+                               hint="give each value once; weights say how often")
     for v in values:
-        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+        if kind_of_field == "text":
+            if not isinstance(v, str):
+                raise UncertaintyError((*here, "values"), f"choice.values holds {v!r}, not a text value",
+                                       hint="quote it, e.g. values: ['36.0,128.1', seongju]")
+        elif kind_of_field == "literal":
+            if not isinstance(v, str | int | float) or isinstance(v, bool):
+                raise UncertaintyError((*here, "values"), f"choice.values holds {v!r}, not one value")
+        elif isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
             raise UncertaintyError((*here, "values"), f"choice.values holds {v!r}, not a finite number")
     weights = params.get("weights")
     if weights is not None:
@@ -373,7 +435,8 @@ def _choice(params: dict, here: tuple) -> Distribution:
                                    "not all zero", hint=f"give {len(values)} weights, or drop weights (equal)")
         weights = [float(w) for w in weights]
     # one type per column of a study's table: a mix of whole and decimal numbers becomes decimals
-    values = [float(v) for v in values] if any(isinstance(v, float) for v in values) else list(values)
+    numeric = all(isinstance(v, int | float) for v in values)
+    values = [float(v) for v in values] if numeric and any(isinstance(v, float) for v in values) else list(values)
     out = (("values", values),) + ((("weights", weights),) if weights is not None else ())
     return Distribution("choice", out)
 
@@ -383,9 +446,12 @@ def _check_support(dist: Distribution, field, kind: tuple[str, tuple], loc: tupl
 
     name, allowed = kind
     path = _format(loc)
-    if name in ("int", "literal") and dist.kind != "choice":
-        raise UncertaintyError((*loc, dist.kind), f"{path} takes whole values: only choice can vary it",
+    if name in ("int", "literal", "text") and dist.kind != "choice":
+        what = "text" if name == "text" or any(isinstance(a, str) for a in allowed) else "whole values"
+        raise UncertaintyError((*loc, dist.kind), f"{path} takes {what}: only choice can vary it",
                                hint="write choice: {values: [...]}")
+    if name == "text":
+        return  # each value checked as the file would be (_check_text_choices)
     if name == "int":
         bad = [v for v in dist.p("values") if not float(v).is_integer()]
         if bad:

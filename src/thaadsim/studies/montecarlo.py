@@ -462,6 +462,10 @@ def summarise(table, scenario, seed: int, level: float = 0.95) -> dict:
     u = scenario.uncertainty
     draws = {}
     for col in (c for c in table.columns if c.startswith(DRAW_PREFIX)):
+        if any(isinstance(x, str) for x in table[col]):  # a choice over text: how often each value was drawn
+            counts = table[col].value_counts()
+            draws[col[len(DRAW_PREFIX):]] = {"counts": {str(k): int(counts[k]) for k in sorted(counts.index)}}
+            continue
         v = table[col].to_numpy(dtype=float)
         draws[col[len(DRAW_PREFIX):]] = {"mean": float(v.mean()), "min": float(v.min()), "max": float(v.max())}
     return {
