@@ -28,6 +28,11 @@ Text fields (a doctrine, a radar mode, a battery or radar site, a missile, an ai
 
 Each of those values is checked when the file is read as if the file gave it (an unknown
 site or doctrine is an error at the line of the ``values``).
+
+A threat's ``cep_m`` (circular error probable of its aim, a number or itself a distribution)
+adds two draws after the file's own: the aim error north and east of ``to``, each normal with
+sd = CEP / sqrt(2 ln 2) (:data:`CEP_PER_SD`), set as the group's ``aim_north_m`` and
+``aim_east_m``.
 """
 
 from __future__ import annotations
@@ -53,6 +58,12 @@ DISTRIBUTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
     "choice": (("values",), ("weights",), "first value; weights (default equal) >= 0, one per value"),
 }
 """The distributions a file may give, with their parameters and nominal value."""
+
+
+AIM_ERROR = "aim-error"
+"""The kind of the two draws a threat's ``cep_m`` adds (module doc); not a file's syntax."""
+CEP_PER_SD = math.sqrt(2.0 * math.log(2.0))
+"""CEP over the per-axis sd of a circular normal miss: P(r < CEP) = 1 - exp(-CEP^2 / 2 sd^2) = 1/2."""
 
 
 OUTSIDE_TOLERANCE = 1e-12
@@ -82,6 +93,8 @@ class Distribution:
     @property
     def nominal(self):
         k = self.kind
+        if k == AIM_ERROR:
+            return 0.0
         if k in ("normal", "truncnormal"):
             return self.p("mean")
         if k == "uniform":
@@ -137,6 +150,9 @@ class Distribution:
         return values[int(rng.choice(len(values), p=w / w.sum()))]
 
     def describe(self) -> str:
+        if self.kind == AIM_ERROR:
+            return (f"circular normal aim error of CEP {self.p('cep_path')} (nominal {self.p('cep_m'):g} m), "
+                    f"sd = CEP / {CEP_PER_SD:.4f}")
         return f"{self.kind}(" + ", ".join(f"{k} {v}" for k, v in self.params) + ")"
 
 
@@ -156,8 +172,15 @@ class Uncertainty:
     parameters: tuple[UncertainParameter, ...]
 
     def draw(self, rng: np.random.Generator) -> dict[str, Any]:
-        """One value per distribution, in file order: path -> value."""
-        return {p.path: p.dist.draw(rng) for p in self.parameters}
+        """One value per distribution, in file order, then the aim errors (module doc): path -> value."""
+        out: dict[str, Any] = {}
+        for p in self.parameters:
+            d = p.dist
+            if d.kind == AIM_ERROR:  # its CEP as drawn in this run, when the file gives it a distribution
+                out[p.path] = float(out.get(d.p("cep_path"), d.p("cep_m")) / CEP_PER_SD * rng.standard_normal())
+            else:
+                out[p.path] = d.draw(rng)
+        return out
 
     def scenario_with(self, values: dict[str, Any]):
         """The scenario with ``values`` (path -> value) in place of the distributions;
@@ -191,7 +214,7 @@ class Uncertainty:
                 d = p.dist
                 if d.kind == "choice":
                     values[p.path] = d.p("values")[k] if _is_text(d) else pick(d.p("values"))
-                elif d.kind in ("normal", "lognormal"):
+                elif d.kind in ("normal", "lognormal", AIM_ERROR):
                     values[p.path] = d.nominal
                 else:
                     values[p.path] = d.p(end)
@@ -280,7 +303,32 @@ def extract(data: dict, model: type[BaseModel]) -> Uncertainty:
     clean = copy.deepcopy(data)
     _walk(clean, model, (), found)
     _check_text_choices(clean, model, found)
+    _aim_errors(data, clean, found)
     return Uncertainty(clean, tuple(found))
+
+
+def _aim_errors(raw: dict, clean: dict, found: list) -> None:
+    """The two aim-error draws of every threat with a CEP (module doc)."""
+    threats = clean.get("threats") if isinstance(clean, dict) else None
+    if not isinstance(threats, list):
+        return
+    drawn = {p.path for p in found}
+    for i, t in enumerate(threats):
+        if not isinstance(t, dict) or "cep_m" not in t:
+            continue
+        cep_path = f"threats[{i}].cep_m"
+        cep = t["cep_m"]
+        if cep_path not in drawn and (not isinstance(cep, int | float) or isinstance(cep, bool) or not cep > 0):
+            continue  # zero, or not a number: the schema names it
+        given = [k for k in ("aim_north_m", "aim_east_m") if k in raw["threats"][i]]
+        if given:
+            raise UncertaintyError(("threats", i, given[0]), f"threats[{i}] gives both cep_m and {given[0]}",
+                                   hint="give cep_m (a study draws the aim error) or aim_north_m/aim_east_m, "
+                                   "not both")
+        for axis in ("aim_north_m", "aim_east_m"):
+            loc = ("threats", i, axis)
+            found.append(UncertainParameter(_format(loc), loc, Distribution(
+                AIM_ERROR, (("cep_path", cep_path), ("cep_m", float(cep))))))
 
 
 def _check_text_choices(clean: dict, model: type[BaseModel], found: list) -> None:
@@ -482,5 +530,5 @@ def _format(loc: tuple) -> str:
     return out
 
 
-__all__ = ["DISTRIBUTIONS", "Distribution", "UncertainParameter", "Uncertainty", "UncertaintyError", "extract",
-           "set_values", "syntax_lines"]
+__all__ = ["AIM_ERROR", "CEP_PER_SD", "DISTRIBUTIONS", "Distribution", "UncertainParameter", "Uncertainty",
+           "UncertaintyError", "extract", "set_values", "syntax_lines"]

@@ -96,14 +96,13 @@ def run_seeds(seed: int, run: int) -> tuple[np.random.Generator, int]:
 
 
 def flight_key(scenario) -> str:
-    """What the threats' truth flights depend on: the flight fields of every threat group, the
-    look interval and the defended assets (aim points may name them)."""
+    """What the threats' truth flights depend on (``scenario.truth.flight_inputs``: the flight
+    fields of every threat group, its performance and aim error, the defended assets aim points
+    may name) and the look interval."""
     from thaadsim.scenario.runner import look_interval
+    from thaadsim.scenario.truth import flight_inputs
 
-    threats = [t.model_dump(include={"missile", "from_", "to", "profile", "apogee_km", "launch_time_s", "count",
-                                     "spacing_s"}) for t in scenario.threats]
-    assets = [(a.name, a.at) for b in scenario.batteries for a in b.assets]
-    return json.dumps([threats, look_interval(scenario), assets], sort_keys=True)
+    return json.dumps([flight_inputs(scenario), look_interval(scenario)], sort_keys=True)
 
 
 _truths: collections.OrderedDict = collections.OrderedDict()
