@@ -146,3 +146,15 @@ def test_a_radar_distribution_is_validated_in_the_file():
                         "batteries")
     with pytest.raises(ScenarioFileError, match=r"^drawn.yaml:6: radars\[0\].losses_db.normal: .*>= 0"):
         parse_scenario(text, "drawn.yaml")
+
+
+def test_check_refuses_a_burn_time_whose_high_end_cannot_fly(tmp_path):
+    """`scenario check` flies the distributions' ends: a Scud-ER burning 50 % slower, steered for
+    the catalog missile, hits the ground under power - refused at the line of the distribution."""
+    from tests.integration.inprocess import invoke
+
+    path = tmp_path / "slow.yaml"
+    path.write_text(BASE.replace("to: seongju}", "to: seongju,\n     burn_time_factor: {uniform: {low: 0.9, high: 1.5}}}"))
+    code, _, stderr = invoke("scenario", "check", str(path))
+    assert code == 2 and stderr.startswith(f"error: {path}:5: threats[0].burn_time_factor: ") and "high end" in stderr, \
+        stderr

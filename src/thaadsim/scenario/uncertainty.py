@@ -65,6 +65,10 @@ AIM_ERROR = "aim-error"
 CEP_PER_SD = math.sqrt(2.0 * math.log(2.0))
 """CEP over the per-axis sd of a circular normal miss: P(r < CEP) = 1 - exp(-CEP^2 / 2 sd^2) = 1/2."""
 
+AIM_CORNER_SD = 3.0
+"""A study's checks before its work fly each aim error this many sds off (both axes): a draw
+beyond (0.3 % per axis) no missile can reach stops the study with the drawn values named."""
+
 
 OUTSIDE_TOLERANCE = 1e-12
 """Largest probability that a distribution's draw leaves its field's range: a normal or
@@ -203,7 +207,8 @@ class Uncertainty:
 
     def corners(self) -> list[tuple[str, dict[str, Any]]]:
         """Every distribution at the low end of its values, then every one at its high end
-        (a normal or lognormal, unbounded, at its nominal value; a choice of text values at its
+        (a normal or lognormal, unbounded, at its nominal value; an aim error
+        :data:`AIM_CORNER_SD` sds off; a choice of text values at its
         first, then its last value), then each further text value with every other
         distribution at its nominal value: the draws a study's checks before its work try,
         beside the nominal scenario (a site or missile no flight can use is found before run 1)."""
@@ -214,7 +219,10 @@ class Uncertainty:
                 d = p.dist
                 if d.kind == "choice":
                     values[p.path] = d.p("values")[k] if _is_text(d) else pick(d.p("values"))
-                elif d.kind in ("normal", "lognormal", AIM_ERROR):
+                elif d.kind == AIM_ERROR:  # the aim moved AIM_CORNER_SD sds south-west, then north-east
+                    cep = values.get(d.p("cep_path"), d.p("cep_m"))
+                    values[p.path] = (-1.0 if end == "low" else 1.0) * AIM_CORNER_SD * cep / CEP_PER_SD
+                elif d.kind in ("normal", "lognormal"):
                     values[p.path] = d.nominal
                 else:
                     values[p.path] = d.p(end)
@@ -286,7 +294,9 @@ def syntax_lines() -> list[str]:
            "lie in the field's range (a normal or lognormal tail may pass it with probability below "
            f"{OUTSIDE_TOLERANCE:g}); integer fields take only choice. Text fields (doctrine, radar mode, a site, "
            "a missile, an aim point) take choice over text values, e.g. doctrine: {choice: {values: "
-           "[shoot-look-shoot, shoot-shoot], weights: [0.7, 0.3]}}; each value is checked as if the file gave it."]
+           "[shoot-look-shoot, shoot-shoot], weights: [0.7, 0.3]}}; each value is checked as if the file gave it. "
+           "A threat's cep_m adds the aim error drawn per run: aim_north_m and aim_east_m, each normal with sd = "
+           f"CEP / {CEP_PER_SD:.4f}."]
     for name, (req, opt, note) in DISTRIBUTIONS.items():
         params = ", ".join([*req, *(f"[{o}]" for o in opt)])
         out.append(f"  {name}: {{{params}}}  nominal: {note}")
