@@ -158,3 +158,26 @@ def test_check_refuses_a_burn_time_whose_high_end_cannot_fly(tmp_path):
     code, _, stderr = invoke("scenario", "check", str(path))
     assert code == 2 and stderr.startswith(f"error: {path}:5: threats[0].burn_time_factor: ") and "high end" in stderr, \
         stderr
+
+
+def test_a_study_draws_words_performance_and_aim_and_each_run_is_its_drawn_scenario():
+    """Authority: the runner on the drawn scenario prepared from scratch - a run of the study,
+    its truth taken from the study's cache or re-flown, equals it; the table holds the drawn
+    words and numbers, the summary counts the words."""
+    from thaadsim.studies import montecarlo as mc
+
+    text = BASE.replace("to: seongju}", "to: seongju, cep_m: 400,\n     isp_factor: {uniform: {low: 0.98, high: 1.02}}}") \
+        .replace("radar: tpy2}", "radar: tpy2,\n     doctrine: {choice: {values: [shoot-look-shoot, shoot-shoot]}}}")
+    scenario = parse_scenario(text, "drawn.yaml")
+    study = mc.run_study(scenario, 3, 9, batch_size=2)
+    table = study.table
+    assert set(table["draw:batteries[0].doctrine"]) <= {"shoot-look-shoot", "shoot-shoot"}
+    assert table["draw:threats[0].aim_north_m"].abs().max() > 0
+    counts = study.summary["draws"]["batteries[0].doctrine"]["counts"]
+    assert sum(counts.values()) == 3
+    for i in range(3):
+        row = table.iloc[i]
+        values = {c[len("draw:"):]: row[c] for c in table.columns if c.startswith("draw:")}
+        again = run_replica(prepare(scenario.uncertainty.scenario_with(values)), int(row["seed"])).totals
+        assert (again["leaked"], again["interceptors_fired"], again["intercepted"]) == (
+            row["leaked"], row["interceptors_fired"], row["intercepted"])
