@@ -57,20 +57,25 @@ def run(scenario: Scenario | str | os.PathLike, seed: int | None = None, *, view
     """Run a scenario (or a built-in name / file path) and return its :class:`Result`.
 
     ``seed`` replaces the scenario's; ``views=False`` skips the radar coverage and defended
-    footprints drawn on the map (a faster run, the same outcomes)."""
-    from thaadsim.scenario.runner import run_scenario
+    footprints drawn on the map (a faster run, the same outcomes).  A scenario with a sweep
+    block also runs its sweep study, as ``thaadsim run`` does (the same function,
+    ``studies.sweep.run_with_sweep``): ``Result.study`` holds it."""
+    from thaadsim.studies.sweep import run_with_sweep
 
     if not hasattr(scenario, "threats"):
         scenario = load_scenario(scenario)  # type: ignore[arg-type]
-    return Result(run_scenario(scenario, seed, views=views))
+    return Result(*run_with_sweep(scenario, seed, views=views))
 
 
 class Result:
     """One run, for a notebook: tables as DataFrames, figures as matplotlib Figures."""
 
-    def __init__(self, result: ScenarioResult):
+    def __init__(self, result: ScenarioResult, study=None):
         self.raw = result
         """The runner's :class:`~thaadsim.scenario.result.ScenarioResult` (SI units)."""
+        self.study = study
+        """The sweep study of a scenario with a sweep block (``studies.sweep.SweepResult``:
+        ``.rows``, ``.answer()``, each salvo size's per-run table in ``.studies``), else None."""
 
     # --- words and tables
 
@@ -186,18 +191,23 @@ class Result:
 
     def write(self, folder: str | os.PathLike) -> Path:
         """Write the usual run folder (report.html, summary.json, events.csv,
-        trajectories.parquet, CZML, KML) all or nothing, as ``thaadsim run --out`` does; an
-        earlier thaadsim run there is replaced, any other non-empty folder refused."""
+        trajectories.parquet, CZML, KML, and a sweep study's study.html, sweep.parquet and
+        sweep.json) all or nothing, as ``thaadsim run --out`` does; an earlier thaadsim run
+        there is replaced, any other non-empty folder refused."""
         from thaadsim.errors import InputError
-        from thaadsim.outputs.bundle import reserve, write_bundle
+        from thaadsim.outputs.bundle import reserve, run_writers, write_folder
+        from thaadsim.outputs.study_report import sweep_writers
 
         folder = Path(folder)
         try:
             folder.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise InputError(f"cannot create {folder.parent} ({error.strerror or error})", field="folder") from None
+        writers = run_writers(self.raw)
+        if self.study is not None:
+            writers |= sweep_writers(self.study, self.raw.assumptions)
         with reserve(folder):
-            write_bundle(self.raw, folder)
+            write_folder(folder, writers)
         return folder
 
     def compare(self, other: Result) -> pd.DataFrame:

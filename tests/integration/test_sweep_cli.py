@@ -117,3 +117,76 @@ def test_run_on_a_sweep_block_runs_the_study_and_says_how_many_runs(small):
     summary = json.loads((out / "summary.json").read_text())
     assert [r["count"] for r in summary["sweep"]] == [1, 2] and all(r["runs"] == 10 for r in summary["sweep"])
     assert any("Leakage into defended assets" in n for n in summary["notes"])
+
+
+def test_the_api_the_cli_and_the_web_app_give_one_sweep_answer(small, tmp_path):
+    """A scenario's sweep block is played by one function (``studies.sweep.run_with_sweep``)
+    whoever runs it: ``thaadsim run``, ``thaadsim.api.run`` and the web app's job give the same
+    salvo rows and answer for the same seed (authority: the CLI's own summary.json)."""
+    import thaadsim.api as api
+    from thaadsim.web.jobs import run_child
+
+    out = tmp_path / "cli"
+    code, _, err = invoke("run", str(small), "--seed", "5", "--out", str(out))
+    assert code == 0, err
+    cli = json.loads((out / "summary.json").read_text())
+
+    result = api.run(parse_scenario(SMALL, "small.yaml"), seed=5, views=False)
+    assert result.study is not None and result.study.answer() == cli["notes"][0]
+    assert json.loads(json.dumps(result.summary["sweep"])) == cli["sweep"]
+
+    class Conn:
+        def __init__(self):
+            self.sent = []
+
+        def send(self, message):
+            self.sent.append(message)
+
+        def close(self):
+            pass
+
+    conn = Conn()
+    run_child(SMALL, "small.yaml", 5, str(tmp_path / "web"), conn)
+    assert conn.sent[-1][0] == "done", conn.sent[-1]
+    web = conn.sent[-1][1]
+    assert web["sweep"] == cli["sweep"] and web["notes"][0] == cli["notes"][0]
+    assert (tmp_path / "web" / "study.html").is_file()
+
+
+class _Interrupt(Exception):
+    pass
+
+
+def test_an_interrupted_sweep_resumes_counting_each_run_once(small, swept, monkeypatch):
+    """``thaadsim sweep --resume``: a sweep stopped in its second grid point keeps the first
+    point's runs and the second's first batch, runs only the rest, and writes the same
+    sweep.json as the sweep that ran through (authority: that sweep, ``swept``)."""
+    from thaadsim.studies import montecarlo as mc
+    from thaadsim.studies.sweep import parse_param, point_out, run_sweep
+
+    out_dir, doc = swept
+    out = small.parent / "resumed"
+    scenario = parse_scenario(SMALL)
+
+    def stop_in_the_second_point(done, total, label):
+        if done >= 4:  # 3 runs of point 1, then run 0 of point 2 (batches of one run)
+            raise _Interrupt
+
+    with pytest.raises(_Interrupt):
+        run_sweep(scenario, [parse_param("batteries[0].sspk=0.5,0.9")], 3, 3, batch_size=1, out=out,
+                  progress=stop_in_the_second_point)
+    assert not out.exists() and len(list(mc.parts_folder(point_out(out, 1)).glob("runs-*.parquet"))) == 1
+    args = ("sweep", str(small), "--param", "batteries[0].sspk=0.5,0.9", "--runs", "3", "--out", str(out), "--json")
+    code, stdout, err = invoke(*args)
+    assert code == 2 and "--resume" in err and not out.exists()
+
+    computed = []
+    real = mc.run_one
+    monkeypatch.setattr(mc, "run_one", lambda scenario, seed, run: computed.append(run) or real(scenario, seed, run))
+    code, stdout, err = invoke(*args, "--resume")
+    assert code == 0, err
+    assert computed == [1, 2]  # point 2's runs 1 and 2: nothing of point 1, nor run 0 of point 2, again
+    assert json.loads(stdout) == doc
+    assert not mc.parts_folder(out).exists()  # the parts go once the folder is written
+    code, stdout, err = invoke(*args, "--resume")
+    assert code == 2 and "no interrupted sweep" in err

@@ -207,7 +207,8 @@ def test_unknown_field_suggests_the_close_field_name(tmp_path):
 def test_unknown_field_with_no_close_match_lists_the_fields(tmp_path):
     error = error_of(tmp_path, replaced("  - name: r1", "  - name: r1\n    colour: red"))
     assert error.field == "radars[0].colour" and error.line == 9
-    assert "known fields here: name, site, radar, mode, boresight_az_deg, tracker" == error.hint
+    assert "known fields here: name, site, radar, mode, boresight_az_deg, tracker, losses_db, noise_temperature_k" \
+        == error.hint
 
 
 def test_unknown_top_level_field_suggests_the_closest_first(tmp_path):

@@ -152,3 +152,42 @@ def test_set_values_replaces_a_distribution_and_keeps_the_others():
         set_values(certain, {"threats[99].count": 2})
     with pytest.raises(InputError):
         set_values(certain, {"batteries[0].sspk": 1.5})
+
+
+TEXT = BASE.replace("    sspk: {triangular: {low: 0.7, mode: 0.85, high: 0.95}}\n", """\
+    sspk: 0.8
+    doctrine: {choice: {values: [shoot-look-shoot, shoot-shoot], weights: [1, 3]}}
+""").replace("    site: seongju\nbatteries:", "    site: seongju\n    mode: {choice: {values: [terminal, forward-based]}}\n"
+             "batteries:")
+
+
+def test_choice_over_text_values_is_read_drawn_and_applied():
+    """A choice over text (doctrine, radar mode): nominal = the first value; every value drawn
+    with its weight (binomial tolerance 4 sigma); the drawn scenario carries the drawn words."""
+    s = parse_scenario(TEXT.replace("LAUNCH", "10"), "mc.yaml")
+    assert s.batteries[0].doctrine == "shoot-look-shoot" and s.radars[0].mode == "terminal"
+    u = s.uncertainty
+    doctrine = next(p for p in u.parameters if p.path == "batteries[0].doctrine")
+    x = np.array([doctrine.dist.draw(np.random.default_rng(k)) for k in range(4000)])
+    assert set(x) == {"shoot-look-shoot", "shoot-shoot"}
+    assert abs((x == "shoot-shoot").mean() - 0.75) < 4 * math.sqrt(0.75 * 0.25 / x.size)
+    drawn = u.scenario_with({**u.draw(np.random.default_rng(1)), "batteries[0].doctrine": "shoot-shoot",
+                             "radars[0].mode": "forward-based"})
+    assert drawn.batteries[0].doctrine == "shoot-shoot" and drawn.radars[0].mode == "forward-based"
+    corners = dict(u.corners())
+    assert corners["low"]["radars[0].mode"] == "terminal" and corners["high"]["radars[0].mode"] == "forward-based"
+
+
+@pytest.mark.parametrize(("old", "new", "line", "path", "message"), [
+    ("shoot-shoot]", "shoot-shot]", 17, "batteries[0].doctrine.choice.values", "shoot-shot"),
+    ("b1\n    site: seongju", "b1\n    site: {choice: {values: [seongju, atlantis]}}", 14,
+     "batteries[0].site.choice.values", "atlantis"),
+    ("{choice: {values: [terminal, forward-based]}}", "{normal: {mean: 1, sd: 1}}", 11, "radars[0].mode.normal",
+     "only choice"),
+    ("[terminal, forward-based]", "[terminal, 3]", 11, "radars[0].mode.choice.values", "one of"),
+])
+def test_a_bad_text_choice_is_an_error_at_its_line(old, new, line, path, message):
+    text = TEXT.replace("LAUNCH", "10").replace(old, new)
+    with pytest.raises(ScenarioFileError) as err:
+        parse_scenario(text, "mc.yaml")
+    assert str(err.value).startswith(f"mc.yaml:{line}: {path}: ") and message in str(err.value), str(err.value)

@@ -75,7 +75,7 @@ def montecarlo(
                                                 "worker processes (default: run in this process).")] = None,
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="Address of an existing Dask scheduler, "
                                                   "e.g. tcp://10.0.0.5:8786.")] = None,
-    batch_size: Annotated[int | None, typer.Option("--batch-size", help="Runs per batch (default: about four "
+    batch_size: Annotated[int | None, typer.Option("--batch-size", help="Runs per batch (default: about eight "
                                                    "batches per worker, at most 64 runs).")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Study folder (default: runs/<scenario "
                                              "name>-montecarlo); an earlier thaadsim study there is replaced.")] = None,

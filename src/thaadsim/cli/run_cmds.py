@@ -18,9 +18,6 @@ DEFAULT_OUT_ROOT = Path("runs")
 """Runs go to runs/<scenario name>/ unless --out says otherwise."""
 SEED_MAX = 2**63 - 1
 """The largest seed, as in the scenario schema (``seed``)."""
-SWEEP_RUNS = 10
-"""Runs per salvo size when ``run`` meets a scenario with a sweep block (``saturation``): a
-first look, said in the output; ``thaadsim sweep SCENARIO --runs N`` gives more."""
 
 
 def _t(x) -> str:
@@ -109,26 +106,24 @@ def run(
     points = None
     if spec.sweep is not None:  # the study's modules only when there is a study
         from thaadsim.outputs.study_report import sweep_writers
-        from thaadsim.studies.sweep import from_scenario_sweep, grid, run_sweep
+        from thaadsim.studies.sweep import from_scenario_sweep, grid, run_with_sweep
 
         points = grid(spec, from_scenario_sweep(spec))
     with reserve(out_dir), progress("run") as update:  # checked, locked against a second run, before the work
         say = stages(update)
         try:
-            # a sweep block is a study (below), not one draw per salvo size
-            # the groups preflight steered and flew are this run's (not flown twice); a sweep's
-            # run is another scenario and makes its own
-            result = (run_scenario(spec.model_copy(update={"sweep": None}), seed, progress=say) if points
-                      else run_scenario(spec, seed, progress=say, plan=plan))
+            if points is None:
+                # the groups preflight steered and flew are this run's (not flown twice)
+                result, study = run_scenario(spec, seed, progress=say, plan=plan), None
+            else:
+                # a sweep block is a study (studies/sweep.py: the one function the notebook API
+                # and the web app call too), not one draw per salvo size
+                result, study = run_with_sweep(spec, seed, progress=say, study_progress=update,
+                                               points=points)
         except ThaadsimError as error:
             raise locate_error(scenario, error) from None
         writers = run_writers(result)
-        if points:
-            study = run_sweep(spec, from_scenario_sweep(spec), SWEEP_RUNS, result.seed, points=points,
-                              progress=update)
-            result.sweep = salvo_rows(study)
-            result.sweep_answer = study.answer()  # the report leads with it
-            result.notes.insert(0, study.answer())  # the study's answer leads the notes
+        if study is not None:
             writers |= sweep_writers(study, result.assumptions)
         if say:
             say("writing the report, tables and CZML/KML")
@@ -140,21 +135,3 @@ def run(
         if points:
             typer.echo(f"study: {out_dir / 'study.html'}  (also sweep.parquet, sweep.json)")
 
-
-def salvo_rows(study) -> list[dict]:
-    """The run's ``sweep`` rows (summary.json, report.html) from a salvo-size study: per size
-    the mean outcome of its runs, and its leak fractions with their 95 % intervals."""
-    from thaadsim.studies.sweep import column
-
-    path = study.count_path()
-    rows = []
-    for row, point in zip(study.rows, study.studies, strict=True):
-        mean = {k: float(sum(column(point.table, k)) / row["runs"]) for k in (
-            "threats", "intercepted", "leaked", "leaked_into_defended_assets", "interceptors_fired")}
-        rows.append({"count": int(row[path]), "runs": row["runs"], **mean, "inventory": row["inventory"],
-                     "leak_fraction": row["leak_fraction"], "leak_fraction_ci95": row["leak_fraction_ci95"],
-                     "asset_leak_fraction": row["asset_leak_fraction"],
-                     "asset_leak_fraction_ci95": row["asset_leak_fraction_ci95"],
-                     "p_no_leak": row["p_no_leak"], "p_no_leak_ci95": row["p_no_leak_ci95"],
-                     "analytic_leak_fraction": row["analytic_leak_fraction"]})
-    return rows

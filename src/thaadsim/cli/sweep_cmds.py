@@ -82,13 +82,16 @@ def sweep(
     out: Annotated[Path | None, typer.Option("--out", help="Output folder (default runs/<scenario name>-sweep); "
                                              "an earlier thaadsim output there is replaced, any other non-empty "
                                              "folder is refused.")] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue the interrupted sweep of --out from the runs "
+                                         "it wrote (each grid point keeps its runs once and runs only the "
+                                         "others).")] = False,
     json_: Annotated[bool, typer.Option("--json", help="Print sweep.json instead of the table.")] = False,
 ) -> None:
     from thaadsim.cli.run_cmds import DEFAULT_OUT_ROOT, SEED_MAX, make_parents
     from thaadsim.errors import InputError
     from thaadsim.outputs.bundle import reserve, write_folder
     from thaadsim.outputs.study_report import study_assumptions, sweep_json, sweep_writers
-    from thaadsim.studies.sweep import run_sweep
+    from thaadsim.studies.sweep import finish_sweep_parts, run_sweep
 
     if seed is not None and not 0 <= seed <= SEED_MAX:
         raise InputError(f"{seed}: the seed must be between 0 and 2^63 - 1", field="--seed")
@@ -97,9 +100,10 @@ def sweep(
     make_parents(out_dir)
     with reserve(out_dir), progress("sweep") as update:
         result = run_sweep(spec, params, runs, seed, workers=workers, scheduler=scheduler, progress=update,
-                           points=points)
+                           points=points, out=out_dir, resume=resume)
         assumptions = study_assumptions(points[0].scenario, seed)
         write_folder(out_dir, sweep_writers(result, assumptions))
+        finish_sweep_parts(out_dir)
     if json_:
         import json
 

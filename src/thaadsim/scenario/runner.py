@@ -89,7 +89,28 @@ def build_radar(index: int, spec, scenario: Scenario, truth: ScenarioTruth):
         az = _circular_mean_deg(np.asarray(bearing)[far], w[far]) if far.any() else None
     # the convention's P_fa sets the threshold of every simulated look and the false-alarm rate
     return scenario.detection.convention().applied_to(
-        RadarModel.from_catalog(spec.radar, spec.mode, site=site, boresight_az_deg=az))
+        _file_overrides(RadarModel.from_catalog(spec.radar, spec.mode, site=site, boresight_az_deg=az), spec))
+
+
+def _file_overrides(model, spec):
+    """The radar with the file's losses and noise temperature in place of the catalog's, and its
+    assumption rows saying so."""
+    from thaadsim.sensors.detection import from_db
+    from thaadsim.sensors.radar import Assumption
+
+    changes, rows = {}, {}
+    if spec.losses_db is not None:
+        changes["loss"] = float(from_db(spec.losses_db))
+        rows["losses_db"] = float(spec.losses_db)
+    if spec.noise_temperature_k is not None:
+        changes["noise_temperature_k"] = float(spec.noise_temperature_k)
+        rows["noise_temperature_k"] = float(spec.noise_temperature_k)
+    if not changes:
+        return model
+    kept = tuple(a for a in model.assumptions if a.name not in rows)
+    given = tuple(Assumption(name, value, "scenario file", False, "set in the scenario file")
+                  for name, value in rows.items())
+    return model.with_(**changes, assumptions=kept + given)
 
 
 @dataclass(frozen=True)
@@ -373,14 +394,20 @@ def _prepare(scenario: Scenario, progress=None, groups=None) -> PreparedScenario
 
 
 def prepared_for(prepared: PreparedScenario, scenario: Scenario) -> PreparedScenario:
-    """``prepared`` made over for ``scenario``, a scenario whose flights are prepared's (the
-    caller vouches for that: same missiles, sites, aim points, profiles and launch times).
-    The truth flights are reused; each other part only while what it depends on is unchanged:
-    radar models (radars, detection convention), radar plans (those and the threats, whose
-    cross-section and Swerling case set each look's SNR), battery plans (batteries)."""
+    """``prepared`` made over for ``scenario`` (a Monte Carlo draw of it).  The truth flights
+    are reused while what they depend on is unchanged (``truth.flight_inputs``: missiles,
+    sites, aim points and aim errors, profiles, launch times, performance factors; and the look
+    interval), else flown anew; each other part is reused only while what it depends on is
+    unchanged: radar models (radars with their losses and noise, detection convention), radar
+    plans (those and the threats, whose cross-section and Swerling case set each look's SNR),
+    battery plans (batteries)."""
+    from thaadsim.scenario.truth import flight_inputs
+
     old = prepared.scenario
     if old == scenario:
         return prepared
+    if flight_inputs(old) != flight_inputs(scenario) or look_interval(scenario) != prepared.look_dt_s:
+        return prepare(scenario)
     # the truth's groups carry their threat's spec (cross-section, Swerling case read by the radars)
     truth = replace(prepared.truth, groups=[replace(g, spec=scenario.threats[g.index]) for g in prepared.truth.groups])
     same_radars = old.radars == scenario.radars and old.detection == scenario.detection

@@ -77,6 +77,29 @@ class Threat(_Strict):
     swerling: Literal[0, 1, 2, 3, 4] = Field(DEFAULT_CONVENTION.swerling, description=(
         "Swerling fluctuation case of the cross-section [-]; default: the scenario's detection.swerling."))
     label: Name | None = Field(None, description="Name of the group in the outputs; default 'MISSILE from FROM'.")
+    # performance and aim dispersion: numbers a Monte Carlo study draws (scenario/uncertainty.py)
+    burn_time_factor: float = Field(1.0, ge=0.5, le=1.5, description=(
+        "Burn time of every stage over the catalog's [-], the propellant the same (thrust scales as 1/factor); "
+        "default 1. The missiles are steered for the catalog missile, so a factor off 1 moves where they land."))
+    isp_factor: float = Field(1.0, ge=0.8, le=1.2, description=(
+        "Specific impulse (sea level and vacuum) of every stage over the catalog's [-], the mass flow the same; "
+        "default 1. Steered for the catalog missile."))
+    propellant_factor: float = Field(1.0, ge=0.5, le=1.2, description=(
+        "Propellant of every stage over the catalog's [-], at the catalog's mass flow (the burn lasts longer or "
+        "shorter), dry mass the same; default 1. Steered for the catalog missile."))
+    cep_m: float = Field(0.0, ge=0, le=50_000, description=(
+        "Circular error probable of the group's aim [m]: a Monte Carlo study draws each run's aim point from a "
+        "circular normal around 'to' with this CEP (sd = CEP / 1.1774 north and east; one draw for the whole "
+        "group, its missiles alike: a named simplification); `run` flies 'to'. Default 0."))
+    aim_north_m: float = Field(0.0, ge=-1e6, le=1e6, description=(
+        "Aim error: the aim point this far north of 'to' [m]; default 0 (a study draws it from cep_m)."))
+    aim_east_m: float = Field(0.0, ge=-1e6, le=1e6, description=(
+        "Aim error: the aim point this far east of 'to' [m]; default 0 (a study draws it from cep_m)."))
+
+    @property
+    def off_nominal_performance(self) -> bool:
+        """Whether the group's missiles differ from the catalog missile they are steered for."""
+        return (self.burn_time_factor, self.isp_factor, self.propellant_factor) != (1.0, 1.0, 1.0)
 
     @field_validator("missile")
     @classmethod
@@ -119,6 +142,10 @@ class Radar(_Strict):
         None, ge=-360, le=360, description="Azimuth of the face's boresight [deg from north]; default: toward "
         "the mean launch point of the threats.")
     tracker: Tracker = Field(default_factory=Tracker, description="The tracker on this radar's detections.")
+    losses_db: float | None = Field(None, ge=0, le=30, description=(
+        "System losses of the radar equation [dB]; default: the catalog radar's."))
+    noise_temperature_k: float | None = Field(None, gt=0, le=10_000, description=(
+        "System noise temperature [K]; default: the catalog radar's."))
 
     @field_validator("site")
     @classmethod

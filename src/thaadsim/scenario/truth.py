@@ -4,7 +4,11 @@ Each threat group is steered once - minimum-energy groups all together by the ba
 aiming of ``flight.batch_aim``, lofted and depressed ones by ``flight.targeting.solve`` -
 and flown once by the engine; the group's missiles are identical copies of that flight launched
 ``spacing_s`` apart (no launch dispersion: a named simplification, the copies differ only
-in time).  The states of every missile at the common look grid (every ``look_dt_s`` from
+in time).  An aim error (``aim_north_m``, ``aim_east_m``: drawn from ``cep_m`` by a study)
+moves the point the group is steered at.  A group whose performance is off the catalog's
+(``burn_time_factor``, ``isp_factor``, ``propellant_factor``) is steered for the catalog missile
+- the attacker's firing tables - and flown as the missile it is, so it lands elsewhere.  The
+states of every missile at the common look grid (every ``look_dt_s`` from
 t = 0, the scenario's epoch) come from the engine's samples by cubic Hermite interpolation
 (``tracking.scenario_track.hermite_states``).  After the final burnout the engine flies
 the reentry vehicle on; the spent booster is not flown.
@@ -180,11 +184,65 @@ def _aim_one(i: int, spec: Threat, launch: Location, aim: Location, look_dt_s: f
     return steering, fb
 
 
+FLIGHT_FIELDS = ("missile", "from_", "to", "profile", "apogee_km", "launch_time_s", "count", "spacing_s",
+                 "burn_time_factor", "isp_factor", "propellant_factor", "aim_north_m", "aim_east_m")
+"""The fields of a threat group its flights depend on (besides the look interval and the
+defended assets an aim point may name): a Monte Carlo draw that leaves them unchanged reuses
+the truth (``scenario.runner.prepared_for``)."""
+
+
+def flight_inputs(scenario: Scenario) -> list:
+    """What the scenario's truth flights depend on, but the look interval: every group's
+    :data:`FLIGHT_FIELDS` and the defended assets (names and places)."""
+    threats = [t.model_dump(include=set(FLIGHT_FIELDS)) for t in scenario.threats]
+    return [threats, [(a.name, a.at) for b in scenario.batteries for a in b.assets]]
+
+
+def aimed_at(aim: Location, spec: Threat) -> Location:
+    """The point a group is steered at: ``to`` moved by its aim error (north, east) along the
+    geodesic."""
+    from thaadsim.earth import frames
+
+    north, east = spec.aim_north_m, spec.aim_east_m
+    if north == 0.0 and east == 0.0:
+        return aim
+    lat, lon, _ = frames.geodesic_forward(aim.lat_deg, aim.lon_deg, math.degrees(math.atan2(east, north)),
+                                          math.hypot(north, east))
+    return Location(float(lat), float(lon), aim.alt_m, aim.label)
+
+
+def flown_vehicle(spec: Threat):
+    """The vehicle a group's missiles are: the catalog missile with the group's performance factors."""
+    from dataclasses import replace
+
+    from thaadsim.catalog.loader import missile
+    from thaadsim.flight.vehicle import Vehicle
+
+    vehicle = Vehicle.from_missile(missile(spec.missile))
+    if not spec.off_nominal_performance:
+        return vehicle
+    bt, isp, pf = spec.burn_time_factor, spec.isp_factor, spec.propellant_factor
+    stages = tuple(replace(st, propellant_kg=st.propellant_kg * pf, burn_s=st.burn_s * bt * pf,
+                           isp_sl_s=st.isp_sl_s * isp, isp_vac_s=st.isp_vac_s * isp) for st in vehicle.stages)
+    note = (f"{spec.missile} flown with burn time x{bt:g}, Isp x{isp:g}, propellant x{pf:g} of the catalog's, "
+            "steered for the catalog missile")
+    return replace(vehicle, stages=stages, assumptions=(*vehicle.assumptions, note))
+
+
+def _fly_off_nominal(spec: Threat, launch: Location, steering: dict, look_dt_s: float):
+    """The group's own missile flown with the steering found for the catalog missile."""
+    from thaadsim.flight.engine import FlightOptions, fly
+
+    return fly(flown_vehicle(spec), np.array([launch.lat_deg]), launch.lon_deg, launch.alt_m,
+               steering["azimuth_deg"], steering["kick_deg"], steering["burn_fraction"], FlightOptions(),
+               sample_dt_s=look_dt_s)
+
+
 def fly_groups(scenario: Scenario, look_dt_s: float, progress=None) -> list[GroupFlight]:
     """Steer and fly every threat group once: min-energy groups together, the others one by one."""
     specs = scenario.threats
     launches = [resolve_location(t.from_, f"threats[{i}].from") for i, t in enumerate(specs)]
-    aims = [resolve_aim(t.to, scenario, f"threats[{i}].to") for i, t in enumerate(specs)]
+    aims = [aimed_at(resolve_aim(t.to, scenario, f"threats[{i}].to"), t) for i, t in enumerate(specs)]
     for i, (a, b) in enumerate(zip(launches, aims, strict=True)):
         if abs(a.lat_deg - b.lat_deg) < 1e-6 and abs(a.lon_deg - b.lon_deg) < 1e-6:
             raise InputError(f"the aim point {b.label} is the launch point", field=f"threats[{i}].to",
@@ -196,9 +254,19 @@ def fly_groups(scenario: Scenario, look_dt_s: float, progress=None) -> list[Grou
     for i, t in enumerate(specs):
         if i not in flown:
             flown[i] = _aim_one(i, t, launches[i], aims[i], look_dt_s)
+        if t.off_nominal_performance:
+            steering = {**flown[i][0], "performance": {"burn_time_factor": t.burn_time_factor,
+                                                       "isp_factor": t.isp_factor,
+                                                       "propellant_factor": t.propellant_factor}}
+            flown[i] = (steering, _fly_off_nominal(t, launches[i], steering, look_dt_s))
     groups = []
     for i, t in enumerate(specs):
         steering, fb = flown[i]
+        if not np.all(fb.ok) and t.off_nominal_performance:
+            off = next(k for k in ("burn_time_factor", "isp_factor", "propellant_factor") if getattr(t, k) != 1.0)
+            raise UnreachableError(f"steered for the catalog {t.missile}, the missile with {off} {getattr(t, off):g} "
+                                   f"ends its flight without impact ({fb.status_text(0)})", field=f"threats[{i}].{off}",
+                                   hint="narrow the performance factors toward 1")
         if not np.all(fb.ok):
             raise UnreachableError(f"the flight ended without impact ({fb.status_text(0)})", field=f"threats[{i}].to")
         label = t.label or f"{t.missile} from {launches[i].label}"
@@ -237,4 +305,5 @@ def fly_threats(scenario: Scenario, look_dt_s: float, progress=None, groups: lis
     return ScenarioTruth(look_dt_s, times, states, launch_t, group, ids, groups)
 
 
-__all__ = ["MAX_LOOKS", "GroupFlight", "ScenarioTruth", "fly_groups", "fly_threats", "look_count", "resolve_aim"]
+__all__ = ["FLIGHT_FIELDS", "MAX_LOOKS", "GroupFlight", "ScenarioTruth", "aimed_at", "flight_inputs", "flown_vehicle",
+           "fly_groups", "fly_threats", "look_count", "resolve_aim"]

@@ -20,6 +20,19 @@ A distribution whose values can leave the field's allowed range is refused when 
 read (a ``normal`` launch time near 0 can be negative: give ``truncnormal`` with ``low: 0``);
 an unbounded tail is accepted only where its mass beyond the range is below
 :data:`OUTSIDE_TOLERANCE`.  Integer fields take only ``choice``.
+
+Text fields (a doctrine, a radar mode, a battery or radar site, a missile, an aim point) take
+``choice`` too, over text values::
+
+    doctrine: {choice: {values: [shoot-look-shoot, shoot-shoot], weights: [0.7, 0.3]}}
+
+Each of those values is checked when the file is read as if the file gave it (an unknown
+site or doctrine is an error at the line of the ``values``).
+
+A threat's ``cep_m`` (circular error probable of its aim, a number or itself a distribution)
+adds two draws after the file's own: the aim error north and east of ``to``, each normal with
+sd = CEP / sqrt(2 ln 2) (:data:`CEP_PER_SD`), set as the group's ``aim_north_m`` and
+``aim_east_m``.
 """
 
 from __future__ import annotations
@@ -45,6 +58,16 @@ DISTRIBUTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
     "choice": (("values",), ("weights",), "first value; weights (default equal) >= 0, one per value"),
 }
 """The distributions a file may give, with their parameters and nominal value."""
+
+
+AIM_ERROR = "aim-error"
+"""The kind of the two draws a threat's ``cep_m`` adds (module doc); not a file's syntax."""
+CEP_PER_SD = math.sqrt(2.0 * math.log(2.0))
+"""CEP over the per-axis sd of a circular normal miss: P(r < CEP) = 1 - exp(-CEP^2 / 2 sd^2) = 1/2."""
+
+AIM_CORNER_SD = 3.0
+"""A study's checks before its work fly each aim error this many sds off (both axes): a draw
+beyond (0.3 % per axis) no missile can reach stops the study with the drawn values named."""
 
 
 OUTSIDE_TOLERANCE = 1e-12
@@ -74,6 +97,8 @@ class Distribution:
     @property
     def nominal(self):
         k = self.kind
+        if k == AIM_ERROR:
+            return 0.0
         if k in ("normal", "truncnormal"):
             return self.p("mean")
         if k == "uniform":
@@ -129,6 +154,9 @@ class Distribution:
         return values[int(rng.choice(len(values), p=w / w.sum()))]
 
     def describe(self) -> str:
+        if self.kind == AIM_ERROR:
+            return (f"circular normal aim error of CEP {self.p('cep_path')} (nominal {self.p('cep_m'):g} m), "
+                    f"sd = CEP / {CEP_PER_SD:.4f}")
         return f"{self.kind}(" + ", ".join(f"{k} {v}" for k, v in self.params) + ")"
 
 
@@ -148,8 +176,15 @@ class Uncertainty:
     parameters: tuple[UncertainParameter, ...]
 
     def draw(self, rng: np.random.Generator) -> dict[str, Any]:
-        """One value per distribution, in file order: path -> value."""
-        return {p.path: p.dist.draw(rng) for p in self.parameters}
+        """One value per distribution, in file order, then the aim errors (module doc): path -> value."""
+        out: dict[str, Any] = {}
+        for p in self.parameters:
+            d = p.dist
+            if d.kind == AIM_ERROR:  # its CEP as drawn in this run, when the file gives it a distribution
+                out[p.path] = float(out.get(d.p("cep_path"), d.p("cep_m")) / CEP_PER_SD * rng.standard_normal())
+            else:
+                out[p.path] = d.draw(rng)
+        return out
 
     def scenario_with(self, values: dict[str, Any]):
         """The scenario with ``values`` (path -> value) in place of the distributions;
@@ -172,24 +207,38 @@ class Uncertainty:
 
     def corners(self) -> list[tuple[str, dict[str, Any]]]:
         """Every distribution at the low end of its values, then every one at its high end
-        (a normal or lognormal, unbounded, at its nominal value): the draws a study's checks
-        before its work try, beside the nominal scenario."""
+        (a normal or lognormal, unbounded, at its nominal value; an aim error
+        :data:`AIM_CORNER_SD` sds off; a choice of text values at its
+        first, then its last value), then each further text value with every other
+        distribution at its nominal value: the draws a study's checks before its work try,
+        beside the nominal scenario (a site or missile no flight can use is found before run 1)."""
         out = []
-        for end, pick in (("low", min), ("high", max)):
+        for end, pick, k in (("low", min, 0), ("high", max, -1)):
             values = {}
             for p in self.parameters:
                 d = p.dist
                 if d.kind == "choice":
-                    values[p.path] = pick(d.p("values"))
+                    values[p.path] = d.p("values")[k] if _is_text(d) else pick(d.p("values"))
+                elif d.kind == AIM_ERROR:  # the aim moved AIM_CORNER_SD sds south-west, then north-east
+                    cep = values.get(d.p("cep_path"), d.p("cep_m"))
+                    values[p.path] = (-1.0 if end == "low" else 1.0) * AIM_CORNER_SD * cep / CEP_PER_SD
                 elif d.kind in ("normal", "lognormal"):
                     values[p.path] = d.nominal
                 else:
                     values[p.path] = d.p(end)
             out.append((end, values))
+        nominal = {p.path: p.dist.nominal for p in self.parameters}
+        for p in self.parameters:
+            if p.dist.kind == "choice" and _is_text(p.dist):
+                out += [(f"{p.path} = {v!r}", {**nominal, p.path: v}) for v in p.dist.p("values")[1:-1]]
         return out
 
     def lines(self) -> list[str]:
         return [f"{p.path}: {p.dist.describe()}, nominal {p.dist.nominal}" for p in self.parameters]
+
+
+def _is_text(d: Distribution) -> bool:
+    return any(isinstance(v, str) for v in d.p("values"))
 
 
 def set_values(scenario, values: dict[str, Any]):
@@ -243,7 +292,11 @@ def syntax_lines() -> list[str]:
            "with one key, e.g. launch_time_s: {truncnormal: {mean: 30, sd: 5, low: 0, high: 60}}. `run` flies "
            "the nominal value; `montecarlo` draws one value per run. Every value a distribution can give must "
            "lie in the field's range (a normal or lognormal tail may pass it with probability below "
-           f"{OUTSIDE_TOLERANCE:g}); integer fields take only choice."]
+           f"{OUTSIDE_TOLERANCE:g}); integer fields take only choice. Text fields (doctrine, radar mode, a site, "
+           "a missile, an aim point) take choice over text values, e.g. doctrine: {choice: {values: "
+           "[shoot-look-shoot, shoot-shoot], weights: [0.7, 0.3]}}; each value is checked as if the file gave it. "
+           "A threat's cep_m adds the aim error drawn per run: aim_north_m and aim_east_m, each normal with sd = "
+           f"CEP / {CEP_PER_SD:.4f}."]
     for name, (req, opt, note) in DISTRIBUTIONS.items():
         params = ", ".join([*req, *(f"[{o}]" for o in opt)])
         out.append(f"  {name}: {{{params}}}  nominal: {note}")
@@ -259,7 +312,59 @@ def extract(data: dict, model: type[BaseModel]) -> Uncertainty:
     found: list[UncertainParameter] = []
     clean = copy.deepcopy(data)
     _walk(clean, model, (), found)
+    _check_text_choices(clean, model, found)
+    _aim_errors(data, clean, found)
     return Uncertainty(clean, tuple(found))
+
+
+def _aim_errors(raw: dict, clean: dict, found: list) -> None:
+    """The two aim-error draws of every threat with a CEP (module doc)."""
+    threats = clean.get("threats") if isinstance(clean, dict) else None
+    if not isinstance(threats, list):
+        return
+    drawn = {p.path for p in found}
+    for i, t in enumerate(threats):
+        if not isinstance(t, dict) or "cep_m" not in t:
+            continue
+        cep_path = f"threats[{i}].cep_m"
+        cep = t["cep_m"]
+        if cep_path not in drawn and (not isinstance(cep, int | float) or isinstance(cep, bool) or not cep > 0):
+            continue  # zero, or not a number: the schema names it
+        given = [k for k in ("aim_north_m", "aim_east_m") if k in raw["threats"][i]]
+        if given:
+            raise UncertaintyError(("threats", i, given[0]), f"threats[{i}] gives both cep_m and {given[0]}",
+                                   hint="give cep_m (a study draws the aim error) or aim_north_m/aim_east_m, "
+                                   "not both")
+        for axis in ("aim_north_m", "aim_east_m"):
+            loc = ("threats", i, axis)
+            found.append(UncertainParameter(_format(loc), loc, Distribution(
+                AIM_ERROR, (("cep_path", cep_path), ("cep_m", float(cep))))))
+
+
+def _check_text_choices(clean: dict, model: type[BaseModel], found: list) -> None:
+    """Each value of a choice over text checked as if the file gave it (module doc).  Only on a
+    file valid at its nominal values: otherwise the schema's own error, at its own line, is
+    the one to show."""
+    from pydantic import ValidationError
+
+    texts = [p for p in found if p.dist.kind == "choice" and _is_text(p.dist)]
+    if not texts:
+        return
+    try:
+        model.model_validate(clean)
+    except ValidationError:
+        return
+    for p in texts:
+        for v in p.dist.p("values")[1:]:
+            data = copy.deepcopy(clean)
+            _set(data, p.loc, v)
+            try:
+                model.model_validate(data)
+            except ValidationError as error:
+                first = error.errors()[0]
+                message = str(first["msg"]).removeprefix("Value error, ")
+                raise UncertaintyError((*p.loc, "choice", "values"), f"{p.path} = {v!r}: {message}",
+                                       hint="give values the field takes") from None
 
 
 def _walk(data: dict, model: type[BaseModel], loc: tuple, found: list) -> None:
@@ -280,17 +385,20 @@ def _walk(data: dict, model: type[BaseModel], loc: tuple, found: list) -> None:
             elif isinstance(value, dict):
                 _walk(value, sub, here, found)
             continue
-        kind = _number_kind(field.annotation)
+        kind = _scalar_kind(field.annotation)
         if kind is None or not isinstance(value, dict):
             continue
-        dist = _distribution(value, here)
+        dist = _distribution(value, here, kind[0])
         _check_support(dist, field, kind, here)
         data[key] = dist.nominal
         found.append(UncertainParameter(_format(here), here, dist))
 
 
-def _number_kind(ann) -> tuple[str, tuple] | None:
-    """('float', ()), ('int', ()) or ('literal', allowed values) for a number field, else None."""
+def _scalar_kind(ann) -> tuple[str, tuple] | None:
+    """('float', ()), ('int', ()), ('literal', allowed values) or ('text', ()) for a field of one
+    number or word, else None (a list, a group of fields, a time)."""
+    if typing.get_origin(ann) in (list, dict, tuple):
+        return None
     if typing.get_origin(ann) is Literal:
         args = [ann]
     else:
@@ -304,10 +412,12 @@ def _number_kind(ann) -> tuple[str, tuple] | None:
             return "int", ()
         if typing.get_origin(a) is Literal:
             return "literal", typing.get_args(a)
+        if a is str:
+            return "text", ()
     return None
 
 
-def _distribution(value: dict, loc: tuple) -> Distribution:
+def _distribution(value: dict, loc: tuple, kind_of_field: str = "float") -> Distribution:
     if len(value) != 1:
         raise UncertaintyError(loc, f"a distribution is a mapping with one key, got {len(value)} keys",
                                hint="write e.g. {normal: {mean: 30, sd: 5}}; known: " + ", ".join(DISTRIBUTIONS))
@@ -331,7 +441,7 @@ def _distribution(value: dict, loc: tuple) -> Distribution:
             raise UncertaintyError(here, f"{kind} needs the parameter '{name}'",
                                    hint="its parameters: " + ", ".join(required + optional))
     if kind == "choice":
-        return _choice(params, here)
+        return _choice(params, here, kind_of_field)
     for name, v in params.items():
         if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
             raise UncertaintyError((*here, name), f"{kind}.{name} must be a finite number (got {v!r})")
@@ -356,13 +466,23 @@ def _distribution(value: dict, loc: tuple) -> Distribution:
     return Distribution(kind, tuple((k, p[k]) for k in (*required, *optional) if k in p))
 
 
-def _choice(params: dict, here: tuple) -> Distribution:
+def _choice(params: dict, here: tuple, kind_of_field: str = "float") -> Distribution:
     values = params["values"]
     if not isinstance(values, list) or not values:
         raise UncertaintyError((*here, "values"), "choice.values must be a non-empty list",
                                hint="write e.g. choice: {values: [1, 3]}")
+    if len({repr(v) for v in values}) != len(values):
+        raise UncertaintyError((*here, "values"), "choice.values gives a value twice",
+                               hint="give each value once; weights say how often")
     for v in values:
-        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+        if kind_of_field == "text":
+            if not isinstance(v, str):
+                raise UncertaintyError((*here, "values"), f"choice.values holds {v!r}, not a text value",
+                                       hint="quote it, e.g. values: ['36.0,128.1', seongju]")
+        elif kind_of_field == "literal":
+            if not isinstance(v, str | int | float) or isinstance(v, bool):
+                raise UncertaintyError((*here, "values"), f"choice.values holds {v!r}, not one value")
+        elif isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
             raise UncertaintyError((*here, "values"), f"choice.values holds {v!r}, not a finite number")
     weights = params.get("weights")
     if weights is not None:
@@ -373,7 +493,8 @@ def _choice(params: dict, here: tuple) -> Distribution:
                                    "not all zero", hint=f"give {len(values)} weights, or drop weights (equal)")
         weights = [float(w) for w in weights]
     # one type per column of a study's table: a mix of whole and decimal numbers becomes decimals
-    values = [float(v) for v in values] if any(isinstance(v, float) for v in values) else list(values)
+    numeric = all(isinstance(v, int | float) for v in values)
+    values = [float(v) for v in values] if numeric and any(isinstance(v, float) for v in values) else list(values)
     out = (("values", values),) + ((("weights", weights),) if weights is not None else ())
     return Distribution("choice", out)
 
@@ -383,9 +504,12 @@ def _check_support(dist: Distribution, field, kind: tuple[str, tuple], loc: tupl
 
     name, allowed = kind
     path = _format(loc)
-    if name in ("int", "literal") and dist.kind != "choice":
-        raise UncertaintyError((*loc, dist.kind), f"{path} takes whole values: only choice can vary it",
+    if name in ("int", "literal", "text") and dist.kind != "choice":
+        what = "text" if name == "text" or any(isinstance(a, str) for a in allowed) else "whole values"
+        raise UncertaintyError((*loc, dist.kind), f"{path} takes {what}: only choice can vary it",
                                hint="write choice: {values: [...]}")
+    if name == "text":
+        return  # each value checked as the file would be (_check_text_choices)
     if name == "int":
         bad = [v for v in dist.p("values") if not float(v).is_integer()]
         if bad:
@@ -416,5 +540,5 @@ def _format(loc: tuple) -> str:
     return out
 
 
-__all__ = ["DISTRIBUTIONS", "Distribution", "UncertainParameter", "Uncertainty", "UncertaintyError", "extract",
-           "set_values", "syntax_lines"]
+__all__ = ["AIM_ERROR", "CEP_PER_SD", "DISTRIBUTIONS", "Distribution", "UncertainParameter", "Uncertainty",
+           "UncertaintyError", "extract", "set_values", "syntax_lines"]

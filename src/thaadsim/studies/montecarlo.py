@@ -63,14 +63,20 @@ OUTCOME_COLUMNS = ("threats", "engaged", "intercepted", "leaked", "leaked_into_d
 
 DRAW_PREFIX = "draw:"
 MAX_RUNS = 10_000_000
-TARGET_BATCHES_PER_WORKER = 4
-"""Batches per worker a study is cut into by default: enough to balance the load and to
-lose little to a killed worker, few enough that the per-batch overhead stays small."""
+TARGET_BATCHES_PER_WORKER = 8
+"""Batches per worker a study is cut into by default: enough to balance the load (a worker
+idles at the end for at most one batch, ~1/8 of its share, half of that on average) and to
+lose little to a killed worker, few enough that the per-batch overhead (a few milliseconds of
+scheduling against runs of ~1 s) stays small."""
 MAX_BATCH = 64
 RETRIES = 3
 """Times Dask runs a batch again after it raised (a lost worker is rescheduled regardless)."""
 TRUTH_CACHE_SIZE = 8
 """Prepared truths a process keeps (each holds every missile's states on the look grid)."""
+WORKER_ENV = {"NUMBA_NUM_THREADS": "1"}
+"""Environment of a local cluster's worker processes: one compute thread each.  Workers of a
+cluster given by ``--scheduler`` are started by their owner: start them so too
+(``NUMBA_NUM_THREADS=1 dask worker ... --nthreads 1``) or the kernels oversubscribe the cores."""
 PARTS_FORMAT = 1
 _SUMMARY_BRANCH = 2**32
 """Seed-tree branch of the summary's bootstrap: above every run index."""
@@ -96,14 +102,13 @@ def run_seeds(seed: int, run: int) -> tuple[np.random.Generator, int]:
 
 
 def flight_key(scenario) -> str:
-    """What the threats' truth flights depend on: the flight fields of every threat group, the
-    look interval and the defended assets (aim points may name them)."""
+    """What the threats' truth flights depend on (``scenario.truth.flight_inputs``: the flight
+    fields of every threat group, its performance and aim error, the defended assets aim points
+    may name) and the look interval."""
     from thaadsim.scenario.runner import look_interval
+    from thaadsim.scenario.truth import flight_inputs
 
-    threats = [t.model_dump(include={"missile", "from_", "to", "profile", "apogee_km", "launch_time_s", "count",
-                                     "spacing_s"}) for t in scenario.threats]
-    assets = [(a.name, a.at) for b in scenario.batteries for a in b.assets]
-    return json.dumps([threats, look_interval(scenario), assets], sort_keys=True)
+    return json.dumps([flight_inputs(scenario), look_interval(scenario)], sort_keys=True)
 
 
 _truths: collections.OrderedDict = collections.OrderedDict()
@@ -293,8 +298,11 @@ def dask_client(workers: int | None, scheduler):
         return client, client.close
     import logging
 
+    # one core per worker: the numba kernels' parallel loops would otherwise start a thread per
+    # core in every worker, and W workers on W cores would fight over them (Dask already pins
+    # OpenMP, MKL and OpenBLAS to one thread; numba reads this before its first import there)
     cluster = LocalCluster(n_workers=int(workers or 1), threads_per_worker=1, processes=True, host="127.0.0.1",
-                           dashboard_address=None, silence_logs=logging.ERROR)
+                           dashboard_address=None, silence_logs=logging.ERROR, env=WORKER_ENV)
     client = Client(cluster)
 
     def close() -> None:
@@ -460,8 +468,12 @@ def summarise(table, scenario, seed: int, level: float = 0.95) -> dict:
     det["never_detected_runs"] = int(n - det["n"])
     pct = np.percentile(pooled, [5, 50, 95]).tolist() if pooled.size else [math.nan] * 3
     u = scenario.uncertainty
-    draws = {}
+    draws: dict[str, dict] = {}
     for col in (c for c in table.columns if c.startswith(DRAW_PREFIX)):
+        if any(isinstance(x, str) for x in table[col]):  # a choice over text: how often each value was drawn
+            counts = table[col].value_counts()
+            draws[col[len(DRAW_PREFIX):]] = {"counts": {str(k): int(counts[k]) for k in sorted(counts.index)}}
+            continue
         v = table[col].to_numpy(dtype=float)
         draws[col[len(DRAW_PREFIX):]] = {"mean": float(v.mean()), "min": float(v.min()), "max": float(v.max())}
     return {

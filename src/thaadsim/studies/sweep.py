@@ -34,6 +34,7 @@ import itertools
 import math
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -466,10 +467,18 @@ INTERVAL_METHODS = {
 
 
 def run_sweep(scenario, params: list[Param], runs: int, seed: int | None = None, *, workers=None, scheduler=None,
-              batch_size=None, progress=None, points: list[GridPoint] | None = None) -> SweepResult:
-    """A study of ``runs`` runs at every grid point (module doc), all with the same seed."""
+              batch_size=None, progress=None, points: list[GridPoint] | None = None, out=None,
+              resume: bool = False) -> SweepResult:
+    """A study of ``runs`` runs at every grid point (module doc), all with the same seed.
+
+    With ``out`` (the sweep's folder) every point's finished batches are kept as its study's
+    parts (``montecarlo.run_study``) in the hidden folder ``.<out name>.parts`` beside it, one
+    sub-folder a point; with ``resume`` an interrupted sweep reads them back: each point keeps
+    the runs it wrote once and runs only the others, a point not yet begun starts.  The caller
+    removes the parts once the sweep's folder is written (:func:`finish_sweep_parts`)."""
     seed = scenario.seed if seed is None else int(seed)
     points = grid(scenario, params) if points is None else points
+    resumable = _resumable_points(out, points, resume)
     close = None
     if workers is not None or isinstance(scheduler, str):
         # one client (and local cluster) for the whole grid, not one opened and closed per point
@@ -477,13 +486,75 @@ def run_sweep(scenario, params: list[Param], runs: int, seed: int | None = None,
 
         scheduler, close = dask_client(workers, scheduler)
     try:
-        return _run_points(scenario, params, points, runs, seed, scheduler, batch_size, progress)
+        return _run_points(scenario, params, points, runs, seed, scheduler, batch_size, progress, out, resumable)
+    except BaseException:
+        if out is not None:
+            _drop_empty(parts_folder_of(out))  # nothing written: nothing to resume, nothing left behind
+        raise
     finally:
         if close is not None:
             close()
 
 
-def _run_points(scenario, params, points, runs, seed, scheduler, batch_size, progress) -> SweepResult:
+def parts_folder_of(out) -> Path:
+    """The hidden folder of an unfinished sweep's points, beside its folder."""
+    from thaadsim.studies.montecarlo import parts_folder
+
+    return parts_folder(out)
+
+
+def point_out(out, index: int) -> Path:
+    """Where grid point ``index``'s study keeps its parts: its own ``out`` inside the sweep's
+    parts folder (``montecarlo.parts_folder`` of it is ``.point-NNN.parts`` there)."""
+    return parts_folder_of(out) / f"point-{index:03d}"
+
+
+def _point_written(out, index: int) -> bool:
+    from thaadsim.studies.montecarlo import parts_folder
+
+    return any(parts_folder(point_out(out, index)).glob("runs-*.parquet"))
+
+
+def _resumable_points(out, points: list[GridPoint], resume: bool) -> set[int]:
+    """The points an interrupted sweep in ``out`` left runs of; refuses a sweep that would
+    overwrite them without ``resume``, and ``resume`` with nothing to resume."""
+    if out is None:
+        if resume:
+            raise InputError("--resume needs the sweep's folder", field="--resume", hint="give --out DIR")
+        return set()
+    folder = parts_folder_of(out)
+    written = {p.index for p in points if _point_written(out, p.index)} if folder.is_dir() else set()
+    if written and not resume:
+        raise InputError(f"an interrupted sweep of {out} is in {folder}", field="--out",
+                         hint="give --resume to continue it, or remove that folder to start again")
+    if resume and not written:
+        raise InputError(f"no interrupted sweep of {out} to resume (no {folder.name} beside it)", field="--resume",
+                         hint="drop --resume to start the sweep, or give its --out")
+    folder.mkdir(exist_ok=True)
+    return written
+
+
+def _drop_empty(folder: Path) -> None:
+    try:
+        folder.rmdir()  # only when empty: written points stay for --resume
+    except OSError:
+        pass
+
+
+def finish_sweep_parts(out) -> None:
+    """Remove an unfinished sweep's parts once its folder is written."""
+    from thaadsim.studies.montecarlo import finish_parts
+
+    folder = parts_folder_of(out)
+    if not folder.is_dir():
+        return
+    for parts in sorted(folder.glob(".point-*.parts")):
+        finish_parts(folder / parts.name[1:-len(".parts")])  # the point's own ``out``
+    _drop_empty(folder)
+
+
+def _run_points(scenario, params, points, runs, seed, scheduler, batch_size, progress, out=None,
+                resumable=frozenset()) -> SweepResult:
     from thaadsim.studies.montecarlo import run_study
 
     rows, studies, notes = [], [], []
@@ -499,7 +570,9 @@ def _run_points(scenario, params, points, runs, seed, scheduler, batch_size, pro
             def step(done, _total, label, base=point.index * runs, name=name):
                 # the study's own line (its run rate, time left for this point) under the point's name
                 progress(base + done, total, f"{name}: {label}")
-        study = run_study(point.scenario, runs, seed, scheduler=scheduler, batch_size=batch_size, progress=step)
+        study = run_study(point.scenario, runs, seed, scheduler=scheduler, batch_size=batch_size, progress=step,
+                          out=None if out is None else point_out(out, point.index),
+                          resume=point.index in resumable)
         studies.append(study)
         model = one_layer(point.scenario, seed)
         if not model.applies and model.why_not not in notes:
@@ -520,6 +593,54 @@ def _run_points(scenario, params, points, runs, seed, scheduler, batch_size, pro
     return SweepResult(scenario, list(params), int(runs), seed, rows, studies, notes)
 
 
-__all__ = ["INTERVAL_METHODS", "MAX_GRID_POINTS", "PARAM_SYNTAX", "THRESHOLD", "GridPoint", "OneLayer", "Param",
-           "SweepResult", "apply", "column", "from_scenario_sweep", "grid", "one_layer", "parse_param",
-           "point_figures", "run_sweep"]
+# --------------------------------------------------------------------------- a scenario's own sweep block
+
+
+SCENARIO_SWEEP_RUNS = 10
+"""Runs per salvo size when a run meets a scenario with a sweep block (``saturation``): a
+first look, said in the output; ``thaadsim sweep SCENARIO --runs N`` gives more."""
+
+
+def run_with_sweep(scenario, seed: int | None = None, *, runs: int = SCENARIO_SWEEP_RUNS, progress=None,
+                   study_progress=None, views: bool = True, points: list[GridPoint] | None = None):
+    """A scenario run as ``thaadsim run`` runs it: the file's own salvo once (``progress(text)``
+    as the runner's), and for a scenario with a ``sweep:`` block the sweep *study* over its salvo
+    sizes (``runs`` runs per size, ``study_progress(done, total, label)``), whose rows, answer
+    and leading note go into the run's result - one draw per salvo size would answer the
+    saturation question by luck.  The one function the CLI's ``run``, the notebook API and the
+    web app's jobs call, so that all three give the same answer for the same seed.  Returns the
+    run's ``ScenarioResult`` and the :class:`SweepResult` (None without a sweep block)."""
+    from thaadsim.scenario.runner import run_scenario
+
+    if scenario.sweep is None:
+        return run_scenario(scenario, seed, progress, views=views), None
+    points = grid(scenario, from_scenario_sweep(scenario)) if points is None else points
+    result = run_scenario(scenario.model_copy(update={"sweep": None}), seed, progress, views=views)
+    study = run_sweep(scenario, from_scenario_sweep(scenario), runs, result.seed, points=points,
+                      progress=study_progress)
+    result.sweep = salvo_rows(study)
+    result.sweep_answer = study.answer()  # the report leads with it
+    result.notes.insert(0, study.answer())
+    return result, study
+
+
+def salvo_rows(study: SweepResult) -> list[dict]:
+    """The run's ``sweep`` rows (summary.json, report.html) from a salvo-size study: per size
+    the mean outcome of its runs, and its leak fractions with their 95 % intervals."""
+    path = study.count_path()
+    rows = []
+    for row, point in zip(study.rows, study.studies, strict=True):
+        mean = {k: float(sum(column(point.table, k)) / row["runs"]) for k in (
+            "threats", "intercepted", "leaked", "leaked_into_defended_assets", "interceptors_fired")}
+        rows.append({"count": int(row[path]), "runs": row["runs"], **mean, "inventory": row["inventory"],
+                     "leak_fraction": row["leak_fraction"], "leak_fraction_ci95": row["leak_fraction_ci95"],
+                     "asset_leak_fraction": row["asset_leak_fraction"],
+                     "asset_leak_fraction_ci95": row["asset_leak_fraction_ci95"],
+                     "p_no_leak": row["p_no_leak"], "p_no_leak_ci95": row["p_no_leak_ci95"],
+                     "analytic_leak_fraction": row["analytic_leak_fraction"]})
+    return rows
+
+
+__all__ = ["INTERVAL_METHODS", "MAX_GRID_POINTS", "PARAM_SYNTAX", "SCENARIO_SWEEP_RUNS", "THRESHOLD", "GridPoint",
+           "OneLayer", "Param", "SweepResult", "apply", "column", "finish_sweep_parts", "from_scenario_sweep", "grid",
+           "one_layer", "parse_param", "point_out", "point_figures", "run_sweep", "run_with_sweep", "salvo_rows"]

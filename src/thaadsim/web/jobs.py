@@ -6,8 +6,9 @@ imported the scenario runner once, so a run starts in well under a second and th
 server's threads are never forked).  A process, not a thread, because a run can then be
 stopped - cancelled by the user, or past :attr:`Limits.run_s` - at any point of its
 numba kernels, and its memory goes back to the system when it ends.  The child runs
-``thaadsim.scenario.runner.run_scenario`` and writes its folder with the CLI's writer
-(:func:`thaadsim.outputs.bundle.write_bundle`: all or nothing, under a lock); a stopped
+``thaadsim.studies.sweep.run_with_sweep`` (the runner, and a sweep block's study, as
+``thaadsim run`` does) and writes its folder with the CLI's writers
+(:func:`thaadsim.outputs.bundle.write_folder`: all or nothing, under a lock); a stopped
 child unwinds through the writer's clean-up (SIGTERM is turned into the interrupt the CLI
 uses), so no half-written folder is left.
 
@@ -112,18 +113,25 @@ def run_child(text: str, label: str, seed: int | None, out_dir: str, conn) -> No
 
     import numpy as np
 
-    from thaadsim.outputs.bundle import write_bundle
+    from thaadsim.outputs.bundle import run_writers, write_folder
+    from thaadsim.outputs.study_report import sweep_writers
     from thaadsim.scenario.loader import locate_error_in_text, parse_scenario
-    from thaadsim.scenario.runner import run_scenario
+    from thaadsim.studies.sweep import run_with_sweep
 
     warnings.simplefilter("ignore")  # as the CLI: every input is range-checked, see cli/main.py
     np.seterr(all="ignore")
     try:
         spec = parse_scenario(text, label)
         try:
-            result = run_scenario(spec, seed, progress=lambda message: conn.send(("progress", str(message))))
+            # a sweep block is a study, as `thaadsim run` plays it (studies/sweep.py)
+            result, study = run_with_sweep(
+                spec, seed, progress=lambda message: conn.send(("progress", str(message))),
+                study_progress=lambda done, total, what: conn.send(("progress", f"sweep {done}/{total} {what}")))
             conn.send(("progress", "writing the report, tables and CZML/KML"))
-            write_bundle(result, out_dir)
+            writers = run_writers(result)
+            if study is not None:
+                writers |= sweep_writers(study, result.assumptions)
+            write_folder(Path(out_dir), writers)
         except ThaadsimError as error:
             raise locate_error_in_text(text, label, error) from None
         conn.send(("done", json.loads((Path(out_dir) / "summary.json").read_text(encoding="utf-8"))))
