@@ -12,7 +12,7 @@ import itertools
 import pytest
 
 from thaadsim.scenario.loader import builtin_names, load_scenario
-from thaadsim.scenario.runner import run_scenario
+from thaadsim.studies.sweep import run_with_sweep
 
 BUILTINS = ["korea-salvo", "china-icbm", "march-2017", "hwasong-15", "saturation"]
 
@@ -31,7 +31,7 @@ def results():
 
     def get(name):
         if name not in cache:
-            cache[name] = run_scenario(_scenario(name), views=False)
+            cache[name] = run_with_sweep(_scenario(name), runs=2, views=False)[0]
         return cache[name]
 
     return get

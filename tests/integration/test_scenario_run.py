@@ -17,6 +17,7 @@ from thaadsim.outputs.bundle import summary_text
 from thaadsim.scenario.loader import builtin_names, load_scenario
 from thaadsim.scenario.result import EVENT_KINDS
 from thaadsim.scenario.runner import run_scenario
+from thaadsim.studies.sweep import run_with_sweep
 
 
 def reduced(name: str):
@@ -37,7 +38,8 @@ def results():
 
 def run_reduced(results, name):
     if name not in results:
-        results[name] = run_scenario(reduced(name), views=False)
+        # a sweep block is a study: two runs per salvo size keep it affordable
+        results[name] = run_with_sweep(reduced(name), runs=2, views=False)[0]
     return results[name]
 
 
@@ -66,7 +68,7 @@ def test_builtin_account_is_consistent(results, name):
     if s["sweep"]:
         assert [row["count"] for row in s["sweep"]] == [1, 2, 4]
         for row in s["sweep"]:
-            assert row["intercepted"] + row["leaked"] == row["threats"] == row["count"]
+            assert row["intercepted"] + row["leaked"] == pytest.approx(row["threats"]) == row["count"]
 
 
 @pytest.mark.parametrize("name", ["korea-salvo", "march-2017", "hwasong-15"])
@@ -143,3 +145,13 @@ def test_intercepts_lie_inside_the_catalog_window(results, name):
     assert r.shots
     for s in r.shots:
         assert lo - 0.5 <= s.alt_m / 1e3 <= hi + 0.5
+
+
+def test_a_sweep_scenario_is_refused_as_one_run():
+    """A sweep block is a study (issue 13): run_scenario playing one draw per salvo size
+    answered the saturation question by luck, so it refuses, naming the field and the fix."""
+    from thaadsim.errors import InputError
+
+    with pytest.raises(InputError, match="run_with_sweep") as error:
+        run_scenario(reduced("saturation"), views=False)
+    assert error.value.field == "sweep"

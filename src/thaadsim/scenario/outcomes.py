@@ -389,14 +389,6 @@ def _battery_view(br, truth, scenario, views: bool, notes: list[str]) -> Battery
 # --------------------------------------------------------------------------- assembly
 
 
-def sweep_row(count: int, totals: dict) -> dict:
-    keys = ("threats", "engaged", "intercepted", "leaked", "leaked_into_defended_assets", "interceptors_fired",
-            "inventory")
-    row = {"count": int(count), **{k: totals.get(k) for k in keys}}
-    row["leak_fraction"] = totals["leaked"] / totals["threats"] if totals["threats"] else None
-    return row
-
-
 def assemble(scenario, seed: int, truth, radar_runs, battery_runs, *, views: bool = True,
              progress=None) -> ScenarioResult:
     """Score the run and tell its story (module doc)."""
@@ -442,4 +434,4 @@ def assemble(scenario, seed: int, truth, radar_runs, battery_runs, *, views: boo
         sources=list(scenario.sources), sweep=None, notes=notes)
 
 
-__all__ = ["assemble", "sweep_row"]
+__all__ = ["assemble"]

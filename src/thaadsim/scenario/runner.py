@@ -458,11 +458,17 @@ def run_replica(prepared: PreparedScenario, seed: int):
 def run_scenario(scenario: Scenario, seed: int | None = None, progress=None, *, views: bool = True,
                  plan: Plan | None = None):
     """The whole run (module doc); ``views`` adds radar coverage and defended footprints
-    for the drawings.  A sweep runs the scenario once per salvo size as well.  ``plan``:
+    for the drawings.  A scenario with a ``sweep:`` block is a study: it runs through
+    ``thaadsim.studies.sweep.run_with_sweep``, and is refused here.  ``plan``:
     :func:`preflight` of this scenario and seed, already made (its checks and flights are
     not repeated)."""
-    from thaadsim.scenario.outcomes import assemble, sweep_row
+    from thaadsim.scenario.outcomes import assemble
 
+    if scenario.sweep is not None:
+        # one draw per salvo size would answer the saturation question by luck
+        raise InputError("sweep: a scenario with a sweep block is a study - run it with `thaadsim run` "
+                         "(or thaadsim.studies.sweep.run_with_sweep), or drop the block for one run",
+                         field="sweep")
     seed = scenario.seed if seed is None else int(seed)
     if plan is not None and plan.groups:
         groups = list(plan.groups)
@@ -474,20 +480,6 @@ def run_scenario(scenario: Scenario, seed: int | None = None, progress=None, *, 
     if progress:
         progress("scoring shots and writing the story")
     result = assemble(scenario, seed, truth, radar_runs, battery_runs, views=views, progress=progress)
-    if scenario.sweep is not None:
-        rows = []
-        for n in scenario.sweep.counts:
-            if progress:
-                progress(f"sweep: salvo of {n}")
-            threats = list(scenario.threats)
-            threats[scenario.sweep.threat] = threats[scenario.sweep.threat].model_copy(update={"count": n})
-            variant = scenario.model_copy(update={"threats": threats, "sweep": None})
-            if n == scenario.threats[scenario.sweep.threat].count:
-                rows.append(sweep_row(n, result.totals))
-                continue
-            sub = assemble(variant, seed, *simulate(variant, seed), views=False)
-            rows.append(sweep_row(n, sub.totals))
-        result.sweep = rows
     return result
 
 
