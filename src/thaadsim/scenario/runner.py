@@ -466,7 +466,7 @@ def run_scenario(scenario: Scenario, seed: int | None = None, progress=None, *, 
 
     if scenario.sweep is not None:
         # one draw per salvo size would answer the saturation question by luck
-        raise InputError("sweep: a scenario with a sweep block is a study - run it with `thaadsim run` "
+        raise InputError("a scenario with a sweep block is a study - run it with `thaadsim run` "
                          "(or thaadsim.studies.sweep.run_with_sweep), or drop the block for one run",
                          field="sweep")
     seed = scenario.seed if seed is None else int(seed)
