@@ -31,6 +31,7 @@ from numba import njit, prange
 from thaadsim.earth.constants import G0_M_S2, OMEGA_EARTH_RAD_S
 from thaadsim.earth.kernels import atmosphere_lookup, geodetic_from_ecef, gravity_ecef
 from thaadsim.flight import layout as L
+from thaadsim.jit import helper
 
 _P0 = 101_325.0  # sea-level pressure of the 1976 standard [Pa], for the Isp pressure correction
 
@@ -87,7 +88,7 @@ def drag_coefficient(mach, cd_mach, cd_value, cd_d2):
     return a * cd_value[i] + b * cd_value[i + 1] + ((a**3 - a) * cd_d2[i] + (b**3 - b) * cd_d2[i + 1]) * h * h / 6.0
 
 
-@njit(cache=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+@helper
 def _rhs(t, y, out, p, seg, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2):
     x, yy, z = y[0], y[1], y[2]
     vx, vy, vz = y[3], y[4], y[5]
@@ -157,7 +158,7 @@ def _rhs(t, y, out, p, seg, stage, seg_t0, earth, rotating, with_drag, atm, cd_m
     out[6] = -mdot
 
 
-@njit(cache=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+@helper
 def _dp_step(t, y, f0, h, out_y, out_f, err, k2, k3, k4, k5, k6, tmp,
              p, seg, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2):
     """One Dormand–Prince step of size h from (t, y) with f0 = f(t, y).
@@ -188,19 +189,19 @@ def _dp_step(t, y, f0, h, out_y, out_f, err, k2, k3, k4, k5, k6, tmp,
         err[i] = h * (_E1 * f0[i] + _E3 * k3[i] + _E4 * k4[i] + _E5 * k5[i] + _E6 * k6[i] + _E7 * out_f[i])
 
 
-@njit(cache=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+@helper
 def _height(y, earth):
     return geodetic_from_ecef(y[0], y[1], y[2], earth)[2]
 
 
-@njit(cache=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+@helper
 def _vertical_speed(y, earth):
     lat, lon, _ = geodetic_from_ecef(y[0], y[1], y[2], earth)
     cla = math.cos(lat)
     return y[3] * cla * math.cos(lon) + y[4] * cla * math.sin(lon) + y[5] * math.sin(lat)
 
 
-@njit(cache=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+@helper
 def _locate(t, y, f0, h, ga, gb, level, which, ye, fe, err, k2, k3, k4, k5, k6, tmp,
             p, seg, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2):
     """Where inside the step [t, t + h] an event function crosses zero; returns the offset s.
@@ -233,14 +234,14 @@ def _locate(t, y, f0, h, ga, gb, level, which, ye, fe, err, k2, k3, k4, k5, k6, 
     return s
 
 
-@njit(cache=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+@helper
 def _record(events, row, t, y):
     events[row, 0] = t
     for i in range(7):
         events[row, 1 + i] = y[i]
 
 
-@njit(cache=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+@helper
 def _hermite(y0, f0, y1, f1, h, s, out):
     """Cubic Hermite interpolation of positions/velocities at fraction s of a step."""
     s2 = s * s
@@ -253,7 +254,7 @@ def _hermite(y0, f0, y1, f1, h, s, out):
         out[i] = h00 * y0[i] + h10 * h * f0[i] + h01 * y1[i] + h11 * h * f1[i]
 
 
-@njit(cache=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+@helper
 def _fill_samples(samples, next_sample, n_samples, sample_dt, t, h, y0, f0, y1, f1, interp):
     """Write the grid samples that fall inside the step [t, t + h]; returns the next index."""
     while next_sample < n_samples and next_sample * sample_dt <= t + h:
@@ -264,7 +265,7 @@ def _fill_samples(samples, next_sample, n_samples, sample_dt, t, h, y0, f0, y1, 
     return next_sample
 
 
-@njit(cache=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+@helper
 def fly_one(y_init, p, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2, rtol, t_max, max_step,
             sample_dt, events, samples):
     """Fly one trajectory from launch (or from a burnout state when N_STAGES == 0).
@@ -481,7 +482,7 @@ def fly_one(y_init, p, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2
     return L.STATUS_NO_IMPACT
 
 
-@njit(cache=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+@helper
 def _batch_outputs(n, sample_dt, n_samples):
     """Result arrays of a batch of ``n`` flights, NaN until filled."""
     status = np.empty(n, dtype=np.int64)
