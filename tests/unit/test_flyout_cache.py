@@ -9,6 +9,7 @@ import stat
 import numpy as np
 import pytest
 
+from thaadsim import diskcache
 from thaadsim.defense import flyout
 from thaadsim.defense.flyout import build_table, cache_dir, cached_table, table_key
 from thaadsim.defense.interceptor import InterceptorModel
@@ -73,6 +74,18 @@ def test_file_holds_no_pickles(cache):
     (path,) = _files(cache)
     with np.load(path, allow_pickle=False) as z:
         assert all(z[k].dtype != object for k in z.files)
+
+
+def test_file_is_a_disk_cache_entry(cache):
+    """Written by the one disk-cache writer (``thaadsim.diskcache``): its reader takes the file
+    for this key and format, and finds the table in it."""
+    built = cached_table(MODEL, *SITE, **GRID)
+    (path,) = _files(cache)
+    arrays = diskcache.read_entry(path, path.stem, flyout.CACHE_FORMAT)
+    assert arrays is not None
+    assert np.array_equal(arrays["time_s"], built.time_s, equal_nan=True)
+    assert str(arrays["interceptor"].item()) == built.interceptor
+    assert diskcache.read_entry(path, path.stem, flyout.CACHE_FORMAT - 1) is None  # an older format is not served
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "other_key"])

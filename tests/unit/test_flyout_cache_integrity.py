@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from tests.unit.test_flyout_cache import GRID, MODEL, SITE, _assert_same
+from thaadsim import diskcache
 from thaadsim.defense import flyout
 from thaadsim.defense.flyout import build_table, cached_table, table_key
 
@@ -40,6 +41,16 @@ def _rewrite(path, **changes):
         np.savez_compressed(fh, **entries)
 
 
+def _forge(path, **changes):
+    """Rewrite with some tables changed and a digest made afresh for them: a self-consistent
+    file that only the content checks can refuse."""
+    with np.load(path, allow_pickle=False) as z:
+        arrays = {k: np.array(z[k]) for k in z.files if not k.startswith("__")}
+    arrays.update(changes)
+    digest = diskcache._content_digest(path.stem, flyout.CACHE_FORMAT, arrays)
+    _rewrite(path, __digest__=np.array(digest), **changes)
+
+
 def _damage(path, how, built):
     t, k = built.time_s, built.kick_deg
     if how == "all_nan":
@@ -61,24 +72,22 @@ def _damage(path, how, built):
     elif how == "float32":
         _rewrite(path, time_s=t.astype(np.float32), kick_deg=k.astype(np.float32))
     elif how == "no_digest":  # a file written before digests
-        _rewrite(path, digest=None)
+        _rewrite(path, __digest__=None)
     elif how == "forged_digest_wrong_azimuths":  # self-consistent file, made for another grid
-        t2, k2 = t[:1].copy(), k[:1].copy()
-        scalars = {n: float(getattr(built, n)) for n in flyout._SCALARS}
-        digest = flyout._digest(path.stem, built.interceptor, scalars, t2, k2)
-        _rewrite(path, time_s=t2, kick_deg=k2, digest=np.array(digest))
+        _forge(path, time_s=t[:1].copy(), kick_deg=k[:1].copy())
     elif how == "negative_time_fresh_digest":
         t2 = t.copy()
         t2[np.isfinite(t2)] *= -1.0
-        scalars = {n: float(getattr(built, n)) for n in flyout._SCALARS}
-        _rewrite(path, time_s=t2, digest=np.array(flyout._digest(path.stem, built.interceptor, scalars, t2, k)))
+        _forge(path, time_s=t2)
+    elif how == "scalar_as_vector_fresh_digest":  # digest-consistent, but not a table's fields
+        _forge(path, dh_m=np.array([1.0, 2.0]))
     else:
         raise AssertionError(how)
 
 
 @pytest.mark.parametrize("how", ["all_nan", "some_nan", "wrong_shape", "mismatched_shapes", "flipped_value",
                                  "float32", "no_digest", "forged_digest_wrong_azimuths",
-                                 "negative_time_fresh_digest"])
+                                 "negative_time_fresh_digest", "scalar_as_vector_fresh_digest"])
 def test_damaged_content_is_rebuilt_and_rewritten(cache, how):
     built = cached_table(MODEL, *SITE, **GRID)
     path = cache / f"{table_key(MODEL, *SITE, **GRID)}.npz"

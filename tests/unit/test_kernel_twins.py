@@ -1,4 +1,5 @@
-"""Every parallel kernel has a serial twin with its own compiled-code cache entry.
+"""Every parallel kernel has a serial twin with its own compiled-code cache entry, and each
+kernel is compiled once per process.
 
 Authority: numba's own record of what it loaded.  A function compiled with
 ``parallel=True`` carries ``_reload_parfors`` in its ``reload_init`` (numba re-runs it to
@@ -59,11 +60,18 @@ p, faces = RadarModel.from_catalog("an-tpy-2", "forward-based").with_site(36.0, 
 r = np.array([[-3.0e6, 4.0e6, 3.8e6], [-3.0e6, 4.0e6, 3.9e6]])
 rcs = np.array([0.1])
 SK.look_any(r, rcs, p, faces, *[np.empty(2) for _ in range(6)], np.empty(2, dtype=np.bool_))
+frozen = rcs.copy()
+frozen.flags.writeable = False  # e.g. a numpy scalar's array, or a scenario's frozen truth
+SK.look_any(r, frozen, p, faces, *[np.empty(2) for _ in range(6)], np.empty(2, dtype=np.bool_))
 SK.pd_any(r, rcs, p, faces, np.empty(2))
 SK.access_any(r, np.array([0.0, 1.0]), np.array([0, 2]), rcs, p, faces, 0.5, np.empty(2),
               np.empty(2, dtype=np.bool_), np.empty(1, dtype=np.int64), np.empty(1), np.empty(1), np.empty(1))
+from thaadsim.earth import kernels as EK
 mods = {"thaadsim.flight.kernels": FK, "thaadsim.defense.kernels": DK, "thaadsim.sensors.kernels": SK}
-report = {"pool_started": bool(numba_parallel._is_initialized), "kernels": {}}
+report = {"pool_started": bool(numba_parallel._is_initialized), "kernels": {},
+          "specializations": {f"{m.__name__}.{name}": len(obj.overloads)
+                              for m in (FK, DK, SK, EK) for name, obj in vars(m).items()
+                              if hasattr(obj, "overloads") and getattr(obj, "__module__", "") == m.__name__}}
 for mod, par, ser in TWINS:
     for name in (par, ser):
         disp = getattr(mods[mod], name)
@@ -98,6 +106,11 @@ def test_serial_twins_keep_their_own_cache_entries(tmp_path):
         k = second["kernels"][ser]
         assert k["overloads"] == 1 and k["parfors"] == [False], (ser, k)
         assert k["cache_hits"] == 0, f"{ser} was loaded from the parallel kernel's cache entry"
+    # One machine-code version per kernel: a literal argument or a read-only array would
+    # make numba compile a kernel (and all it calls) once more, ~1 s each without a cache.
+    twice = {name: n for name, n in first["specializations"].items() if n > 1}
+    assert not twice, f"compiled more than once in one process: {twice}"
+    assert first["specializations"]["thaadsim.flight.kernels._rhs"] == 1  # the check saw the kernels
     third = _run_child("serial", tmp_path)
     for _, _, ser in TWINS:  # and the serial code, once cached, is found again as serial
         assert third["kernels"][ser] == {"overloads": 1, "parfors": [False], "cache_hits": 1}, ser

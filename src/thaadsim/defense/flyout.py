@@ -33,13 +33,14 @@ keeps tables in memory (per process) and on disk (across processes), the way num
 caches compiled kernels.  The disk cache lives in ``$THAADSIM_CACHE_DIR/flyout/``,
 else ``$XDG_CACHE_HOME/thaadsim/flyout/``, else ``~/.cache/thaadsim/flyout/``; an
 empty ``THAADSIM_CACHE_DIR`` counts as unset, and ``THAADSIM_CACHE_DIR=off`` turns the
-disk cache off (the in-memory cache stays).  A file is ``<key>.npz`` (compressed numpy, read with
-``allow_pickle=False``), written to a temporary file in the same folder and moved into
-place with ``os.replace`` so a reader never sees half a file.  It is a cache, not a
-result: a file that cannot be read, is corrupt or does not match its key is ignored,
-rebuilt and overwritten, and a folder that cannot be written leaves only the
+disk cache off (the in-memory cache stays).  A file is ``<key>.npz``, written and read by
+:mod:`thaadsim.diskcache` (``write_entry``/``read_entry``: numpy arrays stored raw, no
+pickles, a content digest beside them, put in place with ``os.replace`` so a reader never
+sees half a file).  It is a cache, not a result: a file that cannot be read, is corrupt,
+does not match its key or digest, or fails the table's own shape and value checks is
+ignored, rebuilt and overwritten, and a folder that cannot be written leaves only the
 in-memory cache; nothing is printed (failures go to the ``logging`` debug level).
-Tables read back are bit-identical to built ones (float64 arrays stored raw).
+Tables read back are bit-identical to built ones.
 
 The key is a sha256 over a canonical JSON of everything the table depends on
 (:func:`table_key`), each for a reason:
@@ -73,12 +74,8 @@ The key is a sha256 over a canonical JSON of everything the table depends on
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
 import logging
 import math
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,15 +83,26 @@ import numpy as np
 
 from thaadsim.defense.interceptor import InterceptorModel, fly_out
 from thaadsim.defense.kernels import table_lookup
-from thaadsim.diskcache import CACHE_ENV, cache_root, canonical, provenance, sources_digest
+from thaadsim.diskcache import (
+    CACHE_ENV,
+    cache_root,
+    canonical,
+    entry_key,
+    provenance,
+    read_entry,
+    sources_digest,
+    write_entry,
+)
 from thaadsim.earth import frames
 from thaadsim.errors import InputError
 
 DEFAULT_KICKS_DEG = np.concatenate([np.linspace(0.0, 2.0, 5)[:-1], np.linspace(2.0, 89.0, 88)])
 """Kick grid of the fan [deg]: finer near the vertical, where the range at altitude starts."""
 
-CACHE_FORMAT = 2
-"""Version of the on-disk table format (and of the build); part of the cache key."""
+CACHE_FORMAT = 3
+"""Version of the on-disk table format (and of the build); part of the cache key.  3: written
+by :func:`thaadsim.diskcache.write_entry` (its key, format and digest fields, arrays stored
+raw) instead of this module's own compressed writer."""
 
 _log = logging.getLogger(__name__)
 
@@ -379,28 +387,11 @@ def table_key(model: InterceptorModel, site_lat_deg: float, site_lon_deg: float,
                  "horizon_s": canonical(horizon)},
         "flight": canonical(_fan_options(model, horizon, sample_dt_s)),
     }
-    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), allow_nan=False)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return entry_key(payload)
 
 
 _SCALARS = ("site_lat_deg", "site_lon_deg", "site_alt_m", "az0_rad", "daz_rad", "h0_m", "dh_m", "r0_m", "dr_m",
             "horizon_s")
-
-
-def _digest(key: str, interceptor: str, scalars: dict, time_s: np.ndarray, kick_deg: np.ndarray) -> str:
-    """sha256 of a table's content, stored beside it: a file whose arrays were changed
-    after writing (NaNs, a wrong shape, bits flipped) no longer matches and is rebuilt.
-    NaN is legitimate in the table (unreachable cells), so finiteness alone cannot tell
-    a damaged table from a good one; the digest can."""
-    h = hashlib.sha256()
-    head = {"key": key, "format": CACHE_FORMAT, "interceptor": interceptor,
-            "scalars": {name: float(scalars[name]).hex() for name in _SCALARS}}
-    h.update(json.dumps(head, sort_keys=True).encode())
-    for array in (time_s, kick_deg):
-        array = np.ascontiguousarray(array, dtype="<f8")
-        h.update(repr(array.shape).encode())
-        h.update(array.tobytes())
-    return h.hexdigest()
 
 
 def _valid_content(time_s: np.ndarray, kick_deg: np.ndarray, scalars: dict, name: str,
@@ -432,58 +423,34 @@ def _valid_content(time_s: np.ndarray, kick_deg: np.ndarray, scalars: dict, name
 
 
 def _read_table(path: Path, key: str, expect: dict | None = None) -> FlyoutTable | None:
-    """The table in ``path`` if it is whole, made for ``key``, matches the digest written
-    with it and passes the content checks (against ``expect``: the grid and site asked
-    for); None otherwise, and the caller rebuilds and overwrites it."""
-    try:
-        with np.load(path, allow_pickle=False) as z:
-            if str(z["key"][()]) != key or int(z["format"][()]) != CACHE_FORMAT:
-                return None
-            time_s = np.array(z["time_s"])
-            kick_deg = np.array(z["kick_deg"])
-            scalars = {name: float(z[name][()]) for name in _SCALARS}
-            name = str(z["interceptor"][()])
-            digest = str(z["digest"][()])
-    except FileNotFoundError:
+    """The table in ``path`` if :func:`thaadsim.diskcache.read_entry` takes it (whole, made
+    for ``key`` and this format, matching the digest written with it) and it passes the
+    content checks (against ``expect``: the grid and site asked for); None otherwise, and
+    the caller rebuilds and overwrites it."""
+    arrays = read_entry(path, key, CACHE_FORMAT)
+    if arrays is None:
         return None
-    except Exception as exc:  # noqa: BLE001 - corrupt or foreign (or written before digests): rebuild
-        _log.debug("fly-out cache: ignoring unreadable %s (%s)", path, exc)
+    try:
+        time_s = arrays["time_s"]
+        kick_deg = arrays["kick_deg"]
+        # write_entry stores a scalar as a one-element array (``np.ascontiguousarray``)
+        scalars = {name: float(arrays[name].item()) for name in _SCALARS}
+        name = str(arrays["interceptor"].item())
+    except (KeyError, IndexError, TypeError, ValueError) as exc:  # digest-consistent but not a table
+        _log.debug("fly-out cache: ignoring %s (%s)", path, exc)
         return None
     if not _valid_content(time_s, kick_deg, scalars, name, expect):
         _log.debug("fly-out cache: ignoring malformed %s", path)
         return None
-    if digest != _digest(key, name, scalars, time_s, kick_deg):
-        _log.debug("fly-out cache: ignoring %s: its content does not match its digest", path)
-        return None
     return FlyoutTable(interceptor=name, time_s=time_s, kick_deg=kick_deg, **scalars)
 
 
-def _write_table(path: Path, key: str, table: FlyoutTable) -> None:
-    """Write atomically (temporary file in the folder, then ``os.replace``), with the
-    content's digest; never raises."""
-    tmp = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        time_s = np.ascontiguousarray(table.time_s, dtype=np.float64)
-        kick_deg = np.ascontiguousarray(table.kick_deg, dtype=np.float64)
-        scalars = {name: float(getattr(table, name)) for name in _SCALARS}
-        digest = _digest(key, table.interceptor, scalars, time_s, kick_deg)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem[:16]}-", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "wb") as fh:
-            np.savez_compressed(fh, key=np.array(key), format=np.array(CACHE_FORMAT),
-                                interceptor=np.array(table.interceptor), digest=np.array(digest),
-                                time_s=time_s, kick_deg=kick_deg,
-                                **{name: np.array(value) for name, value in scalars.items()})
-        os.replace(tmp, path)
-        tmp = None
-    except Exception as exc:  # noqa: BLE001 - a cache that cannot be written is no cache
-        _log.debug("fly-out cache: cannot write %s (%s)", path, exc)
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+def _table_arrays(table: FlyoutTable) -> dict[str, np.ndarray]:
+    """What a cache entry holds: the two tables (float64), the interceptor's name and the scalars."""
+    return {"time_s": np.asarray(table.time_s, dtype=np.float64),
+            "kick_deg": np.asarray(table.kick_deg, dtype=np.float64),
+            "interceptor": np.array(table.interceptor),
+            **{name: np.array(float(getattr(table, name))) for name in _SCALARS}}
 
 
 def _disk_table(model: InterceptorModel, site_lat_deg: float, site_lon_deg: float, site_alt_m: float,
@@ -502,7 +469,7 @@ def _disk_table(model: InterceptorModel, site_lat_deg: float, site_lon_deg: floa
     table = _read_table(path, key, expect)
     if table is None:
         table = build_table(*args, **grid)
-        _write_table(path, key, table)
+        write_entry(path, key, CACHE_FORMAT, _table_arrays(table))
     return table
 
 

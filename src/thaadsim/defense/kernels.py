@@ -13,8 +13,10 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from thaadsim.jit import helper
 
-@njit(cache=True)
+
+@helper
 def _lerp_table(table, ia, ja, fa, ih, fh, ir, fr):
     """Trilinear blend of the 8 corners; NaN if any corner is NaN (unreachable)."""
     total = 0.0
@@ -32,7 +34,7 @@ def _lerp_table(table, ia, ja, fa, ih, fh, ir, fr):
     return total
 
 
-@njit(cache=True)
+@helper
 def _lookup_point(table, az0_rad, daz_rad, h0_m, dh_m, r0_m, dr_m, az_rad, h_m, r_m):
     """One point of :func:`table_lookup`."""
     n_az, n_h, n_r = table.shape
@@ -53,8 +55,12 @@ def _lookup_point(table, az0_rad, daz_rad, h0_m, dh_m, r0_m, dr_m, az_rad, h_m, 
 # would share one cache entry.  Below the thresholds the serial twin runs, because
 # waking the thread pool costs ~0.1 ms on a quiet machine and milliseconds on a loaded
 # one (its threads spin), more than the work it would split.
-LOOKUP_SERIAL_BELOW = 20_000
-"""Look-ups (~30-60 ns a point: the whole batch ~1 ms) in a batch smaller than this run on one thread."""
+LOOKUP_SERIAL_BELOW = 500_000
+"""Look-ups (~130-150 ns a point on one thread, measured for korea-salvo's 118,496-point batches:
+16-18 ms) in a batch smaller than this run on one thread.  Two threads would save about half
+of that, while loading the parallel code and starting the pool costs ~50-90 ms once per process
+and compiling it ~1 s without a cache (the parfor lowering), so a run whose largest batches are
+~10^5 points (korea-salvo's) is faster on one thread both warm and cold."""
 HOMING_SERIAL_BELOW = 8
 """Homing runs (~1 ms each from a 20 km handover at 2 ms steps) in a batch smaller than this run on one
 thread."""
@@ -89,7 +95,7 @@ def table_lookup(table, az0_rad, daz_rad, h0_m, dh_m, r0_m, dr_m, az_rad, h_m, r
     return kernel(table, az0_rad, daz_rad, h0_m, dh_m, r0_m, dr_m, az_rad, h_m, r_m)
 
 
-@njit(cache=True)
+@helper
 def _pn_accel(r_rel, v_rel, nav_gain, a_max, out):
     """True proportional navigation: a = N' Vc (Omega x u_los), magnitude limited to a_max."""
     rr = r_rel[0] * r_rel[0] + r_rel[1] * r_rel[1] + r_rel[2] * r_rel[2]
@@ -118,7 +124,7 @@ def _pn_accel(r_rel, v_rel, nav_gain, a_max, out):
     out[2] = az
 
 
-@njit(cache=True)
+@helper
 def _homing_rhs(y, nav_gain, a_max, tau, out, cmd, r_rel, v_rel):
     """State y = [r_rel(3), v_rel(3), a_kv(3)]: target minus kill vehicle, achieved accel.
 

@@ -22,6 +22,7 @@ from thaadsim.earth.constants import (
     WGS84_B_M,
     WGS84_E2,
 )
+from thaadsim.jit import helper
 
 EARTH_WGS84 = 0
 EARTH_SPHERE = 1
@@ -101,7 +102,7 @@ def up_vector(x, y, z, earth):
     return cl * math.cos(lon), cl * math.sin(lon), math.sin(lat)
 
 
-@njit(cache=True, fastmath=False)
+@helper
 def _spline(values, curvature, i, w, dh):
     """Natural cubic spline between rows i and i+1 at fraction w (C2 across rows)."""
     v = 1.0 - w

@@ -31,6 +31,7 @@ from numba import njit, prange
 from thaadsim.earth.constants import G0_M_S2, OMEGA_EARTH_RAD_S
 from thaadsim.earth.kernels import atmosphere_lookup, geodetic_from_ecef, gravity_ecef
 from thaadsim.flight import layout as L
+from thaadsim.jit import helper
 
 _P0 = 101_325.0  # sea-level pressure of the 1976 standard [Pa], for the Isp pressure correction
 
@@ -87,7 +88,7 @@ def drag_coefficient(mach, cd_mach, cd_value, cd_d2):
     return a * cd_value[i] + b * cd_value[i + 1] + ((a**3 - a) * cd_d2[i] + (b**3 - b) * cd_d2[i + 1]) * h * h / 6.0
 
 
-@njit(cache=True)
+@helper
 def _rhs(t, y, out, p, seg, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2):
     x, yy, z = y[0], y[1], y[2]
     vx, vy, vz = y[3], y[4], y[5]
@@ -157,7 +158,7 @@ def _rhs(t, y, out, p, seg, stage, seg_t0, earth, rotating, with_drag, atm, cd_m
     out[6] = -mdot
 
 
-@njit(cache=True)
+@helper
 def _dp_step(t, y, f0, h, out_y, out_f, err, k2, k3, k4, k5, k6, tmp,
              p, seg, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2):
     """One Dormand–Prince step of size h from (t, y) with f0 = f(t, y).
@@ -188,19 +189,19 @@ def _dp_step(t, y, f0, h, out_y, out_f, err, k2, k3, k4, k5, k6, tmp,
         err[i] = h * (_E1 * f0[i] + _E3 * k3[i] + _E4 * k4[i] + _E5 * k5[i] + _E6 * k6[i] + _E7 * out_f[i])
 
 
-@njit(cache=True)
+@helper
 def _height(y, earth):
     return geodetic_from_ecef(y[0], y[1], y[2], earth)[2]
 
 
-@njit(cache=True)
+@helper
 def _vertical_speed(y, earth):
     lat, lon, _ = geodetic_from_ecef(y[0], y[1], y[2], earth)
     cla = math.cos(lat)
     return y[3] * cla * math.cos(lon) + y[4] * cla * math.sin(lon) + y[5] * math.sin(lat)
 
 
-@njit(cache=True)
+@helper
 def _locate(t, y, f0, h, ga, gb, level, which, ye, fe, err, k2, k3, k4, k5, k6, tmp,
             p, seg, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2):
     """Where inside the step [t, t + h] an event function crosses zero; returns the offset s.
@@ -233,14 +234,14 @@ def _locate(t, y, f0, h, ga, gb, level, which, ye, fe, err, k2, k3, k4, k5, k6, 
     return s
 
 
-@njit(cache=True)
+@helper
 def _record(events, row, t, y):
     events[row, 0] = t
     for i in range(7):
         events[row, 1 + i] = y[i]
 
 
-@njit(cache=True)
+@helper
 def _hermite(y0, f0, y1, f1, h, s, out):
     """Cubic Hermite interpolation of positions/velocities at fraction s of a step."""
     s2 = s * s
@@ -253,7 +254,7 @@ def _hermite(y0, f0, y1, f1, h, s, out):
         out[i] = h00 * y0[i] + h10 * h * f0[i] + h01 * y1[i] + h11 * h * f1[i]
 
 
-@njit(cache=True)
+@helper
 def _fill_samples(samples, next_sample, n_samples, sample_dt, t, h, y0, f0, y1, f1, interp):
     """Write the grid samples that fall inside the step [t, t + h]; returns the next index."""
     while next_sample < n_samples and next_sample * sample_dt <= t + h:
@@ -264,7 +265,7 @@ def _fill_samples(samples, next_sample, n_samples, sample_dt, t, h, y0, f0, y1, 
     return next_sample
 
 
-@njit(cache=True)
+@helper
 def fly_one(y_init, p, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2, rtol, t_max, max_step,
             sample_dt, events, samples):
     """Fly one trajectory from launch (or from a burnout state when N_STAGES == 0).
@@ -292,7 +293,7 @@ def fly_one(y_init, p, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2
     # (1e7 m), speeds on 1e4 m/s, masses on 1e7 kg.
     atol = np.array([1e7, 1e7, 1e7, 1e4, 1e4, 1e4, 1e7]) * rtol
     n_samples = samples.shape[0] if sample_dt > 0.0 else 0
-    next_sample = 0
+    next_sample = np.int64(0)  # a plain int: a literal 0 would compile a second _fill_samples
 
     n_stages = int(p[L.N_STAGES])
     payload = p[L.PAYLOAD_KG]
@@ -406,54 +407,55 @@ def fly_one(y_init, p, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2
                 _record(events, L.EV_IMPACT, t + h, y1)
                 return L.STATUS_BOOST_CRASH
 
-            if kind == SEG_STACK and g_h0 < sep_alt <= g_h1:
-                # The stack climbs through the separation altitude inside this step: cut
-                # the step there (a genuine integration step, found like the events
-                # below), drop the spent stage and go on with the payload alone.
-                s = _locate(t, y, f0, h, g_h0 - sep_alt, g_h1 - sep_alt, sep_alt, 1, ye, fe, err, k2, k3, k4, k5,
-                            k6, tmp, p, kind, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value,
-                            cd_d2)
-                next_sample = _fill_samples(samples, next_sample, n_samples, sample_dt, t, s, y, f0, ye, fe,
-                                            interp)
-                t = t + s
-                for i in range(n):
-                    y[i] = ye[i]
-                y[6] = payload
-                _record(events, L.EV_SEPARATION, t, y)
-                stacked = False
-                kind = SEG_FREE
-                _rhs(t, y, f0, p, kind, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2)
-                g_h0 = _height(y, earth)
-                g_v0 = _vertical_speed(y, earth)
-                h_step = max(h, 1.0)
-                continue
-
-            # Events inside this step: the earliest of apogee and impact wins.
+            # Events inside this step, each located by one genuine integration step cut
+            # at its crossing: the stack climbing through the separation altitude (the
+            # step is cut there, the spent stage dropped, and integration goes on with
+            # the payload alone), else apogee and impact, the earlier first.  One call
+            # site for all three, with the event chosen by plain (not literal) ints, so
+            # that numba compiles ``_locate`` once.
             stop = False
-            for which in range(2):
-                if which == 0:
+            separated = False
+            for ev in range(3):
+                if ev == 0:
+                    hit = kind == SEG_STACK and g_h0 < sep_alt <= g_h1
+                    ga, gb, level, which = g_h0 - sep_alt, g_h1 - sep_alt, sep_alt, 1
+                elif ev == 1:
                     hit = (not apogee_found) and airborne and g_v0 > 0.0 and g_v1 <= 0.0
+                    ga, gb, level, which = g_v0, g_v1, 0.0, 0
                 else:
                     hit = airborne and g_h0 > 0.0 and g_h1 <= 0.0
+                    ga, gb, level, which = g_h0, g_h1, 0.0, 1
                 if not hit:
                     continue
-                if which == 0:
-                    s = _locate(t, y, f0, h, g_v0, g_v1, 0.0, 0, ye, fe, err, k2, k3, k4, k5, k6, tmp, p, kind,
-                                stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2)
-                else:
-                    s = _locate(t, y, f0, h, g_h0, g_h1, 0.0, 1, ye, fe, err, k2, k3, k4, k5, k6, tmp, p, kind,
-                                stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2)
-                if which == 0:
+                s = _locate(t, y, f0, h, ga, gb, level, which, ye, fe, err, k2, k3, k4, k5, k6, tmp, p, kind,
+                            stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2)
+                if ev == 1:
                     _record(events, L.EV_APOGEE, t + s, ye)
                     apogee_found = True
-                else:
+                    continue
+                if ev == 2:
                     _record(events, L.EV_IMPACT, t + s, ye)
                     if kind <= SEG_GRAVITY_TURN:
                         return L.STATUS_BOOST_CRASH
-                    # Samples up to the impact, then stop.
-                    next_sample = _fill_samples(samples, next_sample, n_samples, sample_dt, t, s, y, f0, ye, fe,
-                                                interp)
-                    stop = True
+                    stop = True  # samples up to the impact, then stop
+                next_sample = _fill_samples(samples, next_sample, n_samples, sample_dt, t, s, y, f0, ye, fe, interp)
+                if ev == 0:
+                    t = t + s
+                    for i in range(n):
+                        y[i] = ye[i]
+                    y[6] = payload
+                    _record(events, L.EV_SEPARATION, t, y)
+                    stacked = False
+                    kind = np.int64(SEG_FREE)  # a plain int: a literal would compile a second _rhs
+                    _rhs(t, y, f0, p, kind, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value,
+                         cd_d2)
+                    g_h0 = _height(y, earth)
+                    g_v0 = _vertical_speed(y, earth)
+                    h_step = max(h, 1.0)
+                    separated = True
+                    break
+            if separated:
+                continue
             if stop:
                 return L.STATUS_IMPACT
             next_sample = _fill_samples(samples, next_sample, n_samples, sample_dt, t, h, y, f0, y1, f1, interp)
@@ -480,7 +482,7 @@ def fly_one(y_init, p, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2
     return L.STATUS_NO_IMPACT
 
 
-@njit(cache=True)
+@helper
 def _batch_outputs(n, sample_dt, n_samples):
     """Result arrays of a batch of ``n`` flights, NaN until filled."""
     status = np.empty(n, dtype=np.int64)

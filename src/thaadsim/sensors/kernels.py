@@ -33,6 +33,7 @@ from numba import njit, prange
 
 from thaadsim.earth.constants import SPHERE_RADIUS_M, WGS84_A_M, WGS84_B_M, WGS84_E2
 from thaadsim.earth.kernels import EARTH_SPHERE, geodetic_from_ecef
+from thaadsim.jit import helper
 
 # indices into the radar parameter vector
 P_RX, P_RY, P_RZ = 0, 1, 2  # radar ECEF [m]
@@ -105,7 +106,7 @@ def pd_one_sample(snr, ln_pfa, swerling):
     return total
 
 
-@njit(cache=True)
+@helper
 def _blocked_by_ellipsoid(rx, ry, rz, dx, dy, dz, a, b):
     """True if the straight segment r → r + d passes below the ellipsoid surface."""
     px, py, pz = rx / a, ry / a, rz / b
@@ -207,7 +208,7 @@ def snr_pd_one(rng, cos_off, visible, rcs, p):
     return snr, pd_one_sample(snr, p[P_LN_PFA], int(p[P_SWERLING]))
 
 
-@njit(cache=True)
+@helper
 def _look_point(i, r, rcs, p, faces, out_range, out_az, out_el, out_cos_off, out_snr, out_pd, out_visible):
     rng, az, el, cos_off, vis = look_one(r[i, 0], r[i, 1], r[i, 2], p, faces)
     s = rcs[0] if rcs.shape[0] == 1 else rcs[i]
@@ -225,7 +226,10 @@ def _look_point(i, r, rcs, p, faces, out_range, out_az, out_el, out_cos_off, out
 def look_batch(r, rcs, p, faces, out_range, out_az, out_el, out_cos_off, out_snr, out_pd, out_visible):
     """Fill per-point range, az, el, cos(off-boresight), SNR, Pd, visibility for ``r`` (N, 3)."""
     for i in prange(r.shape[0]):
-        _look_point(i, r, rcs, p, faces, out_range, out_az, out_el, out_cos_off, out_snr, out_pd, out_visible)
+        # np.int64: the parallel loop's index is unsigned once lowered, and a second index type
+        # would compile the helper (and all it calls) twice
+        _look_point(np.int64(i), r, rcs, p, faces, out_range, out_az, out_el, out_cos_off, out_snr, out_pd,
+                    out_visible)
 
 
 @njit(cache=True)
@@ -242,8 +246,19 @@ points.  The twins are defined apart because numba keys its cache by function na
 source line: one function compiled both ways would share one cache entry."""
 
 
+def _plain(a):
+    """``a`` as a C-contiguous, writable array (a copy only when it is not one already).
+
+    numba types a read-only array apart from a writable one and compiles every kernel it
+    reaches once more for it (~1 s without a cache); a radar cross-section handed in as a
+    numpy scalar, or a scenario's frozen truth, arrives read-only.
+    """
+    return np.require(a, requirements="CW")
+
+
 def look_any(r, rcs, p, faces, *outs):
     """:func:`look_batch` or its serial twin, by batch size."""
+    r, rcs, p, faces = _plain(r), _plain(rcs), _plain(p), _plain(faces)
     if r.shape[0] < SERIAL_BELOW:
         look_batch_serial(r, rcs, p, faces, *outs)
     else:
@@ -317,13 +332,14 @@ def pd_batch_serial(r, rcs, p, faces, out_pd):
 
 def pd_any(r, rcs, p, faces, out_pd):
     """:func:`pd_batch` or its serial twin, by batch size."""
+    r, rcs, p, faces = _plain(r), _plain(rcs), _plain(p), _plain(faces)
     if r.shape[0] < SERIAL_BELOW:
         pd_batch_serial(r, rcs, p, faces, out_pd)
     else:
         pd_batch(r, rcs, p, faces, out_pd)
 
 
-@njit(cache=True)
+@helper
 def _access_one(i, r, t, offsets, scalar_rcs, rcs, p, faces, sin_min_el, earth, pd_threshold, out_pd, out_det,
                 first_idx, duration, alt_min, alt_max):
     """Trajectory ``i`` of :func:`access_batch`."""
@@ -375,8 +391,8 @@ def access_batch(r, t, offsets, rcs, p, faces, pd_threshold, out_pd, out_det, fi
     earth = int(p[P_EARTH])
     sin_min_el = math.sin(p[P_MIN_EL])
     for i in prange(offsets.shape[0] - 1):
-        _access_one(i, r, t, offsets, scalar_rcs, rcs, p, faces, sin_min_el, earth, pd_threshold, out_pd, out_det,
-                    first_idx, duration, alt_min, alt_max)
+        _access_one(np.int64(i), r, t, offsets, scalar_rcs, rcs, p, faces, sin_min_el, earth, pd_threshold,
+                    out_pd, out_det, first_idx, duration, alt_min, alt_max)  # np.int64: as in look_batch
 
 
 @njit(cache=True)
@@ -391,9 +407,10 @@ def access_batch_serial(r, t, offsets, rcs, p, faces, pd_threshold, out_pd, out_
                     first_idx, duration, alt_min, alt_max)
 
 
-def access_any(r, *args):
+def access_any(r, t, offsets, rcs, p, faces, *args):
     """:func:`access_batch` or its serial twin, by the number of samples."""
+    inputs = (_plain(a) for a in (r, t, offsets, rcs, p, faces))
     if r.shape[0] < SERIAL_BELOW:
-        access_batch_serial(r, *args)
+        access_batch_serial(*inputs, *args)
     else:
-        access_batch(r, *args)
+        access_batch(*inputs, *args)
