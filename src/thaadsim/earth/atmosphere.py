@@ -468,9 +468,9 @@ def kernel_table(step_m: float = 250.0) -> AtmosphereTable:
     ln_rho = np.log(density(h))
     ln_p = np.log(pressure(h))
     sound = np.asarray(speed_of_sound(h), dtype=np.float64)
-    from scipy.interpolate import CubicSpline
+    from thaadsim.splines import natural_cubic_curvature
 
-    curvatures = [CubicSpline(h, arr, bc_type="natural")(h, 2) for arr in (ln_rho, ln_p, sound)]
+    curvatures = list(natural_cubic_curvature(h, np.column_stack((ln_rho, ln_p, sound))).T.copy())
     arrays = (ln_rho, ln_p, sound, *curvatures)
     for arr in arrays:
         arr.flags.writeable = False

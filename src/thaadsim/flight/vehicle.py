@@ -14,6 +14,7 @@ import numpy as np
 
 from thaadsim.errors import InputError
 from thaadsim.flight import layout as L
+from thaadsim.splines import natural_cubic_curvature
 
 # Zero-lift drag coefficient of a slender finned/unfinned booster against Mach number.
 # ASSUMED: a generic curve with the shape of measured V-2 / Scud-class data (subsonic
@@ -22,13 +23,7 @@ from thaadsim.flight import layout as L
 # matters little: boost drag losses are ~1-3 % of delta-v for these missiles.
 BOOST_CD_MACH = np.array([0.0, 0.4, 0.7, 0.85, 0.95, 1.05, 1.15, 1.3, 1.6, 2.0, 2.5, 3.0, 4.0, 5.0, 7.0, 10.0])
 BOOST_CD = np.array([0.20, 0.20, 0.21, 0.25, 0.35, 0.44, 0.45, 0.42, 0.36, 0.31, 0.28, 0.25, 0.225, 0.21, 0.20, 0.20])
-def _natural_spline_curvature(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    from scipy.interpolate import CubicSpline
-
-    return CubicSpline(x, y, bc_type="natural")(x, 2)
-
-
-BOOST_CD_D2 = _natural_spline_curvature(BOOST_CD_MACH, BOOST_CD)
+BOOST_CD_D2 = natural_cubic_curvature(BOOST_CD_MACH, BOOST_CD)
 """Second derivatives of the natural cubic spline the kernel draws through the table."""
 BOOST_CD_SOURCE = (
     "assumed: generic slender-booster curve shaped after V-2 data "
