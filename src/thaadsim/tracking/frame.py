@@ -204,24 +204,33 @@ class TrackTable:
         if N == 0:
             return []
         ids = np.concatenate([b[0] for b in self._batches])
-        order = np.argsort(ids, kind="stable")
-        times = np.concatenate([np.full(b[0].size, b[1]) for b in self._batches])[order]
-        X = np.concatenate([b[2] for b in self._batches])[order]
-        P = np.concatenate([b[3] for b in self._batches])[order]
-        det = np.concatenate([b[4] for b in self._batches])[order]
-        truth = np.concatenate([b[5] for b in self._batches])[order]
-        nis = np.concatenate([b[6] for b in self._batches])[order]
-        born = np.concatenate(self._born)
         when = {}
         for which, events in self._events.items():
             w = np.full(N, np.nan)
             for rows, t in events:
                 w[rows] = t
             when[which] = w
-        bounds = np.concatenate([[0], np.cumsum(np.bincount(ids, minlength=N))]).tolist()
-        conf, dele = when["confirmed"].tolist(), when["deleted"].tolist()
-        born_l = born.tolist()
-        return [Track(track_id=i, times_s=times[a:b], states=X[a:b], covariances=P[a:b], detection_index=det[a:b],
-                      truth_id=truth[a:b], nis=nis[a:b], initiated_time_s=born_l[i], confirmed_time_s=conf[i],
-                      deleted_time_s=dele[i])
-                for i, (a, b) in enumerate(itertools.pairwise(bounds))]
+        return tracks_from_history(ids, np.concatenate([np.full(b[0].size, b[1]) for b in self._batches]),
+                                   np.concatenate([b[2] for b in self._batches]),
+                                   np.concatenate([b[3] for b in self._batches]),
+                                   np.concatenate([b[4] for b in self._batches]),
+                                   np.concatenate([b[5] for b in self._batches]),
+                                   np.concatenate([b[6] for b in self._batches]), np.concatenate(self._born),
+                                   when["confirmed"], when["deleted"])
+
+
+def tracks_from_history(ids, times, X, P, det, truth, nis, born, confirmed, deleted) -> list[Track]:
+    """Every track by id from its update records (ids (K,) with time, state,
+    covariance, detection, truth id and NIS of each, in time order per id) and the
+    per-id birth, confirmation and deletion times (NaN: never)."""
+    N = born.size
+    if N == 0:
+        return []
+    order = np.argsort(ids, kind="stable")
+    times, X, P, det, truth, nis = times[order], X[order], P[order], det[order], truth[order], nis[order]
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(ids, minlength=N))]).tolist()
+    conf, dele, born_l = confirmed.tolist(), deleted.tolist(), born.tolist()
+    return [Track(track_id=i, times_s=times[a:b], states=X[a:b], covariances=P[a:b], detection_index=det[a:b],
+                  truth_id=truth[a:b], nis=nis[a:b], initiated_time_s=born_l[i], confirmed_time_s=conf[i],
+                  deleted_time_s=dele[i])
+            for i, (a, b) in enumerate(itertools.pairwise(bounds))]
