@@ -59,20 +59,11 @@ def min_cost_matching(rows: np.ndarray, cols: np.ndarray, cost: np.ndarray, n_ro
     columns they involve, each row with its own 'unmatched' column at a cost B above the
     sum of all allowed costs (so one more pair always pays) and forbidden entries
     infinite.  (A single big constant for forbidden entries, 1e18 as this replaced,
-    drowns costs below its spacing of 128 when the solution must use one.)
+    drowns costs below its spacing of 128 when the solution must use one.)  Compiled
+    (``kernels.min_cost_pairs``), one connected component at a time.
     """
-    if rows.size == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    r_out, c_out, rr, cc, C = kernels.matching_problem(
-        np.ascontiguousarray(rows, dtype=np.int64), np.ascontiguousarray(cols, dtype=np.int64),
-        np.ascontiguousarray(cost, dtype=float), int(n_rows), int(n_cols))
-    if rr.size:
-        a, b = linear_sum_assignment(C)
-        ok = b < cc.size
-        r_out = np.concatenate([r_out, rr[a[ok]]])
-        c_out = np.concatenate([c_out, cc[b[ok]]])
-    order = np.argsort(r_out, kind="stable")
-    return r_out[order], c_out[order]
+    return kernels.min_cost_pairs(np.ascontiguousarray(rows, dtype=np.int64), np.ascontiguousarray(cols, dtype=np.int64),
+                                  np.ascontiguousarray(cost, dtype=float), int(n_rows), int(n_cols))
 
 
 def _components(n_rows: int, n_cols: int, rows: np.ndarray, cols: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:

@@ -20,7 +20,7 @@ import numpy as np
 
 from thaadsim.tracking import kernels
 from thaadsim.tracking.association import gate_threshold
-from thaadsim.tracking.frame import Track, tracks_from_history
+from thaadsim.tracking.frame import TrackList, tracks_from_history
 from thaadsim.tracking.gating import _R_MAX_M, _R_MIN_M
 from thaadsim.tracking.measurement import RadarMeasurementModel
 
@@ -42,7 +42,7 @@ def unsupported(config) -> str | None:
 
 def run_compiled(config, model, meas: RadarMeasurementModel, Z: np.ndarray, R: np.ndarray, site: np.ndarray,
                  det_index: np.ndarray, truth_id: np.ndarray, bounds: list[tuple[int, int]],
-                 frame_times: np.ndarray) -> tuple[list[Track], np.ndarray, np.ndarray]:
+                 frame_times: np.ndarray) -> tuple[TrackList, np.ndarray, np.ndarray]:
     """Track detections Z (N, m), R (N, m, m) of radar ``site`` (N,) already in frame
     order (frame f is rows bounds[f] at frame_times[f]); ``det_index`` (N,) their
     index in the tracker's input.  Returns (tracks, confirmed count, tentative count

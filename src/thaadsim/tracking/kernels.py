@@ -702,6 +702,7 @@ def radar_ekf2_prediction(X, P, site_ecef, rot, site_index, with_rr):
     sd = np.empty(2 * nx, dtype=np.int64)
     Hs = np.empty((m, nx, nx))
     HP = np.empty((m, nx, nx))
+    nz = (3, 3, 3, 6)
     for k in range(n):
         for q in range(2 * nx):
             for j in range(nx):
@@ -723,9 +724,19 @@ def radar_ekf2_prediction(X, P, site_ecef, rot, site_index, with_rr):
                     s = 0.5 * (Hs[i, a, b] + Hs[i, b, a])
                     Hs[i, a, b] = s
                     Hs[i, b, a] = s
-            _mm(Hs[i], P[k], HP[i])
-            tr = 0.0
+            # Hess_i is exactly zero outside its first nz[i] rows and columns (range and
+            # angles depend on position only, range rate on position and velocity): the
+            # products skip only exact zeros, so the sums are the full ones bit for bit
+            na = nz[i]
             for a in range(nx):
+                for b in range(nx):
+                    acc = 0.0
+                    if a < na:
+                        for p in range(na):
+                            acc += Hs[i, a, p] * P[k, p, b]
+                    HP[i, a, b] = acc
+            tr = 0.0
+            for a in range(na):
                 tr += HP[i, a, a]
             Z[k, i] += 0.5 * tr
         for a in range(nx):
@@ -740,8 +751,8 @@ def radar_ekf2_prediction(X, P, site_ecef, rot, site_index, with_rr):
                 for a in range(nx):
                     s += H[k, i, a] * Pxz[k, a, j]
                 t2 = 0.0
-                for a in range(nx):
-                    for b in range(nx):
+                for a in range(nz[i]):
+                    for b in range(nz[j]):
                         t2 += HP[i, a, b] * HP[j, b, a]
                 Pzz[k, i, j] = s + 0.5 * t2
         for i in range(m):
@@ -800,7 +811,8 @@ def gate_pairs(z_pred, Pzz, Z, R, ti, dj, angle_mask, threshold):
     log det S = 2 sum log L_aa; a pair is kept when d^2 <= threshold.  Returns
     (kept pair indices, d^2, nu, S, log det S) of the kept pairs.  The numpy path it
     replaced (a batch Cholesky and a general solve) agrees to round-off (unit test).
-    A pair whose S is not positive definite raises, as ``np.linalg.cholesky`` did.
+    A pair whose S is not positive definite raises, as ``np.linalg.cholesky`` did
+    (unless one component alone, with S_aa > 0, already puts it outside the gate).
     """
     K = ti.shape[0]
     m = z_pred.shape[1]
@@ -824,6 +836,16 @@ def gate_pairs(z_pred, Pzz, Z, R, ti, dj, angle_mask, threshold):
         for a in range(m):
             for b in range(m):
                 S[n, a, b] = 0.5 * ((Pzz[i, a, b] + R[j, a, b]) + (Pzz[i, b, a] + R[j, b, a]))
+        # one component's d^2 bounds the whole (nu_a^2 / S_aa <= nu^T S^-1 nu for S > 0):
+        # most candidates of the Cartesian pre-gate fail on one and need no Cholesky
+        # factor (the margin keeps round-off in d^2 from deciding)
+        far = False
+        for a in range(m):
+            if S[n, a, a] > 0.0 and nu[n, a] * nu[n, a] > threshold * S[n, a, a] * (1.0 + 1e-9):
+                far = True
+                break
+        if far:
+            continue
         logdet = 0.0
         for a in range(m):
             for b in range(a + 1):
@@ -1213,22 +1235,61 @@ def gnn_pairs(track, det, d2, n_tracks, n_dets, miss_cost, big):
 @njit(cache=True, fastmath=False)
 def min_cost_pairs(rows, cols, cost, n_rows, n_cols):
     """``association.min_cost_matching`` compiled: (rows, cols) of the matching, sorted
-    by row, through :func:`matching_problem` and :func:`linear_assignment`."""
+    by row.  The problem of :func:`matching_problem` is solved one connected component
+    of its pairs at a time through :func:`linear_assignment` (each component's rows
+    with their own 'unmatched' columns at the same cost B): the objective is a sum over
+    components, so the optimum is the components' optima, found in O(sum k^3) instead
+    of O(K^3) for one matrix over all."""
     if rows.shape[0] == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     sr, sc, rr, cc, C = matching_problem(rows, cols, cost, n_rows, n_cols)
-    nr = rr.shape[0]
-    col = linear_assignment(C) if nr else np.zeros(0, dtype=np.int64)
+    nr, nc = rr.shape[0], cc.shape[0]
     r_out = np.empty(sr.shape[0] + nr, dtype=np.int64)
     c_out = np.empty(sr.shape[0] + nr, dtype=np.int64)
     n = sr.shape[0]
     r_out[:n] = sr
     c_out[:n] = sc
-    for a in range(nr):
-        if col[a] >= 0 and col[a] < cc.shape[0]:
-            r_out[n] = rr[a]
-            c_out[n] = cc[col[a]]
-            n += 1
+    if nr:
+        ei = np.empty(nr * nc, dtype=np.int64)
+        ej = np.empty(nr * nc, dtype=np.int64)
+        ne = 0
+        for a in range(nr):
+            for b in range(nc):
+                if C[a, b] < np.inf:
+                    ei[ne] = a
+                    ej[ne] = b
+                    ne += 1
+        label = bipartite_labels(nr, nc, ei[:ne], ej[:ne])
+        big = C[0, nc]
+        done = np.zeros(nr, dtype=np.bool_)
+        ra = np.empty(nr, dtype=np.int64)
+        cb = np.empty(nc, dtype=np.int64)
+        for a0 in range(nr):
+            if done[a0]:
+                continue
+            lab = label[a0]
+            k = 0
+            for a in range(a0, nr):
+                if label[a] == lab:
+                    ra[k] = a
+                    done[a] = True
+                    k += 1
+            q = 0
+            for b in range(nc):
+                if label[nr + b] == lab:
+                    cb[q] = b
+                    q += 1
+            D = np.full((k, q + k), np.inf)
+            for x in range(k):
+                for y in range(q):
+                    D[x, y] = C[ra[x], cb[y]]
+                D[x, q + x] = big
+            col = linear_assignment(D)
+            for x in range(k):
+                if col[x] >= 0 and col[x] < q:
+                    r_out[n] = rr[ra[x]]
+                    c_out[n] = cc[cb[col[x]]]
+                    n += 1
     order = np.argsort(r_out[:n], kind="mergesort")
     return r_out[:n][order], c_out[:n][order]
 
@@ -1273,7 +1334,6 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
     max_step = fp[P_MAX_STEP]
     thr = fp[P_GATE]
     cm, cn, kmiss = ip[I_CONFIRM_M], ip[I_CONFIRM_N], ip[I_MISSES]
-    n_extra = n - 6
     # live tracks
     cap = 64
     lX = np.empty((cap, n))

@@ -39,6 +39,7 @@ M-of-N rule.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -53,7 +54,7 @@ from thaadsim.tracking.associators import (
 )
 from thaadsim.tracking.engine import COMPILED, COMPONENTS, EngineKind, run_compiled, unsupported
 from thaadsim.tracking.filters import FilterKind, GaussianFilter, MeasurementPrediction, make_filter
-from thaadsim.tracking.frame import CONFIRMED, TENTATIVE, Frame, Track, TrackTable
+from thaadsim.tracking.frame import CONFIRMED, TENTATIVE, Frame, Track, TrackList, TrackTable
 from thaadsim.tracking.gating import EllipsoidGate, Prediction, predict_tracks
 from thaadsim.tracking.initiators import (
     LnBetaPrior,
@@ -216,7 +217,7 @@ class TrackerResult:
     (confirmed or not); ``frame_times_s`` (F,), ``confirmed_count`` (F,) and
     ``tentative_count`` (F,) the live track counts after each frame."""
 
-    tracks: list[Track]
+    tracks: Sequence[Track]
     frame_times_s: np.ndarray
     confirmed_count: np.ndarray
     tentative_count: np.ndarray
@@ -230,6 +231,8 @@ class TrackerResult:
 
     @property
     def confirmed_tracks(self) -> list[Track]:
+        if isinstance(self.tracks, TrackList):
+            return self.tracks.confirmed()
         return [t for t in self.tracks if t.confirmed]
 
 
