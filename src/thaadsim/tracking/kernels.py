@@ -683,6 +683,52 @@ def pairs_within_radius(track_pos, radius, det_pos):
 
 
 @njit(cache=True, fastmath=False)
+def pregate_pairs(track_pos, track_var, det_pos, det_var, threshold):
+    """Cartesian pre-gate of the ellipsoidal gate: pairs (i, j), sorted by i then j,
+    with |det_pos_j - track_pos_i| <= 1.5 sqrt(threshold (track_var_i + det_var_j))
+    (``track_var``, ``det_var``: traces of the position covariances).  To first order
+    the gate ellipsoid lies within sqrt(gamma lambda_max(P + R_cart)) and the traces
+    bound the eigenvalues; x1.5 covers curvature.  Small frames test every pair; larger
+    ones sweep (:func:`pairs_within_radius`) with each track's largest radius over the
+    frame, then test each pair's own.  Both give the same pairs."""
+    T = track_pos.shape[0]
+    M = det_pos.shape[0]
+    if T * M <= 20_000:
+        # a frame of a salvo (~70 tracks, ~200 detections, the tentative tracks' gates
+        # tens of km wide): every pair costs less than the sweep's sort and slabs
+        ii = np.empty(T * M, dtype=np.int64)
+        jj = np.empty(T * M, dtype=np.int64)
+        n = 0
+        for i in range(T):
+            for j in range(M):
+                d0 = det_pos[j, 0] - track_pos[i, 0]
+                d1 = det_pos[j, 1] - track_pos[i, 1]
+                d2 = det_pos[j, 2] - track_pos[i, 2]
+                if d0 * d0 + d1 * d1 + d2 * d2 <= 2.25 * threshold * (track_var[i] + det_var[j]):
+                    ii[n] = i
+                    jj[n] = j
+                    n += 1
+        return ii[:n].copy(), jj[:n].copy()
+    dmax = 0.0
+    for j in range(det_var.shape[0]):
+        dmax = max(dmax, det_var[j])
+    radius = np.empty(T)
+    for i in range(T):
+        radius[i] = 1.5 * math.sqrt(threshold * (track_var[i] + dmax))
+    ti, dj = pairs_within_radius(track_pos, radius, det_pos)
+    keep = np.empty(ti.shape[0], dtype=np.bool_)
+    n = 0
+    for k in range(ti.shape[0]):
+        i, j = ti[k], dj[k]
+        d0 = det_pos[j, 0] - track_pos[i, 0]
+        d1 = det_pos[j, 1] - track_pos[i, 1]
+        d2 = det_pos[j, 2] - track_pos[i, 2]
+        keep[k] = d0 * d0 + d1 * d1 + d2 * d2 <= 2.25 * threshold * (track_var[i] + det_var[j])
+        n += keep[k]
+    return ti[keep], dj[keep]
+
+
+@njit(cache=True, fastmath=False)
 def radar_ekf2_prediction(X, P, site_ecef, rot, site_index, with_rr):
     """Second-order EKF measurement prediction of a batch through the radar function.
 
@@ -698,36 +744,39 @@ def radar_ekf2_prediction(X, P, site_ecef, rot, site_index, with_rr):
     Z, H = radar_measure(X, site_ecef, rot, site_index, with_rr, True)
     Pzz = np.empty((n, m, m))
     Pxz = np.empty((n, nx, m))
-    Xd = np.empty((2 * nx, nx))
-    sd = np.empty(2 * nx, dtype=np.int64)
-    Hs = np.empty((m, nx, nx))
-    HP = np.empty((m, nx, nx))
+    # Hess_i is exactly zero outside its first nz[i] rows and columns (range and angles
+    # depend on position only, range rate on position and velocity; h is independent of
+    # the rest): only those blocks are differenced, and the products below skip only
+    # exact zeros, so every sum is the full one bit for bit
     nz = (3, 3, 3, 6)
+    nd = 6 if with_rr else 3
+    Xd = np.empty((2 * nd, nx))
+    sd = np.empty(2 * nd, dtype=np.int64)
+    Hs = np.zeros((m, nx, nx))
+    HP = np.empty((m, nx, nx))
     for k in range(n):
-        for q in range(2 * nx):
+        for q in range(2 * nd):
             for j in range(nx):
                 Xd[q, j] = X[k, j]
             sd[q] = site_index[k]
-        for j in range(nx):
+        for j in range(nd):
             e = 1.0 if j < 3 else 1e-3
             Xd[2 * j, j] += e
             Xd[2 * j + 1, j] -= e
         _, Hd = radar_measure(Xd, site_ecef, rot, sd, with_rr, True)
-        for j in range(nx):
-            e = 1.0 if j < 3 else 1e-3
-            for i in range(m):
-                for a in range(nx):
+        for i in range(m):
+            na = nz[i]
+            for j in range(na):
+                e = 1.0 if j < 3 else 1e-3
+                for a in range(na):
                     Hs[i, a, j] = (Hd[2 * j, i, a] - Hd[2 * j + 1, i, a]) / (2.0 * e)
         for i in range(m):
-            for a in range(nx):
-                for b in range(a, nx):
+            na = nz[i]
+            for a in range(na):
+                for b in range(a, na):
                     s = 0.5 * (Hs[i, a, b] + Hs[i, b, a])
                     Hs[i, a, b] = s
                     Hs[i, b, a] = s
-            # Hess_i is exactly zero outside its first nz[i] rows and columns (range and
-            # angles depend on position only, range rate on position and velocity): the
-            # products skip only exact zeros, so the sums are the full ones bit for bit
-            na = nz[i]
             for a in range(nx):
                 for b in range(nx):
                     acc = 0.0
@@ -1376,6 +1425,9 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
     HP = np.empty((m, n))
     Sk = np.empty((m, m))
     nu = np.empty(m)
+    dvar = np.empty(pos.shape[0])
+    for j in range(pos.shape[0]):
+        dvar[j] = cov[j, 0, 0] + cov[j, 1, 1] + cov[j, 2, 2]
     for f in range(F):
         a0, a1 = fstart[f], fend[f]
         M = a1 - a0
@@ -1431,16 +1483,13 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
             Hm = np.zeros((0, m, n))
             slot = np.full(T, -1, dtype=np.int64)
             if ne > 0:
-                dmax = -np.inf
-                for j in range(a0, a1):
-                    dmax = max(dmax, cov[j, 0, 0] + cov[j, 1, 1] + cov[j, 2, 2])
                 tpos = np.empty((ne, 3))
-                radius = np.empty(ne)
+                tvar = np.empty(ne)
                 for q in range(ne):
                     k = rows[q]
                     tpos[q] = Xp[k, :3]
-                    radius[q] = 1.5 * math.sqrt(thr * (Pp[k, 0, 0] + Pp[k, 1, 1] + Pp[k, 2, 2] + dmax))
-                ti, dj = pairs_within_radius(tpos, radius, pos[a0:a1])
+                    tvar[q] = Pp[k, 0, 0] + Pp[k, 1, 1] + Pp[k, 2, 2]
+                ti, dj = pregate_pairs(tpos, tvar, pos[a0:a1], dvar[a0:a1], thr)
                 if ti.shape[0] > 0:
                     # the distinct tracks with a candidate (candidates come sorted by track)
                     nu_rows = 0
