@@ -716,16 +716,17 @@ def pregate_pairs(track_pos, track_var, det_pos, det_var, threshold):
     for i in range(T):
         radius[i] = 1.5 * math.sqrt(threshold * (track_var[i] + dmax))
     ti, dj = pairs_within_radius(track_pos, radius, det_pos)
-    keep = np.empty(ti.shape[0], dtype=np.bool_)
     n = 0
     for k in range(ti.shape[0]):
         i, j = ti[k], dj[k]
         d0 = det_pos[j, 0] - track_pos[i, 0]
         d1 = det_pos[j, 1] - track_pos[i, 1]
         d2 = det_pos[j, 2] - track_pos[i, 2]
-        keep[k] = d0 * d0 + d1 * d1 + d2 * d2 <= 2.25 * threshold * (track_var[i] + det_var[j])
-        n += keep[k]
-    return ti[keep], dj[keep]
+        if d0 * d0 + d1 * d1 + d2 * d2 <= 2.25 * threshold * (track_var[i] + det_var[j]):
+            ti[n] = i
+            dj[n] = j
+            n += 1
+    return ti[:n].copy(), dj[:n].copy()
 
 
 @njit(cache=True, fastmath=False)
@@ -1257,14 +1258,13 @@ def gnn_pairs(track, det, d2, n_tracks, n_dets, miss_cost, big):
                 done[q] = True
                 nm += 1
         members = members[:nm]
-        # the cluster's tracks and detections ascending, as np.unique gives them
-        tr = np.unique(track[members])
-        de = np.unique(det[members])
+        # the cluster's tracks and detections ascending (as np.unique gives them)
+        for k in members:
+            tslot[track[k]] = 0
+            dslot[det[k]] = 0
+        tr = _marked(tslot)
+        de = _marked(dslot)
         nt, nd = tr.shape[0], de.shape[0]
-        for a in range(nt):
-            tslot[tr[a]] = a
-        for b in range(nd):
-            dslot[de[b]] = b
         C = np.full((nt, nd + nt), big)
         pair_at = np.full((nt, nd), -1, dtype=np.int64)
         for k in members:
@@ -1278,7 +1278,26 @@ def gnn_pairs(track, det, d2, n_tracks, n_dets, miss_cost, big):
             if c >= 0 and c < nd and C[a, c] < big:
                 taken[n] = pair_at[a, c]
                 n += 1
+        for a in range(nt):
+            tslot[tr[a]] = -1
+        for b in range(nd):
+            dslot[de[b]] = -1
     return taken[:n]
+
+
+@njit(cache=True, fastmath=False)
+def _marked(slot):
+    """The indices i with slot[i] >= 0, ascending, each numbered in slot (0, 1, ...)."""
+    k = 0
+    for i in range(slot.shape[0]):
+        if slot[i] >= 0:
+            slot[i] = k
+            k += 1
+    out = np.empty(k, dtype=np.int64)
+    for i in range(slot.shape[0]):
+        if slot[i] >= 0:
+            out[slot[i]] = i
+    return out
 
 
 @njit(cache=True, fastmath=False)
@@ -1344,6 +1363,17 @@ def min_cost_pairs(rows, cols, cost, n_rows, n_cols):
 
 
 # --------------------------------------------------------------------------- tracker engine
+
+
+@njit(cache=True, fastmath=False)
+def _rows(pos, cov, idx, k):
+    """pos[idx[:k]], cov[idx[:k]] (plain loops: compile far faster than fancy indexing)."""
+    p = np.empty((k, 3))
+    c = np.empty((k, 3, 3))
+    for q in range(k):
+        p[q] = pos[idx[q]]
+        c[q] = cov[idx[q]]
+    return p, c
 
 
 @njit(cache=True, fastmath=False)
@@ -1500,8 +1530,12 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
                             slot[k] = nu_rows
                             urows[nu_rows] = k
                             nu_rows += 1
-                    urows = urows[:nu_rows]
-                    z_pred, Pzz, _, Hm = radar_ekf2_prediction(Xp[urows], Pp[urows], site_ecef, rot,
+                    Xu = np.empty((nu_rows, n))
+                    Pu = np.empty((nu_rows, n, n))
+                    for q in range(nu_rows):
+                        Xu[q] = Xp[urows[q]]
+                        Pu[q] = Pp[urows[q]]
+                    z_pred, Pzz, _, Hm = radar_ekf2_prediction(Xu, Pu, site_ecef, rot,
                                                                np.full(nu_rows, site, dtype=np.int64), with_rr)
                     tslot = np.empty(ti.shape[0], dtype=np.int64)
                     for c in range(ti.shape[0]):
@@ -1525,11 +1559,17 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
                         ns += 1
                 if ns == 0:
                     continue
-                sel = sel[:ns]
-                won = gnn_pairs(gt[sel], gd[sel], gd2[sel], T, M, thr, 1e12)
+                st = np.empty(ns, dtype=np.int64)
+                sd = np.empty(ns, dtype=np.int64)
+                s2 = np.empty(ns)
+                for c in range(ns):
+                    st[c] = gt[sel[c]]
+                    sd[c] = gd[sel[c]]
+                    s2[c] = gd2[sel[c]]
+                won = gnn_pairs(st, sd, s2, T, M, thr, 1e12)
                 for c in won:
-                    k = gt[sel[c]]
-                    j = gd[sel[c]]
+                    k = st[c]
+                    j = sd[c]
                     hit[k] = True
                     claimed[j] = True
                     take_t[ntake] = k
@@ -1633,11 +1673,8 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
             npv = pend_n[site]
             dt = t - pend_t[site]
             if npv >= 0 and dt > 0.0 and npv > 0:
-                prev = pend[site, :npv]
-                p2 = pos[free]
-                C2 = cov[free]
-                p1 = pos[prev]
-                C1 = cov[prev]
+                p2, C2 = _rows(pos, cov, free, nfree)
+                p1, C1 = _rows(pos, cov, pend[site], npv)
                 ii, jj, cost = two_point_candidates(p2, C2, p1, C1, dt, fp[P_MAX_SPEED])
                 r, c = min_cost_pairs(ii, jj, cost, nfree, npv)
                 X0, P0 = two_point_states(p2, C2, p1, C1, r, c, dt, n)
