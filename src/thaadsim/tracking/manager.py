@@ -31,6 +31,11 @@ Every frame is treated as a chance to detect every track (one radar, one surveil
 volume); with several radars of different coverage the miss counts need a per-site
 visibility model - not done here.
 
+:func:`run_tracker` runs this loop, or - for the configuration the scenario chain uses
+(EKF, GNN, two-point initiation) - the compiled engine that mirrors it over all frames
+in one call (:mod:`~thaadsim.tracking.engine`); ``TrackerConfig.engine`` chooses and
+``TrackerResult.engine`` names the one that ran.
+
 False alarms need no special treatment: they fail the gates of established tracks or,
 under JPDA, enter with the clutter density; the tentative tracks they start die by the
 M-of-N rule.
