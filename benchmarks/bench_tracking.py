@@ -13,7 +13,9 @@ same run, as process CPU time (the machine may be shared).
    assign, update, lifecycle) with 100 and 1,000 confirmed objects in view.  No peer.
 3. ``tracker_per_frame``: CPU time per frame of ``run_tracker`` on the korea-salvo
    scenario's radar detections (its chain configuration: EKF, GNN, drag, two-point
-   initiation), today's tracker against the inline tracker it replaced
+   initiation; ``engine``: the one that ran, the compiled one, beside the component
+   loop it mirrors, ``components_ms_per_frame``, and whether the two agree,
+   ``compiled_equals_components``), today's tracker against the inline tracker it replaced
    (``measurement.py``, ``filters.py``, ``association.py`` and ``manager.py`` as of
    commit ``LEGACY_COMMIT``, loaded from git; the compiled motion model shared, so the
    old figure already has the cheaper variational equations: the ratio understates the
@@ -258,22 +260,30 @@ def bench_tracker_per_frame(reps=3):
     korea-salvo scenario's radar detections (its chain configuration), today's tracker
     against the inline tracker of LEGACY_COMMIT, alternating in one process, best of
     ``reps`` each; ``ratio`` = old / new.  Both must give the same tracks (checked)."""
+    import dataclasses  # noqa: PLC0415
+
     from thaadsim.tracking.manager import run_tracker  # noqa: PLC0415
 
     det, cfg = _korea_salvo_detections()
     legacy = legacy_run_tracker()
     new = run_tracker(det, cfg)  # warm: numba caches, first-call costs
+    comp_cfg = dataclasses.replace(cfg, engine="components")
+    comp = run_tracker(det, comp_cfg)
     n_frames = len(new.frame_times_s)
-    out = {"name": "tracker_per_frame", "frames": n_frames, "detections": int(new.n_detections),
+    out = {"name": "tracker_per_frame", "engine": new.engine, "frames": n_frames, "detections": int(new.n_detections),
            "false_alarms": int(np.sum(new.detection_truth_id < 0)),
            "false_alarms_per_frame": round(float(np.sum(new.detection_truth_id < 0)) / n_frames, 1),
            "basis": "process CPU time"}
-    t_new, t_old = [], []
+    t_new, t_old, t_comp = [], [], []
     for _ in range(reps):
         t_new.append(_cpu(lambda: run_tracker(det, cfg)))
+        t_comp.append(_cpu(lambda: run_tracker(det, comp_cfg)))
         if legacy is not None:
             t_old.append(_cpu(lambda: legacy(det, cfg)))
     out["new_ms_per_frame"] = round(1e3 * min(t_new) / n_frames, 3)
+    # the component loop, the compiled engine's reference: its cost and that both agree
+    out["components_ms_per_frame"] = round(1e3 * min(t_comp) / n_frames, 3)
+    out["compiled_equals_components"] = compare_tracks(comp, new)["same_tracks"]
     if legacy is None:
         out.update({"old_ms_per_frame": None, "ratio": None, "note": "legacy tracker unavailable (no git)"})
         return out

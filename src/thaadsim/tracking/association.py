@@ -8,7 +8,8 @@ sec. 3.3.2).  A cheap Cartesian pre-gate (a compiled sweep along x with a radius
 bounds the ellipsoid) keeps the exact test to nearby pairs, so 1,000 tracks x 1,000
 detections costs what the few candidate pairs cost.
 
-GNN: scipy's ``linear_sum_assignment`` on each cluster's cost matrix d^2, augmented
+GNN: an optimal assignment (``kernels.linear_assignment``, scipy's
+``linear_sum_assignment`` ported) on each cluster's cost matrix d^2, augmented
 with one 'no detection' column per track at the gate cost, so that a track takes a
 detection only when that lowers the total (Blackman & Popoli 1999, sec. 6.4).
 
@@ -24,7 +25,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 from scipy.special import chdtri  # chi-square quantiles without importing scipy.stats (~0.3 s)
 
 from thaadsim.tracking import kernels
@@ -55,24 +55,15 @@ def min_cost_matching(rows: np.ndarray, cols: np.ndarray, cost: np.ndarray, n_ro
     by row.
 
     A pair with no competitor (its row and its column in no other pair) is taken
-    directly; the rest go to one ``linear_sum_assignment`` over only the rows and
-    columns they involve, each row with its own 'unmatched' column at a cost B above the
-    sum of all allowed costs (so one more pair always pays) and forbidden entries
-    infinite.  (A single big constant for forbidden entries, 1e18 as this replaced,
-    drowns costs below its spacing of 128 when the solution must use one.)
+    directly; the rest go to an optimal assignment (``kernels.linear_assignment``) over
+    the rows and columns they involve, one connected component at a time, each row with
+    its own 'unmatched' column at a cost B above the sum of all allowed costs (so one
+    more pair always pays) and forbidden entries infinite.  (A single big constant for
+    forbidden entries, 1e18 as this replaced, drowns costs below its spacing of 128 when
+    the solution must use one.)  Compiled: ``kernels.min_cost_pairs``.
     """
-    if rows.size == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    r_out, c_out, rr, cc, C = kernels.matching_problem(
-        np.ascontiguousarray(rows, dtype=np.int64), np.ascontiguousarray(cols, dtype=np.int64),
-        np.ascontiguousarray(cost, dtype=float), int(n_rows), int(n_cols))
-    if rr.size:
-        a, b = linear_sum_assignment(C)
-        ok = b < cc.size
-        r_out = np.concatenate([r_out, rr[a[ok]]])
-        c_out = np.concatenate([c_out, cc[b[ok]]])
-    order = np.argsort(r_out, kind="stable")
-    return r_out[order], c_out[order]
+    return kernels.min_cost_pairs(np.ascontiguousarray(rows, dtype=np.int64), np.ascontiguousarray(cols, dtype=np.int64),
+                                  np.ascontiguousarray(cost, dtype=float), int(n_rows), int(n_cols))
 
 
 def _components(n_rows: int, n_cols: int, rows: np.ndarray, cols: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -133,30 +124,11 @@ def gnn_assign(n_tracks: int, n_dets: int, pairs: GatedPairs, miss_cost: float) 
     at most once, minimising the sum of d^2 plus ``miss_cost`` per unassigned track."""
     if len(pairs) == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    # singletons (one track, one detection, no competitor) need no solver
-    tcount = np.bincount(pairs.track, minlength=n_tracks)
-    dcount = np.bincount(pairs.det, minlength=n_dets)
-    simple = (tcount[pairs.track] == 1) & (dcount[pairs.det] == 1)
-    out_t = [pairs.track[simple]]
-    out_d = [pairs.det[simple]]
-    rest = ~simple
-    if rest.any():
-        sub = GatedPairs(pairs.track[rest], pairs.det[rest], pairs.d2[rest], pairs.innovation[rest],
-                         pairs.S[rest], pairs.log_det_S[rest])
-        for tr, de in clusters(n_tracks, n_dets, sub):
-            ti = {t: k for k, t in enumerate(tr)}
-            di = {d: k for k, d in enumerate(de)}
-            nt, nd = tr.size, de.size
-            C = np.full((nt, nd + nt), _BIG)
-            sel = np.isin(sub.track, tr)
-            for t, d, c in zip(sub.track[sel], sub.det[sel], sub.d2[sel], strict=True):
-                C[ti[t], di[d]] = c
-            C[np.arange(nt), nd + np.arange(nt)] = miss_cost
-            r, c = linear_sum_assignment(C)
-            ok = (c < nd) & (C[r, c] < _BIG)
-            out_t.append(tr[r[ok]])
-            out_d.append(de[c[ok]])
-    return np.concatenate(out_t).astype(np.int64), np.concatenate(out_d).astype(np.int64)
+    took = kernels.gnn_pairs(np.ascontiguousarray(pairs.track, dtype=np.int64),
+                             np.ascontiguousarray(pairs.det, dtype=np.int64),
+                             np.ascontiguousarray(pairs.d2, dtype=float), int(n_tracks), int(n_dets), float(miss_cost),
+                             _BIG)
+    return pairs.track[took], pairs.det[took]
 
 
 def jpda_weights(n_tracks: int, n_dets: int, pairs: GatedPairs, p_detect: float, p_gate: float,

@@ -7,7 +7,8 @@ The frame computes the detections' Cartesian positions and position covariances 
 
 from __future__ import annotations
 
-import itertools
+import operator
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -198,30 +199,77 @@ class TrackTable:
         if rows.any():
             self._events[which].append((self.ids[rows], t))
 
-    def tracks(self) -> list[Track]:
+    def tracks(self) -> TrackList:
         """Every track started, by id, with its history in time order."""
         N = self._next_id
         if N == 0:
-            return []
+            return TrackList(*([np.zeros(0)] * 6), np.zeros(1, dtype=np.int64), *([np.zeros(0)] * 3))
         ids = np.concatenate([b[0] for b in self._batches])
-        order = np.argsort(ids, kind="stable")
-        times = np.concatenate([np.full(b[0].size, b[1]) for b in self._batches])[order]
-        X = np.concatenate([b[2] for b in self._batches])[order]
-        P = np.concatenate([b[3] for b in self._batches])[order]
-        det = np.concatenate([b[4] for b in self._batches])[order]
-        truth = np.concatenate([b[5] for b in self._batches])[order]
-        nis = np.concatenate([b[6] for b in self._batches])[order]
-        born = np.concatenate(self._born)
         when = {}
         for which, events in self._events.items():
             w = np.full(N, np.nan)
             for rows, t in events:
                 w[rows] = t
             when[which] = w
-        bounds = np.concatenate([[0], np.cumsum(np.bincount(ids, minlength=N))]).tolist()
-        conf, dele = when["confirmed"].tolist(), when["deleted"].tolist()
-        born_l = born.tolist()
-        return [Track(track_id=i, times_s=times[a:b], states=X[a:b], covariances=P[a:b], detection_index=det[a:b],
-                      truth_id=truth[a:b], nis=nis[a:b], initiated_time_s=born_l[i], confirmed_time_s=conf[i],
-                      deleted_time_s=dele[i])
-                for i, (a, b) in enumerate(itertools.pairwise(bounds))]
+        return tracks_from_history(ids, np.concatenate([np.full(b[0].size, b[1]) for b in self._batches]),
+                                   np.concatenate([b[2] for b in self._batches]),
+                                   np.concatenate([b[3] for b in self._batches]),
+                                   np.concatenate([b[4] for b in self._batches]),
+                                   np.concatenate([b[5] for b in self._batches]),
+                                   np.concatenate([b[6] for b in self._batches]), np.concatenate(self._born),
+                                   when["confirmed"], when["deleted"])
+
+
+def tracks_from_history(ids, times, X, P, det, truth, nis, born, confirmed, deleted) -> TrackList:
+    """Every track by id from its update records (ids (K,) with time, state,
+    covariance, detection, truth id and NIS of each, in time order per id) and the
+    per-id birth, confirmation and deletion times (NaN: never)."""
+    order = np.argsort(ids, kind="stable")
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(ids, minlength=born.size))]).astype(np.int64)
+    return TrackList(times[order], X[order], P[order], det[order], truth[order], nis[order], bounds, born, confirmed,
+                     deleted)
+
+
+class TrackList(Sequence):
+    """The tracks of a run as a read-only sequence by id, each :class:`Track` built on
+    first access from the history arrays (a salvo starts ~10^4 tracks on false alarms
+    and a run reads the few confirmed ones: building them all cost more than tracking)."""
+
+    def __init__(self, times, X, P, det, truth, nis, bounds, born, confirmed, deleted):
+        self._a = (times, X, P, det, truth, nis)
+        self._bounds = bounds
+        self._born, self._confirmed, self._deleted = born, confirmed, deleted
+        self._built: dict[int, Track] = {}
+
+    def __len__(self) -> int:
+        return self._born.size
+
+    def _track(self, i: int) -> Track:
+        tr = self._built.get(i)
+        if tr is None:
+            a, b = int(self._bounds[i]), int(self._bounds[i + 1])
+            times, X, P, det, truth, nis = (v[a:b] for v in self._a)
+            tr = Track(track_id=i, times_s=times, states=X, covariances=P, detection_index=det, truth_id=truth, nis=nis,
+                       initiated_time_s=float(self._born[i]), confirmed_time_s=float(self._confirmed[i]),
+                       deleted_time_s=float(self._deleted[i]))
+            self._built[i] = tr
+        return tr
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return [self._track(i) for i in range(*key.indices(len(self)))]
+        i = operator.index(key)
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError("track index out of range")
+        return self._track(i)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None
+
+    def confirmed(self) -> list[Track]:
+        """The confirmed tracks, by id (only they are built)."""
+        return [self._track(int(i)) for i in np.flatnonzero(np.isfinite(self._confirmed))]

@@ -15,7 +15,6 @@ import numpy as np
 from thaadsim.tracking import kernels
 from thaadsim.tracking.association import (
     GatedPairs,
-    candidate_pairs,
     gate,
     gate_threshold,
 )
@@ -77,17 +76,16 @@ class EllipsoidGate:
         object.__setattr__(self, "threshold", gate_threshold(self.probability, self.ndim))
 
     def candidates(self, pred: Prediction, frame: Frame, eligible: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Cartesian pre-gate: (track rows, frame rows) of the ``eligible`` tracks
-        whose gate may hold the detection, sorted by track then detection."""
+        """Cartesian pre-gate (``kernels.pregate_pairs``): (track rows, frame rows) of
+        the ``eligible`` tracks whose gate may hold the detection, sorted by track then
+        detection."""
         rows = np.flatnonzero(eligible)
         if rows.size == 0 or len(frame) == 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        pos_var = np.trace(pred.P[rows, :3, :3], axis1=1, axis2=2)
-        dvar = np.trace(frame.cov, axis1=1, axis2=2)
-        # |d| <= sqrt(gamma (lambda_max(P) + lambda_max(R_cart))) bounds the ellipsoidal
-        # gate to first order; traces bound the eigenvalues; x1.5 covers curvature.
-        radius = 1.5 * np.sqrt(self.threshold * (pos_var + dvar.max()))
-        ti, dj = candidate_pairs(pred.X[rows, :3], radius, frame.pos)
+        pos_var = np.ascontiguousarray(np.trace(pred.P[rows, :3, :3], axis1=1, axis2=2))
+        dvar = np.ascontiguousarray(np.trace(frame.cov, axis1=1, axis2=2))
+        ti, dj = kernels.pregate_pairs(np.ascontiguousarray(pred.X[rows, :3]), pos_var, frame.pos, dvar,
+                                       float(self.threshold))
         return rows[ti], dj
 
     def exact(self, mp: MeasurementPrediction, frame: Frame, measurement, ti: np.ndarray,

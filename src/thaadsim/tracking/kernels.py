@@ -302,6 +302,39 @@ def propagate_batch(X, dt, max_step, want_phi, earth, omega, h0, dh, ln_rho, d2_
 
 
 @njit(cache=True, fastmath=False)
+def _rk4_work(nx):
+    """Scratch of :func:`_rk4_step` with the STM: (work, Aw, G, Kw)."""
+    return np.empty((5, nx)), np.empty((4, nx, nx)), np.empty((3, 3)), np.empty((5, nx, nx))
+
+
+@njit(cache=True, fastmath=False)
+def _resume_one(x, phi, d, max_step, xc, phic, done, hc, earth, omega, h0, dh, ln_rho, d2_ln_rho, scratch):
+    """One row of :func:`propagate_stm_resume`: ``x`` holds the start state and becomes
+    the prediction, ``phi`` (zeros on entry) the STM; returns (steps, sub-step)."""
+    nx = x.shape[0]
+    if d == 0.0:
+        for i in range(nx):
+            phi[i, i] = 1.0
+        return 0, 0.0
+    work, Aw, G, Kw = scratch
+    m = max(1, int(math.ceil(abs(d) / max_step - 1e-12)))
+    h = d / m
+    start = 0
+    if done > 0 and done <= m and hc == h:
+        start = done
+        for i in range(nx):
+            x[i] = xc[i]
+            for j in range(nx):
+                phi[i, j] = phic[i, j]
+    else:
+        for i in range(nx):
+            phi[i, i] = 1.0
+    for _ in range(start, m):
+        _rk4_step(x, nx, h, earth, omega, h0, dh, ln_rho, d2_ln_rho, phi, True, work, Aw, G, Kw)
+    return m, h
+
+
+@njit(cache=True, fastmath=False)
 def propagate_stm_resume(X, dt, max_step, Xc, PHIc, done, hc, earth, omega, h0, dh, ln_rho, d2_ln_rho):
     """:func:`propagate_stm` that resumes from an earlier propagation of the same start
     states: row k's (Xc, PHIc) is X[k] and the STM after ``done[k]`` RK4 steps of size
@@ -316,34 +349,10 @@ def propagate_stm_resume(X, dt, max_step, Xc, PHIc, done, hc, earth, omega, h0, 
     PHI = np.zeros((n, nx, nx))
     steps = np.zeros(n, dtype=np.int64)
     hs = np.zeros(n)
-    work = np.empty((5, nx))
-    Aw = np.empty((4, nx, nx))
-    G = np.empty((3, 3))
-    Kw = np.empty((5, nx, nx))
+    work = _rk4_work(nx)
     for k in range(n):
-        phi = PHI[k]
-        d = dt[k]
-        if d == 0.0:
-            for i in range(nx):
-                phi[i, i] = 1.0
-            continue
-        m = max(1, int(math.ceil(abs(d) / max_step - 1e-12)))
-        h = d / m
-        start = 0
-        if done[k] > 0 and done[k] <= m and hc[k] == h:
-            start = done[k]
-            for i in range(nx):
-                out[k, i] = Xc[k, i]
-                for j in range(nx):
-                    phi[i, j] = PHIc[k, i, j]
-        else:
-            for i in range(nx):
-                phi[i, i] = 1.0
-        x = out[k]
-        for _ in range(start, m):
-            _rk4_step(x, nx, h, earth, omega, h0, dh, ln_rho, d2_ln_rho, phi, True, work, Aw, G, Kw)
-        steps[k] = m
-        hs[k] = h
+        steps[k], hs[k] = _resume_one(out[k], PHI[k], dt[k], max_step, Xc[k], PHIc[k], done[k], hc[k], earth, omega,
+                                      h0, dh, ln_rho, d2_ln_rho, work)
     return out, PHI, steps, hs
 
 
@@ -543,61 +552,68 @@ def kalman_update_joseph(X, P, nu, H, R):
     S_all = np.empty((N, m, m))
     nis = np.empty(N)
     logdet = np.empty(N)
-    Sinv = np.empty((m, m))
-    PHt = np.empty((n, m))
-    S = np.empty((m, m))
-    K = np.empty((n, m))
-    IKH = np.empty((n, n))
-    T1 = np.empty((n, n))
-    Pn = np.empty((n, n))
-    KR = np.empty((n, m))
+    w = _joseph_work(n, m)
     for k in range(N):
-        Pk = P[k]
-        Hk = H[k]
-        _mmt(Pk, Hk, PHt)
-        _mm(Hk, PHt, S)
-        for i in range(m):
-            for j in range(m):
-                S[i, j] += R[k, i, j]
-        for i in range(m):
-            for j in range(i):
-                a = 0.5 * (S[i, j] + S[j, i])
-                S[i, j] = a
-                S[j, i] = a
-        ld = _chol_inverse(S, m, Sinv)
-        S_all[k] = S
-        logdet[k] = ld
-        _mm(PHt, Sinv, K)
-        v = nu[k]
-        for i in range(n):
-            s = 0.0
-            for j in range(m):
-                s += K[i, j] * v[j]
-            Xo[k, i] += s
-        q = 0.0
-        for i in range(m):
-            for j in range(m):
-                q += v[i] * Sinv[i, j] * v[j]
-        nis[k] = q
-        _mm(K, Hk, IKH)
-        for i in range(n):
-            for j in range(n):
-                IKH[i, j] = (1.0 if i == j else 0.0) - IKH[i, j]
-        _mm(IKH, Pk, T1)
-        _mmt(T1, IKH, Pn)
-        _mm(K, R[k], KR)
-        for i in range(n):
-            for j in range(n):
-                s = 0.0
-                for p in range(m):
-                    s += KR[i, p] * K[j, p]
-                Pn[i, j] += s
-        for i in range(n):
-            for j in range(i + 1):
-                a = 0.5 * (Pn[i, j] + Pn[j, i])
-                Po[k, i, j] = a
-                Po[k, j, i] = a
+        nis[k], logdet[k] = _joseph_one(Xo[k], P[k], nu[k], H[k], R[k], Po[k], S_all[k], w)
     return Xo, Po, S_all, nis, logdet
+
+
+@njit(cache=True, fastmath=False)
+def _joseph_work(n, m):
+    """Scratch of :func:`_joseph_one`: Sinv (m, m), P H^T (n, m), K (n, m), K R (n, m),
+    I - K H, (I - K H) P and P+ (n, n) each, as one (3, n, n), one (3, n, m) block."""
+    return np.empty((3, n, n)), np.empty((3, n, m)), np.empty((m, m))
+
+
+@njit(cache=True, fastmath=False)
+def _joseph_one(x, Pk, v, Hk, Rk, Po, S, w):
+    """One track's Joseph-form update (:func:`kalman_update_joseph`): x updated in place,
+    the posterior into Po, S into S; returns (NIS, log det S)."""
+    n = x.shape[0]
+    m = v.shape[0]
+    nn, nm, Sinv = w
+    IKH, T1, Pn = nn[0], nn[1], nn[2]
+    PHt, K, KR = nm[0], nm[1], nm[2]
+    _mmt(Pk, Hk, PHt)
+    _mm(Hk, PHt, S)
+    for i in range(m):
+        for j in range(m):
+            S[i, j] += Rk[i, j]
+    for i in range(m):
+        for j in range(i):
+            a = 0.5 * (S[i, j] + S[j, i])
+            S[i, j] = a
+            S[j, i] = a
+    ld = _chol_inverse(S, m, Sinv)
+    _mm(PHt, Sinv, K)
+    for i in range(n):
+        s = 0.0
+        for j in range(m):
+            s += K[i, j] * v[j]
+        x[i] += s
+    q = 0.0
+    for i in range(m):
+        for j in range(m):
+            q += v[i] * Sinv[i, j] * v[j]
+    _mm(K, Hk, IKH)
+    for i in range(n):
+        for j in range(n):
+            IKH[i, j] = (1.0 if i == j else 0.0) - IKH[i, j]
+    _mm(IKH, Pk, T1)
+    _mmt(T1, IKH, Pn)
+    _mm(K, Rk, KR)
+    for i in range(n):
+        for j in range(n):
+            s = 0.0
+            for p in range(m):
+                s += KR[i, p] * K[j, p]
+            Pn[i, j] += s
+    for i in range(n):
+        for j in range(i + 1):
+            a = 0.5 * (Pn[i, j] + Pn[j, i])
+            Po[i, j] = a
+            Po[j, i] = a
+    return q, ld
 
 
 @njit(cache=True, inline="always")
@@ -667,6 +683,53 @@ def pairs_within_radius(track_pos, radius, det_pos):
 
 
 @njit(cache=True, fastmath=False)
+def pregate_pairs(track_pos, track_var, det_pos, det_var, threshold):
+    """Cartesian pre-gate of the ellipsoidal gate: pairs (i, j), sorted by i then j,
+    with |det_pos_j - track_pos_i| <= 1.5 sqrt(threshold (track_var_i + det_var_j))
+    (``track_var``, ``det_var``: traces of the position covariances).  To first order
+    the gate ellipsoid lies within sqrt(gamma lambda_max(P + R_cart)) and the traces
+    bound the eigenvalues; x1.5 covers curvature.  Small frames test every pair; larger
+    ones sweep (:func:`pairs_within_radius`) with each track's largest radius over the
+    frame, then test each pair's own.  Both give the same pairs."""
+    T = track_pos.shape[0]
+    M = det_pos.shape[0]
+    if T * M <= 20_000:
+        # a frame of a salvo (~70 tracks, ~200 detections, the tentative tracks' gates
+        # tens of km wide): every pair costs less than the sweep's sort and slabs
+        ii = np.empty(T * M, dtype=np.int64)
+        jj = np.empty(T * M, dtype=np.int64)
+        n = 0
+        for i in range(T):
+            for j in range(M):
+                d0 = det_pos[j, 0] - track_pos[i, 0]
+                d1 = det_pos[j, 1] - track_pos[i, 1]
+                d2 = det_pos[j, 2] - track_pos[i, 2]
+                if d0 * d0 + d1 * d1 + d2 * d2 <= 2.25 * threshold * (track_var[i] + det_var[j]):
+                    ii[n] = i
+                    jj[n] = j
+                    n += 1
+        return ii[:n].copy(), jj[:n].copy()
+    dmax = 0.0
+    for j in range(det_var.shape[0]):
+        dmax = max(dmax, det_var[j])
+    radius = np.empty(T)
+    for i in range(T):
+        radius[i] = 1.5 * math.sqrt(threshold * (track_var[i] + dmax))
+    ti, dj = pairs_within_radius(track_pos, radius, det_pos)
+    n = 0
+    for k in range(ti.shape[0]):
+        i, j = ti[k], dj[k]
+        d0 = det_pos[j, 0] - track_pos[i, 0]
+        d1 = det_pos[j, 1] - track_pos[i, 1]
+        d2 = det_pos[j, 2] - track_pos[i, 2]
+        if d0 * d0 + d1 * d1 + d2 * d2 <= 2.25 * threshold * (track_var[i] + det_var[j]):
+            ti[n] = i
+            dj[n] = j
+            n += 1
+    return ti[:n].copy(), dj[:n].copy()
+
+
+@njit(cache=True, fastmath=False)
 def radar_ekf2_prediction(X, P, site_ecef, rot, site_index, with_rr):
     """Second-order EKF measurement prediction of a batch through the radar function.
 
@@ -682,34 +745,48 @@ def radar_ekf2_prediction(X, P, site_ecef, rot, site_index, with_rr):
     Z, H = radar_measure(X, site_ecef, rot, site_index, with_rr, True)
     Pzz = np.empty((n, m, m))
     Pxz = np.empty((n, nx, m))
-    Xd = np.empty((2 * nx, nx))
-    sd = np.empty(2 * nx, dtype=np.int64)
-    Hs = np.empty((m, nx, nx))
+    # Hess_i is exactly zero outside its first nz[i] rows and columns (range and angles
+    # depend on position only, range rate on position and velocity; h is independent of
+    # the rest): only those blocks are differenced, and the products below skip only
+    # exact zeros, so every sum is the full one bit for bit
+    nz = (3, 3, 3, 6)
+    nd = 6 if with_rr else 3
+    Xd = np.empty((2 * nd, nx))
+    sd = np.empty(2 * nd, dtype=np.int64)
+    Hs = np.zeros((m, nx, nx))
     HP = np.empty((m, nx, nx))
     for k in range(n):
-        for q in range(2 * nx):
+        for q in range(2 * nd):
             for j in range(nx):
                 Xd[q, j] = X[k, j]
             sd[q] = site_index[k]
-        for j in range(nx):
+        for j in range(nd):
             e = 1.0 if j < 3 else 1e-3
             Xd[2 * j, j] += e
             Xd[2 * j + 1, j] -= e
         _, Hd = radar_measure(Xd, site_ecef, rot, sd, with_rr, True)
-        for j in range(nx):
-            e = 1.0 if j < 3 else 1e-3
-            for i in range(m):
-                for a in range(nx):
+        for i in range(m):
+            na = nz[i]
+            for j in range(na):
+                e = 1.0 if j < 3 else 1e-3
+                for a in range(na):
                     Hs[i, a, j] = (Hd[2 * j, i, a] - Hd[2 * j + 1, i, a]) / (2.0 * e)
         for i in range(m):
-            for a in range(nx):
-                for b in range(a, nx):
+            na = nz[i]
+            for a in range(na):
+                for b in range(a, na):
                     s = 0.5 * (Hs[i, a, b] + Hs[i, b, a])
                     Hs[i, a, b] = s
                     Hs[i, b, a] = s
-            _mm(Hs[i], P[k], HP[i])
-            tr = 0.0
             for a in range(nx):
+                for b in range(nx):
+                    acc = 0.0
+                    if a < na:
+                        for p in range(na):
+                            acc += Hs[i, a, p] * P[k, p, b]
+                    HP[i, a, b] = acc
+            tr = 0.0
+            for a in range(na):
                 tr += HP[i, a, a]
             Z[k, i] += 0.5 * tr
         for a in range(nx):
@@ -724,8 +801,8 @@ def radar_ekf2_prediction(X, P, site_ecef, rot, site_index, with_rr):
                 for a in range(nx):
                     s += H[k, i, a] * Pxz[k, a, j]
                 t2 = 0.0
-                for a in range(nx):
-                    for b in range(nx):
+                for a in range(nz[i]):
+                    for b in range(nz[j]):
                         t2 += HP[i, a, b] * HP[j, b, a]
                 Pzz[k, i, j] = s + 0.5 * t2
         for i in range(m):
@@ -784,7 +861,8 @@ def gate_pairs(z_pred, Pzz, Z, R, ti, dj, angle_mask, threshold):
     log det S = 2 sum log L_aa; a pair is kept when d^2 <= threshold.  Returns
     (kept pair indices, d^2, nu, S, log det S) of the kept pairs.  The numpy path it
     replaced (a batch Cholesky and a general solve) agrees to round-off (unit test).
-    A pair whose S is not positive definite raises, as ``np.linalg.cholesky`` did.
+    A pair whose S is not positive definite raises, as ``np.linalg.cholesky`` did
+    (unless one component alone, with S_aa > 0, already puts it outside the gate).
     """
     K = ti.shape[0]
     m = z_pred.shape[1]
@@ -808,6 +886,16 @@ def gate_pairs(z_pred, Pzz, Z, R, ti, dj, angle_mask, threshold):
         for a in range(m):
             for b in range(m):
                 S[n, a, b] = 0.5 * ((Pzz[i, a, b] + R[j, a, b]) + (Pzz[i, b, a] + R[j, b, a]))
+        # one component's d^2 bounds the whole (nu_a^2 / S_aa <= nu^T S^-1 nu for S > 0):
+        # most candidates of the Cartesian pre-gate fail on one and need no Cholesky
+        # factor (the margin keeps round-off in d^2 from deciding)
+        far = False
+        for a in range(m):
+            if S[n, a, a] > 0.0 and nu[n, a] * nu[n, a] > threshold * S[n, a, a] * (1.0 + 1e-9):
+                far = True
+                break
+        if far:
+            continue
         logdet = 0.0
         for a in range(m):
             for b in range(a + 1):
@@ -837,6 +925,24 @@ def gate_pairs(z_pred, Pzz, Z, R, ti, dj, angle_mask, threshold):
 
 
 @njit(cache=True, fastmath=False)
+def _covariance_one(F, P, Q, out, FP):
+    """sym(F P F^T + Q) of one track into ``out`` (FP: (n, n) scratch)."""
+    n = P.shape[0]
+    _mm(F, P, FP)
+    for i in range(n):
+        for j in range(n):
+            s = 0.0
+            for p in range(n):
+                s += FP[i, p] * F[j, p]
+            out[i, j] = s + Q[i, j]
+    for i in range(n):
+        for j in range(i + 1):
+            a = 0.5 * (out[i, j] + out[j, i])
+            out[i, j] = a
+            out[j, i] = a
+
+
+@njit(cache=True, fastmath=False)
 def covariance_predict(F, P, Q):
     """sym(F_k P_k F_k^T + Q_k) of a batch (N, n, n): the EKF's covariance prediction in
     one pass (numpy's stacked matmul spends most of its time per 7x7 matrix on
@@ -845,18 +951,7 @@ def covariance_predict(F, P, Q):
     out = np.empty((N, n, n))
     FP = np.empty((n, n))
     for k in range(N):
-        _mm(F[k], P[k], FP)
-        for i in range(n):
-            for j in range(n):
-                s = 0.0
-                for p in range(n):
-                    s += FP[i, p] * F[k, j, p]
-                out[k, i, j] = s + Q[k, i, j]
-        for i in range(n):
-            for j in range(i + 1):
-                a = 0.5 * (out[k, i, j] + out[k, j, i])
-                out[k, i, j] = a
-                out[k, j, i] = a
+        _covariance_one(F[k], P[k], Q[k], out[k], FP)
     return out
 
 
@@ -1045,3 +1140,616 @@ def bipartite_labels(n_rows, n_cols, rows, cols):
             nxt += 1
         label[i] = root_label[r]
     return label
+
+
+# --------------------------------------------------------------------------- assignment
+
+
+@njit(cache=True, fastmath=False)
+def linear_assignment(C):
+    """Minimum-cost assignment of every row of C (nr, nc), nr <= nc: the column of each
+    row (-1 for all rows when no finite assignment exists).  Crouse's shortest
+    augmenting path (IEEE TAES 52(4), 2016), ported step for step from scipy's
+    ``linear_sum_assignment`` (rectangular_lsap.cpp), ties included, so the compiled
+    tracker takes the same assignment as the component tracker (unit test against
+    scipy); forbidden entries are +inf."""
+    nr, nc = C.shape
+    u = np.zeros(nr)
+    v = np.zeros(nc)
+    spc = np.empty(nc)
+    path = np.full(nc, -1, dtype=np.int64)
+    col4row = np.full(nr, -1, dtype=np.int64)
+    row4col = np.full(nc, -1, dtype=np.int64)
+    SR = np.zeros(nr, dtype=np.bool_)
+    SC = np.zeros(nc, dtype=np.bool_)
+    remaining = np.empty(nc, dtype=np.int64)
+    for cur in range(nr):
+        min_val = 0.0
+        num_remaining = nc
+        for it in range(nc):
+            remaining[it] = nc - it - 1
+        SR[:] = False
+        SC[:] = False
+        spc[:] = np.inf
+        sink = -1
+        i = cur
+        while sink == -1:
+            index = -1
+            lowest = np.inf
+            SR[i] = True
+            for it in range(num_remaining):
+                j = remaining[it]
+                r = min_val + C[i, j] - u[i] - v[j]
+                if r < spc[j]:
+                    path[j] = i
+                    spc[j] = r
+                if spc[j] < lowest or (spc[j] == lowest and row4col[j] == -1):
+                    lowest = spc[j]
+                    index = it
+            min_val = lowest
+            if min_val == np.inf:
+                col4row[:] = -1
+                return col4row
+            j = remaining[index]
+            if row4col[j] == -1:
+                sink = j
+            else:
+                i = row4col[j]
+            SC[j] = True
+            num_remaining -= 1
+            remaining[index] = remaining[num_remaining]
+        u[cur] += min_val
+        for i in range(nr):
+            if SR[i] and i != cur:
+                u[i] += min_val - spc[col4row[i]]
+        for j in range(nc):
+            if SC[j]:
+                v[j] -= min_val - spc[j]
+        j = sink
+        while True:
+            i = path[j]
+            row4col[j] = i
+            j, col4row[i] = col4row[i], j
+            if i == cur:
+                break
+    return col4row
+
+
+@njit(cache=True, fastmath=False)
+def gnn_pairs(track, det, d2, n_tracks, n_dets, miss_cost, big):
+    """``association.gnn_assign`` compiled: of the gated pairs (track_k, det_k, d2_k),
+    the indices k taken - pairs with no competitor directly, the rest cluster by
+    cluster (connected components of the pair graph) through :func:`linear_assignment`
+    on the cluster's cost matrix d^2 (``big`` where not gated) with one 'no detection'
+    column per track at ``miss_cost``."""
+    K = track.shape[0]
+    tcount = np.zeros(n_tracks, dtype=np.int64)
+    dcount = np.zeros(n_dets, dtype=np.int64)
+    for k in range(K):
+        tcount[track[k]] += 1
+        dcount[det[k]] += 1
+    taken = np.empty(K, dtype=np.int64)
+    n = 0
+    rest = np.empty(K, dtype=np.int64)
+    nrest = 0
+    for k in range(K):
+        if tcount[track[k]] == 1 and dcount[det[k]] == 1:
+            taken[n] = k
+            n += 1
+        else:
+            rest[nrest] = k
+            nrest += 1
+    if nrest == 0:
+        return taken[:n]
+    rest = rest[:nrest]
+    label = bipartite_labels(n_tracks, n_dets, track[rest], det[rest])
+    tslot = np.full(n_tracks, -1, dtype=np.int64)
+    dslot = np.full(n_dets, -1, dtype=np.int64)
+    done = np.zeros(nrest, dtype=np.bool_)
+    for q0 in range(nrest):
+        if done[q0]:
+            continue
+        lab = label[track[rest[q0]]]
+        members = np.empty(nrest - q0, dtype=np.int64)
+        nm = 0
+        for q in range(q0, nrest):
+            if label[track[rest[q]]] == lab:
+                members[nm] = rest[q]
+                done[q] = True
+                nm += 1
+        members = members[:nm]
+        # the cluster's tracks and detections ascending (as np.unique gives them)
+        for k in members:
+            tslot[track[k]] = 0
+            dslot[det[k]] = 0
+        tr = _marked(tslot)
+        de = _marked(dslot)
+        nt, nd = tr.shape[0], de.shape[0]
+        C = np.full((nt, nd + nt), big)
+        pair_at = np.full((nt, nd), -1, dtype=np.int64)
+        for k in members:
+            C[tslot[track[k]], dslot[det[k]]] = d2[k]
+            pair_at[tslot[track[k]], dslot[det[k]]] = k
+        for a in range(nt):
+            C[a, nd + a] = miss_cost
+        col = linear_assignment(C)
+        for a in range(nt):
+            c = col[a]
+            if c >= 0 and c < nd and C[a, c] < big:
+                taken[n] = pair_at[a, c]
+                n += 1
+        for a in range(nt):
+            tslot[tr[a]] = -1
+        for b in range(nd):
+            dslot[de[b]] = -1
+    return taken[:n]
+
+
+@njit(cache=True, fastmath=False)
+def _marked(slot):
+    """The indices i with slot[i] >= 0, ascending, each numbered in slot (0, 1, ...)."""
+    k = 0
+    for i in range(slot.shape[0]):
+        if slot[i] >= 0:
+            slot[i] = k
+            k += 1
+    out = np.empty(k, dtype=np.int64)
+    for i in range(slot.shape[0]):
+        if slot[i] >= 0:
+            out[slot[i]] = i
+    return out
+
+
+@njit(cache=True, fastmath=False)
+def min_cost_pairs(rows, cols, cost, n_rows, n_cols):
+    """``association.min_cost_matching`` compiled: (rows, cols) of the matching, sorted
+    by row.  The problem of :func:`matching_problem` is solved one connected component
+    of its pairs at a time through :func:`linear_assignment` (each component's rows
+    with their own 'unmatched' columns at the same cost B): the objective is a sum over
+    components, so the optimum is the components' optima, found in O(sum k^3) instead
+    of O(K^3) for one matrix over all."""
+    if rows.shape[0] == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    sr, sc, rr, cc, C = matching_problem(rows, cols, cost, n_rows, n_cols)
+    nr, nc = rr.shape[0], cc.shape[0]
+    r_out = np.empty(sr.shape[0] + nr, dtype=np.int64)
+    c_out = np.empty(sr.shape[0] + nr, dtype=np.int64)
+    n = sr.shape[0]
+    r_out[:n] = sr
+    c_out[:n] = sc
+    if nr:
+        ei = np.empty(nr * nc, dtype=np.int64)
+        ej = np.empty(nr * nc, dtype=np.int64)
+        ne = 0
+        for a in range(nr):
+            for b in range(nc):
+                if C[a, b] < np.inf:
+                    ei[ne] = a
+                    ej[ne] = b
+                    ne += 1
+        label = bipartite_labels(nr, nc, ei[:ne], ej[:ne])
+        big = C[0, nc]
+        done = np.zeros(nr, dtype=np.bool_)
+        ra = np.empty(nr, dtype=np.int64)
+        cb = np.empty(nc, dtype=np.int64)
+        for a0 in range(nr):
+            if done[a0]:
+                continue
+            lab = label[a0]
+            k = 0
+            for a in range(a0, nr):
+                if label[a] == lab:
+                    ra[k] = a
+                    done[a] = True
+                    k += 1
+            q = 0
+            for b in range(nc):
+                if label[nr + b] == lab:
+                    cb[q] = b
+                    q += 1
+            D = np.full((k, q + k), np.inf)
+            for x in range(k):
+                for y in range(q):
+                    D[x, y] = C[ra[x], cb[y]]
+                D[x, q + x] = big
+            col = linear_assignment(D)
+            for x in range(k):
+                if col[x] >= 0 and col[x] < q:
+                    r_out[n] = rr[ra[x]]
+                    c_out[n] = cc[cb[col[x]]]
+                    n += 1
+    order = np.argsort(r_out[:n], kind="mergesort")
+    return r_out[:n][order], c_out[:n][order]
+
+
+# --------------------------------------------------------------------------- tracker engine
+
+
+@njit(cache=True, fastmath=False)
+def _rows(pos, cov, idx, k):
+    """pos[idx[:k]], cov[idx[:k]] (plain loops: compile far faster than fancy indexing)."""
+    p = np.empty((k, 3))
+    c = np.empty((k, 3, 3))
+    for q in range(k):
+        p[q] = pos[idx[q]]
+        c[q] = cov[idx[q]]
+    return p, c
+
+
+@njit(cache=True, fastmath=False)
+def _grow(a, need):
+    """``a`` with room for ``need`` rows (capacity doubled when it runs out)."""
+    if need <= a.shape[0]:
+        return a
+    out = np.empty((max(2 * a.shape[0], need),) + a.shape[1:], dtype=a.dtype)
+    out[: a.shape[0]] = a
+    return out
+
+
+# indices of the engine's float and integer parameter vectors (manager.engine_parameters)
+P_MAX_STEP, P_Q, P_Q_LNB, P_LNB_LO, P_LNB_HI, P_GATE, P_MAX_SPEED, P_MAX_SIGMA, P_LNB_MEAN, P_LNB_SIGMA, P_R_MIN, \
+    P_R_MAX = range(12)
+I_CONFIRM_M, I_CONFIRM_N, I_MISSES = range(3)
+
+
+@njit(cache=True, fastmath=False)
+def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite, site_ecef, rot, with_rr, n, fp, ip,
+                 angle_mask, earth, omega, h0, dh, ln_rho, d2_ln_rho):
+    """The component tracker (``manager.TrackManager``) with EKF (second order), GNN,
+    two-point initiation and M-of-N / miss deletion over all frames in one call.
+
+    Detections Z (N, m), R (N, m, m), their ECEF positions and covariances, input
+    index and truth id, sorted by frame; frame f is rows [fstart_f, fend_f) at time
+    ftime_f seen by site fsite_f.  ``fp``/``ip`` the parameters (P_* / I_* indices).
+    Each step is the component's own compiled kernel or its per-track core, in the
+    components' order, so the numbers agree with the component loop to round-off
+    (unit test).  Live tracks are rows of preallocated arrays kept in birth (= id)
+    order; the history of every update goes to arrays that grow by doubling.
+    Returns (history id, t, X, P, detection, truth, NIS; born, confirmed and deleted
+    times by id; confirmed and tentative counts by frame)."""
+    m = Z.shape[1]
+    F = fstart.shape[0]
+    S = site_ecef.shape[0]
+    max_step = fp[P_MAX_STEP]
+    thr = fp[P_GATE]
+    cm, cn, kmiss = ip[I_CONFIRM_M], ip[I_CONFIRM_N], ip[I_MISSES]
+    # live tracks
+    cap = 64
+    lX = np.empty((cap, n))
+    lP = np.empty((cap, n, n))
+    lt = np.empty(cap)
+    lid = np.empty(cap, dtype=np.int64)
+    lstat = np.empty(cap, dtype=np.int64)
+    lhits = np.empty(cap, dtype=np.int64)
+    lage = np.empty(cap, dtype=np.int64)
+    lmiss = np.empty(cap, dtype=np.int64)
+    rXc = np.empty((cap, n))
+    rPHI = np.empty((cap, n, n))
+    rdone = np.empty(cap, dtype=np.int64)
+    rh = np.empty(cap)
+    T = 0
+    # history
+    hid = np.empty(256, dtype=np.int64)
+    ht = np.empty(256)
+    hX = np.empty((256, n))
+    hP = np.empty((256, n, n))
+    hdet = np.empty(256, dtype=np.int64)
+    htruth = np.empty(256, dtype=np.int64)
+    hnis = np.empty(256)
+    nh = 0
+    born = np.empty(256)
+    conf_t = np.empty(256)
+    del_t = np.empty(256)
+    next_id = 0
+    n_conf = np.zeros(F, dtype=np.int64)
+    n_tent = np.zeros(F, dtype=np.int64)
+    # two-point initiation: each site's detections waiting for a partner (global rows)
+    pend = np.empty((S, max(1, int(np.max(fend - fstart)))), dtype=np.int64)
+    pend_n = np.full(S, -1, dtype=np.int64)  # -1: no pending frame yet
+    pend_t = np.zeros(S)
+    scratch = _rk4_work(n)
+    jw = _joseph_work(n, m)
+    FP = np.empty((n, n))
+    Q = np.zeros((n, n))
+    Rx = np.empty((m, m))
+    HP = np.empty((m, n))
+    Sk = np.empty((m, m))
+    nu = np.empty(m)
+    dvar = np.empty(pos.shape[0])
+    for j in range(pos.shape[0]):
+        dvar[j] = cov[j, 0, 0] + cov[j, 1, 1] + cov[j, 2, 2]
+    for f in range(F):
+        a0, a1 = fstart[f], fend[f]
+        M = a1 - a0
+        t = ftime[f]
+        site = fsite[f]
+        hit = np.zeros(T, dtype=np.bool_)
+        claimed = np.zeros(M, dtype=np.bool_)
+        broken = np.zeros(T, dtype=np.bool_)
+        if T > 0 and M > 0:
+            # 1. predict (gating.predict_tracks: resumable RK4 + STM, F P F^T + Q, broken rows)
+            Xp = lX[:T].copy()
+            Pp = np.empty((T, n, n))
+            for k in range(T):
+                phi = np.zeros((n, n))
+                d = t - lt[k]
+                steps, h = _resume_one(Xp[k], phi, d, max_step, rXc[k], rPHI[k], rdone[k], rh[k], earth, omega, h0,
+                                       dh, ln_rho, d2_ln_rho, scratch)
+                da = abs(d)
+                Q[:, :] = 0.0
+                qa = fp[P_Q] * math.pow(da, 3.0) / 3.0
+                qb = fp[P_Q] * (da * da) / 2.0
+                qc = fp[P_Q] * da
+                for i in range(3):
+                    Q[i, i] = qa
+                    Q[i, i + 3] = qb
+                    Q[i + 3, i] = qb
+                    Q[i + 3, i + 3] = qc
+                for i in range(6, n):
+                    Q[i, i] = fp[P_Q_LNB] * da
+                _covariance_one(phi, lP[k], Q, Pp[k], FP)
+                rXc[k] = Xp[k]
+                rPHI[k] = phi
+                rdone[k] = steps
+                rh[k] = h
+            broken = broken_flags(Xp, Pp, 2.0 * fp[P_MAX_SPEED], 10.0 * fp[P_MAX_SIGMA], fp[P_R_MIN], fp[P_R_MAX])
+            for k in range(T):
+                if broken[k]:
+                    Xp[k] = lX[k]
+                    Pp[k] = lP[k]
+            # 2. gate (gating.EllipsoidGate: Cartesian pre-gate, then the exact test)
+            ne = 0
+            rows = np.empty(T, dtype=np.int64)
+            for k in range(T):
+                if not broken[k]:
+                    rows[ne] = k
+                    ne += 1
+            rows = rows[:ne]
+            gt = np.zeros(0, dtype=np.int64)
+            gd = np.zeros(0, dtype=np.int64)
+            gd2 = np.zeros(0)
+            z_pred = np.zeros((0, m))
+            Pzz = np.zeros((0, m, m))
+            Hm = np.zeros((0, m, n))
+            slot = np.full(T, -1, dtype=np.int64)
+            if ne > 0:
+                tpos = np.empty((ne, 3))
+                tvar = np.empty(ne)
+                for q in range(ne):
+                    k = rows[q]
+                    tpos[q] = Xp[k, :3]
+                    tvar[q] = Pp[k, 0, 0] + Pp[k, 1, 1] + Pp[k, 2, 2]
+                ti, dj = pregate_pairs(tpos, tvar, pos[a0:a1], dvar[a0:a1], thr)
+                if ti.shape[0] > 0:
+                    # the distinct tracks with a candidate (candidates come sorted by track)
+                    nu_rows = 0
+                    urows = np.empty(ti.shape[0], dtype=np.int64)
+                    for c in range(ti.shape[0]):
+                        k = rows[ti[c]]
+                        if slot[k] < 0:
+                            slot[k] = nu_rows
+                            urows[nu_rows] = k
+                            nu_rows += 1
+                    Xu = np.empty((nu_rows, n))
+                    Pu = np.empty((nu_rows, n, n))
+                    for q in range(nu_rows):
+                        Xu[q] = Xp[urows[q]]
+                        Pu[q] = Pp[urows[q]]
+                    z_pred, Pzz, _, Hm = radar_ekf2_prediction(Xu, Pu, site_ecef, rot,
+                                                               np.full(nu_rows, site, dtype=np.int64), with_rr)
+                    tslot = np.empty(ti.shape[0], dtype=np.int64)
+                    for c in range(ti.shape[0]):
+                        tslot[c] = slot[rows[ti[c]]]
+                    keep, gd2, _, _, _ = gate_pairs(z_pred, Pzz, Z[a0:a1], R[a0:a1], tslot, dj, angle_mask, thr)
+                    gt = np.empty(keep.shape[0], dtype=np.int64)
+                    gd = np.empty(keep.shape[0], dtype=np.int64)
+                    for c in range(keep.shape[0]):
+                        gt[c] = rows[ti[keep[c]]]
+                        gd[c] = dj[keep[c]]
+            # 3. associate (GNN): confirmed tracks first, then tentative on what is left
+            take_t = np.empty(gt.shape[0], dtype=np.int64)
+            take_d = np.empty(gt.shape[0], dtype=np.int64)
+            ntake = 0
+            for stage in (1, 0):
+                sel = np.empty(gt.shape[0], dtype=np.int64)
+                ns = 0
+                for c in range(gt.shape[0]):
+                    if lstat[gt[c]] == stage and not claimed[gd[c]]:
+                        sel[ns] = c
+                        ns += 1
+                if ns == 0:
+                    continue
+                st = np.empty(ns, dtype=np.int64)
+                sd = np.empty(ns, dtype=np.int64)
+                s2 = np.empty(ns)
+                for c in range(ns):
+                    st[c] = gt[sel[c]]
+                    sd[c] = gd[sel[c]]
+                    s2[c] = gd2[sel[c]]
+                won = gnn_pairs(st, sd, s2, T, M, thr, 1e12)
+                for c in won:
+                    k = st[c]
+                    j = sd[c]
+                    hit[k] = True
+                    claimed[j] = True
+                    take_t[ntake] = k
+                    take_d[ntake] = j
+                    ntake += 1
+            # 4. update (ExtendedKalmanFilter.update_with, second order: S = Pzz + R)
+            for c in range(ntake):
+                k = take_t[c]
+                j = a0 + take_d[c]
+                s = slot[k]
+                Pk = Pp[k]
+                Hk = Hm[s]
+                for i in range(m):
+                    dd = Z[j, i] - z_pred[s, i]
+                    if angle_mask[i]:
+                        w = (dd + math.pi) % (2.0 * math.pi) - math.pi
+                        dd = math.pi if w == -math.pi else w
+                    nu[i] = dd
+                _mm(Hk, Pk, HP)
+                _mmt(HP, Hk, Sk)
+                for i in range(m):
+                    for q in range(m):
+                        Rx[i, q] = Pzz[s, i, q] - Sk[i, q]
+                for i in range(m):
+                    for q in range(m):
+                        Sk[i, q] = R[j, i, q] + 0.5 * (Rx[i, q] + Rx[q, i])
+                x = Xp[k].copy()
+                Po = np.empty((n, n))
+                nis, _ = _joseph_one(x, Pk, nu, Hk, Sk, Po, Rx, jw)
+                if n == 7:
+                    if x[6] < fp[P_LNB_LO]:
+                        x[6] = fp[P_LNB_LO]
+                    elif x[6] > fp[P_LNB_HI]:
+                        x[6] = fp[P_LNB_HI]
+                lX[k] = x
+                lP[k] = Po
+                lt[k] = t
+                rdone[k] = 0
+                need = nh + 1
+                if need > hid.shape[0]:
+                    hid = _grow(hid, need)
+                    ht = _grow(ht, need)
+                    hX = _grow(hX, need)
+                    hP = _grow(hP, need)
+                    hdet = _grow(hdet, need)
+                    htruth = _grow(htruth, need)
+                    hnis = _grow(hnis, need)
+                hid[nh] = lid[k]
+                ht[nh] = t
+                hX[nh] = x
+                hP[nh] = Po
+                hdet[nh] = det_index[j]
+                htruth[nh] = truth_id[j]
+                hnis[nh] = nis
+                nh += 1
+        # 5. lifecycle (lifecycle.step_lifecycle: count, confirm, drop)
+        if T > 0:
+            w_ = 0
+            for k in range(T):
+                lage[k] += 1
+                if hit[k]:
+                    lhits[k] += 1
+                    lmiss[k] = 0
+                else:
+                    lmiss[k] += 1
+                if lstat[k] == 0 and lhits[k] >= cm and lage[k] <= cn:
+                    conf_t[lid[k]] = t
+                    lstat[k] = 1
+                drop = lstat[k] == 0 and lhits[k] + (cn - lage[k]) < cm
+                drop = drop or (lstat[k] == 1 and lmiss[k] >= kmiss)
+                sig = math.sqrt(lP[k, 0, 0] + lP[k, 1, 1] + lP[k, 2, 2])
+                drop = drop or not (sig <= fp[P_MAX_SIGMA]) or broken[k]
+                if drop:
+                    del_t[lid[k]] = t
+                    continue
+                if w_ != k:
+                    lX[w_] = lX[k]
+                    lP[w_] = lP[k]
+                    lt[w_] = lt[k]
+                    lid[w_] = lid[k]
+                    lstat[w_] = lstat[k]
+                    lhits[w_] = lhits[k]
+                    lage[w_] = lage[k]
+                    lmiss[w_] = lmiss[k]
+                    rXc[w_] = rXc[k]
+                    rPHI[w_] = rPHI[k]
+                    rdone[w_] = rdone[k]
+                    rh[w_] = rh[k]
+                w_ += 1
+            T = w_
+        # 6. initiate (initiators.TwoPointInitiator) from the unclaimed detections
+        nfree = 0
+        free = np.empty(M, dtype=np.int64)
+        for q in range(M):
+            if not claimed[q]:
+                free[nfree] = a0 + q
+                nfree += 1
+        if nfree > 0:
+            free = free[:nfree]
+            used = np.zeros(nfree, dtype=np.bool_)
+            npv = pend_n[site]
+            dt = t - pend_t[site]
+            if npv >= 0 and dt > 0.0 and npv > 0:
+                p2, C2 = _rows(pos, cov, free, nfree)
+                p1, C1 = _rows(pos, cov, pend[site], npv)
+                ii, jj, cost = two_point_candidates(p2, C2, p1, C1, dt, fp[P_MAX_SPEED])
+                r, c = min_cost_pairs(ii, jj, cost, nfree, npv)
+                X0, P0 = two_point_states(p2, C2, p1, C1, r, c, dt, n)
+                k0 = r.shape[0]
+                if n == 7:
+                    for q in range(k0):
+                        X0[q, 6] = fp[P_LNB_MEAN]
+                        P0[q, 6, 6] = fp[P_LNB_SIGMA] ** 2
+                need = T + k0
+                if need > lX.shape[0]:
+                    lX = _grow(lX, need)
+                    lP = _grow(lP, need)
+                    lt = _grow(lt, need)
+                    lid = _grow(lid, need)
+                    lstat = _grow(lstat, need)
+                    lhits = _grow(lhits, need)
+                    lage = _grow(lage, need)
+                    lmiss = _grow(lmiss, need)
+                    rXc = _grow(rXc, need)
+                    rPHI = _grow(rPHI, need)
+                    rdone = _grow(rdone, need)
+                    rh = _grow(rh, need)
+                need = nh + k0
+                if need > hid.shape[0]:
+                    hid = _grow(hid, need)
+                    ht = _grow(ht, need)
+                    hX = _grow(hX, need)
+                    hP = _grow(hP, need)
+                    hdet = _grow(hdet, need)
+                    htruth = _grow(htruth, need)
+                    hnis = _grow(hnis, need)
+                need = next_id + k0
+                if need > born.shape[0]:
+                    born = _grow(born, need)
+                    conf_t = _grow(conf_t, need)
+                    del_t = _grow(del_t, need)
+                for q in range(k0):
+                    g = free[r[q]]
+                    used[r[q]] = True
+                    lX[T] = X0[q]
+                    lP[T] = P0[q]
+                    lt[T] = t
+                    lid[T] = next_id
+                    lstat[T] = 1 if cm == 1 else 0
+                    lhits[T] = 1
+                    lage[T] = 1
+                    lmiss[T] = 0
+                    rXc[T] = X0[q]
+                    rPHI[T] = 0.0
+                    rdone[T] = 0
+                    rh[T] = 0.0
+                    born[next_id] = t
+                    conf_t[next_id] = t if cm == 1 else np.nan
+                    del_t[next_id] = np.nan
+                    hid[nh] = next_id
+                    ht[nh] = t
+                    hX[nh] = X0[q]
+                    hP[nh] = P0[q]
+                    hdet[nh] = det_index[g]
+                    htruth[nh] = truth_id[g]
+                    hnis[nh] = np.nan
+                    nh += 1
+                    next_id += 1
+                    T += 1
+            nk = 0
+            for q in range(nfree):
+                if not used[q]:
+                    pend[site, nk] = free[q]
+                    nk += 1
+            pend_n[site] = nk
+            pend_t[site] = t
+        for k in range(T):
+            if lstat[k] == 1:
+                n_conf[f] += 1
+            else:
+                n_tent[f] += 1
+    return (hid[:nh], ht[:nh], hX[:nh], hP[:nh], hdet[:nh], htruth[:nh], hnis[:nh], born[:next_id],
+            conf_t[:next_id], del_t[:next_id], n_conf, n_tent)

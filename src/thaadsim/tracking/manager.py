@@ -31,6 +31,11 @@ Every frame is treated as a chance to detect every track (one radar, one surveil
 volume); with several radars of different coverage the miss counts need a per-site
 visibility model - not done here.
 
+:func:`run_tracker` runs this loop, or - for the configuration the scenario chain uses
+(EKF, GNN, two-point initiation) - the compiled engine that mirrors it over all frames
+in one call (:mod:`~thaadsim.tracking.engine`); ``TrackerConfig.engine`` chooses and
+``TrackerResult.engine`` names the one that ran.
+
 False alarms need no special treatment: they fail the gates of established tracks or,
 under JPDA, enter with the clutter density; the tentative tracks they start die by the
 M-of-N rule.
@@ -39,6 +44,7 @@ M-of-N rule.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -51,8 +57,9 @@ from thaadsim.tracking.associators import (
     JPDAAssociator,
     MixtureHypotheses,
 )
+from thaadsim.tracking.engine import COMPILED, COMPONENTS, EngineKind, run_compiled, unsupported
 from thaadsim.tracking.filters import FilterKind, GaussianFilter, MeasurementPrediction, make_filter
-from thaadsim.tracking.frame import CONFIRMED, TENTATIVE, Frame, Track, TrackTable
+from thaadsim.tracking.frame import CONFIRMED, TENTATIVE, Frame, Track, TrackList, TrackTable
 from thaadsim.tracking.gating import EllipsoidGate, Prediction, predict_tracks
 from thaadsim.tracking.initiators import (
     LnBetaPrior,
@@ -131,6 +138,10 @@ class TrackerConfig:
     ekf_second_order: bool = True
     """EKF with the second-order measurement terms (needed for single-point
     initiation; see ``ExtendedKalmanFilter``)."""
+    engine: EngineKind = "auto"
+    """'auto' (the compiled engine where it supports the configuration, else the
+    component loop), 'compiled' (an error where it does not) or 'components' (the
+    reference loop); ``TrackerResult.engine`` names the one that ran."""
     ukf_alpha: float = 1.0
     ukf_beta: float = 2.0
     ukf_kappa: float = 0.0
@@ -146,6 +157,12 @@ class TrackerConfig:
         if self.initiation not in ("single_point", "two_point"):
             raise InputError(f"unknown initiation '{self.initiation}'", field="initiation",
                              hint="use 'single_point' or 'two_point'")
+        if self.engine not in ("auto", "compiled", "components"):
+            raise InputError(f"unknown engine '{self.engine}'", field="engine",
+                             hint="use 'auto', 'compiled' or 'components'")
+        if self.engine == "compiled" and (why := unsupported(self)) is not None:
+            raise InputError(f"the compiled tracker does not support {why}", field="engine",
+                             hint="use engine 'auto' or 'components'")
         if not (0.0 < self.gate_probability < 1.0):
             raise InputError("must be in (0, 1)", field="gate_probability")
         if not (0.0 < self.p_detect <= 1.0):
@@ -205,7 +222,7 @@ class TrackerResult:
     (confirmed or not); ``frame_times_s`` (F,), ``confirmed_count`` (F,) and
     ``tentative_count`` (F,) the live track counts after each frame."""
 
-    tracks: list[Track]
+    tracks: Sequence[Track]
     frame_times_s: np.ndarray
     confirmed_count: np.ndarray
     tentative_count: np.ndarray
@@ -214,9 +231,13 @@ class TrackerResult:
     model: BallisticModel
     detection_truth_id: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     """truth_id of every detection passed in (-1 false alarm), in input order."""
+    engine: str = COMPONENTS
+    """The engine that ran: 'compiled' (``engine.run_compiled``) or 'components'."""
 
     @property
     def confirmed_tracks(self) -> list[Track]:
+        if isinstance(self.tracks, TrackList):
+            return self.tracks.confirmed()
         return [t for t in self.tracks if t.confirmed]
 
 
@@ -488,7 +509,6 @@ def run_tracker(detections, config: TrackerConfig | None = None, rng: np.random.
     with_rr = bool(cfg.use_range_rate and np.all(np.isfinite(c["range_rate_m_s"]))
                    and np.all(np.isfinite(c["sigma_range_rate_m_s"])) and np.all(c["sigma_range_rate_m_s"] > 0.0))
     sites = RadarSites.from_geodetic(lats, lons, alts)
-    mgr = TrackManager(cfg, sites, with_rr)
     m = 4 if with_rr else 3
     Zall = np.stack([c["range_m"], c["az_rad"], c["el_rad"]] + ([c["range_rate_m_s"]] if with_rr else []), axis=1)
     sig = np.stack([c["sigma_range_m"], c["sigma_az_rad"], c["sigma_el_rad"]]
@@ -498,11 +518,18 @@ def run_tracker(detections, config: TrackerConfig | None = None, rng: np.random.
     order = np.lexsort((site, c["time_s"]))
     times = c["time_s"][order]
     sites_o = site[order]
-    for i, j in _frame_bounds(times, sites_o, cfg.frame_window_s):
-        sel = order[i:j]
-        mgr.process_frame(float(np.mean(c["time_s"][sel])), int(sites_o[i]), Zall[sel], Rall[sel], sel,
-                          c["truth_id"][sel])
-    res = mgr.result()
+    bounds = _frame_bounds(times, sites_o, cfg.frame_window_s)
+    frame_t = np.array([float(np.mean(times[i:j])) for i, j in bounds])
+    if cfg.engine != "components" and unsupported(cfg) is None:
+        tracks, n_conf, n_tent = run_compiled(cfg, model, RadarMeasurementModel(sites, with_rr), Zall[order],
+                                              Rall[order], sites_o, order, c["truth_id"][order], bounds, frame_t)
+        res = TrackerResult(tracks, frame_t, n_conf, n_tent, 0, cfg, model, engine=COMPILED)
+    else:
+        mgr = TrackManager(cfg, sites, with_rr)
+        for (i, j), t in zip(bounds, frame_t, strict=True):
+            sel = order[i:j]
+            mgr.process_frame(float(t), int(sites_o[i]), Zall[sel], Rall[sel], sel, c["truth_id"][sel])
+        res = mgr.result()
     res.n_detections = total
     res.detection_truth_id = c["truth_id"]
     return res
