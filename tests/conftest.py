@@ -26,6 +26,11 @@ from tests.integration.inprocess import invoke
 SHARED_GROUP_PREFIX = "shared:"
 
 
+def _progress_at_default() -> dict[str, str]:
+    """This environment without ``THAADSIM_PROGRESS``: the command picks its display itself."""
+    return {k: v for k, v in os.environ.items() if k != "THAADSIM_PROGRESS"}
+
+
 @pytest.fixture(scope="session")
 def replay_json_run(tmp_path_factory) -> tuple[int, list[dict] | None, str]:
     """``thaadsim replay --json`` once, through the real entry point, with the progress lines
@@ -44,6 +49,14 @@ def replay_json_run(tmp_path_factory) -> tuple[int, list[dict] | None, str]:
 
 
 @pytest.fixture(scope="session")
+def validate_run(tmp_path_factory) -> tuple[int, str, str]:
+    """``thaadsim validate`` (every row, as the README shows it) once, through the real entry point,
+    progress lines left on (stderr not a terminal: plain lines, as when piped): (exit code, stdout,
+    stderr).  Read by the README test (the line exits 0) and by the text-report test (its layout)."""
+    return invoke("validate", env={"THAADSIM_PROGRESS": ""}, cwd=tmp_path_factory.mktemp("validate"))
+
+
+@pytest.fixture(scope="session")
 def korea_salvo_run(tmp_path_factory):
     """``thaadsim run korea-salvo --out FOLDER --json`` once, as a user runs it (a separate process,
     stdout and stderr pipes, progress left at its default): (FOLDER, the completed process).
@@ -53,8 +66,21 @@ def korea_salvo_run(tmp_path_factory):
     from tests.integration import cli
 
     out = tmp_path_factory.mktemp("runs") / "korea"
-    env = {k: v for k, v in os.environ.items() if k != "THAADSIM_PROGRESS"}
-    return out, cli.run("run", "korea-salvo", "--out", str(out), "--json", env=env)
+    return out, cli.run("run", "korea-salvo", "--out", str(out), "--json", env=_progress_at_default())
+
+
+INFER_RANGE_JSON = ("infer-range", "--apogee-km", "2111.5", "--range-km", "787", "--flight-time-s", "1800",
+                    "--from", "kusong", "--toward", "guam", "--json")
+
+
+@pytest.fixture(scope="session")
+def infer_range_json_run():
+    """``thaadsim infer-range ... --json`` (``INFER_RANGE_JSON``) once, as a user runs it (a separate
+    process, pipes, progress at its default): the completed process.  Read by the flight commands'
+    JSON contract test and by the progress test (stdout whole, stages on stderr)."""
+    from tests.integration import cli
+
+    return cli.run(*INFER_RANGE_JSON, env=_progress_at_default())
 
 
 @pytest.fixture(scope="session")

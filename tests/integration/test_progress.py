@@ -58,10 +58,11 @@ def test_plain_lines_show_each_new_stage_but_nothing_for_a_fast_command():
     assert [LINE.match(s).group(4) for s in out.getvalue().splitlines()] == ["fire control", "report"]
 
 
-def test_infer_range_json_stdout_parses_and_stderr_carries_the_stages():
-    """Piped: the JSON on stdout is whole, the progress lines are on stderr, in order, ending in done."""
-    done = cli.run("infer-range", "--apogee-km", "4475", "--range-km", "950", "--flight-time-s", "3180",
-                   "--json")
+def test_infer_range_json_stdout_parses_and_stderr_carries_the_stages(infer_range_json_run):
+    """Piped: the JSON on stdout is whole, the progress lines are on stderr, in order, ending in done.
+    The run (a separate process) is tests/conftest.py's, shared with the JSON contract test of
+    tests/integration/test_cli_flight.py."""
+    done = infer_range_json_run
     assert done.returncode == 0, done.stderr
     assert isinstance(json.loads(done.stdout), dict)
     assert "infer-range [" not in done.stdout

@@ -4,7 +4,10 @@ Issue 10 planted eleven errors and `validate --quick` passed every one.  Here ea
 goes in through a Python-level input of the engine (the atmosphere and drag tables the
 kernels are handed, the catalog models, the fire control's source), the quick
 validation set runs in-process, and at least one row must fail (``differs`` or
-``drifted``) — and none without a plant.
+``drifted``) — and none without a plant.  With a plant the set's row groups run one by
+one, cheapest first, and stop at the first with a failing row: the set fails exactly when
+one of its groups does (each group seeded by its own label), so the verdict is the whole
+set's at a fraction of its cost.
 
 The Earth's rotation rate and J2 are compiled into the numba kernels as constants, so
 they cannot be patched in a running process: those plants run the free-flight rows in a
