@@ -1,17 +1,13 @@
-"""Suite-wide fixtures and the order and grouping of the tests across xdist workers.
+"""Suite-wide fixtures: runs that several tests only read.
 
-Shared runs: a few commands are expensive and several tests only read their output.  They run
-once per worker, as session fixtures here, and every test that reads one is sent to the same
-worker (an ``xdist_group`` named after the fixture; CI runs ``--dist loadgroup``), so the
-suite pays for each once.
+A few commands are expensive and more than one test reads their output (a replay of every
+catalog test, a korea-salvo run, an infer-range, the quick validation set).  Each runs once
+per xdist worker, as a session fixture here, instead of once per test that reads it.
 
-Grouping: a test that uses a module- or class-scoped fixture of its own file is sent to the
-worker that holds the rest of that file's users of it, so such a fixture (a run folder, a
-browser, a set of flights) is built once, not once per worker.  Every other test is its own
-unit of work: the two workers stay busy to the end.
-
-Order: tests marked ``slow`` are collected first, so a long test never starts last while
-the other worker sits idle.
+(Sending the readers of one run to one worker with ``xdist_group`` and ``--dist loadgroup``
+does not work with the pinned pytest 9.2 and pytest-xdist 3.8: xdist marks the group by
+rewriting ``item._nodeid``, which pytest 9.2 no longer reads, so every test stays its own
+unit.  At worst a shared run is made on both workers: never more often than before.)
 """
 
 from __future__ import annotations
@@ -22,8 +18,6 @@ import os
 import pytest
 
 from tests.integration.inprocess import invoke
-
-SHARED_GROUP_PREFIX = "shared:"
 
 
 def _progress_at_default() -> dict[str, str]:
@@ -46,14 +40,6 @@ def replay_json_run(tmp_path_factory) -> tuple[int, list[dict] | None, str]:
     except ValueError:
         rows = None
     return code, rows, err
-
-
-@pytest.fixture(scope="session")
-def validate_run(tmp_path_factory) -> tuple[int, str, str]:
-    """``thaadsim validate`` (every row, as the README shows it) once, through the real entry point,
-    progress lines left on (stderr not a terminal: plain lines, as when piped): (exit code, stdout,
-    stderr).  Read by the README test (the line exits 0) and by the text-report test (its layout)."""
-    return invoke("validate", env={"THAADSIM_PROGRESS": ""}, cwd=tmp_path_factory.mktemp("validate"))
 
 
 @pytest.fixture(scope="session")
@@ -98,29 +84,3 @@ def quick_validation_rows():
     rows = validation_set(quick=True, progress=lambda done, total, label: marks.append((label, time.process_time())))
     cost = {label: t1 - t0 for (label, t0), (_, t1) in zip(marks[:-1], marks[1:], strict=True)}
     return rows, cost
-
-
-def xdist_group_of(item: pytest.Item) -> str | None:
-    """The worker group a test belongs to (module doc), or None for a unit of its own."""
-    defs = item._fixtureinfo.name2fixturedefs
-    shared, own_file = [], False
-    for name in item.fixturenames:
-        for fixturedef in defs.get(name, ()):
-            module = getattr(fixturedef.func, "__module__", "") or ""
-            if fixturedef.scope == "session" and module == __name__:
-                shared.append(name)
-            elif fixturedef.scope in ("module", "class", "package") and module == item.module.__name__:
-                own_file = True
-    if shared:
-        return SHARED_GROUP_PREFIX + sorted(shared)[0]
-    return item.module.__name__ if own_file else None
-
-
-@pytest.hookimpl(tryfirst=True)  # before xdist's loadgroup hook reads the marks
-def pytest_collection_modifyitems(config, items):
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable: slow ones first
-    for item in items:
-        if item.get_closest_marker("xdist_group") is None:
-            group = xdist_group_of(item)
-            if group is not None:
-                item.add_marker(pytest.mark.xdist_group(group))

@@ -11,8 +11,6 @@ import json
 import os
 import re
 
-import pytest
-
 from tests.integration import cli
 from thaadsim.cli.progress import PlainLines
 
@@ -80,7 +78,6 @@ def test_progress_off_leaves_stderr_empty():
     assert json.loads(done.stdout)[0]["test"] == "2017-07-04-hwasong-14"
 
 
-@pytest.mark.slow  # its shared replay of every catalog test: started first
 def test_replay_json_piped_keeps_stdout_whole_and_reports_each_test_on_stderr(replay_json_run):
     """The slowest everyday command (issue 12: replay): JSON rows on stdout, progress lines on stderr that
     count the catalog's tests and end in done; periodic: about one per 2 s, plus each line a new count forced.

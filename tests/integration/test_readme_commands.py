@@ -9,8 +9,7 @@ lines (``pip install ... && ...``), which install packages and run the whole sui
 ``my-scenario.yaml`` stands for the reader's own file: a one-missile scenario is written
 for it.  A study's ``--runs N`` is cut to ``STUDY_RUNS``: the test checks that the command
 works as written, not the study's size; and ``tcp://host:8786``, the reader's Dask
-scheduler, is a scheduler this test starts on loopback.  ``validate`` (every row) runs once for the
-suite and its output is also read by tests/integration/test_validate_cli.py's text-report test.
+scheduler, is a scheduler this test starts on loopback.
 """
 
 from __future__ import annotations
@@ -22,7 +21,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SHARED_GROUP_PREFIX
 from tests.integration.inprocess import invoke
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -111,18 +109,8 @@ def scheduler():
     cluster.close()
 
 
-SHARED = {("validate",): "validate_run"}
-"""README lines whose run another test reads too: run once, as a session fixture (tests/conftest.py)."""
-
-
-def _marks(command: list[str]) -> list:
-    marks = [pytest.mark.slow] if command[0] in SLOW else []
-    if tuple(command) in SHARED:  # on the worker that holds the shared run
-        marks.append(pytest.mark.xdist_group(SHARED_GROUP_PREFIX + SHARED[tuple(command)]))
-    return marks
-
-
-@pytest.mark.parametrize("args", [pytest.param(c, id=" ".join(c), marks=_marks(c)) for c in COMMANDS])
+@pytest.mark.parametrize("args", [pytest.param(c, id=" ".join(c), marks=[pytest.mark.slow] if c[0] in SLOW else [])
+                                  for c in COMMANDS])
 def test_readme_command_runs(args, tmp_path, request):
     (tmp_path / "my-scenario.yaml").write_text(MY_SCENARIO, encoding="utf-8")
     if args[0] in ("montecarlo", "sweep"):
@@ -131,9 +119,6 @@ def test_readme_command_runs(args, tmp_path, request):
             args = [request.getfixturevalue("scheduler") if a == READER_SCHEDULER else a for a in args]
         if "--resume" in args:
             _interrupted_study(tmp_path, args)
-    if tuple(args) in SHARED:
-        code, out, err = request.getfixturevalue(SHARED[tuple(args)])
-    else:
-        code, out, err = invoke(*args, cwd=tmp_path)
+    code, out, err = invoke(*args, cwd=tmp_path)
     assert code == 0, f"thaadsim {' '.join(args)} -> exit {code}: {err.strip()[-400:]}"
     assert "Traceback" not in err

@@ -29,7 +29,6 @@ from tests.web.browser import (
 from tests.web.helpers import SMALL
 
 RUN_TIMEOUT_S = 300.0
-pytestmark = pytest.mark.slow  # about 1.5 min on one worker: started first (tests/conftest.py)
 
 
 def _utc(text: str) -> dt.datetime:
