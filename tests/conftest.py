@@ -88,17 +88,12 @@ def quick_validation_rows():
     return rows, cost
 
 
-LONGEST_FIRST = ("tests/web/test_e2e_browser.py::",
-                 "tests/validation/test_montecarlo_vs_analytic.py::test_monte_carlo_leakage_matches_the_one_"
-                 "layer_model_across_salvo_sizes")
-"""Run first (xdist's first chunk of work): each over a minute, measured; see the hook below."""
 SHARED_RUNS = ("replay_json_run", "korea_salvo_run", "infer_range_json_run", "quick_validation_rows")
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
-    """The readers of one shared run are put next to each other, where the first of them was, and
-    the ``LONGEST_FIRST`` tests at the front.
+    """The readers of one shared run are put next to each other, where the first of them was.
 
     xdist's ``--dist load`` hands each worker runs of consecutive tests, so neighbours mostly share
     a worker and the run is made once; only the order changes, never which tests run.  The module
@@ -117,7 +112,4 @@ def pytest_collection_modifyitems(items):
             placed.add(name)
             order.extend(readers[name])
     assert len(order) == len(items)
-    # the longest tests first (measured: the browser tests 3 min on one worker, at the end of the
-    # collection they were the suite's tail); stable, so a module's tests stay together
-    order.sort(key=lambda item: not item.nodeid.startswith(LONGEST_FIRST))
     items[:] = order
