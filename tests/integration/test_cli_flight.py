@@ -72,9 +72,9 @@ def test_negative_masses_are_refused():
         Stage(propellant_kg=-10.0, dry_kg=100.0, burn_s=60.0, isp_sl_s=220.0, isp_vac_s=250.0)
 
 
-def test_infer_range_json_contract():
-    run = thaadsim("infer-range", "--apogee-km", "2111.5", "--range-km", "787", "--flight-time-s", "1800",
-                   "--from", "kusong", "--toward", "guam", "--json")
+def test_infer_range_json_contract(infer_range_json_run):
+    """tests/conftest.py's run of ``INFER_RANGE_JSON`` (a subprocess), shared with the progress test."""
+    run = infer_range_json_run
     assert run.returncode == 0, run.stderr
     out = json.loads(run.stdout)
     for key in ("burnout_speed_m_s", "max_range_km", "max_range_low_km", "max_range_high_km", "range_toward_km"):

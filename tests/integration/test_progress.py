@@ -56,10 +56,11 @@ def test_plain_lines_show_each_new_stage_but_nothing_for_a_fast_command():
     assert [LINE.match(s).group(4) for s in out.getvalue().splitlines()] == ["fire control", "report"]
 
 
-def test_infer_range_json_stdout_parses_and_stderr_carries_the_stages():
-    """Piped: the JSON on stdout is whole, the progress lines are on stderr, in order, ending in done."""
-    done = cli.run("infer-range", "--apogee-km", "4475", "--range-km", "950", "--flight-time-s", "3180",
-                   "--json")
+def test_infer_range_json_stdout_parses_and_stderr_carries_the_stages(infer_range_json_run):
+    """Piped: the JSON on stdout is whole, the progress lines are on stderr, in order, ending in done.
+    The run (a separate process) is tests/conftest.py's, shared with the JSON contract test of
+    tests/integration/test_cli_flight.py."""
+    done = infer_range_json_run
     assert done.returncode == 0, done.stderr
     assert isinstance(json.loads(done.stdout), dict)
     assert "infer-range [" not in done.stdout
@@ -77,29 +78,37 @@ def test_progress_off_leaves_stderr_empty():
     assert json.loads(done.stdout)[0]["test"] == "2017-07-04-hwasong-14"
 
 
-def test_replay_json_piped_keeps_stdout_whole_and_reports_each_test_on_stderr():
+def test_replay_json_piped_keeps_stdout_whole_and_reports_each_test_on_stderr(replay_json_run):
     """The slowest everyday command (issue 12: replay): JSON rows on stdout, progress lines on stderr that
-    count the catalog's tests and end in done; periodic: about one per 2 s, plus each line a new count forced."""
-    done = cli.run("replay", "--json")
-    assert done.returncode == 0, done.stderr
-    rows = json.loads(done.stdout)
-    assert len(rows) >= 7 and "replay [" not in done.stdout
-    lines = [LINE.match(s) for s in done.stderr.splitlines()]
-    assert all(lines), done.stderr  # nothing else on stderr
+    count the catalog's tests and end in done; periodic: about one per 2 s, plus each line a new count forced.
+
+    The run is tests/conftest.py's ``replay --json`` through the real entry point with stderr not a
+    terminal (what a pipe gives: the display is chosen by ``isatty``), shared with the 2017 replay
+    checks; the real-pipe path of the same progress code is the infer-range and run tests here."""
+    from thaadsim.catalog.loader import flight_tests
+
+    code, rows, err = replay_json_run
+    assert code == 0, err
+    assert rows is not None, "replay --json: stdout is not JSON"  # a progress line there would break it
+    assert len(rows) == len(flight_tests()) >= 7
+    lines = [LINE.match(s) for s in err.splitlines()]
+    assert all(lines), err  # nothing else on stderr
     if lines:
         assert {m.group(1) for m in lines} == {"replay"}
         assert {m.group(3) for m in lines} == {str(len(rows))}
         assert lines[-1].group(4) == "done" and lines[-1].group(2) == str(len(rows))
         elapsed = float(re.search(r"\[\s*([\d.]+) s\]", lines[-1].string).group(1))
-        assert len(lines) <= elapsed / 2.0 + len(rows) + 2, done.stderr
+        assert len(lines) <= elapsed / 2.0 + len(rows) + 2, err
 
 
-def test_run_piped_shows_its_stages_on_stderr_and_json_on_stdout(tmp_path):
+def test_run_piped_shows_its_stages_on_stderr_and_json_on_stdout(korea_salvo_run):
     """``run`` reports its stages (no count: their number is not known ahead) when piped, as the
-    terminal display did before; its --json stdout is summary.json unchanged."""
-    done = cli.run("run", "korea-salvo", "--out", str(tmp_path / "k"), "--json")
+    terminal display did before; its --json stdout is summary.json unchanged.  The run is
+    tests/conftest.py's ``run korea-salvo --json`` in a separate process (a real pipe), shared with
+    tests/integration/test_run_cli.py's file-by-file checks."""
+    out, done = korea_salvo_run
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == json.loads((tmp_path / "k" / "summary.json").read_text())
+    assert json.loads(done.stdout) == json.loads((out / "summary.json").read_text())
     stages = [LINE.match(s) for s in done.stderr.splitlines()]
     assert all(stages) and {m.group(1) for m in stages} <= {"run"}, done.stderr
     assert all(m.group(2) is None for m in stages)

@@ -24,9 +24,10 @@ FILES = {"summary.json", "events.csv", "trajectories.parquet", "report.html", "s
 
 
 @pytest.fixture(scope="module")
-def korea(tmp_path_factory):
-    out = tmp_path_factory.mktemp("runs") / "korea"
-    result = cli.run("run", "korea-salvo", "--out", str(out), "--json")
+def korea(korea_salvo_run):
+    """tests/conftest.py's ``run korea-salvo --out ... --json`` (a separate process), shared with the
+    progress test that reads its stderr."""
+    out, result = korea_salvo_run
     assert result.returncode == 0, result.stderr
     return out, result.stdout
 

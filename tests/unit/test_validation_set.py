@@ -37,8 +37,9 @@ from thaadsim.studies.validation_literature import fitted_test_keys
 
 
 @pytest.fixture(scope="module")
-def quick_set():
-    return validation_set(quick=True)
+def quick_set(quick_validation_rows):
+    """``validation_set(quick=True)``, computed once for the suite (tests/conftest.py)."""
+    return quick_validation_rows[0]
 
 
 def test_quick_set_runs_and_covers_every_category(quick_set):
@@ -187,10 +188,14 @@ def test_a_row_module_is_one_registry_line():
         full = validation_set(quick=False, groups=groups, progress=lambda d, n, label: calls.append((d, n, label)))
         first = seen["draw"]
         quick = validation_set(quick=True, groups=groups)
+        quick_draw, asked_quick = seen["draw"], seen["quick"]
+        validation_set(quick=False, groups=groups[::-1])
     finally:
         del sys.modules[module.__name__]
     assert [c.name for c in full] == ["x", "y"] and [c.name for c in quick] == ["x"]
-    assert seen["quick"] is True and seen["draw"] == first  # seeded per group
+    # seeded per group, by its label: alone, first or last it draws the same (the planted-error tests
+    # in tests/validation/test_validate_catches_plants.py run the groups one by one on this)
+    assert asked_quick is True and quick_draw == first and seen["draw"] == first
     assert calls == [(0, 2, "a"), (1, 2, "b"), (2, 2, "done")]
     assert len({g.label for g in ROW_GROUPS}) == len(ROW_GROUPS)
     for g in ROW_GROUPS:

@@ -17,12 +17,16 @@ from __future__ import annotations
 import pytest
 
 from thaadsim.catalog.loader import flight_tests
-from thaadsim.flight.replay import replay_tests
 
 
 @pytest.fixture(scope="module")
-def replays():
-    return {r["test"]: r for r in replay_tests()}
+def replays(replay_json_run):
+    """Every catalog test replayed: the rows of ``thaadsim replay --json`` (tests/conftest.py), the
+    command's ``replay_tests()`` rows as JSON (floats exact; a NaN would arrive as null and fail
+    the comparisons below as it would have as a NaN) - one replay shared with the progress test."""
+    code, rows, err = replay_json_run
+    assert code == 0 and rows is not None, err[-2000:]
+    return {r["test"]: r for r in rows}
 
 
 def test_every_catalog_test_is_replayed(replays):
