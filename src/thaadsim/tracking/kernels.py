@@ -40,6 +40,7 @@ from numba import njit
 
 from thaadsim.earth.constants import GM_EARTH_M3_S2, J2_EARTH, WGS84_A_M
 from thaadsim.earth.kernels import EARTH_SPHERE, geodetic_from_ecef, gravity_ecef
+from thaadsim.jit import helper
 
 _MU = GM_EARTH_M3_S2
 _J2 = J2_EARTH
@@ -48,7 +49,7 @@ _A = WGS84_A_M
 # --------------------------------------------------------------------------- helpers
 
 
-@njit(cache=True, fastmath=False)
+@helper
 def _mm(A, B, out):
     """out = A @ B with plain loops (small matrices: compiles far faster than numba's
     BLAS path and runs as fast)."""
@@ -62,7 +63,7 @@ def _mm(A, B, out):
             out[i, j] = s
 
 
-@njit(cache=True, fastmath=False)
+@helper
 def _mmt(A, B, out):
     """out = A @ B.T with plain loops."""
     n, k = A.shape
@@ -75,7 +76,7 @@ def _mmt(A, B, out):
             out[i, j] = s
 
 
-@njit(cache=True, fastmath=False)
+@helper
 def _a_phi(A, B, out, nx):
     """out = A @ B for the Jacobian A of :func:`_rhs`: rows 0-2 select the velocity rows
     of B (A[i, 3 + i] = 1, the rest 0), row 6 is zero; only rows 3-5 need the products
@@ -219,12 +220,15 @@ def _rhs(x, nx, earth, omega, h0, dh, ln_rho, d2_ln_rho, dx, A, want_a, G):
             A[3 + i, 6] = kd * speed * v[i]  # d a_drag / d ln_beta = -a_drag
 
 
-@njit(cache=True, fastmath=False)
-def _rk4_step(x, nx, h, earth, omega, h0, dh, ln_rho, d2_ln_rho, phi, want_phi, work, Aw, G, Kw):
-    """One RK4 step of size h (may be negative) on x (and Phi), in place.
+@helper
+def _rk4_step(x, nx, h, earth, omega, h0, dh, ln_rho, d2_ln_rho, phi, work, Aw, G, Kw):
+    """One RK4 step of size h (may be negative) on x (and Phi, if ``Kw`` is not empty), in place.
 
-    ``work`` (5, nx), ``Aw`` (4, nx, nx), ``G`` (3, 3) and ``Kw`` (5, nx, nx) are
-    scratch arrays (allocated once per batch, not per step)."""
+    ``work`` (5, nx), ``Aw`` (4, nx, nx), ``G`` (3, 3) and ``Kw`` (5, nx, nx), or (0, nx, nx)
+    without Phi, are scratch arrays (allocated once per batch, not per step).  The Phi
+    flag comes from ``Kw``'s shape rather than a literal True/False argument, which
+    numba would compile once per literal (and once more for its callee ``_rhs``)."""
+    want_phi = Kw.shape[0] > 0
     k1 = work[0]
     k2 = work[1]
     k3 = work[2]
@@ -284,7 +288,7 @@ def propagate_batch(X, dt, max_step, want_phi, earth, omega, h0, dh, ln_rho, d2_
     work = np.empty((5, nx))
     Aw = np.empty((4, nx, nx))
     G = np.empty((3, 3))
-    Kw = np.empty((5, nx, nx))
+    Kw = np.empty((5 if want_phi else 0, nx, nx))
     phi = np.empty((nx, nx))
     for k in range(n):
         if want_phi:
@@ -297,17 +301,17 @@ def propagate_batch(X, dt, max_step, want_phi, earth, omega, h0, dh, ln_rho, d2_
             h = d / m
             x = out[k]
             for _ in range(m):
-                _rk4_step(x, nx, h, earth, omega, h0, dh, ln_rho, d2_ln_rho, phi, want_phi, work, Aw, G, Kw)
+                _rk4_step(x, nx, h, earth, omega, h0, dh, ln_rho, d2_ln_rho, phi, work, Aw, G, Kw)
     return out, PHI
 
 
-@njit(cache=True, fastmath=False)
+@helper
 def _rk4_work(nx):
     """Scratch of :func:`_rk4_step` with the STM: (work, Aw, G, Kw)."""
     return np.empty((5, nx)), np.empty((4, nx, nx)), np.empty((3, 3)), np.empty((5, nx, nx))
 
 
-@njit(cache=True, fastmath=False)
+@helper
 def _resume_one(x, phi, d, max_step, xc, phic, done, hc, earth, omega, h0, dh, ln_rho, d2_ln_rho, scratch):
     """One row of :func:`propagate_stm_resume`: ``x`` holds the start state and becomes
     the prediction, ``phi`` (zeros on entry) the STM; returns (steps, sub-step)."""
@@ -330,7 +334,7 @@ def _resume_one(x, phi, d, max_step, xc, phic, done, hc, earth, omega, h0, dh, l
         for i in range(nx):
             phi[i, i] = 1.0
     for _ in range(start, m):
-        _rk4_step(x, nx, h, earth, omega, h0, dh, ln_rho, d2_ln_rho, phi, True, work, Aw, G, Kw)
+        _rk4_step(x, nx, h, earth, omega, h0, dh, ln_rho, d2_ln_rho, phi, work, Aw, G, Kw)
     return m, h
 
 
@@ -384,7 +388,7 @@ def propagate_to_height(X, h_target, direction, max_step, max_time, earth, omega
     Aw = np.empty((4, nx, nx))
     G = np.empty((3, 3))
     phi = np.empty((1, 1))
-    Kw = np.empty((0, 1, 1))  # no Phi: never read
+    Kw = np.empty((0, 1, 1))  # no Phi
     xt = np.empty(nx)
     for k in range(n):
         x = X[k].copy()
@@ -398,7 +402,7 @@ def propagate_to_height(X, h_target, direction, max_step, max_time, earth, omega
         found = False
         while abs(t) < max_time:
             xt[:] = x
-            _rk4_step(xt, nx, step, earth, omega, h0, dh, ln_rho, d2_ln_rho, phi, False, work, Aw, G, Kw)
+            _rk4_step(xt, nx, step, earth, omega, h0, dh, ln_rho, d2_ln_rho, phi, work, Aw, G, Kw)
             h_new = geodetic_from_ecef(xt[0], xt[1], xt[2], earth)[2] - h_target
             if h_new <= 0.0:
                 # secant (regula falsi, Illinois) on tau in (0, step]
@@ -411,7 +415,7 @@ def propagate_to_height(X, h_target, direction, max_step, max_time, earth, omega
                 for _ in range(60):
                     c = (a * fb - b * fa) / (fb - fa)
                     xt[:] = x
-                    _rk4_step(xt, nx, c, earth, omega, h0, dh, ln_rho, d2_ln_rho, phi, False, work, Aw, G, Kw)
+                    _rk4_step(xt, nx, c, earth, omega, h0, dh, ln_rho, d2_ln_rho, phi, work, Aw, G, Kw)
                     fc = geodetic_from_ecef(xt[0], xt[1], xt[2], earth)[2] - h_target
                     if abs(fc) < 1e-6:
                         break
@@ -495,7 +499,7 @@ def radar_measure(X, site_ecef, rot, site_index, with_rr, want_h):
 # --------------------------------------------------------------------------- Kalman
 
 
-@njit(cache=True, fastmath=False)
+@helper
 def _chol_inverse(S, m, Sinv):
     """Inverse of a small SPD matrix through its Cholesky factor; returns log det S
     (or NaN if S is not positive definite)."""
@@ -558,14 +562,14 @@ def kalman_update_joseph(X, P, nu, H, R):
     return Xo, Po, S_all, nis, logdet
 
 
-@njit(cache=True, fastmath=False)
+@helper
 def _joseph_work(n, m):
     """Scratch of :func:`_joseph_one`: Sinv (m, m), P H^T (n, m), K (n, m), K R (n, m),
     I - K H, (I - K H) P and P+ (n, n) each, as one (3, n, n), one (3, n, m) block."""
     return np.empty((3, n, n)), np.empty((3, n, m)), np.empty((m, m))
 
 
-@njit(cache=True, fastmath=False)
+@helper
 def _joseph_one(x, Pk, v, Hk, Rk, Po, S, w):
     """One track's Joseph-form update (:func:`kalman_update_joseph`): x updated in place,
     the posterior into Po, S into S; returns (NIS, log det S)."""
@@ -616,6 +620,93 @@ def _joseph_one(x, Pk, v, Hk, Rk, Po, S, w):
     return q, ld
 
 
+# numpy's sorts (np.sort, np.argsort) bring numba's generic sort and string machinery
+# into every kernel that uses them (seconds of compile each); these few lines do the
+# same for the sweep's arrays.
+
+
+@helper
+def _before(a, b):
+    """a sorts strictly before b in numpy's order (NaN last)."""
+    return a < b or (b != b and a == a)
+
+
+@helper
+def _argsort_stable(x):
+    """``np.argsort(x, kind="mergesort")`` of a 1-D array: bottom-up merge sort, ties in
+    index order (stable), NaN last."""
+    n = x.shape[0]
+    a = np.arange(n)
+    b = np.empty(n, dtype=np.int64)
+    w = 1
+    while w < n:
+        for lo in range(0, n, 2 * w):
+            mid = min(lo + w, n)
+            hi = min(lo + 2 * w, n)
+            i = lo
+            j = mid
+            k = lo
+            while i < mid and j < hi:
+                if _before(x[a[j]], x[a[i]]):
+                    b[k] = a[j]
+                    j += 1
+                else:
+                    b[k] = a[i]
+                    i += 1
+                k += 1
+            while i < mid:
+                b[k] = a[i]
+                i += 1
+                k += 1
+            while j < hi:
+                b[k] = a[j]
+                j += 1
+                k += 1
+        a, b = b, a
+        w *= 2
+    return a
+
+
+@helper
+def _search_left(xs, v):
+    """``np.searchsorted(xs, v, side="left")``: the first i with xs[i] >= v."""
+    lo = 0
+    hi = xs.shape[0]
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if _before(xs[mid], v):
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+@helper
+def _search_right(xs, v):
+    """``np.searchsorted(xs, v, side="right")``: the first i with xs[i] > v."""
+    lo = 0
+    hi = xs.shape[0]
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if _before(v, xs[mid]):
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+@helper
+def _insertion_sort(a):
+    """Sort a short 1-D array in place (a track's few detections)."""
+    for i in range(1, a.shape[0]):
+        v = a[i]
+        j = i - 1
+        while j >= 0 and _before(v, a[j]):
+            a[j + 1] = a[j]
+            j -= 1
+        a[j + 1] = v
+
+
 @njit(cache=True, inline="always")
 def _within(det_pos, j, track_pos, i, r):
     """Detection j lies within distance r of track i (squared distances: no sqrt)."""
@@ -649,15 +740,17 @@ def pairs_within_radius(track_pos, radius, det_pos):
             if hi_c - lo_c > best:
                 best = hi_c - lo_c
                 ax = c
-    order = np.argsort(det_pos[:, ax], kind="mergesort")
-    xs = det_pos[order, ax]
+    order = _argsort_stable(det_pos[:, ax])
+    xs = np.empty(M)
+    for q in range(M):
+        xs[q] = det_pos[order[q], ax]
     lo = np.empty(T, dtype=np.int64)
     hi = np.empty(T, dtype=np.int64)
     count = np.zeros(T, dtype=np.int64)
     for i in range(T):
         r = radius[i]
-        lo[i] = np.searchsorted(xs, track_pos[i, ax] - r, side="left")
-        hi[i] = np.searchsorted(xs, track_pos[i, ax] + r, side="right")
+        lo[i] = _search_left(xs, track_pos[i, ax] - r)
+        hi[i] = _search_right(xs, track_pos[i, ax] + r)
         for q in range(lo[i], hi[i]):
             j = order[q]
             if _within(det_pos, j, track_pos, i, r):
@@ -678,7 +771,7 @@ def pairs_within_radius(track_pos, radius, det_pos):
                 jj[k] = j
                 k += 1
         if k - k0 > 1:  # most tracks hold none or one: a sort call each cost more than the sweep
-            jj[k0:k] = np.sort(jj[k0:k])
+            _insertion_sort(jj[k0:k])
     return ii, jj
 
 
@@ -924,7 +1017,7 @@ def gate_pairs(z_pred, Pzz, Z, R, ti, dj, angle_mask, threshold):
     return keep[:n], d2[:n], nu[:n], S[:n], ld[:n]
 
 
-@njit(cache=True, fastmath=False)
+@helper
 def _covariance_one(F, P, Q, out, FP):
     """sym(F P F^T + Q) of one track into ``out`` (FP: (n, n) scratch)."""
     n = P.shape[0]
@@ -1285,7 +1378,7 @@ def gnn_pairs(track, det, d2, n_tracks, n_dets, miss_cost, big):
     return taken[:n]
 
 
-@njit(cache=True, fastmath=False)
+@helper
 def _marked(slot):
     """The indices i with slot[i] >= 0, ascending, each numbered in slot (0, 1, ...)."""
     k = 0
@@ -1358,14 +1451,26 @@ def min_cost_pairs(rows, cols, cost, n_rows, n_cols):
                     r_out[n] = rr[ra[x]]
                     c_out[n] = cc[cb[col[x]]]
                     n += 1
-    order = np.argsort(r_out[:n], kind="mergesort")
-    return r_out[:n][order], c_out[:n][order]
+    # by row, ties (none: a matching) in the order found - a stable counting sort
+    start = np.zeros(max(n_rows, 0) + 1, dtype=np.int64)
+    for q in range(n):
+        start[r_out[q] + 1] += 1
+    for i in range(n_rows):
+        start[i + 1] += start[i]
+    r_s = np.empty(n, dtype=np.int64)
+    c_s = np.empty(n, dtype=np.int64)
+    for q in range(n):
+        d = start[r_out[q]]
+        r_s[d] = r_out[q]
+        c_s[d] = c_out[q]
+        start[r_out[q]] += 1
+    return r_s, c_s
 
 
 # --------------------------------------------------------------------------- tracker engine
 
 
-@njit(cache=True, fastmath=False)
+@helper
 def _rows(pos, cov, idx, k):
     """pos[idx[:k]], cov[idx[:k]] (plain loops: compile far faster than fancy indexing)."""
     p = np.empty((k, 3))
@@ -1376,7 +1481,7 @@ def _rows(pos, cov, idx, k):
     return p, c
 
 
-@njit(cache=True, fastmath=False)
+@helper
 def _grow(a, need):
     """``a`` with room for ``need`` rows (capacity doubled when it runs out)."""
     if need <= a.shape[0]:
