@@ -1487,7 +1487,10 @@ def _grow(a, need):
     if need <= a.shape[0]:
         return a
     out = np.empty((max(2 * a.shape[0], need),) + a.shape[1:], dtype=a.dtype)
-    out[: a.shape[0]] = a
+    src = a.ravel()
+    dst = out.ravel()
+    for i in range(src.shape[0]):
+        dst[i] = src[i]
     return out
 
 
@@ -1518,34 +1521,40 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
     max_step = fp[P_MAX_STEP]
     thr = fp[P_GATE]
     cm, cn, kmiss = ip[I_CONFIRM_M], ip[I_CONFIRM_N], ip[I_MISSES]
+    # Every history row holds its own detection (an update's or a new track's), so there
+    # are at most N rows, N ids and N live tracks: the 1-D arrays are allocated at N once;
+    # the state and covariance rows (n, n x n floats each) grow by doubling instead.
+    nmax = max(1, Z.shape[0])
     # live tracks
     cap = 64
     lX = np.empty((cap, n))
     lP = np.empty((cap, n, n))
-    lt = np.empty(cap)
-    lid = np.empty(cap, dtype=np.int64)
-    lstat = np.empty(cap, dtype=np.int64)
-    lhits = np.empty(cap, dtype=np.int64)
-    lage = np.empty(cap, dtype=np.int64)
-    lmiss = np.empty(cap, dtype=np.int64)
+    lt = np.empty(nmax)
+    lid = np.empty(nmax, dtype=np.int64)
+    lstat = np.empty(nmax, dtype=np.int64)
+    lhits = np.empty(nmax, dtype=np.int64)
+    lage = np.empty(nmax, dtype=np.int64)
+    lmiss = np.empty(nmax, dtype=np.int64)
     rXc = np.empty((cap, n))
     rPHI = np.empty((cap, n, n))
-    rdone = np.empty(cap, dtype=np.int64)
-    rh = np.empty(cap)
-    T = 0
+    rdone = np.empty(nmax, dtype=np.int64)
+    rh = np.empty(nmax)
+    # counters start as np.int64(0), not 0: numba would type a literal 0 as Literal[int](0)
+    # during inference and compile each kernel it is passed to twice (once for the literal)
+    T = np.int64(0)
     # history
-    hid = np.empty(256, dtype=np.int64)
-    ht = np.empty(256)
+    hid = np.empty(nmax, dtype=np.int64)
+    ht = np.empty(nmax)
     hX = np.empty((256, n))
     hP = np.empty((256, n, n))
-    hdet = np.empty(256, dtype=np.int64)
-    htruth = np.empty(256, dtype=np.int64)
-    hnis = np.empty(256)
-    nh = 0
-    born = np.empty(256)
-    conf_t = np.empty(256)
-    del_t = np.empty(256)
-    next_id = 0
+    hdet = np.empty(nmax, dtype=np.int64)
+    htruth = np.empty(nmax, dtype=np.int64)
+    hnis = np.empty(nmax)
+    nh = np.int64(0)
+    born = np.empty(nmax)
+    conf_t = np.empty(nmax)
+    del_t = np.empty(nmax)
+    next_id = np.int64(0)
     n_conf = np.zeros(F, dtype=np.int64)
     n_tent = np.zeros(F, dtype=np.int64)
     # two-point initiation: each site's detections waiting for a partner (global rows)
@@ -1603,7 +1612,7 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
                     Xp[k] = lX[k]
                     Pp[k] = lP[k]
             # 2. gate (gating.EllipsoidGate: Cartesian pre-gate, then the exact test)
-            ne = 0
+            ne = np.int64(0)
             rows = np.empty(T, dtype=np.int64)
             for k in range(T):
                 if not broken[k]:
@@ -1627,7 +1636,7 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
                 ti, dj = pregate_pairs(tpos, tvar, pos[a0:a1], dvar[a0:a1], thr)
                 if ti.shape[0] > 0:
                     # the distinct tracks with a candidate (candidates come sorted by track)
-                    nu_rows = 0
+                    nu_rows = np.int64(0)
                     urows = np.empty(ti.shape[0], dtype=np.int64)
                     for c in range(ti.shape[0]):
                         k = rows[ti[c]]
@@ -1654,10 +1663,10 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
             # 3. associate (GNN): confirmed tracks first, then tentative on what is left
             take_t = np.empty(gt.shape[0], dtype=np.int64)
             take_d = np.empty(gt.shape[0], dtype=np.int64)
-            ntake = 0
+            ntake = np.int64(0)
             for stage in (1, 0):
                 sel = np.empty(gt.shape[0], dtype=np.int64)
-                ns = 0
+                ns = np.int64(0)
                 for c in range(gt.shape[0]):
                     if lstat[gt[c]] == stage and not claimed[gd[c]]:
                         sel[ns] = c
@@ -1714,14 +1723,9 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
                 lt[k] = t
                 rdone[k] = 0
                 need = nh + 1
-                if need > hid.shape[0]:
-                    hid = _grow(hid, need)
-                    ht = _grow(ht, need)
+                if need > hX.shape[0]:
                     hX = _grow(hX, need)
                     hP = _grow(hP, need)
-                    hdet = _grow(hdet, need)
-                    htruth = _grow(htruth, need)
-                    hnis = _grow(hnis, need)
                 hid[nh] = lid[k]
                 ht[nh] = t
                 hX[nh] = x
@@ -1732,7 +1736,7 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
                 nh += 1
         # 5. lifecycle (lifecycle.step_lifecycle: count, confirm, drop)
         if T > 0:
-            w_ = 0
+            w_ = np.int64(0)
             for k in range(T):
                 lage[k] += 1
                 if hit[k]:
@@ -1766,7 +1770,7 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
                 w_ += 1
             T = w_
         # 6. initiate (initiators.TwoPointInitiator) from the unclaimed detections
-        nfree = 0
+        nfree = np.int64(0)
         free = np.empty(M, dtype=np.int64)
         for q in range(M):
             if not claimed[q]:
@@ -1792,30 +1796,12 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
                 if need > lX.shape[0]:
                     lX = _grow(lX, need)
                     lP = _grow(lP, need)
-                    lt = _grow(lt, need)
-                    lid = _grow(lid, need)
-                    lstat = _grow(lstat, need)
-                    lhits = _grow(lhits, need)
-                    lage = _grow(lage, need)
-                    lmiss = _grow(lmiss, need)
                     rXc = _grow(rXc, need)
                     rPHI = _grow(rPHI, need)
-                    rdone = _grow(rdone, need)
-                    rh = _grow(rh, need)
                 need = nh + k0
-                if need > hid.shape[0]:
-                    hid = _grow(hid, need)
-                    ht = _grow(ht, need)
+                if need > hX.shape[0]:
                     hX = _grow(hX, need)
                     hP = _grow(hP, need)
-                    hdet = _grow(hdet, need)
-                    htruth = _grow(htruth, need)
-                    hnis = _grow(hnis, need)
-                need = next_id + k0
-                if need > born.shape[0]:
-                    born = _grow(born, need)
-                    conf_t = _grow(conf_t, need)
-                    del_t = _grow(del_t, need)
                 for q in range(k0):
                     g = free[r[q]]
                     used[r[q]] = True
@@ -1844,7 +1830,7 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
                     nh += 1
                     next_id += 1
                     T += 1
-            nk = 0
+            nk = np.int64(0)
             for q in range(nfree):
                 if not used[q]:
                     pend[site, nk] = free[q]
