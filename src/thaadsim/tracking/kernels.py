@@ -50,6 +50,24 @@ _A = WGS84_A_M
 
 
 @helper
+def _put(dst, src):
+    """dst[...] = src for C-contiguous arrays of one size (a flat loop: numba's array
+    assignment compiles its broadcasting machinery, seconds per type, for each shape)."""
+    d = dst.ravel()
+    s = src.ravel()
+    for i in range(d.shape[0]):
+        d[i] = s[i]
+
+
+@helper
+def _fill(dst, v):
+    """dst[...] = v for a C-contiguous array (see :func:`_put`)."""
+    d = dst.ravel()
+    for i in range(d.shape[0]):
+        d[i] = v
+
+
+@helper
 def _mm(A, B, out):
     """out = A @ B with plain loops (small matrices: compiles far faster than numba's
     BLAS path and runs as fast)."""
@@ -394,14 +412,14 @@ def propagate_to_height(X, h_target, direction, max_step, max_time, earth, omega
         x = X[k].copy()
         h_now = geodetic_from_ecef(x[0], x[1], x[2], earth)[2] - h_target
         if h_now <= 0.0:
-            out[k] = x
+            _put(out[k], x)
             toff[k] = 0.0
             continue
         t = 0.0
         step = direction * max_step
         found = False
         while abs(t) < max_time:
-            xt[:] = x
+            _put(xt, x)
             _rk4_step(xt, nx, step, earth, omega, h0, dh, ln_rho, d2_ln_rho, phi, work, Aw, G, Kw)
             h_new = geodetic_from_ecef(xt[0], xt[1], xt[2], earth)[2] - h_target
             if h_new <= 0.0:
@@ -414,7 +432,7 @@ def propagate_to_height(X, h_target, direction, max_step, max_time, earth, omega
                 c = b
                 for _ in range(60):
                     c = (a * fb - b * fa) / (fb - fa)
-                    xt[:] = x
+                    _put(xt, x)
                     _rk4_step(xt, nx, c, earth, omega, h0, dh, ln_rho, d2_ln_rho, phi, work, Aw, G, Kw)
                     fc = geodetic_from_ecef(xt[0], xt[1], xt[2], earth)[2] - h_target
                     if abs(fc) < 1e-6:
@@ -431,11 +449,11 @@ def propagate_to_height(X, h_target, direction, max_step, max_time, earth, omega
                         if side == -1:
                             fa *= 0.5
                         side = -1
-                out[k] = xt
+                _put(out[k], xt)
                 toff[k] = t + c
                 found = True
                 break
-            x[:] = xt
+            _put(x, xt)
             h_now = h_new
             t += step
         if not found:
@@ -1261,9 +1279,9 @@ def linear_assignment(C):
         num_remaining = nc
         for it in range(nc):
             remaining[it] = nc - it - 1
-        SR[:] = False
-        SC[:] = False
-        spc[:] = np.inf
+        _fill(SR, False)
+        _fill(SC, False)
+        _fill(spc, np.inf)
         sink = -1
         i = cur
         while sink == -1:
@@ -1281,7 +1299,8 @@ def linear_assignment(C):
                     index = it
             min_val = lowest
             if min_val == np.inf:
-                col4row[:] = -1
+                for i in range(col4row.shape[0]):
+                    col4row[i] = -1
                 return col4row
             j = remaining[index]
             if row4col[j] == -1:
@@ -1408,8 +1427,9 @@ def min_cost_pairs(rows, cols, cost, n_rows, n_cols):
     r_out = np.empty(sr.shape[0] + nr, dtype=np.int64)
     c_out = np.empty(sr.shape[0] + nr, dtype=np.int64)
     n = sr.shape[0]
-    r_out[:n] = sr
-    c_out[:n] = sc
+    for q in range(n):
+        r_out[q] = sr[q]
+        c_out[q] = sc[q]
     if nr:
         ei = np.empty(nr * nc, dtype=np.int64)
         ej = np.empty(nr * nc, dtype=np.int64)
@@ -1476,8 +1496,8 @@ def _rows(pos, cov, idx, k):
     p = np.empty((k, 3))
     c = np.empty((k, 3, 3))
     for q in range(k):
-        p[q] = pos[idx[q]]
-        c[q] = cov[idx[q]]
+        _put(p[q], pos[idx[q]])
+        _put(c[q], cov[idx[q]])
     return p, c
 
 
@@ -1487,10 +1507,10 @@ def _grow(a, need):
     if need <= a.shape[0]:
         return a
     out = np.empty((max(2 * a.shape[0], need),) + a.shape[1:], dtype=a.dtype)
-    src = a.ravel()
-    dst = out.ravel()
-    for i in range(src.shape[0]):
-        dst[i] = src[i]
+    d = out.ravel()  # views of C arrays (a slice of ``out`` might be typed 'A' and copied)
+    s = a.ravel()
+    for i in range(s.shape[0]):
+        d[i] = s[i]
     return out
 
 
@@ -1558,7 +1578,10 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
     n_conf = np.zeros(F, dtype=np.int64)
     n_tent = np.zeros(F, dtype=np.int64)
     # two-point initiation: each site's detections waiting for a partner (global rows)
-    pend = np.empty((S, max(1, int(np.max(fend - fstart)))), dtype=np.int64)
+    widest = 1
+    for f in range(F):
+        widest = max(widest, fend[f] - fstart[f])
+    pend = np.empty((S, widest), dtype=np.int64)
     pend_n = np.full(S, -1, dtype=np.int64)  # -1: no pending frame yet
     pend_t = np.zeros(S)
     scratch = _rk4_work(n)
@@ -1590,7 +1613,7 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
                 steps, h = _resume_one(Xp[k], phi, d, max_step, rXc[k], rPHI[k], rdone[k], rh[k], earth, omega, h0,
                                        dh, ln_rho, d2_ln_rho, scratch)
                 da = abs(d)
-                Q[:, :] = 0.0
+                _fill(Q, 0.0)
                 qa = fp[P_Q] * math.pow(da, 3.0) / 3.0
                 qb = fp[P_Q] * (da * da) / 2.0
                 qc = fp[P_Q] * da
@@ -1602,15 +1625,15 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
                 for i in range(6, n):
                     Q[i, i] = fp[P_Q_LNB] * da
                 _covariance_one(phi, lP[k], Q, Pp[k], FP)
-                rXc[k] = Xp[k]
-                rPHI[k] = phi
+                _put(rXc[k], Xp[k])
+                _put(rPHI[k], phi)
                 rdone[k] = steps
                 rh[k] = h
             broken = broken_flags(Xp, Pp, 2.0 * fp[P_MAX_SPEED], 10.0 * fp[P_MAX_SIGMA], fp[P_R_MIN], fp[P_R_MAX])
             for k in range(T):
                 if broken[k]:
-                    Xp[k] = lX[k]
-                    Pp[k] = lP[k]
+                    _put(Xp[k], lX[k])
+                    _put(Pp[k], lP[k])
             # 2. gate (gating.EllipsoidGate: Cartesian pre-gate, then the exact test)
             ne = np.int64(0)
             rows = np.empty(T, dtype=np.int64)
@@ -1631,7 +1654,8 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
                 tvar = np.empty(ne)
                 for q in range(ne):
                     k = rows[q]
-                    tpos[q] = Xp[k, :3]
+                    for i in range(3):
+                        tpos[q, i] = Xp[k, i]
                     tvar[q] = Pp[k, 0, 0] + Pp[k, 1, 1] + Pp[k, 2, 2]
                 ti, dj = pregate_pairs(tpos, tvar, pos[a0:a1], dvar[a0:a1], thr)
                 if ti.shape[0] > 0:
@@ -1647,8 +1671,8 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
                     Xu = np.empty((nu_rows, n))
                     Pu = np.empty((nu_rows, n, n))
                     for q in range(nu_rows):
-                        Xu[q] = Xp[urows[q]]
-                        Pu[q] = Pp[urows[q]]
+                        _put(Xu[q], Xp[urows[q]])
+                        _put(Pu[q], Pp[urows[q]])
                     z_pred, Pzz, _, Hm = radar_ekf2_prediction(Xu, Pu, site_ecef, rot,
                                                                np.full(nu_rows, site, dtype=np.int64), with_rr)
                     tslot = np.empty(ti.shape[0], dtype=np.int64)
@@ -1718,8 +1742,8 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
                         x[6] = fp[P_LNB_LO]
                     elif x[6] > fp[P_LNB_HI]:
                         x[6] = fp[P_LNB_HI]
-                lX[k] = x
-                lP[k] = Po
+                _put(lX[k], x)
+                _put(lP[k], Po)
                 lt[k] = t
                 rdone[k] = 0
                 need = nh + 1
@@ -1728,8 +1752,8 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
                     hP = _grow(hP, need)
                 hid[nh] = lid[k]
                 ht[nh] = t
-                hX[nh] = x
-                hP[nh] = Po
+                _put(hX[nh], x)
+                _put(hP[nh], Po)
                 hdet[nh] = det_index[j]
                 htruth[nh] = truth_id[j]
                 hnis[nh] = nis
@@ -1755,16 +1779,16 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
                     del_t[lid[k]] = t
                     continue
                 if w_ != k:
-                    lX[w_] = lX[k]
-                    lP[w_] = lP[k]
+                    _put(lX[w_], lX[k])
+                    _put(lP[w_], lP[k])
                     lt[w_] = lt[k]
                     lid[w_] = lid[k]
                     lstat[w_] = lstat[k]
                     lhits[w_] = lhits[k]
                     lage[w_] = lage[k]
                     lmiss[w_] = lmiss[k]
-                    rXc[w_] = rXc[k]
-                    rPHI[w_] = rPHI[k]
+                    _put(rXc[w_], rXc[k])
+                    _put(rPHI[w_], rPHI[k])
                     rdone[w_] = rdone[k]
                     rh[w_] = rh[k]
                 w_ += 1
@@ -1805,16 +1829,16 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
                 for q in range(k0):
                     g = free[r[q]]
                     used[r[q]] = True
-                    lX[T] = X0[q]
-                    lP[T] = P0[q]
+                    _put(lX[T], X0[q])
+                    _put(lP[T], P0[q])
                     lt[T] = t
                     lid[T] = next_id
                     lstat[T] = 1 if cm == 1 else 0
                     lhits[T] = 1
                     lage[T] = 1
                     lmiss[T] = 0
-                    rXc[T] = X0[q]
-                    rPHI[T] = 0.0
+                    _put(rXc[T], X0[q])
+                    _fill(rPHI[T], 0.0)
                     rdone[T] = 0
                     rh[T] = 0.0
                     born[next_id] = t
@@ -1822,8 +1846,8 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
                     del_t[next_id] = np.nan
                     hid[nh] = next_id
                     ht[nh] = t
-                    hX[nh] = X0[q]
-                    hP[nh] = P0[q]
+                    _put(hX[nh], X0[q])
+                    _put(hP[nh], P0[q])
                     hdet[nh] = det_index[g]
                     htruth[nh] = truth_id[g]
                     hnis[nh] = np.nan
