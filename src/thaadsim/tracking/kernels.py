@@ -1354,7 +1354,12 @@ def gnn_pairs(track, det, d2, n_tracks, n_dets, miss_cost, big):
     if nrest == 0:
         return taken[:n]
     rest = rest[:nrest]
-    label = bipartite_labels(n_tracks, n_dets, track[rest], det[rest])
+    rt = np.empty(nrest, dtype=np.int64)
+    rd = np.empty(nrest, dtype=np.int64)
+    for q in range(nrest):  # track[rest], det[rest] without numba's fancy indexing
+        rt[q] = track[rest[q]]
+        rd[q] = det[rest[q]]
+    label = bipartite_labels(n_tracks, n_dets, rt, rd)
     tslot = np.full(n_tracks, -1, dtype=np.int64)
     dslot = np.full(n_dets, -1, dtype=np.int64)
     done = np.zeros(nrest, dtype=np.bool_)
