@@ -51,20 +51,34 @@ _A = WGS84_A_M
 
 @helper
 def _put(dst, src):
-    """dst[...] = src for C-contiguous arrays of one size (a flat loop: numba's array
-    assignment compiles its broadcasting machinery, seconds per type, for each shape)."""
-    d = dst.ravel()
-    s = src.ravel()
-    for i in range(d.shape[0]):
-        d[i] = s[i]
+    """dst[:] = src for 1-D arrays of one size, as a loop: numba's array assignment
+    compiles its broadcasting machinery (seconds per type).  One loop per rank, not
+    ``ravel`` - a reshape per call costs a runtime call in the tracker's inner loops."""
+    for i in range(dst.shape[0]):
+        dst[i] = src[i]
+
+
+@helper
+def _put2(dst, src):
+    """dst[:, :] = src for 2-D arrays of one shape (see :func:`_put`)."""
+    for i in range(dst.shape[0]):
+        for j in range(dst.shape[1]):
+            dst[i, j] = src[i, j]
 
 
 @helper
 def _fill(dst, v):
-    """dst[...] = v for a C-contiguous array (see :func:`_put`)."""
-    d = dst.ravel()
-    for i in range(d.shape[0]):
-        d[i] = v
+    """dst[:] = v for a 1-D array (see :func:`_put`)."""
+    for i in range(dst.shape[0]):
+        dst[i] = v
+
+
+@helper
+def _fill2(dst, v):
+    """dst[:, :] = v for a 2-D array (see :func:`_put`)."""
+    for i in range(dst.shape[0]):
+        for j in range(dst.shape[1]):
+            dst[i, j] = v
 
 
 @helper
@@ -1502,7 +1516,7 @@ def _rows(pos, cov, idx, k):
     c = np.empty((k, 3, 3))
     for q in range(k):
         _put(p[q], pos[idx[q]])
-        _put(c[q], cov[idx[q]])
+        _put2(c[q], cov[idx[q]])
     return p, c
 
 
@@ -1618,7 +1632,7 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
                 steps, h = _resume_one(Xp[k], phi, d, max_step, rXc[k], rPHI[k], rdone[k], rh[k], earth, omega, h0,
                                        dh, ln_rho, d2_ln_rho, scratch)
                 da = abs(d)
-                _fill(Q, 0.0)
+                _fill2(Q, 0.0)
                 qa = fp[P_Q] * math.pow(da, 3.0) / 3.0
                 qb = fp[P_Q] * (da * da) / 2.0
                 qc = fp[P_Q] * da
@@ -1631,14 +1645,14 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
                     Q[i, i] = fp[P_Q_LNB] * da
                 _covariance_one(phi, lP[k], Q, Pp[k], FP)
                 _put(rXc[k], Xp[k])
-                _put(rPHI[k], phi)
+                _put2(rPHI[k], phi)
                 rdone[k] = steps
                 rh[k] = h
             broken = broken_flags(Xp, Pp, 2.0 * fp[P_MAX_SPEED], 10.0 * fp[P_MAX_SIGMA], fp[P_R_MIN], fp[P_R_MAX])
             for k in range(T):
                 if broken[k]:
                     _put(Xp[k], lX[k])
-                    _put(Pp[k], lP[k])
+                    _put2(Pp[k], lP[k])
             # 2. gate (gating.EllipsoidGate: Cartesian pre-gate, then the exact test)
             ne = np.int64(0)
             rows = np.empty(T, dtype=np.int64)
@@ -1677,7 +1691,7 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
                     Pu = np.empty((nu_rows, n, n))
                     for q in range(nu_rows):
                         _put(Xu[q], Xp[urows[q]])
-                        _put(Pu[q], Pp[urows[q]])
+                        _put2(Pu[q], Pp[urows[q]])
                     z_pred, Pzz, _, Hm = radar_ekf2_prediction(Xu, Pu, site_ecef, rot,
                                                                np.full(nu_rows, site, dtype=np.int64), with_rr)
                     tslot = np.empty(ti.shape[0], dtype=np.int64)
@@ -1748,7 +1762,7 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
                     elif x[6] > fp[P_LNB_HI]:
                         x[6] = fp[P_LNB_HI]
                 _put(lX[k], x)
-                _put(lP[k], Po)
+                _put2(lP[k], Po)
                 lt[k] = t
                 rdone[k] = 0
                 need = nh + 1
@@ -1758,7 +1772,7 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
                 hid[nh] = lid[k]
                 ht[nh] = t
                 _put(hX[nh], x)
-                _put(hP[nh], Po)
+                _put2(hP[nh], Po)
                 hdet[nh] = det_index[j]
                 htruth[nh] = truth_id[j]
                 hnis[nh] = nis
@@ -1785,7 +1799,7 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
                     continue
                 if w_ != k:
                     _put(lX[w_], lX[k])
-                    _put(lP[w_], lP[k])
+                    _put2(lP[w_], lP[k])
                     lt[w_] = lt[k]
                     lid[w_] = lid[k]
                     lstat[w_] = lstat[k]
@@ -1793,7 +1807,7 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
                     lage[w_] = lage[k]
                     lmiss[w_] = lmiss[k]
                     _put(rXc[w_], rXc[k])
-                    _put(rPHI[w_], rPHI[k])
+                    _put2(rPHI[w_], rPHI[k])
                     rdone[w_] = rdone[k]
                     rh[w_] = rh[k]
                 w_ += 1
@@ -1835,7 +1849,7 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
                     g = free[r[q]]
                     used[r[q]] = True
                     _put(lX[T], X0[q])
-                    _put(lP[T], P0[q])
+                    _put2(lP[T], P0[q])
                     lt[T] = t
                     lid[T] = next_id
                     lstat[T] = 1 if cm == 1 else 0
@@ -1843,7 +1857,7 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
                     lage[T] = 1
                     lmiss[T] = 0
                     _put(rXc[T], X0[q])
-                    _fill(rPHI[T], 0.0)
+                    _fill2(rPHI[T], 0.0)
                     rdone[T] = 0
                     rh[T] = 0.0
                     born[next_id] = t
@@ -1852,7 +1866,7 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
                     hid[nh] = next_id
                     ht[nh] = t
                     _put(hX[nh], X0[q])
-                    _put(hP[nh], P0[q])
+                    _put2(hP[nh], P0[q])
                     hdet[nh] = det_index[g]
                     htruth[nh] = truth_id[g]
                     hnis[nh] = np.nan
