@@ -40,6 +40,7 @@ from numba import njit
 
 from thaadsim.earth.constants import GM_EARTH_M3_S2, J2_EARTH, WGS84_A_M
 from thaadsim.earth.kernels import EARTH_SPHERE, geodetic_from_ecef, gravity_ecef
+from thaadsim.jit import helper
 
 _MU = GM_EARTH_M3_S2
 _J2 = J2_EARTH
@@ -48,7 +49,39 @@ _A = WGS84_A_M
 # --------------------------------------------------------------------------- helpers
 
 
-@njit(cache=True, fastmath=False)
+@helper
+def _put(dst, src):
+    """dst[:] = src for 1-D arrays of one size, as a loop: numba's array assignment
+    compiles its broadcasting machinery (seconds per type).  One loop per rank, not
+    ``ravel`` - a reshape per call costs a runtime call in the tracker's inner loops."""
+    for i in range(dst.shape[0]):
+        dst[i] = src[i]
+
+
+@helper
+def _put2(dst, src):
+    """dst[:, :] = src for 2-D arrays of one shape (see :func:`_put`)."""
+    for i in range(dst.shape[0]):
+        for j in range(dst.shape[1]):
+            dst[i, j] = src[i, j]
+
+
+@helper
+def _fill(dst, v):
+    """dst[:] = v for a 1-D array (see :func:`_put`)."""
+    for i in range(dst.shape[0]):
+        dst[i] = v
+
+
+@helper
+def _fill2(dst, v):
+    """dst[:, :] = v for a 2-D array (see :func:`_put`)."""
+    for i in range(dst.shape[0]):
+        for j in range(dst.shape[1]):
+            dst[i, j] = v
+
+
+@helper
 def _mm(A, B, out):
     """out = A @ B with plain loops (small matrices: compiles far faster than numba's
     BLAS path and runs as fast)."""
@@ -62,7 +95,7 @@ def _mm(A, B, out):
             out[i, j] = s
 
 
-@njit(cache=True, fastmath=False)
+@helper
 def _mmt(A, B, out):
     """out = A @ B.T with plain loops."""
     n, k = A.shape
@@ -75,7 +108,7 @@ def _mmt(A, B, out):
             out[i, j] = s
 
 
-@njit(cache=True, fastmath=False)
+@helper
 def _a_phi(A, B, out, nx):
     """out = A @ B for the Jacobian A of :func:`_rhs`: rows 0-2 select the velocity rows
     of B (A[i, 3 + i] = 1, the rest 0), row 6 is zero; only rows 3-5 need the products
@@ -219,12 +252,15 @@ def _rhs(x, nx, earth, omega, h0, dh, ln_rho, d2_ln_rho, dx, A, want_a, G):
             A[3 + i, 6] = kd * speed * v[i]  # d a_drag / d ln_beta = -a_drag
 
 
-@njit(cache=True, fastmath=False)
-def _rk4_step(x, nx, h, earth, omega, h0, dh, ln_rho, d2_ln_rho, phi, want_phi, work, Aw, G, Kw):
-    """One RK4 step of size h (may be negative) on x (and Phi), in place.
+@helper
+def _rk4_step(x, nx, h, earth, omega, h0, dh, ln_rho, d2_ln_rho, phi, work, Aw, G, Kw):
+    """One RK4 step of size h (may be negative) on x (and Phi, if ``Kw`` is not empty), in place.
 
-    ``work`` (5, nx), ``Aw`` (4, nx, nx), ``G`` (3, 3) and ``Kw`` (5, nx, nx) are
-    scratch arrays (allocated once per batch, not per step)."""
+    ``work`` (5, nx), ``Aw`` (4, nx, nx), ``G`` (3, 3) and ``Kw`` (5, nx, nx), or (0, nx, nx)
+    without Phi, are scratch arrays (allocated once per batch, not per step).  The Phi
+    flag comes from ``Kw``'s shape rather than a literal True/False argument, which
+    numba would compile once per literal (and once more for its callee ``_rhs``)."""
+    want_phi = Kw.shape[0] > 0
     k1 = work[0]
     k2 = work[1]
     k3 = work[2]
@@ -284,7 +320,7 @@ def propagate_batch(X, dt, max_step, want_phi, earth, omega, h0, dh, ln_rho, d2_
     work = np.empty((5, nx))
     Aw = np.empty((4, nx, nx))
     G = np.empty((3, 3))
-    Kw = np.empty((5, nx, nx))
+    Kw = np.empty((5 if want_phi else 0, nx, nx))
     phi = np.empty((nx, nx))
     for k in range(n):
         if want_phi:
@@ -297,17 +333,17 @@ def propagate_batch(X, dt, max_step, want_phi, earth, omega, h0, dh, ln_rho, d2_
             h = d / m
             x = out[k]
             for _ in range(m):
-                _rk4_step(x, nx, h, earth, omega, h0, dh, ln_rho, d2_ln_rho, phi, want_phi, work, Aw, G, Kw)
+                _rk4_step(x, nx, h, earth, omega, h0, dh, ln_rho, d2_ln_rho, phi, work, Aw, G, Kw)
     return out, PHI
 
 
-@njit(cache=True, fastmath=False)
+@helper
 def _rk4_work(nx):
     """Scratch of :func:`_rk4_step` with the STM: (work, Aw, G, Kw)."""
     return np.empty((5, nx)), np.empty((4, nx, nx)), np.empty((3, 3)), np.empty((5, nx, nx))
 
 
-@njit(cache=True, fastmath=False)
+@helper
 def _resume_one(x, phi, d, max_step, xc, phic, done, hc, earth, omega, h0, dh, ln_rho, d2_ln_rho, scratch):
     """One row of :func:`propagate_stm_resume`: ``x`` holds the start state and becomes
     the prediction, ``phi`` (zeros on entry) the STM; returns (steps, sub-step)."""
@@ -330,7 +366,7 @@ def _resume_one(x, phi, d, max_step, xc, phic, done, hc, earth, omega, h0, dh, l
         for i in range(nx):
             phi[i, i] = 1.0
     for _ in range(start, m):
-        _rk4_step(x, nx, h, earth, omega, h0, dh, ln_rho, d2_ln_rho, phi, True, work, Aw, G, Kw)
+        _rk4_step(x, nx, h, earth, omega, h0, dh, ln_rho, d2_ln_rho, phi, work, Aw, G, Kw)
     return m, h
 
 
@@ -384,21 +420,21 @@ def propagate_to_height(X, h_target, direction, max_step, max_time, earth, omega
     Aw = np.empty((4, nx, nx))
     G = np.empty((3, 3))
     phi = np.empty((1, 1))
-    Kw = np.empty((0, 1, 1))  # no Phi: never read
+    Kw = np.empty((0, 1, 1))  # no Phi
     xt = np.empty(nx)
     for k in range(n):
         x = X[k].copy()
         h_now = geodetic_from_ecef(x[0], x[1], x[2], earth)[2] - h_target
         if h_now <= 0.0:
-            out[k] = x
+            _put(out[k], x)
             toff[k] = 0.0
             continue
         t = 0.0
         step = direction * max_step
         found = False
         while abs(t) < max_time:
-            xt[:] = x
-            _rk4_step(xt, nx, step, earth, omega, h0, dh, ln_rho, d2_ln_rho, phi, False, work, Aw, G, Kw)
+            _put(xt, x)
+            _rk4_step(xt, nx, step, earth, omega, h0, dh, ln_rho, d2_ln_rho, phi, work, Aw, G, Kw)
             h_new = geodetic_from_ecef(xt[0], xt[1], xt[2], earth)[2] - h_target
             if h_new <= 0.0:
                 # secant (regula falsi, Illinois) on tau in (0, step]
@@ -410,8 +446,8 @@ def propagate_to_height(X, h_target, direction, max_step, max_time, earth, omega
                 c = b
                 for _ in range(60):
                     c = (a * fb - b * fa) / (fb - fa)
-                    xt[:] = x
-                    _rk4_step(xt, nx, c, earth, omega, h0, dh, ln_rho, d2_ln_rho, phi, False, work, Aw, G, Kw)
+                    _put(xt, x)
+                    _rk4_step(xt, nx, c, earth, omega, h0, dh, ln_rho, d2_ln_rho, phi, work, Aw, G, Kw)
                     fc = geodetic_from_ecef(xt[0], xt[1], xt[2], earth)[2] - h_target
                     if abs(fc) < 1e-6:
                         break
@@ -427,11 +463,11 @@ def propagate_to_height(X, h_target, direction, max_step, max_time, earth, omega
                         if side == -1:
                             fa *= 0.5
                         side = -1
-                out[k] = xt
+                _put(out[k], xt)
                 toff[k] = t + c
                 found = True
                 break
-            x[:] = xt
+            _put(x, xt)
             h_now = h_new
             t += step
         if not found:
@@ -495,7 +531,7 @@ def radar_measure(X, site_ecef, rot, site_index, with_rr, want_h):
 # --------------------------------------------------------------------------- Kalman
 
 
-@njit(cache=True, fastmath=False)
+@helper
 def _chol_inverse(S, m, Sinv):
     """Inverse of a small SPD matrix through its Cholesky factor; returns log det S
     (or NaN if S is not positive definite)."""
@@ -558,14 +594,14 @@ def kalman_update_joseph(X, P, nu, H, R):
     return Xo, Po, S_all, nis, logdet
 
 
-@njit(cache=True, fastmath=False)
+@helper
 def _joseph_work(n, m):
     """Scratch of :func:`_joseph_one`: Sinv (m, m), P H^T (n, m), K (n, m), K R (n, m),
     I - K H, (I - K H) P and P+ (n, n) each, as one (3, n, n), one (3, n, m) block."""
     return np.empty((3, n, n)), np.empty((3, n, m)), np.empty((m, m))
 
 
-@njit(cache=True, fastmath=False)
+@helper
 def _joseph_one(x, Pk, v, Hk, Rk, Po, S, w):
     """One track's Joseph-form update (:func:`kalman_update_joseph`): x updated in place,
     the posterior into Po, S into S; returns (NIS, log det S)."""
@@ -616,6 +652,93 @@ def _joseph_one(x, Pk, v, Hk, Rk, Po, S, w):
     return q, ld
 
 
+# numpy's sorts (np.sort, np.argsort) bring numba's generic sort and string machinery
+# into every kernel that uses them (seconds of compile each); these few lines do the
+# same for the sweep's arrays.
+
+
+@helper
+def _before(a, b):
+    """a sorts strictly before b in numpy's order (NaN last)."""
+    return a < b or (b != b and a == a)
+
+
+@helper
+def _argsort_stable(x):
+    """``np.argsort(x, kind="mergesort")`` of a 1-D array: bottom-up merge sort, ties in
+    index order (stable), NaN last."""
+    n = x.shape[0]
+    a = np.arange(n)
+    b = np.empty(n, dtype=np.int64)
+    w = 1
+    while w < n:
+        for lo in range(0, n, 2 * w):
+            mid = min(lo + w, n)
+            hi = min(lo + 2 * w, n)
+            i = lo
+            j = mid
+            k = lo
+            while i < mid and j < hi:
+                if _before(x[a[j]], x[a[i]]):
+                    b[k] = a[j]
+                    j += 1
+                else:
+                    b[k] = a[i]
+                    i += 1
+                k += 1
+            while i < mid:
+                b[k] = a[i]
+                i += 1
+                k += 1
+            while j < hi:
+                b[k] = a[j]
+                j += 1
+                k += 1
+        a, b = b, a
+        w *= 2
+    return a
+
+
+@helper
+def _search_left(xs, v):
+    """``np.searchsorted(xs, v, side="left")``: the first i with xs[i] >= v."""
+    lo = 0
+    hi = xs.shape[0]
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if _before(xs[mid], v):
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+@helper
+def _search_right(xs, v):
+    """``np.searchsorted(xs, v, side="right")``: the first i with xs[i] > v."""
+    lo = 0
+    hi = xs.shape[0]
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if _before(v, xs[mid]):
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+@helper
+def _insertion_sort(a):
+    """Sort a short 1-D array in place (a track's few detections)."""
+    for i in range(1, a.shape[0]):
+        v = a[i]
+        j = i - 1
+        while j >= 0 and _before(v, a[j]):
+            a[j + 1] = a[j]
+            j -= 1
+        a[j + 1] = v
+
+
 @njit(cache=True, inline="always")
 def _within(det_pos, j, track_pos, i, r):
     """Detection j lies within distance r of track i (squared distances: no sqrt)."""
@@ -649,15 +772,17 @@ def pairs_within_radius(track_pos, radius, det_pos):
             if hi_c - lo_c > best:
                 best = hi_c - lo_c
                 ax = c
-    order = np.argsort(det_pos[:, ax], kind="mergesort")
-    xs = det_pos[order, ax]
+    order = _argsort_stable(det_pos[:, ax])
+    xs = np.empty(M)
+    for q in range(M):
+        xs[q] = det_pos[order[q], ax]
     lo = np.empty(T, dtype=np.int64)
     hi = np.empty(T, dtype=np.int64)
     count = np.zeros(T, dtype=np.int64)
     for i in range(T):
         r = radius[i]
-        lo[i] = np.searchsorted(xs, track_pos[i, ax] - r, side="left")
-        hi[i] = np.searchsorted(xs, track_pos[i, ax] + r, side="right")
+        lo[i] = _search_left(xs, track_pos[i, ax] - r)
+        hi[i] = _search_right(xs, track_pos[i, ax] + r)
         for q in range(lo[i], hi[i]):
             j = order[q]
             if _within(det_pos, j, track_pos, i, r):
@@ -678,7 +803,7 @@ def pairs_within_radius(track_pos, radius, det_pos):
                 jj[k] = j
                 k += 1
         if k - k0 > 1:  # most tracks hold none or one: a sort call each cost more than the sweep
-            jj[k0:k] = np.sort(jj[k0:k])
+            _insertion_sort(jj[k0:k])
     return ii, jj
 
 
@@ -924,7 +1049,7 @@ def gate_pairs(z_pred, Pzz, Z, R, ti, dj, angle_mask, threshold):
     return keep[:n], d2[:n], nu[:n], S[:n], ld[:n]
 
 
-@njit(cache=True, fastmath=False)
+@helper
 def _covariance_one(F, P, Q, out, FP):
     """sym(F P F^T + Q) of one track into ``out`` (FP: (n, n) scratch)."""
     n = P.shape[0]
@@ -1168,9 +1293,9 @@ def linear_assignment(C):
         num_remaining = nc
         for it in range(nc):
             remaining[it] = nc - it - 1
-        SR[:] = False
-        SC[:] = False
-        spc[:] = np.inf
+        _fill(SR, False)
+        _fill(SC, False)
+        _fill(spc, np.inf)
         sink = -1
         i = cur
         while sink == -1:
@@ -1188,7 +1313,8 @@ def linear_assignment(C):
                     index = it
             min_val = lowest
             if min_val == np.inf:
-                col4row[:] = -1
+                for i in range(col4row.shape[0]):
+                    col4row[i] = -1
                 return col4row
             j = remaining[index]
             if row4col[j] == -1:
@@ -1242,7 +1368,12 @@ def gnn_pairs(track, det, d2, n_tracks, n_dets, miss_cost, big):
     if nrest == 0:
         return taken[:n]
     rest = rest[:nrest]
-    label = bipartite_labels(n_tracks, n_dets, track[rest], det[rest])
+    rt = np.empty(nrest, dtype=np.int64)
+    rd = np.empty(nrest, dtype=np.int64)
+    for q in range(nrest):  # track[rest], det[rest] without numba's fancy indexing
+        rt[q] = track[rest[q]]
+        rd[q] = det[rest[q]]
+    label = bipartite_labels(n_tracks, n_dets, rt, rd)
     tslot = np.full(n_tracks, -1, dtype=np.int64)
     dslot = np.full(n_dets, -1, dtype=np.int64)
     done = np.zeros(nrest, dtype=np.bool_)
@@ -1285,7 +1416,7 @@ def gnn_pairs(track, det, d2, n_tracks, n_dets, miss_cost, big):
     return taken[:n]
 
 
-@njit(cache=True, fastmath=False)
+@helper
 def _marked(slot):
     """The indices i with slot[i] >= 0, ascending, each numbered in slot (0, 1, ...)."""
     k = 0
@@ -1315,8 +1446,9 @@ def min_cost_pairs(rows, cols, cost, n_rows, n_cols):
     r_out = np.empty(sr.shape[0] + nr, dtype=np.int64)
     c_out = np.empty(sr.shape[0] + nr, dtype=np.int64)
     n = sr.shape[0]
-    r_out[:n] = sr
-    c_out[:n] = sc
+    for q in range(n):
+        r_out[q] = sr[q]
+        c_out[q] = sc[q]
     if nr:
         ei = np.empty(nr * nc, dtype=np.int64)
         ej = np.empty(nr * nc, dtype=np.int64)
@@ -1358,31 +1490,46 @@ def min_cost_pairs(rows, cols, cost, n_rows, n_cols):
                     r_out[n] = rr[ra[x]]
                     c_out[n] = cc[cb[col[x]]]
                     n += 1
-    order = np.argsort(r_out[:n], kind="mergesort")
-    return r_out[:n][order], c_out[:n][order]
+    # by row, ties (none: a matching) in the order found - a stable counting sort
+    start = np.zeros(max(n_rows, 0) + 1, dtype=np.int64)
+    for q in range(n):
+        start[r_out[q] + 1] += 1
+    for i in range(n_rows):
+        start[i + 1] += start[i]
+    r_s = np.empty(n, dtype=np.int64)
+    c_s = np.empty(n, dtype=np.int64)
+    for q in range(n):
+        d = start[r_out[q]]
+        r_s[d] = r_out[q]
+        c_s[d] = c_out[q]
+        start[r_out[q]] += 1
+    return r_s, c_s
 
 
 # --------------------------------------------------------------------------- tracker engine
 
 
-@njit(cache=True, fastmath=False)
+@helper
 def _rows(pos, cov, idx, k):
     """pos[idx[:k]], cov[idx[:k]] (plain loops: compile far faster than fancy indexing)."""
     p = np.empty((k, 3))
     c = np.empty((k, 3, 3))
     for q in range(k):
-        p[q] = pos[idx[q]]
-        c[q] = cov[idx[q]]
+        _put(p[q], pos[idx[q]])
+        _put2(c[q], cov[idx[q]])
     return p, c
 
 
-@njit(cache=True, fastmath=False)
+@helper
 def _grow(a, need):
     """``a`` with room for ``need`` rows (capacity doubled when it runs out)."""
     if need <= a.shape[0]:
         return a
     out = np.empty((max(2 * a.shape[0], need),) + a.shape[1:], dtype=a.dtype)
-    out[: a.shape[0]] = a
+    d = out.ravel()  # views of C arrays (a slice of ``out`` might be typed 'A' and copied)
+    s = a.ravel()
+    for i in range(s.shape[0]):
+        d[i] = s[i]
     return out
 
 
@@ -1413,38 +1560,47 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
     max_step = fp[P_MAX_STEP]
     thr = fp[P_GATE]
     cm, cn, kmiss = ip[I_CONFIRM_M], ip[I_CONFIRM_N], ip[I_MISSES]
+    # Every history row holds its own detection (an update's or a new track's), so there
+    # are at most N rows, N ids and N live tracks: the 1-D arrays are allocated at N once;
+    # the state and covariance rows (n, n x n floats each) grow by doubling instead.
+    nmax = max(1, Z.shape[0])
     # live tracks
     cap = 64
     lX = np.empty((cap, n))
     lP = np.empty((cap, n, n))
-    lt = np.empty(cap)
-    lid = np.empty(cap, dtype=np.int64)
-    lstat = np.empty(cap, dtype=np.int64)
-    lhits = np.empty(cap, dtype=np.int64)
-    lage = np.empty(cap, dtype=np.int64)
-    lmiss = np.empty(cap, dtype=np.int64)
+    lt = np.empty(nmax)
+    lid = np.empty(nmax, dtype=np.int64)
+    lstat = np.empty(nmax, dtype=np.int64)
+    lhits = np.empty(nmax, dtype=np.int64)
+    lage = np.empty(nmax, dtype=np.int64)
+    lmiss = np.empty(nmax, dtype=np.int64)
     rXc = np.empty((cap, n))
     rPHI = np.empty((cap, n, n))
-    rdone = np.empty(cap, dtype=np.int64)
-    rh = np.empty(cap)
-    T = 0
+    rdone = np.empty(nmax, dtype=np.int64)
+    rh = np.empty(nmax)
+    # counters start as np.int64(0), not 0: numba would type a literal 0 as Literal[int](0)
+    # during inference and compile each kernel it is passed to twice (once for the literal)
+    T = np.int64(0)
     # history
-    hid = np.empty(256, dtype=np.int64)
-    ht = np.empty(256)
+    hid = np.empty(nmax, dtype=np.int64)
+    ht = np.empty(nmax)
     hX = np.empty((256, n))
     hP = np.empty((256, n, n))
-    hdet = np.empty(256, dtype=np.int64)
-    htruth = np.empty(256, dtype=np.int64)
-    hnis = np.empty(256)
-    nh = 0
-    born = np.empty(256)
-    conf_t = np.empty(256)
-    del_t = np.empty(256)
-    next_id = 0
+    hdet = np.empty(nmax, dtype=np.int64)
+    htruth = np.empty(nmax, dtype=np.int64)
+    hnis = np.empty(nmax)
+    nh = np.int64(0)
+    born = np.empty(nmax)
+    conf_t = np.empty(nmax)
+    del_t = np.empty(nmax)
+    next_id = np.int64(0)
     n_conf = np.zeros(F, dtype=np.int64)
     n_tent = np.zeros(F, dtype=np.int64)
     # two-point initiation: each site's detections waiting for a partner (global rows)
-    pend = np.empty((S, max(1, int(np.max(fend - fstart)))), dtype=np.int64)
+    widest = 1
+    for f in range(F):
+        widest = max(widest, fend[f] - fstart[f])
+    pend = np.empty((S, widest), dtype=np.int64)
     pend_n = np.full(S, -1, dtype=np.int64)  # -1: no pending frame yet
     pend_t = np.zeros(S)
     scratch = _rk4_work(n)
@@ -1476,7 +1632,7 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
                 steps, h = _resume_one(Xp[k], phi, d, max_step, rXc[k], rPHI[k], rdone[k], rh[k], earth, omega, h0,
                                        dh, ln_rho, d2_ln_rho, scratch)
                 da = abs(d)
-                Q[:, :] = 0.0
+                _fill2(Q, 0.0)
                 qa = fp[P_Q] * math.pow(da, 3.0) / 3.0
                 qb = fp[P_Q] * (da * da) / 2.0
                 qc = fp[P_Q] * da
@@ -1488,17 +1644,17 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
                 for i in range(6, n):
                     Q[i, i] = fp[P_Q_LNB] * da
                 _covariance_one(phi, lP[k], Q, Pp[k], FP)
-                rXc[k] = Xp[k]
-                rPHI[k] = phi
+                _put(rXc[k], Xp[k])
+                _put2(rPHI[k], phi)
                 rdone[k] = steps
                 rh[k] = h
             broken = broken_flags(Xp, Pp, 2.0 * fp[P_MAX_SPEED], 10.0 * fp[P_MAX_SIGMA], fp[P_R_MIN], fp[P_R_MAX])
             for k in range(T):
                 if broken[k]:
-                    Xp[k] = lX[k]
-                    Pp[k] = lP[k]
+                    _put(Xp[k], lX[k])
+                    _put2(Pp[k], lP[k])
             # 2. gate (gating.EllipsoidGate: Cartesian pre-gate, then the exact test)
-            ne = 0
+            ne = np.int64(0)
             rows = np.empty(T, dtype=np.int64)
             for k in range(T):
                 if not broken[k]:
@@ -1517,12 +1673,13 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
                 tvar = np.empty(ne)
                 for q in range(ne):
                     k = rows[q]
-                    tpos[q] = Xp[k, :3]
+                    for i in range(3):
+                        tpos[q, i] = Xp[k, i]
                     tvar[q] = Pp[k, 0, 0] + Pp[k, 1, 1] + Pp[k, 2, 2]
                 ti, dj = pregate_pairs(tpos, tvar, pos[a0:a1], dvar[a0:a1], thr)
                 if ti.shape[0] > 0:
                     # the distinct tracks with a candidate (candidates come sorted by track)
-                    nu_rows = 0
+                    nu_rows = np.int64(0)
                     urows = np.empty(ti.shape[0], dtype=np.int64)
                     for c in range(ti.shape[0]):
                         k = rows[ti[c]]
@@ -1533,8 +1690,8 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
                     Xu = np.empty((nu_rows, n))
                     Pu = np.empty((nu_rows, n, n))
                     for q in range(nu_rows):
-                        Xu[q] = Xp[urows[q]]
-                        Pu[q] = Pp[urows[q]]
+                        _put(Xu[q], Xp[urows[q]])
+                        _put2(Pu[q], Pp[urows[q]])
                     z_pred, Pzz, _, Hm = radar_ekf2_prediction(Xu, Pu, site_ecef, rot,
                                                                np.full(nu_rows, site, dtype=np.int64), with_rr)
                     tslot = np.empty(ti.shape[0], dtype=np.int64)
@@ -1549,10 +1706,10 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
             # 3. associate (GNN): confirmed tracks first, then tentative on what is left
             take_t = np.empty(gt.shape[0], dtype=np.int64)
             take_d = np.empty(gt.shape[0], dtype=np.int64)
-            ntake = 0
+            ntake = np.int64(0)
             for stage in (1, 0):
                 sel = np.empty(gt.shape[0], dtype=np.int64)
-                ns = 0
+                ns = np.int64(0)
                 for c in range(gt.shape[0]):
                     if lstat[gt[c]] == stage and not claimed[gd[c]]:
                         sel[ns] = c
@@ -1604,30 +1761,25 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
                         x[6] = fp[P_LNB_LO]
                     elif x[6] > fp[P_LNB_HI]:
                         x[6] = fp[P_LNB_HI]
-                lX[k] = x
-                lP[k] = Po
+                _put(lX[k], x)
+                _put2(lP[k], Po)
                 lt[k] = t
                 rdone[k] = 0
                 need = nh + 1
-                if need > hid.shape[0]:
-                    hid = _grow(hid, need)
-                    ht = _grow(ht, need)
+                if need > hX.shape[0]:
                     hX = _grow(hX, need)
                     hP = _grow(hP, need)
-                    hdet = _grow(hdet, need)
-                    htruth = _grow(htruth, need)
-                    hnis = _grow(hnis, need)
                 hid[nh] = lid[k]
                 ht[nh] = t
-                hX[nh] = x
-                hP[nh] = Po
+                _put(hX[nh], x)
+                _put2(hP[nh], Po)
                 hdet[nh] = det_index[j]
                 htruth[nh] = truth_id[j]
                 hnis[nh] = nis
                 nh += 1
         # 5. lifecycle (lifecycle.step_lifecycle: count, confirm, drop)
         if T > 0:
-            w_ = 0
+            w_ = np.int64(0)
             for k in range(T):
                 lage[k] += 1
                 if hit[k]:
@@ -1646,22 +1798,22 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
                     del_t[lid[k]] = t
                     continue
                 if w_ != k:
-                    lX[w_] = lX[k]
-                    lP[w_] = lP[k]
+                    _put(lX[w_], lX[k])
+                    _put2(lP[w_], lP[k])
                     lt[w_] = lt[k]
                     lid[w_] = lid[k]
                     lstat[w_] = lstat[k]
                     lhits[w_] = lhits[k]
                     lage[w_] = lage[k]
                     lmiss[w_] = lmiss[k]
-                    rXc[w_] = rXc[k]
-                    rPHI[w_] = rPHI[k]
+                    _put(rXc[w_], rXc[k])
+                    _put2(rPHI[w_], rPHI[k])
                     rdone[w_] = rdone[k]
                     rh[w_] = rh[k]
                 w_ += 1
             T = w_
         # 6. initiate (initiators.TwoPointInitiator) from the unclaimed detections
-        nfree = 0
+        nfree = np.int64(0)
         free = np.empty(M, dtype=np.int64)
         for q in range(M):
             if not claimed[q]:
@@ -1687,43 +1839,25 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
                 if need > lX.shape[0]:
                     lX = _grow(lX, need)
                     lP = _grow(lP, need)
-                    lt = _grow(lt, need)
-                    lid = _grow(lid, need)
-                    lstat = _grow(lstat, need)
-                    lhits = _grow(lhits, need)
-                    lage = _grow(lage, need)
-                    lmiss = _grow(lmiss, need)
                     rXc = _grow(rXc, need)
                     rPHI = _grow(rPHI, need)
-                    rdone = _grow(rdone, need)
-                    rh = _grow(rh, need)
                 need = nh + k0
-                if need > hid.shape[0]:
-                    hid = _grow(hid, need)
-                    ht = _grow(ht, need)
+                if need > hX.shape[0]:
                     hX = _grow(hX, need)
                     hP = _grow(hP, need)
-                    hdet = _grow(hdet, need)
-                    htruth = _grow(htruth, need)
-                    hnis = _grow(hnis, need)
-                need = next_id + k0
-                if need > born.shape[0]:
-                    born = _grow(born, need)
-                    conf_t = _grow(conf_t, need)
-                    del_t = _grow(del_t, need)
                 for q in range(k0):
                     g = free[r[q]]
                     used[r[q]] = True
-                    lX[T] = X0[q]
-                    lP[T] = P0[q]
+                    _put(lX[T], X0[q])
+                    _put2(lP[T], P0[q])
                     lt[T] = t
                     lid[T] = next_id
                     lstat[T] = 1 if cm == 1 else 0
                     lhits[T] = 1
                     lage[T] = 1
                     lmiss[T] = 0
-                    rXc[T] = X0[q]
-                    rPHI[T] = 0.0
+                    _put(rXc[T], X0[q])
+                    _fill2(rPHI[T], 0.0)
                     rdone[T] = 0
                     rh[T] = 0.0
                     born[next_id] = t
@@ -1731,15 +1865,15 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
                     del_t[next_id] = np.nan
                     hid[nh] = next_id
                     ht[nh] = t
-                    hX[nh] = X0[q]
-                    hP[nh] = P0[q]
+                    _put(hX[nh], X0[q])
+                    _put2(hP[nh], P0[q])
                     hdet[nh] = det_index[g]
                     htruth[nh] = truth_id[g]
                     hnis[nh] = np.nan
                     nh += 1
                     next_id += 1
                     T += 1
-            nk = 0
+            nk = np.int64(0)
             for q in range(nfree):
                 if not used[q]:
                     pend[site, nk] = free[q]
