@@ -2,8 +2,9 @@
 
 A run of korea-salvo in its own process reports the modules it loaded.  pandas (pyarrow
 imports it for ``pa.array``), pyplot, czml3 and the salvo-size study's modules are never
-needed, nor scipy's interpolate, optimize and stats (~0.4, 0.15, 0.3 s); cartopy, shapely and pyshp only when the report map's Natural Earth layers are not
-yet in the disk cache (the first run fills it, so a second run must do without them).
+needed, nor scipy's interpolate, optimize and stats (~0.4, 0.15, 0.3 s); cartopy, shapely
+and pyshp only when the report map's Natural Earth layers are not yet in the disk cache (the
+first run fills it, so a second run must do without them).
 """
 
 from __future__ import annotations
