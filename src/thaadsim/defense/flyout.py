@@ -357,6 +357,7 @@ _SOURCE_MODULES = (
     "thaadsim.defense.flyout", "thaadsim.defense.interceptor", "thaadsim.defense.kernels",
     "thaadsim.flight.engine", "thaadsim.flight.kernels", "thaadsim.flight.vehicle", "thaadsim.flight.layout",
     "thaadsim.earth.atmosphere", "thaadsim.earth.constants", "thaadsim.earth.frames", "thaadsim.earth.kernels",
+    "thaadsim.splines",
 )
 """Modules whose source the table's numbers run through (hashed into the key)."""
 

@@ -201,6 +201,8 @@ _SOURCE_MODULES = (
     "thaadsim.flight.batch_aim", "thaadsim.flight.engine", "thaadsim.flight.kernels", "thaadsim.flight.vehicle",
     "thaadsim.flight.layout", "thaadsim.earth.atmosphere", "thaadsim.earth.constants", "thaadsim.earth.frames",
     "thaadsim.earth.kernels",
+    "thaadsim.splines", "thaadsim.sensors.coverage", "thaadsim.sensors.convention", "thaadsim.sensors.geometry",
+    "thaadsim.sensors.kernels", "thaadsim.sensors.radar", "thaadsim.sensors.detection",
 )
 """Modules whose source a footprint's numbers run through (hashed into the key)."""
 _ARRAYS = ("in1", "edge1", "in2", "edge2")

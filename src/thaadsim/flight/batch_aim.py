@@ -292,6 +292,7 @@ _SOURCE_MODULES = (
     "thaadsim.flight.batch_aim", "thaadsim.flight.engine", "thaadsim.flight.kernels", "thaadsim.flight.vehicle",
     "thaadsim.flight.layout", "thaadsim.earth.atmosphere", "thaadsim.earth.constants", "thaadsim.earth.frames",
     "thaadsim.earth.kernels",
+    "thaadsim.splines",
 )
 """Modules whose source a steering's numbers run through (hashed into the key)."""
 _STATUS = ("ok", "out of range", "too short for a minimum-energy flight", "not converged")
