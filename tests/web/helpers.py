@@ -38,6 +38,20 @@ def sleeper(text, label, seed, out_dir, conn, **study):
     time.sleep(600)
 
 
+def deaf_writer(text, label, seed, out_dir, conn, **study):
+    """A run whose interrupt is lost (as when SIGTERM lands in a C callback that drops the
+    KeyboardInterrupt): it ignores SIGTERM, writes its whole folder and reports progress,
+    then waits for the SIGKILL."""
+    import signal
+    from pathlib import Path
+
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    Path(out_dir).mkdir(parents=True)
+    (Path(out_dir) / "summary.json").write_text("{}", encoding="utf-8")
+    conn.send(("progress", "written"))
+    time.sleep(600)
+
+
 def instant(text, label, seed, out_dir, conn, **study):
     """A run that ends at once, without a folder (the fuzzer's runs must not fly missiles)."""
     conn.send(("failed", {"message": "not run (test)", "field": None, "line": None, "hint": None}))

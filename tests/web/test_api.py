@@ -14,7 +14,7 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.web.helpers import SMALL, sleeper
+from tests.web.helpers import SMALL, deaf_writer, sleeper
 from thaadsim.web.app import create_app
 from thaadsim.web.jobs import Limits
 
@@ -150,6 +150,23 @@ def test_cancel_leaves_no_folder(tmp_path):
         assert done["status"] == "failed" and done["error"]["message"] == "cancelled"
         assert list((tmp_path / "runs").iterdir()) == []
         assert client.delete("/api/runs/0123456789abcdef").status_code == 404
+
+
+def test_a_stopped_run_leaves_no_folder_even_if_its_interrupt_was_lost(tmp_path):
+    """A cancelled run whose child never saw the interrupt and wrote its folder anyway (its
+    KeyboardInterrupt dropped inside numba's compile callback - a fresh-clone CI failure) is
+    killed, and its folder removed: a stopped run leaves nothing."""
+    with TestClient(create_app(tmp_path / "runs", Limits(), work=deaf_writer)) as client:
+        run_id = client.post("/api/runs", json={"scenario": SMALL}).json()["id"]
+        wait(client, run_id, until=("running",), timeout=30)
+        deadline = time.time() + 30
+        while client.get(f"/api/runs/{run_id}").json()["progress"] != "written" and time.time() < deadline:
+            time.sleep(0.1)
+        assert (tmp_path / "runs" / run_id / "summary.json").is_file()
+        assert client.delete(f"/api/runs/{run_id}").status_code == 202
+        done = wait(client, run_id, timeout=30)
+        assert done["status"] == "failed" and done["error"]["message"] == "cancelled"
+        assert list((tmp_path / "runs").iterdir()) == []
 
 
 def test_upload_then_run_by_name(client):

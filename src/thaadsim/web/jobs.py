@@ -321,12 +321,19 @@ class RunManager:
         process.join(timeout=10)
         job.process = None
         receive.close()
-        if job.kind == "study":  # a study killed past its clean-up leaves no staging or parts folder
+        folder = self.folder(job.id)
+        leftovers = list(folder.parent.glob(f".{folder.name}.partial-*"))  # killed past the writer's clean-up
+        if job.kind == "study":
             from thaadsim.studies.montecarlo import parts_folder
 
-            folder = self.folder(job.id)
-            for leftover in [*folder.parent.glob(f".{folder.name}.partial-*"), parts_folder(folder)]:
-                shutil.rmtree(leftover, ignore_errors=True)
+            leftovers.append(parts_folder(folder))
+        if stop_reason is not None:
+            # a stopped job leaves nothing, even a folder its child finished writing after the
+            # interrupt was lost: raised inside a C callback (llvmlite's object-cache notice
+            # while numba compiles) Python prints and drops it - seen in a fresh-clone CI run
+            leftovers.append(folder)
+        for leftover in leftovers:
+            shutil.rmtree(leftover, ignore_errors=True)
         if stop_reason is not None:
             self._finish(job, "failed", {"message": stop_reason, "field": None, "line": None,
                                          "hint": None if stop_reason == "cancelled" else
