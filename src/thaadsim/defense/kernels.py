@@ -11,9 +11,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit, prange
 
-from thaadsim.jit import helper
+from thaadsim.jit import helper, kernel, prange
 
 
 @helper
@@ -66,7 +65,7 @@ HOMING_SERIAL_BELOW = 8
 thread."""
 
 
-@njit(cache=True, parallel=True)
+@kernel(parallel=True)
 def table_lookup_parallel(table, az0_rad, daz_rad, h0_m, dh_m, r0_m, dr_m, az_rad, h_m, r_m):
     """:func:`table_lookup` on all threads."""
     out = np.empty(az_rad.shape[0])
@@ -75,7 +74,7 @@ def table_lookup_parallel(table, az0_rad, daz_rad, h0_m, dh_m, r0_m, dr_m, az_ra
     return out
 
 
-@njit(cache=True)
+@kernel
 def table_lookup_serial(table, az0_rad, daz_rad, h0_m, dh_m, r0_m, dr_m, az_rad, h_m, r_m):
     """:func:`table_lookup` on the calling thread."""
     out = np.empty(az_rad.shape[0])
@@ -146,7 +145,7 @@ def _homing_rhs(y, nav_gain, a_max, tau, out, cmd, r_rel, v_rel):
             out[6 + i] = 0.0
 
 
-@njit(cache=True)
+@kernel
 def homing_one(r_rel0, v_rel0, nav_gain, a_max, tau, dt, t_max):
     """RK4 homing from a relative state until closest approach: (miss [m], time [s]).
 
@@ -200,7 +199,7 @@ def homing_one(r_rel0, v_rel0, nav_gain, a_max, tau, dt, t_max):
     return math.sqrt(y[0] ** 2 + y[1] ** 2 + y[2] ** 2), t
 
 
-@njit(cache=True, parallel=True)
+@kernel(parallel=True)
 def homing_batch_parallel(r_rel0, v_rel0, nav_gain, a_max, tau, dt, t_max):
     """:func:`homing_batch` on all threads."""
     n = r_rel0.shape[0]
@@ -211,7 +210,7 @@ def homing_batch_parallel(r_rel0, v_rel0, nav_gain, a_max, tau, dt, t_max):
     return miss, t_ca
 
 
-@njit(cache=True)
+@kernel
 def homing_batch_serial(r_rel0, v_rel0, nav_gain, a_max, tau, dt, t_max):
     """:func:`homing_batch` on the calling thread."""
     n = r_rel0.shape[0]
@@ -228,7 +227,7 @@ def homing_batch(r_rel0, v_rel0, nav_gain, a_max, tau, dt, t_max):
     return kernel(r_rel0, v_rel0, nav_gain, a_max, tau, dt, t_max)
 
 
-@njit(cache=True)
+@kernel
 def doctrine_mc(u_detect, u_kill, works, p_detect, sspk, shots, look, inventory):
     """Monte Carlo of a one-layer doctrine over R independent raids of W warheads.
 

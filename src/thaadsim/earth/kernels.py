@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import math
 
-from numba import njit
-
 from thaadsim.earth.constants import (
     GM_EARTH_M3_S2,
     J2_EARTH,
@@ -22,7 +20,7 @@ from thaadsim.earth.constants import (
     WGS84_B_M,
     WGS84_E2,
 )
-from thaadsim.jit import helper
+from thaadsim.jit import helper, kernel
 
 EARTH_WGS84 = 0
 EARTH_SPHERE = 1
@@ -36,7 +34,7 @@ _J2 = J2_EARTH
 _RS = SPHERE_RADIUS_M
 
 
-@njit(cache=True, fastmath=False)
+@kernel
 def gravity_ecef(x, y, z, earth):
     """Gravitational acceleration [m/s^2] at an Earth-fixed point.
 
@@ -55,7 +53,7 @@ def gravity_ecef(x, y, z, earth):
     return kxy * x, kxy * y, kz * z
 
 
-@njit(cache=True, fastmath=False)
+@kernel
 def geodetic_from_ecef(x, y, z, earth):
     """(lat [rad], lon [rad], height [m]) of an ECEF point.
 
@@ -94,7 +92,7 @@ def geodetic_from_ecef(x, y, z, earth):
     return lat, lon, h
 
 
-@njit(cache=True, fastmath=False)
+@kernel
 def up_vector(x, y, z, earth):
     """Local 'up' unit vector: the ellipsoid normal on WGS-84, the radial on the sphere."""
     lat, lon, _ = geodetic_from_ecef(x, y, z, earth)
@@ -110,7 +108,7 @@ def _spline(values, curvature, i, w, dh):
             + ((v * v * v - v) * curvature[i] + (w * w * w - w) * curvature[i + 1]) * dh * dh / 6.0)
 
 
-@njit(cache=True, fastmath=False)
+@kernel
 def atmosphere_lookup(h, h0, dh, ln_rho, ln_p, sound, d2_ln_rho, d2_ln_p, d2_sound):
     """(density [kg/m^3], pressure [Pa], speed of sound [m/s]) at geometric height ``h``.
 

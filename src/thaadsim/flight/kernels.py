@@ -26,12 +26,11 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit, prange
 
 from thaadsim.earth.constants import G0_M_S2, OMEGA_EARTH_RAD_S
 from thaadsim.earth.kernels import atmosphere_lookup, geodetic_from_ecef, gravity_ecef
 from thaadsim.flight import layout as L
-from thaadsim.jit import helper
+from thaadsim.jit import helper, kernel, prange
 
 _P0 = 101_325.0  # sea-level pressure of the 1976 standard [Pa], for the Isp pressure correction
 
@@ -67,7 +66,7 @@ _E1, _E3, _E4, _E5, _E6, _E7 = (
 )
 
 
-@njit(cache=True)
+@helper
 def drag_coefficient(mach, cd_mach, cd_value, cd_d2):
     """Booster zero-lift drag coefficient: natural cubic spline through the table (C2).
 
@@ -496,7 +495,7 @@ def _batch_outputs(n, sample_dt, n_samples):
 # name and source line, so one function compiled both ways shares one entry, and
 # whichever variant ran first is loaded for both (a one-trajectory call then wakes the
 # thread pool, or every large batch runs on one thread).
-@njit(cache=True, parallel=True)
+@kernel(parallel=True)
 def fly_batch_parallel(y_init, params, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2, rtol, t_max,
                        max_step, sample_dt, n_samples):
     """Fly N trajectories on all threads (see ``fly_one``).
@@ -510,7 +509,7 @@ def fly_batch_parallel(y_init, params, earth, rotating, with_drag, atm, cd_mach,
     return status, events, samples
 
 
-@njit(cache=True)
+@kernel
 def fly_batch_serial(y_init, params, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2, rtol, t_max,
                      max_step, sample_dt, n_samples):
     """:func:`fly_batch_parallel` on the calling thread: no thread pool to wake."""

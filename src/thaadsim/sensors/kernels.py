@@ -29,11 +29,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit, prange
 
 from thaadsim.earth.constants import SPHERE_RADIUS_M, WGS84_A_M, WGS84_B_M, WGS84_E2
 from thaadsim.earth.kernels import EARTH_SPHERE, geodetic_from_ecef
-from thaadsim.jit import helper
+from thaadsim.jit import helper, kernel, prange
 
 # indices into the radar parameter vector
 P_RX, P_RY, P_RZ = 0, 1, 2  # radar ECEF [m]
@@ -61,7 +60,7 @@ _B = WGS84_B_M
 _RS = SPHERE_RADIUS_M
 
 
-@njit(cache=True)
+@kernel
 def ecef_from_geodetic(lat, lon, h, earth):
     """ECEF [m] of a geodetic point (closed form; sphere: geocentric lat, height over R)."""
     cl = math.cos(lat)
@@ -73,7 +72,7 @@ def ecef_from_geodetic(lat, lon, h, earth):
     return (n + h) * cl * math.cos(lon), (n + h) * cl * math.sin(lon), (n * (1.0 - WGS84_E2) + h) * sl
 
 
-@njit(cache=True)
+@kernel
 def pd_one_sample(snr, ln_pfa, swerling):
     """Exact Pd of one (coherently integrated) square-law sample at mean SNR ``snr``."""
     t = -ln_pfa
@@ -121,7 +120,7 @@ def _blocked_by_ellipsoid(rx, ry, rz, dx, dy, dz, a, b):
     return cx * cx + cy * cy + cz * cz < 1.0 - 1e-12
 
 
-@njit(cache=True)
+@helper
 def look_one(x, y, z, p, faces):
     """(range [m], az [rad], el [rad], cos_off, visible) of one ECEF point.
 
@@ -198,7 +197,7 @@ def look_one(x, y, z, p, faces):
     return rng, az, el, cos_off, visible
 
 
-@njit(cache=True)
+@helper
 def snr_pd_one(rng, cos_off, visible, rcs, p):
     """(SNR [linear], Pd) of one geometry; both 0 (Pd = 0) where not visible."""
     if not visible:
@@ -222,7 +221,7 @@ def _look_point(i, r, rcs, p, faces, out_range, out_az, out_el, out_cos_off, out
     out_visible[i] = vis
 
 
-@njit(cache=True, parallel=True)
+@kernel(parallel=True)
 def look_batch(r, rcs, p, faces, out_range, out_az, out_el, out_cos_off, out_snr, out_pd, out_visible):
     """Fill per-point range, az, el, cos(off-boresight), SNR, Pd, visibility for ``r`` (N, 3)."""
     for i in prange(r.shape[0]):
@@ -232,7 +231,7 @@ def look_batch(r, rcs, p, faces, out_range, out_az, out_el, out_cos_off, out_snr
                     out_visible)
 
 
-@njit(cache=True)
+@kernel
 def look_batch_serial(r, rcs, p, faces, out_range, out_az, out_el, out_cos_off, out_snr, out_pd, out_visible):
     """:func:`look_batch` on one thread: small batches, where starting threads costs more."""
     for i in range(r.shape[0]):
@@ -265,7 +264,7 @@ def look_any(r, rcs, p, faces, *outs):
         look_batch(r, rcs, p, faces, *outs)
 
 
-@njit(cache=True)
+@kernel
 def pd_fast_one(x, y, z, rcs, p, faces, sin_min_el, earth):
     """Pd of one point, early-out ordering, no angles computed: the same physics as
     :func:`look_one` + :func:`snr_pd_one` (points inside the refraction zone take that path)."""
@@ -306,7 +305,7 @@ def pd_fast_one(x, y, z, rcs, p, faces, sin_min_el, earth):
     return pd_one_sample(snr, p[P_LN_PFA], sw)
 
 
-@njit(cache=True, parallel=True)
+@kernel(parallel=True)
 def pd_batch(r, rcs, p, faces, out_pd):
     """Pd only (LOS + SNR + Pd) for ECEF points ``r`` (N, 3): the benchmark's hot path."""
     n = r.shape[0]
@@ -318,7 +317,7 @@ def pd_batch(r, rcs, p, faces, out_pd):
         out_pd[i] = pd_fast_one(r[i, 0], r[i, 1], r[i, 2], s, p, faces, sin_min_el, earth)
 
 
-@njit(cache=True)
+@kernel
 def pd_batch_serial(r, rcs, p, faces, out_pd):
     """:func:`pd_batch` on one thread: small batches, where starting threads costs more."""
     n = r.shape[0]
@@ -379,7 +378,7 @@ def _access_one(i, r, t, offsets, scalar_rcs, rcs, p, faces, sin_min_el, earth, 
     alt_max[i] = amax if first >= 0 else np.nan
 
 
-@njit(cache=True, parallel=True)
+@kernel(parallel=True)
 def access_batch(r, t, offsets, rcs, p, faces, pd_threshold, out_pd, out_det, first_idx, duration, alt_min, alt_max):
     """Per trajectory (rows offsets[i]:offsets[i+1] of ``r``, ``t``): detections and summary.
 
@@ -395,7 +394,7 @@ def access_batch(r, t, offsets, rcs, p, faces, pd_threshold, out_pd, out_det, fi
                     out_pd, out_det, first_idx, duration, alt_min, alt_max)  # np.int64: as in look_batch
 
 
-@njit(cache=True)
+@kernel
 def access_batch_serial(r, t, offsets, rcs, p, faces, pd_threshold, out_pd, out_det, first_idx, duration, alt_min,
                         alt_max):
     """:func:`access_batch` on one thread: small batches, where starting threads costs more."""
