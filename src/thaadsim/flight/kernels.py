@@ -290,7 +290,9 @@ def fly_one(y_init, p, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2
     interp = np.empty(6)
     # Absolute floors follow the relative tolerance: lengths on the Earth's scale
     # (1e7 m), speeds on 1e4 m/s, masses on 1e7 kg.
-    atol = np.array([1e7, 1e7, 1e7, 1e4, 1e4, 1e4, 1e7]) * rtol
+    atol = np.empty(n)
+    for i in range(n):  # scalar products: an array expression would compile numba's ufunc machinery
+        atol[i] = (1e4 if 3 <= i <= 5 else 1e7) * rtol
     n_samples = samples.shape[0] if sample_dt > 0.0 else 0
     next_sample = np.int64(0)  # a plain int: a literal 0 would compile a second _fill_samples
 
@@ -302,7 +304,9 @@ def fly_one(y_init, p, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2
     seg_kind = np.empty(4 * L.MAX_STAGES + 2, dtype=np.int64)
     seg_stage = np.empty(4 * L.MAX_STAGES + 2, dtype=np.int64)
     seg_end = np.empty(4 * L.MAX_STAGES + 2)
-    seg_burnout = np.full(4 * L.MAX_STAGES + 2, -1, dtype=np.int64)
+    seg_burnout = np.empty(4 * L.MAX_STAGES + 2, dtype=np.int64)  # np.full: one more numba overload to compile
+    for j in range(seg_burnout.shape[0]):
+        seg_burnout[j] = -1
     n_seg = 0
     tc = 0.0
     for k in range(n_stages):
