@@ -143,9 +143,12 @@ class FigureWorker:
 
     @classmethod
     def when_wanted(cls) -> FigureWorker:
-        """A worker, or a stand-in that draws nothing when ``THAADSIM_FIGURE_WORKER=off`` (the
-        figures are then drawn in the parent: what a test of one process's imports needs)."""
-        return cls(enabled=os.environ.get("THAADSIM_FIGURE_WORKER", "on").lower() not in ("off", "0", "no"))
+        """A worker, or a stand-in that draws nothing - the figures are then drawn in the parent -
+        when ``THAADSIM_FIGURE_WORKER=off`` (what a test of one process's imports needs) or when
+        the process may run on one CPU only (the worker would only add its own start-up)."""
+        wanted = os.environ.get("THAADSIM_FIGURE_WORKER", "on").lower() not in ("off", "0", "no")
+        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        return cls(enabled=wanted and cpus >= 2)
 
     def __enter__(self) -> FigureWorker:
         return self
