@@ -65,9 +65,13 @@ def _thaadsim_version() -> str:
 def _module_version(name: str) -> str:
     module = sys.modules.get(name)
     if module is None:
+        # the installed distribution's version, the same string as ``__version__``: importing
+        # numba for its version alone costs the report's figure worker half a second
+        from importlib.metadata import PackageNotFoundError, version
+
         try:
-            module = __import__(name)
-        except Exception:  # noqa: BLE001
+            return version(name)
+        except PackageNotFoundError:
             return "absent"
     return str(getattr(module, "__version__", "unknown"))
 

@@ -4,12 +4,16 @@ A run of korea-salvo in its own process reports the modules it loaded.  pandas (
 imports it for ``pa.array``), pyplot, czml3 and the salvo-size study's modules are never
 needed, nor scipy's interpolate, optimize and stats (~0.4, 0.15, 0.3 s); cartopy, shapely
 and pyshp only when the report map's Natural Earth layers are not yet in the disk cache (the
-first run fills it, so a second run must do without them).
+first run fills it, so a second run must do without them).  These are checked with the report's
+figures drawn in the run's own process (``THAADSIM_FIGURE_WORKER=off``): everything in one
+place.  With the figure worker (the default), the run's own process does not load matplotlib
+at all: the worker, forked early, imports it while the run flies.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -30,8 +34,9 @@ print(json.dumps(sorted(sys.modules)))
 """
 
 
-def _modules(out) -> set[str]:
-    done = subprocess.run([sys.executable, "-c", _CODE, str(out)], capture_output=True, text=True)
+def _modules(out, worker: str = "off") -> set[str]:
+    env = dict(os.environ, THAADSIM_FIGURE_WORKER=worker)
+    done = subprocess.run([sys.executable, "-c", _CODE, str(out)], capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
     return set(json.loads(done.stdout.strip().splitlines()[-1]))
 
@@ -42,3 +47,11 @@ def test_a_run_imports_only_what_it_uses(tmp_path):
     if loaded & set(CACHED_AWAY):  # the base map was drawn from the shapefiles and kept: not again
         loaded = _modules(tmp_path / "second")
     assert not loaded & set(NEVER + CACHED_AWAY)
+
+
+def test_with_the_figure_worker_the_run_itself_never_loads_matplotlib(tmp_path):
+    if not sys.platform.startswith("linux") or len(os.sched_getaffinity(0)) < 2:
+        return  # the worker forks on Linux, with two CPUs or more: elsewhere the run draws its figures itself
+    loaded = _modules(tmp_path / "run", worker="on")
+    assert "matplotlib" not in loaded
+    assert (tmp_path / "run" / "report.html").stat().st_size > 100_000  # the figures came from the worker

@@ -88,15 +88,27 @@ def run(
                                              "scenario's).")] = None,
     json_: Annotated[bool, typer.Option("--json", help="Print summary.json instead of the table.")] = False,
 ) -> None:
-    from thaadsim.errors import InputError, ThaadsimError
-    from thaadsim.outputs.bundle import reserve, run_writers, summary_text, write_folder
-    from thaadsim.scenario.loader import load_scenario, locate_error
-    from thaadsim.scenario.runner import preflight, run_scenario
+    from thaadsim.errors import InputError
+    from thaadsim.outputs.figure_worker import FigureWorker
+    from thaadsim.scenario.loader import load_scenario
 
     if seed is not None and not 0 <= seed <= SEED_MAX:
         shown = str(seed) if len(str(seed)) <= 24 else f"a {len(str(seed))}-digit number"
         raise InputError(f"{shown}: the seed must be between 0 and 2^63 - 1", field="--seed")
     spec = load_scenario(scenario)
+    # forked once the file reads: it imports matplotlib and draws the report's figures while
+    # this process flies the run and writes the other files (outputs/figure_worker.py)
+    with FigureWorker.when_wanted() as figures:
+        _run(scenario, spec, out, seed, json_, figures)
+
+
+def _run(scenario: str, spec, out: Path | None, seed: int | None, json_: bool, figures) -> None:
+    from thaadsim.errors import ThaadsimError
+    from thaadsim.outputs.bundle import reserve, run_writers, summary_text, write_folder
+    from thaadsim.outputs.report import figure_names
+    from thaadsim.scenario.loader import locate_error
+    from thaadsim.scenario.runner import preflight, run_scenario
+
     try:
         plan = preflight(spec, seed)  # every check before the output folder is touched
     except ThaadsimError as error:
@@ -122,7 +134,8 @@ def run(
                                                points=points)
         except ThaadsimError as error:
             raise locate_error(scenario, error) from None
-        writers = run_writers(result)
+        figures.submit(result, figure_names(result))
+        writers = run_writers(result, figures.collect)
         if study is not None:
             writers |= sweep_writers(study, result.assumptions)
         if say:

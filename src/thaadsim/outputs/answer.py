@@ -66,9 +66,18 @@ class TargetRow:
 def _inside(lat: float, lon: float, rings: list) -> bool | None:
     if not rings:
         return None
-    from matplotlib.path import Path
+    return any(point_in_ring(lon, lat, np.asarray(r, float)[:, ::-1]) for r in rings if len(r) >= 3)
 
-    return any(Path(np.asarray(r, float)[:, ::-1]).contains_point((lon, lat)) for r in rings if len(r) >= 3)
+
+def point_in_ring(x: float, y: float, ring: np.ndarray) -> bool:
+    """Whether (x, y) lies inside the polygon of ``ring`` (N, 2), closed from its last vertex
+    to its first: the even-odd crossings test (Haines, Graphics Gems IV), as matplotlib's
+    ``Path.contains_point`` does it - without importing matplotlib into a run."""
+    x1, y1 = ring[:, 0], ring[:, 1]
+    x0, y0 = np.roll(x1, 1), np.roll(y1, 1)  # each edge from the vertex before
+    above0, above1 = y0 >= y, y1 >= y
+    crosses = (above0 != above1) & (((y1 - y) * (x0 - x1) >= (x1 - x) * (y0 - y1)) == above1)
+    return bool(np.count_nonzero(crosses) % 2)
 
 
 def target_rows(result: ScenarioResult) -> list[TargetRow]:
@@ -179,5 +188,5 @@ def sentences(result: ScenarioResult) -> list[str]:
     return defence_sentences(result) if question(result) == DEFENCE else surveillance_sentences(result)
 
 
-__all__ = ["DEFENCE", "SURVEILLANCE", "SightingRow", "TargetRow", "question", "sentences", "sighting_rows",
+__all__ = ["DEFENCE", "SURVEILLANCE", "SightingRow", "TargetRow", "point_in_ring", "question", "sentences", "sighting_rows",
            "target_rows"]

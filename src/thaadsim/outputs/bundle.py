@@ -282,8 +282,10 @@ def write_bundle(result, out_dir: str | Path) -> list[Path]:
     return write_folder(out_dir, run_writers(result))
 
 
-def run_writers(result) -> dict:
-    """File name -> writer of each file of :data:`FILES` for a run's ``result``."""
+def run_writers(result, pngs=None) -> dict:
+    """File name -> writer of each file of :data:`FILES` for a run's ``result``; ``pngs``, when
+    given, is called as report.html is written for the figures already drawn (by name, as
+    :func:`thaadsim.outputs.report.render_report` takes them)."""
     from thaadsim.outputs.czml import write_czml
     from thaadsim.outputs.kml import write_kml
     from thaadsim.outputs.report import write_report
@@ -293,7 +295,7 @@ def run_writers(result) -> dict:
         "summary.json": lambda path: path.write_text(summary_text(result), encoding="utf-8"),
         "events.csv": lambda path: write_events_csv(result, path),
         "trajectories.parquet": lambda path: write_trajectories_parquet(result, path),
-        "report.html": lambda path: write_report(result, path),
+        "report.html": lambda path: write_report(result, path, pngs() if pngs is not None else None),
         "scenario.czml": lambda path: write_czml(result, path),
         "scenario.kml": lambda path: write_kml(result, path)}
 

@@ -3,8 +3,6 @@ placed, for the report's figures and the command-line maps alike."""
 
 from __future__ import annotations
 
-from matplotlib.transforms import Bbox
-
 PAD_PX = 3.0
 """Clear space kept around each label [pixels], so that two labels never touch."""
 
@@ -34,6 +32,8 @@ class Labels:
         self.placed.append(artist.get_window_extent(self.renderer))
 
     def add(self, x: float, y: float, text: str, **style) -> None:
+        from matplotlib.transforms import Bbox  # here: importing this module must not load matplotlib
+
         frame = self.ax.get_window_extent(self.renderer)
         for dx, dy, ha, va in _OFFSETS:
             label = self.ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,

@@ -16,6 +16,7 @@ import datetime as _dt
 import html
 import math
 import numbers
+from collections.abc import Mapping
 from pathlib import Path
 
 from thaadsim.outputs import answer, figures, palette
@@ -259,7 +260,7 @@ def _shot_table(result: ScenarioResult) -> str:
     return _table(headers, rows, numeric={3, 4, 5, 6, 8, 9})
 
 
-def _sweep_section(result: ScenarioResult) -> str:
+def _sweep_section(result: ScenarioResult, drawn: Mapping[str, bytes]) -> str:
     rows = sorted(result.sweep or [], key=lambda r: r.get("count", 0))
     keys: list[str] = []
     for row in rows:  # every column any salvo size reports, in first-seen order
@@ -267,7 +268,7 @@ def _sweep_section(result: ScenarioResult) -> str:
     table = _table([k.replace("_", " ") for k in keys],
                    [[_number(r.get(k), 2) if isinstance(r.get(k), (int, float)) else _text(r.get(k)) for k in keys]
                     for r in rows], numeric=set(range(len(keys))))
-    figure = _image(figures.sweep_png(result), "saturation figure",
+    figure = _image(drawn["sweep"], "saturation figure",
                     "Outcomes against salvo size; the dotted line is the interceptor inventory of all batteries.")
     return f"<h2>Saturation sweep</h2>\n{figure}\n{table}"
 
@@ -340,22 +341,38 @@ def _list(items: list[str], empty: str) -> str:
 # --- the page ---------------------------------------------------------------------------------
 
 
-def render_report(result: ScenarioResult) -> str:
-    """The whole report as one HTML string."""
+FIGURES = {"map": figures.map_png, "altitude": figures.altitude_png, "timeline": figures.timeline_png,
+           "sweep": figures.sweep_png}
+"""Figure name -> the function that draws it as PNG bytes, for every figure the page embeds."""
+
+
+def figure_names(result: ScenarioResult) -> list[str]:
+    """The figures :func:`render_report` embeds for ``result`` (keys of :data:`FIGURES`)."""
+    return ["map", "altitude", "timeline"] + (["sweep"] if result.sweep or result.sweep_answer else [])
+
+
+def render_report(result: ScenarioResult, pngs: Mapping[str, bytes] | None = None) -> str:
+    """The whole report as one HTML string.  ``pngs`` holds figures already drawn (by name,
+    :data:`FIGURES`; :mod:`thaadsim.outputs.figure_worker` draws them beside the run); the
+    others are drawn here."""
+    drawn = dict(pngs or {})
+    for name in figure_names(result):
+        if name not in drawn:
+            drawn[name] = FIGURES[name](result)
     epoch = result.epoch if result.epoch.tzinfo else result.epoch.replace(tzinfo=_dt.UTC)
     epoch_text = epoch.astimezone(_dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     surveillance = answer.question(result) == answer.SURVEILLANCE
     colouring = ("by what the radars saw (bold: from first to last detection)" if surveillance
                  else "by outcome")
-    map_figure = _image(figures.map_png(result), "map of ground tracks and defences",
+    map_figure = _image(drawn["map"], "map of ground tracks and defences",
                         f"Ground tracks coloured {colouring}, interceptor tracks, radar sites and coverage, batteries, "
                         "defended footprints (filled) and assets (dotted circles), launch, impact and intercept "
                         "points; targets, assets, launch sites, radars and batteries named.")
-    altitude_figure = _image(figures.altitude_png(result), "altitude against downrange",
+    altitude_figure = _image(drawn["altitude"], "altitude against downrange",
                              "Altitude against ground distance from each threat's launch point; an interceptor is "
                              "measured from the launch point of the threat it was fired at, so the curves meet at "
                              "the intercept.")
-    timeline_figure = _image(figures.timeline_png(result), "engagement timeline",
+    timeline_figure = _image(drawn["timeline"], "engagement timeline",
                              f"One row per threat, from launch to the end of its flight; t = 0 is {epoch_text}."
                              + (" The thin bars: how long each radar saw it (first to last detection)."
                                 if surveillance else ""))
@@ -379,7 +396,7 @@ def render_report(result: ScenarioResult) -> str:
         # the question is the sweep's (leakage against salvo size): its answer and figure come first,
         # the one run of the file's own salvo after them
         salvo = len(result.threats())
-        parts += [f'<p class="answer"><b>{html.escape(result.sweep_answer)}</b></p>', _sweep_section(result),
+        parts += [f'<p class="answer"><b>{html.escape(result.sweep_answer)}</b></p>', _sweep_section(result, drawn),
                   f"<h2>One run: the file's own salvo of {salvo}</h2>"]
     parts += [_answer(result), headline, _answer_table(result)]
     if headline is not map_figure:
@@ -388,7 +405,7 @@ def render_report(result: ScenarioResult) -> str:
     if headline is not timeline_figure:
         parts += ["<h2>Engagement timeline</h2>", timeline_figure]
     if result.sweep and not result.sweep_answer:
-        parts.append(_sweep_section(result))
+        parts.append(_sweep_section(result, drawn))
     parts += [
         "<h2>Outcome per threat</h2>", _threat_table(result),
         "<h3>Totals</h3>", _totals_table(result),
@@ -404,9 +421,10 @@ def render_report(result: ScenarioResult) -> str:
     return "\n".join(parts) + "\n"
 
 
-def write_report(result: ScenarioResult, path) -> None:
-    """Write report.html for a run to ``path`` (a self-contained page; see the module doc)."""
-    Path(path).write_text(render_report(result), encoding="utf-8")
+def write_report(result: ScenarioResult, path, pngs: Mapping[str, bytes] | None = None) -> None:
+    """Write report.html for a run to ``path`` (a self-contained page; see the module doc);
+    ``pngs`` as for :func:`render_report`."""
+    Path(path).write_text(render_report(result, pngs), encoding="utf-8")
 
 
-__all__ = ["render_report", "write_report"]
+__all__ = ["FIGURES", "figure_names", "render_report", "write_report"]

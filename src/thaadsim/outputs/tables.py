@@ -99,8 +99,8 @@ def trajectory_table(result: ScenarioResult):
         n = int(np.asarray(obj.times_s).size)
         known = {"object_id": obj.object_id, "kind": obj.kind, "label": obj.label, "type_key": obj.type_key,
                  "fired_by": obj.by, **{k: v for k, v in roles.get(obj.object_id, {}).items() if k != "fired_by"}}
-        for name in _TEXT_COLUMNS:
-            columns[name].append(np.full(n, known.get(name), dtype=object))
+        for name in _TEXT_COLUMNS:  # one value for all the object's rows: kept as (value, rows)
+            columns[name].append((known.get(name), n))
         ecef = np.asarray(obj.ecef_m, dtype=np.float64).reshape(n, 3)
         vel = np.asarray(obj.velocity_m_s, dtype=np.float64).reshape(n, 3)
         numbers = {"time_s": obj.times_s, "x_m": ecef[:, 0], "y_m": ecef[:, 1], "z_m": ecef[:, 2],
@@ -117,17 +117,21 @@ def trajectory_table(result: ScenarioResult):
         values = np.ascontiguousarray(values, dtype=np.float64)
         return pa.Array.from_buffers(pa.float64(), values.size, [None, pa.py_buffer(values)])
 
-    def texts(values: np.ndarray):
-        # Arrow's string layout by hand (validity bits, int32 offsets, UTF-8 bytes), for the reason above
-        present = np.array([v is not None for v in values], dtype=bool)
-        encoded = [str(v).encode("utf-8") if v is not None else b"" for v in values]
-        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
-        np.cumsum([len(e) for e in encoded], out=offsets[1:])
+    def texts(runs: list[tuple[object, int]]):
+        # Arrow's string layout by hand (validity bits, int32 offsets, UTF-8 bytes), for the reason
+        # above; each object's value is encoded once and repeated over its rows
+        rows = np.array([count for _, count in runs], dtype=np.int64)
+        present = np.repeat(np.array([v is not None for v, _ in runs], dtype=bool), rows)
+        encoded = [str(v).encode("utf-8") if v is not None else b"" for v, _ in runs]
+        offsets = np.zeros(int(rows.sum()) + 1, dtype=np.int64)
+        np.cumsum(np.repeat(np.array([len(e) for e in encoded], dtype=np.int64), rows), out=offsets[1:])
         if offsets[-1] >= 2**31:
             raise ValueError("trajectories.parquet: over 2 GiB of text in one column")
         validity = None if present.all() else pa.py_buffer(np.packbits(present, bitorder="little"))
-        return pa.Array.from_buffers(pa.string(), len(encoded), [validity, pa.py_buffer(offsets.astype(np.int32)),
-                                                                   pa.py_buffer(b"".join(encoded))])
+        return pa.Array.from_buffers(pa.string(), present.size, [validity, pa.py_buffer(offsets.astype(np.int32)),
+                                                                  pa.py_buffer(b"".join(e * int(k) for e, k in
+                                                                                        zip(encoded, rows,
+                                                                                            strict=True)))])
 
     fields = [pa.field(name, pa.string()) for name in _TEXT_COLUMNS]
     fields += [pa.field(name, pa.float64()) for name in _NUMBER_COLUMNS]
@@ -140,7 +144,7 @@ def trajectory_table(result: ScenarioResult):
         "units": json.dumps(TRAJECTORY_UNITS, sort_keys=True),
     }
     schema = pa.schema(fields, metadata=metadata)
-    arrays = [texts(joined(columns[name], object)) for name in _TEXT_COLUMNS]
+    arrays = [texts(columns[name]) for name in _TEXT_COLUMNS]
     arrays += [numbers(joined(columns[name], np.float64)) for name in _NUMBER_COLUMNS]
     return pa.Table.from_arrays(arrays, schema=schema)
 

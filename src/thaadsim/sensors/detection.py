@@ -37,7 +37,6 @@ presets integrate their pulses coherently.
 from __future__ import annotations
 
 import numpy as np
-from scipy import special
 
 BOLTZMANN_J_K = 1.380649e-23
 """Boltzmann constant [J/K] (SI 2019, exact)."""
@@ -116,6 +115,8 @@ def gain_from_aperture(effective_aperture_m2: float, wavelength_m: float) -> flo
 
 def _threshold(pfa, n_pulses):
     """Normalised threshold T on the sum of ``n`` square-law samples (noise power 1)."""
+    from scipy import special  # not at import: a run does not use it and it costs 0.25 s
+
     return special.gammainccinv(n_pulses, pfa)
 
 
@@ -149,6 +150,8 @@ def pd_exact(snr, pfa, swerling: int = 1, n_pulses: int = 1):
     ``n_pulses=1`` and the integrated SNR.  Swerling 1/3 fluctuate scan to scan (one
     draw per dwell), 2/4 pulse to pulse; for ``n_pulses=1`` 1≡2 and 3≡4.
     """
+    from scipy import special  # not at import: a run does not use it and it costs 0.25 s
+
     snr, pfa, n = _check(snr, pfa, n_pulses)
     snr, pfa = np.broadcast_arrays(snr, pfa)
     t = _threshold(pfa, n)
@@ -192,7 +195,7 @@ def _pd_swerling4_numeric(snr, t, n):
     mean β, else a Gamma(2, β).  The sum of n samples is then Gamma(n + K, β) with
     K ~ Binomial(n, 1 − 1/β), so Pd = Σ_k Binom(k) · Q(n + k, T/β).
     """
-    from scipy import stats
+    from scipy import special, stats
 
     beta = 1.0 + 0.5 * snr
     k = np.arange(n + 1).reshape((-1,) + (1,) * snr.ndim)
@@ -226,6 +229,8 @@ def pd_albersheim(snr, pfa, n_pulses: int = 1):
     Z = (SNR_dB + 5 log10 n)/(6.2 + 4.54/√(n+0.44)); B = (10^Z − A)/(1.7 + 0.12 A);
     Pd = 1/(1 + e^-B).  An approximation: see :func:`snr_required_albersheim`.
     """
+    from scipy import special  # not at import: a run does not use it and it costs 0.25 s
+
     snr = np.asarray(snr, dtype=float)
     pfa = np.asarray(pfa, dtype=float)
     a = np.log(0.62 / pfa)

@@ -1,0 +1,58 @@
+"""The report's figures drawn in a forked worker (outputs/figure_worker.py) are the figures
+the report draws itself, byte for byte; a worker that is gone costs time, never a figure.
+
+Authority: the report's own drawing functions in this process (the contract is that the
+worker only changes where the figures are drawn)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+
+import pytest
+
+pytest.importorskip("matplotlib")
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the worker forks on Linux only")
+
+from tests.scenario_example import example_result  # noqa: E402
+from thaadsim.outputs.figure_worker import FigureWorker  # noqa: E402
+from thaadsim.outputs.report import FIGURES, figure_names, render_report  # noqa: E402
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def test_the_worker_draws_the_report_figures_byte_for_byte():
+    result = example_result()
+    names = figure_names(result)
+    with FigureWorker() as worker:
+        pid = worker.pid
+        assert pid is not None
+        worker.submit(result, names)
+        drawn = worker.collect()
+    assert sorted(drawn) == sorted(names)
+    for name in names:
+        assert drawn[name] == FIGURES[name](result), name
+    assert render_report(result, drawn) == render_report(result)
+    assert _gone(pid)
+
+
+def test_a_dead_worker_leaves_the_figures_to_the_report():
+    result = example_result()
+    with FigureWorker() as worker:
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.submit(result, figure_names(result))
+        assert worker.collect() == {}
+
+
+def test_a_run_that_stops_before_its_figures_leaves_no_worker():
+    with FigureWorker() as worker:
+        pid = worker.pid
+    assert _gone(pid)
+    assert FigureWorker(enabled=False).pid is None
