@@ -57,7 +57,6 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 
 import numpy as np
-from scipy.special import ndtr
 
 from thaadsim.earth.constants import GM_EARTH_M3_S2, J2_EARTH, OMEGA_EARTH_RAD_S, WGS84_A_M
 from thaadsim.earth.kernels import geodetic_from_ecef
@@ -87,6 +86,8 @@ def cep_from_covariance(cov2: np.ndarray, method: str = "exact") -> np.ndarray:
 
 def _circle_probability(c, s1, s2):
     """P(x^2 + y^2 <= c^2), x ~ N(0, s1^2), y ~ N(0, s2^2), vectorised over c, s1, s2."""
+    from scipy.special import ndtr  # here, not at import: only the CEP products need it
+
     th = 0.5 * np.pi * _GL_X  # x = c sin(th), th in (-pi/2, pi/2)
     w = 0.5 * np.pi * _GL_W
     c = c[:, None]
