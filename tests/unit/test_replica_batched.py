@@ -242,7 +242,7 @@ def test_replica_equals_the_unbatched_path(prepared, monkeypatch):
 def test_impact_assets_equal_asset_by_asset(runs):
     truth, _, battery_runs = runs[SEEDS[0]]
     assets = [a for br in battery_runs for a in br.assets][:2] * 2  # some missiles outside; each asset named once
-    got = outcomes._impact_assets(truth, outcomes._group_figures(truth), assets)
+    got = outcomes._impact_assets(truth, outcomes.group_figures(truth), assets)
     want = []
     for k in range(truth.count):
         lat, lon = truth.impact_lat_lon_deg(k)
@@ -250,3 +250,19 @@ def test_impact_assets_equal_asset_by_asset(runs):
         want.append(", ".join(dict.fromkeys(inside)) or None)
     assert got == want
     assert any(w is not None for w in want) and any(w is None for w in want)
+
+
+def test_a_studys_score_is_the_runs_outcomes(prepared, runs):
+    """A Monte Carlo study scores a run without its story (``outcomes.score``: no paths, no
+    interceptors flown out, no events).  Authority: the whole run's result - the same totals and
+    per-threat outcomes, field for field, and the first detection the earliest of the run's
+    ``first_detection`` events; the prepared scenario's group figures are those of its truth."""
+    from thaadsim.scenario.runner import score_replica
+
+    assert prepared.figures == outcomes.group_figures(prepared.truth)
+    for seed, run in runs.items():
+        whole = run_replica(prepared, seed)
+        for scored in (outcomes.score(*run), score_replica(prepared, seed)):
+            _same(scored.totals, whole.totals, f"seed {seed}")
+            _same(scored.per_threat, whole.per_threat, f"seed {seed}")
+        assert whole.totals["first_detection_s"] == min(e.time_s for e in whole.events if e.event == "first_detection")

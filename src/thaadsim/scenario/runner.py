@@ -376,6 +376,9 @@ class PreparedScenario:
     """Per radar, in file order (:func:`plan_radar`); empty: made by each replica."""
     battery_plans: tuple[BatteryPlan, ...] = ()
     """Per battery, in file order (:func:`plan_battery`); empty: made by each replica."""
+    figures: tuple = ()
+    """Per threat group, its flight's impact point, range and apogee (``outcomes.group_figures``
+    of the truth); empty: made by each replica."""
 
 
 def prepare(scenario: Scenario, progress=None) -> PreparedScenario:
@@ -384,13 +387,15 @@ def prepare(scenario: Scenario, progress=None) -> PreparedScenario:
 
 
 def _prepare(scenario: Scenario, progress=None, groups=None) -> PreparedScenario:
+    from thaadsim.scenario.outcomes import group_figures
+
     look_dt = look_interval(scenario)
     truth = fly_threats(scenario, look_dt, progress, groups=groups)
     truth.states.setflags(write=False)  # shared by every replica: a replica must not change it
     models = tuple(build_radar(i, spec, scenario, truth) for i, spec in enumerate(scenario.radars))
     radar_plans = tuple(plan_radar(m, truth) for m in models)
     battery_plans = tuple(plan_battery(i, spec) for i, spec in enumerate(scenario.batteries))
-    return PreparedScenario(scenario, look_dt, truth, models, radar_plans, battery_plans)
+    return PreparedScenario(scenario, look_dt, truth, models, radar_plans, battery_plans, group_figures(truth))
 
 
 def prepared_for(prepared: PreparedScenario, scenario: Scenario) -> PreparedScenario:
@@ -417,7 +422,8 @@ def prepared_for(prepared: PreparedScenario, scenario: Scenario) -> PreparedScen
                    else tuple(plan_radar(m, truth) for m in models))
     battery_plans = (prepared.battery_plans if old.batteries == scenario.batteries
                      else tuple(plan_battery(i, spec) for i, spec in enumerate(scenario.batteries)))
-    return PreparedScenario(scenario, prepared.look_dt_s, truth, models, radar_plans, battery_plans)
+    # the figures come from the flights alone
+    return PreparedScenario(scenario, prepared.look_dt_s, truth, models, radar_plans, battery_plans, prepared.figures)
 
 
 def simulate_prepared(prepared: PreparedScenario, seed: int,
@@ -452,7 +458,17 @@ def run_replica(prepared: PreparedScenario, seed: int):
     from thaadsim.scenario.outcomes import assemble
 
     seed = int(seed)
-    return assemble(prepared.scenario, seed, *simulate_prepared(prepared, seed), views=False)
+    return assemble(prepared.scenario, seed, *simulate_prepared(prepared, seed), views=False,
+                    figures=prepared.figures or None)
+
+
+def score_replica(prepared: PreparedScenario, seed: int):
+    """:func:`run_replica`'s totals and per-threat outcomes alone (``outcomes.Score``), without
+    the story a run tells (paths sampled for drawing, interceptors flown out, events): what a
+    Monte Carlo study keeps of a run."""
+    from thaadsim.scenario.outcomes import score
+
+    return score(*simulate_prepared(prepared, int(seed)), figures=prepared.figures or None)
 
 
 def run_scenario(scenario: Scenario, seed: int | None = None, progress=None, *, views: bool = True,
@@ -485,4 +501,4 @@ def run_scenario(scenario: Scenario, seed: int | None = None, progress=None, *, 
 
 __all__ = ["BatteryPlan", "BatteryRun", "Plan", "PreparedScenario", "RadarPlan", "RadarRun", "TargetSamples",
            "look_interval", "plan_battery", "plan_radar", "prepare", "prepared_for", "preflight", "run_replica",
-           "run_scenario", "simulate", "simulate_prepared"]
+           "run_scenario", "score_replica", "simulate", "simulate_prepared"]
