@@ -390,14 +390,27 @@ def predict_trajectory(model, state, t0_s: float, step_s: float = PREDICTION_STE
 def predict_trajectories(model, states, t0_s, step_s: float = PREDICTION_STEP_S,
                          max_s: float = MAX_PREDICTION_S) -> list[tuple[np.ndarray, np.ndarray]]:
     """:func:`predict_trajectory` of many track states (N, n) from times ``t0_s`` (N,) at
-    once: one propagation call per step for every trajectory still above the ground.  The
-    motion model propagates each row on its own, so each trajectory is the one
+    once: the tracker's ballistic model in one compiled call (``defense.kernels.ballistic_paths``),
+    any other model with one propagation call per step for every trajectory still above the
+    ground.  The motion model propagates each row on its own, so each trajectory is the one
     :func:`predict_trajectory` gives for its state (the per-step call cost is paid once
     per step, not once per step and track)."""
+    from thaadsim.tracking.models import BallisticModel
+
     x = np.array(states, dtype=float, ndmin=2)
     n_tr = x.shape[0]
     t0 = np.broadcast_to(np.asarray(t0_s, dtype=float), (n_tr,))
     n = int(max_s / step_s)
+    if isinstance(model, BallisticModel):
+        # the tracker's model: every step of every trajectory in one compiled call, the same
+        # RK4 steps and ground test as the loop below (a per-step call cost 2/3 of the time)
+        if x.shape[1] != model.ndim:
+            raise InputError(f"state batch has shape {x.shape}, expected (N, {model.ndim})", field="state")
+        from thaadsim.defense.kernels import ballistic_paths
+
+        samples, counts = ballistic_paths(np.ascontiguousarray(x), n, float(step_s), float(model.max_step_s),
+                                          *model._args)
+        return [(t0[i] + np.arange(c) * step_s, samples[i, :c]) for i, c in enumerate(counts.tolist())]
     alive = np.arange(n_tr)
     who, rows = [alive], [x[:, :6]]
     for _ in range(1, n + 1):
