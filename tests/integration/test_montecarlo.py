@@ -100,15 +100,18 @@ def test_run_i_does_not_depend_on_the_number_of_runs_or_batches(small, embedded)
 
 
 def test_truth_is_flown_once_per_distinct_flight(small, monkeypatch):
-    from thaadsim.scenario import runner
+    """The draws (launch time, cross-section, kill probability) leave the group's flight as it is:
+    the study flies it once, and places it on the look grid at each drawn launch time (each run
+    equal to its drawn scenario prepared from scratch: the test above)."""
+    from thaadsim.scenario import truth
 
     calls = []
-    real = runner.prepare
-    monkeypatch.setattr(runner, "prepare", lambda s, *a, **k: calls.append(s) or real(s, *a, **k))
+    real = truth.fly_groups
+    monkeypatch.setattr(truth, "fly_groups", lambda s, *a, **k: calls.append(s) or real(s, *a, **k))
     mc._truths.clear()
     study = mc.run_study(small, RUNS, 11, batch_size=RUNS)
-    # only the launch time changes the flights; rcs and sspk draws reuse the truth
-    assert len(calls) == study.table["draw:threats[0].launch_time_s"].nunique() <= 2
+    assert study.table["draw:threats[0].launch_time_s"].nunique() == 2
+    assert len(calls) == 1
 
 
 def test_dask_gives_the_same_bytes(small, embedded):

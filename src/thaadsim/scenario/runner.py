@@ -399,23 +399,32 @@ def _prepare(scenario: Scenario, progress=None, groups=None) -> PreparedScenario
 
 
 def prepared_for(prepared: PreparedScenario, scenario: Scenario) -> PreparedScenario:
-    """``prepared`` made over for ``scenario`` (a Monte Carlo draw of it).  The truth flights
-    are reused while what they depend on is unchanged (``truth.flight_inputs``: missiles,
-    sites, aim points and aim errors, profiles, launch times, performance factors; and the look
-    interval), else flown anew; each other part is reused only while what it depends on is
-    unchanged: radar models (radars with their losses and noise, detection convention), radar
-    plans (those and the threats, whose cross-section and Swerling case set each look's SNR),
-    battery plans (batteries)."""
-    from thaadsim.scenario.truth import flight_inputs
+    """``prepared`` made over for ``scenario`` (a Monte Carlo draw of it).  The group flights
+    are reused while what they depend on is unchanged (``truth.flight_inputs(launches=False)``:
+    missiles, sites, aim points and aim errors, profiles, performance factors; and the look
+    interval), else flown anew; launch times, counts and spacings only place those flights on
+    the look grid (``truth.retime``).  Each other part is reused only while what it depends on
+    is unchanged: radar models (radars with their losses and noise, detection convention, and
+    the missiles per group that weigh a boresight toward the launch points), radar plans (those
+    and the threats, whose cross-section and Swerling case set each look's SNR, and launch
+    times), battery plans (batteries)."""
+    from thaadsim.scenario.truth import flight_inputs, fly_threats, retime
 
     old = prepared.scenario
     if old == scenario:
         return prepared
-    if flight_inputs(old) != flight_inputs(scenario) or look_interval(scenario) != prepared.look_dt_s:
+    if (flight_inputs(old, launches=False) != flight_inputs(scenario, launches=False)
+            or look_interval(scenario) != prepared.look_dt_s):
         return prepare(scenario)
     # the truth's groups carry their threat's spec (cross-section, Swerling case read by the radars)
-    truth = replace(prepared.truth, groups=[replace(g, spec=scenario.threats[g.index]) for g in prepared.truth.groups])
-    same_radars = old.radars == scenario.radars and old.detection == scenario.detection
+    groups = retime(prepared.truth.groups, scenario)
+    if flight_inputs(old) == flight_inputs(scenario):
+        truth = replace(prepared.truth, groups=groups)
+    else:  # the same flights, launched at other times
+        truth = fly_threats(scenario, prepared.look_dt_s, groups=groups)
+        truth.states.setflags(write=False)
+    same_radars = (old.radars == scenario.radars and old.detection == scenario.detection
+                   and [t.count for t in old.threats] == [t.count for t in scenario.threats])
     models = prepared.radar_models if same_radars else tuple(
         build_radar(i, spec, scenario, truth) for i, spec in enumerate(scenario.radars))
     radar_plans = (prepared.radar_plans if same_radars and old.threats == scenario.threats

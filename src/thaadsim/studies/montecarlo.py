@@ -19,7 +19,8 @@ on a worker that dies is run again elsewhere (Dask reschedules it; ``retries`` c
 batch that raises on a lost connection).  Within a process, replicas share the truth
 flights: a replica's :class:`~thaadsim.scenario.runner.PreparedScenario` is cached on
 the flight-relevant part of its drawn scenario (:func:`flight_key`), so draws that touch
-only cross-sections, radars or kill probabilities fly the threats once.
+only launch times, cross-sections, radars or kill probabilities fly the threats once (a launch
+time draw places the same flights on the look grid anew).
 
 **Faults and resume.** With ``out``, each finished batch is written atomically (a temporary
 file renamed into place) as a Parquet part in the hidden folder ``.<out name>.parts``
@@ -118,13 +119,14 @@ def run_seeds(seed: int, run: int) -> tuple[np.random.Generator, int]:
 
 
 def flight_key(scenario) -> str:
-    """What the threats' truth flights depend on (``scenario.truth.flight_inputs``: the flight
-    fields of every threat group, its performance and aim error, the defended assets aim points
-    may name) and the look interval."""
+    """What the threats' group flights depend on (``scenario.truth.flight_inputs(launches=False)``:
+    the flight fields of every threat group, its performance and aim error, the defended assets
+    aim points may name; not its launch times, which only place the flights on the look grid)
+    and the look interval."""
     from thaadsim.scenario.runner import look_interval
     from thaadsim.scenario.truth import flight_inputs
 
-    return json.dumps([flight_inputs(scenario), look_interval(scenario)], sort_keys=True)
+    return json.dumps([flight_inputs(scenario, launches=False), look_interval(scenario)], sort_keys=True)
 
 
 _truths: collections.OrderedDict = collections.OrderedDict()
