@@ -93,7 +93,7 @@ WORKER_ENV = {"NUMBA_NUM_THREADS": "1",
 """Environment of a local cluster's worker processes: one compute thread each, and
 :data:`LOCAL_CLUSTER_CONFIG`.  Workers of a cluster given by ``--scheduler`` are started by their
 owner: start them so too (``NUMBA_NUM_THREADS=1 dask worker ... --nthreads 1``) or the kernels
-oversubscribe the cores."""
+oversubscribe the cores; the ``DASK_...`` variables here spare them the idle work."""
 PARTS_FORMAT = 1
 _SUMMARY_BRANCH = 2**32
 """Seed-tree branch of the summary's bootstrap: above every run index."""
