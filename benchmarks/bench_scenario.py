@@ -14,7 +14,9 @@ One JSON object per line:
    ``ratio_legacy``: the replica of the code as of ``LEGACY_COMMIT`` (below; timed in a
    child process right after) / this one, whole and outside the tracker
    (``ratio_legacy_outside_tracker``: the runner's own work, which the tracker's
-   seed-to-seed and load noise would hide).  Target: < 0.2 s.
+   seed-to-seed and load noise would hide).  ``study_run_cpu_s``: the same replicas scored
+   as a Monte Carlo study scores them (``runner.score_replica``: outcomes without the story -
+   paths, interceptor fly-outs, events), mean CPU seconds.  Target: < 0.2 s.
 2. ``korea_salvo_warm``: ``python -m thaadsim run korea-salvo --out TMP`` in a fresh
    process with numba's kernel cache and the fly-out/footprint disk caches warm (one
    warm-up run first), best wall of ``--repeats``, its CPU time (user + sys of the child)
@@ -155,9 +157,12 @@ def per_run_cost(seeds: int, beside: int, legacy: bool) -> dict:
     """Replicas of a prepared korea-salvo against whole runs without drawings (module doc)."""
     import numpy as np
 
+    from thaadsim.scenario import runner
     from thaadsim.scenario.loader import load_scenario
     from thaadsim.scenario.runner import prepare, run_replica, run_scenario
 
+    score_replica = getattr(runner, "score_replica", None)
+    score_cpu: list[float] = []
     scenario = load_scenario("korea-salvo")
     with _part_clock() as spent:
         prepared = prepare(scenario)
@@ -175,6 +180,10 @@ def per_run_cost(seeds: int, beside: int, legacy: bool) -> dict:
             tracker.append(spent["tracker"])
             for part in spent:
                 parts[part] += spent[part]
+            if score_replica is not None:  # the Monte Carlo study's unit: the same replica, scored without its story
+                c = _cpu()
+                score_replica(prepared, seed)
+                score_cpu.append(_cpu() - c)
             if seed <= beside:  # today's path, interleaved so that both see the same load
                 w, c = time.perf_counter(), _cpu()
                 run_scenario(scenario, seed, views=False)
@@ -200,6 +209,7 @@ def per_run_cost(seeds: int, beside: int, legacy: bool) -> dict:
             "tracker_fraction": round(float(np.sum(tracker) / np.sum(rep_cpu)), 3),
             "outside_tracker_cpu_s": round(rep - float(np.mean(tracker)), 4),
             "split": _split(parts, float(np.sum(rep_cpu)), seeds), "outside_tracker_target_s": OUTSIDE_TRACKER_TARGET_S,
+            "study_run_cpu_s": round(float(np.mean(score_cpu)), 4) if score_cpu else None,
             "baseline": "run_scenario(views=False)", "baseline_runs": beside,
             "baseline_mean_wall_s": round(float(np.mean(full_wall)), 4), "baseline_mean_cpu_s": round(full, 4),
             "ratio": round(full / rep_same, 3), "target_s": TARGETS["per_run_cost"],

@@ -181,3 +181,23 @@ def test_a_study_draws_words_performance_and_aim_and_each_run_is_its_drawn_scena
         again = run_replica(prepare(scenario.uncertainty.scenario_with(values)), int(row["seed"])).totals
         assert (again["leaked"], again["interceptors_fired"], again["intercepted"]) == (
             row["leaked"], row["interceptors_fired"], row["intercepted"])
+
+
+@pytest.mark.parametrize("changes", [{"threats[0].launch_time_s": 30.0},
+                                     {"threats[0].count": 2, "threats[0].spacing_s": 7.0}])
+def test_a_launch_time_draw_places_the_same_flight_anew(nominal, changes):
+    """Launch times, counts and spacings say when the missiles leave, not how they fly: the
+    group's flight is kept (not flown again) and placed on the look grid at the drawn times.
+    Authority: the drawn scenario prepared from scratch - the same truth, radar model (its
+    boresight weighs the missiles per launch point) and plans, bit for bit, and the same run."""
+    drawn = set_values(nominal.scenario, changes)
+    made = prepared_for(nominal, drawn)
+    fresh = prepare(drawn)
+    assert made.truth.groups[0].flight is nominal.truth.groups[0].flight  # not flown again
+    np.testing.assert_array_equal(made.truth.states, fresh.truth.states)
+    np.testing.assert_array_equal(made.truth.launch_times_s, fresh.truth.launch_times_s)
+    assert made.truth.states.shape != nominal.truth.states.shape or not np.array_equal(
+        made.truth.states, nominal.truth.states, equal_nan=True)  # placed anew
+    assert made.radar_models == fresh.radar_models and made.figures == fresh.figures
+    np.testing.assert_array_equal(made.radar_plans[0].looks_s, fresh.radar_plans[0].looks_s)
+    assert run_replica(made, 5).totals == run_replica(fresh, 5).totals

@@ -1,7 +1,8 @@
 """Compiled defense kernels against plain-numpy references of the same arithmetic.
 
 Authorities: scipy's RegularGridInterpolator (trilinear look-up); a vectorised numpy
-RK4 of the same PN equations (homing); a Python loop of the same doctrine (Monte Carlo).
+RK4 of the same PN equations (homing); a Python loop of the same doctrine (Monte Carlo); the
+tracker's motion model called once per step from Python (predicted paths).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import math
 import numpy as np
 from scipy.interpolate import RegularGridInterpolator
 
-from thaadsim.defense.kernels import doctrine_mc, homing_batch, table_lookup
+from thaadsim.defense.kernels import ballistic_paths, doctrine_mc, homing_batch, table_lookup
 
 
 def test_table_lookup_matches_scipy_with_periodic_azimuth():
@@ -107,3 +108,28 @@ def test_doctrine_kernel_matches_python_loop():
             ref = _doctrine_python(u_det, u_kill, works, 0.9, 0.7, 3, look, inv)
             np.testing.assert_array_equal(got[0], ref[0])
             np.testing.assert_array_equal(got[1], ref[1])
+
+
+def test_ballistic_paths_are_the_motion_models_steps():
+    """Reentering states (80 km up, descending at 45 deg; one vacuum 6-state) sampled every 2 s
+    (two 1 s RK4 sub-steps each): bit for bit the states ``BallisticModel.propagate`` gives one
+    step at a time from Python, ending at the last sample above the ellipsoid."""
+    from thaadsim.earth.kernels import EARTH_WGS84, geodetic_from_ecef
+    from thaadsim.tracking.models import BallisticModel
+
+    model = BallisticModel(drag=True)
+    up = np.array([0.0, 0.6, 0.8])
+    east = np.array([1.0, 0.0, 0.0])
+    r0 = up * (6_371_000.0 + 80_000.0)
+    starts = [np.r_[r0, 2000.0 * (east - up) / math.sqrt(2.0), math.log(b)] for b in (2000.0, 20000.0)]
+    for m, x0 in [(model, s) for s in starts] + [(model.without_drag(), starts[0][:6])]:
+        got, count = ballistic_paths(x0[None, :], 500, 2.0, m.max_step_s, *m._args)
+        want, x = [x0[:6]], x0[None, :]
+        while True:
+            x = m.propagate(x, 2.0)
+            if geodetic_from_ecef(x[0, 0], x[0, 1], x[0, 2], EARTH_WGS84)[2] < 0.0:
+                break
+            want.append(x[0, :6])
+        assert 10 < count[0] == len(want) < 500
+        np.testing.assert_array_equal(got[0, :count[0]], np.array(want))
+        assert np.isnan(got[0, count[0]:]).all()

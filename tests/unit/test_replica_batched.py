@@ -50,7 +50,8 @@ def reference_decisions(tracks, model, assets, battery, commit_delay_s, env):
             continue
         k = firecontrol.decision_row(tr.times_s, tr.confirmed_time_s, commit_delay_s)
         t_dec = float(tr.times_s[k])
-        g = impact_points(tr.states[k][None], tr.covariances[k][None], np.array([t_dec]), model)
+        g = impact_points(tr.states[k][None], tr.covariances[k][None], np.array([t_dec]),
+                          firecontrol.impact_model(model))
         lat, lon, t_imp, cep = float(g.lat_deg[0]), float(g.lon_deg[0]), float(g.time_s[0]), float(g.cep_m[0])
         best, best_d, best_margin, threat = None, math.nan, math.inf, False
         if math.isfinite(lat):
@@ -242,7 +243,7 @@ def test_replica_equals_the_unbatched_path(prepared, monkeypatch):
 def test_impact_assets_equal_asset_by_asset(runs):
     truth, _, battery_runs = runs[SEEDS[0]]
     assets = [a for br in battery_runs for a in br.assets][:2] * 2  # some missiles outside; each asset named once
-    got = outcomes._impact_assets(truth, outcomes._group_figures(truth), assets)
+    got = outcomes._impact_assets(truth, outcomes.group_figures(truth), assets)
     want = []
     for k in range(truth.count):
         lat, lon = truth.impact_lat_lon_deg(k)
@@ -250,3 +251,59 @@ def test_impact_assets_equal_asset_by_asset(runs):
         want.append(", ".join(dict.fromkeys(inside)) or None)
     assert got == want
     assert any(w is not None for w in want) and any(w is None for w in want)
+
+
+def test_a_studys_score_is_the_runs_outcomes(prepared, runs):
+    """A Monte Carlo study scores a run without its story (``outcomes.score``: no paths, no
+    interceptors flown out, no events).  Authority: the whole run's result - the same totals and
+    per-threat outcomes, field for field, and the first detection the earliest of the run's
+    ``first_detection`` events; the prepared scenario's group figures are those of its truth."""
+    from thaadsim.scenario.runner import score_replica
+
+    assert prepared.figures == outcomes.group_figures(prepared.truth)
+    for seed, run in runs.items():
+        whole = run_replica(prepared, seed)
+        for scored in (outcomes.score(*run), score_replica(prepared, seed)):
+            _same(scored.totals, whole.totals, f"seed {seed}")
+            _same(scored.per_threat, whole.per_threat, f"seed {seed}")
+        assert whole.totals["first_detection_s"] == min(e.time_s for e in whole.events if e.event == "first_detection")
+
+
+def test_impact_step_keeps_the_impact_points_and_the_decisions(runs):
+    """Threat evaluation flies sigma points in RK4 steps of IMPACT_STEP_S (2 s), not the
+    tracker's 1 s.  Authority: the same model at 0.1 s (RK4 converges as h^4): every decision's
+    impact point within 0.5 m, impact time within 5 ms and CEP within 0.5 m of it (CEPs are
+    kilometres); and the tracker's own 1 s steps give the same threats in the same order."""
+    import dataclasses
+
+    from thaadsim.tracking.products import impact_points
+
+    checked = 0
+    for *_, battery_runs in runs.values():
+        for br in battery_runs:
+            model = br.radar.tracker.model
+            ids = [d.track_id for d in br.decisions]
+            tracks = {tr.track_id: tr for tr in br.radar.confirmed}
+            rows = [firecontrol.decision_row(tracks[i].times_s, tracks[i].confirmed_time_s, br.spec.commit_delay_s)
+                    for i in ids]
+            X = np.stack([tracks[i].states[k] for i, k in zip(ids, rows, strict=True)])
+            P = np.stack([tracks[i].covariances[k] for i, k in zip(ids, rows, strict=True)])
+            t = np.array([tracks[i].times_s[k] for i, k in zip(ids, rows, strict=True)])
+            fine = impact_points(X, P, t, dataclasses.replace(model, max_step_s=0.1))
+            got = impact_points(X, P, t, firecontrol.impact_model(model))
+            assert firecontrol.impact_model(model).max_step_s == firecontrol.IMPACT_STEP_S > model.max_step_s
+            np.testing.assert_array_equal(got.lat_deg, [d.impact_lat_deg for d in br.decisions])
+            miss = frames.geodesic_inverse(got.lat_deg, got.lon_deg, fine.lat_deg, fine.lon_deg)[2]
+            assert np.all(miss < 0.5) and np.all(np.abs(got.time_s - fine.time_s) < 5e-3)
+            assert np.all(np.abs(got.cep_m - fine.cep_m) < 0.5) and np.all(fine.cep_m > 1e3)
+            # the tracker's own steps: the same threats, ranked the same (soonest impact first)
+            own = impact_points(X, P, t, model)
+            for name in ("lat_deg", "lon_deg", "time_s"):
+                assert np.all(np.isfinite(getattr(own, name)) == np.isfinite(getattr(got, name)))
+            for a in br.assets:
+                for g in (own, got):
+                    assert np.all(np.abs(frames.geodesic_inverse(g.lat_deg, g.lon_deg, a.lat_deg, a.lon_deg)[2]
+                                         - a.radius_m) > 1.0)  # no impact within a metre of an asset's edge
+            assert np.argsort(own.time_s, kind="stable").tolist() == np.argsort(got.time_s, kind="stable").tolist()
+            checked += len(ids)
+    assert checked >= 8

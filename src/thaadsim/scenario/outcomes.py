@@ -18,6 +18,7 @@ So ``intercepted + leaked = threats`` always, and ``threats`` counts every missi
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -160,14 +161,15 @@ def _threat_paths(truth, kill_time: dict, dt_s: float) -> list[ObjectPath]:
 # --------------------------------------------------------------------------- events
 
 
-def _group_figures(truth) -> list[tuple[float, float, float, float]]:
+def group_figures(truth) -> tuple[tuple[float, float, float, float], ...]:
     """Per threat group: its flight's impact latitude and longitude [deg], range and apogee
-    [m] (the flight converts its states anew each time one is asked for: once per group)."""
+    [m] (the flight converts its states anew each time one is asked for: once per group; a
+    prepared scenario keeps them for its replicas, ``runner.PreparedScenario.figures``)."""
     out = []
     for g in truth.groups:
         lat, lon = g.flight.impact_lat_lon_deg
         out.append((float(lat[0]), float(lon[0]), float(g.flight.range_m[0]), float(g.flight.apogee_alt_m[0])))
-    return out
+    return tuple(out)
 
 
 def _impact_assets(truth, figures, assets) -> list[str | None]:
@@ -389,29 +391,36 @@ def _battery_view(br, truth, scenario, views: bool, notes: list[str]) -> Battery
 # --------------------------------------------------------------------------- assembly
 
 
-def assemble(scenario, seed: int, truth, radar_runs, battery_runs, *, views: bool = True,
-             progress=None) -> ScenarioResult:
-    """Score the run and tell its story (module doc)."""
-    from thaadsim.scenario.assumptions import run_assumptions
+@dataclass(frozen=True)
+class Score:
+    """A run scored, without its story: what a Monte Carlo study keeps of a run
+    (:func:`score`).  ``totals`` and ``per_threat`` are those of the run's
+    :class:`~thaadsim.scenario.result.ScenarioResult`."""
 
-    figures = _group_figures(truth)
+    totals: dict
+    per_threat: list[dict]
+
+
+@dataclass(frozen=True)
+class _Scoring:
+    figures: tuple
+    inside: list
+    facts: list
+    shots: list
+    kill_time: dict
+    per: list
+    totals: dict
+
+
+def _score(truth, radar_runs, battery_runs, figures=None) -> _Scoring:
+    """The kill accounting of the module doc, per missile and in total."""
+    figures = group_figures(truth) if figures is None else figures
     inside = _impact_assets(truth, figures, [a for br in battery_runs for a in br.assets])
     facts = [_RadarFacts(rr, truth.count) for rr in radar_runs]
     shots, kill_time = _collect_shots(truth, battery_runs)
-    dt = scenario.output.sample_dt_s
-    objects = _threat_paths(truth, kill_time, dt) + _interceptor_paths(shots, dt)
-    events = _events(truth, radar_runs, shots, kill_time, inside, facts, figures)
     per = _per_threat(truth, radar_runs, battery_runs, shots, kill_time, inside, facts, figures)
-    conv = scenario.detection.convention()
-    notes: list[str] = [
-        f"{conv.describe()}: the convention of the coverage drawn and of the ranges shown; in the run each look is "
-        f"a random draw at Pd(SNR) with P_fa {conv.pfa:g} and each threat's Swerling case "
-        f"({', '.join(sorted({str(g.spec.swerling) for g in truth.groups}))}), one look per revisit"]
-    if views and progress:
-        progress("radar coverage and defended footprints")
-    radars = [_radar_view(rr, fact, truth, scenario, views, notes) for rr, fact in zip(radar_runs, facts, strict=True)]
-    batteries = [_battery_view(br, truth, scenario, views, notes) for br in battery_runs]
-    first_det = [e.time_s for e in events if e.event == "first_detection"]
+    # the earliest first detection of any missile by any radar (the story's first_detection events)
+    first_det = [float(t) for fact in facts for t in fact.first_detection_s if math.isfinite(t)]
     totals = {
         "threats": truth.count,
         "engaged": sum(p["engaged"] for p in per),
@@ -427,11 +436,42 @@ def assemble(scenario, seed: int, truth, radar_runs, battery_runs, *, views: boo
         "first_intercept_s": min(kill_time.values()) if kill_time else None,
         "last_impact_s": max((p["impact_time_s"] for p in per if p["impact_time_s"] is not None), default=None),
     }
+    return _Scoring(figures, inside, facts, shots, kill_time, per, totals)
+
+
+def score(truth, radar_runs, battery_runs, *, figures=None) -> Score:
+    """The run's outcomes as :func:`assemble` scores them, without the story it tells (paths
+    sampled for drawing, interceptors flown out, events, views, assumptions): a Monte Carlo
+    study's unit of work.  ``figures``: :func:`group_figures` of ``truth``, when already made."""
+    s = _score(truth, radar_runs, battery_runs, figures)
+    return Score(s.totals, s.per)
+
+
+def assemble(scenario, seed: int, truth, radar_runs, battery_runs, *, views: bool = True,
+             progress=None, figures=None) -> ScenarioResult:
+    """Score the run and tell its story (module doc); ``figures`` as for :func:`score`."""
+    from thaadsim.scenario.assumptions import run_assumptions
+
+    scored = _score(truth, radar_runs, battery_runs, figures)
+    figures, inside, facts, shots, kill_time = (scored.figures, scored.inside, scored.facts, scored.shots,
+                                                scored.kill_time)
+    dt = scenario.output.sample_dt_s
+    objects = _threat_paths(truth, kill_time, dt) + _interceptor_paths(shots, dt)
+    events = _events(truth, radar_runs, shots, kill_time, inside, facts, figures)
+    conv = scenario.detection.convention()
+    notes: list[str] = [
+        f"{conv.describe()}: the convention of the coverage drawn and of the ranges shown; in the run each look is "
+        f"a random draw at Pd(SNR) with P_fa {conv.pfa:g} and each threat's Swerling case "
+        f"({', '.join(sorted({str(g.spec.swerling) for g in truth.groups}))}), one look per revisit"]
+    if views and progress:
+        progress("radar coverage and defended footprints")
+    radars = [_radar_view(rr, fact, truth, scenario, views, notes) for rr, fact in zip(radar_runs, facts, strict=True)]
+    batteries = [_battery_view(br, truth, scenario, views, notes) for br in battery_runs]
     return ScenarioResult(
         name=scenario.name, description=scenario.description, epoch=scenario.epoch, seed=int(seed),
         objects=objects, events=events, radars=radars, batteries=batteries, shots=[s[0] for s in shots],
-        per_threat=per, totals=totals, assumptions=run_assumptions(scenario, truth, radar_runs, battery_runs),
+        per_threat=scored.per, totals=scored.totals, assumptions=run_assumptions(scenario, truth, radar_runs, battery_runs),
         sources=list(scenario.sources), sweep=None, notes=notes)
 
 
-__all__ = ["assemble"]
+__all__ = ["Score", "assemble", "group_figures", "score"]

@@ -376,6 +376,9 @@ class PreparedScenario:
     """Per radar, in file order (:func:`plan_radar`); empty: made by each replica."""
     battery_plans: tuple[BatteryPlan, ...] = ()
     """Per battery, in file order (:func:`plan_battery`); empty: made by each replica."""
+    figures: tuple = ()
+    """Per threat group, its flight's impact point, range and apogee (``outcomes.group_figures``
+    of the truth); empty: made by each replica."""
 
 
 def prepare(scenario: Scenario, progress=None) -> PreparedScenario:
@@ -384,40 +387,52 @@ def prepare(scenario: Scenario, progress=None) -> PreparedScenario:
 
 
 def _prepare(scenario: Scenario, progress=None, groups=None) -> PreparedScenario:
+    from thaadsim.scenario.outcomes import group_figures
+
     look_dt = look_interval(scenario)
     truth = fly_threats(scenario, look_dt, progress, groups=groups)
     truth.states.setflags(write=False)  # shared by every replica: a replica must not change it
     models = tuple(build_radar(i, spec, scenario, truth) for i, spec in enumerate(scenario.radars))
     radar_plans = tuple(plan_radar(m, truth) for m in models)
     battery_plans = tuple(plan_battery(i, spec) for i, spec in enumerate(scenario.batteries))
-    return PreparedScenario(scenario, look_dt, truth, models, radar_plans, battery_plans)
+    return PreparedScenario(scenario, look_dt, truth, models, radar_plans, battery_plans, group_figures(truth))
 
 
 def prepared_for(prepared: PreparedScenario, scenario: Scenario) -> PreparedScenario:
-    """``prepared`` made over for ``scenario`` (a Monte Carlo draw of it).  The truth flights
-    are reused while what they depend on is unchanged (``truth.flight_inputs``: missiles,
-    sites, aim points and aim errors, profiles, launch times, performance factors; and the look
-    interval), else flown anew; each other part is reused only while what it depends on is
-    unchanged: radar models (radars with their losses and noise, detection convention), radar
-    plans (those and the threats, whose cross-section and Swerling case set each look's SNR),
-    battery plans (batteries)."""
-    from thaadsim.scenario.truth import flight_inputs
+    """``prepared`` made over for ``scenario`` (a Monte Carlo draw of it).  The group flights
+    are reused while what they depend on is unchanged (``truth.flight_inputs(launches=False)``:
+    missiles, sites, aim points and aim errors, profiles, performance factors; and the look
+    interval), else flown anew; launch times, counts and spacings only place those flights on
+    the look grid (``truth.retime``).  Each other part is reused only while what it depends on
+    is unchanged: radar models (radars with their losses and noise, detection convention, and
+    the missiles per group that weigh a boresight toward the launch points), radar plans (those
+    and the threats, whose cross-section and Swerling case set each look's SNR, and launch
+    times), battery plans (batteries)."""
+    from thaadsim.scenario.truth import flight_inputs, fly_threats, retime
 
     old = prepared.scenario
     if old == scenario:
         return prepared
-    if flight_inputs(old) != flight_inputs(scenario) or look_interval(scenario) != prepared.look_dt_s:
+    if (flight_inputs(old, launches=False) != flight_inputs(scenario, launches=False)
+            or look_interval(scenario) != prepared.look_dt_s):
         return prepare(scenario)
     # the truth's groups carry their threat's spec (cross-section, Swerling case read by the radars)
-    truth = replace(prepared.truth, groups=[replace(g, spec=scenario.threats[g.index]) for g in prepared.truth.groups])
-    same_radars = old.radars == scenario.radars and old.detection == scenario.detection
+    groups = retime(prepared.truth.groups, scenario)
+    if flight_inputs(old) == flight_inputs(scenario):
+        truth = replace(prepared.truth, groups=groups)
+    else:  # the same flights, launched at other times
+        truth = fly_threats(scenario, prepared.look_dt_s, groups=groups)
+        truth.states.setflags(write=False)
+    same_radars = (old.radars == scenario.radars and old.detection == scenario.detection
+                   and [t.count for t in old.threats] == [t.count for t in scenario.threats])
     models = prepared.radar_models if same_radars else tuple(
         build_radar(i, spec, scenario, truth) for i, spec in enumerate(scenario.radars))
     radar_plans = (prepared.radar_plans if same_radars and old.threats == scenario.threats
                    else tuple(plan_radar(m, truth) for m in models))
     battery_plans = (prepared.battery_plans if old.batteries == scenario.batteries
                      else tuple(plan_battery(i, spec) for i, spec in enumerate(scenario.batteries)))
-    return PreparedScenario(scenario, prepared.look_dt_s, truth, models, radar_plans, battery_plans)
+    # the figures come from the flights alone
+    return PreparedScenario(scenario, prepared.look_dt_s, truth, models, radar_plans, battery_plans, prepared.figures)
 
 
 def simulate_prepared(prepared: PreparedScenario, seed: int,
@@ -452,7 +467,17 @@ def run_replica(prepared: PreparedScenario, seed: int):
     from thaadsim.scenario.outcomes import assemble
 
     seed = int(seed)
-    return assemble(prepared.scenario, seed, *simulate_prepared(prepared, seed), views=False)
+    return assemble(prepared.scenario, seed, *simulate_prepared(prepared, seed), views=False,
+                    figures=prepared.figures or None)
+
+
+def score_replica(prepared: PreparedScenario, seed: int):
+    """:func:`run_replica`'s totals and per-threat outcomes alone (``outcomes.Score``), without
+    the story a run tells (paths sampled for drawing, interceptors flown out, events): what a
+    Monte Carlo study keeps of a run."""
+    from thaadsim.scenario.outcomes import score
+
+    return score(*simulate_prepared(prepared, int(seed)), figures=prepared.figures or None)
 
 
 def run_scenario(scenario: Scenario, seed: int | None = None, progress=None, *, views: bool = True,
@@ -485,4 +510,4 @@ def run_scenario(scenario: Scenario, seed: int | None = None, progress=None, *, 
 
 __all__ = ["BatteryPlan", "BatteryRun", "Plan", "PreparedScenario", "RadarPlan", "RadarRun", "TargetSamples",
            "look_interval", "plan_battery", "plan_radar", "prepare", "prepared_for", "preflight", "run_replica",
-           "run_scenario", "simulate", "simulate_prepared"]
+           "run_scenario", "score_replica", "simulate", "simulate_prepared"]

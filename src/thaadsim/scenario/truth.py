@@ -191,11 +191,33 @@ defended assets an aim point may name): a Monte Carlo draw that leaves them unch
 the truth (``scenario.runner.prepared_for``)."""
 
 
-def flight_inputs(scenario: Scenario) -> list:
-    """What the scenario's truth flights depend on, but the look interval: every group's
-    :data:`FLIGHT_FIELDS` and the defended assets (names and places)."""
-    threats = [t.model_dump(include=set(FLIGHT_FIELDS)) for t in scenario.threats]
+LAUNCH_FIELDS = ("launch_time_s", "count", "spacing_s")
+"""The :data:`FLIGHT_FIELDS` that say when a group's missiles leave, not how they fly: each
+group's one trajectory is flown in time from its own launch, so a draw that changes only these
+puts the same flights on the look grid at other times (:func:`retime`)."""
+
+
+def flight_inputs(scenario: Scenario, *, launches: bool = True) -> list:
+    """What the scenario's truth depends on, but the look interval: every group's
+    :data:`FLIGHT_FIELDS` and the defended assets (names and places); ``launches=False``: what
+    its group flights depend on (:data:`LAUNCH_FIELDS` left out)."""
+    fields = set(FLIGHT_FIELDS) if launches else set(FLIGHT_FIELDS) - set(LAUNCH_FIELDS)
+    threats = [t.model_dump(include=fields) for t in scenario.threats]
     return [threats, [(a.name, a.at) for b in scenario.batteries for a in b.assets]]
+
+
+def launch_times(spec: Threat) -> np.ndarray:
+    """Launch of each of a group's missiles after the epoch [s]."""
+    return spec.launch_time_s + spec.spacing_s * np.arange(spec.count)
+
+
+def retime(groups: list[GroupFlight], scenario: Scenario) -> list[GroupFlight]:
+    """The same group flights as ``scenario``'s threat groups: its specs and launch times (valid
+    while ``flight_inputs(scenario, launches=False)`` is what the groups were flown for)."""
+    from dataclasses import replace
+
+    return [replace(g, spec=scenario.threats[g.index], launch_times_s=launch_times(scenario.threats[g.index]))
+            for g in groups]
 
 
 def aimed_at(aim: Location, spec: Threat) -> Location:
@@ -270,8 +292,7 @@ def fly_groups(scenario: Scenario, look_dt_s: float, progress=None) -> list[Grou
         if not np.all(fb.ok):
             raise UnreachableError(f"the flight ended without impact ({fb.status_text(0)})", field=f"threats[{i}].to")
         label = t.label or f"{t.missile} from {launches[i].label}"
-        launch_t = t.launch_time_s + t.spacing_s * np.arange(t.count)
-        groups.append(GroupFlight(i, t, label, t.missile, launches[i], aims[i], steering, fb, launch_t))
+        groups.append(GroupFlight(i, t, label, t.missile, launches[i], aims[i], steering, fb, launch_times(t)))
     return groups
 
 
@@ -305,5 +326,5 @@ def fly_threats(scenario: Scenario, look_dt_s: float, progress=None, groups: lis
     return ScenarioTruth(look_dt_s, times, states, launch_t, group, ids, groups)
 
 
-__all__ = ["FLIGHT_FIELDS", "MAX_LOOKS", "GroupFlight", "ScenarioTruth", "aimed_at", "flight_inputs", "flown_vehicle",
-           "fly_groups", "fly_threats", "look_count", "resolve_aim"]
+__all__ = ["FLIGHT_FIELDS", "LAUNCH_FIELDS", "MAX_LOOKS", "GroupFlight", "ScenarioTruth", "aimed_at", "flight_inputs",
+           "flown_vehicle", "fly_groups", "fly_threats", "launch_times", "look_count", "resolve_aim", "retime"]
