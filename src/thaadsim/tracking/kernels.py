@@ -493,39 +493,48 @@ def radar_measure(X, site_ecef, rot, site_index, with_rr, want_h):
     Z = np.empty((n, m))
     H = np.zeros((n, m, nx))
     for k in range(n):
-        s = site_index[k]
-        dxe = X[k, 0] - site_ecef[s, 0]
-        dye = X[k, 1] - site_ecef[s, 1]
-        dze = X[k, 2] - site_ecef[s, 2]
-        R = rot[s]
-        e = R[0, 0] * dxe + R[0, 1] * dye + R[0, 2] * dze
-        nn = R[1, 0] * dxe + R[1, 1] * dye + R[1, 2] * dze
-        u = R[2, 0] * dxe + R[2, 1] * dye + R[2, 2] * dze
-        rho2 = e * e + nn * nn
-        rho = math.sqrt(rho2)
-        r2 = rho2 + u * u
-        r = math.sqrt(r2)
-        Z[k, 0] = r
-        Z[k, 1] = math.atan2(e, nn)
-        Z[k, 2] = math.atan2(u, rho)
-        if with_rr:
-            rr = (dxe * X[k, 3] + dye * X[k, 4] + dze * X[k, 5]) / r
-            Z[k, 3] = rr
-        if want_h:
-            # derivatives in ENU, then rotated back to ECEF (d/dr_ecef = d/dr_enu @ R)
-            dr = (e / r, nn / r, u / r)
-            daz = (nn / rho2, -e / rho2, 0.0)
-            de = (-u * e / (r2 * rho), -u * nn / (r2 * rho), rho / r2)
-            for j in range(3):
-                H[k, 0, j] = dr[0] * R[0, j] + dr[1] * R[1, j] + dr[2] * R[2, j]
-                H[k, 1, j] = daz[0] * R[0, j] + daz[1] * R[1, j]
-                H[k, 2, j] = de[0] * R[0, j] + de[1] * R[1, j] + de[2] * R[2, j]
-            if with_rr:
-                d = (dxe, dye, dze)
-                for j in range(3):
-                    H[k, 3, j] = X[k, 3 + j] / r - rr * d[j] / r2
-                    H[k, 3, 3 + j] = d[j] / r
+        _measure_row(X[k], site_ecef[site_index[k]], rot[site_index[k]], with_rr, want_h, Z[k], H[k])
     return Z, H
+
+
+@helper
+def _measure_row(x, site, R, with_rr, want_h, z, H):
+    """One row of :func:`radar_measure`: z (m,) and, if ``want_h``, the Jacobian rows into
+    H (m, nx) (only the non-zero entries are written).  An empty ``z`` skips the
+    measurement's angles (the Hessian's differences need only the Jacobian)."""
+    dxe = x[0] - site[0]
+    dye = x[1] - site[1]
+    dze = x[2] - site[2]
+    e = R[0, 0] * dxe + R[0, 1] * dye + R[0, 2] * dze
+    nn = R[1, 0] * dxe + R[1, 1] * dye + R[1, 2] * dze
+    u = R[2, 0] * dxe + R[2, 1] * dye + R[2, 2] * dze
+    rho2 = e * e + nn * nn
+    rho = math.sqrt(rho2)
+    r2 = rho2 + u * u
+    r = math.sqrt(r2)
+    rr = 0.0
+    if with_rr:
+        rr = (dxe * x[3] + dye * x[4] + dze * x[5]) / r
+    if z.shape[0] > 0:
+        z[0] = r
+        z[1] = math.atan2(e, nn)
+        z[2] = math.atan2(u, rho)
+        if with_rr:
+            z[3] = rr
+    if want_h:
+        # derivatives in ENU, then rotated back to ECEF (d/dr_ecef = d/dr_enu @ R)
+        dr = (e / r, nn / r, u / r)
+        daz = (nn / rho2, -e / rho2, 0.0)
+        de = (-u * e / (r2 * rho), -u * nn / (r2 * rho), rho / r2)
+        for j in range(3):
+            H[0, j] = dr[0] * R[0, j] + dr[1] * R[1, j] + dr[2] * R[2, j]
+            H[1, j] = daz[0] * R[0, j] + daz[1] * R[1, j]
+            H[2, j] = de[0] * R[0, j] + de[1] * R[1, j] + de[2] * R[2, j]
+        if with_rr:
+            d = (dxe, dye, dze)
+            for j in range(3):
+                H[3, j] = x[3 + j] / r - rr * d[j] / r2
+                H[3, 3 + j] = d[j] / r
 
 
 # --------------------------------------------------------------------------- Kalman
@@ -906,19 +915,23 @@ def radar_ekf2_prediction(X, P, site_ecef, rot, site_index, with_rr):
     nz = (3, 3, 3, 6)
     nd = 6 if with_rr else 3
     Xd = np.empty((2 * nd, nx))
-    sd = np.empty(2 * nd, dtype=np.int64)
+    Hd = np.zeros((2 * nd, m, nx))
+    no_z = np.empty(0)
+    jac = nx > 0  # True, typed as a bool (a literal True would compile _measure_row once more)
     Hs = np.zeros((m, nx, nx))
     HP = np.empty((m, nx, nx))
     for k in range(n):
         for q in range(2 * nd):
             for j in range(nx):
                 Xd[q, j] = X[k, j]
-            sd[q] = site_index[k]
         for j in range(nd):
             e = 1.0 if j < 3 else 1e-3
             Xd[2 * j, j] += e
             Xd[2 * j + 1, j] -= e
-        _, Hd = radar_measure(Xd, site_ecef, rot, sd, with_rr, True)
+        # the Jacobian at each displaced state, as radar_measure gives it (the entries it
+        # leaves zero stay zero in Hd): no measurement angles, no arrays per row
+        for q in range(2 * nd):
+            _measure_row(Xd[q], site_ecef[site_index[k]], rot[site_index[k]], with_rr, jac, no_z, Hd[q])
         for i in range(m):
             na = nz[i]
             for j in range(na):
