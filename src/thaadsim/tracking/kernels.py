@@ -858,7 +858,7 @@ def pregate_pairs(track_pos, track_var, det_pos, det_var, threshold):
     M = det_pos.shape[0]
     if T * M <= 20_000:
         # a frame of a salvo (~70 tracks, ~200 detections, the tentative tracks' gates
-        # tens of km wide): every pair costs less than the sweep's sort and slabs
+        # tens of km wide): every pair costs no more than the grid search
         ii = np.empty(T * M, dtype=np.int64)
         jj = np.empty(T * M, dtype=np.int64)
         n = 0
@@ -877,7 +877,7 @@ def pregate_pairs(track_pos, track_var, det_pos, det_var, threshold):
         dmax = max(dmax, det_var[j])
     radius = np.empty(T)
     for i in range(T):
-        radius[i] = 1.5 * math.sqrt(threshold * (track_var[i] + dmax))
+        radius[i] = 1.5 * math.sqrt(threshold * (track_var[i] + dmax)) * (1.0 + 1e-12)
     ti, dj = pairs_within_radius(track_pos, radius, det_pos)
     n = 0
     for k in range(ti.shape[0]):
@@ -1092,6 +1092,24 @@ def gate_pairs(z_pred, Pzz, Z, R, ti, dj, angle_mask, threshold):
 
 
 @helper
+def _cwna_one(Q, da, q, q_extra):
+    """One step's :func:`cwna_noise` into Q (n, n) (the powers compiled: the tracker
+    engine's own, as before)."""
+    n = Q.shape[0]
+    _fill2(Q, 0.0)
+    qa = q * math.pow(da, 3.0) / 3.0
+    qb = q * (da * da) / 2.0
+    qc = q * da
+    for i in range(3):
+        Q[i, i] = qa
+        Q[i, i + 3] = qb
+        Q[i + 3, i] = qb
+        Q[i + 3, i + 3] = qc
+    for i in range(6, n):
+        Q[i, i] = q_extra * da
+
+
+@helper
 def _covariance_one(F, P, Q, out, FP):
     """sym(F P F^T + Q) of one track into ``out`` (FP: (n, n) scratch)."""
     n = P.shape[0]
@@ -1130,20 +1148,63 @@ def broken_flags(X, P, max_speed, max_sigma, r_min, r_max):
     N, n = X.shape
     out = np.zeros(N, dtype=np.bool_)
     for k in range(N):
-        ok = True
+        finite = True
         for i in range(n):
-            if not math.isfinite(X[k, i]):
-                ok = False
             for j in range(n):
                 if not math.isfinite(P[k, i, j]):
-                    ok = False
-        if ok:
-            r = math.sqrt(X[k, 0] * X[k, 0] + X[k, 1] * X[k, 1] + X[k, 2] * X[k, 2])
-            v = math.sqrt(X[k, 3] * X[k, 3] + X[k, 4] * X[k, 4] + X[k, 5] * X[k, 5])
-            sig = math.sqrt(abs(P[k, 0, 0] + P[k, 1, 1] + P[k, 2, 2]))
-            ok = r >= r_min and r <= r_max and v <= max_speed and sig <= max_sigma
-        out[k] = not ok
+                    finite = False
+        out[k] = _broken_one(X[k], finite, P[k, 0, 0] + P[k, 1, 1] + P[k, 2, 2], max_speed, max_sigma, r_min, r_max)
     return out
+
+
+@helper
+def _broken_one(x, p_finite, trace_rr, max_speed, max_sigma, r_min, r_max):
+    """One row of :func:`broken_flags`, given whether its covariance is finite and the
+    trace of its position block."""
+    ok = p_finite
+    for i in range(x.shape[0]):
+        if not math.isfinite(x[i]):
+            ok = False
+    if ok:
+        r = math.sqrt(x[0] * x[0] + x[1] * x[1] + x[2] * x[2])
+        v = math.sqrt(x[3] * x[3] + x[4] * x[4] + x[5] * x[5])
+        sig = math.sqrt(abs(trace_rr))
+        ok = r >= r_min and r <= r_max and v <= max_speed and sig <= max_sigma
+    return not ok
+
+
+@helper
+def _position_trace(F, P, Q):
+    """(trace of the position block of F P F^T + Q, whether every entry of the whole
+    product is surely finite) without the whole product: its diagonal entries are summed
+    exactly as :func:`_covariance_one` sums them (and symmetrising leaves a diagonal as
+    it is), so the trace is the full product's to the bit.  Finite F, P and Q with
+    n^2 max|F|^2 max|P| + max|Q| below 1e300 bound every entry of the product (False:
+    the caller forms the product and looks)."""
+    n = P.shape[0]
+    tr = 0.0
+    for i in range(3):
+        s = 0.0
+        for j in range(n):
+            fp = 0.0
+            for p in range(n):
+                fp += F[i, p] * P[p, j]
+            s += fp * F[i, j]
+        tr += s + Q[i, i]
+    fmax = 0.0
+    pmax = 0.0
+    qmax = 0.0
+    for i in range(n):
+        for j in range(n):
+            # 'not <=' lets a NaN in (and so fail the bound below)
+            if not abs(F[i, j]) <= fmax:
+                fmax = abs(F[i, j])
+            if not abs(P[i, j]) <= pmax:
+                pmax = abs(P[i, j])
+            if not abs(Q[i, j]) <= qmax:
+                qmax = abs(Q[i, j])
+    bound = n * n * fmax * fmax * pmax + qmax
+    return tr, bound < 1e300
 
 
 @njit(cache=True, fastmath=False)
@@ -1649,6 +1710,7 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
     jw = _joseph_work(n, m)
     FP = np.empty((n, n))
     Q = np.zeros((n, n))
+    phi = np.empty((n, n))
     Rx = np.empty((m, m))
     HP = np.empty((m, n))
     Sk = np.empty((m, m))
@@ -1665,36 +1727,42 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
         claimed = np.zeros(M, dtype=np.bool_)
         broken = np.zeros(T, dtype=np.bool_)
         if T > 0 and M > 0:
-            # 1. predict (gating.predict_tracks: resumable RK4 + STM, F P F^T + Q, broken rows)
+            # 1. predict (gating.predict_tracks: resumable RK4 + STM, F P F^T + Q, broken rows).
+            # F P F^T + Q is formed only for the tracks that reach the exact gate (a third
+            # of them in a salvo); the pre-gate and the broken test need its trace and
+            # whether it is finite, which _position_trace gives to the bit without it.
             Xp = lX[:T].copy()
             Pp = np.empty((T, n, n))
+            dq = np.empty(T)
+            tv = np.empty(T)
+            have_p = np.zeros(T, dtype=np.bool_)
             for k in range(T):
-                phi = np.zeros((n, n))
+                _fill2(phi, 0.0)
                 d = t - lt[k]
                 steps, h = _resume_one(Xp[k], phi, d, max_step, rXc[k], rPHI[k], rdone[k], rh[k], earth, omega, h0,
                                        dh, ln_rho, d2_ln_rho, scratch)
-                da = abs(d)
-                _fill2(Q, 0.0)
-                qa = fp[P_Q] * math.pow(da, 3.0) / 3.0
-                qb = fp[P_Q] * (da * da) / 2.0
-                qc = fp[P_Q] * da
-                for i in range(3):
-                    Q[i, i] = qa
-                    Q[i, i + 3] = qb
-                    Q[i + 3, i] = qb
-                    Q[i + 3, i + 3] = qc
-                for i in range(6, n):
-                    Q[i, i] = fp[P_Q_LNB] * da
-                _covariance_one(phi, lP[k], Q, Pp[k], FP)
+                dq[k] = abs(d)
+                _cwna_one(Q, dq[k], fp[P_Q], fp[P_Q_LNB])
+                tr, finite = _position_trace(phi, lP[k], Q)
+                if not finite:  # form it and look
+                    _covariance_one(phi, lP[k], Q, Pp[k], FP)
+                    have_p[k] = True
+                    finite = True
+                    for i in range(n):
+                        for j in range(n):
+                            if not math.isfinite(Pp[k, i, j]):
+                                finite = False
+                    tr = Pp[k, 0, 0] + Pp[k, 1, 1] + Pp[k, 2, 2]
+                tv[k] = tr
+                broken[k] = _broken_one(Xp[k], finite, tr, 2.0 * fp[P_MAX_SPEED], 10.0 * fp[P_MAX_SIGMA],
+                                        fp[P_R_MIN], fp[P_R_MAX])
                 _put(rXc[k], Xp[k])
                 _put2(rPHI[k], phi)
                 rdone[k] = steps
                 rh[k] = h
-            broken = broken_flags(Xp, Pp, 2.0 * fp[P_MAX_SPEED], 10.0 * fp[P_MAX_SIGMA], fp[P_R_MIN], fp[P_R_MAX])
             for k in range(T):
                 if broken[k]:
                     _put(Xp[k], lX[k])
-                    _put2(Pp[k], lP[k])
             # 2. gate (gating.EllipsoidGate: Cartesian pre-gate, then the exact test)
             ne = np.int64(0)
             rows = np.empty(T, dtype=np.int64)
@@ -1717,7 +1785,7 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
                     k = rows[q]
                     for i in range(3):
                         tpos[q, i] = Xp[k, i]
-                    tvar[q] = Pp[k, 0, 0] + Pp[k, 1, 1] + Pp[k, 2, 2]
+                    tvar[q] = tv[k]
                 ti, dj = pregate_pairs(tpos, tvar, pos[a0:a1], dvar[a0:a1], thr)
                 if ti.shape[0] > 0:
                     # the distinct tracks with a candidate (candidates come sorted by track)
@@ -1732,6 +1800,11 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
                     Xu = np.empty((nu_rows, n))
                     Pu = np.empty((nu_rows, n, n))
                     for q in range(nu_rows):
+                        k = urows[q]
+                        if not have_p[k]:
+                            _cwna_one(Q, dq[k], fp[P_Q], fp[P_Q_LNB])
+                            _covariance_one(rPHI[k], lP[k], Q, Pp[k], FP)
+                            have_p[k] = True
                         _put(Xu[q], Xp[urows[q]])
                         _put2(Pu[q], Pp[urows[q]])
                     z_pred, Pzz, _, Hm = radar_ekf2_prediction(Xu, Pu, site_ecef, rot,
