@@ -987,7 +987,8 @@ def radar_ekf2_prediction(X, P, site_ecef, rot, site_index, with_rr):
 def radar_to_cartesian(Z, R, site_ecef, rot, site_index, want_cov):
     """ECEF positions (M, 3) of radar measurements Z (M, >=3) = (range, azimuth,
     elevation, ...) and, if ``want_cov``, their linearised position covariances
-    (M, 3, 3) = M R_3x3 M^T with M = rot^T d(enu)/d(r, az, el)."""
+    (M, 3, 3) = M R_3x3 M^T with M = rot^T d(enu)/d(r, az, el) (R (M, >=3, >=3): its
+    position block is read where it lies)."""
     n = Z.shape[0]
     pos = np.empty((n, 3))
     cov = np.empty((n if want_cov else 0, 3, 3))
