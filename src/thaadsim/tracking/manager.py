@@ -503,11 +503,10 @@ def run_tracker(detections, config: TrackerConfig | None = None, rng: np.random.
     c = {k: np.asarray(v[0], dtype=float) if len(v) == 1 and k != "truth_id"
          else np.concatenate(v).astype(np.int64 if k == "truth_id" else float) for k, v in cols.items()}
     site = np.concatenate(site_idx)
-    core = np.stack([c["time_s"], c["range_m"], c["az_rad"], c["el_rad"], c["sigma_range_m"], c["sigma_az_rad"],
-                     c["sigma_el_rad"]])
-    if not np.all(np.isfinite(core)):
+    core = [c[k] for k in ("time_s", "range_m", "az_rad", "el_rad", "sigma_range_m", "sigma_az_rad", "sigma_el_rad")]
+    if not all(np.all(np.isfinite(a)) for a in core):
         raise InputError("time, range, angles and their sigmas must be finite", field="detections")
-    if np.any(c["range_m"] <= 0.0) or np.any(core[4:] <= 0.0):
+    if any(np.any(a <= 0.0) for a in core[1:2] + core[4:]):
         raise InputError("ranges and measurement sigmas must be > 0", field="detections")
     with_rr = bool(cfg.use_range_rate and np.all(np.isfinite(c["range_rate_m_s"]))
                    and np.all(np.isfinite(c["sigma_range_rate_m_s"])) and np.all(c["sigma_range_rate_m_s"] > 0.0))
@@ -517,7 +516,7 @@ def run_tracker(detections, config: TrackerConfig | None = None, rng: np.random.
     sig = np.stack([c["sigma_range_m"], c["sigma_az_rad"], c["sigma_el_rad"]]
                    + ([c["sigma_range_rate_m_s"]] if with_rr else []), axis=1)
     Rall = np.zeros((total, m, m))
-    Rall[:, np.arange(m), np.arange(m)] = sig**2
+    Rall.reshape(total, m * m)[:, :: m + 1] = sig**2  # the diagonals (a strided view: no fancy indexing)
     order = np.lexsort((site, c["time_s"]))
     # detections that come in time order (a simulated radar's do) need no reordered copies
     in_order = bool(np.all(order == np.arange(total)))
