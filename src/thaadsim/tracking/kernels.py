@@ -734,7 +734,7 @@ def pairs_within_radius(track_pos, radius, det_pos):
     """Pairs (i, j) with |det_pos_j - track_pos_i| <= radius_i, sorted by i then j.
 
     The detections go into a uniform grid over the two axes on which they spread most
-    (at most 64 x 64 cells, a cell no smaller than the median radius; a counting sort
+    (at most 65 x 65 cells, a cell no smaller than the median radius; a counting sort
     by cell, no tree), and each track tests only the detections of the cells its ball
     can reach - a frame of a salvo (~200 detections over ~500 km, 14-km two-point
     radii) tests ~1 % of the pairs, where a sweep along one axis tested ~10 %.  Every
