@@ -70,6 +70,24 @@ def test_candidate_pairs_are_exactly_the_pairs_within_radius(seed):
     assert np.array_equal(ii, a) and np.array_equal(jj, b)
 
 
+def test_candidate_pairs_at_the_grid_edges_are_the_brute_force_ones():
+    """Brute force again where the grid of ``pairs_within_radius`` could lose a pair: one
+    broad track beside many narrow ones (cell from the median radius), radii on a cell
+    boundary, detections in a plane and at one point (flat or no spread), tracks outside
+    the grid, far away or not finite (no pairs)."""
+    rng = np.random.default_rng(7)
+    dp = np.vstack([rng.uniform(0, 1e5, (120, 3)), np.full((5, 3), 5e4), rng.normal(2e4, 300.0, (40, 3))])
+    tp = np.vstack([rng.uniform(-2e4, 1.2e5, (80, 3)), [[1e30, 0.0, 0.0], [np.nan, 1.0, 1.0], [5e4, 5e4, 5e4]]])
+    r = np.concatenate([rng.uniform(0, 4e3, 80), [1e31, 5e3, 0.0]])
+    r[:10] = 1.5e5  # broad tracks
+    r[10:20] = 1e5 / 64  # the grid's cell size
+    for det in (dp, np.column_stack([dp[:, 0], dp[:, 1], np.zeros(len(dp))]), np.full((6, 3), 7e3)):
+        ii, jj = candidate_pairs(tp, r, det)
+        with np.errstate(invalid="ignore"):
+            a, b = np.nonzero(np.linalg.norm(tp[:, None] - det[None], axis=2) <= r[:, None])
+        assert np.array_equal(ii, a) and np.array_equal(jj, b)
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_min_cost_matching_is_the_largest_cheapest_matching(seed):
     """Exhaustive enumeration: most pairs first, then least total cost."""

@@ -493,39 +493,48 @@ def radar_measure(X, site_ecef, rot, site_index, with_rr, want_h):
     Z = np.empty((n, m))
     H = np.zeros((n, m, nx))
     for k in range(n):
-        s = site_index[k]
-        dxe = X[k, 0] - site_ecef[s, 0]
-        dye = X[k, 1] - site_ecef[s, 1]
-        dze = X[k, 2] - site_ecef[s, 2]
-        R = rot[s]
-        e = R[0, 0] * dxe + R[0, 1] * dye + R[0, 2] * dze
-        nn = R[1, 0] * dxe + R[1, 1] * dye + R[1, 2] * dze
-        u = R[2, 0] * dxe + R[2, 1] * dye + R[2, 2] * dze
-        rho2 = e * e + nn * nn
-        rho = math.sqrt(rho2)
-        r2 = rho2 + u * u
-        r = math.sqrt(r2)
-        Z[k, 0] = r
-        Z[k, 1] = math.atan2(e, nn)
-        Z[k, 2] = math.atan2(u, rho)
-        if with_rr:
-            rr = (dxe * X[k, 3] + dye * X[k, 4] + dze * X[k, 5]) / r
-            Z[k, 3] = rr
-        if want_h:
-            # derivatives in ENU, then rotated back to ECEF (d/dr_ecef = d/dr_enu @ R)
-            dr = (e / r, nn / r, u / r)
-            daz = (nn / rho2, -e / rho2, 0.0)
-            de = (-u * e / (r2 * rho), -u * nn / (r2 * rho), rho / r2)
-            for j in range(3):
-                H[k, 0, j] = dr[0] * R[0, j] + dr[1] * R[1, j] + dr[2] * R[2, j]
-                H[k, 1, j] = daz[0] * R[0, j] + daz[1] * R[1, j]
-                H[k, 2, j] = de[0] * R[0, j] + de[1] * R[1, j] + de[2] * R[2, j]
-            if with_rr:
-                d = (dxe, dye, dze)
-                for j in range(3):
-                    H[k, 3, j] = X[k, 3 + j] / r - rr * d[j] / r2
-                    H[k, 3, 3 + j] = d[j] / r
+        _measure_row(X[k], site_ecef[site_index[k]], rot[site_index[k]], with_rr, want_h, Z[k], H[k])
     return Z, H
+
+
+@helper
+def _measure_row(x, site, R, with_rr, want_h, z, H):
+    """One row of :func:`radar_measure`: z (m,) and, if ``want_h``, the Jacobian rows into
+    H (m, nx) (only the non-zero entries are written).  An empty ``z`` skips the
+    measurement's angles (the Hessian's differences need only the Jacobian)."""
+    dxe = x[0] - site[0]
+    dye = x[1] - site[1]
+    dze = x[2] - site[2]
+    e = R[0, 0] * dxe + R[0, 1] * dye + R[0, 2] * dze
+    nn = R[1, 0] * dxe + R[1, 1] * dye + R[1, 2] * dze
+    u = R[2, 0] * dxe + R[2, 1] * dye + R[2, 2] * dze
+    rho2 = e * e + nn * nn
+    rho = math.sqrt(rho2)
+    r2 = rho2 + u * u
+    r = math.sqrt(r2)
+    rr = 0.0
+    if with_rr:
+        rr = (dxe * x[3] + dye * x[4] + dze * x[5]) / r
+    if z.shape[0] > 0:
+        z[0] = r
+        z[1] = math.atan2(e, nn)
+        z[2] = math.atan2(u, rho)
+        if with_rr:
+            z[3] = rr
+    if want_h:
+        # derivatives in ENU, then rotated back to ECEF (d/dr_ecef = d/dr_enu @ R)
+        dr = (e / r, nn / r, u / r)
+        daz = (nn / rho2, -e / rho2, 0.0)
+        de = (-u * e / (r2 * rho), -u * nn / (r2 * rho), rho / r2)
+        for j in range(3):
+            H[0, j] = dr[0] * R[0, j] + dr[1] * R[1, j] + dr[2] * R[2, j]
+            H[1, j] = daz[0] * R[0, j] + daz[1] * R[1, j]
+            H[2, j] = de[0] * R[0, j] + de[1] * R[1, j] + de[2] * R[2, j]
+        if with_rr:
+            d = (dxe, dye, dze)
+            for j in range(3):
+                H[3, j] = x[3 + j] / r - rr * d[j] / r2
+                H[3, 3 + j] = d[j] / r
 
 
 # --------------------------------------------------------------------------- Kalman
@@ -700,34 +709,6 @@ def _argsort_stable(x):
 
 
 @helper
-def _search_left(xs, v):
-    """``np.searchsorted(xs, v, side="left")``: the first i with xs[i] >= v."""
-    lo = 0
-    hi = xs.shape[0]
-    while lo < hi:
-        mid = (lo + hi) >> 1
-        if _before(xs[mid], v):
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
-
-
-@helper
-def _search_right(xs, v):
-    """``np.searchsorted(xs, v, side="right")``: the first i with xs[i] > v."""
-    lo = 0
-    hi = xs.shape[0]
-    while lo < hi:
-        mid = (lo + hi) >> 1
-        if _before(v, xs[mid]):
-            hi = mid
-        else:
-            lo = mid + 1
-    return lo
-
-
-@helper
 def _insertion_sort(a):
     """Sort a short 1-D array in place (a track's few detections)."""
     for i in range(1, a.shape[0]):
@@ -752,59 +733,116 @@ def _within(det_pos, j, track_pos, i, r):
 def pairs_within_radius(track_pos, radius, det_pos):
     """Pairs (i, j) with |det_pos_j - track_pos_i| <= radius_i, sorted by i then j.
 
-    A sweep along the axis on which the detections spread most: the detections sorted by
-    that coordinate, each track scans only the slab [x_i - r_i, x_i + r_i] (binary
-    search), so the cost is the tracks' log M plus the detections in their slabs - no
-    tree to build for a frame of a few hundred detections and no Python loop over the
-    hits.
+    The detections go into a uniform grid over the two axes on which they spread most
+    (at most 65 x 65 cells, a cell no smaller than the median radius; a counting sort
+    by cell, no tree), and each track tests only the detections of the cells its ball
+    can reach - a frame of a salvo (~200 detections over ~500 km, 14-km two-point
+    radii) tests ~1 % of the pairs, where a sweep along one axis tested ~10 %.  Every
+    pair within the radius is found (the ball's cells cover it) and tested by the same
+    squared-distance comparison, so the pairs are exactly the brute-force ones.
     """
     T = track_pos.shape[0]
     M = det_pos.shape[0]
-    ax = 0
-    if M:
-        best = -1.0
-        for c in range(3):
-            lo_c = det_pos[0, c]
-            hi_c = det_pos[0, c]
-            for j in range(M):
-                lo_c = min(lo_c, det_pos[j, c])
-                hi_c = max(hi_c, det_pos[j, c])
-            if hi_c - lo_c > best:
-                best = hi_c - lo_c
-                ax = c
-    order = _argsort_stable(det_pos[:, ax])
-    xs = np.empty(M)
-    for q in range(M):
-        xs[q] = det_pos[order[q], ax]
-    lo = np.empty(T, dtype=np.int64)
-    hi = np.empty(T, dtype=np.int64)
-    count = np.zeros(T, dtype=np.int64)
+    if T == 0 or M == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    lo = np.empty(3)
+    ext = np.empty(3)
+    for c in range(3):
+        lo_c = det_pos[0, c]
+        hi_c = det_pos[0, c]
+        for j in range(M):
+            lo_c = min(lo_c, det_pos[j, c])
+            hi_c = max(hi_c, det_pos[j, c])
+        lo[c] = lo_c
+        ext[c] = hi_c - lo_c
+    ax_a = 0
+    for c in range(1, 3):
+        if ext[c] > ext[ax_a]:
+            ax_a = c
+    ax_b = 1 if ax_a == 0 else 0
+    for c in range(3):
+        if c != ax_a and ext[c] > ext[ax_b]:
+            ax_b = c
+    # the median radius (NaN sorts last): a few broad tracks do not coarsen the grid
+    # (cells no smaller than 1/64 of the spread: every detection's cell index is in range)
+    rmin = radius[0]
+    rmax = radius[0]
     for i in range(T):
-        r = radius[i]
-        lo[i] = _search_left(xs, track_pos[i, ax] - r)
-        hi[i] = _search_right(xs, track_pos[i, ax] + r)
-        for q in range(lo[i], hi[i]):
-            j = order[q]
-            if _within(det_pos, j, track_pos, i, r):
-                count[i] += 1
-    n = 0
-    for i in range(T):
-        n += count[i]
-    ii = np.empty(n, dtype=np.int64)
-    jj = np.empty(n, dtype=np.int64)
+        rmin = min(rmin, radius[i])
+        rmax = max(rmax, radius[i])
+    median = rmax if rmax <= 2.0 * rmin else radius[_argsort_stable(radius)[T // 2]]
+    cell = max(ext[ax_a] / 64.0, ext[ax_b] / 64.0)
+    if median * (1.0 + 1e-6) > cell:
+        cell = median * (1.0 + 1e-6)
+    if not (cell > 0.0 and math.isfinite(cell)):
+        cell = max(ext[ax_a], 1.0)
+    na = int(ext[ax_a] / cell) + 1
+    nb = int(ext[ax_b] / cell) + 1
+    # counting sort of the detections by cell (row-major: a row's cells are consecutive)
+    dcell = np.empty(M, dtype=np.int64)
+    start = np.zeros(na * nb + 1, dtype=np.int64)
+    for j in range(M):
+        qa = min(int((det_pos[j, ax_a] - lo[ax_a]) / cell), na - 1)
+        qb = min(int((det_pos[j, ax_b] - lo[ax_b]) / cell), nb - 1)
+        dcell[j] = qa * nb + qb
+        start[dcell[j] + 1] += 1
+    for q in range(na * nb):
+        start[q + 1] += start[q]
+    order = np.empty(M, dtype=np.int64)
+    fill = start[:na * nb].copy()
+    for j in range(M):
+        order[fill[dcell[j]]] = j
+        fill[dcell[j]] += 1
+    # each track's hits, ascending, appended to (ii, jj) (capacity doubled as needed);
+    # inline, not a helper call per track: a call passing arrays costs ~100 ns
+    hits = np.empty(M, dtype=np.int64)
+    ii = np.empty(max(16, 2 * T), dtype=np.int64)
+    jj = np.empty(ii.shape[0], dtype=np.int64)
     k = 0
+    lo_a = lo[ax_a]
+    lo_b = lo[ax_b]
     for i in range(T):
         r = radius[i]
-        k0 = k
-        for q in range(lo[i], hi[i]):
-            j = order[q]
-            if _within(det_pos, j, track_pos, i, r):
-                ii[k] = i
-                jj[k] = j
-                k += 1
-        if k - k0 > 1:  # most tracks hold none or one: a sort call each cost more than the sweep
-            _insertion_sort(jj[k0:k])
-    return ii, jj
+        ta = track_pos[i, ax_a]
+        tb = track_pos[i, ax_b]
+        if not (math.isfinite(ta) and math.isfinite(tb) and r >= 0.0):
+            continue
+        n = 0
+        # cells reached: |x - t| <= r moves the cell index by at most floor(r / cell) + 1
+        # (the 1e-9 margin absorbs the rounding of (x - lo) / cell)
+        w = r / cell + 1e-9
+        if w > na + nb:  # wider than the grid: every detection is a candidate
+            for j in range(M):
+                if _within(det_pos, j, track_pos, i, r):
+                    hits[n] = j
+                    n += 1
+        else:
+            wi = int(w) + 1
+            fa = math.floor((ta - lo_a) / cell)
+            fb = math.floor((tb - lo_b) / cell)
+            if fa + wi < 0.0 or fa - wi > na - 1 or fb + wi < 0.0 or fb - wi > nb - 1:
+                continue  # the ball misses the grid (and the cell index might not fit an integer)
+            ca = int(fa)
+            cb = int(fb)
+            b0 = max(cb - wi, 0)
+            b1 = min(cb + wi, nb - 1)
+            for qa in range(max(ca - wi, 0), min(ca + wi, na - 1) + 1):
+                # the row's cells b0..b1 are consecutive in the cell order: one range
+                for q in range(start[qa * nb + b0], start[qa * nb + b1 + 1]):
+                    j = order[q]
+                    if _within(det_pos, j, track_pos, i, r):
+                        hits[n] = j
+                        n += 1
+            if n > 1:
+                _insertion_sort(hits[:n])
+        if k + n > ii.shape[0]:
+            ii = _grow(ii, k + n)
+            jj = _grow(jj, k + n)
+        for q in range(n):
+            ii[k] = i
+            jj[k] = hits[q]
+            k += 1
+    return ii[:k].copy(), jj[:k].copy()
 
 
 @njit(cache=True, fastmath=False)
@@ -814,13 +852,13 @@ def pregate_pairs(track_pos, track_var, det_pos, det_var, threshold):
     (``track_var``, ``det_var``: traces of the position covariances).  To first order
     the gate ellipsoid lies within sqrt(gamma lambda_max(P + R_cart)) and the traces
     bound the eigenvalues; x1.5 covers curvature.  Small frames test every pair; larger
-    ones sweep (:func:`pairs_within_radius`) with each track's largest radius over the
-    frame, then test each pair's own.  Both give the same pairs."""
+    ones search the grid (:func:`pairs_within_radius`) with each track's largest radius
+    over the frame, then test each pair's own.  Both give the same pairs."""
     T = track_pos.shape[0]
     M = det_pos.shape[0]
     if T * M <= 20_000:
         # a frame of a salvo (~70 tracks, ~200 detections, the tentative tracks' gates
-        # tens of km wide): every pair costs less than the sweep's sort and slabs
+        # tens of km wide): every pair costs no more than the grid search
         ii = np.empty(T * M, dtype=np.int64)
         jj = np.empty(T * M, dtype=np.int64)
         n = 0
@@ -839,7 +877,7 @@ def pregate_pairs(track_pos, track_var, det_pos, det_var, threshold):
         dmax = max(dmax, det_var[j])
     radius = np.empty(T)
     for i in range(T):
-        radius[i] = 1.5 * math.sqrt(threshold * (track_var[i] + dmax))
+        radius[i] = 1.5 * math.sqrt(threshold * (track_var[i] + dmax)) * (1.0 + 1e-12)
     ti, dj = pairs_within_radius(track_pos, radius, det_pos)
     n = 0
     for k in range(ti.shape[0]):
@@ -877,19 +915,23 @@ def radar_ekf2_prediction(X, P, site_ecef, rot, site_index, with_rr):
     nz = (3, 3, 3, 6)
     nd = 6 if with_rr else 3
     Xd = np.empty((2 * nd, nx))
-    sd = np.empty(2 * nd, dtype=np.int64)
+    Hd = np.zeros((2 * nd, m, nx))
+    no_z = np.empty(0)
+    jac = nx > 0  # True, typed as a bool (a literal True would compile _measure_row once more)
     Hs = np.zeros((m, nx, nx))
     HP = np.empty((m, nx, nx))
     for k in range(n):
         for q in range(2 * nd):
             for j in range(nx):
                 Xd[q, j] = X[k, j]
-            sd[q] = site_index[k]
         for j in range(nd):
             e = 1.0 if j < 3 else 1e-3
             Xd[2 * j, j] += e
             Xd[2 * j + 1, j] -= e
-        _, Hd = radar_measure(Xd, site_ecef, rot, sd, with_rr, True)
+        # the Jacobian at each displaced state, as radar_measure gives it (the entries it
+        # leaves zero stay zero in Hd): no measurement angles, no arrays per row
+        for q in range(2 * nd):
+            _measure_row(Xd[q], site_ecef[site_index[k]], rot[site_index[k]], with_rr, jac, no_z, Hd[q])
         for i in range(m):
             na = nz[i]
             for j in range(na):
@@ -945,7 +987,8 @@ def radar_ekf2_prediction(X, P, site_ecef, rot, site_index, with_rr):
 def radar_to_cartesian(Z, R, site_ecef, rot, site_index, want_cov):
     """ECEF positions (M, 3) of radar measurements Z (M, >=3) = (range, azimuth,
     elevation, ...) and, if ``want_cov``, their linearised position covariances
-    (M, 3, 3) = M R_3x3 M^T with M = rot^T d(enu)/d(r, az, el)."""
+    (M, 3, 3) = M R_3x3 M^T with M = rot^T d(enu)/d(r, az, el) (R (M, >=3, >=3): its
+    position block is read where it lies)."""
     n = Z.shape[0]
     pos = np.empty((n, 3))
     cov = np.empty((n if want_cov else 0, 3, 3))
@@ -1050,6 +1093,24 @@ def gate_pairs(z_pred, Pzz, Z, R, ti, dj, angle_mask, threshold):
 
 
 @helper
+def _cwna_one(Q, da, q, q_extra):
+    """One step's :func:`cwna_noise` into Q (n, n) (the powers compiled: the tracker
+    engine's own, as before)."""
+    n = Q.shape[0]
+    _fill2(Q, 0.0)
+    qa = q * math.pow(da, 3.0) / 3.0
+    qb = q * (da * da) / 2.0
+    qc = q * da
+    for i in range(3):
+        Q[i, i] = qa
+        Q[i, i + 3] = qb
+        Q[i + 3, i] = qb
+        Q[i + 3, i + 3] = qc
+    for i in range(6, n):
+        Q[i, i] = q_extra * da
+
+
+@helper
 def _covariance_one(F, P, Q, out, FP):
     """sym(F P F^T + Q) of one track into ``out`` (FP: (n, n) scratch)."""
     n = P.shape[0]
@@ -1088,20 +1149,63 @@ def broken_flags(X, P, max_speed, max_sigma, r_min, r_max):
     N, n = X.shape
     out = np.zeros(N, dtype=np.bool_)
     for k in range(N):
-        ok = True
+        finite = True
         for i in range(n):
-            if not math.isfinite(X[k, i]):
-                ok = False
             for j in range(n):
                 if not math.isfinite(P[k, i, j]):
-                    ok = False
-        if ok:
-            r = math.sqrt(X[k, 0] * X[k, 0] + X[k, 1] * X[k, 1] + X[k, 2] * X[k, 2])
-            v = math.sqrt(X[k, 3] * X[k, 3] + X[k, 4] * X[k, 4] + X[k, 5] * X[k, 5])
-            sig = math.sqrt(abs(P[k, 0, 0] + P[k, 1, 1] + P[k, 2, 2]))
-            ok = r >= r_min and r <= r_max and v <= max_speed and sig <= max_sigma
-        out[k] = not ok
+                    finite = False
+        out[k] = _broken_one(X[k], finite, P[k, 0, 0] + P[k, 1, 1] + P[k, 2, 2], max_speed, max_sigma, r_min, r_max)
     return out
+
+
+@helper
+def _broken_one(x, p_finite, trace_rr, max_speed, max_sigma, r_min, r_max):
+    """One row of :func:`broken_flags`, given whether its covariance is finite and the
+    trace of its position block."""
+    ok = p_finite
+    for i in range(x.shape[0]):
+        if not math.isfinite(x[i]):
+            ok = False
+    if ok:
+        r = math.sqrt(x[0] * x[0] + x[1] * x[1] + x[2] * x[2])
+        v = math.sqrt(x[3] * x[3] + x[4] * x[4] + x[5] * x[5])
+        sig = math.sqrt(abs(trace_rr))
+        ok = r >= r_min and r <= r_max and v <= max_speed and sig <= max_sigma
+    return not ok
+
+
+@helper
+def _position_trace(F, P, Q):
+    """(trace of the position block of F P F^T + Q, whether every entry of the whole
+    product is surely finite) without the whole product: its diagonal entries are summed
+    exactly as :func:`_covariance_one` sums them (and symmetrising leaves a diagonal as
+    it is), so the trace is the full product's to the bit.  Finite F, P and Q with
+    n^2 max|F|^2 max|P| + max|Q| below 1e300 bound every entry of the product (False:
+    the caller forms the product and looks)."""
+    n = P.shape[0]
+    tr = 0.0
+    for i in range(3):
+        s = 0.0
+        for j in range(n):
+            fp = 0.0
+            for p in range(n):
+                fp += F[i, p] * P[p, j]
+            s += fp * F[i, j]
+        tr += s + Q[i, i]
+    fmax = 0.0
+    pmax = 0.0
+    qmax = 0.0
+    for i in range(n):
+        for j in range(n):
+            # 'not <=' lets a NaN in (and so fail the bound below)
+            if not abs(F[i, j]) <= fmax:
+                fmax = abs(F[i, j])
+            if not abs(P[i, j]) <= pmax:
+                pmax = abs(P[i, j])
+            if not abs(Q[i, j]) <= qmax:
+                qmax = abs(Q[i, j])
+    bound = n * n * fmax * fmax * pmax + qmax
+    return tr, bound < 1e300
 
 
 @njit(cache=True, fastmath=False)
@@ -1607,6 +1711,7 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
     jw = _joseph_work(n, m)
     FP = np.empty((n, n))
     Q = np.zeros((n, n))
+    phi = np.empty((n, n))
     Rx = np.empty((m, m))
     HP = np.empty((m, n))
     Sk = np.empty((m, m))
@@ -1623,36 +1728,42 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
         claimed = np.zeros(M, dtype=np.bool_)
         broken = np.zeros(T, dtype=np.bool_)
         if T > 0 and M > 0:
-            # 1. predict (gating.predict_tracks: resumable RK4 + STM, F P F^T + Q, broken rows)
+            # 1. predict (gating.predict_tracks: resumable RK4 + STM, F P F^T + Q, broken rows).
+            # F P F^T + Q is formed only for the tracks that reach the exact gate (a third
+            # of them in a salvo); the pre-gate and the broken test need its trace and
+            # whether it is finite, which _position_trace gives to the bit without it.
             Xp = lX[:T].copy()
             Pp = np.empty((T, n, n))
+            dq = np.empty(T)
+            tv = np.empty(T)
+            have_p = np.zeros(T, dtype=np.bool_)
             for k in range(T):
-                phi = np.zeros((n, n))
+                _fill2(phi, 0.0)
                 d = t - lt[k]
                 steps, h = _resume_one(Xp[k], phi, d, max_step, rXc[k], rPHI[k], rdone[k], rh[k], earth, omega, h0,
                                        dh, ln_rho, d2_ln_rho, scratch)
-                da = abs(d)
-                _fill2(Q, 0.0)
-                qa = fp[P_Q] * math.pow(da, 3.0) / 3.0
-                qb = fp[P_Q] * (da * da) / 2.0
-                qc = fp[P_Q] * da
-                for i in range(3):
-                    Q[i, i] = qa
-                    Q[i, i + 3] = qb
-                    Q[i + 3, i] = qb
-                    Q[i + 3, i + 3] = qc
-                for i in range(6, n):
-                    Q[i, i] = fp[P_Q_LNB] * da
-                _covariance_one(phi, lP[k], Q, Pp[k], FP)
+                dq[k] = abs(d)
+                _cwna_one(Q, dq[k], fp[P_Q], fp[P_Q_LNB])
+                tr, finite = _position_trace(phi, lP[k], Q)
+                if not finite:  # form it and look
+                    _covariance_one(phi, lP[k], Q, Pp[k], FP)
+                    have_p[k] = True
+                    finite = True
+                    for i in range(n):
+                        for j in range(n):
+                            if not math.isfinite(Pp[k, i, j]):
+                                finite = False
+                    tr = Pp[k, 0, 0] + Pp[k, 1, 1] + Pp[k, 2, 2]
+                tv[k] = tr
+                broken[k] = _broken_one(Xp[k], finite, tr, 2.0 * fp[P_MAX_SPEED], 10.0 * fp[P_MAX_SIGMA],
+                                        fp[P_R_MIN], fp[P_R_MAX])
                 _put(rXc[k], Xp[k])
                 _put2(rPHI[k], phi)
                 rdone[k] = steps
                 rh[k] = h
-            broken = broken_flags(Xp, Pp, 2.0 * fp[P_MAX_SPEED], 10.0 * fp[P_MAX_SIGMA], fp[P_R_MIN], fp[P_R_MAX])
             for k in range(T):
                 if broken[k]:
                     _put(Xp[k], lX[k])
-                    _put2(Pp[k], lP[k])
             # 2. gate (gating.EllipsoidGate: Cartesian pre-gate, then the exact test)
             ne = np.int64(0)
             rows = np.empty(T, dtype=np.int64)
@@ -1675,7 +1786,7 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
                     k = rows[q]
                     for i in range(3):
                         tpos[q, i] = Xp[k, i]
-                    tvar[q] = Pp[k, 0, 0] + Pp[k, 1, 1] + Pp[k, 2, 2]
+                    tvar[q] = tv[k]
                 ti, dj = pregate_pairs(tpos, tvar, pos[a0:a1], dvar[a0:a1], thr)
                 if ti.shape[0] > 0:
                     # the distinct tracks with a candidate (candidates come sorted by track)
@@ -1690,6 +1801,11 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
                     Xu = np.empty((nu_rows, n))
                     Pu = np.empty((nu_rows, n, n))
                     for q in range(nu_rows):
+                        k = urows[q]
+                        if not have_p[k]:
+                            _cwna_one(Q, dq[k], fp[P_Q], fp[P_Q_LNB])
+                            _covariance_one(rPHI[k], lP[k], Q, Pp[k], FP)
+                            have_p[k] = True
                         _put(Xu[q], Xp[urows[q]])
                         _put2(Pu[q], Pp[urows[q]])
                     z_pred, Pzz, _, Hm = radar_ekf2_prediction(Xu, Pu, site_ecef, rot,

@@ -498,13 +498,15 @@ def run_tracker(detections, config: TrackerConfig | None = None, rng: np.random.
     total = sum(a.size for a in cols["time_s"]) if sets else 0
     if total == 0:
         return TrackerResult([], np.zeros(0), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), 0, cfg, model)
-    c = {k: np.concatenate(v).astype(np.int64 if k == "truth_id" else float) for k, v in cols.items()}
+    # one radar (the usual case): its arrays as they are, not a concatenated copy
+    # (truth_id copied all the same: the result keeps it)
+    c = {k: np.asarray(v[0], dtype=float) if len(v) == 1 and k != "truth_id"
+         else np.concatenate(v).astype(np.int64 if k == "truth_id" else float) for k, v in cols.items()}
     site = np.concatenate(site_idx)
-    core = np.stack([c["time_s"], c["range_m"], c["az_rad"], c["el_rad"], c["sigma_range_m"], c["sigma_az_rad"],
-                     c["sigma_el_rad"]])
-    if not np.all(np.isfinite(core)):
+    core = [c[k] for k in ("time_s", "range_m", "az_rad", "el_rad", "sigma_range_m", "sigma_az_rad", "sigma_el_rad")]
+    if not all(np.all(np.isfinite(a)) for a in core):
         raise InputError("time, range, angles and their sigmas must be finite", field="detections")
-    if np.any(c["range_m"] <= 0.0) or np.any(core[4:] <= 0.0):
+    if any(np.any(a <= 0.0) for a in core[1:2] + core[4:]):
         raise InputError("ranges and measurement sigmas must be > 0", field="detections")
     with_rr = bool(cfg.use_range_rate and np.all(np.isfinite(c["range_rate_m_s"]))
                    and np.all(np.isfinite(c["sigma_range_rate_m_s"])) and np.all(c["sigma_range_rate_m_s"] > 0.0))
@@ -514,15 +516,20 @@ def run_tracker(detections, config: TrackerConfig | None = None, rng: np.random.
     sig = np.stack([c["sigma_range_m"], c["sigma_az_rad"], c["sigma_el_rad"]]
                    + ([c["sigma_range_rate_m_s"]] if with_rr else []), axis=1)
     Rall = np.zeros((total, m, m))
-    Rall[:, np.arange(m), np.arange(m)] = sig**2
+    Rall.reshape(total, m * m)[:, :: m + 1] = sig**2  # the diagonals (a strided view: no fancy indexing)
     order = np.lexsort((site, c["time_s"]))
-    times = c["time_s"][order]
-    sites_o = site[order]
+    # detections that come in time order (a simulated radar's do) need no reordered copies
+    in_order = bool(np.all(order == np.arange(total)))
+    times = c["time_s"] if in_order else c["time_s"][order]
+    sites_o = site if in_order else site[order]
     bounds = _frame_bounds(times, sites_o, cfg.frame_window_s)
-    frame_t = np.array([float(np.mean(times[i:j])) for i, j in bounds])
+    # np.mean's own sum and division, without its per-call overhead (bit-identical)
+    frame_t = np.array([float(np.add.reduce(times[i:j]) / (j - i)) for i, j in bounds])
     if cfg.engine != "components" and unsupported(cfg) is None:
-        tracks, n_conf, n_tent = run_compiled(cfg, model, RadarMeasurementModel(sites, with_rr), Zall[order],
-                                              Rall[order], sites_o, order, c["truth_id"][order], bounds, frame_t)
+        tracks, n_conf, n_tent = run_compiled(cfg, model, RadarMeasurementModel(sites, with_rr),
+                                              Zall if in_order else Zall[order], Rall if in_order else Rall[order],
+                                              sites_o, order, c["truth_id"] if in_order else c["truth_id"][order],
+                                              bounds, frame_t)
         res = TrackerResult(tracks, frame_t, n_conf, n_tent, 0, cfg, model, engine=COMPILED)
     else:
         mgr = TrackManager(cfg, sites, with_rr)

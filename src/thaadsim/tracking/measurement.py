@@ -198,7 +198,9 @@ class RadarMeasurementModel(MeasurementModel):
         None) of measurements Z (M, >=3) with noise R (M, >=3, >=3), in one compiled pass."""
         Z = np.ascontiguousarray(np.atleast_2d(np.asarray(Z, dtype=float)))
         idx = self._index(Z.shape[0], site_index)
-        Rc = np.zeros((0, 3, 3)) if R is None else np.ascontiguousarray(np.asarray(R, dtype=float)[:, :3, :3])
+        # R whole (the kernel reads its position block): a (M, 3, 3) copy of a 100,000-row R
+        # cost more than the kernel
+        Rc = np.zeros((0, 3, 3)) if R is None else np.ascontiguousarray(np.asarray(R, dtype=float))
         return kernels.radar_to_cartesian(Z, Rc, self.sites.ecef_m, self.sites.rotation, idx, R is not None)
 
 
