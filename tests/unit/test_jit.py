@@ -16,7 +16,7 @@ import pytest
 from numba.core.registry import CPUDispatcher
 
 ROOMS = ("thaadsim.earth.kernels", "thaadsim.flight.kernels", "thaadsim.sensors.kernels",
-         "thaadsim.defense.kernels")
+         "thaadsim.defense.kernels", "thaadsim.tracking.kernels")
 
 
 @pytest.mark.parametrize("module", ROOMS)

@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 from thaadsim.earth.constants import WGS84_A_M
-from thaadsim.earth.kernels import EARTH_WGS84, geodetic_from_ecef
+from thaadsim.earth.kernels import EARTH_WGS84, geodetic_height
 from thaadsim.jit import helper, kernel, prange
 from thaadsim.tracking.kernels import _rk4_step  # the tracker's motion, for fire control's predicted paths
 
@@ -314,7 +314,7 @@ def ballistic_paths(X, n_steps, step, max_step, earth, omega, h0, dh, ln_rho, d2
             if not finite:
                 break
             if x[0] * x[0] + x[1] * x[1] + x[2] * x[2] <= _OUTSIDE_ELLIPSOID_M2:
-                if geodetic_from_ecef(x[0], x[1], x[2], EARTH_WGS84)[2] < 0.0:
+                if geodetic_height(x[0], x[1], x[2], EARTH_WGS84) < 0.0:
                     break
             for i in range(6):
                 out[k, c, i] = x[i]

@@ -69,6 +69,29 @@ def geodetic_from_ecef(x, y, z, earth):
     if p < 1e-3:  # on the polar axis the closed form divides by p
         lat = math.copysign(0.5 * math.pi, z)
         return lat, lon, abs(z) - _B
+    u, v = _heikkinen_uv(p, z)
+    z0 = _B * _B * z / (_A * v)
+    h = u * (1.0 - _B * _B / (_A * v))
+    lat = math.atan2(z + _EP2 * z0, p)
+    return lat, lon, h
+
+
+@helper
+def geodetic_height(x, y, z, earth):
+    """The height [m] of :func:`geodetic_from_ecef`, the same bits, without its two
+    arctangents (a propagation that only asks "above the ground?" needs no latitude)."""
+    p = math.sqrt(x * x + y * y)
+    if earth == EARTH_SPHERE:
+        return math.sqrt(p * p + z * z) - _RS
+    if p < 1e-3:
+        return abs(z) - _B
+    u, v = _heikkinen_uv(p, z)
+    return u * (1.0 - _B * _B / (_A * v))
+
+
+@helper
+def _heikkinen_uv(p, z):
+    """Heikkinen's (1982) U and V of an ECEF point at distance p from the polar axis."""
     a2 = _A * _A
     b2 = _B * _B
     z2 = z * z
@@ -84,12 +107,7 @@ def geodetic_from_ecef(x, y, z, earth):
         max(0.5 * a2 * (1.0 + 1.0 / q) - pp * (1.0 - _E2) * z2 / (q * (1.0 + q)) - 0.5 * pp * p2, 0.0)
     )
     t = p - _E2 * r0
-    u = math.sqrt(t * t + z2)
-    v = math.sqrt(t * t + (1.0 - _E2) * z2)
-    z0 = b2 * z / (_A * v)
-    h = u * (1.0 - b2 / (_A * v))
-    lat = math.atan2(z + _EP2 * z0, p)
-    return lat, lon, h
+    return math.sqrt(t * t + z2), math.sqrt(t * t + (1.0 - _E2) * z2)
 
 
 @kernel

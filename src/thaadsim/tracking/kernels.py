@@ -36,11 +36,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 
 from thaadsim.earth.constants import GM_EARTH_M3_S2, J2_EARTH, WGS84_A_M
-from thaadsim.earth.kernels import EARTH_SPHERE, geodetic_from_ecef, gravity_ecef
-from thaadsim.jit import helper
+from thaadsim.earth.kernels import EARTH_SPHERE, geodetic_from_ecef, geodetic_height, gravity_ecef
+from thaadsim.jit import ERROR_MODEL, helper, kernel, njit
 
 _MU = GM_EARTH_M3_S2
 _J2 = J2_EARTH
@@ -130,7 +129,7 @@ def _a_phi(A, B, out, nx):
 # --------------------------------------------------------------------------- physics
 
 
-@njit(cache=True, fastmath=False)
+@kernel
 def density_and_slope(h, h0, dh, ln_rho, d2_ln_rho):
     """(rho [kg/m^3], drho/dh [kg/m^4]) from a uniform ln(rho) table.
 
@@ -158,7 +157,7 @@ def density_and_slope(h, h0, dh, ln_rho, d2_ln_rho):
     return rho, rho * slope
 
 
-@njit(cache=True, fastmath=False)
+@kernel
 def gravity_gradient(x, y, z, earth, G):
     """d g / d r (3x3, symmetric) of ``earth.kernels.gravity_ecef`` [1/s^2], into G."""
     r2 = x * x + y * y + z * z
@@ -187,7 +186,7 @@ def gravity_gradient(x, y, z, earth, G):
             G[i, j] -= c * d
 
 
-@njit(cache=True, fastmath=False)
+@kernel
 def _rhs(x, nx, earth, omega, h0, dh, ln_rho, d2_ln_rho, dx, A, want_a, G):
     """Time derivative of the state into ``dx``; its Jacobian into ``A`` if ``want_a``."""
     px, py, pz = x[0], x[1], x[2]
@@ -208,7 +207,11 @@ def _rhs(x, nx, earth, omega, h0, dh, ln_rho, d2_ln_rho, dx, A, want_a, G):
     nyv = 0.0
     nzv = 0.0
     if nx == 7:
-        lat, lon, h = geodetic_from_ecef(px, py, pz, earth)
+        if want_a:  # the Jacobian needs the ellipsoid normal, so the latitude and longitude
+            lat, lon, h = geodetic_from_ecef(px, py, pz, earth)
+        else:
+            lat = lon = 0.0
+            h = geodetic_height(px, py, pz, earth)
         rho, drho = density_and_slope(h, h0, dh, ln_rho, d2_ln_rho)
         if rho > 0.0:
             speed = math.sqrt(vx * vx + vy * vy + vz * vz)
@@ -216,6 +219,7 @@ def _rhs(x, nx, earth, omega, h0, dh, ln_rho, d2_ln_rho, dx, A, want_a, G):
             ax -= kd * speed * vx
             ay -= kd * speed * vy
             az -= kd * speed * vz
+        if rho > 0.0 and want_a:
             cl = math.cos(lat)
             nxv = cl * math.cos(lon)
             nyv = cl * math.sin(lon)
@@ -307,7 +311,7 @@ def _rk4_step(x, nx, h, earth, omega, h0, dh, ln_rho, d2_ln_rho, phi, work, Aw, 
                 phi[i, j] += h / 6.0 * (K1[i, j] + 2.0 * K2[i, j] + 2.0 * K3[i, j] + K4[i, j])
 
 
-@njit(cache=True, fastmath=False)
+@kernel
 def propagate_batch(X, dt, max_step, want_phi, earth, omega, h0, dh, ln_rho, d2_ln_rho):
     """Propagate a batch X (N, nx) by dt (N,) seconds (either sign).
 
@@ -370,7 +374,7 @@ def _resume_one(x, phi, d, max_step, xc, phic, done, hc, earth, omega, h0, dh, l
     return m, h
 
 
-@njit(cache=True, fastmath=False)
+@kernel
 def propagate_stm_resume(X, dt, max_step, Xc, PHIc, done, hc, earth, omega, h0, dh, ln_rho, d2_ln_rho):
     """:func:`propagate_stm` that resumes from an earlier propagation of the same start
     states: row k's (Xc, PHIc) is X[k] and the STM after ``done[k]`` RK4 steps of size
@@ -402,7 +406,7 @@ def propagate_stm(X, dt, max_step, earth, omega, h0, dh, ln_rho, d2_ln_rho):
     return propagate_batch(X, dt, max_step, True, earth, omega, h0, dh, ln_rho, d2_ln_rho)
 
 
-@njit(cache=True, fastmath=False)
+@kernel
 def propagate_to_height(X, h_target, direction, max_step, max_time, earth, omega, h0, dh, ln_rho, d2_ln_rho):
     """Propagate each state forward (direction=+1) or backward (-1) in time until its
     geodetic height first falls to ``h_target``.
@@ -424,7 +428,7 @@ def propagate_to_height(X, h_target, direction, max_step, max_time, earth, omega
     xt = np.empty(nx)
     for k in range(n):
         x = X[k].copy()
-        h_now = geodetic_from_ecef(x[0], x[1], x[2], earth)[2] - h_target
+        h_now = geodetic_height(x[0], x[1], x[2], earth) - h_target
         if h_now <= 0.0:
             _put(out[k], x)
             toff[k] = 0.0
@@ -435,7 +439,7 @@ def propagate_to_height(X, h_target, direction, max_step, max_time, earth, omega
         while abs(t) < max_time:
             _put(xt, x)
             _rk4_step(xt, nx, step, earth, omega, h0, dh, ln_rho, d2_ln_rho, phi, work, Aw, G, Kw)
-            h_new = geodetic_from_ecef(xt[0], xt[1], xt[2], earth)[2] - h_target
+            h_new = geodetic_height(xt[0], xt[1], xt[2], earth) - h_target
             if h_new <= 0.0:
                 # secant (regula falsi, Illinois) on tau in (0, step]
                 a = 0.0
@@ -448,7 +452,7 @@ def propagate_to_height(X, h_target, direction, max_step, max_time, earth, omega
                     c = (a * fb - b * fa) / (fb - fa)
                     _put(xt, x)
                     _rk4_step(xt, nx, c, earth, omega, h0, dh, ln_rho, d2_ln_rho, phi, work, Aw, G, Kw)
-                    fc = geodetic_from_ecef(xt[0], xt[1], xt[2], earth)[2] - h_target
+                    fc = geodetic_height(xt[0], xt[1], xt[2], earth) - h_target
                     if abs(fc) < 1e-6:
                         break
                     if fc > 0.0:
@@ -478,7 +482,7 @@ def propagate_to_height(X, h_target, direction, max_step, max_time, earth, omega
 # --------------------------------------------------------------------------- radar
 
 
-@njit(cache=True, fastmath=False)
+@kernel
 def radar_measure(X, site_ecef, rot, site_index, with_rr, want_h):
     """Radar measurement function and (optionally) its Jacobian.
 
@@ -575,7 +579,7 @@ def _chol_inverse(S, m, Sinv):
     return logdet
 
 
-@njit(cache=True, fastmath=False)
+@kernel
 def kalman_update_joseph(X, P, nu, H, R):
     """Linearised Kalman update of a batch, Joseph form.
 
@@ -720,7 +724,7 @@ def _insertion_sort(a):
         a[j + 1] = v
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model=ERROR_MODEL)
 def _within(det_pos, j, track_pos, i, r):
     """Detection j lies within distance r of track i (squared distances: no sqrt)."""
     d0 = det_pos[j, 0] - track_pos[i, 0]
@@ -729,7 +733,7 @@ def _within(det_pos, j, track_pos, i, r):
     return d0 * d0 + d1 * d1 + d2 * d2 <= r * r
 
 
-@njit(cache=True, fastmath=False)
+@kernel
 def pairs_within_radius(track_pos, radius, det_pos):
     """Pairs (i, j) with |det_pos_j - track_pos_i| <= radius_i, sorted by i then j.
 
@@ -845,7 +849,7 @@ def pairs_within_radius(track_pos, radius, det_pos):
     return ii[:k].copy(), jj[:k].copy()
 
 
-@njit(cache=True, fastmath=False)
+@kernel
 def pregate_pairs(track_pos, track_var, det_pos, det_var, threshold):
     """Cartesian pre-gate of the ellipsoidal gate: pairs (i, j), sorted by i then j,
     with |det_pos_j - track_pos_i| <= 1.5 sqrt(threshold (track_var_i + det_var_j))
@@ -892,7 +896,7 @@ def pregate_pairs(track_pos, track_var, det_pos, det_var, threshold):
     return ti[:n].copy(), dj[:n].copy()
 
 
-@njit(cache=True, fastmath=False)
+@kernel
 def radar_ekf2_prediction(X, P, site_ecef, rot, site_index, with_rr):
     """Second-order EKF measurement prediction of a batch through the radar function.
 
@@ -983,7 +987,7 @@ def radar_ekf2_prediction(X, P, site_ecef, rot, site_index, with_rr):
     return Z, Pzz, Pxz, H
 
 
-@njit(cache=True, fastmath=False)
+@kernel
 def radar_to_cartesian(Z, R, site_ecef, rot, site_index, want_cov):
     """ECEF positions (M, 3) of radar measurements Z (M, >=3) = (range, azimuth,
     elevation, ...) and, if ``want_cov``, their linearised position covariances
@@ -1020,7 +1024,7 @@ def radar_to_cartesian(Z, R, site_ecef, rot, site_index, want_cov):
     return pos, cov
 
 
-@njit(cache=True, fastmath=False)
+@kernel
 def gate_pairs(z_pred, Pzz, Z, R, ti, dj, angle_mask, threshold):
     """Exact ellipsoidal gate of candidate pairs (ti_k, dj_k) in one pass.
 
@@ -1128,7 +1132,7 @@ def _covariance_one(F, P, Q, out, FP):
             out[j, i] = a
 
 
-@njit(cache=True, fastmath=False)
+@kernel
 def covariance_predict(F, P, Q):
     """sym(F_k P_k F_k^T + Q_k) of a batch (N, n, n): the EKF's covariance prediction in
     one pass (numpy's stacked matmul spends most of its time per 7x7 matrix on
@@ -1141,7 +1145,7 @@ def covariance_predict(F, P, Q):
     return out
 
 
-@njit(cache=True, fastmath=False)
+@kernel
 def broken_flags(X, P, max_speed, max_sigma, r_min, r_max):
     """Rows of predicted (X (N, n), P (N, n, n)) that are no longer a ballistic object:
     any non-finite entry, |r| outside [r_min, r_max], |v| > max_speed or
@@ -1208,7 +1212,7 @@ def _position_trace(F, P, Q):
     return tr, bound < 1e300
 
 
-@njit(cache=True, fastmath=False)
+@kernel
 def matching_problem(rows, cols, cost, n_rows, n_cols):
     """The set-up of ``association.min_cost_matching`` in one pass: the pairs with no
     competitor (their row and column in no other pair) and, for the rest, the rows rr
@@ -1267,7 +1271,7 @@ def matching_problem(rows, cols, cost, n_rows, n_cols):
     return sr, sc, rr, cc, C
 
 
-@njit(cache=True, fastmath=False)
+@kernel
 def two_point_candidates(p2, C2, p1, C1, dt, max_speed):
     """Pairs (i, j) of a frame's detection i (p2 (M2, 3), position covariance C2) and
     the previous frame's j (p1, C1) within max_speed dt + 3 sigma (sigma from the
@@ -1289,7 +1293,7 @@ def two_point_candidates(p2, C2, p1, C1, dt, max_speed):
     return ii, jj, cost
 
 
-@njit(cache=True, fastmath=False)
+@kernel
 def two_point_states(p2, C2, p1, C1, r, c, dt, n):
     """States (k, n) and covariances (k, n, n) of tracks started from detection pairs
     (p2[r], p1[c]) dt apart: position p2, velocity (p2 - p1) / dt; covariance blocks
@@ -1311,7 +1315,7 @@ def two_point_states(p2, C2, p1, C1, r, c, dt, n):
     return X0, P0
 
 
-@njit(cache=True, fastmath=False)
+@kernel
 def cwna_noise(d, d3, q, n_extra, q_extra):
     """Discretised continuous white-noise acceleration covariance for steps d (N,) >= 0
     (``models.cwna_process_noise`` states the blocks): q d^3/3 on the position
@@ -1335,7 +1339,7 @@ def cwna_noise(d, d3, q, n_extra, q_extra):
     return Q
 
 
-@njit(cache=True, fastmath=False)
+@kernel
 def bipartite_labels(n_rows, n_cols, rows, cols):
     """Connected-component label of every row node (0..n_rows-1) and column node of the
     bipartite graph with edges (rows_k, cols_k), by union-find; labels numbered in the
@@ -1374,7 +1378,7 @@ def bipartite_labels(n_rows, n_cols, rows, cols):
 # --------------------------------------------------------------------------- assignment
 
 
-@njit(cache=True, fastmath=False)
+@kernel
 def linear_assignment(C):
     """Minimum-cost assignment of every row of C (nr, nc), nr <= nc: the column of each
     row (-1 for all rows when no finite assignment exists).  Crouse's shortest
@@ -1445,7 +1449,7 @@ def linear_assignment(C):
     return col4row
 
 
-@njit(cache=True, fastmath=False)
+@kernel
 def gnn_pairs(track, det, d2, n_tracks, n_dets, miss_cost, big):
     """``association.gnn_assign`` compiled: of the gated pairs (track_k, det_k, d2_k),
     the indices k taken - pairs with no competitor directly, the rest cluster by
@@ -1535,7 +1539,7 @@ def _marked(slot):
     return out
 
 
-@njit(cache=True, fastmath=False)
+@kernel
 def min_cost_pairs(rows, cols, cost, n_rows, n_cols):
     """``association.min_cost_matching`` compiled: (rows, cols) of the matching, sorted
     by row.  The problem of :func:`matching_problem` is solved one connected component
@@ -1643,7 +1647,7 @@ P_MAX_STEP, P_Q, P_Q_LNB, P_LNB_LO, P_LNB_HI, P_GATE, P_MAX_SPEED, P_MAX_SIGMA, 
 I_CONFIRM_M, I_CONFIRM_N, I_MISSES = range(3)
 
 
-@njit(cache=True, fastmath=False)
+@kernel
 def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite, site_ecef, rot, with_rr, n, fp, ip,
                  angle_mask, earth, omega, h0, dh, ln_rho, d2_ln_rho):
     """The component tracker (``manager.TrackManager``) with EKF (second order), GNN,
