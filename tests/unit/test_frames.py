@@ -171,6 +171,30 @@ def test_local_frame_round_trips(earth):
     np.testing.assert_allclose(back, r, rtol=0, atol=MM)
 
 
+def test_height_and_normal_without_arctangents_are_geodetic_from_ecef():
+    """Authority: geodetic_from_ecef (Heikkinen's closed form, held against pymap3d above) -
+    geodetic_height gives its height to the bit, geodetic_height_normal the same height and
+    (cos lat cos lon, cos lat sin lon, sin lat) from its latitude and longitude to round-off,
+    on the ellipsoid, the sphere and next to the polar axis."""
+    from numba import njit
+
+    from thaadsim.earth.kernels import geodetic_height, geodetic_height_normal
+
+    @njit
+    def both(x, y, z, earth):  # the helpers have no Python wrapper of their own
+        return geodetic_height(x, y, z, earth), geodetic_height_normal(x, y, z, earth)
+
+    lat, lon, h = _random_geodetic(300, seed=11)
+    points = [*fr.geodetic_to_ecef(lat, lon, h), (1e-4, -2e-4, 6.4e6), (3e-4, 1e-4, -6.36e6)]
+    for earth in (EARTH_WGS84, EARTH_SPHERE):
+        for x, y, z in points:
+            la, lo, hh = geodetic_from_ecef(x, y, z, earth)
+            height, (h2, *up) = both(x, y, z, earth)
+            assert height == hh and h2 == hh
+            expected = (math.cos(la) * math.cos(lo), math.cos(la) * math.sin(lo), math.sin(la))
+            np.testing.assert_allclose(up, expected, rtol=0, atol=2e-16 * 4)
+
+
 def test_enu_rotation_is_the_local_normal_frame():
     """Orthonormal, right-handed, and 'up' is the ellipsoid normal the kernel uses."""
     lat, lon, _ = _random_geodetic(200, seed=6)

@@ -90,6 +90,28 @@ def geodetic_height(x, y, z, earth):
 
 
 @helper
+def geodetic_height_normal(x, y, z, earth):
+    """(height [m], the unit 'up' normal (3 floats)) of an ECEF point: the height of
+    :func:`geodetic_from_ecef` (the same bits) and its direction of increase - the ellipsoid
+    normal at the foot point, (x, y, z + e'^2 z0) normalised, on the sphere the radial.  The
+    same vector as (cos lat cos lon, cos lat sin lon, sin lat) to round-off, without the two
+    arctangents and four sines and cosines (the tracker's drag Jacobian asks for it four
+    times per RK4 step)."""
+    p = math.sqrt(x * x + y * y)
+    if earth == EARTH_SPHERE:
+        r = math.sqrt(p * p + z * z)
+        return r - _RS, x / r, y / r, z / r
+    if p < 1e-3:
+        return abs(z) - _B, 0.0, 0.0, math.copysign(1.0, z)
+    u, v = _heikkinen_uv(p, z)
+    z0 = _B * _B * z / (_A * v)
+    h = u * (1.0 - _B * _B / (_A * v))
+    zn = z + _EP2 * z0
+    inv = 1.0 / math.sqrt(p * p + zn * zn)
+    return h, x * inv, y * inv, zn * inv
+
+
+@helper
 def _heikkinen_uv(p, z):
     """Heikkinen's (1982) U and V of an ECEF point at distance p from the polar axis."""
     a2 = _A * _A
@@ -113,9 +135,8 @@ def _heikkinen_uv(p, z):
 @kernel
 def up_vector(x, y, z, earth):
     """Local 'up' unit vector: the ellipsoid normal on WGS-84, the radial on the sphere."""
-    lat, lon, _ = geodetic_from_ecef(x, y, z, earth)
-    cl = math.cos(lat)
-    return cl * math.cos(lon), cl * math.sin(lon), math.sin(lat)
+    _, ux, uy, uz = geodetic_height_normal(x, y, z, earth)
+    return ux, uy, uz
 
 
 @helper

@@ -38,7 +38,12 @@ import math
 import numpy as np
 
 from thaadsim.earth.constants import GM_EARTH_M3_S2, J2_EARTH, WGS84_A_M
-from thaadsim.earth.kernels import EARTH_SPHERE, geodetic_from_ecef, geodetic_height, gravity_ecef
+from thaadsim.earth.kernels import (
+    EARTH_SPHERE,
+    geodetic_height,
+    geodetic_height_normal,
+    gravity_ecef,
+)
 from thaadsim.jit import ERROR_MODEL, helper, kernel, njit
 
 _MU = GM_EARTH_M3_S2
@@ -206,24 +211,20 @@ def _rhs(x, nx, earth, omega, h0, dh, ln_rho, d2_ln_rho, dx, A, want_a, G):
     nxv = 0.0
     nyv = 0.0
     nzv = 0.0
+    inv_beta = 0.0
     if nx == 7:
-        if want_a:  # the Jacobian needs the ellipsoid normal, so the latitude and longitude
-            lat, lon, h = geodetic_from_ecef(px, py, pz, earth)
+        if want_a:  # the Jacobian needs the ellipsoid normal (d h / d r)
+            h, nxv, nyv, nzv = geodetic_height_normal(px, py, pz, earth)
         else:
-            lat = lon = 0.0
             h = geodetic_height(px, py, pz, earth)
         rho, drho = density_and_slope(h, h0, dh, ln_rho, d2_ln_rho)
         if rho > 0.0:
             speed = math.sqrt(vx * vx + vy * vy + vz * vz)
-            kd = 0.5 * rho * math.exp(-x[6])  # rho / (2 beta)
+            inv_beta = math.exp(-x[6])
+            kd = 0.5 * rho * inv_beta  # rho / (2 beta)
             ax -= kd * speed * vx
             ay -= kd * speed * vy
             az -= kd * speed * vz
-        if rho > 0.0 and want_a:
-            cl = math.cos(lat)
-            nxv = cl * math.cos(lon)
-            nyv = cl * math.sin(lon)
-            nzv = math.sin(lat)
         dx[6] = 0.0
     dx[3] = ax
     dx[4] = ay
@@ -247,7 +248,7 @@ def _rhs(x, nx, earth, omega, h0, dh, ln_rho, d2_ln_rho, dx, A, want_a, G):
     if nx == 7 and rho > 0.0 and speed > 0.0:
         v = (vx, vy, vz)
         nn = (nxv, nyv, nzv)
-        kr = 0.5 * drho * math.exp(-x[6]) * speed  # d(kd*speed)/dh
+        kr = 0.5 * drho * inv_beta * speed  # d(kd*speed)/dh
         for i in range(3):
             # d h / d r is the ellipsoid normal at the foot point (exact for geodetic height)
             for j in range(3):
