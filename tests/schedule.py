@@ -151,6 +151,12 @@ SECONDS: dict[str, float] = {
         "::test_sweep_writes_its_folder": 6,
         "::test_the_api_the_cli_and_the_web_app_give_one_sweep_answer": 29,
     }),
+    **_under("tests/integration/test_validate_cli.py", {  # measured alone, same machine and hour
+        "::test_a_failing_row_exits_2_with_one_line_naming_it": 62,
+        "::test_a_failing_row_keeps_the_json_shape": 29,
+        "::test_quick_json_is_a_list_of_rows_and_every_row_passes": 28,
+        "::test_quick_text_report_groups_rows_by_kind_with_counts": 39,
+    }),
     **_under("tests/unit/test_kernel_twins.py", {
         "::test_serial_twins_keep_their_own_cache_entries": 45,
     }),
