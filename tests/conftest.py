@@ -92,6 +92,13 @@ def quick_validation_rows():
 SHARED_RUNS = ("replay_json_run", "korea_salvo_run", "infer_range_json_run", "quick_validation_rows")
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """The controller's ``--dist`` mode, for the workers' collection hook below (xdist sets each
+    worker's own ``dist`` option to ``no``)."""
+    node.workerinput["dist"] = node.config.getoption("dist")
+
+
 def _shared_run(item) -> str | None:
     return next((n for n in SHARED_RUNS if n in item.fixturenames), None)
 
@@ -120,7 +127,7 @@ def pytest_collection_modifyitems(config, items):
             order.extend(readers[name])
     assert len(order) == len(items)
     workerinput = getattr(config, "workerinput", None)
-    if workerinput is not None and config.getoption("dist") == "worksteal":
+    if workerinput is not None and workerinput.get("dist") == "worksteal":
         order = schedule.order(order, workerinput["workercount"],
                                key=lambda item: _shared_run(item) or item.nodeid.split("::")[0])
     items[:] = order

@@ -28,10 +28,9 @@ def _under(module: str, costs: dict[str, float]) -> dict[str, float]:
 
 # Set-up + call + teardown in seconds, per test (per parametrized case where a case is named, else
 # each case of the function), 4 s and more: one worker of ``-n 2`` with a warm numba cache on the
-# shared 2-core machine under load (2026-12-07, load ~7; roughly 2x a quiet run).  A module
-# fixture's set-up counts in its first test.  The browser, Monte Carlo vs analytic, compiled-
-# constant and kernel-twin figures were not reached by that run: the last fresh-clone run's
-# figures, scaled alike; the other web tests were measured alone in the same hour.
+# shared 2-core machine under load (2026-12-07, load ~6-7; roughly 2x a quiet run).  A module
+# fixture's set-up counts in its first test.  tests/integration/test_validate_cli.py was timed alone
+# in the same hour; the other figures come from two -n 2 runs (integration; unit, validation, web).
 SECONDS: dict[str, float] = {
     **_under("tests/integration/test_cli_catalog.py", {
         "::test_catalog_json_carries_the_check_status_of_every_sourced_number": 11,
@@ -151,39 +150,111 @@ SECONDS: dict[str, float] = {
         "::test_sweep_writes_its_folder": 6,
         "::test_the_api_the_cli_and_the_web_app_give_one_sweep_answer": 29,
     }),
-    **_under("tests/integration/test_validate_cli.py", {  # measured alone, same machine and hour
+    **_under("tests/integration/test_validate_cli.py", {
         "::test_a_failing_row_exits_2_with_one_line_naming_it": 62,
         "::test_a_failing_row_keeps_the_json_shape": 29,
         "::test_quick_json_is_a_list_of_rows_and_every_row_passes": 28,
         "::test_quick_text_report_groups_rows_by_kind_with_counts": 39,
     }),
+    **_under("tests/unit/test_aim_cache.py", {
+        "::test_cached_steering_flies_the_searched_flight": 4,
+    }),
+    **_under("tests/unit/test_bundle.py", {
+        "::test_a_failing_writer_leaves_no_folder_and_the_earlier_run_intact": 12,
+        "::test_bundle_writes_every_file_then_replaces_an_earlier_run": 16,
+    }),
+    **_under("tests/unit/test_defense_kernels.py", {
+        "::test_homing_kernel_matches_numpy_rk4": 5,
+    }),
+    **_under("tests/unit/test_footprint_cache.py", {
+        "::test_cached_footprint_equals_the_computed_one": 5,
+        "::test_damaged_file_is_flown_again": 10,
+        "::test_inputs_the_edges_depend_on_get_their_own_file": 11,
+    }),
     **_under("tests/unit/test_kernel_twins.py", {
-        "::test_serial_twins_keep_their_own_cache_entries": 45,
+        "::test_serial_twins_keep_their_own_cache_entries": 136,
+    }),
+    **_under("tests/unit/test_lint.py", {
+        "::test_mypy_finds_nothing_in_the_public_api": 47,
+    }),
+    **_under("tests/unit/test_run_folder_safety.py", {
+        "::test_an_earlier_run_is_replaced_and_its_neighbours_kept": 4,
+        "::test_stale_staging_folder_of_a_killed_run_is_cleaned_by_the_next": 6,
+    }),
+    **_under("tests/unit/test_scenario_schema.py", {
+        "::test_every_builtin_threat_is_within_its_missiles_reach": 24,
+    }),
+    **_under("tests/unit/test_uncertainty.py", {
+        "::test_triangular_and_lognormal_laws": 5,
+    }),
+    **_under("tests/unit/test_validation_lofted.py", {
+        "::test_a_weaker_engine_technology_is_caught": 10,
+        "::test_rows_agree_and_are_complete": 21,
+    }),
+    **_under("tests/unit/test_validation_set.py", {
+        "::test_quick_set_runs_and_covers_every_category": 34,
+    }),
+    **_under("tests/validation/test_defense_envelope.py", {
+        "::test_threat_aimed_1000_km_away_has_no_opportunity": 7,
+        "::test_threat_aimed_at_the_battery_is_engaged_inside_the_window": 5,
+    }),
+    **_under("tests/validation/test_defense_footprint.py", {
+        "::test_battery_site_lies_inside_its_footprint": 35,
+        "::test_faster_threat_gives_a_smaller_footprint": 17,
+    }),
+    **_under("tests/validation/test_defense_interceptor.py", {
+        "::test_flyout_table_agrees_with_direct_flights_within_1_percent": 11,
+    }),
+    **_under("tests/validation/test_infer_range.py", {
+        "::test_published_estimate_inside_the_joint_band[2017-05-14-hwasong-12]": 8,
+        "::test_published_estimate_inside_the_joint_band[2017-07-04-hwasong-14]": 10,
+        "::test_published_estimate_inside_the_joint_band[2017-07-28-hwasong-14]": 15,
+        "::test_published_estimate_inside_the_joint_band[2017-11-29-hwasong-15]": 11,
+        "::test_same_seed_same_answer_other_seed_overlaps": 12,
+    }),
+    **_under("tests/validation/test_interceptor_flyout_independent.py", {
+        "::test_flyout_time_and_speed_at_intercept_agree_with_scipy_reference_within_1_percent": 6,
+    }),
+    **_under("tests/validation/test_lofted_consistency.py", {
+        "::test_catalog_figure_inside_the_reverse_band": 6,
     }),
     **_under("tests/validation/test_montecarlo_vs_analytic.py", {
-        "::test_monte_carlo_leakage_matches_the_one_layer_model": 25,
-        "::test_monte_carlo_leakage_matches_the_one_layer_model_across_salvo_sizes": 90,
+        "::test_monte_carlo_leakage_matches_the_one_layer_model": 12,
+        "::test_monte_carlo_leakage_matches_the_one_layer_model_across_salvo_sizes": 69,
+    }),
+    **_under("tests/validation/test_replays_2017.py", {
+        "::test_every_catalog_test_is_replayed": 11,
+    }),
+    **_under("tests/validation/test_tracking_coverage.py", {
+        "::test_enough_runs_give_a_confirmed_track": 9,
+    }),
+    **_under("tests/validation/test_tracking_stonesoup.py", {
+        "::test_position_rmse_agrees_with_stonesoup_within_5_percent": 5,
+    }),
+    **_under("tests/validation/test_tracking_validate_rows.py", {
+        "::test_rows_agree_and_are_self_consistency_rows": 5,
     }),
     **_under("tests/validation/test_validate_catches_plants.py", {
-        "::test_validate_catches_a_planted_constant": 40,
+        "::test_validate_catches_a_planted_constant[j2_sign_flipped]": 20,
+        "::test_validate_catches_a_planted_constant[j2_zero]": 11,
+        "::test_validate_catches_a_planted_constant[rotation_rate_plus_1_percent]": 12,
+    }),
+    **_under("tests/validation/test_visibility_geometry.py", {
+        "::test_batched_aiming_matches_solve": 10,
     }),
     **_under("tests/web/test_api.py", {
-        "::test_a_stopped_run_leaves_no_folder_even_if_its_interrupt_was_lost": 6,
-        "::test_limits": 4,
-        "::test_run_matches_the_cli": 16,
+        "::test_a_stopped_run_leaves_no_folder_even_if_its_interrupt_was_lost": 5,
+        "::test_limits": 6,
+        "::test_run_matches_the_cli": 6,
     }),
     **_under("tests/web/test_api_studies.py", {
         "::test_studies_share_the_run_queue_and_its_limits": 4,
-        "::test_study_matches_the_engine": 11,
+        "::test_study_matches_the_engine": 8,
     }),
     **_under("tests/web/test_e2e_browser.py", {
-        "::test_korea_salvo_in_the_browser": 110,
-        "::test_study_in_the_browser": 80,
-        "::test_two_runs_on_two_globes": 70,
-    }),
-    **_under("tests/web/test_serve_cli.py", {
-        "::test_bad_host_and_busy_port_are_one_line": 6,
-        "::test_serve_says_where_and_binds_loopback": 14,
+        "::test_korea_salvo_in_the_browser": 57,
+        "::test_study_in_the_browser": 33,
+        "::test_two_runs_on_two_globes": 98,
     }),
 }
 
