@@ -11,10 +11,10 @@ The costs are :data:`SECONDS`, measured; a test not listed costs :data:`DEFAULT_
 hint only: a wrong or stale figure moves a test to another place in the queue, never in or out
 of the run.
 
-Tests that compile numba kernels into a cache of their own (:data:`OWN_NUMBA_CACHE`) lead the
-last share: on a fresh clone (empty numba cache) the other worker meanwhile compiles the
-package's kernels into the shared cache once, instead of both workers compiling them at the
-same time.
+The browser tests (:data:`BROWSER_LAST`) end the last share.  Tests that compile numba kernels
+into a cache of their own (:data:`OWN_NUMBA_CACHE`) lead the last share: on a fresh clone (empty
+numba cache) the other worker meanwhile compiles the package's kernels into the shared cache
+once, instead of both workers compiling them at the same time.
 """
 
 from __future__ import annotations
@@ -263,6 +263,12 @@ OWN_NUMBA_CACHE = (
     "tests/validation/test_validate_catches_plants.py::test_validate_catches_a_planted_constant",
 )
 
+BROWSER_LAST = ("tests/web/test_e2e_browser.py",)
+"""Modules that end the last share instead of leading it: software-WebGL screenshots time out in
+the renderer when the other worker runs CPU-heavy tests beside them (the README's sweeps with
+their Dask workers: seen in a -n 2 run with the browser module early); at the end the other
+worker is out of long work."""
+
 DEFAULT_S = 0.3
 LONG_S = 5.0  # a unit at least this long is placed by its cost; shorter ones keep their order
 
@@ -311,14 +317,18 @@ def order(items, workers: int, key) -> list:
     def own_cache(unit) -> bool:
         return any(_function(i.nodeid) in OWN_NUMBA_CACHE for i in unit)
 
+    def last(unit) -> bool:
+        return any(i.nodeid.split("::")[0] in BROWSER_LAST for i in unit)
+
     def put(position: int, unit: list, share: int) -> None:
         placed[share].append((position, unit))
         room[share] -= len(unit)
         load[share] += unit_cost(unit)
 
     positions = {id(u): n for n, u in enumerate(units)}
-    first = [u for u in units if own_cache(u)]
-    rest = sorted((u for u in units if not own_cache(u)), key=lambda u: (-unit_cost(u), positions[id(u)]))
+    first = [u for u in units if own_cache(u) or last(u)]
+    rest = sorted((u for u in units if not (own_cache(u) or last(u))),
+                  key=lambda u: (-unit_cost(u), positions[id(u)]))
     for unit in first:  # the last share: started while the first compiles the package's kernels
         put(positions[id(unit)], unit, workers - 1)
     for unit in rest:
@@ -335,11 +345,11 @@ def order(items, workers: int, key) -> list:
     out = []
     for share in range(workers):
         lead = [u for _, u in placed[share] if own_cache(u)]
-        long = sorted((pu for pu in placed[share] if not own_cache(pu[1]) and unit_cost(pu[1]) >= LONG_S),
-                      key=lambda pu: (-unit_cost(pu[1]), pu[0]))
-        short = sorted((pu for pu in placed[share] if not own_cache(pu[1]) and unit_cost(pu[1]) < LONG_S),
-                       key=lambda pu: pu[0])
-        share_items = [i for u in lead for i in u] + [i for _, u in long for i in u] + [i for _, u in short for i in u]
+        end = [u for _, u in placed[share] if last(u)]
+        middle = [pu for pu in placed[share] if not (own_cache(pu[1]) or last(pu[1]))]
+        long = sorted((pu for pu in middle if unit_cost(pu[1]) >= LONG_S), key=lambda pu: (-unit_cost(pu[1]), pu[0]))
+        short = sorted((pu for pu in middle if unit_cost(pu[1]) < LONG_S), key=lambda pu: pu[0])
+        share_items = [i for u in [*lead, *(u for _, u in long), *(u for _, u in short), *end] for i in u]
         assert len(share_items) == size[share]
         out.extend(share_items)
     assert sorted(map(id, out)) == sorted(map(id, items))
