@@ -7,9 +7,9 @@ per xdist worker, as a session fixture here, instead of once per test that reads
 (Sending the readers of one run to one worker with ``xdist_group`` and ``--dist loadgroup``
 does not work with the pinned pytest 9.2 and pytest-xdist 3.8: xdist marks the group by
 rewriting ``item._nodeid``, which pytest 9.2 no longer reads, so every test stays its own
-unit.  The readers of each run are instead collected next to each other (the hook below), so
-xdist's ``--dist load`` mostly gives them to one worker; at worst a shared run is made on both
-workers: never more often than before.)
+unit.  The readers of each run are instead collected next to each other (the hook below) and
+kept together in one worker's share of ``--dist worksteal`` (tests/schedule.py); at worst, when
+a worker steals some of them, a shared run is made on both workers: never more often than before.)
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import os
 
 import pytest
 
+from tests import schedule
 from tests.integration.inprocess import invoke
 
 
@@ -91,25 +92,42 @@ def quick_validation_rows():
 SHARED_RUNS = ("replay_json_run", "korea_salvo_run", "infer_range_json_run", "quick_validation_rows")
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items):
-    """The readers of one shared run are put next to each other, where the first of them was.
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """The controller's ``--dist`` mode, for the workers' collection hook below (xdist sets each
+    worker's own ``dist`` option to ``no``)."""
+    node.workerinput["dist"] = node.config.getoption("dist")
 
-    xdist's ``--dist load`` hands each worker runs of consecutive tests, so neighbours mostly share
-    a worker and the run is made once; only the order changes, never which tests run.  The module
-    fixtures of the moved tests only read a shared run, so a module visited twice costs nothing."""
+
+def _shared_run(item) -> str | None:
+    return next((n for n in SHARED_RUNS if n in item.fixturenames), None)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """The readers of one shared run are put next to each other, where the first of them was;
+    then, on the workers of ``-n N --dist worksteal`` (the project's default mode), the whole
+    collection is laid out in N shares of about equal cost, long tests first (tests/schedule.py).
+
+    A worker runs a contiguous share, so neighbours mostly share a worker and a shared run is made
+    once; only the order changes, never which tests run.  The module fixtures of the moved tests
+    only read a shared run, so a module visited twice costs nothing."""
     readers: dict[str, list] = {name: [] for name in SHARED_RUNS}
     for item in items:
-        name = next((n for n in SHARED_RUNS if n in item.fixturenames), None)
+        name = _shared_run(item)
         if name:
             readers[name].append(item)
     placed, order = set(), []
     for item in items:
-        name = next((n for n in SHARED_RUNS if n in item.fixturenames), None)
+        name = _shared_run(item)
         if name is None:
             order.append(item)
         elif name not in placed:
             placed.add(name)
             order.extend(readers[name])
     assert len(order) == len(items)
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None and workerinput.get("dist") == "worksteal":
+        order = schedule.order(order, workerinput["workercount"],
+                               key=lambda item: _shared_run(item) or item.nodeid.split("::")[0])
     items[:] = order

@@ -24,6 +24,8 @@ Several intervals are compared at once, so each is taken at the family-wise leve
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -96,10 +98,16 @@ def _sweep(params: list[str], runs: int, seed: int):
     return run_sweep(scenario, parsed, runs, seed, points=grid(scenario, parsed))
 
 
-def test_monte_carlo_leakage_matches_the_one_layer_model():
+@pytest.fixture(scope="module")
+def quick_sweep():
+    """Kill probability and doctrine swept at the file's salvo of 4, 20 runs a point, seed 7."""
+    return _sweep(["batteries[0].sspk=0.5,0.8", "batteries[0].doctrine=shoot-shoot,shoot-look-shoot"], 20, 7)
+
+
+def test_monte_carlo_leakage_matches_the_one_layer_model(quick_sweep):
     """Authority: Wilkening (2000) one-layer model; kill probability and doctrine swept, both
     doctrines, through the whole scenario chain (module doc)."""
-    sweep = _sweep(["batteries[0].sspk=0.5,0.8", "batteries[0].doctrine=shoot-shoot,shoot-look-shoot"], 20, 7)
+    sweep = quick_sweep
     assert _compare(sweep) == []
     # the sweep's own analytic column is the same closed form
     for row in sweep.rows:
@@ -115,9 +123,15 @@ def test_monte_carlo_leakage_matches_the_one_layer_model_across_salvo_sizes():
     assert _compare(sweep) == []
 
 
-def test_the_comparison_catches_a_wrong_kill_probability():
-    """The comparison is not blind: the same studies against the model with p 0.2 off fail."""
-    sweep = _sweep(["batteries[0].sspk=0.5", "batteries[0].doctrine=shoot-shoot"], 20, 7)
+def test_the_comparison_catches_a_wrong_kill_probability(quick_sweep):
+    """The comparison is not blind: the same studies against the model with p 0.2 off fail.
+
+    The studies are the quick sweep's point sspk 0.5, shoot-shoot (every point of a sweep runs
+    the same seed, so it is the study a one-point sweep of it would run), taken alone: one
+    point's checks, at that one point's family-wise level."""
+    first = quick_sweep.rows[0]
+    assert (first["sspk"], first["doctrine"]) == (0.5, "shoot-shoot")
+    sweep = dataclasses.replace(quick_sweep, rows=[dict(first)], studies=quick_sweep.studies[:1])
     assert _compare(sweep) == []
     wrong = sweep.rows[0] | {"sspk": 0.7}
     sweep.rows[0] = wrong
