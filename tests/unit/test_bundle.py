@@ -39,3 +39,35 @@ def test_a_folder_that_holds_no_run_is_refused(tmp_path):
     (tmp_path / "mine" / "notes.txt").write_text("keep", encoding="utf-8")
     with pytest.raises(InputError, match="--out"):
         bundle.write_bundle(example_result(), tmp_path / "mine")
+
+
+def test_a_stop_right_after_the_lock_is_taken_leaves_no_lock_file(tmp_path, monkeypatch):
+    """A Ctrl-C landing between the lock file's creation and reserve's cleanup (seen in the
+    suite: the run exited 130 but left .korea.lock) still removes the lock: the signal is sent
+    at the worst moment, as _acquire returns, and must surface inside reserve's try."""
+    import os
+    import signal
+
+    class Stopped(Exception):
+        pass
+
+    def stop(signum, frame):
+        raise Stopped
+
+    acquire = bundle._acquire
+
+    def acquire_then_signal(target, wait_s):
+        fd = acquire(target, wait_s)
+        os.kill(os.getpid(), signal.SIGINT)  # delivered at once unless reserve holds stops off
+        return fd
+
+    monkeypatch.setattr(bundle, "_acquire", acquire_then_signal)
+    previous = signal.signal(signal.SIGINT, stop)
+    try:
+        with pytest.raises(Stopped):
+            with bundle.reserve(tmp_path / "run"):
+                pass
+        assert signal.getsignal(signal.SIGINT) is stop  # the handler put back
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []

@@ -29,7 +29,9 @@ import fcntl
 import hashlib
 import json
 import os
+import signal
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -235,6 +237,37 @@ def _release(target: Path, fd: int) -> None:
     os.close(fd)
 
 
+_STOPS = (signal.SIGINT, signal.SIGTERM)
+
+
+def _defer_stops():
+    """Hold SIGINT and SIGTERM back: their handlers replaced by one that notes them (Python
+    runs every signal handler in the main thread, whichever thread the signal reached).
+    Returns what :func:`_restore_stops` needs; None outside the main thread, where no
+    handler can be set and none runs."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    noted: list[tuple[int, object]] = []
+    previous = {signum: signal.signal(signum, lambda signum, frame: noted.append((signum, frame)))
+                for signum in _STOPS}
+    return previous, noted
+
+
+def _restore_stops(deferred) -> None:
+    """Put the handlers back, then act on each stop that came meanwhile as they would have."""
+    if deferred is None:
+        return
+    previous, noted = deferred
+    for signum, handler in previous.items():
+        signal.signal(signum, handler)
+    for signum, frame in noted:
+        handler = previous[signum]
+        if callable(handler):
+            handler(signum, frame)
+        elif handler == signal.SIG_DFL:
+            signal.raise_signal(signum)
+
+
 @contextlib.contextmanager
 def reserve(out_dir: str | Path, wait_s: float = LOCK_WAIT_S) -> Iterator[Path]:
     """Check ``out_dir`` and hold its lock for the duration (module doc); yields the
@@ -243,9 +276,18 @@ def reserve(out_dir: str | Path, wait_s: float = LOCK_WAIT_S) -> Iterator[Path]:
     if target in _held:
         yield target
         return
-    fd = _acquire(target, wait_s)
+    # A stop (Ctrl-C, SIGTERM) landing after _acquire created the lock file and before the
+    # try below would leave the file behind: stops wait until the lock is ours and listed
+    # (at most the lock wait), then one that came meanwhile lands inside the try.
+    deferred = _defer_stops()
+    try:
+        fd = _acquire(target, wait_s)
+    except BaseException:
+        _restore_stops(deferred)
+        raise
     _held[target] = fd
     try:
+        _restore_stops(deferred)
         _clean_stale(target)
         check_destination(out_dir)  # again, now that nobody else writes it
         yield target
