@@ -12,7 +12,8 @@ import math
 import numpy as np
 from scipy.interpolate import RegularGridInterpolator
 
-from thaadsim.defense.kernels import ballistic_paths, doctrine_mc, homing_batch, table_lookup
+from thaadsim.defense.kernels import doctrine_mc, homing_batch, table_lookup
+from thaadsim.tracking.kernels import ballistic_paths
 
 
 def test_table_lookup_matches_scipy_with_periodic_azimuth():

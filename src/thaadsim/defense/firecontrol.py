@@ -399,7 +399,7 @@ def predict_trajectory(model, state, t0_s: float, step_s: float = PREDICTION_STE
 def predict_trajectories(model, states, t0_s, step_s: float = PREDICTION_STEP_S,
                          max_s: float = MAX_PREDICTION_S) -> list[tuple[np.ndarray, np.ndarray]]:
     """:func:`predict_trajectory` of many track states (N, n) from times ``t0_s`` (N,) at
-    once: the tracker's ballistic model in one compiled call (``defense.kernels.ballistic_paths``),
+    once: the tracker's ballistic model in one compiled call (``tracking.kernels.ballistic_paths``),
     any other model with one propagation call per step for every trajectory still above the
     ground.  The motion model propagates each row on its own, so each trajectory is the one
     :func:`predict_trajectory` gives for its state (the per-step call cost is paid once
@@ -415,7 +415,7 @@ def predict_trajectories(model, states, t0_s, step_s: float = PREDICTION_STEP_S,
         # RK4 steps and ground test as the loop below (a per-step call cost 2/3 of the time)
         if x.shape[1] != model.ndim:
             raise InputError(f"state batch has shape {x.shape}, expected (N, {model.ndim})", field="state")
-        from thaadsim.defense.kernels import ballistic_paths
+        from thaadsim.tracking.kernels import ballistic_paths
 
         samples, counts = ballistic_paths(np.ascontiguousarray(x), n, float(step_s), float(model.max_step_s),
                                           *model._args)

@@ -1,5 +1,5 @@
 """Compiled kernels of the defense room: table look-up, proportional-navigation homing,
-Monte Carlo of an engagement doctrine, a track's predicted path (the tracker's motion model).
+Monte Carlo of an engagement doctrine.
 
 Plain floats and arrays in, SI units; no randomness inside (the callers draw uniform
 numbers from a passed ``numpy.random.Generator`` and hand them in).  Plain-numpy
@@ -12,10 +12,7 @@ import math
 
 import numpy as np
 
-from thaadsim.earth.constants import WGS84_A_M
-from thaadsim.earth.kernels import EARTH_WGS84, geodetic_height
 from thaadsim.jit import helper, kernel, prange
-from thaadsim.tracking.kernels import _rk4_step  # the tracker's motion, for fire control's predicted paths
 
 
 @helper
@@ -272,52 +269,3 @@ def doctrine_mc(u_detect, u_kill, works, p_detect, sspk, shots, look, inventory)
             fired[r, w] = n_fire
             leaked[r, w] = not killed
     return leaked, fired
-
-
-_OUTSIDE_ELLIPSOID_M2 = (WGS84_A_M + 1.0) ** 2
-"""(WGS-84 equatorial radius + 1 m)^2: no point of the ellipsoid lies farther from the centre."""
-
-
-@kernel
-def ballistic_paths(X, n_steps, step, max_step, earth, omega, h0, dh, ln_rho, d2_ln_rho):
-    """The tracker's ballistic motion (``tracking.kernels``, RK4) of each state X (N, nx) sampled
-    every ``step`` seconds while it stays above the WGS-84 ellipsoid, for at most ``n_steps``
-    steps: (samples (N, n_steps + 1, 6), counts (N,)); row k's first counts[k] samples are its
-    path (the start state first), the rest NaN.  Each step is the one ``BallisticModel.propagate``
-    takes (``step`` in equal sub-steps no longer than ``max_step``), and a path ends before the
-    first sample that is not finite or lies below the ground - the same numbers as a
-    propagation call per step from Python, without the call's cost."""
-    n, nx = X.shape
-    out = np.full((n, n_steps + 1, 6), np.nan)
-    counts = np.zeros(n, dtype=np.int64)
-    m = max(1, int(math.ceil(abs(step) / max_step - 1e-12)))
-    h = step / m
-    work = np.empty((5, nx))
-    Aw = np.empty((4, nx, nx))
-    G = np.empty((3, 3))
-    phi = np.empty((nx, nx))
-    Kw = np.empty((0, nx, nx))  # no state transition matrix
-    x = np.empty(nx)
-    for k in range(n):
-        for i in range(nx):
-            x[i] = X[k, i]
-        for i in range(6):
-            out[k, 0, i] = x[i]
-        c = 1
-        for _ in range(n_steps):
-            for _ in range(m):
-                _rk4_step(x, nx, h, earth, omega, h0, dh, ln_rho, d2_ln_rho, phi, work, Aw, G, Kw)
-            finite = True
-            for i in range(nx):
-                if not math.isfinite(x[i]):
-                    finite = False
-            if not finite:
-                break
-            if x[0] * x[0] + x[1] * x[1] + x[2] * x[2] <= _OUTSIDE_ELLIPSOID_M2:
-                if geodetic_height(x[0], x[1], x[2], EARTH_WGS84) < 0.0:
-                    break
-            for i in range(6):
-                out[k, c, i] = x[i]
-            c += 1
-        counts[k] = c
-    return out, counts
