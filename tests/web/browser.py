@@ -112,7 +112,7 @@ def globe_pixels(driver, element_id: str = "globe") -> dict:
             time.sleep(2.0)
     image = Image.open(io.BytesIO(png)).convert("RGB")
     small = image.resize((200, 150))
-    pixels = list(small.getdata())
+    pixels = list(small.get_flattened_data())  # getdata is deprecated (Pillow 14 drops it)
     lit = sum(1 for p in pixels if max(p) > 40) / len(pixels)
     return {"colours": len(set(pixels)), "lit": lit, "size": image.size}
 
