@@ -209,9 +209,9 @@ def legacy_run_tracker():
     return mgr.run_tracker
 
 
-def _korea_salvo_detections():
-    """The korea-salvo run's radar detections and tracker config (the chain up to the
-    tracker, capturing what it passes in)."""
+def tracker_inputs(scenario: str = "korea-salvo") -> list:
+    """(detections, tracker config) of each tracker call a built-in scenario's run makes
+    (the chain up to the tracker, capturing what it passes in), in call order."""
     from thaadsim.scenario import runner  # noqa: PLC0415
     from thaadsim.scenario.loader import builtin_path, load_scenario  # noqa: PLC0415
     from thaadsim.tracking import manager  # noqa: PLC0415
@@ -225,11 +225,11 @@ def _korea_salvo_detections():
 
     manager.run_tracker = spy
     try:
-        sc = load_scenario(builtin_path("korea-salvo"))
+        sc = load_scenario(builtin_path(scenario))
         runner.simulate(sc, sc.seed)
     finally:
         manager.run_tracker = real
-    return captured[0]
+    return captured
 
 
 def compare_tracks(old, new, rtol=1e-6) -> dict:
@@ -264,7 +264,7 @@ def bench_tracker_per_frame(reps=3):
 
     from thaadsim.tracking.manager import run_tracker  # noqa: PLC0415
 
-    det, cfg = _korea_salvo_detections()
+    det, cfg = tracker_inputs("korea-salvo")[0]
     legacy = legacy_run_tracker()
     new = run_tracker(det, cfg)  # warm: numba caches, first-call costs
     comp_cfg = dataclasses.replace(cfg, engine="components")

@@ -9,7 +9,7 @@ import dataclasses
 
 import numpy as np
 import pytest
-from benchmarks.bench_tracking import compare_tracks
+from benchmarks.bench_tracking import compare_tracks, tracker_inputs
 from scipy.optimize import linear_sum_assignment
 
 from tests.unit.test_tracking_manager import SITE, _dets, _salvo_with_clutter
@@ -36,23 +36,7 @@ def test_compiled_engine_equals_the_component_loop_on_a_real_scenario():
     ids, detections taken, update, confirmation and deletion times - and states within
     1e-6 relative (they differ only by the round-off of numpy's against compiled
     products)."""
-    from thaadsim.scenario import runner
-    from thaadsim.scenario.loader import builtin_path, load_scenario
-    from thaadsim.tracking import manager
-
-    captured = []
-    real = manager.run_tracker
-
-    def spy(det, config=None, rng=None):
-        captured.append((det, config))
-        return real(det, config, rng)
-
-    manager.run_tracker = spy
-    try:
-        sc = load_scenario(builtin_path("march-2017"))
-        runner.simulate(sc, sc.seed)
-    finally:
-        manager.run_tracker = real
+    captured = tracker_inputs("march-2017")
     assert len(captured) == 2
     for det, cfg in captured:
         got = _both(det, cfg)

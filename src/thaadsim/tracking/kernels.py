@@ -851,6 +851,15 @@ def pairs_within_radius(track_pos, radius, det_pos):
     return ii[:k].copy(), jj[:k].copy()
 
 
+@njit(cache=True, inline="always", error_model=ERROR_MODEL)
+def _in_pregate(track_pos, track_var, i, det_pos, det_var, j, threshold):
+    """Detection j passes track i's Cartesian pre-gate (:func:`pregate_pairs`)."""
+    d0 = det_pos[j, 0] - track_pos[i, 0]
+    d1 = det_pos[j, 1] - track_pos[i, 1]
+    d2 = det_pos[j, 2] - track_pos[i, 2]
+    return d0 * d0 + d1 * d1 + d2 * d2 <= 2.25 * threshold * (track_var[i] + det_var[j])
+
+
 @kernel
 def pregate_pairs(track_pos, track_var, det_pos, det_var, threshold):
     """Cartesian pre-gate of the ellipsoidal gate: pairs (i, j), sorted by i then j,
@@ -870,10 +879,7 @@ def pregate_pairs(track_pos, track_var, det_pos, det_var, threshold):
         n = 0
         for i in range(T):
             for j in range(M):
-                d0 = det_pos[j, 0] - track_pos[i, 0]
-                d1 = det_pos[j, 1] - track_pos[i, 1]
-                d2 = det_pos[j, 2] - track_pos[i, 2]
-                if d0 * d0 + d1 * d1 + d2 * d2 <= 2.25 * threshold * (track_var[i] + det_var[j]):
+                if _in_pregate(track_pos, track_var, i, det_pos, det_var, j, threshold):
                     ii[n] = i
                     jj[n] = j
                     n += 1
@@ -888,10 +894,7 @@ def pregate_pairs(track_pos, track_var, det_pos, det_var, threshold):
     n = 0
     for k in range(ti.shape[0]):
         i, j = ti[k], dj[k]
-        d0 = det_pos[j, 0] - track_pos[i, 0]
-        d1 = det_pos[j, 1] - track_pos[i, 1]
-        d2 = det_pos[j, 2] - track_pos[i, 2]
-        if d0 * d0 + d1 * d1 + d2 * d2 <= 2.25 * threshold * (track_var[i] + det_var[j]):
+        if _in_pregate(track_pos, track_var, i, det_pos, det_var, j, threshold):
             ti[n] = i
             dj[n] = j
             n += 1
