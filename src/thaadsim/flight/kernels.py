@@ -28,7 +28,7 @@ import math
 import numpy as np
 
 from thaadsim.earth.constants import G0_M_S2, OMEGA_EARTH_RAD_S
-from thaadsim.earth.kernels import atmosphere_lookup, geodetic_from_ecef, gravity_ecef
+from thaadsim.earth.kernels import atmosphere_lookup, geodetic_from_ecef, geodetic_height, gravity_ecef
 from thaadsim.flight import layout as L
 from thaadsim.jit import helper, kernel, prange
 
@@ -105,8 +105,12 @@ def _rhs(t, y, out, p, seg, stage, seg_t0, earth, rotating, with_drag, atm, cd_m
     sound = 1.0
     lat = 0.0
     lon = 0.0
-    if need_air or seg == SEG_VERTICAL or seg == SEG_PITCHOVER:
+    h = 0.0
+    if seg == SEG_VERTICAL or seg == SEG_PITCHOVER:
         lat, lon, h = geodetic_from_ecef(x, yy, z, earth)
+    elif need_air:  # the height alone (the same bits): the steering needs no latitude after the pitch-over
+        h = geodetic_height(x, yy, z, earth)
+    if need_air:  # (vertical rise and pitch-over are powered: they need the air too)
         rho, pres, sound = atmosphere_lookup(h, atm[0, 0], atm[0, 1], atm[1], atm[2], atm[3], atm[4], atm[5],
                                              atm[6])
     speed = math.sqrt(vx * vx + vy * vy + vz * vz)
@@ -190,14 +194,20 @@ def _dp_step(t, y, f0, h, out_y, out_f, err, k2, k3, k4, k5, k6, tmp,
 
 @helper
 def _height(y, earth):
-    return geodetic_from_ecef(y[0], y[1], y[2], earth)[2]
+    return geodetic_height(y[0], y[1], y[2], earth)
+
+
+@helper
+def _height_and_vertical_speed(y, earth):
+    """(geodetic height, speed along the local vertical) from one geodetic conversion."""
+    lat, lon, h = geodetic_from_ecef(y[0], y[1], y[2], earth)
+    cla = math.cos(lat)
+    return h, y[3] * cla * math.cos(lon) + y[4] * cla * math.sin(lon) + y[5] * math.sin(lat)
 
 
 @helper
 def _vertical_speed(y, earth):
-    lat, lon, _ = geodetic_from_ecef(y[0], y[1], y[2], earth)
-    cla = math.cos(lat)
-    return y[3] * cla * math.cos(lon) + y[4] * cla * math.sin(lon) + y[5] * math.sin(lat)
+    return _height_and_vertical_speed(y, earth)[1]
 
 
 @helper
@@ -375,8 +385,7 @@ def fly_one(y_init, p, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2
             continue
         _rhs(t, y, f0, p, kind, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2)
         h_step = min(h_step, 0.5) if kind <= SEG_GRAVITY_TURN else max(h_step, 1.0)
-        g_h0 = _height(y, earth)
-        g_v0 = _vertical_speed(y, earth)
+        g_h0, g_v0 = _height_and_vertical_speed(y, earth)
         while t < t_end:
             # Powered flight meets the tables' finite smoothness (drag curve, atmosphere
             # spline), which spoils the error estimate, and boost errors are carried the whole
@@ -399,8 +408,7 @@ def fly_one(y_init, p, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2
                 continue
             factor = 5.0 if en == 0.0 else min(5.0, max(0.2, 0.9 * en ** -0.2))
             h_next = h * factor
-            g_h1 = _height(y1, earth)
-            g_v1 = _vertical_speed(y1, earth)
+            g_h1, g_v1 = _height_and_vertical_speed(y1, earth)
             if g_h1 > max_height:
                 max_height = g_h1
             if not airborne and max_height > 1000.0:
@@ -452,8 +460,7 @@ def fly_one(y_init, p, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2
                     kind = np.int64(SEG_FREE)  # a plain int: a literal would compile a second _rhs
                     _rhs(t, y, f0, p, kind, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value,
                          cd_d2)
-                    g_h0 = _height(y, earth)
-                    g_v0 = _vertical_speed(y, earth)
+                    g_h0, g_v0 = _height_and_vertical_speed(y, earth)
                     h_step = max(h, 1.0)
                     separated = True
                     break
