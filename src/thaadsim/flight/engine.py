@@ -248,10 +248,8 @@ def fly(
     last-stage burn fractions (thrust termination; 1 = full burn).
     """
     options = options or FlightOptions()
-    lat, lon, alt, az, kick, frac = np.broadcast_arrays(
-        *(np.atleast_1d(np.asarray(a, dtype=float)) for a in
-          (launch_lat_deg, launch_lon_deg, launch_alt_m, azimuth_deg, kick_deg, burn_fraction))
-    )
+    lat, lon, alt, az, kick, frac = _columns(launch_lat_deg, launch_lon_deg, launch_alt_m, azimuth_deg, kick_deg,
+                                             burn_fraction)
     n = len(lat)
     if isinstance(vehicles, Vehicle):
         vehicles = [vehicles] * n
@@ -267,15 +265,37 @@ def fly(
         raise InputError("kick angle must be in [0, 90) degrees", field="kick_deg")
     if ((frac <= 0) | (frac > 1)).any():
         raise InputError("burn fraction must be in (0, 1]", field="burn_fraction")
-    params = np.stack([
-        v.pack(math.radians(k), math.radians(a), f) for v, k, a, f in zip(vehicles, kick, az, frac, strict=True)
-    ])
-    masses = np.array([v.launch_mass_kg for v in vehicles])
+    params, masses, assumptions = _pack(vehicles, kick, az, frac)
     y0 = _launch_states(lat, lon, alt, masses, options.earth)
     status, events, samples = _run(y0, params, options, sample_dt_s)
-    assumptions = tuple(dict.fromkeys(a for v in vehicles for a in v.assumptions))
     return FlightBatch(status, events, params[:, L.N_STAGES].astype(int), lat, lon, options,
                        sample_dt_s, samples, assumptions, launch_azimuth_deg=az)
+
+
+def _columns(*values) -> list[np.ndarray]:
+    """The arguments as float64 arrays of one common length (one-element arrays for scalars,
+    without the broadcast machinery: a one-trajectory call is mostly this wrapper)."""
+    if all(isinstance(v, float | int) for v in values):
+        return [np.array([float(v)]) for v in values]
+    return list(np.broadcast_arrays(*(np.atleast_1d(np.asarray(v, dtype=float)) for v in values)))
+
+
+def _pack(vehicles: Sequence[Vehicle], kick_deg: np.ndarray, azimuth_deg: np.ndarray, fraction: np.ndarray):
+    """(parameter rows, launch masses, the vehicles' assumptions in order) of a batch: each distinct
+    vehicle packed once, the steering columns filled for all rows at once."""
+    distinct: dict[int, int] = {}
+    which = np.empty(len(vehicles), dtype=np.intp)
+    for i, v in enumerate(vehicles):
+        which[i] = distinct.setdefault(id(v), len(distinct))
+    unique = list({id(v): v for v in vehicles}.values())
+    rows = np.stack([v.pack(0.0, 0.0, 1.0) for v in unique])
+    params = rows[which]
+    params[:, L.KICK_RAD] = np.radians(kick_deg)
+    params[:, L.AZIMUTH_RAD] = np.radians(azimuth_deg)
+    params[:, L.BURN_FRACTION] = fraction
+    masses = np.array([v.launch_mass_kg for v in unique])[which]
+    assumptions = tuple(dict.fromkeys(a for v in unique for a in v.assumptions))
+    return params, masses, assumptions
 
 
 def burnout_states(lat_deg, lon_deg, alt_m, speed_m_s, gamma_deg, azimuth_deg, earth: str = "wgs84"):
