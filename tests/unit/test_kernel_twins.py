@@ -24,9 +24,9 @@ import pytest
 
 import thaadsim
 
-# (module, parallel kernel, serial twin)
+# (module, parallel kernel, serial twin).  The flight engine has no parallel kernel: its one
+# batch loop runs on Python threads with the GIL released (tests/unit/test_flight_threads.py).
 TWINS = [
-    ("thaadsim.flight.kernels", "fly_batch_parallel", "fly_batch_serial"),
     ("thaadsim.defense.kernels", "table_lookup_parallel", "table_lookup_serial"),
     ("thaadsim.defense.kernels", "homing_batch_parallel", "homing_batch_serial"),
     ("thaadsim.sensors.kernels", "look_batch", "look_batch_serial"),

@@ -16,7 +16,7 @@ recorded as one.  Segment ends are hit exactly; apogee and
 impact are found inside a step by a secant search over *real* integration steps from
 the step's start (not by interpolation), so the event state is an integrated state.
 
-``fly_batch`` flies N trajectories in parallel (numba ``prange``) and returns only the
+``fly_batch`` flies N trajectories (on several threads when there are many) and returns only the
 event states, optionally plus states sampled on a fixed time grid; nothing grows with
 the number of steps, so a million flights need memory only for their events.
 """
@@ -24,13 +24,15 @@ the number of steps, so a million flights need memory only for their events.
 from __future__ import annotations
 
 import math
+import os
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 from thaadsim.earth.constants import G0_M_S2, OMEGA_EARTH_RAD_S
 from thaadsim.earth.kernels import atmosphere_lookup, geodetic_from_ecef, geodetic_height, gravity_ecef
 from thaadsim.flight import layout as L
-from thaadsim.jit import helper, kernel, prange
+from thaadsim.jit import ERROR_MODEL, helper, njit
 
 _P0 = 101_325.0  # sea-level pressure of the 1976 standard [Pa], for the Isp pressure correction
 
@@ -492,54 +494,48 @@ def fly_one(y_init, p, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2
     return L.STATUS_NO_IMPACT
 
 
-@helper
-def _batch_outputs(n, sample_dt, n_samples):
-    """Result arrays of a batch of ``n`` flights, NaN until filled."""
-    status = np.empty(n, dtype=np.int64)
-    events = np.full((n, L.N_EVENTS, L.EVENT_WIDTH), np.nan)
-    k = n_samples if sample_dt > 0.0 else 0
-    samples = np.full((n, k, 6), np.nan)
-    return status, events, samples
+@njit(cache=True, nogil=True, error_model=ERROR_MODEL)
+def fly_rows(y_init, params, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2, rtol, t_max, max_step,
+             sample_dt, status, events, samples, start, stop):
+    """Fly trajectories ``start`` to ``stop - 1`` of a batch (see ``fly_one``) into its result arrays.
 
-
-# Two loops, defined apart on purpose: numba names a cache entry after the function's
-# name and source line, so one function compiled both ways shares one entry, and
-# whichever variant ran first is loaded for both (a one-trajectory call then wakes the
-# thread pool, or every large batch runs on one thread).
-@kernel(parallel=True)
-def fly_batch_parallel(y_init, params, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2, rtol, t_max,
-                       max_step, sample_dt, n_samples):
-    """Fly N trajectories on all threads (see ``fly_one``).
-
-    Returns (status (N,), events (N, N_EVENTS, EVENT_WIDTH), samples (N, K, 6)).
+    The one compiled batch loop, serial, with the GIL released: ``fly_batch`` runs it on the
+    calling thread for a small batch and on several Python threads over slices of a large one.
+    A ``parallel=True`` twin would be a second compile of the whole engine (~2.5-5 s without a
+    numba cache) and a second cache entry to keep apart from this one.
     """
-    status, events, samples = _batch_outputs(y_init.shape[0], sample_dt, n_samples)
-    for i in prange(y_init.shape[0]):
+    for i in range(start, stop):
         status[i] = fly_one(y_init[i], params[i], earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2,
                             rtol, t_max, max_step, sample_dt, events[i], samples[i])
-    return status, events, samples
-
-
-@kernel
-def fly_batch_serial(y_init, params, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2, rtol, t_max,
-                     max_step, sample_dt, n_samples):
-    """:func:`fly_batch_parallel` on the calling thread: no thread pool to wake."""
-    status, events, samples = _batch_outputs(y_init.shape[0], sample_dt, n_samples)
-    for i in range(y_init.shape[0]):
-        status[i] = fly_one(y_init[i], params[i], earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2,
-                            rtol, t_max, max_step, sample_dt, events[i], samples[i])
-    return status, events, samples
 
 
 PARALLEL_MIN_BATCH = 1024
-"""Smaller batches fly on one thread: waking the pool costs ~0.1 ms on a quiet machine and
-milliseconds on a loaded one (its threads spin), more than a few flights of ~20 µs-1 ms each;
-and the parallel variant is compiled only when a batch first needs it (~2-4 s without a
-numba cache), so a scenario's truth (the batched aiming flies 200 coarse flights per threat
-group: 800 for korea-salvo, ~50 ms on one thread, ~25 ms on two) does without it."""
+"""Smaller batches fly on the calling thread: starting threads costs ~0.1 ms on a quiet machine
+and more on a loaded one, more than a few flights of ~20 µs-1 ms each."""
+SLICES_PER_THREAD = 4
+"""A large batch is cut into this many slices per thread, so that a thread whose slice holds the
+long flights does not leave the others idle at the end."""
 
 
-def fly_batch(y_init, params, *args):
-    """Fly a batch, on all cores when it is large enough to repay the threads."""
-    kernel = fly_batch_parallel if y_init.shape[0] >= PARALLEL_MIN_BATCH else fly_batch_serial
-    return kernel(y_init, params, *args)
+def fly_batch(y_init, params, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2, rtol, t_max, max_step,
+              sample_dt, n_samples):
+    """Fly N trajectories, on ``numba.get_num_threads()`` threads when the batch is large enough to
+    repay them.  Returns (status (N,), events (N, N_EVENTS, EVENT_WIDTH), samples (N, K, 6)), NaN
+    where not filled."""
+    n = y_init.shape[0]
+    status = np.empty(n, dtype=np.int64)
+    events = np.full((n, L.N_EVENTS, L.EVENT_WIDTH), np.nan)
+    samples = np.full((n, n_samples if sample_dt > 0.0 else 0, 6), np.nan)
+    args = (y_init, params, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2, rtol, t_max, max_step,
+            sample_dt, status, events, samples)
+    from numba import get_num_threads  # numba is imported by now (thaadsim.jit, above), and its env set
+
+    threads = min(get_num_threads(), os.cpu_count() or 1) if n >= PARALLEL_MIN_BATCH else 1
+    if threads <= 1:
+        fly_rows(*args, 0, n)
+        return status, events, samples
+    edges = [int(e) for e in np.linspace(0, n, SLICES_PER_THREAD * threads + 1)]
+    with ThreadPoolExecutor(threads) as pool:
+        for _ in pool.map(lambda ends: fly_rows(*args, *ends), zip(edges[:-1], edges[1:], strict=True)):
+            pass  # re-raises a slice's error here
+    return status, events, samples
