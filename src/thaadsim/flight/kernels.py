@@ -208,11 +208,6 @@ def _height_and_vertical_speed(y, earth):
 
 
 @helper
-def _vertical_speed(y, earth):
-    return _height_and_vertical_speed(y, earth)[1]
-
-
-@helper
 def _locate(t, y, f0, h, ga, gb, level, which, ye, fe, err, k2, k3, k4, k5, k6, tmp,
             p, seg, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2):
     """Where inside the step [t, t + h] an event function crosses zero; returns the offset s.
@@ -229,7 +224,8 @@ def _locate(t, y, f0, h, ga, gb, level, which, ye, fe, err, k2, k3, k4, k5, k6, 
         s = (sa * gb - sb * ga) / (gb - ga)
         _dp_step(t, y, f0, s, ye, fe, err, k2, k3, k4, k5, k6, tmp,
                  p, seg, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2)
-        gs = _vertical_speed(ye, earth) if which == 0 else _height(ye, earth) - level
+        h_e, v_e = _height_and_vertical_speed(ye, earth)
+        gs = v_e if which == 0 else h_e - level
         if (which == 0 and abs(gs) < 1e-9) or (which == 1 and abs(gs) < 1e-6) or sb - sa < 1e-12:
             break
         if (gs > 0.0) == (ga > 0.0):
