@@ -17,7 +17,7 @@ same catalog missiles with the same steering.  A referee's fair comparison:
   one numba thread against one scipy process; ``..._2threads``: two numba threads
   against two scipy worker processes over the sample.
 * ``flight_one_trajectory``: µs per call of one trajectory (the engine's public
-  ``fly``, wrapper included, which takes the serial kernel), against one scipy flight.
+  ``fly``, wrapper included, flown on the calling thread), against one scipy flight.
 
 The machine these run on may be shared; timings are medians or best-of where noted.
 

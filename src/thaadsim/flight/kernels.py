@@ -513,6 +513,15 @@ SLICES_PER_THREAD = 4
 long flights does not leave the others idle at the end."""
 
 
+def _thread_count() -> int:
+    """``numba.get_num_threads()`` (so ``numba.set_num_threads`` rules the flights too), without
+    starting numba's own thread pool just to ask: before the pool runs, its configured size."""
+    import numba  # imported by now (thaadsim.jit, above), with its environment set
+    from numba.np.ufunc import parallel
+
+    return numba.get_num_threads() if parallel._is_initialized else numba.config.NUMBA_NUM_THREADS
+
+
 def fly_batch(y_init, params, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2, rtol, t_max, max_step,
               sample_dt, n_samples):
     """Fly N trajectories, on ``numba.get_num_threads()`` threads when the batch is large enough to
@@ -524,9 +533,7 @@ def fly_batch(y_init, params, earth, rotating, with_drag, atm, cd_mach, cd_value
     samples = np.full((n, n_samples if sample_dt > 0.0 else 0, 6), np.nan)
     args = (y_init, params, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2, rtol, t_max, max_step,
             sample_dt, status, events, samples)
-    from numba import get_num_threads  # numba is imported by now (thaadsim.jit, above), and its env set
-
-    threads = min(get_num_threads(), os.cpu_count() or 1) if n >= PARALLEL_MIN_BATCH else 1
+    threads = min(_thread_count(), os.cpu_count() or 1) if n >= PARALLEL_MIN_BATCH else 1
     if threads <= 1:
         fly_rows(*args, 0, n)
         return status, events, samples
