@@ -442,16 +442,17 @@ def _clip(x, lo, hi):
 
 
 @helper
-def _sigmas_one(i, snr, cos_off, el, q, out):
-    """``measurements.sigmas`` of one sample into ``out[0:4, i]``: the same operations in the
-    same order as the numpy expression there, so the same bits (square roots, divisions and
-    hypot are correctly rounded in both; cos is the one libm call)."""
+def _sigmas_one(i, snr, cos_off, cos_el, q, out):
+    """``measurements.sigmas`` of one sample into ``out[0:4, i]`` (``cos_el``: cos of its
+    elevation): the same operations in the same order as the numpy expression there, so
+    the same bits (square roots, divisions and hypot are correctly rounded or libm's in
+    both; cos is the one call whose rounding numpy's SIMD version could change)."""
     root = math.sqrt(2.0 * _clip(snr, 1e-12, math.inf))
     s_r = q[Q_C] / (q[Q_TWO_B] * root)
     s_u = (q[Q_BEAM] / _clip(cos_off, 1e-3, 1.0)) / (q[Q_SLOPE] * root)
     s_el = math.hypot(s_u, q[Q_ANGLE_FLOOR])
     out[0, i] = math.hypot(s_r, q[Q_RANGE_FLOOR])
-    out[1, i] = s_el / _clip(math.cos(el), 1e-3, 1.0)
+    out[1, i] = s_el / _clip(cos_el, 1e-3, 1.0)
     out[2, i] = s_el
     out[3, i] = math.hypot(q[Q_RR_NUM] / root, q[Q_RR_FLOOR])
 
@@ -462,7 +463,7 @@ def sigmas_batch(snr, cos_off, el, q):
     n = snr.shape[0]
     out = np.empty((4, n))
     for i in range(n):
-        _sigmas_one(i, snr[i], cos_off[i], el[i], q, out)
+        _sigmas_one(i, snr[i], cos_off[i], math.cos(el[i]), q, out)
     return out
 
 
@@ -470,15 +471,19 @@ def sigmas_batch(snr, cos_off, el, q):
 def false_alarm_batch(u_az, el, x, q):
     """Rows (5, N) of false alarms from their draws: azimuth (sector centre + half-width x
     ``u_az``, wrapped to [0, 2π) as numpy's ``mod``), then the four sigmas at power ``x``
-    with the steering angle off the first face (``measurements._false_alarms``)."""
+    with the steering angle off the first face (``measurements._false_alarms``).  Each
+    cosine is taken once (the numpy code took cos(el) twice: the same bits)."""
     n = u_az.shape[0]
     out = np.empty((5, n))
     sig = out[1:]
     for i in range(n):
         a = q[Q_AZ_CENTER] + q[Q_AZ_HALF] * u_az[i]
-        m = a % _TWO_PI  # Python's float mod, as numpy's: fmod, moved into [0, 2π) when negative
+        # Python's float mod, as numpy's (fmod, moved into [0, 2π) when negative); an angle
+        # already in [0, 2π) is its own remainder, exactly
+        m = a if 0.0 <= a < _TWO_PI else a % _TWO_PI
         out[0, i] = m
         e = el[i]
-        cos_off = math.cos(e) * q[Q_COS_TILT] * math.cos(m - q[Q_FACE_AZ]) + math.sin(e) * q[Q_SIN_TILT]
-        _sigmas_one(i, x[i], cos_off, e, q, sig)
+        cos_el = math.cos(e)
+        cos_off = cos_el * q[Q_COS_TILT] * math.cos(m - q[Q_FACE_AZ]) + math.sin(e) * q[Q_SIN_TILT]
+        _sigmas_one(i, x[i], cos_off, cos_el, q, sig)
     return out
