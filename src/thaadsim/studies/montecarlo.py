@@ -20,7 +20,9 @@ batch that raises on a lost connection).  Within a process, replicas share the t
 flights: a replica's :class:`~thaadsim.scenario.runner.PreparedScenario` is cached on
 the flight-relevant part of its drawn scenario (:func:`flight_key`), so draws that touch
 only launch times, cross-sections, radars or kill probabilities fly the threats once (a launch
-time draw places the same flights on the look grid anew).
+time draw places the same flights on the look grid anew).  A process that runs batches keeps
+the memory a run frees for the next (:func:`keep_freed_memory`, glibc), instead of faulting
+~30 MB of pages in anew every run.
 
 **Faults and resume.** With ``out``, each finished batch is written atomically (a temporary
 file renamed into place) as a Parquet part in the hidden folder ``.<out name>.parts``
