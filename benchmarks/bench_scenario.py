@@ -14,7 +14,9 @@ One JSON object per line:
    ``ratio_legacy``: the replica of the code as of ``LEGACY_COMMIT`` (below; timed in a
    child process right after) / this one, whole and outside the tracker
    (``ratio_legacy_outside_tracker``: the runner's own work, which the tracker's
-   seed-to-seed and load noise would hide).  ``study_run_cpu_s``: the same replicas scored
+   seed-to-seed and load noise would hide).  ``allocator``: the process allocates as a study
+   process does (``studies.montecarlo.keep_freed_memory``, where the tree has it; the legacy
+   tree has not: ``legacy_allocator``).  ``study_run_cpu_s``: the same replicas scored
    as a Monte Carlo study scores them (``runner.score_replica``: outcomes without the story -
    paths, interceptor fly-outs, events), mean CPU seconds.  Target: < 0.2 s.
 2. ``korea_salvo_warm``: ``python -m thaadsim run korea-salvo --out TMP`` in a fresh
@@ -120,6 +122,18 @@ def _split(spent: dict, total_cpu_s: float, runs: int) -> dict:
     return out
 
 
+def _study_allocator() -> str:
+    """Allocate as a Monte Carlo study process does (``studies.montecarlo.keep_freed_memory``,
+    where the tree has it): the replicas here are a study's unit of work, run in a loop."""
+    import importlib
+
+    try:
+        keep = getattr(importlib.import_module("thaadsim.studies.montecarlo"), "keep_freed_memory", None)
+    except ImportError:  # a tree from before the studies
+        keep = None
+    return "study process (keep_freed_memory)" if keep is not None and keep() else "default"
+
+
 def replica_cost(seeds: int) -> dict:
     """Mean wall and CPU time of ``run_replica`` on korea-salvo over ``seeds`` seeds after a
     warm-up, for the tree on ``sys.path`` (run in a child for the legacy tree)."""
@@ -128,6 +142,7 @@ def replica_cost(seeds: int) -> dict:
     from thaadsim.scenario.loader import load_scenario
     from thaadsim.scenario.runner import prepare, run_replica
 
+    allocator = _study_allocator()
     with _part_clock() as spent:
         prepared = prepare(load_scenario("korea-salvo"))
         run_replica(prepared, 0)
@@ -140,7 +155,8 @@ def replica_cost(seeds: int) -> dict:
             wall.append(time.perf_counter() - w)
             cpu.append(_cpu() - c)
     return {"mean_wall_s": float(np.mean(wall)), "mean_cpu_s": float(np.mean(cpu)),
-            "mean_tracker_cpu_s": spent["tracker"] / seeds, "split": _split(spent, float(np.sum(cpu)), seeds)}
+            "mean_tracker_cpu_s": spent["tracker"] / seeds, "split": _split(spent, float(np.sum(cpu)), seeds),
+            "allocator": allocator}
 
 
 def legacy_replica_cost(src: Path, seeds: int) -> dict | None:
@@ -163,6 +179,7 @@ def per_run_cost(seeds: int, beside: int, legacy: bool) -> dict:
 
     score_replica = getattr(runner, "score_replica", None)
     score_cpu: list[float] = []
+    allocator = _study_allocator()
     scenario = load_scenario("korea-salvo")
     with _part_clock() as spent:
         prepared = prepare(scenario)
@@ -197,18 +214,20 @@ def per_run_cost(seeds: int, beside: int, legacy: bool) -> dict:
             old_src = legacy_tree(Path(tmp))
             old = legacy_replica_cost(old_src, seeds) if old_src else None
     outside = rep - float(np.mean(tracker))  # the replica's own work, which the tracker's noise hides
-    extra = {"legacy": f"run_replica at {LEGACY_COMMIT}", "legacy_mean_cpu_s": round(old["mean_cpu_s"], 4),
+    extra = ({"legacy": f"run_replica at {LEGACY_COMMIT}", "legacy_mean_cpu_s": round(old["mean_cpu_s"], 4),
              "legacy_mean_wall_s": round(old["mean_wall_s"], 4),
              "legacy_outside_tracker_cpu_s": round(old["mean_cpu_s"] - old["mean_tracker_cpu_s"], 4),
              "ratio_legacy": round(old["mean_cpu_s"] / rep, 3),
              "ratio_legacy_outside_tracker": round((old["mean_cpu_s"] - old["mean_tracker_cpu_s"]) / outside, 3),
-             "legacy_split": old.get("split")} if old else {"ratio_legacy": None}
+             "legacy_split": old.get("split"), "legacy_allocator": old.get("allocator", "default")}
+             if old else {"ratio_legacy": None})
     return {"name": "per_run_cost", "scenario": "korea-salvo", "seeds": seeds,
             "mean_wall_s": round(float(np.mean(rep_wall)), 4), "mean_cpu_s": round(rep, 4),
             "tracker_cpu_s": round(float(np.mean(tracker)), 4),
             "tracker_fraction": round(float(np.sum(tracker) / np.sum(rep_cpu)), 3),
             "outside_tracker_cpu_s": round(rep - float(np.mean(tracker)), 4),
             "split": _split(parts, float(np.sum(rep_cpu)), seeds), "outside_tracker_target_s": OUTSIDE_TRACKER_TARGET_S,
+            "allocator": allocator,
             "study_run_cpu_s": round(float(np.mean(score_cpu)), 4) if score_cpu else None,
             "baseline": "run_scenario(views=False)", "baseline_runs": beside,
             "baseline_mean_wall_s": round(float(np.mean(full_wall)), 4), "baseline_mean_cpu_s": round(full, 4),

@@ -189,3 +189,45 @@ def test_false_alarms_come_in_time_order(radar):
     fa = false_alarm_detections(radar, np.array([30.0, 10.0, 20.0, 10.0]), np.random.default_rng(4))
     assert len(fa) > 100 and np.all(np.diff(fa.time_s) >= 0)
     assert set(np.unique(fa.time_s)) <= {10.0, 20.0, 30.0}
+
+
+def _numpy_sigmas(radar, snr, cos_off, el_rad):
+    """The module doc's step 4 written out in numpy, as it was before the compiled pass."""
+    snr = np.maximum(np.asarray(snr, dtype=float), 1e-12)
+    root = np.sqrt(2.0 * snr)
+    s_r = 299_792_458.0 / (2.0 * radar.bandwidth_hz * root)
+    s_u = radar.beamwidth_rad / np.clip(cos_off, 1e-3, 1.0) / (radar.monopulse_slope * root)
+    s_el = np.hypot(s_u, radar.angle_sigma_floor_rad)
+    s_v = radar.wavelength_m / (2.0 * radar.dwell_s) / root
+    return (np.hypot(s_r, radar.range_sigma_floor_m), s_el / np.clip(np.cos(el_rad), 1e-3, 1.0), s_el,
+            np.hypot(s_v, radar.range_rate_sigma_floor_m_s))
+
+
+def test_compiled_sigmas_and_false_alarms_equal_the_numpy_expressions(radar):
+    """Authority: the numpy expressions of the module doc (the code the compiled pass
+    replaced).  Same operations in the same order, so equal to the last bit where numpy and
+    libm round cos alike (this machine); a few ulp allowed for a CPU where numpy's SIMD cos
+    rounds otherwise.  A sector across north checks the azimuth's wrap into [0, 2π)."""
+    from thaadsim.sensors.measurements import _false_alarms, sigmas
+
+    rng = np.random.default_rng(5)
+    snr = np.concatenate([rng.exponential(30.0, 5000), [0.0, 1e-15, np.inf]])
+    cos_off, el = rng.uniform(-0.2, 1.2, snr.size), rng.uniform(-0.1, 1.6, snr.size)
+    for got, want in zip(sigmas(radar, snr, cos_off, el), _numpy_sigmas(radar, snr, cos_off, el), strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-14, atol=0.0)
+    sv = Surveillance(math.radians(5.0), math.radians(40.0), math.radians(1.0), math.radians(60.0), 100e3, 1000e3)
+    got = _false_alarms(radar, np.arange(20.0), np.random.default_rng(8), sv)
+    draws = np.random.default_rng(8)
+    counts = draws.poisson(radar.pfa * sv.cells(radar), 20)
+    n = int(counts.sum())
+    az = np.mod(sv.az_center_rad + sv.az_half_width_rad * draws.uniform(-1.0, 1.0, n), 2.0 * np.pi)
+    el = np.arcsin(draws.uniform(math.sin(sv.el_min_rad), math.sin(sv.el_max_rad), n))
+    draws.uniform(size=2 * n)  # range and range rate
+    x = np.maximum(-math.log(radar.pfa) + draws.standard_exponential(n) - 1.0, 1e-3)
+    cos_off = (np.cos(el) * math.cos(radar.tilt_rad) * np.cos(az - radar.face_az_rad[0])
+               + np.sin(el) * math.sin(radar.tilt_rad))
+    assert np.any(az > math.pi) and np.any(az < math.pi)  # both sides of north
+    np.testing.assert_allclose(got["az_rad"], az, rtol=1e-14, atol=1e-15)
+    names = ("sigma_range_m", "sigma_az_rad", "sigma_el_rad", "sigma_range_rate_m_s")
+    for name, want in zip(names, _numpy_sigmas(radar, x, cos_off, el), strict=True):
+        np.testing.assert_allclose(got[name], want, rtol=1e-14, atol=0.0)

@@ -164,6 +164,32 @@ def test_fire_control_equals_track_by_track(runs):
                for *_, brs in runs.values() for br in brs for d in br.decisions)  # and a reach shortfall
 
 
+def test_decisions_without_the_cep_are_the_same_decisions(runs):
+    """A study's score skips the exact CEP (``evaluate_tracks(cep=False)``).  Authority: the
+    run's own decisions - every field equal, the CEP NaN (not computed) where the run's is a
+    number."""
+    for seed, (*_, battery_runs) in runs.items():
+        for br in battery_runs:
+            rr = br.radar
+            got = firecontrol.evaluate_tracks(rr.confirmed, rr.tracker.model, br.assets, br.battery,
+                                              commit_delay_s=br.spec.commit_delay_s, cep=False)
+            assert all(math.isfinite(d.impact_cep_m) for d in br.decisions if math.isfinite(d.impact_lat_deg))
+            _same(got, [dataclasses.replace(d, impact_cep_m=math.nan) for d in br.decisions], f"seed {seed}")
+
+
+def test_a_replica_for_its_score_draws_as_the_run(prepared, runs):
+    """``simulate_prepared(story=False)`` (a study's unit of work) against the run's: the
+    same tracks and shots, the decisions alike but for the CEP."""
+    from thaadsim.scenario.runner import simulate_prepared
+
+    for seed, (_, radar_runs, battery_runs) in runs.items():
+        _, radars, batteries = simulate_prepared(prepared, seed, story=False)
+        _same([r.confirmed for r in radars], [r.confirmed for r in radar_runs], f"seed {seed}")
+        for got, want in zip(batteries, battery_runs, strict=True):
+            _same(got.fire, want.fire, f"seed {seed}")
+            _same(got.decisions, [dataclasses.replace(d, impact_cep_m=math.nan) for d in want.decisions])
+
+
 def test_predicted_trajectories_equal_one_at_a_time(runs):
     _, radar_runs, _ = runs[SEEDS[0]]
     tracks = radar_runs[0].confirmed
@@ -230,7 +256,8 @@ def test_replica_equals_the_unbatched_path(prepared, monkeypatch):
     and whose outcomes convert each point set and fly each shot on its own."""
     batched = {seed: run_replica(prepared, seed) for seed in SEEDS}
 
-    def evaluate_one_by_one(tracks, model, assets, battery, *, commit_delay_s, envelope):
+    def evaluate_one_by_one(tracks, model, assets, battery, *, commit_delay_s, envelope, cep):
+        assert cep  # a run tells its story: the exact CEP of every decision
         return reference_decisions(tracks, model, assets, battery, commit_delay_s, envelope)
 
     monkeypatch.setattr(firecontrol, "evaluate_tracks", evaluate_one_by_one)

@@ -457,9 +457,13 @@ def decision_row(times_s: np.ndarray, confirmed_time_s: float, commit_delay_s: f
 
 
 def evaluate_tracks(tracks, model, assets: list[Asset], battery, *, commit_delay_s: float = DEFAULT_COMMIT_DELAY_S,
-                    envelope: Envelope | None = None, step_s: float = PREDICTION_STEP_S) -> list[TrackDecision]:
+                    envelope: Envelope | None = None, step_s: float = PREDICTION_STEP_S,
+                    cep: bool = True) -> list[TrackDecision]:
     """Threat evaluation of confirmed tracks (``tracking.manager.Track``; truth ids are not
     read), with the predicted trajectory and intercept opportunities of each threat.
+    ``cep=False``: each decision's ``impact_cep_m`` is NaN, not computed - no decision reads
+    it (the exact CEP is a root search, ~3 ms of a korea-salvo replica), only a run's story
+    shows it, and a Monte Carlo study's score tells none.
 
     Every track is evaluated at once: one impact prediction for all of them, one
     distance computation against every asset, the threats' trajectories predicted
@@ -481,7 +485,9 @@ def evaluate_tracks(tracks, model, assets: list[Asset], battery, *, commit_delay
     t_dec = np.array([tr.times_s[k] for tr, k in zip(conf, rows, strict=True)], dtype=float)
     X = np.stack([tr.states[k] for tr, k in zip(conf, rows, strict=True)])
     g = impact_points(X, np.stack([tr.covariances[k] for tr, k in zip(conf, rows, strict=True)]), t_dec,
-                      impact_model(model))
+                      impact_model(model), cep_method="exact" if cep else "approx")
+    # without cep the products' cheap closed form is asked for and dropped: NaN says "not computed"
+    cep_m = g.cep_m if cep else np.full(len(conf), math.nan)
     # distance of each predicted impact from each asset's centre; nearest = smallest margin
     # beyond the asset's radius (the first such asset on a tie)
     n, radius = len(conf), np.array([a.radius_m for a in assets])
@@ -493,12 +499,12 @@ def evaluate_tracks(tracks, model, assets: list[Asset], battery, *, commit_delay
                                      np.array([a.lon_deg for a in assets])[None, :])[2]
     out = []
     for i, tr in enumerate(conf):
-        lat, lon, t_imp, cep = float(g.lat_deg[i]), float(g.lon_deg[i]), float(g.time_s[i]), float(g.cep_m[i])
+        lat, lon, t_imp, cep_i = float(g.lat_deg[i]), float(g.lon_deg[i]), float(g.time_s[i]), float(cep_m[i])
         best, best_d, threat = None, math.nan, False
         if hit[i]:
             j = int(np.argmin(dist[i] - radius))
             best, best_d, threat = assets[j].name, float(dist[i, j]), bool(np.any(dist[i] <= radius))
-        out.append(TrackDecision(tr.track_id, float(t_dec[i]), lat, lon, t_imp, cep, best, best_d, threat,
+        out.append(TrackDecision(tr.track_id, float(t_dec[i]), lat, lon, t_imp, cep_i, best, best_d, threat,
                                  t_imp - float(t_dec[i])))
     threats = [i for i, d in enumerate(out) if d.threat]
     if threats:

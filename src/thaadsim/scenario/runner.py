@@ -248,9 +248,10 @@ def plan_battery(index: int, spec) -> BatteryPlan:
 
 
 def engage(index: int, spec, radar_run: RadarRun, truth: ScenarioTruth, rng: np.random.Generator,
-           plan: BatteryPlan | None = None) -> BatteryRun:
+           plan: BatteryPlan | None = None, *, story: bool = True) -> BatteryRun:
     """One battery's fire control on its radar's tracks, and the shots' kill draws (``plan``:
-    the battery's :func:`plan_battery`, when already made)."""
+    the battery's :func:`plan_battery`, when already made; ``story=False``: the decisions
+    without what only a run's story shows - their impact CEPs, see ``evaluate_tracks``)."""
     from thaadsim.defense.engagement import pn_kill
     from thaadsim.defense.firecontrol import assign_and_fire, evaluate_tracks, prioritise
 
@@ -258,7 +259,7 @@ def engage(index: int, spec, radar_run: RadarRun, truth: ScenarioTruth, rng: np.
     battery, assets = plan.battery, plan.assets
     tracker = radar_run.tracker
     decisions = evaluate_tracks(radar_run.confirmed, tracker.model, assets, battery,
-                                commit_delay_s=spec.commit_delay_s, envelope=plan.envelope)
+                                commit_delay_s=spec.commit_delay_s, envelope=plan.envelope, cep=story)
     ranked = prioritise(decisions)
     p_kill = battery.interceptor.sspk if spec.sspk is None else spec.sspk
     kill = None
@@ -435,9 +436,10 @@ def prepared_for(prepared: PreparedScenario, scenario: Scenario) -> PreparedScen
     return PreparedScenario(scenario, prepared.look_dt_s, truth, models, radar_plans, battery_plans, prepared.figures)
 
 
-def simulate_prepared(prepared: PreparedScenario, seed: int,
-                      progress=None) -> tuple[ScenarioTruth, list[RadarRun], list[BatteryRun]]:
-    """Steps 2-4 of the module doc on a prepared truth: everything drawn from ``seed``."""
+def simulate_prepared(prepared: PreparedScenario, seed: int, progress=None, *,
+                      story: bool = True) -> tuple[ScenarioTruth, list[RadarRun], list[BatteryRun]]:
+    """Steps 2-4 of the module doc on a prepared truth: everything drawn from ``seed``
+    (``story=False``: for a score alone - see :func:`engage`; the same draws and outcomes)."""
     scenario, truth = prepared.scenario, prepared.truth
     rng = np.random.default_rng(seed)
     radar_plans = prepared.radar_plans or (None,) * len(scenario.radars)
@@ -451,7 +453,7 @@ def simulate_prepared(prepared: PreparedScenario, seed: int,
     for i, (battery, battery_plan) in enumerate(zip(scenario.batteries, battery_plans, strict=True)):
         if progress:
             progress(f"battery {battery.name}: fire control")
-        battery_runs.append(engage(i, battery, radar_runs[battery.radar], truth, rng, battery_plan))
+        battery_runs.append(engage(i, battery, radar_runs[battery.radar], truth, rng, battery_plan, story=story))
     return truth, list(radar_runs.values()), battery_runs
 
 
@@ -477,7 +479,7 @@ def score_replica(prepared: PreparedScenario, seed: int):
     Monte Carlo study keeps of a run."""
     from thaadsim.scenario.outcomes import score
 
-    return score(*simulate_prepared(prepared, int(seed)), figures=prepared.figures or None)
+    return score(*simulate_prepared(prepared, int(seed), story=False), figures=prepared.figures or None)
 
 
 def run_scenario(scenario: Scenario, seed: int | None = None, progress=None, *, views: bool = True,

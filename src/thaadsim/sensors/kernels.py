@@ -413,3 +413,77 @@ def access_any(r, t, offsets, rcs, p, faces, *args):
         access_batch_serial(*inputs, *args)
     else:
         access_batch(*inputs, *args)
+
+
+# --------------------------------------------------------------------------- measurement noise
+
+# indices into the noise parameter vector (filled by ``measurements.noise_params``)
+Q_C = 0  # speed of light [m/s]
+Q_TWO_B = 1  # 2 x bandwidth [Hz]
+Q_BEAM = 2  # 3 dB beamwidth [rad]
+Q_SLOPE = 3  # monopulse slope k_m
+Q_ANGLE_FLOOR = 4  # [rad]
+Q_RANGE_FLOOR = 5  # [m]
+Q_RR_NUM = 6  # wavelength / (2 dwell) [m/s]
+Q_RR_FLOOR = 7  # [m/s]
+Q_AZ_CENTER = 8  # false alarms: sector centre [rad]
+Q_AZ_HALF = 9  # sector half-width [rad]
+Q_COS_TILT = 10  # cos of the face tilt
+Q_SIN_TILT = 11  # sin of the face tilt
+Q_FACE_AZ = 12  # azimuth of the first face [rad]
+N_NOISE_PARAMS = 13
+_TWO_PI = 2.0 * math.pi
+
+
+@helper
+def _clip(x, lo, hi):
+    """numpy's clip of one value (a NaN stays NaN)."""
+    return lo if x < lo else (hi if x > hi else x)
+
+
+@helper
+def _sigmas_one(i, snr, cos_off, cos_el, q, out):
+    """``measurements.sigmas`` of one sample into ``out[0:4, i]`` (``cos_el``: cos of its
+    elevation): the same operations in the same order as the numpy expression there, so
+    the same bits (square roots, divisions and hypot are correctly rounded or libm's in
+    both; cos is the one call whose rounding numpy's SIMD version could change)."""
+    root = math.sqrt(2.0 * _clip(snr, 1e-12, math.inf))
+    s_r = q[Q_C] / (q[Q_TWO_B] * root)
+    s_u = (q[Q_BEAM] / _clip(cos_off, 1e-3, 1.0)) / (q[Q_SLOPE] * root)
+    s_el = math.hypot(s_u, q[Q_ANGLE_FLOOR])
+    out[0, i] = math.hypot(s_r, q[Q_RANGE_FLOOR])
+    out[1, i] = s_el / _clip(cos_el, 1e-3, 1.0)
+    out[2, i] = s_el
+    out[3, i] = math.hypot(q[Q_RR_NUM] / root, q[Q_RR_FLOOR])
+
+
+@kernel
+def sigmas_batch(snr, cos_off, el, q):
+    """(σ_range, σ_az, σ_el, σ_range_rate) rows (4, N) of samples (N,) (``measurements.sigmas``)."""
+    n = snr.shape[0]
+    out = np.empty((4, n))
+    for i in range(n):
+        _sigmas_one(i, snr[i], cos_off[i], math.cos(el[i]), q, out)
+    return out
+
+
+@kernel
+def false_alarm_batch(u_az, el, x, q):
+    """Rows (5, N) of false alarms from their draws: azimuth (sector centre + half-width x
+    ``u_az``, wrapped to [0, 2π) as numpy's ``mod``), then the four sigmas at power ``x``
+    with the steering angle off the first face (``measurements._false_alarms``).  Each
+    cosine is taken once (the numpy code took cos(el) twice: the same bits)."""
+    n = u_az.shape[0]
+    out = np.empty((5, n))
+    sig = out[1:]
+    for i in range(n):
+        a = q[Q_AZ_CENTER] + q[Q_AZ_HALF] * u_az[i]
+        # Python's float mod, as numpy's (fmod, moved into [0, 2π) when negative); an angle
+        # already in [0, 2π) is its own remainder, exactly
+        m = a if 0.0 <= a < _TWO_PI else a % _TWO_PI
+        out[0, i] = m
+        e = el[i]
+        cos_el = math.cos(e)
+        cos_off = cos_el * q[Q_COS_TILT] * math.cos(m - q[Q_FACE_AZ]) + math.sin(e) * q[Q_SIN_TILT]
+        _sigmas_one(i, x[i], cos_off, cos_el, q, sig)
+    return out

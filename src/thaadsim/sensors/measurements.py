@@ -125,22 +125,42 @@ class Surveillance:
         return max(beams, 0.0) * max(ranges, 0.0)
 
 
+def noise_params(radar: RadarModel, sv: Surveillance | None = None) -> np.ndarray:
+    """The radar's noise figures (and ``sv``'s sector, for false alarms) as the compiled
+    kernels read them (``sensors.kernels.Q_*``)."""
+    from thaadsim.sensors import kernels as k
+
+    q = np.zeros(k.N_NOISE_PARAMS)
+    q[k.Q_C] = SPEED_OF_LIGHT_M_S
+    q[k.Q_TWO_B] = 2.0 * radar.bandwidth_hz
+    q[k.Q_BEAM] = radar.beamwidth_rad
+    q[k.Q_SLOPE] = radar.monopulse_slope
+    q[k.Q_ANGLE_FLOOR] = radar.angle_sigma_floor_rad
+    q[k.Q_RANGE_FLOOR] = radar.range_sigma_floor_m
+    q[k.Q_RR_NUM] = radar.wavelength_m / (2.0 * radar.dwell_s)
+    q[k.Q_RR_FLOOR] = radar.range_rate_sigma_floor_m_s
+    if sv is not None:
+        q[k.Q_AZ_CENTER] = sv.az_center_rad
+        q[k.Q_AZ_HALF] = sv.az_half_width_rad
+        q[k.Q_COS_TILT] = math.cos(radar.tilt_rad)
+        q[k.Q_SIN_TILT] = math.sin(radar.tilt_rad)
+        q[k.Q_FACE_AZ] = radar.face_az_rad[0]
+    return q
+
+
 def sigmas(radar: RadarModel, snr, cos_off, el_rad):
-    """(σ_range [m], σ_az [rad], σ_el [rad], σ_range_rate [m/s]) at linear SNR ``snr``."""
-    snr = np.maximum(np.asarray(snr, dtype=float), 1e-12)
-    root = np.sqrt(2.0 * snr)
-    s_r = SPEED_OF_LIGHT_M_S / (2.0 * radar.bandwidth_hz * root)
-    beam = radar.beamwidth_rad / np.clip(cos_off, 1e-3, 1.0)
-    s_u = beam / (radar.monopulse_slope * root)
-    s_el = np.hypot(s_u, radar.angle_sigma_floor_rad)
-    s_az = s_el / np.clip(np.cos(el_rad), 1e-3, 1.0)
-    s_v = radar.wavelength_m / (2.0 * radar.dwell_s) / root
-    return (
-        np.hypot(s_r, radar.range_sigma_floor_m),
-        s_az,
-        s_el,
-        np.hypot(s_v, radar.range_rate_sigma_floor_m_s),
-    )
+    """(σ_range [m], σ_az [rad], σ_el [rad], σ_range_rate [m/s]) at linear SNR ``snr``
+    (the module doc's step 4), broadcast over the three inputs:
+    σ_range = hypot(c / (2 B √(2x)), floor); σ_el = hypot(θ_3dB / (clip(cos θ_off) k_m √(2x)), floor),
+    σ_az = σ_el / clip(cos el); σ_range_rate = hypot(λ / (2 T) / √(2x), floor); x at least 1e-12,
+    cosines clipped to [1e-3, 1].  One compiled pass (``sensors.kernels.sigmas_batch``): a
+    run's ~10^5 false alarms a look-set made it a tenth of a replica's work outside the tracker."""
+    from thaadsim.sensors.kernels import sigmas_batch
+
+    x, c, e = np.broadcast_arrays(np.asarray(snr, dtype=float), np.asarray(cos_off, dtype=float),
+                                  np.asarray(el_rad, dtype=float))
+    rows = sigmas_batch(*(np.ascontiguousarray(a).reshape(-1) for a in (x, c, e)), noise_params(radar))
+    return tuple(rows[k].reshape(x.shape) for k in range(4))
 
 
 def _fluctuate(snr_mean, swerling, rng):
@@ -247,16 +267,18 @@ def _false_alarms(radar: RadarModel, times: np.ndarray, rng: np.random.Generator
     counts = rng.poisson(rate, times.shape[0])
     n = int(counts.sum())
     t = np.repeat(times, counts)
-    az = np.mod(sv.az_center_rad + sv.az_half_width_rad * rng.uniform(-1.0, 1.0, n), 2.0 * np.pi)
+    u_az = rng.uniform(-1.0, 1.0, n)
     el = np.arcsin(rng.uniform(math.sin(sv.el_min_rad), math.sin(sv.el_max_rad), n))
     rg = rng.uniform(sv.range_min_m, sv.range_max_m, n)
     rr = rng.uniform(-FALSE_ALARM_RANGE_RATE_M_S, FALSE_ALARM_RANGE_RATE_M_S, n)
     x = -math.log(radar.pfa) + rng.standard_exponential(n) - 1.0  # power over noise, minus the noise
     x = np.maximum(x, 1e-3)
-    # steering angle of a false alarm off the first face (for the beam broadening)
-    tilt = radar.tilt_rad
-    cos_off = np.cos(el) * math.cos(tilt) * np.cos(az - radar.face_az_rad[0]) + np.sin(el) * math.sin(tilt)
-    s_r, s_az, s_el, s_v = sigmas(radar, x, cos_off, el)
+    # azimuth in the sector, the steering angle off the first face (for the beam broadening)
+    # and the sigmas in one compiled pass; arcsin and log10 stay numpy's (its SIMD versions
+    # round differently from libm's in the last bit)
+    from thaadsim.sensors.kernels import false_alarm_batch
+
+    az, s_r, s_az, s_el, s_v = false_alarm_batch(u_az, el, x, noise_params(radar, sv))
     return {
         "time_s": t,
         "range_m": rg,
@@ -294,13 +316,24 @@ def merge_detections(parts: list[Detections]) -> Detections:
         # place of each detection in the stable sort of their concatenation is its place in
         # its part plus the detections of earlier parts at or before its time and of later
         # parts before it - one scatter per column instead of a sort and a gather
-        places = []
+        places = [np.arange(t.size) for t in times]
         for i, t in enumerate(times):
-            at = np.arange(t.size)
-            for j, u in enumerate(times):
-                if j != i:
-                    at += np.searchsorted(u, t, side="right" if j < i else "left")
-            places.append(at)
+            for j in range(i + 1, len(times)):
+                u = times[j]
+                # one search per pair, the smaller part into the larger (a run's ~10^5 false
+                # alarms into its ~10^3 target detections cost a binary search each): the
+                # other part's counts follow from it - an element of the earlier part i
+                # comes before u[y] iff its search into u (side left: ties go to the
+                # earlier part) is at most y, and an element of u before t[x] iff its search
+                # into t (side right) is at most x
+                if t.size <= u.size:
+                    before = np.searchsorted(u, t, side="left")
+                    places[i] += before
+                    places[j] += np.cumsum(np.bincount(before, minlength=u.size + 1))[:u.size]
+                else:
+                    before = np.searchsorted(t, u, side="right")
+                    places[j] += before
+                    places[i] += np.cumsum(np.bincount(before, minlength=t.size + 1))[:t.size]
         cols = {}
         for k in names:
             values = [getattr(p, k) for p in parts]
@@ -323,4 +356,4 @@ def look_times(radar: RadarModel, t_start_s: float, t_end_s: float) -> np.ndarra
 
 
 __all__ = ["FALSE_ALARM_RANGE_RATE_M_S", "Detections", "Surveillance", "TargetGeometry", "false_alarm_detections",
-           "look_times", "measure", "merge_detections", "sigmas", "target_geometry"]
+           "look_times", "measure", "merge_detections", "noise_params", "sigmas", "target_geometry"]
