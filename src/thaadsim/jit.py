@@ -39,6 +39,7 @@ os.environ.setdefault("NUMBA_DISABLE_ERROR_MESSAGE_HIGHLIGHTING", "1")
 
 from numba import njit, prange  # noqa: E402  (after the environment above)
 from numba.core.caching import FunctionCache  # noqa: E402
+from numba.core.dispatcher import Dispatcher  # noqa: E402
 from numba.core.runtime import rtsys  # noqa: E402
 
 ERROR_MODEL = "numpy"
@@ -58,8 +59,10 @@ class _RuntimeOnlyCache(FunctionCache):
 
 def _cached(dispatcher):
     """What ``njit(cache=True)`` does to a dispatcher (``Dispatcher.enable_caching``), with
-    :class:`_RuntimeOnlyCache` as its cache."""
-    dispatcher._cache = _RuntimeOnlyCache(dispatcher.py_func)
+    :class:`_RuntimeOnlyCache` as its cache.  With ``NUMBA_DISABLE_JIT=1`` njit gives back
+    the plain Python function, which has no cache."""
+    if isinstance(dispatcher, Dispatcher):
+        dispatcher._cache = _RuntimeOnlyCache(dispatcher.py_func)
     return dispatcher
 
 

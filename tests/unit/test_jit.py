@@ -91,3 +91,14 @@ def test_a_cached_kernel_loads_without_numbas_compiler(tmp_path):
     assert first.stdout.split() == ["True", "True", "0", "0", "True", "True"], first.stdout + first.stderr
     second = subprocess.run([sys.executable, "-c", _CALL], capture_output=True, text=True, env=env, check=True)
     assert second.stdout.split() == ["True", "True", "1", "1", "False", "False"], second.stdout + second.stderr
+
+
+def test_with_the_jit_disabled_kernels_are_the_python_functions():
+    """``NUMBA_DISABLE_JIT=1`` (debugging, coverage) makes njit give back the Python function:
+    thaadsim.jit must pass it through, not fail on a cache it cannot have.  Authority: numba's
+    documented behaviour of NUMBA_DISABLE_JIT, and the kernel's own arithmetic."""
+    code = ("import thaadsim.earth.kernels as k, inspect; "
+            "print(inspect.isfunction(k.geodetic_height), inspect.isfunction(k._heikkinen_uv))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "NUMBA_DISABLE_JIT": "1"})
+    assert out.stdout.split() == ["True", "True"], out.stdout + out.stderr
