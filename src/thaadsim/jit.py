@@ -17,6 +17,18 @@ environment below is set before numba is first imported: with colorama installed
 otherwise colours the context string of every typed call and lowered instruction as it
 compiles (~10 % of a cold compile, measured on ``thaadsim run korea-salvo``) although
 the strings are shown only in an error.  ``setdefault``: a user's own choice stands.
+
+Loading a kernel from numba's disk cache does not load numba's compiler (:class:`_RuntimeOnlyCache`).
+numba's own cache load first "refreshes" the CPU target: it imports every lowering
+registry numba has (``numba.np.arraymath``, ``linalg``, ``random``, typed containers...),
+and ``numba.np.arraymath`` imports ``scipy.linalg`` to see whether BLAS is there.  That is
+~0.5 s of CPU in a warm ``thaadsim run korea-salvo`` (0.22 s of registries, ~0.3 s of
+scipy), all of it for compiling; machine code read from the cache needs only what it
+links against: numba's runtime (NRT, initialised here as the refresh would), the C
+helpers and math functions (there from the target's creation), the hash secret
+(``numba.cpython.hashing``, imported here) and, for a ``parallel`` kernel, the threading
+layer (numba's cached ``reload_init`` starts it).  A cache miss compiles, and compiling
+refreshes the target itself (``numba.core.compiler.CompilerBase``), so nothing else changes.
 """
 
 from __future__ import annotations
@@ -26,21 +38,47 @@ import os
 os.environ.setdefault("NUMBA_DISABLE_ERROR_MESSAGE_HIGHLIGHTING", "1")
 
 from numba import njit, prange  # noqa: E402  (after the environment above)
+from numba.core.caching import FunctionCache  # noqa: E402
+from numba.core.dispatcher import Dispatcher  # noqa: E402
+from numba.core.runtime import rtsys  # noqa: E402
 
 ERROR_MODEL = "numpy"
 
-_HELPER = njit(cache=True, no_cpython_wrapper=True, no_cfunc_wrapper=True, error_model=ERROR_MODEL)
+
+class _RuntimeOnlyCache(FunctionCache):
+    """numba's per-function disk cache, loading an entry with the runtime its machine code
+    links against instead of the whole compiler (module doc)."""
+
+    def load_overload(self, sig, target_context):
+        rtsys.initialize(target_context)
+        import numba.cpython.hashing  # noqa: F401 - puts the hash secret's symbols where cached code finds them
+
+        with self._guard_against_spurious_io_errors():
+            return self._load_overload(sig, target_context)
+
+
+def _cached(dispatcher):
+    """What ``njit(cache=True)`` does to a dispatcher (``Dispatcher.enable_caching``), with
+    :class:`_RuntimeOnlyCache` as its cache.  With ``NUMBA_DISABLE_JIT=1`` njit gives back
+    the plain Python function, which has no cache."""
+    if isinstance(dispatcher, Dispatcher):
+        dispatcher._cache = _RuntimeOnlyCache(dispatcher.py_func)
+    return dispatcher
 
 
 def kernel(fn=None, *, parallel: bool = False):
     """``njit(cache=True)`` for a function called from Python, ``parallel=True`` for a prange loop."""
-    decorate = njit(cache=True, parallel=parallel, error_model=ERROR_MODEL)
-    return decorate if fn is None else decorate(fn)
+    decorate = njit(parallel=parallel, error_model=ERROR_MODEL)
+
+    def cached(f):
+        return _cached(decorate(f))
+
+    return cached if fn is None else cached(fn)
 
 
 def helper(fn):
     """``njit(cache=True)`` for a function called only from compiled code (no wrappers)."""
-    return _HELPER(fn)
+    return _cached(njit(no_cpython_wrapper=True, no_cfunc_wrapper=True, error_model=ERROR_MODEL)(fn))
 
 
 __all__ = ["ERROR_MODEL", "helper", "kernel", "njit", "prange"]

@@ -6,8 +6,9 @@ needed, nor scipy's interpolate, optimize and stats (~0.4, 0.15, 0.3 s); cartopy
 and pyshp only when the report map's Natural Earth layers are not yet in the disk cache (the
 first run fills it, so a second run must do without them).  These are checked with the report's
 figures drawn in the run's own process (``THAADSIM_FIGURE_WORKER=off``): everything in one
-place.  With the figure worker (the default), the run's own process does not load matplotlib
-at all: the worker, forked early, imports it while the run flies.
+place.  With the figure worker (the default), the run's own process loads neither matplotlib
+nor pyarrow: the worker, forked early, imports them while the run flies, and makes the
+figures and trajectories.parquet.
 """
 
 from __future__ import annotations
@@ -49,9 +50,11 @@ def test_a_run_imports_only_what_it_uses(tmp_path):
     assert not loaded & set(NEVER + CACHED_AWAY)
 
 
-def test_with_the_figure_worker_the_run_itself_never_loads_matplotlib(tmp_path):
+def test_with_the_figure_worker_the_run_itself_never_loads_matplotlib_or_pyarrow(tmp_path):
     if not sys.platform.startswith("linux") or len(os.sched_getaffinity(0)) < 2:
         return  # the worker forks on Linux, with two CPUs or more: elsewhere the run draws its figures itself
     loaded = _modules(tmp_path / "run", worker="on")
     assert "matplotlib" not in loaded
+    assert "pyarrow" not in loaded
     assert (tmp_path / "run" / "report.html").stat().st_size > 100_000  # the figures came from the worker
+    assert (tmp_path / "run" / "trajectories.parquet").stat().st_size > 10_000  # and so did the Parquet

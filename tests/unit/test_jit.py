@@ -9,6 +9,7 @@ missing, so these tests are the only guard.
 from __future__ import annotations
 
 import importlib
+import os
 import subprocess
 import sys
 
@@ -42,3 +43,62 @@ def test_room_kernels_use_the_numpy_error_model(module):
              if isinstance(obj, CPUDispatcher) and obj.__module__ == module}
     assert found, module
     assert {name for name, model in found.items() if model != "numpy"} == set()
+
+
+_PLANTED = '''
+import numpy as np
+from thaadsim.jit import helper, kernel, prange
+
+@helper
+def _twice(x):
+    return 2.0 * x
+
+@kernel
+def fill(n):
+    out = np.empty(n)  # allocates: needs numba's runtime (NRT)
+    for i in range(n):
+        out[i] = _twice(i)
+    return out
+
+@kernel(parallel=True)
+def squares(n):
+    out = np.empty(n)
+    for i in prange(n):  # the threading layer, started by the cached entry's reload_init
+        out[i] = float(i) * i
+    return out
+'''
+
+_CALL = ("import sys, numpy as np, planted; a = planted.fill(5); b = planted.squares(1000); "
+         "print(a.tolist() == [0., 2., 4., 6., 8.], b[999] == 999.0 ** 2, "
+         "planted.fill.stats.cache_hits[planted.fill.signatures[0]], "
+         "planted.squares.stats.cache_hits[planted.squares.signatures[0]], "
+         "'numba.np.arraymath' in sys.modules, 'scipy.linalg' in sys.modules)")
+
+
+def test_a_cached_kernel_loads_without_numbas_compiler(tmp_path):
+    """A kernel read from the disk cache runs in a process that never loads numba's compiler.
+
+    Authority: the cache's own hit counters, and the kernels' results against numpy.  The
+    first process compiles (a miss; compiling refreshes numba's target and so imports
+    ``numba.np.arraymath`` and ``scipy.linalg``); the second loads both kernels from the cache -
+    one allocating (numba's runtime), one parallel (the threading layer) - and must get the
+    same numbers without those imports (0.5 s of a warm korea-salvo run).
+    """
+    (tmp_path / "planted.py").write_text(_PLANTED)
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "cache"),
+           "PYTHONPATH": f"{tmp_path}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+    first = subprocess.run([sys.executable, "-c", _CALL], capture_output=True, text=True, env=env, check=True)
+    assert first.stdout.split() == ["True", "True", "0", "0", "True", "True"], first.stdout + first.stderr
+    second = subprocess.run([sys.executable, "-c", _CALL], capture_output=True, text=True, env=env, check=True)
+    assert second.stdout.split() == ["True", "True", "1", "1", "False", "False"], second.stdout + second.stderr
+
+
+def test_with_the_jit_disabled_kernels_are_the_python_functions():
+    """``NUMBA_DISABLE_JIT=1`` (debugging, coverage) makes njit give back the Python function:
+    thaadsim.jit must pass it through, not fail on a cache it cannot have.  Authority: numba's
+    documented behaviour of NUMBA_DISABLE_JIT, and the kernel's own arithmetic."""
+    code = ("import thaadsim.earth.kernels as k, inspect; "
+            "print(inspect.isfunction(k.geodetic_height), inspect.isfunction(k._heikkinen_uv))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "NUMBA_DISABLE_JIT": "1"})
+    assert out.stdout.split() == ["True", "True"], out.stdout + out.stderr

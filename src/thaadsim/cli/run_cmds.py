@@ -96,15 +96,17 @@ def run(
         shown = str(seed) if len(str(seed)) <= 24 else f"a {len(str(seed))}-digit number"
         raise InputError(f"{shown}: the seed must be between 0 and 2^63 - 1", field="--seed")
     spec = load_scenario(scenario)
-    # forked once the file reads: it imports matplotlib and draws the report's figures while
-    # this process flies the run and writes the other files (outputs/figure_worker.py)
+    # forked once the file reads: it imports matplotlib and pyarrow and makes the report's
+    # figures and the Parquet while this process flies the run and writes the other files
+    # (outputs/figure_worker.py)
     with FigureWorker.when_wanted() as figures:
         _run(scenario, spec, out, seed, json_, figures)
 
 
 def _run(scenario: str, spec, out: Path | None, seed: int | None, json_: bool, figures) -> None:
     from thaadsim.errors import ThaadsimError
-    from thaadsim.outputs.bundle import reserve, run_writers, summary_text, write_folder
+    from thaadsim.outputs.bundle import MADE_ELSEWHERE, reserve, run_writers, summary_text, write_folder
+    from thaadsim.outputs.figure_worker import PARQUET
     from thaadsim.outputs.report import figure_names
     from thaadsim.scenario.loader import locate_error
     from thaadsim.scenario.runner import preflight, run_scenario
@@ -134,13 +136,13 @@ def _run(scenario: str, spec, out: Path | None, seed: int | None, json_: bool, f
                                                points=points)
         except ThaadsimError as error:
             raise locate_error(scenario, error) from None
-        figures.submit(result, figure_names(result))
+        figures.submit(result, [*figure_names(result), PARQUET])
         writers = run_writers(result, figures.collect)
         if study is not None:
             writers |= sweep_writers(study, result.assumptions)
         if say:
             say("writing the report, tables and CZML/KML")
-        write_folder(out_dir, writers)
+        write_folder(out_dir, writers, last=MADE_ELSEWHERE)
     if json_:
         typer.echo(summary_text(result), nl=False)
     else:

@@ -33,7 +33,7 @@ import signal
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 from thaadsim.errors import InputError
@@ -324,29 +324,48 @@ def write_bundle(result, out_dir: str | Path) -> list[Path]:
     return write_folder(out_dir, run_writers(result))
 
 
-def run_writers(result, pngs=None) -> dict:
-    """File name -> writer of each file of :data:`FILES` for a run's ``result``; ``pngs``, when
-    given, is called as report.html is written for the figures already drawn (by name, as
-    :func:`thaadsim.outputs.report.render_report` takes them)."""
+MADE_ELSEWHERE = ("trajectories.parquet", "report.html")
+"""The files whose bytes (the Parquet, the report's figures) a figure worker may make
+(``outputs/figure_worker.py``): written last, so that the others are written meanwhile."""
+
+
+def run_writers(result, made=None) -> dict:
+    """File name -> writer of each file of :data:`FILES` for a run's ``result``.  ``made``, when
+    given, is called as trajectories.parquet and report.html are written for the bytes made
+    already, by name: the Parquet's under its file name, the figures' as
+    :func:`thaadsim.outputs.report.render_report` takes them; what it lacks is made here."""
     from thaadsim.outputs.czml import write_czml
     from thaadsim.outputs.kml import write_kml
-    from thaadsim.outputs.report import write_report
+    from thaadsim.outputs.report import FIGURES, write_report
     from thaadsim.outputs.tables import write_events_csv, write_trajectories_parquet
+
+    def parquet(path: Path) -> None:
+        data = made().get("trajectories.parquet") if made is not None else None
+        if data is None:
+            write_trajectories_parquet(result, path)
+        else:
+            path.write_bytes(data)
+
+    def report(path: Path) -> None:
+        pngs = {name: data for name, data in made().items() if name in FIGURES} if made is not None else None
+        write_report(result, path, pngs)
 
     return {
         "summary.json": lambda path: path.write_text(summary_text(result), encoding="utf-8"),
         "events.csv": lambda path: write_events_csv(result, path),
-        "trajectories.parquet": lambda path: write_trajectories_parquet(result, path),
-        "report.html": lambda path: write_report(result, path, pngs() if pngs is not None else None),
+        "trajectories.parquet": parquet,
+        "report.html": report,
         "scenario.czml": lambda path: write_czml(result, path),
         "scenario.kml": lambda path: write_kml(result, path)}
 
 
-def write_folder(out_dir: str | Path, writers: dict) -> list[Path]:
+def write_folder(out_dir: str | Path, writers: dict, last: Collection[str] = ()) -> list[Path]:
     """Write a folder of files all or nothing, with its manifest (module doc): ``writers``
-    maps each file name to a function that writes that file at the path it is given.  A run
-    and a study (``study.html``, ``sweep.parquet``...) share this."""
+    maps each file name to a function that writes that file at the path it is given, in
+    that order but for the names in ``last``, written after the others (the manifest keeps
+    the writers' order).  A run and a study (``study.html``, ``sweep.parquet``...) share this."""
     names = list(writers)
+    order = [n for n in names if n not in last] + [n for n in names if n in last]
     with reserve(out_dir) as target:
         parent = target.parent
         try:
@@ -356,8 +375,8 @@ def write_folder(out_dir: str | Path, writers: dict) -> list[Path]:
         old = None
         try:
             stage.chmod(0o777 & ~_umask())  # mkdtemp makes it 0700; a run folder follows the user's umask
-            for name, write in writers.items():
-                write(stage / name)
+            for name in order:
+                writers[name](stage / name)
             (stage / MANIFEST).write_text(_manifest_text(stage, names), encoding="utf-8")
             entries = None
             if target.is_dir():
@@ -382,5 +401,5 @@ def write_folder(out_dir: str | Path, writers: dict) -> list[Path]:
     return [Path(out_dir) / f for f in names]
 
 
-__all__ = ["FILES", "LOCK_WAIT_S", "MANIFEST", "STUDY_FILES", "check_destination", "reserve", "run_writers",
+__all__ = ["FILES", "LOCK_WAIT_S", "MADE_ELSEWHERE", "MANIFEST", "STUDY_FILES", "check_destination", "reserve", "run_writers",
            "summary_text", "write_bundle", "write_folder"]

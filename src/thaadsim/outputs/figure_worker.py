@@ -1,21 +1,23 @@
-"""The report's figures drawn in forked processes, beside the rest of a run.
+"""The report's figures and trajectories.parquet made in forked processes, beside the rest of a run.
 
 Importing matplotlib and drawing the report's three figures is most of a second and a half
 of a warm ``thaadsim run korea-salvo``, all of it after the simulation and none of it
-needed by the other files of the run folder.  :class:`FigureWorker` forks a process when
-the command starts: while the parent imports the simulation's modules and flies the run,
-the worker imports matplotlib and draws one small throw-away figure (fonts, Agg, PROJ's
-database loaded).  When the result is there, the parent sends it (pickled, through a
-pipe) and goes on writing summary.json, events.csv, the Parquet, CZML and KML; the worker
-draws the map and forks once per other figure, so that the figures are drawn side by side.
-The report then embeds the PNG bytes it gets back.
+needed by the other files of the run folder; importing pyarrow for the Parquet is another
+0.15-0.3 s.  :class:`FigureWorker` forks a process when the command starts: while the
+parent imports the simulation's modules and flies the run, the worker imports matplotlib
+and pyarrow and draws one small throw-away figure (fonts, Agg, PROJ's database loaded).
+When the result is there, the parent sends it (pickled, through a pipe) and goes on
+writing summary.json, events.csv, CZML and KML; the worker draws the map and forks once per
+other product (figure or Parquet), so that they are made side by side.  The run folder
+then gets the bytes back: the report embeds the PNGs, trajectories.parquet is written as
+it came.  The parent never imports matplotlib or pyarrow.
 
-The figures are the same PNG bytes either way (the same functions draw them, from a copy of
-the same result); the worker only changes where and when they are drawn.  When it cannot
+The files are the same bytes either way (the same functions make them, from a copy of the
+same result); the worker only changes where and when they are made.  When it cannot
 be used - no ``fork`` (Windows), not Linux (macOS forbids much after a fork), a worker that
-died or raised - :meth:`FigureWorker.collect` returns what it has and the report draws the
-rest in the parent, as it always did: an error of the drawing code is then raised there,
-with its usual message.
+died or raised - :meth:`FigureWorker.collect` returns what it has and the run folder's
+writers make the rest in the parent, as they always did: an error of the drawing or
+Parquet code is then raised there, with its usual message.
 
 The worker ignores Ctrl-C (the parent handles it for the run) and ends when the parent
 closes its pipe, so a run that stops early - bad input, Ctrl-C - leaves no process behind.
@@ -45,8 +47,15 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view):]
 
 
+PARQUET = "trajectories.parquet"
+"""The product name of the trajectory table's bytes (beside the figure names of
+``thaadsim.outputs.report.FIGURES``)."""
+
+
 def _warm_up() -> None:
-    """Import what drawing needs and draw once, so the first real figure pays no start-up."""
+    """Import what drawing and the Parquet need and draw once, so the first real figure pays no start-up."""
+    import pyarrow.parquet  # noqa: F401 - trajectories.parquet
+
     import thaadsim.outputs.report  # noqa: F401 - the figures and everything a result unpickles into
     from thaadsim.outputs import figures
     from thaadsim.outputs.figures import Azimuthal
@@ -60,10 +69,12 @@ def _warm_up() -> None:
     Azimuthal(0.0, 0.0).to_map([1.0], [1.0])
 
 
-def _draw(result, names: Sequence[str]) -> dict[str, bytes]:
+def _make(result, names: Sequence[str]) -> dict[str, bytes]:
     from thaadsim.outputs.report import FIGURES
+    from thaadsim.outputs.tables import trajectories_parquet
 
-    return {name: FIGURES[name](result) for name in names}
+    makers = {**FIGURES, PARQUET: trajectories_parquet}
+    return {name: makers[name](result) for name in names}
 
 
 def _serve(requests: int, answers: int) -> None:
@@ -75,7 +86,7 @@ def _serve(requests: int, answers: int) -> None:
         return
     result, names = pickle.loads(message)
     helpers = []
-    for name in names[1:]:  # one process a figure, forked warm: the figures are drawn side by side
+    for name in names[1:]:  # one process a product, forked warm: they are made side by side
         read_fd, write_fd = os.pipe()
         pid = os.fork()
         if pid == 0:
@@ -97,25 +108,27 @@ def _serve(requests: int, answers: int) -> None:
 
 
 def _answer(result, names: Sequence[str]) -> dict[str, bytes]:
-    """name -> PNG bytes for each figure drawn; a figure whose drawing raised is left out."""
+    """name -> bytes of each product made; one whose making raised is left out."""
     answer = {}
     for name in names:
         try:
-            answer.update(_draw(result, [name]))
-        except Exception:  # noqa: BLE001 - the parent draws it again and raises the error there
+            answer.update(_make(result, [name]))
+        except Exception:  # noqa: BLE001 - the parent makes it again and raises the error there
             pass
     return answer
 
 
 class FigureWorker:
-    """A forked process that draws a run's report figures (module doc).  Use as a context
-    manager around the run; :meth:`submit` the result, then :meth:`collect` the PNGs."""
+    """A forked process that draws a run's report figures and makes its Parquet (module doc).
+    Use as a context manager around the run; :meth:`submit` the result, then :meth:`collect`
+    the bytes."""
 
     def __init__(self, enabled: bool = True) -> None:
         self.pid: int | None = None
         self._requests: int | None = None
         self._answers: int | None = None
         self._sender: threading.Thread | None = None
+        self._collected: dict[str, bytes] | None = None
         if not (enabled and sys.platform.startswith("linux") and hasattr(os, "fork")):
             return
         import thaadsim.outputs.report  # noqa: F401 - before the fork: both processes need it, one imports it
@@ -157,7 +170,9 @@ class FigureWorker:
         self.close()
 
     def submit(self, result, names: Sequence[str]) -> None:
-        """Send the result and the figures to draw; returns at once (a thread feeds the pipe)."""
+        """Send the result and the products to make (figure names of
+        ``thaadsim.outputs.report.FIGURES``, :data:`PARQUET`); returns at once (a thread feeds
+        the pipe)."""
         if self._requests is None:
             return
         message = pickle.dumps((result, list(names)), protocol=pickle.HIGHEST_PROTOCOL)
@@ -175,7 +190,13 @@ class FigureWorker:
         self._sender.start()
 
     def collect(self) -> Mapping[str, bytes]:
-        """The PNG bytes the worker drew, by figure name (empty when it could not draw)."""
+        """The bytes the worker made, by product name (empty when it could not make them);
+        waits for the worker the first time, then gives the same answer."""
+        if self._collected is None:
+            self._collected = self._receive()
+        return self._collected
+
+    def _receive(self) -> dict[str, bytes]:
         if self._answers is None or self._sender is None:
             return {}
         fd, self._answers = self._answers, None
@@ -187,7 +208,7 @@ class FigureWorker:
         self._reap(kill=False)
         try:
             answer = pickle.load(io.BytesIO(data)) if data else {}
-        except Exception:  # noqa: BLE001 - a torn answer: the report draws the figures itself
+        except Exception:  # noqa: BLE001 - a torn answer: the run folder's writers make it all themselves
             return {}
         return answer if isinstance(answer, dict) else {}
 
@@ -215,4 +236,4 @@ class FigureWorker:
             pass
 
 
-__all__ = ["FigureWorker"]
+__all__ = ["PARQUET", "FigureWorker"]

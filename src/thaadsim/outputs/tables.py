@@ -149,18 +149,26 @@ def trajectory_table(result: ScenarioResult):
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
-def write_trajectories_parquet(result: ScenarioResult, path) -> Path:
-    """Write trajectories.parquet (one row per sample of every object); returns the path.
+def trajectories_parquet(result: ScenarioResult) -> bytes:
+    """trajectories.parquet's bytes (one row per sample of every object).
 
     The file carries no write time, so the same result always gives the same bytes.
     """
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
+    sink = pa.BufferOutputStream()
+    pq.write_table(trajectory_table(result), sink, compression="zstd", compression_level=3)
+    return sink.getvalue().to_pybytes()
+
+
+def write_trajectories_parquet(result: ScenarioResult, path) -> Path:
+    """Write trajectories.parquet (:func:`trajectories_parquet`); returns the path."""
     path = Path(path)
-    pq.write_table(trajectory_table(result), path, compression="zstd", compression_level=3)
+    path.write_bytes(trajectories_parquet(result))
     return path
 
 
 __all__ = ["EVENTS_HEADER", "TRAJECTORY_FRAME", "TRAJECTORY_UNITS", "events_rows", "object_roles", "trajectory_table",
-           "utc_iso",
+           "trajectories_parquet", "utc_iso",
            "write_events_csv", "write_trajectories_parquet"]
