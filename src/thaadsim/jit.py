@@ -57,18 +57,29 @@ class _RuntimeOnlyCache(FunctionCache):
             return self._load_overload(sig, target_context)
 
 
+RUNTIME_ONLY_CACHE_LOAD = all(hasattr(FunctionCache, name) for name in ("_load_overload", "_guard_against_spurious_io_errors"))
+"""Whether this numba has the cache internals :class:`_RuntimeOnlyCache` builds on (numba 0.59
+to 0.68 do).  A numba without them gets numba's own cache (``njit(cache=True)``): the same
+machine code and results, loaded ~0.5 s more slowly; ``thaadsim.jit.RUNTIME_ONLY_CACHE_LOAD``
+says which is in force."""
+
+
 def _cached(dispatcher):
     """What ``njit(cache=True)`` does to a dispatcher (``Dispatcher.enable_caching``), with
     :class:`_RuntimeOnlyCache` as its cache.  With ``NUMBA_DISABLE_JIT=1`` njit gives back
     the plain Python function, which has no cache."""
     if isinstance(dispatcher, Dispatcher):
-        dispatcher._cache = _RuntimeOnlyCache(dispatcher.py_func)
+        if RUNTIME_ONLY_CACHE_LOAD:
+            dispatcher._cache = _RuntimeOnlyCache(dispatcher.py_func)
+        else:
+            dispatcher.enable_caching()
     return dispatcher
 
 
-def kernel(fn=None, *, parallel: bool = False):
-    """``njit(cache=True)`` for a function called from Python, ``parallel=True`` for a prange loop."""
-    decorate = njit(parallel=parallel, error_model=ERROR_MODEL)
+def kernel(fn=None, *, parallel: bool = False, nogil: bool = False):
+    """``njit(cache=True)`` for a function called from Python, ``parallel=True`` for a prange loop,
+    ``nogil=True`` for one that Python threads run side by side (it releases the GIL)."""
+    decorate = njit(parallel=parallel, nogil=nogil, error_model=ERROR_MODEL)
 
     def cached(f):
         return _cached(decorate(f))
@@ -81,4 +92,4 @@ def helper(fn):
     return _cached(njit(no_cpython_wrapper=True, no_cfunc_wrapper=True, error_model=ERROR_MODEL)(fn))
 
 
-__all__ = ["ERROR_MODEL", "helper", "kernel", "njit", "prange"]
+__all__ = ["ERROR_MODEL", "RUNTIME_ONLY_CACHE_LOAD", "helper", "kernel", "njit", "prange"]

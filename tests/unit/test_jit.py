@@ -102,3 +102,21 @@ def test_with_the_jit_disabled_kernels_are_the_python_functions():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**os.environ, "NUMBA_DISABLE_JIT": "1"})
     assert out.stdout.split() == ["True", "True"], out.stdout + out.stderr
+
+
+def test_a_numba_without_the_cache_internals_gets_numbas_own_cache(monkeypatch):
+    """Authority: numba's ``Dispatcher.enable_caching`` (what ``njit(cache=True)`` calls).
+    Where the private loader ``_RuntimeOnlyCache`` builds on is missing, a kernel must still be
+    cached, by numba's own ``FunctionCache``, not left uncached or broken."""
+    from numba.core.caching import FunctionCache
+
+    from thaadsim import jit
+
+    def twice(x):
+        return 2.0 * x
+
+    monkeypatch.setattr(jit, "RUNTIME_ONLY_CACHE_LOAD", False)
+    plain = jit.kernel(twice)
+    assert type(plain._cache) is FunctionCache
+    monkeypatch.setattr(jit, "RUNTIME_ONLY_CACHE_LOAD", True)
+    assert isinstance(jit.kernel(twice)._cache, jit._RuntimeOnlyCache)

@@ -32,7 +32,7 @@ import numpy as np
 from thaadsim.earth.constants import G0_M_S2, OMEGA_EARTH_RAD_S
 from thaadsim.earth.kernels import atmosphere_lookup, geodetic_from_ecef, geodetic_height, gravity_ecef
 from thaadsim.flight import layout as L
-from thaadsim.jit import ERROR_MODEL, helper, njit
+from thaadsim.jit import helper, kernel
 
 _P0 = 101_325.0  # sea-level pressure of the 1976 standard [Pa], for the Isp pressure correction
 
@@ -490,7 +490,7 @@ def fly_one(y_init, p, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2
     return L.STATUS_NO_IMPACT
 
 
-@njit(cache=True, nogil=True, error_model=ERROR_MODEL)
+@kernel(nogil=True)
 def fly_rows(y_init, params, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2, rtol, t_max, max_step,
              sample_dt, status, events, samples, start, stop):
     """Fly trajectories ``start`` to ``stop - 1`` of a batch (see ``fly_one``) into its result arrays.
