@@ -18,11 +18,16 @@ import os
 import subprocess
 import sys
 
+from thaadsim.jit import RUNTIME_ONLY_CACHE_LOAD
+
 NEVER = ("pandas", "matplotlib.pyplot", "czml3", "thaadsim.outputs.study_report", "thaadsim.studies.sweep",
          "scipy.interpolate", "scipy.optimize", "scipy.stats")
 """Modules a run never needs."""
 CACHED_AWAY = ("cartopy", "shapely", "shapefile")
 """Modules only a run whose base map is not yet in the disk cache needs."""
+COMPILER_ONLY = ("numba.np.arraymath", "numba.np.linalg", "scipy.linalg")
+"""Modules only compiling needs (numba's lowering registries, its BLAS check's scipy.linalg):
+a run whose kernels all come from numba's disk cache loads none (``thaadsim.jit``)."""
 
 _CODE = """
 import json, runpy, sys
@@ -45,9 +50,11 @@ def _modules(out, worker: str = "off") -> set[str]:
 def test_a_run_imports_only_what_it_uses(tmp_path):
     loaded = _modules(tmp_path / "first")
     assert not loaded & set(NEVER)
-    if loaded & set(CACHED_AWAY):  # the base map was drawn from the shapefiles and kept: not again
+    if loaded & set(CACHED_AWAY + COMPILER_ONLY):  # base map or kernels made and kept: not again
         loaded = _modules(tmp_path / "second")
     assert not loaded & set(NEVER + CACHED_AWAY)
+    if RUNTIME_ONLY_CACHE_LOAD:
+        assert not loaded & set(COMPILER_ONLY)
 
 
 def test_with_the_figure_worker_the_run_itself_never_loads_matplotlib_or_pyarrow(tmp_path):
