@@ -41,7 +41,7 @@ def _same_bits(a, b) -> bool:
 
 def _forms(x: float):
     """The one-point forms a caller passes: Python float, NumPy scalar, one-element arrays."""
-    return (float(x), np.float64(x), np.array([x]), np.array([[x]]))
+    return (float(x), np.float64(x), np.array(x), np.array([x]), np.array([[x]]))
 
 
 def _check(one, batch_values, i):
@@ -62,6 +62,9 @@ def test_geodetic_to_ecef_one_point_bits(earth):
             got = fr.geodetic_to_ecef(a, b, c, earth)
             # Same shape and bits as the array path on the same arguments.
             assert _same_bits(got, batch[i].reshape(np.broadcast_shapes(np.shape(a)) + (3,))), (i, k)
+    # Python ints are numbers too.
+    ref = fr.geodetic_to_ecef(np.array([45.0, 0.0]), np.array([-120.0, 0.0]), np.array([1000.0, 0.0]), earth)
+    assert _same_bits(fr.geodetic_to_ecef(45, -120, 1000, earth), ref[0])
     # Mixed forms broadcast to the widest one.
     assert fr.geodetic_to_ecef(lat[5], np.array([lon[5]]), np.array([[alt[5]]]), earth).shape == (1, 1, 3)
 

@@ -232,7 +232,7 @@ def _one_finite(value):
 
 def _one_out(value: float, ndim: int):
     """A one-point result shaped as the array path shapes it (a NumPy scalar for 0-d)."""
-    return np.float64(value) if ndim == 0 else np.full((1,) * ndim, value)
+    return np.float64(value) if ndim == 0 else np.array(value, ndmin=ndim)
 
 
 def _one_rotation(lat: float, lon: float) -> tuple[tuple[float, float, float], ...]:
