@@ -174,6 +174,11 @@ def test_non_number_on_one_point():
     assert err.value.field == "lon_deg"
 
 
+def test_three_numbers_in_the_wrong_shape_are_refused():
+    with pytest.raises(InputError, match=r"expected shape \(\.\.\., 3\), got \(3, 1\)"):
+        fr.ecef_to_geodetic(np.array([[6.4e6], [0.0], [0.0]]))
+
+
 def test_bad_earth_name_on_one_point():
     with pytest.raises(ThaadsimError, match="earth"):
         fr.geodetic_to_ecef(10.0, 20.0, 0.0, earth="mars")

@@ -285,7 +285,8 @@ def ecef_to_geodetic(r_ecef, earth: str = "wgs84") -> tuple[np.ndarray, np.ndarr
     result is the point whose PROJ forward image is ``r_ecef``.
     """
     earth = _earth(earth)
-    if type(r_ecef) is np.ndarray and r_ecef.size == 3 and r_ecef.ndim and r_ecef.dtype == np.float64:
+    if (type(r_ecef) is np.ndarray and r_ecef.size == 3 and r_ecef.ndim and r_ecef.shape[-1] == 3
+            and r_ecef.dtype == np.float64):
         x0, y0, z0 = r_ecef.ravel().tolist()
         if math.isfinite(x0) and math.isfinite(y0) and math.isfinite(z0):
             return _one_geodetic(x0, y0, z0, r_ecef.ndim - 1, earth)
