@@ -26,6 +26,7 @@ that would be a valid latitude is reported as probably swapped (lat, lon order).
 
 from __future__ import annotations
 
+import math
 import threading
 
 import numpy as np
@@ -76,21 +77,28 @@ def _cached(kind: str, earth: str, build):
     key = (kind, earth)
     obj = store.get(key)
     if obj is None:
-        obj = store[key] = build()
+        obj = store[key] = build(earth)
     return obj
 
 
-def _cart(earth: str) -> pyproj.Transformer:
-    """Geodetic (lon deg, lat deg, h m) -> ECEF (x, y, z m); inverse the other way."""
+def _build_cart(earth: str) -> pyproj.Transformer:
     pipeline = (
         "+proj=pipeline +step +proj=unitconvert +xy_in=deg +xy_out=rad "
         f"+step +proj=cart {_ELLPS[earth]}"
     )
-    return _cached("cart", earth, lambda: pyproj.Transformer.from_pipeline(pipeline))
+    return pyproj.Transformer.from_pipeline(pipeline)
+
+
+def _cart(earth: str) -> pyproj.Transformer:
+    """Geodetic (lon deg, lat deg, h m) -> ECEF (x, y, z m); inverse the other way."""
+    return _cached("cart", earth, _build_cart)
 
 
 def _geod(earth: str) -> pyproj.Geod:
-    return _cached("geod", earth, lambda: pyproj.Geod(**_GEOD_ARGS[earth]))
+    return _cached("geod", earth, lambda e: pyproj.Geod(**_GEOD_ARGS[e]))
+
+
+_INVERSE = pyproj.enums.TransformDirection.INVERSE
 
 
 # --- Input checks ---------------------------------------------------------------------
@@ -169,9 +177,77 @@ def _wrap360(deg) -> np.ndarray:
     return np.where(a >= 360.0, 0.0, a)
 
 
+def _one_wrap360(deg: float) -> float:
+    """:func:`_wrap360` of one float (Python's float % is NumPy's np.mod, sign rule and all)."""
+    a = deg % 360.0
+    return 0.0 if a >= 360.0 else a
+
+
 def _out(a: np.ndarray):
     """A numpy scalar for 0-d results, the array otherwise."""
     return a[()] if a.ndim == 0 else a
+
+
+# --- One point ---------------------------------------------------------------------------
+# A call with one point (Python or NumPy float scalars, or one-element float64 arrays, as
+# the flight and replay code pass per trajectory) skips the array machinery: the same PROJ
+# objects on Python floats (pyproj's point path: the same PROJ call per point) and the
+# same closed forms in ``math`` (the same libm as NumPy's float64 loops), so the results
+# are bit-identical to the array path (tests/unit/test_frames_single_point.py).  Anything
+# else, and any value the checks would refuse, goes down the array path, which raises the
+# usual error.
+
+_MAX_EXACT_INT = 2**53
+
+
+def _one(value):
+    """(float, ndim) of a one-point argument, or None when it is not one plain number."""
+    kind = type(value)
+    if kind is float or kind is np.float64:
+        return float(value), 0
+    if kind is int and -_MAX_EXACT_INT <= value <= _MAX_EXACT_INT:
+        return float(value), 0
+    if kind is np.ndarray and value.size == 1 and value.dtype == np.float64:
+        return value.item(), value.ndim
+    return None
+
+
+def _one_lat_lon(lat_deg, lon_deg):
+    """(lat, lon, ndim) of one point that passes :func:`_lat_lon`'s checks, else None."""
+    lat = _one(lat_deg)
+    lon = _one(lon_deg)
+    if lat is None or lon is None:
+        return None
+    la, lo = lat[0], lon[0]
+    if not (math.isfinite(la) and math.isfinite(lo) and abs(la) <= 90.0 and abs(lo) <= 360.0):
+        return None
+    return la, lo, max(lat[1], lon[1])
+
+
+def _one_finite(value):
+    """(float, ndim) of one finite plain number, else None."""
+    one = _one(value)
+    return one if one is not None and math.isfinite(one[0]) else None
+
+
+def _one_out(value: float, ndim: int):
+    """A one-point result shaped as the array path shapes it (a NumPy scalar for 0-d)."""
+    return np.float64(value) if ndim == 0 else np.array(value, ndmin=ndim)
+
+
+def _one_rotation(lat: float, lon: float) -> tuple[tuple[float, float, float], ...]:
+    """The rows (east, north, up) of :func:`enu_rotation` for one point."""
+    phi = math.radians(lat)
+    lam = math.radians(lon)
+    sp, cp = math.sin(phi), math.cos(phi)
+    sl, cl = math.sin(lam), math.cos(lam)
+    return (-sl, cl, 0.0), (-sp * cl, -sp * sl, cp), (cp * cl, cp * sl, sp)
+
+
+def _dot3(u, v) -> float:
+    """u . v in the order NumPy's einsum sums three products ((0 + 2) + 1, SIMD lanes),
+    and +0.0 for an all-zero sum as its zeroed accumulator gives."""
+    return ((u[0] * v[0] + u[2] * v[2]) + u[1] * v[1]) + 0.0
 
 
 # --- Geodetic <-> ECEF -------------------------------------------------------------------
@@ -184,6 +260,13 @@ def geodetic_to_ecef(lat_deg, lon_deg, alt_m, earth: str = "wgs84") -> np.ndarra
     above the ellipsoid (above the sphere's radius).
     """
     earth = _earth(earth)
+    point = _one_lat_lon(lat_deg, lon_deg)
+    height = _one_finite(alt_m) if point is not None else None
+    if height is not None:
+        la, lo, ndim = point
+        r = np.array(_cart(earth).transform(lo, la, height[0]))
+        ndim = max(ndim, height[1])
+        return r.reshape((1,) * ndim + (3,)) if ndim else r
     lat, lon = _lat_lon(lat_deg, lon_deg, "lat_deg", "lon_deg")
     alt = _finite(alt_m, "alt_m")
     lat, lon, alt = np.broadcast_arrays(lat, lon, alt)
@@ -202,6 +285,11 @@ def ecef_to_geodetic(r_ecef, earth: str = "wgs84") -> tuple[np.ndarray, np.ndarr
     result is the point whose PROJ forward image is ``r_ecef``.
     """
     earth = _earth(earth)
+    if (type(r_ecef) is np.ndarray and r_ecef.size == 3 and r_ecef.ndim and r_ecef.shape[-1] == 3
+            and r_ecef.dtype == np.float64):
+        x0, y0, z0 = r_ecef.ravel().tolist()
+        if math.isfinite(x0) and math.isfinite(y0) and math.isfinite(z0):
+            return _one_geodetic(x0, y0, z0, r_ecef.ndim - 1, earth)
     r = _vectors(r_ecef, "r_ecef")
     shape = r.shape[:-1]
     flat = r.reshape(-1, 3)
@@ -209,7 +297,7 @@ def ecef_to_geodetic(r_ecef, earth: str = "wgs84") -> tuple[np.ndarray, np.ndarr
     lon, lat, alt = (
         np.asarray(v, dtype=np.float64)
         for v in cart.transform(
-            flat[:, 0].copy(), flat[:, 1].copy(), flat[:, 2].copy(), direction="INVERSE"
+            flat[:, 0].copy(), flat[:, 1].copy(), flat[:, 2].copy(), direction=_INVERSE
         )
     )
     x, y, z = cart.transform(lon, lat, alt)
@@ -217,9 +305,7 @@ def ecef_to_geodetic(r_ecef, earth: str = "wgs84") -> tuple[np.ndarray, np.ndarr
     rot = enu_rotation(lat, lon)
     d_north = np.einsum("...j,...j->...", rot[:, 1], dr)
     d_up = np.einsum("...j,...j->...", rot[:, 2], dr)
-    # Meridian radius of curvature: the Jacobian d(north)/d(lat) of the forward map.
-    e2 = 0.0 if earth == "sphere" else WGS84_F * (2.0 - WGS84_F)
-    a = SPHERE_RADIUS_M if earth == "sphere" else WGS84_A_M
+    a, e2 = _meridian_constants(earth)
     s = np.sin(np.radians(lat))
     meridian = a * (1.0 - e2) / (1.0 - e2 * s * s) ** 1.5
     lat = np.clip(lat + np.degrees(d_north / (meridian + alt)), -90.0, 90.0)
@@ -229,6 +315,29 @@ def ecef_to_geodetic(r_ecef, earth: str = "wgs84") -> tuple[np.ndarray, np.ndarr
         _out(lon.reshape(shape)),
         _out(alt.reshape(shape)),
     )
+
+
+def _meridian_constants(earth: str) -> tuple[float, float]:
+    """(a, e^2) of the meridian radius of curvature a (1 - e^2) / (1 - e^2 sin^2 lat)^1.5:
+    the Jacobian d(north)/d(lat) of the forward map, for the Newton step."""
+    if earth == "sphere":
+        return SPHERE_RADIUS_M, 0.0
+    return WGS84_A_M, WGS84_F * (2.0 - WGS84_F)
+
+
+def _one_geodetic(x0: float, y0: float, z0: float, ndim: int, earth: str):
+    """:func:`ecef_to_geodetic` of one point, operation for operation."""
+    cart = _cart(earth)
+    lon, lat, alt = cart.transform(x0, y0, z0, direction=_INVERSE)
+    x, y, z = cart.transform(lon, lat, alt)
+    dr = (x0 - x, y0 - y, z0 - z)
+    _, north, up = _one_rotation(lat, lon)
+    a, e2 = _meridian_constants(earth)
+    s = math.sin(math.radians(lat))
+    meridian = a * (1.0 - e2) / (1.0 - e2 * s * s) ** 1.5
+    lat = min(max(lat + math.degrees(_dot3(north, dr) / (meridian + alt)), -90.0), 90.0)
+    alt = alt + _dot3(up, dr)
+    return _one_out(lat, ndim), _one_out(lon, ndim), _one_out(alt, ndim)
 
 
 # --- Local frames ----------------------------------------------------------------------
@@ -244,6 +353,10 @@ def enu_rotation(lat_deg, lon_deg, earth: str = "wgs84") -> np.ndarray:
     latitude is read.
     """
     _earth(earth)
+    point = _one_lat_lon(lat_deg, lon_deg)
+    if point is not None:
+        rot = np.array(_one_rotation(point[0], point[1]))
+        return rot.reshape((1,) * point[2] + (3, 3)) if point[2] else rot
     lat, lon = _lat_lon(lat_deg, lon_deg, "lat_deg", "lon_deg")
     phi = np.radians(lat)
     lam = np.radians(lon)
@@ -339,6 +452,12 @@ def geodesic_inverse(
     ``R`` times the central angle.
     """
     earth = _earth(earth)
+    start = _one_lat_lon(lat1_deg, lon1_deg)
+    end = _one_lat_lon(lat2_deg, lon2_deg) if start is not None else None
+    if end is not None:
+        az12, az21, dist = _geod(earth).inv(start[1], start[0], end[1], end[0], return_back_azimuth=True)
+        ndim = max(start[2], end[2])
+        return _one_out(_one_wrap360(az12), ndim), _one_out(_one_wrap360(az21), ndim), _one_out(dist, ndim)
     lat1, lon1 = _lat_lon(lat1_deg, lon1_deg, "lat1_deg", "lon1_deg")
     lat2, lon2 = _lat_lon(lat2_deg, lon2_deg, "lat2_deg", "lon2_deg")
     lat1, lon1, lat2, lon2 = np.broadcast_arrays(lat1, lon1, lat2, lon2)
