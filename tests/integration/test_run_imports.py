@@ -2,7 +2,7 @@
 
 A run of korea-salvo in its own process reports the modules it loaded.  pandas (pyarrow
 imports it for ``pa.array``), pyplot, czml3 and the salvo-size study's modules are never
-needed, nor scipy's interpolate, optimize and stats (~0.4, 0.15, 0.3 s); cartopy, shapely
+needed, nor scipy's interpolate, optimize, stats and special (~0.4, 0.15, 0.3, 0.3 s); cartopy, shapely
 and pyshp only when the report map's Natural Earth layers are not yet in the disk cache (the
 first run fills it, so a second run must do without them).  These are checked with the report's
 figures drawn in the run's own process (``THAADSIM_FIGURE_WORKER=off``): everything in one
@@ -21,7 +21,7 @@ import sys
 from thaadsim.jit import RUNTIME_ONLY_CACHE_LOAD
 
 NEVER = ("pandas", "matplotlib.pyplot", "czml3", "thaadsim.outputs.study_report", "thaadsim.studies.sweep",
-         "scipy.interpolate", "scipy.optimize", "scipy.stats")
+         "scipy.interpolate", "scipy.optimize", "scipy.stats", "scipy.special")
 """Modules a run never needs."""
 CACHED_AWAY = ("cartopy", "shapely", "shapefile")
 """Modules only a run whose base map is not yet in the disk cache needs."""
