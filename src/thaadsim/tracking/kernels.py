@@ -912,34 +912,18 @@ def pregate_pairs(track_pos, track_var, det_pos, det_var, threshold):
     return ti[:n].copy(), dj[:n].copy()
 
 
-@kernel
-def radar_ekf2_prediction(X, P, site_ecef, rot, site_index, with_rr):
-    """Second-order EKF measurement prediction of a batch through the radar function.
-
-    Per row k: Jacobian H and measurement z (:func:`radar_measure`), the Hessian of each
-    component by central differences of the analytic Jacobian (steps 1 m in position,
-    1e-3 in the other components, symmetrised: as ``MeasurementModel.hessian``), then
-    z_i += tr(Hess_i P) / 2, Pzz = H P H^T + tr(Hess_i P Hess_j P) / 2 and
-    Pxz = P H^T; the azimuth wrapped into (-pi, pi], Pzz symmetrised.
-    Returns Z (N, m), Pzz (N, m, m), Pxz (N, nx, m), H (N, m, nx).
-    """
+@_leaf
+def _ekf2_rows(X, P, site_ecef, rot, site_index, with_rr, Z, H, Pzz, Pxz, Xd, Hd, no_z, Hs, HP, jac):
+    """The rows of :func:`radar_ekf2_prediction` (Z and H hold the first-order
+    prediction on entry), a leaf: its per-row views cost no reference counting."""
     n, nx = X.shape
-    m = 4 if with_rr else 3
-    Z, H = radar_measure(X, site_ecef, rot, site_index, with_rr, True)
-    Pzz = np.empty((n, m, m))
-    Pxz = np.empty((n, nx, m))
+    m = Z.shape[1]
     # Hess_i is exactly zero outside its first nz[i] rows and columns (range and angles
     # depend on position only, range rate on position and velocity; h is independent of
     # the rest): only those blocks are differenced, and the products below skip only
     # exact zeros, so every sum is the full one bit for bit
     nz = (3, 3, 3, 6)
     nd = 6 if with_rr else 3
-    Xd = np.empty((2 * nd, nx))
-    Hd = np.zeros((2 * nd, m, nx))
-    no_z = np.empty(0)
-    jac = nx > 0  # True, typed as a bool (a literal True would compile _measure_row once more)
-    Hs = np.zeros((m, nx, nx))
-    HP = np.empty((m, nx, nx))
     for k in range(n):
         for q in range(2 * nd):
             for j in range(nx):
@@ -1000,6 +984,32 @@ def radar_ekf2_prediction(X, P, site_ecef, rot, site_index, with_rr):
         az = Z[k, 1]
         w = (az + math.pi) % (2.0 * math.pi) - math.pi
         Z[k, 1] = math.pi if w == -math.pi else w
+
+
+@kernel
+def radar_ekf2_prediction(X, P, site_ecef, rot, site_index, with_rr):
+    """Second-order EKF measurement prediction of a batch through the radar function.
+
+    Per row k: Jacobian H and measurement z (:func:`radar_measure`), the Hessian of each
+    component by central differences of the analytic Jacobian (steps 1 m in position,
+    1e-3 in the other components, symmetrised: as ``MeasurementModel.hessian``), then
+    z_i += tr(Hess_i P) / 2, Pzz = H P H^T + tr(Hess_i P Hess_j P) / 2 and
+    Pxz = P H^T; the azimuth wrapped into (-pi, pi], Pzz symmetrised.
+    Returns Z (N, m), Pzz (N, m, m), Pxz (N, nx, m), H (N, m, nx).
+    """
+    n, nx = X.shape
+    m = 4 if with_rr else 3
+    Z, H = radar_measure(X, site_ecef, rot, site_index, with_rr, True)
+    Pzz = np.empty((n, m, m))
+    Pxz = np.empty((n, nx, m))
+    nd = 6 if with_rr else 3
+    Xd = np.empty((2 * nd, nx))
+    Hd = np.zeros((2 * nd, m, nx))
+    no_z = np.empty(0)
+    jac = nx > 0  # True, typed as a bool (a literal True would compile _measure_row once more)
+    Hs = np.zeros((m, nx, nx))
+    HP = np.empty((m, nx, nx))
+    _ekf2_rows(X, P, site_ecef, rot, site_index, with_rr, Z, H, Pzz, Pxz, Xd, Hd, no_z, Hs, HP, jac)
     return Z, Pzz, Pxz, H
 
 
@@ -1739,6 +1749,87 @@ P_MAX_STEP, P_Q, P_Q_LNB, P_LNB_LO, P_LNB_HI, P_GATE, P_MAX_SPEED, P_MAX_SIGMA, 
 I_CONFIRM_M, I_CONFIRM_N, I_MISSES = range(3)
 
 
+@_leaf
+def _predict_tracks(T, t, Xp, lt, lP, rXc, rPHI, rdone, rh, Pp, dq, tv, have_p, broken, phi, Q, FP, scratch, fp, earth,
+                    omega, h0, dh, ln_rho, d2_ln_rho):
+    """:func:`track_frames`' prediction of its T live tracks to time t (gating.predict_tracks:
+    resumable RK4 + STM, F P F^T + Q, broken rows), a leaf so that the per-track rows
+    it takes (``Xp[k]``, ``rPHI[k]``...) cost no reference counting.  F P F^T + Q is
+    formed only where the gate needs it (Pp, ``have_p``); the pre-gate and the broken
+    test need its position trace (``tv``) and whether it is finite, which
+    :func:`_position_trace` gives to the bit without it.  Xp holds the live states on
+    entry, the predictions on return; (rXc, rPHI, rdone, rh) the resume points."""
+    n = Xp.shape[1]
+    qd = -1.0  # the step Q holds: most tracks of a frame share it (math.pow once, not per track)
+    for k in range(T):
+        _fill2(phi, 0.0)
+        d = t - lt[k]
+        steps, h = _resume_one(Xp[k], phi, d, fp[P_MAX_STEP], rXc[k], rPHI[k], rdone[k], rh[k], earth, omega, h0, dh,
+                               ln_rho, d2_ln_rho, scratch)
+        dq[k] = abs(d)
+        if dq[k] != qd:
+            _cwna_one(Q, dq[k], fp[P_Q], fp[P_Q_LNB])
+            qd = dq[k]
+        tr, finite = _position_trace(phi, lP[k], Q)
+        if not finite:  # form it and look
+            _covariance_one(phi, lP[k], Q, Pp[k], FP)
+            have_p[k] = True
+            finite = True
+            for i in range(n):
+                for j in range(n):
+                    if not math.isfinite(Pp[k, i, j]):
+                        finite = False
+            tr = Pp[k, 0, 0] + Pp[k, 1, 1] + Pp[k, 2, 2]
+        tv[k] = tr
+        broken[k] = _broken_one(Xp[k], finite, tr, 2.0 * fp[P_MAX_SPEED], 10.0 * fp[P_MAX_SIGMA], fp[P_R_MIN],
+                                fp[P_R_MAX])
+        _put(rXc[k], Xp[k])
+        _put2(rPHI[k], phi)
+        rdone[k] = steps
+        rh[k] = h
+
+
+@_leaf
+def _lifecycle(T, t, hit, broken, lX, lP, lt, lid, lstat, lhits, lage, lmiss, rXc, rPHI, rdone, rh, conf_t, del_t, cm, cn,
+               kmiss, max_sigma):
+    """:func:`track_frames`' lifecycle step (lifecycle.step_lifecycle: count, confirm,
+    drop) over its T live tracks at time t; the survivors are moved down in order (a
+    leaf: the row copies cost no reference counting).  Returns the new live count."""
+    w_ = np.int64(0)
+    for k in range(T):
+        lage[k] += 1
+        if hit[k]:
+            lhits[k] += 1
+            lmiss[k] = 0
+        else:
+            lmiss[k] += 1
+        if lstat[k] == 0 and lhits[k] >= cm and lage[k] <= cn:
+            conf_t[lid[k]] = t
+            lstat[k] = 1
+        drop = lstat[k] == 0 and lhits[k] + (cn - lage[k]) < cm
+        drop = drop or (lstat[k] == 1 and lmiss[k] >= kmiss)
+        sig = math.sqrt(lP[k, 0, 0] + lP[k, 1, 1] + lP[k, 2, 2])
+        drop = drop or not (sig <= max_sigma) or broken[k]
+        if drop:
+            del_t[lid[k]] = t
+            continue
+        if w_ != k:
+            _put(lX[w_], lX[k])
+            _put2(lP[w_], lP[k])
+            lt[w_] = lt[k]
+            lid[w_] = lid[k]
+            lstat[w_] = lstat[k]
+            lhits[w_] = lhits[k]
+            lage[w_] = lage[k]
+            lmiss[w_] = lmiss[k]
+            _put(rXc[w_], rXc[k])
+            _put2(rPHI[w_], rPHI[k])
+            rdone[w_] = rdone[k]
+            rh[w_] = rh[k]
+        w_ += 1
+    return w_
+
+
 @kernel
 def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite, site_ecef, rot, with_rr, n, fp, ip,
                  angle_mask, earth, omega, h0, dh, ln_rho, d2_ln_rho):
@@ -1757,7 +1848,6 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
     m = Z.shape[1]
     F = fstart.shape[0]
     S = site_ecef.shape[0]
-    max_step = fp[P_MAX_STEP]
     thr = fp[P_GATE]
     cm, cn, kmiss = ip[I_CONFIRM_M], ip[I_CONFIRM_N], ip[I_MISSES]
     # Every history row holds its own detection (an update's or a new track's), so there
@@ -1833,30 +1923,8 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
             dq = np.empty(T)
             tv = np.empty(T)
             have_p = np.zeros(T, dtype=np.bool_)
-            for k in range(T):
-                _fill2(phi, 0.0)
-                d = t - lt[k]
-                steps, h = _resume_one(Xp[k], phi, d, max_step, rXc[k], rPHI[k], rdone[k], rh[k], earth, omega, h0,
-                                       dh, ln_rho, d2_ln_rho, scratch)
-                dq[k] = abs(d)
-                _cwna_one(Q, dq[k], fp[P_Q], fp[P_Q_LNB])
-                tr, finite = _position_trace(phi, lP[k], Q)
-                if not finite:  # form it and look
-                    _covariance_one(phi, lP[k], Q, Pp[k], FP)
-                    have_p[k] = True
-                    finite = True
-                    for i in range(n):
-                        for j in range(n):
-                            if not math.isfinite(Pp[k, i, j]):
-                                finite = False
-                    tr = Pp[k, 0, 0] + Pp[k, 1, 1] + Pp[k, 2, 2]
-                tv[k] = tr
-                broken[k] = _broken_one(Xp[k], finite, tr, 2.0 * fp[P_MAX_SPEED], 10.0 * fp[P_MAX_SIGMA],
-                                        fp[P_R_MIN], fp[P_R_MAX])
-                _put(rXc[k], Xp[k])
-                _put2(rPHI[k], phi)
-                rdone[k] = steps
-                rh[k] = h
+            _predict_tracks(T, t, Xp, lt, lP, rXc, rPHI, rdone, rh, Pp, dq, tv, have_p, broken, phi, Q, FP, scratch,
+                            fp, earth, omega, h0, dh, ln_rho, d2_ln_rho)
             for k in range(T):
                 if broken[k]:
                     _put(Xp[k], lX[k])
@@ -1889,11 +1957,14 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
                     # gate surely rejects on the range alone are dropped before the
                     # second-order prediction (range_far_pairs: the same pairs pass)
                     tk = np.empty(ti.shape[0], dtype=np.int64)
+                    qd = -1.0  # the step Q holds (see _predict_tracks)
                     for c in range(ti.shape[0]):
                         k = rows[ti[c]]
                         tk[c] = k
                         if not have_p[k]:
-                            _cwna_one(Q, dq[k], fp[P_Q], fp[P_Q_LNB])
+                            if dq[k] != qd:
+                                _cwna_one(Q, dq[k], fp[P_Q], fp[P_Q_LNB])
+                                qd = dq[k]
                             _covariance_one(rPHI[k], lP[k], Q, Pp[k], FP)
                             have_p[k] = True
                     far = range_far_pairs(Xp, Pp, site_ecef[site], rot[site], Z[a0:a1], R[a0:a1], tk, dj, thr)
@@ -2008,39 +2079,8 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
                 nh += 1
         # 5. lifecycle (lifecycle.step_lifecycle: count, confirm, drop)
         if T > 0:
-            w_ = np.int64(0)
-            for k in range(T):
-                lage[k] += 1
-                if hit[k]:
-                    lhits[k] += 1
-                    lmiss[k] = 0
-                else:
-                    lmiss[k] += 1
-                if lstat[k] == 0 and lhits[k] >= cm and lage[k] <= cn:
-                    conf_t[lid[k]] = t
-                    lstat[k] = 1
-                drop = lstat[k] == 0 and lhits[k] + (cn - lage[k]) < cm
-                drop = drop or (lstat[k] == 1 and lmiss[k] >= kmiss)
-                sig = math.sqrt(lP[k, 0, 0] + lP[k, 1, 1] + lP[k, 2, 2])
-                drop = drop or not (sig <= fp[P_MAX_SIGMA]) or broken[k]
-                if drop:
-                    del_t[lid[k]] = t
-                    continue
-                if w_ != k:
-                    _put(lX[w_], lX[k])
-                    _put2(lP[w_], lP[k])
-                    lt[w_] = lt[k]
-                    lid[w_] = lid[k]
-                    lstat[w_] = lstat[k]
-                    lhits[w_] = lhits[k]
-                    lage[w_] = lage[k]
-                    lmiss[w_] = lmiss[k]
-                    _put(rXc[w_], rXc[k])
-                    _put2(rPHI[w_], rPHI[k])
-                    rdone[w_] = rdone[k]
-                    rh[w_] = rh[k]
-                w_ += 1
-            T = w_
+            T = _lifecycle(T, t, hit, broken, lX, lP, lt, lid, lstat, lhits, lage, lmiss, rXc, rPHI, rdone, rh, conf_t,
+                           del_t, cm, cn, kmiss, fp[P_MAX_SIGMA])
         # 6. initiate (initiators.TwoPointInitiator) from the unclaimed detections
         nfree = np.int64(0)
         free = np.empty(M, dtype=np.int64)
