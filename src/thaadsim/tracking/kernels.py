@@ -1013,18 +1013,10 @@ def radar_ekf2_prediction(X, P, site_ecef, rot, site_index, with_rr):
     return Z, Pzz, Pxz, H
 
 
-@kernel
-def radar_to_cartesian(Z, R, site_ecef, rot, site_index, want_cov):
-    """ECEF positions (M, 3) of radar measurements Z (M, >=3) = (range, azimuth,
-    elevation, ...) and, if ``want_cov``, their linearised position covariances
-    (M, 3, 3) = M R_3x3 M^T with M = rot^T d(enu)/d(r, az, el) (R (M, >=3, >=3): its
-    position block is read where it lies)."""
+@_leaf
+def _cartesian_rows(Z, R, site_ecef, rot, site_index, want_cov, pos, cov, J, Mt, MR):
+    """The rows of :func:`radar_to_cartesian`, a leaf (no reference counting per row)."""
     n = Z.shape[0]
-    pos = np.empty((n, 3))
-    cov = np.empty((n if want_cov else 0, 3, 3))
-    J = np.empty((3, 3))
-    Mt = np.empty((3, 3))
-    MR = np.empty((3, 3))
     for k in range(n):
         s = site_index[k]
         r, az, el = Z[k, 0], Z[k, 1], Z[k, 2]
@@ -1047,6 +1039,21 @@ def radar_to_cartesian(Z, R, site_ecef, rot, site_index, want_cov):
         for i in range(3):
             for j in range(3):
                 cov[k, i, j] = MR[i, 0] * Mt[j, 0] + MR[i, 1] * Mt[j, 1] + MR[i, 2] * Mt[j, 2]
+
+
+@kernel
+def radar_to_cartesian(Z, R, site_ecef, rot, site_index, want_cov):
+    """ECEF positions (M, 3) of radar measurements Z (M, >=3) = (range, azimuth,
+    elevation, ...) and, if ``want_cov``, their linearised position covariances
+    (M, 3, 3) = M R_3x3 M^T with M = rot^T d(enu)/d(r, az, el) (R (M, >=3, >=3): its
+    position block is read where it lies)."""
+    n = Z.shape[0]
+    pos = np.empty((n, 3))
+    cov = np.empty((n if want_cov else 0, 3, 3))
+    J = np.empty((3, 3))
+    Mt = np.empty((3, 3))
+    MR = np.empty((3, 3))
+    _cartesian_rows(Z, R, site_ecef, rot, site_index, want_cov, pos, cov, J, Mt, MR)
     return pos, cov
 
 
@@ -1719,14 +1726,20 @@ def min_cost_pairs(rows, cols, cost, n_rows, n_cols):
 # --------------------------------------------------------------------------- tracker engine
 
 
+@_leaf
+def _take_rows(pos, cov, idx, p, c):
+    """p = pos[idx[:k]], c = cov[idx[:k]] for k rows of p (a leaf: no reference counting per row)."""
+    for q in range(p.shape[0]):
+        _put(p[q], pos[idx[q]])
+        _put2(c[q], cov[idx[q]])
+
+
 @helper
 def _rows(pos, cov, idx, k):
     """pos[idx[:k]], cov[idx[:k]] (plain loops: compile far faster than fancy indexing)."""
     p = np.empty((k, 3))
     c = np.empty((k, 3, 3))
-    for q in range(k):
-        _put(p[q], pos[idx[q]])
-        _put2(c[q], cov[idx[q]])
+    _take_rows(pos, cov, idx, p, c)
     return p, c
 
 
@@ -1828,6 +1841,43 @@ def _lifecycle(T, t, hit, broken, lX, lP, lt, lid, lstat, lhits, lage, lmiss, rX
             rh[w_] = rh[k]
         w_ += 1
     return w_
+
+
+@_leaf
+def _start_tracks(X0, P0, r, free, used, t, T, nh, next_id, cm, lX, lP, lt, lid, lstat, lhits, lage, lmiss, rXc, rPHI,
+                  rdone, rh, born, conf_t, del_t, hid, ht, hX, hP, hdet, htruth, hnis, det_index, truth_id):
+    """:func:`track_frames`' new tracks (X0, P0) from the free detections ``free[r]``
+    appended to the live rows and the history (room made by the caller), a leaf (no
+    reference counting per row).  Returns the new (live count, history rows, next id)."""
+    for q in range(X0.shape[0]):
+        g = free[r[q]]
+        used[r[q]] = True
+        _put(lX[T], X0[q])
+        _put2(lP[T], P0[q])
+        lt[T] = t
+        lid[T] = next_id
+        lstat[T] = 1 if cm == 1 else 0
+        lhits[T] = 1
+        lage[T] = 1
+        lmiss[T] = 0
+        _put(rXc[T], X0[q])
+        _fill2(rPHI[T], 0.0)
+        rdone[T] = 0
+        rh[T] = 0.0
+        born[next_id] = t
+        conf_t[next_id] = t if cm == 1 else np.nan
+        del_t[next_id] = np.nan
+        hid[nh] = next_id
+        ht[nh] = t
+        _put(hX[nh], X0[q])
+        _put2(hP[nh], P0[q])
+        hdet[nh] = det_index[g]
+        htruth[nh] = truth_id[g]
+        hnis[nh] = np.nan
+        nh += 1
+        next_id += 1
+        T += 1
+    return T, nh, next_id
 
 
 @kernel
@@ -2114,34 +2164,9 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
                 if need > hX.shape[0]:
                     hX = _grow(hX, need)
                     hP = _grow(hP, need)
-                for q in range(k0):
-                    g = free[r[q]]
-                    used[r[q]] = True
-                    _put(lX[T], X0[q])
-                    _put2(lP[T], P0[q])
-                    lt[T] = t
-                    lid[T] = next_id
-                    lstat[T] = 1 if cm == 1 else 0
-                    lhits[T] = 1
-                    lage[T] = 1
-                    lmiss[T] = 0
-                    _put(rXc[T], X0[q])
-                    _fill2(rPHI[T], 0.0)
-                    rdone[T] = 0
-                    rh[T] = 0.0
-                    born[next_id] = t
-                    conf_t[next_id] = t if cm == 1 else np.nan
-                    del_t[next_id] = np.nan
-                    hid[nh] = next_id
-                    ht[nh] = t
-                    _put(hX[nh], X0[q])
-                    _put2(hP[nh], P0[q])
-                    hdet[nh] = det_index[g]
-                    htruth[nh] = truth_id[g]
-                    hnis[nh] = np.nan
-                    nh += 1
-                    next_id += 1
-                    T += 1
+                T, nh, next_id = _start_tracks(X0, P0, r, free, used, t, T, nh, next_id, cm, lX, lP, lt, lid, lstat,
+                                               lhits, lage, lmiss, rXc, rPHI, rdone, rh, born, conf_t, del_t, hid, ht,
+                                               hX, hP, hdet, htruth, hnis, det_index, truth_id)
             nk = np.int64(0)
             for q in range(nfree):
                 if not used[q]:
