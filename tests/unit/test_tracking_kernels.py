@@ -349,3 +349,88 @@ def test_resumed_propagation_is_bit_identical_to_starting_over():
     bad = (point[0] + 1.0, point[1], point[2], point[3])
     Xb, _, _ = model.propagate_with_jacobian_resume(X, np.full(2, 2.5), bad)
     assert not np.array_equal(Xb, Xr)
+
+
+@pytest.mark.parametrize("pos_sigma_m", [30.0, 3_000.0, 40_000.0])
+def test_range_far_pairs_flags_only_pairs_the_exact_gate_rejects(pos_sigma_m):
+    """The range shortcut of the tracker engine (``range_far_pairs``) against the exact
+    second-order gate it skips (``radar_ekf2_prediction`` then ``gate_pairs``), the
+    authority: every pair it flags is one the exact gate rejects, and it flags the
+    pairs well outside in range.  Detections sit at the exact predicted angles and
+    range rate, at range innovations of 0.5 to 3 gate widths from the exact
+    second-order range, so only the range decides; at 40 km position sigma (range
+    100 km) the second-order shift is kilometres, and a bound that dropped it (or the
+    second-order variance) would flag pairs inside the gate."""
+    rng = np.random.default_rng(int(pos_sigma_m))
+    T, per = 12, 40
+    site, rot = site_ecef(36.0, 128.0, 500.0), enu_rotation(36.0, 128.0)
+    up = rot[2]
+    X = np.empty((T, 7))
+    for k in range(T):
+        los = rot.T @ np.array([rng.uniform(-0.5, 0.5), rng.uniform(0.5, 1.0), rng.uniform(0.1, 0.6)])
+        X[k, :3] = site + rng.uniform(1e5, 4e5) * los / np.linalg.norm(los) + 5e4 * up
+        X[k, 3:6] = rng.normal(0.0, 2000.0, 3)
+        X[k, 6] = 8.5
+    A = rng.standard_normal((T, 7, 7))
+    P = A @ np.swapaxes(A, 1, 2)
+    P[:, :3, :3] *= pos_sigma_m**2
+    P[:, 3:6, 3:6] *= 100.0**2
+    sites = np.ascontiguousarray(site[None]), np.ascontiguousarray(rot[None])
+    zp, Pzz, _, _ = kernels.radar_ekf2_prediction(X, P, *sites, np.zeros(T, np.int64), True)
+    R1 = np.diag([10.0, 3e-4, 3e-4, 5.0]) ** 2
+    gamma = 18.47  # chi-square 0.999, 4 degrees of freedom
+    ti = np.repeat(np.arange(T), per)
+    width = np.sqrt(gamma * (Pzz[ti, 0, 0] + R1[0, 0]))
+    Z = zp[ti].copy()
+    Z[:, 0] += rng.choice([-1.0, 1.0], ti.size) * rng.uniform(0.5, 3.0, ti.size) * width
+    R = np.repeat(R1[None], ti.size, 0)
+    dj = np.arange(ti.size)
+    far = kernels.range_far_pairs(X, P, site, rot, Z, R, ti, dj, gamma)
+    mask = np.array([False, True, True, False])
+    keep = kernels.gate_pairs(zp, Pzz, Z, R, ti, dj, mask, gamma)[0]
+    kept = np.zeros(ti.size, bool)
+    kept[keep] = True
+    assert not np.any(far & kept)
+    outside = np.abs(Z[:, 0] - zp[ti, 0]) > 1.1 * width
+    # the bound loosens with the covariance (|P_rr| entries summed): at 40 km it still
+    # flags pairs, at tracking-size covariances most of those outside
+    assert far.sum() >= (0.5 if pos_sigma_m < 1e4 else 0.1) * outside.sum() > 0
+    assert kept.sum() > 0
+
+
+@pytest.mark.parametrize("gamma", [1.0, 18.47])
+def test_range_far_pairs_is_tight_where_the_second_order_terms_decide(gamma):
+    """``range_far_pairs`` against the exact second-order gate (the authority) where its
+    bound is tight: the line of sight along an ECEF axis (a radar on the equator at
+    longitude 0 looking straight up at 100 km) and the position covariance diagonal,
+    10 m in range and 3 km across, so the second-order range shift (sigma_c^2 / r =
+    90 m) and variance (sigma_c^4 / r^2) exceed the first-order range variance.
+    Detections at 0.2 to 0.9 and 1.1 to 1.6 exact gate widths either side of the exact prediction:
+    no flagged pair is inside the exact gate, and the pairs well outside beyond the
+    shift are flagged.
+    (A bound without the shift or without the second-order variance flags pairs
+    inside the gate here.)"""
+    site = site_ecef(0.0, 0.0, 0.0)
+    rot = enu_rotation(0.0, 0.0)
+    X = np.zeros((1, 7))
+    X[0, :3] = site + [0.0, 1e5, 0.0]
+    X[0, 3:6] = [100.0, 200.0, -50.0]
+    X[0, 6] = 8.5
+    P = np.diag([3e3**2, 10.0**2, 3e3**2, 50.0**2, 50.0**2, 50.0**2, 0.1])[None]
+    zp, Pzz, _, _ = kernels.radar_ekf2_prediction(X, P, site[None], rot[None], np.zeros(1, np.int64), True)
+    assert 80.0 < zp[0, 0] - 1e5 < 100.0  # the shift the bound must allow for
+    R1 = np.diag([1.0, 3e-4, 3e-4, 5.0]) ** 2
+    width = math.sqrt(gamma * (Pzz[0, 0, 0] + R1[0, 0]))
+    side = np.concatenate([np.linspace(0.2, 0.9, 15), np.linspace(1.1, 1.6, 11)])
+    frac = np.concatenate([-side, side])
+    Z = np.repeat(zp, frac.size, 0)
+    Z[:, 0] += frac * width
+    R = np.repeat(R1[None], frac.size, 0)
+    ti, dj = np.zeros(frac.size, np.int64), np.arange(frac.size)
+    far = kernels.range_far_pairs(X, P, site, rot, Z, R, ti, dj, gamma)
+    keep = kernels.gate_pairs(zp, Pzz, Z, R, ti, dj, np.array([False, True, True, False]), gamma)[0]
+    assert np.array_equal(keep, np.flatnonzero(np.abs(frac) < 1.0))
+    assert not np.any(far[keep])
+    # beyond the shift's side the bound is within ~1.45 widths (its variance term is
+    # twice the exact one here); on the near side it gives away twice the shift
+    assert np.all(far[frac > 1.5])

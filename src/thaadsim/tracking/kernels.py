@@ -51,10 +51,21 @@ _MU = GM_EARTH_M3_S2
 _J2 = J2_EARTH
 _A = WGS84_A_M
 
+# Leaf functions - no array allocation, no array returned - compile without numba's
+# reference counting (``_nrt=False``): with it, every array argument is increfed on
+# entry and decrefed at exit and every view (``work[0]``) counted too, each an atomic
+# operation on a shared counter - ~100 per RK4 step with the STM, 35-40 % of a
+# prediction's time (perf: NRT_incref/NRT_decref the hottest code of a korea-salvo
+# tracker run).  The caller owns every array such a function sees, so nothing is lost;
+# numba refuses to compile an allocation in one.
+_LEAF = dict(cache=True, error_model=ERROR_MODEL, _nrt=False)
+_leaf = njit(no_cpython_wrapper=True, no_cfunc_wrapper=True, **_LEAF)
+_leaf_kernel = njit(**_LEAF)
+
 # --------------------------------------------------------------------------- helpers
 
 
-@helper
+@_leaf
 def _put(dst, src):
     """dst[:] = src for 1-D arrays of one size, as a loop: numba's array assignment
     compiles its broadcasting machinery (seconds per type).  One loop per rank, not
@@ -63,7 +74,7 @@ def _put(dst, src):
         dst[i] = src[i]
 
 
-@helper
+@_leaf
 def _put2(dst, src):
     """dst[:, :] = src for 2-D arrays of one shape (see :func:`_put`)."""
     for i in range(dst.shape[0]):
@@ -71,14 +82,14 @@ def _put2(dst, src):
             dst[i, j] = src[i, j]
 
 
-@helper
+@_leaf
 def _fill(dst, v):
     """dst[:] = v for a 1-D array (see :func:`_put`)."""
     for i in range(dst.shape[0]):
         dst[i] = v
 
 
-@helper
+@_leaf
 def _fill2(dst, v):
     """dst[:, :] = v for a 2-D array (see :func:`_put`)."""
     for i in range(dst.shape[0]):
@@ -86,7 +97,7 @@ def _fill2(dst, v):
             dst[i, j] = v
 
 
-@helper
+@_leaf
 def _mm(A, B, out):
     """out = A @ B with plain loops (small matrices: compiles far faster than numba's
     BLAS path and runs as fast)."""
@@ -100,7 +111,7 @@ def _mm(A, B, out):
             out[i, j] = s
 
 
-@helper
+@_leaf
 def _mmt(A, B, out):
     """out = A @ B.T with plain loops."""
     n, k = A.shape
@@ -113,7 +124,7 @@ def _mmt(A, B, out):
             out[i, j] = s
 
 
-@helper
+@_leaf
 def _a_phi(A, B, out, nx):
     """out = A @ B for the Jacobian A of :func:`_rhs`: rows 0-2 select the velocity rows
     of B (A[i, 3 + i] = 1, the rest 0), row 6 is zero; only rows 3-5 need the products
@@ -135,7 +146,7 @@ def _a_phi(A, B, out, nx):
 # --------------------------------------------------------------------------- physics
 
 
-@kernel
+@_leaf_kernel
 def density_and_slope(h, h0, dh, ln_rho, d2_ln_rho):
     """(rho [kg/m^3], drho/dh [kg/m^4]) from a uniform ln(rho) table.
 
@@ -163,7 +174,7 @@ def density_and_slope(h, h0, dh, ln_rho, d2_ln_rho):
     return rho, rho * slope
 
 
-@kernel
+@_leaf_kernel
 def gravity_gradient(x, y, z, earth, G):
     """d g / d r (3x3, symmetric) of ``earth.kernels.gravity_ecef`` [1/s^2], into G."""
     r2 = x * x + y * y + z * z
@@ -192,7 +203,7 @@ def gravity_gradient(x, y, z, earth, G):
             G[i, j] -= c * d
 
 
-@kernel
+@_leaf_kernel
 def _rhs(x, nx, earth, omega, h0, dh, ln_rho, d2_ln_rho, dx, A, want_a, G):
     """Time derivative of the state into ``dx``; its Jacobian into ``A`` if ``want_a``."""
     px, py, pz = x[0], x[1], x[2]
@@ -258,7 +269,7 @@ def _rhs(x, nx, earth, omega, h0, dh, ln_rho, d2_ln_rho, dx, A, want_a, G):
             A[3 + i, 6] = kd * speed * v[i]  # d a_drag / d ln_beta = -a_drag
 
 
-@helper
+@_leaf
 def _rk4_step(x, nx, h, earth, omega, h0, dh, ln_rho, d2_ln_rho, phi, work, Aw, G, Kw):
     """One RK4 step of size h (may be negative) on x (and Phi, if ``Kw`` is not empty), in place.
 
@@ -349,7 +360,7 @@ def _rk4_work(nx):
     return np.empty((5, nx)), np.empty((4, nx, nx)), np.empty((3, 3)), np.empty((5, nx, nx))
 
 
-@helper
+@_leaf
 def _resume_one(x, phi, d, max_step, xc, phic, done, hc, earth, omega, h0, dh, ln_rho, d2_ln_rho, scratch):
     """One row of :func:`propagate_stm_resume`: ``x`` holds the start state and becomes
     the prediction, ``phi`` (zeros on entry) the STM; returns (steps, sub-step)."""
@@ -503,7 +514,7 @@ def radar_measure(X, site_ecef, rot, site_index, with_rr, want_h):
     return Z, H
 
 
-@helper
+@_leaf
 def _measure_row(x, site, R, with_rr, want_h, z, H):
     """One row of :func:`radar_measure`: z (m,) and, if ``want_h``, the Jacobian rows into
     H (m, nx) (only the non-zero entries are written).  An empty ``z`` skips the
@@ -672,7 +683,7 @@ def _joseph_one(x, Pk, v, Hk, Rk, Po, S, w):
 # same for the sweep's arrays.
 
 
-@helper
+@_leaf
 def _before(a, b):
     """a sorts strictly before b in numpy's order (NaN last)."""
     return a < b or (b != b and a == a)
@@ -714,7 +725,7 @@ def _argsort_stable(x):
     return a
 
 
-@helper
+@_leaf
 def _insertion_sort(a):
     """Sort a short 1-D array in place (a track's few detections)."""
     for i in range(1, a.shape[0]):
@@ -901,34 +912,18 @@ def pregate_pairs(track_pos, track_var, det_pos, det_var, threshold):
     return ti[:n].copy(), dj[:n].copy()
 
 
-@kernel
-def radar_ekf2_prediction(X, P, site_ecef, rot, site_index, with_rr):
-    """Second-order EKF measurement prediction of a batch through the radar function.
-
-    Per row k: Jacobian H and measurement z (:func:`radar_measure`), the Hessian of each
-    component by central differences of the analytic Jacobian (steps 1 m in position,
-    1e-3 in the other components, symmetrised: as ``MeasurementModel.hessian``), then
-    z_i += tr(Hess_i P) / 2, Pzz = H P H^T + tr(Hess_i P Hess_j P) / 2 and
-    Pxz = P H^T; the azimuth wrapped into (-pi, pi], Pzz symmetrised.
-    Returns Z (N, m), Pzz (N, m, m), Pxz (N, nx, m), H (N, m, nx).
-    """
+@_leaf
+def _ekf2_rows(X, P, site_ecef, rot, site_index, with_rr, Z, H, Pzz, Pxz, Xd, Hd, no_z, Hs, HP, jac):
+    """The rows of :func:`radar_ekf2_prediction` (Z and H hold the first-order
+    prediction on entry), a leaf: its per-row views cost no reference counting."""
     n, nx = X.shape
-    m = 4 if with_rr else 3
-    Z, H = radar_measure(X, site_ecef, rot, site_index, with_rr, True)
-    Pzz = np.empty((n, m, m))
-    Pxz = np.empty((n, nx, m))
+    m = Z.shape[1]
     # Hess_i is exactly zero outside its first nz[i] rows and columns (range and angles
     # depend on position only, range rate on position and velocity; h is independent of
     # the rest): only those blocks are differenced, and the products below skip only
     # exact zeros, so every sum is the full one bit for bit
     nz = (3, 3, 3, 6)
     nd = 6 if with_rr else 3
-    Xd = np.empty((2 * nd, nx))
-    Hd = np.zeros((2 * nd, m, nx))
-    no_z = np.empty(0)
-    jac = nx > 0  # True, typed as a bool (a literal True would compile _measure_row once more)
-    Hs = np.zeros((m, nx, nx))
-    HP = np.empty((m, nx, nx))
     for k in range(n):
         for q in range(2 * nd):
             for j in range(nx):
@@ -989,21 +984,39 @@ def radar_ekf2_prediction(X, P, site_ecef, rot, site_index, with_rr):
         az = Z[k, 1]
         w = (az + math.pi) % (2.0 * math.pi) - math.pi
         Z[k, 1] = math.pi if w == -math.pi else w
-    return Z, Pzz, Pxz, H
 
 
 @kernel
-def radar_to_cartesian(Z, R, site_ecef, rot, site_index, want_cov):
-    """ECEF positions (M, 3) of radar measurements Z (M, >=3) = (range, azimuth,
-    elevation, ...) and, if ``want_cov``, their linearised position covariances
-    (M, 3, 3) = M R_3x3 M^T with M = rot^T d(enu)/d(r, az, el) (R (M, >=3, >=3): its
-    position block is read where it lies)."""
+def radar_ekf2_prediction(X, P, site_ecef, rot, site_index, with_rr):
+    """Second-order EKF measurement prediction of a batch through the radar function.
+
+    Per row k: Jacobian H and measurement z (:func:`radar_measure`), the Hessian of each
+    component by central differences of the analytic Jacobian (steps 1 m in position,
+    1e-3 in the other components, symmetrised: as ``MeasurementModel.hessian``), then
+    z_i += tr(Hess_i P) / 2, Pzz = H P H^T + tr(Hess_i P Hess_j P) / 2 and
+    Pxz = P H^T; the azimuth wrapped into (-pi, pi], Pzz symmetrised.
+    Returns Z (N, m), Pzz (N, m, m), Pxz (N, nx, m), H (N, m, nx).
+    """
+    n, nx = X.shape
+    m = 4 if with_rr else 3
+    Z, H = radar_measure(X, site_ecef, rot, site_index, with_rr, True)
+    Pzz = np.empty((n, m, m))
+    Pxz = np.empty((n, nx, m))
+    nd = 6 if with_rr else 3
+    Xd = np.empty((2 * nd, nx))
+    Hd = np.zeros((2 * nd, m, nx))
+    no_z = np.empty(0)
+    jac = nx > 0  # True, typed as a bool (a literal True would compile _measure_row once more)
+    Hs = np.zeros((m, nx, nx))
+    HP = np.empty((m, nx, nx))
+    _ekf2_rows(X, P, site_ecef, rot, site_index, with_rr, Z, H, Pzz, Pxz, Xd, Hd, no_z, Hs, HP, jac)
+    return Z, Pzz, Pxz, H
+
+
+@_leaf
+def _cartesian_rows(Z, R, site_ecef, rot, site_index, want_cov, pos, cov, J, Mt, MR):
+    """The rows of :func:`radar_to_cartesian`, a leaf (no reference counting per row)."""
     n = Z.shape[0]
-    pos = np.empty((n, 3))
-    cov = np.empty((n if want_cov else 0, 3, 3))
-    J = np.empty((3, 3))
-    Mt = np.empty((3, 3))
-    MR = np.empty((3, 3))
     for k in range(n):
         s = site_index[k]
         r, az, el = Z[k, 0], Z[k, 1], Z[k, 2]
@@ -1026,6 +1039,21 @@ def radar_to_cartesian(Z, R, site_ecef, rot, site_index, want_cov):
         for i in range(3):
             for j in range(3):
                 cov[k, i, j] = MR[i, 0] * Mt[j, 0] + MR[i, 1] * Mt[j, 1] + MR[i, 2] * Mt[j, 2]
+
+
+@kernel
+def radar_to_cartesian(Z, R, site_ecef, rot, site_index, want_cov):
+    """ECEF positions (M, 3) of radar measurements Z (M, >=3) = (range, azimuth,
+    elevation, ...) and, if ``want_cov``, their linearised position covariances
+    (M, 3, 3) = M R_3x3 M^T with M = rot^T d(enu)/d(r, az, el) (R (M, >=3, >=3): its
+    position block is read where it lies)."""
+    n = Z.shape[0]
+    pos = np.empty((n, 3))
+    cov = np.empty((n if want_cov else 0, 3, 3))
+    J = np.empty((3, 3))
+    Mt = np.empty((3, 3))
+    MR = np.empty((3, 3))
+    _cartesian_rows(Z, R, site_ecef, rot, site_index, want_cov, pos, cov, J, Mt, MR)
     return pos, cov
 
 
@@ -1101,7 +1129,83 @@ def gate_pairs(z_pred, Pzz, Z, R, ti, dj, angle_mask, threshold):
     return keep[:n], d2[:n], nu[:n], S[:n], ld[:n]
 
 
-@helper
+@kernel
+def range_far_pairs(X, P, site, rot, Z, R, ti, dj, threshold):
+    """Which candidate pairs (ti_k, dj_k) of predicted tracks X (N, nx), P (N, nx, nx)
+    seen from one radar (``site`` (3,), ECEF->ENU ``rot`` (3, 3)) and detections Z, R
+    :func:`gate_pairs` surely rejects on the range alone, decided without the
+    second-order prediction (:func:`radar_ekf2_prediction`, ~5 us a track: twelve
+    Jacobians and four Hessian products) - an exact shortcut, not an approximation.
+
+    The second-order range is r + tr(Hess P_rr) / 2 and its variance u^T P_rr u +
+    tr((Hess P_rr)^2) / 2, with r and the line-of-sight u computed as
+    :func:`_measure_row` does and Hess the range Hessian (I - u u^T) / r, whose
+    entries (and their central differences) are at most 1/r in size.  With A the sum
+    of |P_rr| entries, the shift is within A / (2r) and the second-order variance
+    term within A^2 / (2 r^2); both are bounded with a relative margin of 1e-3
+    (the differenced Hessian is within ~1e-10 of the exact one), the first-order term
+    within 1e-12 A.  A pair is flagged only when its range innovation, less the
+    largest shift, exceeds sqrt(threshold S_max) (1 + 1e-6) and the smallest S is
+    positive (both variance terms are non-negative when P_rr is positive definite,
+    checked by its Cholesky pivots; otherwise the bounds above): then |nu_0|^2 / S_00
+    exceeds the threshold by more than gate_pairs' own margin and gate_pairs rejects the pair on its first component, without a
+    Cholesky factor (so no pair that would raise is skipped)."""
+    K = ti.shape[0]
+    far = np.zeros(K, dtype=np.bool_)
+    last = np.int64(-1)
+    r = 0.0
+    zb = 0.0
+    s_lo = 0.0
+    s_hi = 0.0
+    for c in range(K):
+        k = ti[c]
+        if k != last:
+            last = k
+            dxe = X[k, 0] - site[0]
+            dye = X[k, 1] - site[1]
+            dze = X[k, 2] - site[2]
+            e = rot[0, 0] * dxe + rot[0, 1] * dye + rot[0, 2] * dze
+            nn = rot[1, 0] * dxe + rot[1, 1] * dye + rot[1, 2] * dze
+            up = rot[2, 0] * dxe + rot[2, 1] * dye + rot[2, 2] * dze
+            r = math.sqrt(e * e + nn * nn + up * up)
+            u0 = (e * rot[0, 0] + nn * rot[1, 0] + up * rot[2, 0]) / r
+            u1 = (e * rot[0, 1] + nn * rot[1, 1] + up * rot[2, 1]) / r
+            u2 = (e * rot[0, 2] + nn * rot[1, 2] + up * rot[2, 2]) / r
+            u = (u0, u1, u2)
+            A = 0.0
+            s1 = 0.0
+            for a in range(3):
+                for b in range(3):
+                    A += abs(P[k, a, b])
+                    s1 += u[a] * P[k, a, b] * u[b]
+            hmax = 1.001 / r
+            zb = 0.5 * hmax * A + 1e-9 * r
+            t2 = 0.5 * hmax * hmax * A * A + 1e-12 * A
+            s_lo = s1 - t2
+            s_hi = s1 + t2
+            # a positive definite P_rr (Cholesky pivots above round-off) makes both
+            # variance terms non-negative: S_00 >= R_00 less round-off
+            p0 = P[k, 0, 0]
+            tiny = 1e-9 * (P[k, 0, 0] + P[k, 1, 1] + P[k, 2, 2])
+            if p0 > tiny:
+                l10 = P[k, 1, 0] / p0
+                l20 = P[k, 2, 0] / p0
+                p1 = P[k, 1, 1] - l10 * P[k, 1, 0]
+                if p1 > tiny:
+                    l21 = (P[k, 2, 1] - l20 * P[k, 1, 0]) / p1
+                    if P[k, 2, 2] - l20 * P[k, 2, 0] - l21 * l21 * p1 > tiny:
+                        s_lo = -1e-12 * (A + hmax * hmax * A * A)
+        j = dj[c]
+        R00 = R[j, 0, 0]
+        if not (s_lo + R00 > 0.0):
+            continue
+        d = abs(Z[j, 0] - r) - zb
+        if d > 0.0 and d * d > threshold * (s_hi + R00) * (1.0 + 1e-6):
+            far[c] = True
+    return far
+
+
+@_leaf
 def _cwna_one(Q, da, q, q_extra):
     """One step's :func:`cwna_noise` into Q (n, n) (the powers compiled: the tracker
     engine's own, as before)."""
@@ -1119,7 +1223,7 @@ def _cwna_one(Q, da, q, q_extra):
         Q[i, i] = q_extra * da
 
 
-@helper
+@_leaf
 def _covariance_one(F, P, Q, out, FP):
     """sym(F P F^T + Q) of one track into ``out`` (FP: (n, n) scratch)."""
     n = P.shape[0]
@@ -1167,7 +1271,7 @@ def broken_flags(X, P, max_speed, max_sigma, r_min, r_max):
     return out
 
 
-@helper
+@_leaf
 def _broken_one(x, p_finite, trace_rr, max_speed, max_sigma, r_min, r_max):
     """One row of :func:`broken_flags`, given whether its covariance is finite and the
     trace of its position block."""
@@ -1183,7 +1287,7 @@ def _broken_one(x, p_finite, trace_rr, max_speed, max_sigma, r_min, r_max):
     return not ok
 
 
-@helper
+@_leaf
 def _position_trace(F, P, Q):
     """(trace of the position block of F P F^T + Q, whether every entry of the whole
     product is surely finite) without the whole product: its diagonal entries are summed
@@ -1622,14 +1726,20 @@ def min_cost_pairs(rows, cols, cost, n_rows, n_cols):
 # --------------------------------------------------------------------------- tracker engine
 
 
+@_leaf
+def _take_rows(pos, cov, idx, p, c):
+    """p = pos[idx[:k]], c = cov[idx[:k]] for k rows of p (a leaf: no reference counting per row)."""
+    for q in range(p.shape[0]):
+        _put(p[q], pos[idx[q]])
+        _put2(c[q], cov[idx[q]])
+
+
 @helper
 def _rows(pos, cov, idx, k):
     """pos[idx[:k]], cov[idx[:k]] (plain loops: compile far faster than fancy indexing)."""
     p = np.empty((k, 3))
     c = np.empty((k, 3, 3))
-    for q in range(k):
-        _put(p[q], pos[idx[q]])
-        _put2(c[q], cov[idx[q]])
+    _take_rows(pos, cov, idx, p, c)
     return p, c
 
 
@@ -1652,6 +1762,124 @@ P_MAX_STEP, P_Q, P_Q_LNB, P_LNB_LO, P_LNB_HI, P_GATE, P_MAX_SPEED, P_MAX_SIGMA, 
 I_CONFIRM_M, I_CONFIRM_N, I_MISSES = range(3)
 
 
+@_leaf
+def _predict_tracks(T, t, Xp, lt, lP, rXc, rPHI, rdone, rh, Pp, dq, tv, have_p, broken, phi, Q, FP, scratch, fp, earth,
+                    omega, h0, dh, ln_rho, d2_ln_rho):
+    """:func:`track_frames`' prediction of its T live tracks to time t (gating.predict_tracks:
+    resumable RK4 + STM, F P F^T + Q, broken rows), a leaf so that the per-track rows
+    it takes (``Xp[k]``, ``rPHI[k]``...) cost no reference counting.  F P F^T + Q is
+    formed only where the gate needs it (Pp, ``have_p``); the pre-gate and the broken
+    test need its position trace (``tv``) and whether it is finite, which
+    :func:`_position_trace` gives to the bit without it.  Xp holds the live states on
+    entry, the predictions on return; (rXc, rPHI, rdone, rh) the resume points."""
+    n = Xp.shape[1]
+    qd = -1.0  # the step Q holds: most tracks of a frame share it (math.pow once, not per track)
+    for k in range(T):
+        _fill2(phi, 0.0)
+        d = t - lt[k]
+        steps, h = _resume_one(Xp[k], phi, d, fp[P_MAX_STEP], rXc[k], rPHI[k], rdone[k], rh[k], earth, omega, h0, dh,
+                               ln_rho, d2_ln_rho, scratch)
+        dq[k] = abs(d)
+        if dq[k] != qd:
+            _cwna_one(Q, dq[k], fp[P_Q], fp[P_Q_LNB])
+            qd = dq[k]
+        tr, finite = _position_trace(phi, lP[k], Q)
+        if not finite:  # form it and look
+            _covariance_one(phi, lP[k], Q, Pp[k], FP)
+            have_p[k] = True
+            finite = True
+            for i in range(n):
+                for j in range(n):
+                    if not math.isfinite(Pp[k, i, j]):
+                        finite = False
+            tr = Pp[k, 0, 0] + Pp[k, 1, 1] + Pp[k, 2, 2]
+        tv[k] = tr
+        broken[k] = _broken_one(Xp[k], finite, tr, 2.0 * fp[P_MAX_SPEED], 10.0 * fp[P_MAX_SIGMA], fp[P_R_MIN],
+                                fp[P_R_MAX])
+        _put(rXc[k], Xp[k])
+        _put2(rPHI[k], phi)
+        rdone[k] = steps
+        rh[k] = h
+
+
+@_leaf
+def _lifecycle(T, t, hit, broken, lX, lP, lt, lid, lstat, lhits, lage, lmiss, rXc, rPHI, rdone, rh, conf_t, del_t, cm, cn,
+               kmiss, max_sigma):
+    """:func:`track_frames`' lifecycle step (lifecycle.step_lifecycle: count, confirm,
+    drop) over its T live tracks at time t; the survivors are moved down in order (a
+    leaf: the row copies cost no reference counting).  Returns the new live count."""
+    w_ = np.int64(0)
+    for k in range(T):
+        lage[k] += 1
+        if hit[k]:
+            lhits[k] += 1
+            lmiss[k] = 0
+        else:
+            lmiss[k] += 1
+        if lstat[k] == 0 and lhits[k] >= cm and lage[k] <= cn:
+            conf_t[lid[k]] = t
+            lstat[k] = 1
+        drop = lstat[k] == 0 and lhits[k] + (cn - lage[k]) < cm
+        drop = drop or (lstat[k] == 1 and lmiss[k] >= kmiss)
+        sig = math.sqrt(lP[k, 0, 0] + lP[k, 1, 1] + lP[k, 2, 2])
+        drop = drop or not (sig <= max_sigma) or broken[k]
+        if drop:
+            del_t[lid[k]] = t
+            continue
+        if w_ != k:
+            _put(lX[w_], lX[k])
+            _put2(lP[w_], lP[k])
+            lt[w_] = lt[k]
+            lid[w_] = lid[k]
+            lstat[w_] = lstat[k]
+            lhits[w_] = lhits[k]
+            lage[w_] = lage[k]
+            lmiss[w_] = lmiss[k]
+            _put(rXc[w_], rXc[k])
+            _put2(rPHI[w_], rPHI[k])
+            rdone[w_] = rdone[k]
+            rh[w_] = rh[k]
+        w_ += 1
+    return w_
+
+
+@_leaf
+def _start_tracks(X0, P0, r, free, used, t, T, nh, next_id, cm, lX, lP, lt, lid, lstat, lhits, lage, lmiss, rXc, rPHI,
+                  rdone, rh, born, conf_t, del_t, hid, ht, hX, hP, hdet, htruth, hnis, det_index, truth_id):
+    """:func:`track_frames`' new tracks (X0, P0) from the free detections ``free[r]``
+    appended to the live rows and the history (room made by the caller), a leaf (no
+    reference counting per row).  Returns the new (live count, history rows, next id)."""
+    for q in range(X0.shape[0]):
+        g = free[r[q]]
+        used[r[q]] = True
+        _put(lX[T], X0[q])
+        _put2(lP[T], P0[q])
+        lt[T] = t
+        lid[T] = next_id
+        lstat[T] = 1 if cm == 1 else 0
+        lhits[T] = 1
+        lage[T] = 1
+        lmiss[T] = 0
+        _put(rXc[T], X0[q])
+        _fill2(rPHI[T], 0.0)
+        rdone[T] = 0
+        rh[T] = 0.0
+        born[next_id] = t
+        conf_t[next_id] = t if cm == 1 else np.nan
+        del_t[next_id] = np.nan
+        hid[nh] = next_id
+        ht[nh] = t
+        _put(hX[nh], X0[q])
+        _put2(hP[nh], P0[q])
+        hdet[nh] = det_index[g]
+        htruth[nh] = truth_id[g]
+        hnis[nh] = np.nan
+        nh += 1
+        next_id += 1
+        T += 1
+    return T, nh, next_id
+
+
 @kernel
 def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite, site_ecef, rot, with_rr, n, fp, ip,
                  angle_mask, earth, omega, h0, dh, ln_rho, d2_ln_rho):
@@ -1670,7 +1898,6 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
     m = Z.shape[1]
     F = fstart.shape[0]
     S = site_ecef.shape[0]
-    max_step = fp[P_MAX_STEP]
     thr = fp[P_GATE]
     cm, cn, kmiss = ip[I_CONFIRM_M], ip[I_CONFIRM_N], ip[I_MISSES]
     # Every history row holds its own detection (an update's or a new track's), so there
@@ -1746,30 +1973,8 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
             dq = np.empty(T)
             tv = np.empty(T)
             have_p = np.zeros(T, dtype=np.bool_)
-            for k in range(T):
-                _fill2(phi, 0.0)
-                d = t - lt[k]
-                steps, h = _resume_one(Xp[k], phi, d, max_step, rXc[k], rPHI[k], rdone[k], rh[k], earth, omega, h0,
-                                       dh, ln_rho, d2_ln_rho, scratch)
-                dq[k] = abs(d)
-                _cwna_one(Q, dq[k], fp[P_Q], fp[P_Q_LNB])
-                tr, finite = _position_trace(phi, lP[k], Q)
-                if not finite:  # form it and look
-                    _covariance_one(phi, lP[k], Q, Pp[k], FP)
-                    have_p[k] = True
-                    finite = True
-                    for i in range(n):
-                        for j in range(n):
-                            if not math.isfinite(Pp[k, i, j]):
-                                finite = False
-                    tr = Pp[k, 0, 0] + Pp[k, 1, 1] + Pp[k, 2, 2]
-                tv[k] = tr
-                broken[k] = _broken_one(Xp[k], finite, tr, 2.0 * fp[P_MAX_SPEED], 10.0 * fp[P_MAX_SIGMA],
-                                        fp[P_R_MIN], fp[P_R_MAX])
-                _put(rXc[k], Xp[k])
-                _put2(rPHI[k], phi)
-                rdone[k] = steps
-                rh[k] = h
+            _predict_tracks(T, t, Xp, lt, lP, rXc, rPHI, rdone, rh, Pp, dq, tv, have_p, broken, phi, Q, FP, scratch,
+                            fp, earth, omega, h0, dh, ln_rho, d2_ln_rho)
             for k in range(T):
                 if broken[k]:
                     _put(Xp[k], lX[k])
@@ -1798,6 +2003,30 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
                     tvar[q] = tv[k]
                 ti, dj = pregate_pairs(tpos, tvar, pos[a0:a1], dvar[a0:a1], thr)
                 if ti.shape[0] > 0:
+                    # the candidates' tracks get their covariance; the pairs that the exact
+                    # gate surely rejects on the range alone are dropped before the
+                    # second-order prediction (range_far_pairs: the same pairs pass)
+                    tk = np.empty(ti.shape[0], dtype=np.int64)
+                    qd = -1.0  # the step Q holds (see _predict_tracks)
+                    for c in range(ti.shape[0]):
+                        k = rows[ti[c]]
+                        tk[c] = k
+                        if not have_p[k]:
+                            if dq[k] != qd:
+                                _cwna_one(Q, dq[k], fp[P_Q], fp[P_Q_LNB])
+                                qd = dq[k]
+                            _covariance_one(rPHI[k], lP[k], Q, Pp[k], FP)
+                            have_p[k] = True
+                    far = range_far_pairs(Xp, Pp, site_ecef[site], rot[site], Z[a0:a1], R[a0:a1], tk, dj, thr)
+                    nk = np.int64(0)
+                    for c in range(ti.shape[0]):
+                        if not far[c]:
+                            ti[nk] = ti[c]
+                            dj[nk] = dj[c]
+                            nk += 1
+                    ti = ti[:nk]
+                    dj = dj[:nk]
+                if ti.shape[0] > 0:
                     # the distinct tracks with a candidate (candidates come sorted by track)
                     nu_rows = np.int64(0)
                     urows = np.empty(ti.shape[0], dtype=np.int64)
@@ -1811,10 +2040,6 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
                     Pu = np.empty((nu_rows, n, n))
                     for q in range(nu_rows):
                         k = urows[q]
-                        if not have_p[k]:
-                            _cwna_one(Q, dq[k], fp[P_Q], fp[P_Q_LNB])
-                            _covariance_one(rPHI[k], lP[k], Q, Pp[k], FP)
-                            have_p[k] = True
                         _put(Xu[q], Xp[urows[q]])
                         _put2(Pu[q], Pp[urows[q]])
                     z_pred, Pzz, _, Hm = radar_ekf2_prediction(Xu, Pu, site_ecef, rot,
@@ -1904,39 +2129,8 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
                 nh += 1
         # 5. lifecycle (lifecycle.step_lifecycle: count, confirm, drop)
         if T > 0:
-            w_ = np.int64(0)
-            for k in range(T):
-                lage[k] += 1
-                if hit[k]:
-                    lhits[k] += 1
-                    lmiss[k] = 0
-                else:
-                    lmiss[k] += 1
-                if lstat[k] == 0 and lhits[k] >= cm and lage[k] <= cn:
-                    conf_t[lid[k]] = t
-                    lstat[k] = 1
-                drop = lstat[k] == 0 and lhits[k] + (cn - lage[k]) < cm
-                drop = drop or (lstat[k] == 1 and lmiss[k] >= kmiss)
-                sig = math.sqrt(lP[k, 0, 0] + lP[k, 1, 1] + lP[k, 2, 2])
-                drop = drop or not (sig <= fp[P_MAX_SIGMA]) or broken[k]
-                if drop:
-                    del_t[lid[k]] = t
-                    continue
-                if w_ != k:
-                    _put(lX[w_], lX[k])
-                    _put2(lP[w_], lP[k])
-                    lt[w_] = lt[k]
-                    lid[w_] = lid[k]
-                    lstat[w_] = lstat[k]
-                    lhits[w_] = lhits[k]
-                    lage[w_] = lage[k]
-                    lmiss[w_] = lmiss[k]
-                    _put(rXc[w_], rXc[k])
-                    _put2(rPHI[w_], rPHI[k])
-                    rdone[w_] = rdone[k]
-                    rh[w_] = rh[k]
-                w_ += 1
-            T = w_
+            T = _lifecycle(T, t, hit, broken, lX, lP, lt, lid, lstat, lhits, lage, lmiss, rXc, rPHI, rdone, rh, conf_t,
+                           del_t, cm, cn, kmiss, fp[P_MAX_SIGMA])
         # 6. initiate (initiators.TwoPointInitiator) from the unclaimed detections
         nfree = np.int64(0)
         free = np.empty(M, dtype=np.int64)
@@ -1970,34 +2164,9 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
                 if need > hX.shape[0]:
                     hX = _grow(hX, need)
                     hP = _grow(hP, need)
-                for q in range(k0):
-                    g = free[r[q]]
-                    used[r[q]] = True
-                    _put(lX[T], X0[q])
-                    _put2(lP[T], P0[q])
-                    lt[T] = t
-                    lid[T] = next_id
-                    lstat[T] = 1 if cm == 1 else 0
-                    lhits[T] = 1
-                    lage[T] = 1
-                    lmiss[T] = 0
-                    _put(rXc[T], X0[q])
-                    _fill2(rPHI[T], 0.0)
-                    rdone[T] = 0
-                    rh[T] = 0.0
-                    born[next_id] = t
-                    conf_t[next_id] = t if cm == 1 else np.nan
-                    del_t[next_id] = np.nan
-                    hid[nh] = next_id
-                    ht[nh] = t
-                    _put(hX[nh], X0[q])
-                    _put2(hP[nh], P0[q])
-                    hdet[nh] = det_index[g]
-                    htruth[nh] = truth_id[g]
-                    hnis[nh] = np.nan
-                    nh += 1
-                    next_id += 1
-                    T += 1
+                T, nh, next_id = _start_tracks(X0, P0, r, free, used, t, T, nh, next_id, cm, lX, lP, lt, lid, lstat,
+                                               lhits, lage, lmiss, rXc, rPHI, rdone, rh, born, conf_t, del_t, hid, ht,
+                                               hX, hP, hdet, htruth, hnis, det_index, truth_id)
             nk = np.int64(0)
             for q in range(nfree):
                 if not used[q]:
