@@ -39,6 +39,7 @@ os.environ.setdefault("NUMBA_DISABLE_ERROR_MESSAGE_HIGHLIGHTING", "1")
 
 from numba import njit, prange  # noqa: E402  (after the environment above)
 from numba.core.caching import FunctionCache  # noqa: E402
+from numba.core.cpu import CPUTargetOptions  # noqa: E402
 from numba.core.dispatcher import Dispatcher  # noqa: E402
 from numba.core.runtime import rtsys  # noqa: E402
 
@@ -92,4 +93,30 @@ def helper(fn):
     return _cached(njit(no_cpython_wrapper=True, no_cfunc_wrapper=True, error_model=ERROR_MODEL)(fn))
 
 
-__all__ = ["ERROR_MODEL", "RUNTIME_ONLY_CACHE_LOAD", "helper", "kernel", "njit", "prange"]
+NRT_OFF = hasattr(CPUTargetOptions, "_nrt")
+"""Whether this numba has the ``_nrt`` option :func:`leaf` compiles with (numba 0.59 to 0.68
+do).  Without it a leaf is an ordinary :func:`helper` or :func:`kernel`: the same results,
+with numba's reference counting."""
+
+
+def leaf(fn=None, *, wrapped: bool = False):
+    """A :func:`helper` (``wrapped=True``: a :func:`kernel`) that allocates no array and returns
+    none, compiled without numba's reference counting (``_nrt=False``).
+
+    With counting, every array argument is increfed on entry and decrefed at exit and every
+    view (``work[0]``) counted too, each an atomic operation on a shared counter: ~100 per
+    tracker RK4 step with its STM, 35-40 % of a prediction's time (perf: NRT_incref and
+    NRT_decref the hottest code of a korea-salvo tracker run).  The caller owns every array
+    a leaf sees, so nothing is lost; numba refuses to compile an allocation in one."""
+    options = dict(error_model=ERROR_MODEL, **({"_nrt": False} if NRT_OFF else {}))
+    if not wrapped:
+        options.update(no_cpython_wrapper=True, no_cfunc_wrapper=True)
+    decorate = njit(**options)
+
+    def cached(f):
+        return _cached(decorate(f))
+
+    return cached if fn is None else cached(fn)
+
+
+__all__ = ["ERROR_MODEL", "NRT_OFF", "RUNTIME_ONLY_CACHE_LOAD", "helper", "kernel", "leaf", "njit", "prange"]

@@ -120,3 +120,28 @@ def test_a_numba_without_the_cache_internals_gets_numbas_own_cache(monkeypatch):
     assert type(plain._cache) is FunctionCache
     monkeypatch.setattr(jit, "RUNTIME_ONLY_CACHE_LOAD", True)
     assert isinstance(jit.kernel(twice)._cache, jit._RuntimeOnlyCache)
+
+
+def test_a_leaf_compiles_without_reference_counting_where_numba_has_the_option(monkeypatch):
+    """Authority: numba's target options (``_nrt`` among ``CPUTargetOptions``).  A leaf is
+    compiled with ``_nrt=False`` where numba knows the option, as an ordinary helper where it
+    does not (a numba that dropped it must not refuse every tracker kernel), and gives the
+    same result either way."""
+    import numpy as np
+
+    from thaadsim import jit
+
+    def scale_in_place(a, factor):
+        for i in range(a.shape[0]):
+            a[i] *= factor
+
+    assert jit.NRT_OFF
+    counted_off = jit.leaf(scale_in_place, wrapped=True)
+    assert counted_off.targetoptions["_nrt"] is False
+    monkeypatch.setattr(jit, "NRT_OFF", False)
+    counted = jit.leaf(scale_in_place, wrapped=True)
+    assert "_nrt" not in counted.targetoptions
+    a, b = np.arange(4.0), np.arange(4.0)
+    counted_off(a, 2.5)
+    counted(b, 2.5)
+    assert np.array_equal(a, b) and a[3] == 7.5

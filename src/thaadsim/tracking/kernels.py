@@ -45,27 +45,17 @@ from thaadsim.earth.kernels import (
     geodetic_height_normal,
     gravity_ecef,
 )
-from thaadsim.jit import ERROR_MODEL, helper, kernel, njit
+from thaadsim.jit import ERROR_MODEL, helper, kernel, leaf, njit
 
 _MU = GM_EARTH_M3_S2
 _J2 = J2_EARTH
 _A = WGS84_A_M
 
-# Leaf functions - no array allocation, no array returned - compile without numba's
-# reference counting (``_nrt=False``): with it, every array argument is increfed on
-# entry and decrefed at exit and every view (``work[0]``) counted too, each an atomic
-# operation on a shared counter - ~100 per RK4 step with the STM, 35-40 % of a
-# prediction's time (perf: NRT_incref/NRT_decref the hottest code of a korea-salvo
-# tracker run).  The caller owns every array such a function sees, so nothing is lost;
-# numba refuses to compile an allocation in one.
-_LEAF = dict(cache=True, error_model=ERROR_MODEL, _nrt=False)
-_leaf = njit(no_cpython_wrapper=True, no_cfunc_wrapper=True, **_LEAF)
-_leaf_kernel = njit(**_LEAF)
 
 # --------------------------------------------------------------------------- helpers
 
 
-@_leaf
+@leaf
 def _put(dst, src):
     """dst[:] = src for 1-D arrays of one size, as a loop: numba's array assignment
     compiles its broadcasting machinery (seconds per type).  One loop per rank, not
@@ -74,7 +64,7 @@ def _put(dst, src):
         dst[i] = src[i]
 
 
-@_leaf
+@leaf
 def _put2(dst, src):
     """dst[:, :] = src for 2-D arrays of one shape (see :func:`_put`)."""
     for i in range(dst.shape[0]):
@@ -82,14 +72,14 @@ def _put2(dst, src):
             dst[i, j] = src[i, j]
 
 
-@_leaf
+@leaf
 def _fill(dst, v):
     """dst[:] = v for a 1-D array (see :func:`_put`)."""
     for i in range(dst.shape[0]):
         dst[i] = v
 
 
-@_leaf
+@leaf
 def _fill2(dst, v):
     """dst[:, :] = v for a 2-D array (see :func:`_put`)."""
     for i in range(dst.shape[0]):
@@ -97,7 +87,7 @@ def _fill2(dst, v):
             dst[i, j] = v
 
 
-@_leaf
+@leaf
 def _mm(A, B, out):
     """out = A @ B with plain loops (small matrices: compiles far faster than numba's
     BLAS path and runs as fast)."""
@@ -111,7 +101,7 @@ def _mm(A, B, out):
             out[i, j] = s
 
 
-@_leaf
+@leaf
 def _mmt(A, B, out):
     """out = A @ B.T with plain loops."""
     n, k = A.shape
@@ -124,7 +114,7 @@ def _mmt(A, B, out):
             out[i, j] = s
 
 
-@_leaf
+@leaf
 def _a_phi(A, B, out, nx):
     """out = A @ B for the Jacobian A of :func:`_rhs`: rows 0-2 select the velocity rows
     of B (A[i, 3 + i] = 1, the rest 0), row 6 is zero; only rows 3-5 need the products
@@ -146,7 +136,7 @@ def _a_phi(A, B, out, nx):
 # --------------------------------------------------------------------------- physics
 
 
-@_leaf_kernel
+@leaf(wrapped=True)
 def density_and_slope(h, h0, dh, ln_rho, d2_ln_rho):
     """(rho [kg/m^3], drho/dh [kg/m^4]) from a uniform ln(rho) table.
 
@@ -174,7 +164,7 @@ def density_and_slope(h, h0, dh, ln_rho, d2_ln_rho):
     return rho, rho * slope
 
 
-@_leaf_kernel
+@leaf(wrapped=True)
 def gravity_gradient(x, y, z, earth, G):
     """d g / d r (3x3, symmetric) of ``earth.kernels.gravity_ecef`` [1/s^2], into G."""
     r2 = x * x + y * y + z * z
@@ -203,7 +193,7 @@ def gravity_gradient(x, y, z, earth, G):
             G[i, j] -= c * d
 
 
-@_leaf_kernel
+@leaf(wrapped=True)
 def _rhs(x, nx, earth, omega, h0, dh, ln_rho, d2_ln_rho, dx, A, want_a, G):
     """Time derivative of the state into ``dx``; its Jacobian into ``A`` if ``want_a``."""
     px, py, pz = x[0], x[1], x[2]
@@ -269,7 +259,7 @@ def _rhs(x, nx, earth, omega, h0, dh, ln_rho, d2_ln_rho, dx, A, want_a, G):
             A[3 + i, 6] = kd * speed * v[i]  # d a_drag / d ln_beta = -a_drag
 
 
-@_leaf
+@leaf
 def _rk4_step(x, nx, h, earth, omega, h0, dh, ln_rho, d2_ln_rho, phi, work, Aw, G, Kw):
     """One RK4 step of size h (may be negative) on x (and Phi, if ``Kw`` is not empty), in place.
 
@@ -360,7 +350,7 @@ def _rk4_work(nx):
     return np.empty((5, nx)), np.empty((4, nx, nx)), np.empty((3, 3)), np.empty((5, nx, nx))
 
 
-@_leaf
+@leaf
 def _resume_one(x, phi, d, max_step, xc, phic, done, hc, earth, omega, h0, dh, ln_rho, d2_ln_rho, scratch):
     """One row of :func:`propagate_stm_resume`: ``x`` holds the start state and becomes
     the prediction, ``phi`` (zeros on entry) the STM; returns (steps, sub-step)."""
@@ -514,7 +504,7 @@ def radar_measure(X, site_ecef, rot, site_index, with_rr, want_h):
     return Z, H
 
 
-@_leaf
+@leaf
 def _measure_row(x, site, R, with_rr, want_h, z, H):
     """One row of :func:`radar_measure`: z (m,) and, if ``want_h``, the Jacobian rows into
     H (m, nx) (only the non-zero entries are written).  An empty ``z`` skips the
@@ -683,7 +673,7 @@ def _joseph_one(x, Pk, v, Hk, Rk, Po, S, w):
 # same for the sweep's arrays.
 
 
-@_leaf
+@leaf
 def _before(a, b):
     """a sorts strictly before b in numpy's order (NaN last)."""
     return a < b or (b != b and a == a)
@@ -725,7 +715,7 @@ def _argsort_stable(x):
     return a
 
 
-@_leaf
+@leaf
 def _insertion_sort(a):
     """Sort a short 1-D array in place (a track's few detections)."""
     for i in range(1, a.shape[0]):
@@ -912,7 +902,7 @@ def pregate_pairs(track_pos, track_var, det_pos, det_var, threshold):
     return ti[:n].copy(), dj[:n].copy()
 
 
-@_leaf
+@leaf
 def _ekf2_rows(X, P, site_ecef, rot, site_index, with_rr, Z, H, Pzz, Pxz, Xd, Hd, no_z, Hs, HP, jac):
     """The rows of :func:`radar_ekf2_prediction` (Z and H hold the first-order
     prediction on entry), a leaf: its per-row views cost no reference counting."""
@@ -1013,7 +1003,7 @@ def radar_ekf2_prediction(X, P, site_ecef, rot, site_index, with_rr):
     return Z, Pzz, Pxz, H
 
 
-@_leaf
+@leaf
 def _cartesian_rows(Z, R, site_ecef, rot, site_index, want_cov, pos, cov, J, Mt, MR):
     """The rows of :func:`radar_to_cartesian`, a leaf (no reference counting per row)."""
     n = Z.shape[0]
@@ -1205,7 +1195,7 @@ def range_far_pairs(X, P, site, rot, Z, R, ti, dj, threshold):
     return far
 
 
-@_leaf
+@leaf
 def _cwna_one(Q, da, q, q_extra):
     """One step's :func:`cwna_noise` into Q (n, n) (the powers compiled: the tracker
     engine's own, as before)."""
@@ -1223,7 +1213,7 @@ def _cwna_one(Q, da, q, q_extra):
         Q[i, i] = q_extra * da
 
 
-@_leaf
+@leaf
 def _covariance_one(F, P, Q, out, FP):
     """sym(F P F^T + Q) of one track into ``out`` (FP: (n, n) scratch)."""
     n = P.shape[0]
@@ -1271,7 +1261,7 @@ def broken_flags(X, P, max_speed, max_sigma, r_min, r_max):
     return out
 
 
-@_leaf
+@leaf
 def _broken_one(x, p_finite, trace_rr, max_speed, max_sigma, r_min, r_max):
     """One row of :func:`broken_flags`, given whether its covariance is finite and the
     trace of its position block."""
@@ -1287,7 +1277,7 @@ def _broken_one(x, p_finite, trace_rr, max_speed, max_sigma, r_min, r_max):
     return not ok
 
 
-@_leaf
+@leaf
 def _position_trace(F, P, Q):
     """(trace of the position block of F P F^T + Q, whether every entry of the whole
     product is surely finite) without the whole product: its diagonal entries are summed
@@ -1726,7 +1716,7 @@ def min_cost_pairs(rows, cols, cost, n_rows, n_cols):
 # --------------------------------------------------------------------------- tracker engine
 
 
-@_leaf
+@leaf
 def _take_rows(pos, cov, idx, p, c):
     """p = pos[idx[:k]], c = cov[idx[:k]] for k rows of p (a leaf: no reference counting per row)."""
     for q in range(p.shape[0]):
@@ -1762,7 +1752,7 @@ P_MAX_STEP, P_Q, P_Q_LNB, P_LNB_LO, P_LNB_HI, P_GATE, P_MAX_SPEED, P_MAX_SIGMA, 
 I_CONFIRM_M, I_CONFIRM_N, I_MISSES = range(3)
 
 
-@_leaf
+@leaf
 def _predict_tracks(T, t, Xp, lt, lP, rXc, rPHI, rdone, rh, Pp, dq, tv, have_p, broken, phi, Q, FP, scratch, fp, earth,
                     omega, h0, dh, ln_rho, d2_ln_rho):
     """:func:`track_frames`' prediction of its T live tracks to time t (gating.predict_tracks:
@@ -1802,7 +1792,7 @@ def _predict_tracks(T, t, Xp, lt, lP, rXc, rPHI, rdone, rh, Pp, dq, tv, have_p, 
         rh[k] = h
 
 
-@_leaf
+@leaf
 def _lifecycle(T, t, hit, broken, lX, lP, lt, lid, lstat, lhits, lage, lmiss, rXc, rPHI, rdone, rh, conf_t, del_t, cm, cn,
                kmiss, max_sigma):
     """:func:`track_frames`' lifecycle step (lifecycle.step_lifecycle: count, confirm,
@@ -1843,7 +1833,7 @@ def _lifecycle(T, t, hit, broken, lX, lP, lt, lid, lstat, lhits, lage, lmiss, rX
     return w_
 
 
-@_leaf
+@leaf
 def _start_tracks(X0, P0, r, free, used, t, T, nh, next_id, cm, lX, lP, lt, lid, lstat, lhits, lage, lmiss, rXc, rPHI,
                   rdone, rh, born, conf_t, del_t, hid, ht, hX, hP, hdet, htruth, hnis, det_index, truth_id):
     """:func:`track_frames`' new tracks (X0, P0) from the free detections ``free[r]``
