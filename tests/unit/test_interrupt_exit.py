@@ -47,3 +47,24 @@ def test_the_same_error_without_a_signal_is_not_called_an_interrupt(exits, monke
     monkeypatch.setattr(exits, "_command", lambda: (lambda **_: (_ for _ in ()).throw(SystemError("a bug"))))
     with pytest.raises(SystemError):
         exits.run()
+
+
+def test_the_program_skips_the_last_collection_but_not_what_exit_must_do(tmp_path):
+    """Authority: CPython's gc (``get_freeze_count``) and atexit.  The process entry
+    (``thaadsim.cli.main.main``) freezes the heap before the interpreter shuts down - on an
+    error exit too - while ``atexit`` handlers still run and the exit code is kept; ``run``,
+    which tests call many times in one process, freezes nothing."""
+    import subprocess
+    import sys
+
+    probe = ("import atexit, gc, sys\n"
+             "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 0, flush=True))\n"
+             "from thaadsim.cli.main import main, run\n"
+             "entry = main if sys.argv[1] == 'main' else run\n"
+             "sys.argv = ['thaadsim', 'run', 'no-such-scenario']\n"
+             "entry()\n")
+    for entry, frozen in (("main", True), ("run", False)):
+        done = subprocess.run([sys.executable, "-c", probe, entry], capture_output=True, text=True, cwd=tmp_path)
+        assert done.returncode == 2, done.stderr
+        assert done.stdout.strip() == f"frozen {frozen}"
+        assert done.stderr.startswith("error:")
