@@ -72,3 +72,27 @@ def test_coarse_to_fine_search_flies_a_fraction_of_the_grid():
     shooter.many = counting
     targeting._best_grid_kick(shooter, 90.0, 1.0, np.linspace(1.0, targeting.MAX_RANGE_KICK_DEG, 90))
     assert sum(flown) <= 25
+
+
+def test_a_second_hump_sends_the_search_to_the_whole_grid():
+    """Authority: the exhaustive grid.  A range curve with two humps - the higher one narrow
+    and between coarse samples - would fool the coarse-to-fine passes; the unimodality check
+    must notice the dip among the coarse samples and fly every kick, finding the higher hump."""
+    grid = np.linspace(1.0, targeting.MAX_RANGE_KICK_DEG, 90)
+    curve = 1e6 * np.exp(-((grid - 30.0) / 15.0) ** 2)  # the broad hump the coarse pass sees
+    curve += 0.6e6 * np.exp(-((grid - 75.0) / 10.0) ** 2)  # a second, broad enough to dent the samples
+    curve[66] = 2e6  # the true maximum, a single kick the coarse grid skips
+
+    class Batch:
+        def __init__(self, kicks):
+            self.ok = np.ones(len(kicks), dtype=bool)
+            self.range_m = np.interp(kicks, grid, curve)
+
+    class FakeShooter:
+        def many(self, az, kicks, frac=1.0):
+            return Batch(np.asarray(kicks))
+
+    assert 66 % 9 != 0
+    assert targeting._best_grid_kick(FakeShooter(), 0.0, 1.0, grid) == (66, 2e6)
+    assert targeting._unimodal(np.array([0.0, 1.0, 3.0, 3.0, 2.0, 0.0]))
+    assert not targeting._unimodal(np.array([0.0, 3.0, 2.0, 2.5, 1.0]))

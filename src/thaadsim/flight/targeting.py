@@ -212,7 +212,16 @@ MAX_RANGE_GRID_STRIDES = (9, 3, 1)
 neighbours, then every one between the new best one's neighbours (~19 flights instead of 90).
 Where the range is unimodal in the kick on the scale of 9 grid steps (~9 deg) the best kick of
 each pass lies between the neighbours of the coarser pass's best one, so the search ends on the
-full grid's best kick and its bracket: the same flights and the same answer as flying all 90."""
+full grid's best kick and its bracket: the same flights and the same answer as flying all 90.
+That is an assumption, so it is checked where it can be: if the ranges of a pass are not
+unimodal (they rise, then fall) the search flies the whole grid instead, as it always did."""
+
+
+def _unimodal(values: np.ndarray) -> bool:
+    """Whether ``values`` rise (or stay) up to their first maximum and fall (or stay) after it."""
+    peak = int(np.argmax(values))
+    steps = np.diff(values)
+    return bool(np.all(steps[:peak] >= 0.0) and np.all(steps[peak:] <= 0.0))
 
 
 def _best_grid_kick(shooter: _Shooter, az: float, frac: float, grid: np.ndarray) -> tuple[int, float]:
@@ -230,10 +239,11 @@ def _best_grid_kick(shooter: _Shooter, az: float, frac: float, grid: np.ndarray)
             ranges[new] = np.where(batch.ok, batch.range_m, 0.0)
         at = int(np.argmax(ranges[indices]))
         best = indices[at]
-        if ranges[best] <= 0.0:
-            break  # nothing flies at this spacing: the full grid decides (and names the reason)
+        if ranges[best] <= 0.0 or not _unimodal(ranges[indices]):
+            best = -1  # nothing flies at this spacing, or a second hump: the full grid decides
+            break
         lo, hi = indices[max(at - 1, 0)], indices[min(at + 1, len(indices) - 1)]
-    if ranges[best] <= 0.0:
+    if best < 0:
         batch = shooter.many(az, grid, frac)
         ranges = np.where(batch.ok, batch.range_m, 0.0)
         best = int(np.argmax(ranges))
