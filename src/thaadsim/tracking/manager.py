@@ -439,26 +439,37 @@ def _as_list(detections):
 def _frame_bounds(times: np.ndarray, sites: np.ndarray, window_s: float) -> list[tuple[int, int]]:
     """[start, end) of each frame in detections sorted by (time, site): a frame runs from
     its first detection while the time stays within ``window_s`` of it and the site is
-    the same (another site's detections start a new frame).  A search per frame, not a
-    step per detection; the comparison is the same ``times[j] - t0 <= window_s``."""
+    the same (another site's detections start a new frame).  Where a frame starting at
+    each detection would end is found for all detections at once, with the same exact
+    comparison ``times[j] - t0 <= window_s``; only the chain from one frame to the next
+    is a Python step per frame."""
     total = times.size
+    if total == 0:
+        return []
     site_end = np.append(np.flatnonzero(np.diff(sites)) + 1, total)  # end of each run of one site
+    start = np.arange(total)
+    j = np.searchsorted(times, times + window_s, side="right")
+    # t0 + w rounds; settle the edge with the exact test (monotone in times[j] for sorted times)
+    while True:
+        fwd = j < total
+        fwd[fwd] = times[j[fwd]] - times[fwd] <= window_s
+        if not fwd.any():
+            break
+        j[fwd] += 1
+    while True:
+        back = j > start + 1
+        back[back] = ~(times[j[back] - 1] - times[back] <= window_s)
+        if not back.any():
+            break
+        j[back] -= 1
+    # a frame ends no later than its site's run
+    ends = np.maximum(np.minimum(j, site_end[np.searchsorted(site_end, start, side="right")]), start + 1).tolist()
     bounds = []
     i = 0
-    run = 0
     while i < total:
-        while site_end[run] <= i:
-            run += 1
-        end = int(site_end[run])
-        t0 = times[i]
-        j = i + int(np.searchsorted(times[i:end], t0 + window_s, side="right"))
-        # t0 + w rounds; settle the edge with the exact test
-        while j < end and times[j] - t0 <= window_s:
-            j += 1
-        while j > i + 1 and not times[j - 1] - t0 <= window_s:
-            j -= 1
-        bounds.append((i, max(j, i + 1)))
-        i = max(j, i + 1)
+        e = ends[i]
+        bounds.append((i, e))
+        i = e
     return bounds
 
 
