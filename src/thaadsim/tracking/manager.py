@@ -439,37 +439,35 @@ def _as_list(detections):
 def _frame_bounds(times: np.ndarray, sites: np.ndarray, window_s: float) -> list[tuple[int, int]]:
     """[start, end) of each frame in detections sorted by (time, site): a frame runs from
     its first detection while the time stays within ``window_s`` of it and the site is
-    the same (another site's detections start a new frame).  Where a frame starting at
-    each detection would end is found for all detections at once, with the same exact
-    comparison ``times[j] - t0 <= window_s``; only the chain from one frame to the next
-    is a Python step per frame."""
+    the same (another site's detections start a new frame).
+
+    A gap wider than ``window_s`` between neighbours, or a change of site, always starts
+    a frame (``times[g] - t0 >= times[g] - times[g - 1]`` for any earlier t0, rounding
+    included), so the detections fall into clusters found at once; a cluster whose whole
+    span is within the window is one frame, and only a longer one is split a frame at a
+    time, with the same exact comparison ``times[j] - t0 <= window_s``."""
     total = times.size
     if total == 0:
         return []
-    site_end = np.append(np.flatnonzero(np.diff(sites)) + 1, total)  # end of each run of one site
-    start = np.arange(total)
-    j = np.searchsorted(times, times + window_s, side="right")
-    # t0 + w rounds; settle the edge with the exact test (monotone in times[j] for sorted times)
-    while True:
-        fwd = j < total
-        fwd[fwd] = times[j[fwd]] - times[fwd] <= window_s
-        if not fwd.any():
-            break
-        j[fwd] += 1
-    while True:
-        back = j > start + 1
-        back[back] = ~(times[j[back] - 1] - times[back] <= window_s)
-        if not back.any():
-            break
-        j[back] -= 1
-    # a frame ends no later than its site's run
-    ends = np.maximum(np.minimum(j, site_end[np.searchsorted(site_end, start, side="right")]), start + 1).tolist()
+    brk = np.flatnonzero(~(np.diff(times) <= window_s) | (np.diff(sites) != 0)) + 1
+    starts = np.concatenate(([0], brk))
+    ends = np.append(brk, total)
+    whole = (times[ends - 1] - times[starts] <= window_s).tolist()
     bounds = []
-    i = 0
-    while i < total:
-        e = ends[i]
-        bounds.append((i, e))
-        i = e
+    for i, end, one in zip(starts.tolist(), ends.tolist(), whole, strict=True):
+        if one:
+            bounds.append((i, end))
+            continue
+        while i < end:
+            t0 = times[i]
+            j = i + int(np.searchsorted(times[i:end], t0 + window_s, side="right"))
+            # t0 + w rounds; settle the edge with the exact test
+            while j < end and times[j] - t0 <= window_s:
+                j += 1
+            while j > i + 1 and not times[j - 1] - t0 <= window_s:
+                j -= 1
+            bounds.append((i, max(j, i + 1)))
+            i = max(j, i + 1)
     return bounds
 
 
