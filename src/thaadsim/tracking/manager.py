@@ -526,9 +526,11 @@ def run_tracker(detections, config: TrackerConfig | None = None, rng: np.random.
                    + ([c["sigma_range_rate_m_s"]] if with_rr else []), axis=1)
     Rall = np.zeros((total, m, m))
     Rall.reshape(total, m * m)[:, :: m + 1] = sig**2  # the diagonals (a strided view: no fancy indexing)
-    order = np.lexsort((site, c["time_s"]))
-    # detections that come in time order (a simulated radar's do) need no reordered copies
-    in_order = bool(np.all(order == np.arange(total)))
+    # detections that come in (time, site) order (a simulated radar's do) need no sort and
+    # no reordered copies: the stable lexsort of ordered keys is the identity
+    t_in = c["time_s"]
+    in_order = bool(np.all((t_in[1:] > t_in[:-1]) | ((t_in[1:] == t_in[:-1]) & (site[1:] >= site[:-1]))))
+    order = np.arange(total) if in_order else np.lexsort((site, t_in))
     times = c["time_s"] if in_order else c["time_s"][order]
     sites_o = site if in_order else site[order]
     bounds = _frame_bounds(times, sites_o, cfg.frame_window_s)
