@@ -522,10 +522,10 @@ def run_tracker(detections, config: TrackerConfig | None = None, rng: np.random.
     sites = RadarSites.from_geodetic(lats, lons, alts)
     m = 4 if with_rr else 3
     Zall = np.stack([c["range_m"], c["az_rad"], c["el_rad"]] + ([c["range_rate_m_s"]] if with_rr else []), axis=1)
-    sig = np.stack([c["sigma_range_m"], c["sigma_az_rad"], c["sigma_el_rad"]]
-                   + ([c["sigma_range_rate_m_s"]] if with_rr else []), axis=1)
     Rall = np.zeros((total, m, m))
-    Rall.reshape(total, m * m)[:, :: m + 1] = sig**2  # the diagonals (a strided view: no fancy indexing)
+    diag = Rall.reshape(total, m * m)  # a view: each diagonal element is a strided column of it
+    for k, name in enumerate(("sigma_range_m", "sigma_az_rad", "sigma_el_rad", "sigma_range_rate_m_s")[:m]):
+        np.square(c[name], out=diag[:, k * (m + 1)])  # straight into R, no stacked copy of the sigmas
     # detections that come in (time, site) order (a simulated radar's do) need no sort and
     # no reordered copies: the stable lexsort of ordered keys is the identity
     t_in = c["time_s"]
