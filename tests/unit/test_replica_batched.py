@@ -136,7 +136,7 @@ def _same(a, b, where="") -> None:
         assert a.keys() == b.keys(), where
         for k in a:
             _same(a[k], b[k], f"{where}[{k!r}]")
-    elif isinstance(a, (list, tuple)):
+    elif isinstance(a, (list, tuple, envelope_mod.Windows)):  # Windows: built lazily, compared by value
         assert len(a) == len(b), where
         for i, (x, y) in enumerate(zip(a, b, strict=True)):
             _same(x, y, f"{where}[{i}]")

@@ -20,6 +20,7 @@ threat's sampling step, or the reason there is none.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -220,6 +221,43 @@ class Intercept:
         }
 
 
+class Windows(Sequence):
+    """Feasible intercept opportunities held as arrays; each :class:`Intercept` is built
+    when read.  Fire control reads a handful of the hundreds a threat has, so building
+    them all up front was most of :func:`can_intercept`'s time; the values read are the
+    same Python floats and pip rows either way."""
+
+    __slots__ = ("_rows", "_pips")
+
+    def __init__(self, rows: np.ndarray, pips: np.ndarray):
+        # rows (n, 8): t_intercept, t_launch, flyout, alt, range, azimuth, kick, speed
+        self._rows, self._pips = rows, pips
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def _build(self, k: int) -> Intercept:
+        r = self._rows[k].tolist()
+        return Intercept(r[0], r[1], r[2], self._pips[k], r[3], r[4], r[5], r[6], r[7])
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return [self._build(i) for i in range(*k.indices(len(self)))]
+        return self._build(int(k))
+
+    def __iter__(self) -> Iterator[Intercept]:
+        for k in range(len(self)):
+            yield self._build(k)
+
+    def first_launched_from(self, t_s: float) -> Intercept | None:
+        """The first opportunity (in time order) launched at or after ``t_s``, or None."""
+        hit = self._rows[:, 1] >= t_s
+        if not len(hit):
+            return None
+        k = int(hit.argmax())
+        return self._build(k) if hit[k] else None
+
+
 @dataclass(frozen=True)
 class Opportunity:
     """Intercept opportunities against one threat; ``reason`` says why there are none."""
@@ -228,8 +266,14 @@ class Opportunity:
     reason: str | None
     earliest: Intercept | None
     latest: Intercept | None
-    windows: list[Intercept] = field(default_factory=list, repr=False)
+    windows: Sequence[Intercept] = field(default_factory=list, repr=False)
     """Every feasible opportunity, in time order (one per threat sample)."""
+
+    def first_launched_from(self, t_s: float) -> Intercept | None:
+        """The first opportunity (in time order) launched at or after ``t_s``, or None."""
+        if isinstance(self.windows, Windows):
+            return self.windows.first_launched_from(t_s)
+        return next((x for x in self.windows if x.t_launch_s >= t_s), None)
 
     def look_shots(self, kill_assessment_s: float, max_shots: int = 2) -> list[Intercept]:
         """Shoot-look-shoot sequence: the earliest intercept, then each next one launched
@@ -318,7 +362,7 @@ def intercept_opportunities(trajectories, battery: Battery, earliest_launch_s, e
     slow = in_reach & (speed <= env.max_threat_speed_m_s)
     t_launch = times - t_fly
     feasible = slow & (t_launch >= np.repeat(np.asarray(earliest_launch_s, dtype=float), np.diff(bounds)))
-    kick = env.table.kick_to(*safe) if feasible.any() else None
+    kick = env.table.kick_to(*safe) if feasible.any() else np.zeros(0)  # read only where feasible
 
     out = []
     for b0, b1 in zip(bounds[:-1], bounds[1:], strict=True):
@@ -341,11 +385,10 @@ def intercept_opportunities(trajectories, battery: Battery, earliest_launch_s, e
             out.append(Opportunity(False, reason, None, None, []))
             continue
         pips = pos[idx]  # a copy: each intercept point is a row of it
-        wins = [Intercept(*w, pip, *v) for pip, w, v in
-                zip(pips, np.stack([times[idx], t_launch[idx], t_fly[idx]], axis=1).tolist(),
-                    np.stack([alt[idx], rng[idx], az[idx], kick[idx], speed[idx]], axis=1).tolist(), strict=True)]
+        wins = Windows(np.stack([times[idx], t_launch[idx], t_fly[idx], alt[idx], rng[idx], az[idx], kick[idx],
+                                 speed[idx]], axis=1), pips)
         out.append(Opportunity(True, None, wins[0], wins[-1], wins))
     return out
 
 
-__all__ = ["Envelope", "Intercept", "Opportunity", "can_intercept", "intercept_opportunities"]
+__all__ = ["Envelope", "Intercept", "Opportunity", "Windows", "can_intercept", "intercept_opportunities"]

@@ -255,7 +255,7 @@ def assign_and_fire(threats: list[tuple[int, Opportunity]], inventory: int, doct
         n = min(want, pool.available(t))
         if n == 0:
             t_r = pool.next_reload(t)
-            nxt = None if t_r is None else next((x for x in opps[tid].windows if x.t_launch_s >= t_r), None)
+            nxt = None if t_r is None else opps[tid].first_launched_from(t_r)
             if nxt is not None:  # wait for a reloaded launcher while an opportunity remains
                 heapq.heappush(heap, (nxt.t_launch_s, rank, number, tid, nxt))
                 continue
@@ -275,7 +275,7 @@ def assign_and_fire(threats: list[tuple[int, Opportunity]], inventory: int, doct
             continue
         if doctrine == "shoot-look-shoot" and number == 1:
             ready = w.t_intercept_s + kill_assessment_s
-            nxt = next((x for x in opps[tid].windows if x.t_launch_s >= ready), None)
+            nxt = opps[tid].first_launched_from(ready)
             if nxt is not None:
                 heapq.heappush(heap, (nxt.t_launch_s, rank, 2, tid, nxt))
                 eng.reason = REASON_MISSED

@@ -439,26 +439,35 @@ def _as_list(detections):
 def _frame_bounds(times: np.ndarray, sites: np.ndarray, window_s: float) -> list[tuple[int, int]]:
     """[start, end) of each frame in detections sorted by (time, site): a frame runs from
     its first detection while the time stays within ``window_s`` of it and the site is
-    the same (another site's detections start a new frame).  A search per frame, not a
-    step per detection; the comparison is the same ``times[j] - t0 <= window_s``."""
+    the same (another site's detections start a new frame).
+
+    A gap wider than ``window_s`` between neighbours, or a change of site, always starts
+    a frame (``times[g] - t0 >= times[g] - times[g - 1]`` for any earlier t0, rounding
+    included), so the detections fall into clusters found at once; a cluster whose whole
+    span is within the window is one frame, and only a longer one is split a frame at a
+    time, with the same exact comparison ``times[j] - t0 <= window_s``."""
     total = times.size
-    site_end = np.append(np.flatnonzero(np.diff(sites)) + 1, total)  # end of each run of one site
+    if total == 0:
+        return []
+    brk = np.flatnonzero(~(np.diff(times) <= window_s) | (np.diff(sites) != 0)) + 1
+    starts = np.concatenate(([0], brk))
+    ends = np.append(brk, total)
+    whole = (times[ends - 1] - times[starts] <= window_s).tolist()
     bounds = []
-    i = 0
-    run = 0
-    while i < total:
-        while site_end[run] <= i:
-            run += 1
-        end = int(site_end[run])
-        t0 = times[i]
-        j = i + int(np.searchsorted(times[i:end], t0 + window_s, side="right"))
-        # t0 + w rounds; settle the edge with the exact test
-        while j < end and times[j] - t0 <= window_s:
-            j += 1
-        while j > i + 1 and not times[j - 1] - t0 <= window_s:
-            j -= 1
-        bounds.append((i, max(j, i + 1)))
-        i = max(j, i + 1)
+    for i, end, one in zip(starts.tolist(), ends.tolist(), whole, strict=True):
+        if one:
+            bounds.append((i, end))
+            continue
+        while i < end:
+            t0 = times[i]
+            j = i + int(np.searchsorted(times[i:end], t0 + window_s, side="right"))
+            # t0 + w rounds; settle the edge with the exact test
+            while j < end and times[j] - t0 <= window_s:
+                j += 1
+            while j > i + 1 and not times[j - 1] - t0 <= window_s:
+                j -= 1
+            bounds.append((i, max(j, i + 1)))
+            i = max(j, i + 1)
     return bounds
 
 
@@ -513,13 +522,15 @@ def run_tracker(detections, config: TrackerConfig | None = None, rng: np.random.
     sites = RadarSites.from_geodetic(lats, lons, alts)
     m = 4 if with_rr else 3
     Zall = np.stack([c["range_m"], c["az_rad"], c["el_rad"]] + ([c["range_rate_m_s"]] if with_rr else []), axis=1)
-    sig = np.stack([c["sigma_range_m"], c["sigma_az_rad"], c["sigma_el_rad"]]
-                   + ([c["sigma_range_rate_m_s"]] if with_rr else []), axis=1)
     Rall = np.zeros((total, m, m))
-    Rall.reshape(total, m * m)[:, :: m + 1] = sig**2  # the diagonals (a strided view: no fancy indexing)
-    order = np.lexsort((site, c["time_s"]))
-    # detections that come in time order (a simulated radar's do) need no reordered copies
-    in_order = bool(np.all(order == np.arange(total)))
+    diag = Rall.reshape(total, m * m)  # a view: each diagonal element is a strided column of it
+    for k, name in enumerate(("sigma_range_m", "sigma_az_rad", "sigma_el_rad", "sigma_range_rate_m_s")[:m]):
+        np.square(c[name], out=diag[:, k * (m + 1)])  # straight into R, no stacked copy of the sigmas
+    # detections that come in (time, site) order (a simulated radar's do) need no sort and
+    # no reordered copies: the stable lexsort of ordered keys is the identity
+    t_in = c["time_s"]
+    in_order = bool(np.all((t_in[1:] > t_in[:-1]) | ((t_in[1:] == t_in[:-1]) & (site[1:] >= site[:-1]))))
+    order = np.arange(total) if in_order else np.lexsort((site, t_in))
     times = c["time_s"] if in_order else c["time_s"][order]
     sites_o = site if in_order else site[order]
     bounds = _frame_bounds(times, sites_o, cfg.frame_window_s)
