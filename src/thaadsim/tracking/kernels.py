@@ -353,11 +353,18 @@ def _rk4_work(nx):
 @leaf
 def _resume_one(x, phi, d, max_step, xc, phic, done, hc, earth, omega, h0, dh, ln_rho, d2_ln_rho, scratch):
     """One row of :func:`propagate_stm_resume`: ``x`` holds the start state and becomes
-    the prediction, ``phi`` (zeros on entry) the STM; returns (steps, sub-step)."""
+    the prediction, ``phi`` the STM; returns (steps, sub-step)."""
+    _put2(phi, phic)
+    return _resume_in_place(x, phi, d, max_step, xc, done, hc, earth, omega, h0, dh, ln_rho, d2_ln_rho, scratch)
+
+
+@leaf
+def _resume_in_place(x, phi, d, max_step, xc, done, hc, earth, omega, h0, dh, ln_rho, d2_ln_rho, scratch):
+    """:func:`_resume_one` with the resume point's STM already in ``phi``, which becomes
+    the STM (the tracker keeps it there: no copy in or out per track and frame)."""
     nx = x.shape[0]
     if d == 0.0:
-        for i in range(nx):
-            phi[i, i] = 1.0
+        _identity(phi)
         return 0, 0.0
     work, Aw, G, Kw = scratch
     m = max(1, int(math.ceil(abs(d) / max_step - 1e-12)))
@@ -365,16 +372,20 @@ def _resume_one(x, phi, d, max_step, xc, phic, done, hc, earth, omega, h0, dh, l
     start = 0
     if done > 0 and done <= m and hc == h:
         start = done
-        for i in range(nx):
-            x[i] = xc[i]
-            for j in range(nx):
-                phi[i, j] = phic[i, j]
+        _put(x, xc)
     else:
-        for i in range(nx):
-            phi[i, i] = 1.0
+        _identity(phi)
     for _ in range(start, m):
         _rk4_step(x, nx, h, earth, omega, h0, dh, ln_rho, d2_ln_rho, phi, work, Aw, G, Kw)
     return m, h
+
+
+@leaf
+def _identity(a):
+    """a = I (square)."""
+    _fill2(a, 0.0)
+    for i in range(a.shape[0]):
+        a[i, i] = 1.0
 
 
 @kernel
@@ -1753,7 +1764,7 @@ I_CONFIRM_M, I_CONFIRM_N, I_MISSES = range(3)
 
 
 @leaf
-def _predict_tracks(T, t, Xp, lt, lP, rXc, rPHI, rdone, rh, Pp, dq, tv, have_p, broken, phi, Q, FP, scratch, fp, earth,
+def _predict_tracks(T, t, Xp, lt, lP, rXc, rPHI, rdone, rh, Pp, dq, tv, have_p, broken, Q, FP, scratch, fp, earth,
                     omega, h0, dh, ln_rho, d2_ln_rho):
     """:func:`track_frames`' prediction of its T live tracks to time t (gating.predict_tracks:
     resumable RK4 + STM, F P F^T + Q, broken rows), a leaf so that the per-track rows
@@ -1765,10 +1776,10 @@ def _predict_tracks(T, t, Xp, lt, lP, rXc, rPHI, rdone, rh, Pp, dq, tv, have_p, 
     n = Xp.shape[1]
     qd = -1.0  # the step Q holds: most tracks of a frame share it (math.pow once, not per track)
     for k in range(T):
-        _fill2(phi, 0.0)
         d = t - lt[k]
-        steps, h = _resume_one(Xp[k], phi, d, fp[P_MAX_STEP], rXc[k], rPHI[k], rdone[k], rh[k], earth, omega, h0, dh,
-                               ln_rho, d2_ln_rho, scratch)
+        phi = rPHI[k]  # the resume point's STM, then the prediction's (in place)
+        steps, h = _resume_in_place(Xp[k], phi, d, fp[P_MAX_STEP], rXc[k], rdone[k], rh[k], earth, omega, h0, dh,
+                                    ln_rho, d2_ln_rho, scratch)
         dq[k] = abs(d)
         if dq[k] != qd:
             _cwna_one(Q, dq[k], fp[P_Q], fp[P_Q_LNB])
@@ -1787,7 +1798,6 @@ def _predict_tracks(T, t, Xp, lt, lP, rXc, rPHI, rdone, rh, Pp, dq, tv, have_p, 
         broken[k] = _broken_one(Xp[k], finite, tr, 2.0 * fp[P_MAX_SPEED], 10.0 * fp[P_MAX_SIGMA], fp[P_R_MIN],
                                 fp[P_R_MAX])
         _put(rXc[k], Xp[k])
-        _put2(rPHI[k], phi)
         rdone[k] = steps
         rh[k] = h
 
@@ -1937,7 +1947,6 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
     jw = _joseph_work(n, m)
     FP = np.empty((n, n))
     Q = np.zeros((n, n))
-    phi = np.empty((n, n))
     Rx = np.empty((m, m))
     HP = np.empty((m, n))
     Sk = np.empty((m, m))
@@ -1963,8 +1972,8 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
             dq = np.empty(T)
             tv = np.empty(T)
             have_p = np.zeros(T, dtype=np.bool_)
-            _predict_tracks(T, t, Xp, lt, lP, rXc, rPHI, rdone, rh, Pp, dq, tv, have_p, broken, phi, Q, FP, scratch,
-                            fp, earth, omega, h0, dh, ln_rho, d2_ln_rho)
+            _predict_tracks(T, t, Xp, lt, lP, rXc, rPHI, rdone, rh, Pp, dq, tv, have_p, broken, Q, FP, scratch, fp,
+                            earth, omega, h0, dh, ln_rho, d2_ln_rho)
             for k in range(T):
                 if broken[k]:
                     _put(Xp[k], lX[k])
