@@ -349,6 +349,11 @@ def test_resumed_propagation_is_bit_identical_to_starting_over():
     bad = (point[0] + 1.0, point[1], point[2], point[3])
     Xb, _, _ = model.propagate_with_jacobian_resume(X, np.full(2, 2.5), bad)
     assert not np.array_equal(Xb, Xr)
+    # starting over (3 s: h = 1 s, not the stored 0.833 s) ignores the stored STM: a
+    # planted wrong one must not show (the tracker engine propagates in that row)
+    Xs, Fs, _ = model.propagate_with_jacobian_resume(X, np.full(2, 3.0), (point[0], point[1] + 1.0, point[2], point[3]))
+    X3, F3 = model.propagate_with_jacobian(X, np.full(2, 3.0))
+    assert np.array_equal(Xs, X3) and np.array_equal(Fs, F3)
 
 
 @pytest.mark.parametrize("pos_sigma_m", [30.0, 3_000.0, 40_000.0])
