@@ -1892,7 +1892,7 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
     Each step is the component's own compiled kernel or its per-track core, in the
     components' order, so the numbers agree with the component loop to round-off
     (unit test).  Live tracks are rows of preallocated arrays kept in birth (= id)
-    order; the history of every update goes to arrays of N rows, filled in order.
+    order; the history of every update goes to arrays that grow by doubling.
     Returns (history id, t, X, P, detection, truth, NIS; born, confirmed and deleted
     times by id; confirmed and tentative counts by frame)."""
     m = Z.shape[1]
@@ -1901,11 +1901,8 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
     thr = fp[P_GATE]
     cm, cn, kmiss = ip[I_CONFIRM_M], ip[I_CONFIRM_N], ip[I_MISSES]
     # Every history row holds its own detection (an update's or a new track's), so there
-    # are at most N rows, N ids and N live tracks: the history is allocated at N rows once.
-    # The state and covariance rows (n, n x n floats each) are written only as far as
-    # used, and a large allocation's untouched pages are never mapped: korea-salvo
-    # writes 12,538 of 100,385 rows.  Growing them by doubling instead mapped and
-    # copied ~2x the final history each call (~3,000 page faults, ~5 ms of kernel time).
+    # are at most N rows, N ids and N live tracks: the 1-D arrays are allocated at N once;
+    # the state and covariance rows (n, n x n floats each) grow by doubling instead.
     nmax = max(1, Z.shape[0])
     # live tracks
     cap = 64
@@ -1927,8 +1924,8 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
     # history
     hid = np.empty(nmax, dtype=np.int64)
     ht = np.empty(nmax)
-    hX = np.empty((nmax, n))
-    hP = np.empty((nmax, n, n))
+    hX = np.empty((256, n))
+    hP = np.empty((256, n, n))
     hdet = np.empty(nmax, dtype=np.int64)
     htruth = np.empty(nmax, dtype=np.int64)
     hnis = np.empty(nmax)
@@ -2117,6 +2114,10 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
                 _put2(lP[k], Po)
                 lt[k] = t
                 rdone[k] = 0
+                need = nh + 1
+                if need > hX.shape[0]:
+                    hX = _grow(hX, need)
+                    hP = _grow(hP, need)
                 hid[nh] = lid[k]
                 ht[nh] = t
                 _put(hX[nh], x)
@@ -2158,6 +2159,10 @@ def track_frames(Z, R, pos, cov, det_index, truth_id, fstart, fend, ftime, fsite
                     lP = _grow(lP, need)
                     rXc = _grow(rXc, need)
                     rPHI = _grow(rPHI, need)
+                need = nh + k0
+                if need > hX.shape[0]:
+                    hX = _grow(hX, need)
+                    hP = _grow(hP, need)
                 T, nh, next_id = _start_tracks(X0, P0, r, free, used, t, T, nh, next_id, cm, lX, lP, lt, lid, lstat,
                                                lhits, lage, lmiss, rXc, rPHI, rdone, rh, born, conf_t, del_t, hid, ht,
                                                hX, hP, hdet, htruth, hnis, det_index, truth_id)
