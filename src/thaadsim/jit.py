@@ -59,8 +59,8 @@ class _RuntimeOnlyCache(FunctionCache):
 
 
 RUNTIME_ONLY_CACHE_LOAD = all(hasattr(FunctionCache, name) for name in ("_load_overload", "_guard_against_spurious_io_errors"))
-"""Whether this numba has the cache internals :class:`_RuntimeOnlyCache` builds on (numba 0.59
-to 0.68 do).  A numba without them gets numba's own cache (``njit(cache=True)``): the same
+"""Whether this numba has the cache internals :class:`_RuntimeOnlyCache` builds on (numba 0.68.1,
+the version constraints.txt pins, does).  A numba without them gets numba's own cache (``njit(cache=True)``): the same
 machine code and results, loaded ~0.5 s more slowly; ``thaadsim.jit.RUNTIME_ONLY_CACHE_LOAD``
 says which is in force."""
 
@@ -94,8 +94,8 @@ def helper(fn):
 
 
 NRT_OFF = hasattr(CPUTargetOptions, "_nrt")
-"""Whether this numba has the ``_nrt`` option :func:`leaf` compiles with (numba 0.59 to 0.68
-do).  Without it a leaf is an ordinary :func:`helper` or :func:`kernel`: the same results,
+"""Whether this numba has the ``_nrt`` option :func:`leaf` compiles with (numba 0.68.1,
+the pinned version, does).  Without it a leaf is an ordinary :func:`helper` or :func:`kernel`: the same results,
 with numba's reference counting."""
 
 
