@@ -38,10 +38,13 @@ import os
 os.environ.setdefault("NUMBA_DISABLE_ERROR_MESSAGE_HIGHLIGHTING", "1")
 
 from numba import njit, prange  # noqa: E402  (after the environment above)
+from numba.core import event  # noqa: E402
 from numba.core.caching import FunctionCache  # noqa: E402
 from numba.core.cpu import CPUTargetOptions  # noqa: E402
 from numba.core.dispatcher import Dispatcher  # noqa: E402
 from numba.core.runtime import rtsys  # noqa: E402
+
+from thaadsim import compiling  # noqa: E402
 
 ERROR_MODEL = "numpy"
 
@@ -118,5 +121,26 @@ def leaf(fn=None, *, wrapped: bool = False):
 
     return cached if fn is None else cached(fn)
 
+
+class _CompileReporter(event.Listener):
+    """Tells :mod:`thaadsim.compiling` the outermost kernel numba compiles (its callees compile inside it)."""
+
+    def __init__(self) -> None:
+        self.depth = 0
+
+    def on_start(self, ev) -> None:
+        self.depth += 1
+        if self.depth == 1:
+            fn = getattr(ev.data.get("dispatcher"), "py_func", None)
+            room = getattr(fn, "__module__", "").removeprefix("thaadsim.").removesuffix(".kernels")
+            compiling.notify(f"{room}.{fn.__name__}" if fn is not None else "a kernel")
+
+    def on_end(self, ev) -> None:
+        self.depth -= 1
+        if self.depth == 0:
+            compiling.notify(None)
+
+
+event.register("numba:compile", _CompileReporter())
 
 __all__ = ["ERROR_MODEL", "NRT_OFF", "RUNTIME_ONLY_CACHE_LOAD", "helper", "kernel", "leaf", "njit", "prange"]

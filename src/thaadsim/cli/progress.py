@@ -9,6 +9,9 @@ or an input error, prints nothing but its own output) and then one per ``interva
 of items make a handful of lines; a long step repeats its line), plus each new stage and the
 final ``done`` line.
 ``THAADSIM_PROGRESS=off`` silences it; ``plain`` or ``rich`` forces that display.
+
+While numba compiles a kernel that its disk cache lacks (a first run on a machine), the display
+names it beside the stage (:mod:`thaadsim.compiling`): the wait is the compiler's, once.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TextIO
 
+from thaadsim import compiling
+
 ENV = "THAADSIM_PROGRESS"
 """``off`` (no progress), ``plain`` (lines even on a terminal), ``rich`` (the bar even when piped), else auto."""
 DELAY_S = 2.0
@@ -29,6 +34,11 @@ INTERVAL_S = 2.0
 """At most one plain line per interval for the items of one stage; a log stays short."""
 
 Update = Callable[[int, "int | None", str], None]
+
+
+def compile_note(kernel: str | None) -> str:
+    """The words shown beside a stage while ``kernel`` compiles ('' when none does)."""
+    return "" if kernel is None else f"; compiling {kernel} (first run on this machine, cached for the next)"
 
 
 class PlainLines:
@@ -45,6 +55,7 @@ class PlainLines:
         self.last_line: float | None = None
         self.last_stage: str | None = None
         self.state: tuple[int, int | None, str] | None = None
+        self.kernel: str | None = None
         self.lock = threading.Lock()
 
     def __call__(self, done: int, total: int | None, label: str) -> None:
@@ -61,6 +72,15 @@ class PlainLines:
             if due or stage_changed or final:
                 self._write(now)
 
+    def compiling(self, kernel: str | None) -> None:
+        """Name the kernel being compiled beside the stage (None: it is done); a line at once when due."""
+        with self.lock:
+            self.kernel = kernel
+            now = self.clock()
+            if kernel is not None and now - self.start >= self.delay_s:
+                self.state = self.state or (0, None, "starting")
+                self._write(now)
+
     def tick(self) -> None:
         with self.lock:
             now = self.clock()
@@ -73,7 +93,7 @@ class PlainLines:
         done, total, label = self.state
         self.last_line = now
         count = "" if total is None else f"{done}/{total} "
-        self.stream.write(f"{self.name} [{now - self.start:5.1f} s] {count}{label}\n")
+        self.stream.write(f"{self.name} [{now - self.start:5.1f} s] {count}{label}{compile_note(self.kernel)}\n")
         self.stream.flush()
 
 
@@ -94,16 +114,27 @@ def _rich_bar(name: str) -> Iterator[Update]:
                   console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("", total=None)
         stages = 0
+        shown = {"label": "", "kernel": None}
 
         def update(done: int, total: int | None, label: str) -> None:
             nonlocal stages
+            shown["label"] = label
+            description = label + compile_note(shown["kernel"])
             if total is None:  # a stage of unknown length: count the stages, leave the bar open-ended
                 stages += 1
-                bar.update(task, completed=stages, total=None, description=label)
+                bar.update(task, completed=stages, total=None, description=description)
             else:
-                bar.update(task, completed=done, total=total, description=label)
+                bar.update(task, completed=done, total=total, description=description)
 
-        yield update
+        def kernel(name: str | None) -> None:
+            shown["kernel"] = name
+            bar.update(task, description=shown["label"] + compile_note(name))
+
+        compiling.watch(kernel)
+        try:
+            yield update
+        finally:
+            compiling.unwatch(kernel)
 
 
 def _mode() -> str:
@@ -132,9 +163,11 @@ def progress(name: str) -> Iterator[Update | None]:
 
         thread = threading.Thread(target=ticker, name="thaadsim-progress", daemon=True)
         thread.start()
+        compiling.watch(lines.compiling)
         try:
             yield lines
         finally:
+            compiling.unwatch(lines.compiling)
             stop.set()
             thread.join()
 
