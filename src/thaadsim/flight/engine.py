@@ -95,6 +95,9 @@ class FlightBatch:
     samples: np.ndarray | None = None
     assumptions: tuple[str, ...] = field(default=())
     launch_azimuth_deg: np.ndarray | None = None
+    steps: np.ndarray | None = None
+    """(N, layout.N_STEP_COUNTS) integration steps of each trajectory: accepted, rejected, and
+    those spent locating events (the integrator's cost; no physics)."""
 
     def __len__(self) -> int:
         return len(self.status)
@@ -206,7 +209,7 @@ def _run(y0: np.ndarray, params: np.ndarray, options: FlightOptions, sample_dt_s
     if sample_dt_s is not None and not (dt > 0.0):
         raise InputError("must be positive", field="sample_dt_s")
     n_samples = int(math.floor(options.t_max_s / dt)) + 1 if dt > 0 else 0
-    status, events, samples = fly_batch(
+    status, events, samples, steps = fly_batch(
         np.ascontiguousarray(y0, dtype=np.float64),
         np.ascontiguousarray(params, dtype=np.float64),
         options.earth_code,
@@ -227,7 +230,7 @@ def _run(y0: np.ndarray, params: np.ndarray, options: FlightOptions, sample_dt_s
         alive = np.isfinite(samples[:, :, 0]).any(axis=0)
         k = int(np.nonzero(alive)[0].max()) + 1 if alive.any() else 0
         samples = samples[:, :k]
-    return status, events, (samples if dt > 0 else None)
+    return status, events, (samples if dt > 0 else None), steps
 
 
 def fly(
@@ -267,9 +270,9 @@ def fly(
         raise InputError("burn fraction must be in (0, 1]", field="burn_fraction")
     params, masses, assumptions = _pack(vehicles, kick, az, frac)
     y0 = _launch_states(lat, lon, alt, masses, options.earth)
-    status, events, samples = _run(y0, params, options, sample_dt_s)
+    status, events, samples, steps = _run(y0, params, options, sample_dt_s)
     return FlightBatch(status, events, params[:, L.N_STAGES].astype(int), lat, lon, options,
-                       sample_dt_s, samples, assumptions, launch_azimuth_deg=az)
+                       sample_dt_s, samples, assumptions, launch_azimuth_deg=az, steps=steps)
 
 
 def _columns(*values) -> list[np.ndarray]:
@@ -369,10 +372,10 @@ def fly_from_burnout(
     params[:, L.PAYLOAD_KG] = 1.0
     params[:, L.RV_BETA_KG_M2] = rv_beta_kg_m2
     params[:, L.BURN_FRACTION] = 1.0
-    status, events, samples = _run(y0, params, options, sample_dt_s)
+    status, events, samples, steps = _run(y0, params, options, sample_dt_s)
     events[:, L.EV_BURNOUT0, 0] = 0.0
     events[:, L.EV_BURNOUT0, 1:7] = y0[:, :6]
     events[:, L.EV_BURNOUT0, 7] = 1.0
     assumptions = (f"reentry-vehicle ballistic coefficient {rv_beta_kg_m2:g} kg/m^2",) if options.drag else ()
     return FlightBatch(status, events, np.zeros(n, dtype=int), lat.copy(), lon.copy(), options, sample_dt_s,
-                       samples, assumptions, launch_azimuth_deg=az.copy())
+                       samples, assumptions, launch_azimuth_deg=az.copy(), steps=steps)

@@ -13,8 +13,9 @@ stack (last-stage dry mass + payload, the booster's Cd(Mach) on its reference ar
 until the geodetic altitude first reaches it; the payload then flies on alone with its
 ballistic coefficient (STACK_SPEC.md).  Separation is found like the events below and
 recorded as one.  Segment ends are hit exactly; apogee and
-impact are found inside a step by a secant search over *real* integration steps from
-the step's start (not by interpolation), so the event state is an integrated state.
+impact are found inside a step on the step's continuous extension (free from its
+stages), then reached by one genuine integration step from the step's start, so the
+event state is an integrated state.
 
 ``fly_batch`` flies N trajectories (on several threads when there are many) and returns only the
 event states, optionally plus states sampled on a fixed time grid; nothing grows with
@@ -66,6 +67,27 @@ _E1, _E3, _E4, _E5, _E6, _E7 = (
     22.0 / 525.0,
     -1.0 / 40.0,
 )
+# Shampine's continuous extension (``_dense_coefficients``): the rows of scipy RK45's P for
+# the stages f0, k3..k6 and f1 = f(t + h, y(t + h)), coefficients of theta^1..theta^4.
+_P1 = (1.0, -8048581381.0 / 2820520608.0, 8663915743.0 / 2820520608.0, -12715105075.0 / 11282082432.0)
+_P3 = (0.0, 131558114200.0 / 32700410799.0, -68118460800.0 / 10900136933.0, 87487479700.0 / 32700410799.0)
+_P4 = (0.0, -1754552775.0 / 470086768.0, 14199869525.0 / 1410260304.0, -10690763975.0 / 1880347072.0)
+_P5 = (0.0, 127303824393.0 / 49829197408.0, -318862633887.0 / 49829197408.0, 701980252875.0 / 199316789632.0)
+_P6 = (0.0, -282668133.0 / 205662961.0, 2019193451.0 / 616988883.0, -1453857185.0 / 822651844.0)
+_P7 = (0.0, 40617522.0 / 29380423.0, -110615467.0 / 29380423.0, 69997945.0 / 29380423.0)
+
+# Step-size control: the proportional-integral (Gustafsson) controller of Hairer, Norsett &
+# Wanner, Solving Ordinary Differential Equations I (2nd ed., 1993), II.4, eq. (4.13) and
+# their code DOPRI5 (its defaults: safety 0.9, step ratio in [0.2, 10], beta 0.04 with the
+# error exponent 1/5 - 0.75 beta).  The integral term damps the grow-reject-shrink cycle that
+# a plain controller falls into where the right-hand side is only finitely smooth (the
+# tabulated atmosphere and drag curve), and, as in DOPRI5 (and scipy's RK45), a step right
+# after a rejection does not grow.
+_SAFETY = 0.9
+_FAC_MIN = 0.2
+_FAC_MAX = 10.0
+_BETA = 0.04
+_EXPO = 0.2 - 0.75 * _BETA
 
 
 @helper
@@ -208,25 +230,53 @@ def _height_and_vertical_speed(y, earth):
 
 
 @helper
-def _locate(t, y, f0, h, ga, gb, level, which, ye, fe, err, k2, k3, k4, k5, k6, tmp,
-            p, seg, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2):
-    """Where inside the step [t, t + h] an event function crosses zero; returns the offset s.
+def _dense_coefficients(f0, k2, k3, k4, k5, k6, f1, q):
+    """The continuous extension of the Dormand-Prince step just taken, from its stages.
 
-    Illinois-modified regula falsi over the step length, each trial a genuine
-    integration step from the step start (left in ``ye``/``fe``).  The event function
-    is the vertical speed (``which`` 0) or the geodetic height minus ``level`` (1);
-    ``ga``, ``gb`` are its values at the step's ends.
+    y(t + theta h) = y(t) + h (q0 theta + q1 theta^2 + q2 theta^3 + q3 theta^4): the free
+    4th-order interpolant of Shampine (1986), "Some practical Runge-Kutta formulas", Math.
+    Comp. 46, the matrix P of scipy's RK45 (``scipy/integrate/_ivp/rk.py``); the stage k2 has
+    no weight in it.  Filled into ``q`` (7 x 4).
     """
-    sa, sb = 0.0, h
+    for i in range(f0.shape[0]):
+        for j in range(4):
+            q[i, j] = (_P1[j] * f0[i] + _P3[j] * k3[i] + _P4[j] * k4[i] + _P5[j] * k5[i] + _P6[j] * k6[i]
+                       + _P7[j] * f1[i])
+
+
+@helper
+def _dense(y, q, h, theta, out):
+    """The continuous extension (``_dense_coefficients``) at fraction ``theta`` of the step."""
+    for i in range(y.shape[0]):
+        out[i] = y[i] + h * theta * (q[i, 0] + theta * (q[i, 1] + theta * (q[i, 2] + theta * q[i, 3])))
+
+
+@helper
+def _event_value(y, level, which, earth):
+    """The event function: the vertical speed (``which`` 0) or the geodetic height minus ``level`` (1)."""
+    h_e, v_e = _height_and_vertical_speed(y, earth)
+    return v_e if which == 0 else h_e - level
+
+
+@helper
+def _locate(y, q, h, ga, gb, offset, level, which, earth, yi):
+    """Where inside a step of length h an event function crosses zero; returns the fraction theta.
+
+    Illinois-modified regula falsi on the step's continuous extension (``_dense``, no
+    right-hand side evaluations; the caller then takes a genuine step to the crossing, so
+    that the event state is an integrated state).  The function solved is the event function
+    (``_event_value``, whose values at the step's ends are ``ga``, ``gb``) plus ``offset``.
+    """
+    ga += offset
+    gb += offset
+    sa, sb = 0.0, 1.0
     side = 0
-    s = h
+    s = 1.0
     for _ in range(60):
         s = (sa * gb - sb * ga) / (gb - ga)
-        _dp_step(t, y, f0, s, ye, fe, err, k2, k3, k4, k5, k6, tmp,
-                 p, seg, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2)
-        h_e, v_e = _height_and_vertical_speed(ye, earth)
-        gs = v_e if which == 0 else h_e - level
-        if (which == 0 and abs(gs) < 1e-9) or (which == 1 and abs(gs) < 1e-6) or sb - sa < 1e-12:
+        _dense(y, q, h, s, yi)
+        gs = _event_value(yi, level, which, earth) + offset
+        if (which == 0 and abs(gs) < 1e-9) or (which == 1 and abs(gs) < 1e-6) or sb - sa < 1e-15:
             break
         if (gs > 0.0) == (ga > 0.0):
             sa, ga = s, gs
@@ -274,11 +324,13 @@ def _fill_samples(samples, next_sample, n_samples, sample_dt, t, h, y0, f0, y1, 
 
 @helper
 def fly_one(y_init, p, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2, rtol, t_max, max_step,
-            sample_dt, events, samples):
+            sample_dt, events, samples, steps):
     """Fly one trajectory from launch (or from a burnout state when N_STAGES == 0).
 
     Fills ``events`` (N_EVENTS x EVENT_WIDTH, NaN where an event did not happen) and,
-    when ``sample_dt > 0``, ``samples`` (K x 6) with ECEF states at t = k * sample_dt.
+    when ``sample_dt > 0``, ``samples`` (K x 6) with ECEF states at t = k * sample_dt;
+    counts the integration steps into ``steps`` (layout.STEPS_*: accepted, rejected, and
+    those spent locating events).
     Returns the outcome code (layout.STATUS_*).
     """
     n = 7
@@ -296,6 +348,7 @@ def fly_one(y_init, p, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2
     ye = np.empty(n)
     fe = np.empty(n)
     interp = np.empty(6)
+    q = np.empty((n, 4))
     # Absolute floors follow the relative tolerance: lengths on the Earth's scale
     # (1e7 m), speeds on 1e4 m/s, masses on 1e7 kg.
     atol = np.empty(n)
@@ -369,7 +422,10 @@ def fly_one(y_init, p, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2
     max_height = _height(y, earth)
     airborne = n_stages == 0 or max_height > 1000.0
     apogee_found = False
-    steps = 0
+    for i in range(L.N_STEP_COUNTS):
+        steps[i] = 0
+    en_old = 1e-4  # DOPRI5's start: no history yet
+    rejected = False
     for si in range(n_seg):
         kind = seg_kind[si]
         if kind == SEG_FREE and stacked:
@@ -389,8 +445,7 @@ def fly_one(y_init, p, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2
             # spline), which spoils the error estimate, and boost errors are carried the whole
             # way down: integrate it 100x tighter.  It is a small share of the steps.
             seg_rtol = rtol * 0.01 if kind <= SEG_STACK else rtol
-            steps += 1
-            if steps > 200_000:
+            if steps[L.STEPS_ACCEPTED] + steps[L.STEPS_REJECTED] >= 200_000:
                 return L.STATUS_STEP_LIMIT
             h = min(h_step, t_end - t, max_step)
             last = h >= t_end - t
@@ -402,9 +457,15 @@ def fly_one(y_init, p, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2
                 en += (err[i] / sc) ** 2
             en = math.sqrt(en / n)
             if en > 1.0:
-                h_step = h * max(0.2, 0.9 * en ** -0.2)
+                h_step = h * max(_FAC_MIN, _SAFETY * en ** -_EXPO)
+                rejected = True
+                steps[L.STEPS_REJECTED] += 1
                 continue
-            factor = 5.0 if en == 0.0 else min(5.0, max(0.2, 0.9 * en ** -0.2))
+            steps[L.STEPS_ACCEPTED] += 1
+            # PI control: the integral term en_old ** BETA; a step after a rejection does not grow.
+            factor = _FAC_MAX if en == 0.0 else min(_FAC_MAX, max(_FAC_MIN, _SAFETY * en ** -_EXPO * en_old ** _BETA))
+            if rejected:
+                factor = min(factor, 1.0)
             h_next = h * factor
             g_h1, g_v1 = _height_and_vertical_speed(y1, earth)
             if g_h1 > max_height:
@@ -416,14 +477,16 @@ def fly_one(y_init, p, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2
                 _record(events, L.EV_IMPACT, t + h, y1)
                 return L.STATUS_BOOST_CRASH
 
-            # Events inside this step, each located by one genuine integration step cut
-            # at its crossing: the stack climbing through the separation altitude (the
-            # step is cut there, the spent stage dropped, and integration goes on with
-            # the payload alone), else apogee and impact, the earlier first.  One call
+            # Events inside this step, each located on the step's continuous extension and
+            # then reached by a genuine integration step cut at the crossing: the stack
+            # climbing through the separation altitude (the step is cut there, the spent
+            # stage dropped, and integration goes on with the payload alone), else apogee
+            # and impact, the earlier first.  One call
             # site for all three, with the event chosen by plain (not literal) ints, so
             # that numba compiles ``_locate`` once.
             stop = False
             separated = False
+            dense_ready = False
             for ev in range(3):
                 if ev == 0:
                     hit = kind == SEG_STACK and g_h0 < sep_alt <= g_h1
@@ -436,8 +499,26 @@ def fly_one(y_init, p, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2
                     ga, gb, level, which = g_h0, g_h1, 0.0, 1
                 if not hit:
                     continue
-                s = _locate(t, y, f0, h, ga, gb, level, which, ye, fe, err, k2, k3, k4, k5, k6, tmp, p, kind,
-                            stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2)
+                if not dense_ready:  # before a genuine step below overwrites the stages
+                    _dense_coefficients(f0, k2, k3, k4, k5, k6, f1, q)
+                    dense_ready = True
+                # The genuine step misses the crossing by the extension's own error (4th
+                # order); where that leaves the event function above the step control's
+                # absolute floor for it (a height or a vertical speed), the extension shifted
+                # by the miss is solved again and the step retaken.
+                g_tol = atol[0] if which == 1 else atol[3]
+                off = 0.0
+                for _ in range(3):
+                    theta = _locate(y, q, h, ga, gb, off, level, which, earth, ye)
+                    g_dense = _event_value(ye, level, which, earth)
+                    s = h * theta
+                    _dp_step(t, y, f0, s, ye, fe, err, k2, k3, k4, k5, k6, tmp,
+                             p, kind, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2)
+                    steps[L.STEPS_EVENTS] += 1
+                    miss = _event_value(ye, level, which, earth)
+                    off = miss - g_dense
+                    if abs(miss) <= g_tol or (ga + off > 0.0) == (gb + off > 0.0):
+                        break
                 if ev == 1:
                     _record(events, L.EV_APOGEE, t + s, ye)
                     apogee_found = True
@@ -474,6 +555,8 @@ def fly_one(y_init, p, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2
             g_h0 = g_h1
             g_v0 = g_v1
             h_step = h_next
+            en_old = max(en, 1e-4)
+            rejected = False
         if seg_burnout[si] >= 0:
             k = seg_burnout[si]
             _record(events, L.EV_BURNOUT0 + k, t, y)
@@ -492,7 +575,7 @@ def fly_one(y_init, p, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2
 
 @kernel(nogil=True)
 def fly_rows(y_init, params, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2, rtol, t_max, max_step,
-             sample_dt, status, events, samples, start, stop):
+             sample_dt, status, events, samples, steps, start, stop):
     """Fly trajectories ``start`` to ``stop - 1`` of a batch (see ``fly_one``) into its result arrays.
 
     The one compiled batch loop, serial, with the GIL released: ``fly_batch`` runs it on the
@@ -502,7 +585,7 @@ def fly_rows(y_init, params, earth, rotating, with_drag, atm, cd_mach, cd_value,
     """
     for i in range(start, stop):
         status[i] = fly_one(y_init[i], params[i], earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2,
-                            rtol, t_max, max_step, sample_dt, events[i], samples[i])
+                            rtol, t_max, max_step, sample_dt, events[i], samples[i], steps[i])
 
 
 PARALLEL_MIN_BATCH = 1024
@@ -525,20 +608,21 @@ def _thread_count() -> int:
 def fly_batch(y_init, params, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2, rtol, t_max, max_step,
               sample_dt, n_samples):
     """Fly N trajectories, on ``numba.get_num_threads()`` threads when the batch is large enough to
-    repay them.  Returns (status (N,), events (N, N_EVENTS, EVENT_WIDTH), samples (N, K, 6)), NaN
-    where not filled."""
+    repay them.  Returns (status (N,), events (N, N_EVENTS, EVENT_WIDTH), samples (N, K, 6), steps
+    (N, N_STEP_COUNTS)), NaN where not filled."""
     n = y_init.shape[0]
     status = np.empty(n, dtype=np.int64)
     events = np.full((n, L.N_EVENTS, L.EVENT_WIDTH), np.nan)
     samples = np.full((n, n_samples if sample_dt > 0.0 else 0, 6), np.nan)
+    steps = np.zeros((n, L.N_STEP_COUNTS), dtype=np.int64)
     args = (y_init, params, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2, rtol, t_max, max_step,
-            sample_dt, status, events, samples)
+            sample_dt, status, events, samples, steps)
     threads = min(_thread_count(), os.cpu_count() or 1) if n >= PARALLEL_MIN_BATCH else 1
     if threads <= 1:
         fly_rows(*args, 0, n)
-        return status, events, samples
+        return status, events, samples, steps
     edges = [int(e) for e in np.linspace(0, n, SLICES_PER_THREAD * threads + 1)]
     with ThreadPoolExecutor(threads) as pool:
         for _ in pool.map(lambda ends: fly_rows(*args, *ends), zip(edges[:-1], edges[1:], strict=True)):
             pass  # re-raises a slice's error here
-    return status, events, samples
+    return status, events, samples, steps
