@@ -31,9 +31,15 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from thaadsim.earth.constants import G0_M_S2, OMEGA_EARTH_RAD_S
-from thaadsim.earth.kernels import atmosphere_lookup, geodetic_from_ecef, geodetic_height, gravity_ecef
+from thaadsim.earth.kernels import (
+    atmosphere_lookup,
+    density_lookup,
+    geodetic_from_ecef,
+    geodetic_height,
+    gravity_ecef,
+)
 from thaadsim.flight import layout as L
-from thaadsim.jit import helper, kernel
+from thaadsim.jit import helper, kernel, leaf
 
 _P0 = 101_325.0  # sea-level pressure of the 1976 standard [Pa], for the Isp pressure correction
 
@@ -90,7 +96,7 @@ _BETA = 0.04
 _EXPO = 0.2 - 0.75 * _BETA
 
 
-@helper
+@leaf
 def drag_coefficient(mach, cd_mach, cd_value, cd_d2):
     """Booster zero-lift drag coefficient: natural cubic spline through the table (C2).
 
@@ -111,7 +117,7 @@ def drag_coefficient(mach, cd_mach, cd_value, cd_d2):
     return a * cd_value[i] + b * cd_value[i + 1] + ((a**3 - a) * cd_d2[i] + (b**3 - b) * cd_d2[i + 1]) * h * h / 6.0
 
 
-@helper
+@leaf
 def _rhs(t, y, out, p, seg, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2):
     x, yy, z = y[0], y[1], y[2]
     vx, vy, vz = y[3], y[4], y[5]
@@ -134,7 +140,9 @@ def _rhs(t, y, out, p, seg, stage, seg_t0, earth, rotating, with_drag, atm, cd_m
         lat, lon, h = geodetic_from_ecef(x, yy, z, earth)
     elif need_air:  # the height alone (the same bits): the steering needs no latitude after the pitch-over
         h = geodetic_height(x, yy, z, earth)
-    if need_air:  # (vertical rise and pitch-over are powered: they need the air too)
+    if seg == SEG_FREE and with_drag:  # a fixed ballistic coefficient: the density alone
+        rho = density_lookup(h, atm[0, 0], atm[0, 1], atm[1], atm[4])
+    elif need_air:  # (vertical rise and pitch-over are powered: they need the air too)
         rho, pres, sound = atmosphere_lookup(h, atm[0, 0], atm[0, 1], atm[1], atm[2], atm[3], atm[4], atm[5],
                                              atm[6])
     speed = math.sqrt(vx * vx + vy * vy + vz * vz)
@@ -185,7 +193,7 @@ def _rhs(t, y, out, p, seg, stage, seg_t0, earth, rotating, with_drag, atm, cd_m
     out[6] = -mdot
 
 
-@helper
+@leaf
 def _dp_step(t, y, f0, h, out_y, out_f, err, k2, k3, k4, k5, k6, tmp,
              p, seg, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2):
     """One Dormand–Prince step of size h from (t, y) with f0 = f(t, y).
@@ -216,12 +224,12 @@ def _dp_step(t, y, f0, h, out_y, out_f, err, k2, k3, k4, k5, k6, tmp,
         err[i] = h * (_E1 * f0[i] + _E3 * k3[i] + _E4 * k4[i] + _E5 * k5[i] + _E6 * k6[i] + _E7 * out_f[i])
 
 
-@helper
+@leaf
 def _height(y, earth):
     return geodetic_height(y[0], y[1], y[2], earth)
 
 
-@helper
+@leaf
 def _height_and_vertical_speed(y, earth):
     """(geodetic height, speed along the local vertical) from one geodetic conversion."""
     lat, lon, h = geodetic_from_ecef(y[0], y[1], y[2], earth)
@@ -229,7 +237,7 @@ def _height_and_vertical_speed(y, earth):
     return h, y[3] * cla * math.cos(lon) + y[4] * cla * math.sin(lon) + y[5] * math.sin(lat)
 
 
-@helper
+@leaf
 def _dense_coefficients(f0, k2, k3, k4, k5, k6, f1, q):
     """The continuous extension of the Dormand-Prince step just taken, from its stages.
 
@@ -244,21 +252,21 @@ def _dense_coefficients(f0, k2, k3, k4, k5, k6, f1, q):
                        + _P7[j] * f1[i])
 
 
-@helper
+@leaf
 def _dense(y, q, h, theta, out):
     """The continuous extension (``_dense_coefficients``) at fraction ``theta`` of the step."""
     for i in range(y.shape[0]):
         out[i] = y[i] + h * theta * (q[i, 0] + theta * (q[i, 1] + theta * (q[i, 2] + theta * q[i, 3])))
 
 
-@helper
+@leaf
 def _event_value(y, level, which, earth):
     """The event function: the vertical speed (``which`` 0) or the geodetic height minus ``level`` (1)."""
     h_e, v_e = _height_and_vertical_speed(y, earth)
     return v_e if which == 0 else h_e - level
 
 
-@helper
+@leaf
 def _locate(y, q, h, ga, gb, offset, level, which, earth, yi):
     """Where inside a step of length h an event function crosses zero; returns the fraction theta.
 
@@ -291,14 +299,41 @@ def _locate(y, q, h, ga, gb, offset, level, which, earth, yi):
     return s
 
 
-@helper
+@leaf
+def _land_on_event(t, y, f0, h, q, ga, gb, level, which, g_tol, ye, fe, err, k2, k3, k4, k5, k6, tmp, steps,
+                   p, seg, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2):
+    """The event state (into ``ye``/``fe``) of an event crossing inside the step [t, t + h] whose
+    continuous extension is ``q``: located by ``_locate``, reached by a genuine step from the
+    step's start; returns its offset s in the step.
+
+    The genuine step misses the crossing by the extension's own error (4th order); where that
+    leaves the event function beyond ``g_tol`` (the step control's absolute floor for a height or
+    a vertical speed), the extension shifted by the miss is solved again and the step retaken.
+    """
+    off = 0.0
+    s = h
+    for _ in range(3):
+        theta = _locate(y, q, h, ga, gb, off, level, which, earth, ye)
+        g_dense = _event_value(ye, level, which, earth)
+        s = h * theta
+        _dp_step(t, y, f0, s, ye, fe, err, k2, k3, k4, k5, k6, tmp,
+                 p, seg, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2)
+        steps[L.STEPS_EVENTS] += 1
+        miss = _event_value(ye, level, which, earth)
+        off = miss - g_dense
+        if abs(miss) <= g_tol or (ga + off > 0.0) == (gb + off > 0.0):
+            break
+    return s
+
+
+@leaf
 def _record(events, row, t, y):
     events[row, 0] = t
     for i in range(7):
         events[row, 1 + i] = y[i]
 
 
-@helper
+@leaf
 def _hermite(y0, f0, y1, f1, h, s, out):
     """Cubic Hermite interpolation of positions/velocities at fraction s of a step."""
     s2 = s * s
@@ -311,7 +346,7 @@ def _hermite(y0, f0, y1, f1, h, s, out):
         out[i] = h00 * y0[i] + h10 * h * f0[i] + h01 * y1[i] + h11 * h * f1[i]
 
 
-@helper
+@leaf
 def _fill_samples(samples, next_sample, n_samples, sample_dt, t, h, y0, f0, y1, f1, interp):
     """Write the grid samples that fall inside the step [t, t + h]; returns the next index."""
     while next_sample < n_samples and next_sample * sample_dt <= t + h:
@@ -502,23 +537,10 @@ def fly_one(y_init, p, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2
                 if not dense_ready:  # before a genuine step below overwrites the stages
                     _dense_coefficients(f0, k2, k3, k4, k5, k6, f1, q)
                     dense_ready = True
-                # The genuine step misses the crossing by the extension's own error (4th
-                # order); where that leaves the event function above the step control's
-                # absolute floor for it (a height or a vertical speed), the extension shifted
-                # by the miss is solved again and the step retaken.
-                g_tol = atol[0] if which == 1 else atol[3]
-                off = 0.0
-                for _ in range(3):
-                    theta = _locate(y, q, h, ga, gb, off, level, which, earth, ye)
-                    g_dense = _event_value(ye, level, which, earth)
-                    s = h * theta
-                    _dp_step(t, y, f0, s, ye, fe, err, k2, k3, k4, k5, k6, tmp,
-                             p, kind, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2)
-                    steps[L.STEPS_EVENTS] += 1
-                    miss = _event_value(ye, level, which, earth)
-                    off = miss - g_dense
-                    if abs(miss) <= g_tol or (ga + off > 0.0) == (gb + off > 0.0):
-                        break
+                g_tol = atol[0] if which == 1 else atol[3]  # (a conditional inside the call: numba refuses it)
+                s = _land_on_event(t, y, f0, h, q, ga, gb, level, which, g_tol,
+                                   ye, fe, err, k2, k3, k4, k5, k6, tmp, steps, p, kind, stage, seg_t0, earth,
+                                   rotating, with_drag, atm, cd_mach, cd_value, cd_d2)
                 if ev == 1:
                     _record(events, L.EV_APOGEE, t + s, ye)
                     apogee_found = True
