@@ -251,6 +251,10 @@ def fly(
     last-stage burn fractions (thrust termination; 1 = full burn).
     """
     options = options or FlightOptions()
+    if isinstance(vehicles, Vehicle):
+        one = _scalars(launch_lat_deg, launch_lon_deg, launch_alt_m, azimuth_deg, kick_deg, burn_fraction)
+        if one is not None:
+            return _fly_one(vehicles, *one, options, sample_dt_s)
     lat, lon, alt, az, kick, frac = _columns(launch_lat_deg, launch_lon_deg, launch_alt_m, azimuth_deg, kick_deg,
                                              burn_fraction)
     n = len(lat)
@@ -264,15 +268,43 @@ def fly(
             lat, lon, alt, az, kick, frac = (np.repeat(a, n) for a in (lat, lon, alt, az, kick, frac))
         else:
             raise InputError(f"{len(vehicles)} vehicles for {n} launches", field="vehicles")
-    if ((kick < 0) | (kick >= 90)).any():
-        raise InputError("kick angle must be in [0, 90) degrees", field="kick_deg")
-    if ((frac <= 0) | (frac > 1)).any():
-        raise InputError("burn fraction must be in (0, 1]", field="burn_fraction")
+    _check_steering(((kick < 0) | (kick >= 90)).any(), ((frac <= 0) | (frac > 1)).any())
     params, masses, assumptions = _pack(vehicles, kick, az, frac)
     y0 = _launch_states(lat, lon, alt, masses, options.earth)
     status, events, samples, steps = _run(y0, params, options, sample_dt_s)
     return FlightBatch(status, events, params[:, L.N_STAGES].astype(int), lat, lon, options,
                        sample_dt_s, samples, assumptions, launch_azimuth_deg=az, steps=steps)
+
+
+def _check_steering(bad_kick, bad_fraction) -> None:
+    if bad_kick:
+        raise InputError("kick angle must be in [0, 90) degrees", field="kick_deg")
+    if bad_fraction:
+        raise InputError("burn fraction must be in (0, 1]", field="burn_fraction")
+
+
+def _scalars(*values) -> list[float] | None:
+    """The arguments as plain floats when every one is a plain number (float, int, NumPy
+    float64), else None."""
+    if all(type(v) in (float, int, np.float64) for v in values):
+        return [float(v) for v in values]
+    return None
+
+
+def _fly_one(vehicle: Vehicle, lat: float, lon: float, alt: float, az: float, kick: float, frac: float,
+             options: FlightOptions, sample_dt_s) -> FlightBatch:
+    """:func:`fly` for one vehicle and one launch given as plain numbers: the same checks, arrays
+    and results (the same bits), without the broadcast and per-vehicle packing of a batch, which
+    cost a one-trajectory call more than its flight's wrapper should (issue 12)."""
+    _check_steering(kick < 0 or kick >= 90, frac <= 0 or frac > 1)  # (NaN passes, as in a batch)
+    params = vehicle.pack(math.radians(kick), math.radians(az), frac)[None, :]
+    y0 = np.zeros((1, 7))
+    y0[0, 0:3] = frames.geodetic_to_ecef(lat, lon, alt, earth=options.earth)
+    y0[0, 6] = vehicle.launch_mass_kg
+    status, events, samples, steps = _run(y0, params, options, sample_dt_s)
+    return FlightBatch(status, events, np.array([len(vehicle.stages)]), np.array([lat]), np.array([lon]), options,
+                       sample_dt_s, samples, tuple(dict.fromkeys(vehicle.assumptions)),
+                       launch_azimuth_deg=np.array([az]), steps=steps)
 
 
 def _columns(*values) -> list[np.ndarray]:
