@@ -485,7 +485,7 @@ def fly_one(y_init, p, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2
             # absolute floors (atol, from rtol) are the larger terms of every component there
             # (6.4e6 m x 0.01 against 1e7 m; 2 km/s x 0.01 against 1e4 m/s), so in effect the
             # boost runs at rtol too - measured on 64 bench flights, factors 0.01, 0.1 and 1 give
-            # the same steps (+-1 %) and impact errors.  Nearly half the steps are boost steps.
+            # the same steps (+-1 %) and impact errors.  About a third of the steps are boost steps.
             seg_rtol = rtol * 0.01 if kind <= SEG_STACK else rtol
             if steps[L.STEPS_ACCEPTED] + steps[L.STEPS_REJECTED] >= 200_000:
                 return L.STATUS_STEP_LIMIT
