@@ -140,14 +140,15 @@ def up_vector(x, y, z, earth):
 
 
 @leaf
-def _spline(values, curvature, i, w, dh):
-    """Natural cubic spline between rows i and i+1 at fraction w (C2 across rows)."""
+def spline_row(values, curvature, i, w, dh):
+    """A cubic spline between rows i and i+1 (spacing dh) at fraction w, from the values and
+    the spline's second derivatives (curvatures) at the rows (C2 across rows)."""
     v = 1.0 - w
     return (v * values[i] + w * values[i + 1]
             + ((v * v * v - v) * curvature[i] + (w * w * w - w) * curvature[i + 1]) * dh * dh / 6.0)
 
 
-@leaf(wrapped=True)
+@kernel
 def atmosphere_lookup(h, h0, dh, ln_rho, ln_p, sound, d2_ln_rho, d2_ln_p, d2_sound):
     """(density [kg/m^3], pressure [Pa], speed of sound [m/s]) at geometric height ``h``.
 
@@ -168,22 +169,7 @@ def atmosphere_lookup(h, h0, dh, ln_rho, ln_p, sound, d2_ln_rho, d2_ln_p, d2_sou
         return rho, p, sound[0]
     i = int(u)
     w = u - i
-    rho = math.exp(_spline(ln_rho, d2_ln_rho, i, w, dh))
-    p = math.exp(_spline(ln_p, d2_ln_p, i, w, dh))
-    a = _spline(sound, d2_sound, i, w, dh)
+    rho = math.exp(spline_row(ln_rho, d2_ln_rho, i, w, dh))
+    p = math.exp(spline_row(ln_p, d2_ln_p, i, w, dh))
+    a = spline_row(sound, d2_sound, i, w, dh)
     return rho, p, a
-
-
-@leaf
-def density_lookup(h, h0, dh, ln_rho, d2_ln_rho):
-    """The density [kg/m^3] of :func:`atmosphere_lookup`, the same bits, alone: a coasting
-    body's drag on a fixed ballistic coefficient needs neither pressure nor sound speed (one
-    exponential and two spline columns fewer per right-hand side)."""
-    n = ln_rho.shape[0]
-    u = (h - h0) / dh
-    if u >= n - 1:
-        return 0.0
-    if u < 0.0:
-        return math.exp(ln_rho[0] + u * (ln_rho[1] - ln_rho[0]))
-    i = int(u)
-    return math.exp(_spline(ln_rho, d2_ln_rho, i, u - i, dh))

@@ -17,13 +17,14 @@ from typing import Literal
 import numpy as np
 
 from thaadsim.earth import frames
-from thaadsim.earth.atmosphere import kernel_table
+from thaadsim.earth.atmosphere import H_MAX_M, PROFILE_BREAKS_M
 from thaadsim.earth.constants import GM_EARTH_M3_S2, OMEGA_EARTH_RAD_S
 from thaadsim.earth.kernels import EARTH_SPHERE, EARTH_WGS84
 from thaadsim.errors import InputError
 from thaadsim.flight import layout as L
 from thaadsim.flight.kernels import fly_batch
 from thaadsim.flight.vehicle import BOOST_CD, BOOST_CD_D2, BOOST_CD_MACH, Vehicle
+from thaadsim.splines import natural_cubic_curvature
 
 EarthName = Literal["wgs84", "sphere"]
 
@@ -63,16 +64,53 @@ class FlightOptions:
         }
 
 
+AIR_ROW_M = 250.0
+"""Largest row spacing of the flight's air table [m] (the spacing of ``atmosphere.kernel_table``)."""
+_AIR_BOTTOM_M = -1_000.0
+
+
+@cache
+def _air_pieces() -> np.ndarray:
+    """The pieces of the flight's air table: one row (start, end, spacing, first row, intervals)
+    per stretch of the 1976 profile between two of its breaks (``PROFILE_BREAKS_M``), each cut
+    into equal intervals of at most ``AIR_ROW_M``; the rows of the pieces follow each other in
+    ``_atmosphere_array``."""
+    edges = (_AIR_BOTTOM_M, *PROFILE_BREAKS_M, H_MAX_M)
+    pieces = np.empty((len(edges) - 1, 5))
+    first = 0
+    for k, (lo, hi) in enumerate(zip(edges[:-1], edges[1:], strict=True)):
+        n = max(2, math.ceil((hi - lo) / AIR_ROW_M))
+        pieces[k] = lo, hi, (hi - lo) / n, first, n
+        first += n + 1
+    return pieces
+
+
 @cache
 def _atmosphere_array() -> np.ndarray:
-    """The atmosphere table as one array: row 0 holds (h0, dh), rows 1-6 the columns."""
-    table = kernel_table()
-    atm = np.zeros((7, len(table.ln_rho)))
-    atm[0, 0] = table.h0_m
-    atm[0, 1] = table.dh_m
-    for row, column in enumerate(table[2:], start=1):
-        atm[row] = column
-    return atm
+    """The flight's air table: rows ln(density), ln(pressure), speed of sound and their spline
+    curvatures, over the pieces of ``_air_pieces``, each piece its own natural cubic spline.
+
+    The 1976 profile is kinked where its layers meet (the temperature gradient jumps); one
+    spline through them all (``atmosphere.kernel_table``, the tracker's) rounds each kink over a
+    few rows and rings around it, so no step near a kink meets a smooth right-hand side: the
+    integration there shrinks and rejects steps, and its error stops falling evenly with the
+    tolerance.  Here each piece is smooth, the kinks stay where the standard puts them, and the
+    integration steps onto them (``kernels._next_air_break``).  Each piece's end rows take the
+    piece's own side of the break (at 86 km the two regions differ by ~1e-5)."""
+    from thaadsim.earth import atmosphere  # (looked up at the call: validate's planted errors replace it)
+
+    pieces = _air_pieces()
+    air = np.empty((6, int(pieces[-1, 3] + pieces[-1, 4]) + 1))
+    for lo, hi, _, first, n in pieces:
+        z = np.linspace(lo, hi, int(n) + 1)
+        inside = z.copy()
+        inside[0], inside[-1] = np.nextafter(lo, hi), np.nextafter(hi, lo)
+        columns = np.column_stack((np.log(atmosphere.density(inside)), np.log(atmosphere.pressure(inside)),
+                                   atmosphere.speed_of_sound(inside)))
+        rows = slice(int(first), int(first + n) + 1)
+        air[0:3, rows] = columns.T
+        air[3:6, rows] = natural_cubic_curvature(z, columns).T
+    return air
 
 
 @dataclass
@@ -215,6 +253,7 @@ def _run(y0: np.ndarray, params: np.ndarray, options: FlightOptions, sample_dt_s
         options.earth_code,
         options.rotation,
         options.drag,
+        _air_pieces(),
         _atmosphere_array(),
         BOOST_CD_MACH,
         BOOST_CD,

@@ -17,6 +17,12 @@ impact are found inside a step on the step's continuous extension (free from its
 stages), then reached by one genuine integration step from the step's start, so the
 event state is an integrated state.
 
+The air is the US Standard Atmosphere 1976 tabulated piece by piece between the profile's
+kinks (where its layers meet, ``earth.atmosphere.PROFILE_BREAKS_M``), a smooth spline inside
+each piece, and the steps end on the kinks rather than straddle them (``_next_air_break``):
+a kink inside a step spoils its error estimate, costs rejected steps and keeps the error
+from falling evenly with the tolerance.
+
 ``fly_batch`` flies N trajectories (on several threads when there are many) and returns only the
 event states, optionally plus states sampled on a fixed time grid; nothing grows with
 the number of steps, so a million flights need memory only for their events.
@@ -32,12 +38,11 @@ import numpy as np
 
 from thaadsim.earth.constants import G0_M_S2, OMEGA_EARTH_RAD_S
 from thaadsim.earth.kernels import (
-    atmosphere_lookup,
-    density_lookup,
     geodetic_from_ecef,
     geodetic_height,
     geodetic_height_normal,
     gravity_ecef,
+    spline_row,
 )
 from thaadsim.flight import layout as L
 from thaadsim.jit import helper, kernel, leaf
@@ -119,7 +124,56 @@ def drag_coefficient(mach, cd_mach, cd_value, cd_d2):
 
 
 @leaf
-def _rhs(t, y, out, p, seg, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2):
+def _air_row(h, pieces):
+    """Where geometric height ``h`` lies in the layer-aligned air table (``engine._air_pieces``,
+    ``engine._atmosphere_array``):
+    (row, fraction w of the row's interval, the interval's length); row -1 below the table (w
+    then counts intervals below its first row, for a linear extrapolation), -2 above it (vacuum).
+
+    ``pieces`` holds one row per piece of the 1976 profile (start, end, spacing, first row,
+    intervals); the air's columns are smooth inside a piece and the pieces meet at the
+    profile's kinks, which the integration steps onto (``_next_air_break``).
+    """
+    n = pieces.shape[0]
+    if h < pieces[0, 0]:
+        return -1, (h - pieces[0, 0]) / pieces[0, 2], pieces[0, 2]
+    if h >= pieces[n - 1, 1]:
+        return -2, 0.0, 0.0
+    k = 0
+    while h >= pieces[k, 1]:
+        k += 1
+    dh = pieces[k, 2]
+    u = (h - pieces[k, 0]) / dh
+    i = min(int(u), int(pieces[k, 4]) - 1)  # (round-off at the piece's end)
+    return int(pieces[k, 3]) + i, u - i, dh
+
+
+@leaf
+def _air_density(row, w, dh, air):
+    """Density [kg/m^3] at a place found by ``_air_row``: the cubic spline of ln(density)."""
+    if row == -2:
+        return 0.0
+    if row == -1:
+        return math.exp(air[0, 0] + w * (air[0, 1] - air[0, 0]))
+    return math.exp(spline_row(air[0], air[3], row, w, dh))
+
+
+@leaf
+def _next_air_break(h, v, pieces):
+    """Time [s] until the height, moving at vertical speed ``v``, reaches the next piece boundary
+    of the air table on its way (linear: the step that ends there lands within metres of it); inf
+    when none lies ahead."""
+    n = pieces.shape[0]
+    best = math.inf
+    for k in range(1, n):
+        b = pieces[k, 0]
+        if (v > 0.0 and b > h) or (v < 0.0 and b < h):
+            best = min(best, (b - h) / v)
+    return best
+
+
+@leaf
+def _rhs(t, y, out, p, seg, stage, seg_t0, earth, rotating, with_drag, air_pieces, air, cd_mach, cd_value, cd_d2):
     x, yy, z = y[0], y[1], y[2]
     vx, vy, vz = y[3], y[4], y[5]
     m = y[6]
@@ -142,10 +196,19 @@ def _rhs(t, y, out, p, seg, stage, seg_t0, earth, rotating, with_drag, atm, cd_m
     elif need_air:  # the height alone (the same bits): the steering needs no latitude after the pitch-over
         h = geodetic_height(x, yy, z, earth)
     if seg == SEG_FREE and with_drag:  # a fixed ballistic coefficient: the density alone
-        rho = density_lookup(h, atm[0, 0], atm[0, 1], atm[1], atm[4])
+        row, w, dh = _air_row(h, air_pieces)
+        rho = _air_density(row, w, dh, air)
     elif need_air:  # (vertical rise and pitch-over are powered: they need the air too)
-        rho, pres, sound = atmosphere_lookup(h, atm[0, 0], atm[0, 1], atm[1], atm[2], atm[3], atm[4], atm[5],
-                                             atm[6])
+        row, w, dh = _air_row(h, air_pieces)
+        rho = _air_density(row, w, dh, air)
+        if row == -2:
+            sound = air[2, air.shape[1] - 1]
+        elif row == -1:
+            pres = math.exp(air[1, 0] + w * (air[1, 1] - air[1, 0]))
+            sound = air[2, 0]
+        else:
+            pres = math.exp(spline_row(air[1], air[4], row, w, dh))
+            sound = spline_row(air[2], air[5], row, w, dh)
     speed = math.sqrt(vx * vx + vy * vy + vz * vz)
     mdot = 0.0
     if seg <= SEG_GRAVITY_TURN:
@@ -196,7 +259,7 @@ def _rhs(t, y, out, p, seg, stage, seg_t0, earth, rotating, with_drag, atm, cd_m
 
 @leaf
 def _dp_step(t, y, f0, h, out_y, out_f, err, k2, k3, k4, k5, k6, tmp,
-             p, seg, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2):
+             p, seg, stage, seg_t0, earth, rotating, with_drag, air_pieces, air, cd_mach, cd_value, cd_d2):
     """One Dormand–Prince step of size h from (t, y) with f0 = f(t, y).
 
     Writes y(t+h) into out_y, f(t+h, y(t+h)) into out_f (first-same-as-last) and the
@@ -205,22 +268,22 @@ def _dp_step(t, y, f0, h, out_y, out_f, err, k2, k3, k4, k5, k6, tmp,
     n = y.shape[0]
     for i in range(n):
         tmp[i] = y[i] + h * _A21 * f0[i]
-    _rhs(t + _C2 * h, tmp, k2, p, seg, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2)
+    _rhs(t + _C2 * h, tmp, k2, p, seg, stage, seg_t0, earth, rotating, with_drag, air_pieces, air, cd_mach, cd_value, cd_d2)
     for i in range(n):
         tmp[i] = y[i] + h * (_A31 * f0[i] + _A32 * k2[i])
-    _rhs(t + _C3 * h, tmp, k3, p, seg, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2)
+    _rhs(t + _C3 * h, tmp, k3, p, seg, stage, seg_t0, earth, rotating, with_drag, air_pieces, air, cd_mach, cd_value, cd_d2)
     for i in range(n):
         tmp[i] = y[i] + h * (_A41 * f0[i] + _A42 * k2[i] + _A43 * k3[i])
-    _rhs(t + _C4 * h, tmp, k4, p, seg, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2)
+    _rhs(t + _C4 * h, tmp, k4, p, seg, stage, seg_t0, earth, rotating, with_drag, air_pieces, air, cd_mach, cd_value, cd_d2)
     for i in range(n):
         tmp[i] = y[i] + h * (_A51 * f0[i] + _A52 * k2[i] + _A53 * k3[i] + _A54 * k4[i])
-    _rhs(t + _C5 * h, tmp, k5, p, seg, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2)
+    _rhs(t + _C5 * h, tmp, k5, p, seg, stage, seg_t0, earth, rotating, with_drag, air_pieces, air, cd_mach, cd_value, cd_d2)
     for i in range(n):
         tmp[i] = y[i] + h * (_A61 * f0[i] + _A62 * k2[i] + _A63 * k3[i] + _A64 * k4[i] + _A65 * k5[i])
-    _rhs(t + h, tmp, k6, p, seg, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2)
+    _rhs(t + h, tmp, k6, p, seg, stage, seg_t0, earth, rotating, with_drag, air_pieces, air, cd_mach, cd_value, cd_d2)
     for i in range(n):
         out_y[i] = y[i] + h * (_B1 * f0[i] + _B3 * k3[i] + _B4 * k4[i] + _B5 * k5[i] + _B6 * k6[i])
-    _rhs(t + h, out_y, out_f, p, seg, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2)
+    _rhs(t + h, out_y, out_f, p, seg, stage, seg_t0, earth, rotating, with_drag, air_pieces, air, cd_mach, cd_value, cd_d2)
     for i in range(n):
         err[i] = h * (_E1 * f0[i] + _E3 * k3[i] + _E4 * k4[i] + _E5 * k5[i] + _E6 * k6[i] + _E7 * out_f[i])
 
@@ -304,7 +367,7 @@ def _locate(y, q, h, ga, gb, offset, level, which, earth, yi):
 
 @leaf
 def _land_on_event(t, y, f0, h, q, ga, gb, level, which, g_tol, ye, fe, err, k2, k3, k4, k5, k6, tmp, steps,
-                   p, seg, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2):
+                   p, seg, stage, seg_t0, earth, rotating, with_drag, air_pieces, air, cd_mach, cd_value, cd_d2):
     """The event state (into ``ye``/``fe``) of an event crossing inside the step [t, t + h] whose
     continuous extension is ``q``: located by ``_locate``, reached by a genuine step from the
     step's start; returns its offset s in the step.
@@ -320,7 +383,7 @@ def _land_on_event(t, y, f0, h, q, ga, gb, level, which, g_tol, ye, fe, err, k2,
         g_dense = _event_value(ye, level, which, earth)
         s = h * theta
         _dp_step(t, y, f0, s, ye, fe, err, k2, k3, k4, k5, k6, tmp,
-                 p, seg, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2)
+                 p, seg, stage, seg_t0, earth, rotating, with_drag, air_pieces, air, cd_mach, cd_value, cd_d2)
         steps[L.STEPS_EVENTS] += 1
         miss = _event_value(ye, level, which, earth)
         off = miss - g_dense
@@ -361,7 +424,7 @@ def _fill_samples(samples, next_sample, n_samples, sample_dt, t, h, y0, f0, y1, 
 
 
 @helper
-def fly_one(y_init, p, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2, rtol, t_max, max_step,
+def fly_one(y_init, p, earth, rotating, with_drag, air_pieces, air, cd_mach, cd_value, cd_d2, rtol, t_max, max_step,
             sample_dt, events, samples, steps):
     """Fly one trajectory from launch (or from a burnout state when N_STAGES == 0).
 
@@ -475,9 +538,10 @@ def fly_one(y_init, p, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2
             if seg_burnout[si] >= 0:
                 _record(events, L.EV_BURNOUT0 + seg_burnout[si], t, y)
             continue
-        _rhs(t, y, f0, p, kind, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2)
+        _rhs(t, y, f0, p, kind, stage, seg_t0, earth, rotating, with_drag, air_pieces, air, cd_mach, cd_value, cd_d2)
         h_step = min(h_step, 0.5) if kind <= SEG_GRAVITY_TURN else max(h_step, 1.0)
         g_h0, g_v0 = _height_and_vertical_speed(y, earth)
+        need_air = with_drag or kind <= SEG_GRAVITY_TURN
         while t < t_end:
             # Powered flight meets the tables' finite smoothness (drag curve, atmosphere
             # spline), which spoils the error estimate, and boost errors are carried the whole
@@ -490,9 +554,17 @@ def fly_one(y_init, p, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2
             if steps[L.STEPS_ACCEPTED] + steps[L.STEPS_REJECTED] >= 200_000:
                 return L.STATUS_STEP_LIMIT
             h = min(h_step, t_end - t, max_step)
+            if need_air:
+                # Step onto the 1976 profile's kinks instead of across them (Hairer, Norsett &
+                # Wanner I, II.6: a discontinuity inside a step spoils its error estimate and
+                # costs rejected steps; a step ending there does not).  A kink within the
+                # first 1 % of the step is crossed: it spoils nothing there.
+                t_break = _next_air_break(g_h0, g_v0, air_pieces)
+                if 0.01 * h < t_break < h:
+                    h = t_break
             last = h >= t_end - t
             _dp_step(t, y, f0, h, y1, f1, err, k2, k3, k4, k5, k6, tmp,
-                     p, kind, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2)
+                     p, kind, stage, seg_t0, earth, rotating, with_drag, air_pieces, air, cd_mach, cd_value, cd_d2)
             en = 0.0
             for i in range(n):
                 sc = atol[i] + seg_rtol * max(abs(y[i]), abs(y1[i]))
@@ -547,7 +619,7 @@ def fly_one(y_init, p, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2
                 g_tol = atol[0] if which == 1 else atol[3]  # (a conditional inside the call: numba refuses it)
                 s = _land_on_event(t, y, f0, h, q, ga, gb, level, which, g_tol,
                                    ye, fe, err, k2, k3, k4, k5, k6, tmp, steps, p, kind, stage, seg_t0, earth,
-                                   rotating, with_drag, atm, cd_mach, cd_value, cd_d2)
+                                   rotating, with_drag, air_pieces, air, cd_mach, cd_value, cd_d2)
                 if ev == 1:
                     _record(events, L.EV_APOGEE, t + s, ye)
                     apogee_found = True
@@ -566,7 +638,7 @@ def fly_one(y_init, p, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2
                     _record(events, L.EV_SEPARATION, t, y)
                     stacked = False
                     kind = np.int64(SEG_FREE)  # a plain int: a literal would compile a second _rhs
-                    _rhs(t, y, f0, p, kind, stage, seg_t0, earth, rotating, with_drag, atm, cd_mach, cd_value,
+                    _rhs(t, y, f0, p, kind, stage, seg_t0, earth, rotating, with_drag, air_pieces, air, cd_mach, cd_value,
                          cd_d2)
                     g_h0, g_v0 = _height_and_vertical_speed(y, earth)
                     h_step = max(h, 1.0)
@@ -603,7 +675,7 @@ def fly_one(y_init, p, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2
 
 
 @kernel(nogil=True)
-def fly_rows(y_init, params, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2, rtol, t_max, max_step,
+def fly_rows(y_init, params, earth, rotating, with_drag, air_pieces, air, cd_mach, cd_value, cd_d2, rtol, t_max, max_step,
              sample_dt, status, events, samples, steps, start, stop):
     """Fly trajectories ``start`` to ``stop - 1`` of a batch (see ``fly_one``) into its result arrays.
 
@@ -613,7 +685,7 @@ def fly_rows(y_init, params, earth, rotating, with_drag, atm, cd_mach, cd_value,
     numba cache) and a second cache entry to keep apart from this one.
     """
     for i in range(start, stop):
-        status[i] = fly_one(y_init[i], params[i], earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2,
+        status[i] = fly_one(y_init[i], params[i], earth, rotating, with_drag, air_pieces, air, cd_mach, cd_value, cd_d2,
                             rtol, t_max, max_step, sample_dt, events[i], samples[i], steps[i])
 
 
@@ -634,7 +706,7 @@ def _thread_count() -> int:
     return numba.get_num_threads() if parallel._is_initialized else numba.config.NUMBA_NUM_THREADS
 
 
-def fly_batch(y_init, params, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2, rtol, t_max, max_step,
+def fly_batch(y_init, params, earth, rotating, with_drag, air_pieces, air, cd_mach, cd_value, cd_d2, rtol, t_max, max_step,
               sample_dt, n_samples):
     """Fly N trajectories, on ``numba.get_num_threads()`` threads when the batch is large enough to
     repay them.  Returns (status (N,), events (N, N_EVENTS, EVENT_WIDTH), samples (N, K, 6), steps
@@ -644,7 +716,7 @@ def fly_batch(y_init, params, earth, rotating, with_drag, atm, cd_mach, cd_value
     events = np.full((n, L.N_EVENTS, L.EVENT_WIDTH), np.nan)
     samples = np.full((n, n_samples if sample_dt > 0.0 else 0, 6), np.nan)
     steps = np.zeros((n, L.N_STEP_COUNTS), dtype=np.int64)
-    args = (y_init, params, earth, rotating, with_drag, atm, cd_mach, cd_value, cd_d2, rtol, t_max, max_step,
+    args = (y_init, params, earth, rotating, with_drag, air_pieces, air, cd_mach, cd_value, cd_d2, rtol, t_max, max_step,
             sample_dt, status, events, samples, steps)
     threads = min(_thread_count(), os.cpu_count() or 1) if n >= PARALLEL_MIN_BATCH else 1
     if threads <= 1:
