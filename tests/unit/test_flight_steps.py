@@ -134,3 +134,20 @@ def test_one_trajectory_call_gives_the_batch_path_bits():
         fly(vehicle, 39.5, 127.25, 0.0, 75.0, 90.0, options=options)
     with pytest.raises(InputError, match="burn fraction"):
         fly(vehicle, 39.5, 127.25, 0.0, 75.0, 20.0, burn_fraction=0.0, options=options)
+
+
+def test_a_step_with_a_non_finite_error_estimate_is_rejected():
+    """At a loose tolerance the step before reentry grows to ~46 s, and its stages fall far below
+    the ground, where the air's exponential overflows: the error estimate is NaN.  It must count
+    as a rejection (as in Hairer's codes any estimate that is not <= 1 does), not slip through
+    ``en > 1`` as accepted - that filled these flights with NaN states until the step budget ran
+    out (status 'integrator step budget exhausted').  The two flights that showed it."""
+    vehicle = Vehicle.from_missile(missiles()["hwasong-12"])
+    for lat, lon, az, kick, rtol in ((40.75537519700951, 125.00083439244735, 55.67065811824682, 12.413441287976996,
+                                      3e-6),
+                                     (40.995029597019766, 126.87347558881531, 286.8674297933689, 18.697823925580774,
+                                      1e-6)):
+        b = fly(vehicle, lat, lon, 0.0, az, kick, options=FlightOptions(rtol=rtol))
+        assert b.ok[0], b.status_text(0)
+        assert b.steps[0, L.STEPS_ACCEPTED] < 1000
+        assert np.isfinite(b.impact[0]).all()

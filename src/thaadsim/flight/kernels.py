@@ -135,7 +135,7 @@ def _air_row(h, pieces):
     profile's kinks, which the integration steps onto (``_next_air_break``).
     """
     n = pieces.shape[0]
-    if h < pieces[0, 0]:
+    if not h >= pieces[0, 0]:  # (NaN too: no row to read)
         return -1, (h - pieces[0, 0]) / pieces[0, 2], pieces[0, 2]
     if h >= pieces[n - 1, 1]:
         return -2, 0.0, 0.0
@@ -160,16 +160,18 @@ def _air_density(row, w, dh, air):
 
 @leaf
 def _next_air_break(h, v, pieces):
-    """Time [s] until the height, moving at vertical speed ``v``, reaches the next piece boundary
-    of the air table on its way (linear: the step that ends there lands within metres of it); inf
-    when none lies ahead."""
+    """(time [s] until the height, moving at vertical speed ``v``, reaches the next piece boundary
+    of the air table on its way, that boundary [m]); (inf, NaN) when none lies ahead.  Linear:
+    a step that ends there lands within metres of it (or, near an apogee, well short)."""
     n = pieces.shape[0]
     best = math.inf
+    which = math.nan
     for k in range(1, n):
         b = pieces[k, 0]
-        if (v > 0.0 and b > h) or (v < 0.0 and b < h):
-            best = min(best, (b - h) / v)
-    return best
+        if ((v > 0.0 and b > h) or (v < 0.0 and b < h)) and (b - h) / v < best:
+            best = (b - h) / v
+            which = b
+    return best, which
 
 
 @leaf
@@ -527,6 +529,7 @@ def fly_one(y_init, p, earth, rotating, with_drag, air_pieces, air, cd_mach, cd_
         steps[i] = 0
     en_old = 1e-4  # DOPRI5's start: no history yet
     rejected = False
+    last_break = math.nan  # the kink the last accepted step was cut to land on
     for si in range(n_seg):
         kind = seg_kind[si]
         if kind == SEG_FREE and stacked:
@@ -554,14 +557,18 @@ def fly_one(y_init, p, earth, rotating, with_drag, air_pieces, air, cd_mach, cd_
             if steps[L.STEPS_ACCEPTED] + steps[L.STEPS_REJECTED] >= 200_000:
                 return L.STATUS_STEP_LIMIT
             h = min(h_step, t_end - t, max_step)
+            clipped = math.nan
             if need_air:
                 # Step onto the 1976 profile's kinks instead of across them (Hairer, Norsett &
                 # Wanner I, II.6: a discontinuity inside a step spoils its error estimate and
                 # costs rejected steps; a step ending there does not).  A kink within the
-                # first 1 % of the step is crossed: it spoils nothing there.
-                t_break = _next_air_break(g_h0, g_v0, air_pieces)
-                if 0.01 * h < t_break < h:
+                # first 1 % of the step is crossed: it spoils nothing there.  Never twice in a row
+                # onto one kink: near an apogee just below one, the linear guess falls short
+                # each time and the steps would shrink toward the apogee without end.
+                t_break, b = _next_air_break(g_h0, g_v0, air_pieces)
+                if 0.01 * h < t_break < h and b != last_break:
                     h = t_break
+                    clipped = b
             last = h >= t_end - t
             _dp_step(t, y, f0, h, y1, f1, err, k2, k3, k4, k5, k6, tmp,
                      p, kind, stage, seg_t0, earth, rotating, with_drag, air_pieces, air, cd_mach, cd_value, cd_d2)
@@ -570,8 +577,8 @@ def fly_one(y_init, p, earth, rotating, with_drag, air_pieces, air, cd_mach, cd_
                 sc = atol[i] + seg_rtol * max(abs(y[i]), abs(y1[i]))
                 en += (err[i] / sc) ** 2
             en = math.sqrt(en / n)
-            if en > 1.0:
-                h_step = h * max(_FAC_MIN, _SAFETY * en ** -_EXPO)
+            if not en <= 1.0:  # (a NaN too: a step far past the ground overflows the air's exponential)
+                h_step = h * (max(_FAC_MIN, _SAFETY * en ** -_EXPO) if en < math.inf else _FAC_MIN)
                 rejected = True
                 steps[L.STEPS_REJECTED] += 1
                 continue
@@ -658,6 +665,7 @@ def fly_one(y_init, p, earth, rotating, with_drag, air_pieces, air, cd_mach, cd_
             h_step = h_next
             en_old = max(en, 1e-4)
             rejected = False
+            last_break = clipped
         if seg_burnout[si] >= 0:
             k = seg_burnout[si]
             _record(events, L.EV_BURNOUT0 + k, t, y)
