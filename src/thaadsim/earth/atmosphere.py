@@ -52,6 +52,7 @@ __all__ = [
     "AtmosphereTable",
     "H_MAX_M",
     "H_MIN_M",
+    "PROFILE_BREAKS_M",
     "density",
     "kernel_table",
     "number_densities",
@@ -140,6 +141,13 @@ _TC, _A_ELL, _a_ELL = 263.1905, -76.3232, -19_942.9  # K, K, m: the ellipse of 9
 _T9, _LK9 = 240.0, 12.0e-3  # K, K/m
 _T10, _TINF = 360.0, 1000.0  # K
 _LAMBDA = _LK9 / (_TINF - _T10)  # 1/m, = 0.01875 /km
+
+PROFILE_BREAKS_M = (*(float(z) for z in _R0 * _HB[1:] / (_R0 - _HB[1:])), _Z7, _Z8, _Z9, _Z10)
+"""Geometric heights [m] where the standard's defining pieces meet: the lower layers' bases
+above sea level (geopotential 11, 20, 32, 47, 51, 71 km), the 86 km splice of the two regions
+and the upper region's temperature pieces (91, 110, 120 km).  Every quantity is smooth between
+them; at them the temperature gradient jumps (density and pressure are kinked; at 86 km they
+also jump by the standard's own ~1e-5)."""
 
 
 def _upper_t_dtdz(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

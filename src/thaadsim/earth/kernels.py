@@ -20,7 +20,7 @@ from thaadsim.earth.constants import (
     WGS84_B_M,
     WGS84_E2,
 )
-from thaadsim.jit import helper, kernel
+from thaadsim.jit import helper, kernel, leaf
 
 EARTH_WGS84 = 0
 EARTH_SPHERE = 1
@@ -139,9 +139,10 @@ def up_vector(x, y, z, earth):
     return ux, uy, uz
 
 
-@helper
-def _spline(values, curvature, i, w, dh):
-    """Natural cubic spline between rows i and i+1 at fraction w (C2 across rows)."""
+@leaf
+def spline_row(values, curvature, i, w, dh):
+    """A cubic spline between rows i and i+1 (spacing dh) at fraction w, from the values and
+    the spline's second derivatives (curvatures) at the rows (C2 across rows)."""
     v = 1.0 - w
     return (v * values[i] + w * values[i + 1]
             + ((v * v * v - v) * curvature[i] + (w * w * w - w) * curvature[i + 1]) * dh * dh / 6.0)
@@ -168,7 +169,7 @@ def atmosphere_lookup(h, h0, dh, ln_rho, ln_p, sound, d2_ln_rho, d2_ln_p, d2_sou
         return rho, p, sound[0]
     i = int(u)
     w = u - i
-    rho = math.exp(_spline(ln_rho, d2_ln_rho, i, w, dh))
-    p = math.exp(_spline(ln_p, d2_ln_p, i, w, dh))
-    a = _spline(sound, d2_sound, i, w, dh)
+    rho = math.exp(spline_row(ln_rho, d2_ln_rho, i, w, dh))
+    p = math.exp(spline_row(ln_p, d2_ln_p, i, w, dh))
+    a = spline_row(sound, d2_sound, i, w, dh)
     return rho, p, a

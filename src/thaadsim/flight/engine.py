@@ -17,13 +17,14 @@ from typing import Literal
 import numpy as np
 
 from thaadsim.earth import frames
-from thaadsim.earth.atmosphere import kernel_table
+from thaadsim.earth.atmosphere import H_MAX_M, PROFILE_BREAKS_M
 from thaadsim.earth.constants import GM_EARTH_M3_S2, OMEGA_EARTH_RAD_S
 from thaadsim.earth.kernels import EARTH_SPHERE, EARTH_WGS84
 from thaadsim.errors import InputError
 from thaadsim.flight import layout as L
 from thaadsim.flight.kernels import fly_batch
 from thaadsim.flight.vehicle import BOOST_CD, BOOST_CD_D2, BOOST_CD_MACH, Vehicle
+from thaadsim.splines import natural_cubic_curvature
 
 EarthName = Literal["wgs84", "sphere"]
 
@@ -63,16 +64,53 @@ class FlightOptions:
         }
 
 
+AIR_ROW_M = 250.0
+"""Largest row spacing of the flight's air table [m] (the spacing of ``atmosphere.kernel_table``)."""
+_AIR_BOTTOM_M = -1_000.0
+
+
+@cache
+def _air_pieces() -> np.ndarray:
+    """The pieces of the flight's air table: one row (start, end, spacing, first row, intervals)
+    per stretch of the 1976 profile between two of its breaks (``PROFILE_BREAKS_M``), each cut
+    into equal intervals of at most ``AIR_ROW_M``; the rows of the pieces follow each other in
+    ``_atmosphere_array``."""
+    edges = (_AIR_BOTTOM_M, *PROFILE_BREAKS_M, H_MAX_M)
+    pieces = np.empty((len(edges) - 1, 5))
+    first = 0
+    for k, (lo, hi) in enumerate(zip(edges[:-1], edges[1:], strict=True)):
+        n = max(2, math.ceil((hi - lo) / AIR_ROW_M))
+        pieces[k] = lo, hi, (hi - lo) / n, first, n
+        first += n + 1
+    return pieces
+
+
 @cache
 def _atmosphere_array() -> np.ndarray:
-    """The atmosphere table as one array: row 0 holds (h0, dh), rows 1-6 the columns."""
-    table = kernel_table()
-    atm = np.zeros((7, len(table.ln_rho)))
-    atm[0, 0] = table.h0_m
-    atm[0, 1] = table.dh_m
-    for row, column in enumerate(table[2:], start=1):
-        atm[row] = column
-    return atm
+    """The flight's air table: rows ln(density), ln(pressure), speed of sound and their spline
+    curvatures, over the pieces of ``_air_pieces``, each piece its own natural cubic spline.
+
+    The 1976 profile is kinked where its layers meet (the temperature gradient jumps); one
+    spline through them all (``atmosphere.kernel_table``, the tracker's) rounds each kink over a
+    few rows and rings around it, so no step near a kink meets a smooth right-hand side: the
+    integration there shrinks and rejects steps, and its error stops falling evenly with the
+    tolerance.  Here each piece is smooth, the kinks stay where the standard puts them, and the
+    integration steps onto them (``kernels._next_air_break``).  Each piece's end rows take the
+    piece's own side of the break (at 86 km the two regions differ by ~1e-5)."""
+    from thaadsim.earth import atmosphere  # (looked up at the call: validate's planted errors replace it)
+
+    pieces = _air_pieces()
+    air = np.empty((6, int(pieces[-1, 3] + pieces[-1, 4]) + 1))
+    for lo, hi, _, first, n in pieces:
+        z = np.linspace(lo, hi, int(n) + 1)
+        inside = z.copy()
+        inside[0], inside[-1] = np.nextafter(lo, hi), np.nextafter(hi, lo)
+        columns = np.column_stack((np.log(atmosphere.density(inside)), np.log(atmosphere.pressure(inside)),
+                                   atmosphere.speed_of_sound(inside)))
+        rows = slice(int(first), int(first + n) + 1)
+        air[0:3, rows] = columns.T
+        air[3:6, rows] = natural_cubic_curvature(z, columns).T
+    return air
 
 
 @dataclass
@@ -95,6 +133,9 @@ class FlightBatch:
     samples: np.ndarray | None = None
     assumptions: tuple[str, ...] = field(default=())
     launch_azimuth_deg: np.ndarray | None = None
+    steps: np.ndarray | None = None
+    """(N, layout.N_STEP_COUNTS) integration steps of each trajectory: accepted, rejected, and
+    those spent locating events (the integrator's cost; no physics)."""
 
     def __len__(self) -> int:
         return len(self.status)
@@ -206,12 +247,13 @@ def _run(y0: np.ndarray, params: np.ndarray, options: FlightOptions, sample_dt_s
     if sample_dt_s is not None and not (dt > 0.0):
         raise InputError("must be positive", field="sample_dt_s")
     n_samples = int(math.floor(options.t_max_s / dt)) + 1 if dt > 0 else 0
-    status, events, samples = fly_batch(
+    status, events, samples, steps = fly_batch(
         np.ascontiguousarray(y0, dtype=np.float64),
         np.ascontiguousarray(params, dtype=np.float64),
         options.earth_code,
         options.rotation,
         options.drag,
+        _air_pieces(),
         _atmosphere_array(),
         BOOST_CD_MACH,
         BOOST_CD,
@@ -227,7 +269,7 @@ def _run(y0: np.ndarray, params: np.ndarray, options: FlightOptions, sample_dt_s
         alive = np.isfinite(samples[:, :, 0]).any(axis=0)
         k = int(np.nonzero(alive)[0].max()) + 1 if alive.any() else 0
         samples = samples[:, :k]
-    return status, events, (samples if dt > 0 else None)
+    return status, events, (samples if dt > 0 else None), steps
 
 
 def fly(
@@ -248,6 +290,10 @@ def fly(
     last-stage burn fractions (thrust termination; 1 = full burn).
     """
     options = options or FlightOptions()
+    if isinstance(vehicles, Vehicle):
+        one = _scalars(launch_lat_deg, launch_lon_deg, launch_alt_m, azimuth_deg, kick_deg, burn_fraction)
+        if one is not None:
+            return _fly_one(vehicles, *one, options, sample_dt_s)
     lat, lon, alt, az, kick, frac = _columns(launch_lat_deg, launch_lon_deg, launch_alt_m, azimuth_deg, kick_deg,
                                              burn_fraction)
     n = len(lat)
@@ -261,15 +307,43 @@ def fly(
             lat, lon, alt, az, kick, frac = (np.repeat(a, n) for a in (lat, lon, alt, az, kick, frac))
         else:
             raise InputError(f"{len(vehicles)} vehicles for {n} launches", field="vehicles")
-    if ((kick < 0) | (kick >= 90)).any():
-        raise InputError("kick angle must be in [0, 90) degrees", field="kick_deg")
-    if ((frac <= 0) | (frac > 1)).any():
-        raise InputError("burn fraction must be in (0, 1]", field="burn_fraction")
+    _check_steering(((kick < 0) | (kick >= 90)).any(), ((frac <= 0) | (frac > 1)).any())
     params, masses, assumptions = _pack(vehicles, kick, az, frac)
     y0 = _launch_states(lat, lon, alt, masses, options.earth)
-    status, events, samples = _run(y0, params, options, sample_dt_s)
+    status, events, samples, steps = _run(y0, params, options, sample_dt_s)
     return FlightBatch(status, events, params[:, L.N_STAGES].astype(int), lat, lon, options,
-                       sample_dt_s, samples, assumptions, launch_azimuth_deg=az)
+                       sample_dt_s, samples, assumptions, launch_azimuth_deg=az, steps=steps)
+
+
+def _check_steering(bad_kick, bad_fraction) -> None:
+    if bad_kick:
+        raise InputError("kick angle must be in [0, 90) degrees", field="kick_deg")
+    if bad_fraction:
+        raise InputError("burn fraction must be in (0, 1]", field="burn_fraction")
+
+
+def _scalars(*values) -> list[float] | None:
+    """The arguments as plain floats when every one is a plain number (float, int, NumPy
+    float64), else None."""
+    if all(type(v) in (float, int, np.float64) for v in values):
+        return [float(v) for v in values]
+    return None
+
+
+def _fly_one(vehicle: Vehicle, lat: float, lon: float, alt: float, az: float, kick: float, frac: float,
+             options: FlightOptions, sample_dt_s) -> FlightBatch:
+    """:func:`fly` for one vehicle and one launch given as plain numbers: the same checks, arrays
+    and results (the same bits), without the broadcast and per-vehicle packing of a batch, which
+    cost a one-trajectory call more than its flight's wrapper should (issue 12)."""
+    _check_steering(kick < 0 or kick >= 90, frac <= 0 or frac > 1)  # (NaN passes, as in a batch)
+    params = vehicle.pack(math.radians(kick), math.radians(az), frac)[None, :]
+    y0 = np.zeros((1, 7))
+    y0[0, 0:3] = frames.geodetic_to_ecef(lat, lon, alt, earth=options.earth)
+    y0[0, 6] = vehicle.launch_mass_kg
+    status, events, samples, steps = _run(y0, params, options, sample_dt_s)
+    return FlightBatch(status, events, np.array([len(vehicle.stages)]), np.array([lat]), np.array([lon]), options,
+                       sample_dt_s, samples, tuple(dict.fromkeys(vehicle.assumptions)),
+                       launch_azimuth_deg=np.array([az]), steps=steps)
 
 
 def _columns(*values) -> list[np.ndarray]:
@@ -369,10 +443,10 @@ def fly_from_burnout(
     params[:, L.PAYLOAD_KG] = 1.0
     params[:, L.RV_BETA_KG_M2] = rv_beta_kg_m2
     params[:, L.BURN_FRACTION] = 1.0
-    status, events, samples = _run(y0, params, options, sample_dt_s)
+    status, events, samples, steps = _run(y0, params, options, sample_dt_s)
     events[:, L.EV_BURNOUT0, 0] = 0.0
     events[:, L.EV_BURNOUT0, 1:7] = y0[:, :6]
     events[:, L.EV_BURNOUT0, 7] = 1.0
     assumptions = (f"reentry-vehicle ballistic coefficient {rv_beta_kg_m2:g} kg/m^2",) if options.drag else ()
     return FlightBatch(status, events, np.zeros(n, dtype=int), lat.copy(), lon.copy(), options, sample_dt_s,
-                       samples, assumptions, launch_azimuth_deg=az.copy())
+                       samples, assumptions, launch_azimuth_deg=az.copy(), steps=steps)

@@ -40,6 +40,13 @@ EV_IMPACT = MAX_STAGES + 1
 EV_SEPARATION = MAX_STAGES + 2  # payload leaves the spent last stage (NaN: separated at burnout)
 N_EVENTS = MAX_STAGES + 3
 
+# Integration steps per trajectory (FlightBatch.steps): accepted, rejected, and the genuine
+# steps spent locating events inside accepted ones.
+STEPS_ACCEPTED = 0
+STEPS_REJECTED = 1
+STEPS_EVENTS = 2
+N_STEP_COUNTS = 3
+
 # Outcome codes per trajectory.
 STATUS_IMPACT = 0
 STATUS_NO_IMPACT = 1  # still aloft at t_max (escape, orbit, or t_max too short)
