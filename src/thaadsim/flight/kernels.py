@@ -159,19 +159,41 @@ def _air_density(row, w, dh, air):
 
 
 @leaf
-def _next_air_break(h, v, pieces):
-    """(time [s] until the height, moving at vertical speed ``v``, reaches the next piece boundary
-    of the air table on its way, that boundary [m]); (inf, NaN) when none lies ahead.  Linear:
-    a step that ends there lands within metres of it (or, near an apogee, well short)."""
+def _next_air_break(h, v, a, pieces):
+    """(time [s] until the height, moving at vertical speed ``v`` with vertical acceleration
+    ``a``, reaches the next piece boundary of the air table on its way, that boundary [m]);
+    (inf, NaN) when none lies ahead.  Quadratic in time: a linear guess misses a kink by
+    ~a t^2 / 2 (tens to hundreds of metres on a 5-10 s step of a climb slowing under
+    gravity), and as the next step may not cut onto the same kink again it straddled it."""
     n = pieces.shape[0]
     best = math.inf
     which = math.nan
     for k in range(1, n):
-        b = pieces[k, 0]
-        if ((v > 0.0 and b > h) or (v < 0.0 and b < h)) and (b - h) / v < best:
-            best = (b - h) / v
-            which = b
+        t = _time_to_level(pieces[k, 0] - h, v, a)
+        if t < best:
+            best = t
+            which = pieces[k, 0]
     return best, which
+
+
+@leaf
+def _time_to_level(d, v, a):
+    """The first time t > 0 with v t + a t^2 / 2 = d (inf if none), by the cancellation-free
+    root pair of the quadratic."""
+    disc = v * v + 2.0 * a * d
+    if not disc >= 0.0:
+        return math.inf
+    q = -0.5 * (v + math.copysign(math.sqrt(disc), v))
+    best = math.inf
+    if q != 0.0:
+        r = -d / q
+        if r > 0.0:
+            best = r
+        if a != 0.0:
+            r = 2.0 * q / a
+            if 0.0 < r < best:
+                best = r
+    return best
 
 
 @leaf
@@ -303,6 +325,19 @@ def _height_and_vertical_speed(y, earth):
     (this runs after every step)."""
     h, ux, uy, uz = geodetic_height_normal(y[0], y[1], y[2], earth)
     return h, y[3] * ux + y[4] * uy + y[5] * uz
+
+
+@leaf
+def _height_rates(y, f, earth):
+    """(geodetic height, vertical speed, vertical acceleration) of state ``y`` with rates ``f``:
+    the acceleration along the normal plus the turning of the normal, horizontal speed squared
+    over the distance from the centre (a sphere's curvature: the kink landing's guess, not a
+    physics term)."""
+    h, ux, uy, uz = geodetic_height_normal(y[0], y[1], y[2], earth)
+    vu = y[3] * ux + y[4] * uy + y[5] * uz
+    v2 = y[3] * y[3] + y[4] * y[4] + y[5] * y[5]
+    r = math.sqrt(y[0] * y[0] + y[1] * y[1] + y[2] * y[2])
+    return h, vu, f[3] * ux + f[4] * uy + f[5] * uz + (v2 - vu * vu) / r
 
 
 @leaf
@@ -543,7 +578,7 @@ def fly_one(y_init, p, earth, rotating, with_drag, air_pieces, air, cd_mach, cd_
             continue
         _rhs(t, y, f0, p, kind, stage, seg_t0, earth, rotating, with_drag, air_pieces, air, cd_mach, cd_value, cd_d2)
         h_step = min(h_step, 0.5) if kind <= SEG_GRAVITY_TURN else max(h_step, 1.0)
-        g_h0, g_v0 = _height_and_vertical_speed(y, earth)
+        g_h0, g_v0, g_a0 = _height_rates(y, f0, earth)
         need_air = with_drag or kind <= SEG_GRAVITY_TURN
         while t < t_end:
             # Boost errors are carried the whole way down (a burnout speed off by 6 mm/s moves
@@ -562,9 +597,9 @@ def fly_one(y_init, p, earth, rotating, with_drag, air_pieces, air, cd_mach, cd_
                 # Wanner I, II.6: a discontinuity inside a step spoils its error estimate and
                 # costs rejected steps; a step ending there does not).  A kink within the
                 # first 1 % of the step is crossed: it spoils nothing there.  Never twice in a row
-                # onto one kink: near an apogee just below one, the linear guess falls short
-                # each time and the steps would shrink toward the apogee without end.
-                t_break, b = _next_air_break(g_h0, g_v0, air_pieces)
+                # onto one kink: should a guess fall short (the vertical acceleration changing
+                # along the step), the steps would otherwise shrink toward it without end.
+                t_break, b = _next_air_break(g_h0, g_v0, g_a0, air_pieces)
                 if 0.01 * h < t_break < h and b != last_break:
                     h = t_break
                     clipped = b
@@ -587,7 +622,7 @@ def fly_one(y_init, p, earth, rotating, with_drag, air_pieces, air, cd_mach, cd_
             if rejected:
                 factor = min(factor, 1.0)
             h_next = h * factor
-            g_h1, g_v1 = _height_and_vertical_speed(y1, earth)
+            g_h1, g_v1, g_a1 = _height_rates(y1, f1, earth)
             if g_h1 > max_height:
                 max_height = g_h1
             if not airborne and max_height > 1000.0:
@@ -646,7 +681,7 @@ def fly_one(y_init, p, earth, rotating, with_drag, air_pieces, air, cd_mach, cd_
                     kind = np.int64(SEG_FREE)  # a plain int: a literal would compile a second _rhs
                     _rhs(t, y, f0, p, kind, stage, seg_t0, earth, rotating, with_drag, air_pieces, air, cd_mach, cd_value,
                          cd_d2)
-                    g_h0, g_v0 = _height_and_vertical_speed(y, earth)
+                    g_h0, g_v0, g_a0 = _height_rates(y, f0, earth)
                     h_step = max(h, 1.0)
                     separated = True
                     break
@@ -661,6 +696,7 @@ def fly_one(y_init, p, earth, rotating, with_drag, air_pieces, air, cd_mach, cd_
                 f0[i] = f1[i]
             g_h0 = g_h1
             g_v0 = g_v1
+            g_a0 = g_a1
             h_step = h_next
             en_old = max(en, 1e-4)
             rejected = False
