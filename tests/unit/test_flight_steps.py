@@ -24,7 +24,7 @@ from thaadsim.flight.engine import FlightOptions, fly
 from thaadsim.flight.vehicle import Vehicle
 
 TUNED_RTOL = 3e-7  # the bench's tuned tolerance (1 m impact error on its sample, benchmarks/bench_flight.py)
-RTOL = 3e-10  # tight: the step control's floors (3 mm, 3e-6 m/s) bound the event residuals below
+RTOL = 3e-10  # tight: the step control's floors (3 mm, 9e-7 m/s) bound the event residuals below
 KICKS = (10.0, 20.0, 30.0)
 
 
@@ -122,7 +122,7 @@ def test_each_event_costs_one_genuine_step(flights):
         _, gamma, height = b.speed_gamma(b.impact)
         assert abs(height[0]) <= 1e7 * RTOL  # impact: the height floor (3 mm)
         speed, gamma, _ = b.speed_gamma(b.apogee)
-        assert abs(speed[0] * np.sin(gamma[0])) <= 1e4 * RTOL  # apogee: the speed floor (3e-6 m/s)
+        assert abs(speed[0] * np.sin(gamma[0])) <= 3e3 * RTOL  # apogee: the unpowered speed floor (9e-7 m/s)
 
 
 def test_one_trajectory_call_gives_the_batch_path_bits():
