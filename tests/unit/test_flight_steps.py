@@ -172,7 +172,7 @@ def test_boost_is_integrated_tighter_than_the_rest():
         assert np.linalg.norm(fast.impact[0, 1:4] - tight.impact[0, 1:4]) < 2.0
 
 
-def test_the_step_onto_a_kink_aims_with_the_vertical_acceleration(monkeypatch):
+def test_the_step_onto_a_kink_aims_with_the_vertical_acceleration():
     """Authority: constant-acceleration kinematics, h(t) = h0 + v t + a t^2 / 2, solved by hand.
     A climb at 1 km/s slowing at 10 m/s^2 from 40 km reaches the 1976 profile's kink at
     47.35 km (geometric, ``PROFILE_BREAKS_M``) after t = 100 - sqrt(10000 - 2 (b - h0) / 10) s
@@ -184,7 +184,6 @@ def test_the_step_onto_a_kink_aims_with_the_vertical_acceleration(monkeypatch):
     from thaadsim.flight import engine
     from thaadsim.flight import kernels as K
 
-    monkeypatch.setattr(K, "_time_to_level", K._time_to_level.py_func)  # (a leaf: not callable from Python)
     pieces = engine._air_pieces()
     b = min(x for x in PROFILE_BREAKS_M if x > 40_000.0)
     t, which = K._next_air_break.py_func(40_000.0, 1000.0, -10.0, pieces)

@@ -164,36 +164,25 @@ def _next_air_break(h, v, a, pieces):
     ``a``, reaches the next piece boundary of the air table on its way, that boundary [m]);
     (inf, NaN) when none lies ahead.  Quadratic in time: a linear guess misses a kink by
     ~a t^2 / 2 (tens to hundreds of metres on a 5-10 s step of a climb slowing under
-    gravity), and as the next step may not cut onto the same kink again it straddled it."""
+    gravity), and as the next step may not cut onto the same kink again it straddled it.
+    Each boundary's first time t > 0 with v t + a t^2 / 2 = d from the cancellation-free root
+    pair of the quadratic (inline: one compiled helper fewer)."""
     n = pieces.shape[0]
     best = math.inf
     which = math.nan
     for k in range(1, n):
-        t = _time_to_level(pieces[k, 0] - h, v, a)
-        if t < best:
-            best = t
-            which = pieces[k, 0]
-    return best, which
-
-
-@leaf
-def _time_to_level(d, v, a):
-    """The first time t > 0 with v t + a t^2 / 2 = d (inf if none), by the cancellation-free
-    root pair of the quadratic."""
-    disc = v * v + 2.0 * a * d
-    if not disc >= 0.0:
-        return math.inf
-    q = -0.5 * (v + math.copysign(math.sqrt(disc), v))
-    best = math.inf
-    if q != 0.0:
-        r = -d / q
-        if r > 0.0:
-            best = r
-        if a != 0.0:
-            r = 2.0 * q / a
+        d = pieces[k, 0] - h
+        disc = v * v + 2.0 * a * d
+        if not disc >= 0.0:
+            continue
+        q = -0.5 * (v + math.copysign(math.sqrt(disc), v))
+        if q == 0.0:
+            continue
+        for r in (-d / q, 2.0 * q / a if a != 0.0 else -1.0):
             if 0.0 < r < best:
                 best = r
-    return best
+                which = pieces[k, 0]
+    return best, which
 
 
 @leaf
@@ -313,21 +302,6 @@ def _dp_step(t, y, f0, h, out_y, out_f, err, k2, k3, k4, k5, k6, tmp,
 
 
 @leaf
-def _height(y, earth):
-    return geodetic_height(y[0], y[1], y[2], earth)
-
-
-@leaf
-def _height_and_vertical_speed(y, earth):
-    """(geodetic height, speed along the local vertical) from one geodetic conversion: the
-    ellipsoid normal from ``geodetic_height_normal``, the same vector as (cos lat cos lon,
-    cos lat sin lon, sin lat) to round-off, without two arctangents and four sines and cosines
-    (this runs after every step)."""
-    h, ux, uy, uz = geodetic_height_normal(y[0], y[1], y[2], earth)
-    return h, y[3] * ux + y[4] * uy + y[5] * uz
-
-
-@leaf
 def _height_rates(y, f, earth):
     """(geodetic height, vertical speed, vertical acceleration) of state ``y`` with rates ``f``:
     the acceleration along the normal plus the turning of the normal, horizontal speed squared
@@ -365,8 +339,8 @@ def _dense(y, q, h, theta, out):
 @leaf
 def _event_value(y, level, which, earth):
     """The event function: the vertical speed (``which`` 0) or the geodetic height minus ``level`` (1)."""
-    h_e, v_e = _height_and_vertical_speed(y, earth)
-    return v_e if which == 0 else h_e - level
+    h_e, ux, uy, uz = geodetic_height_normal(y[0], y[1], y[2], earth)
+    return y[3] * ux + y[4] * uy + y[5] * uz if which == 0 else h_e - level
 
 
 @leaf
@@ -563,7 +537,7 @@ def fly_one(y_init, p, earth, rotating, with_drag, air_pieces, air, cd_mach, cd_
     sep_alt = p[L.SEPARATION_ALT_M]
     stacked = False
     h_step = 0.5
-    max_height = _height(y, earth)
+    max_height = geodetic_height(y[0], y[1], y[2], earth)
     airborne = n_stages == 0 or max_height > 1000.0
     apogee_found = False
     for i in range(L.N_STEP_COUNTS):
@@ -716,7 +690,7 @@ def fly_one(y_init, p, earth, rotating, with_drag, air_pieces, air, cd_mach, cd_
             for j in range(k + 1, n_stages):
                 base = L.STAGE0 + L.STAGE_WIDTH * j
                 rest += p[base + L.S_PROPELLANT_KG] + p[base + L.S_DRY_KG]
-            if k == n_stages - 1 and sep_alt > 0.0 and _height(y, earth) < sep_alt:
+            if k == n_stages - 1 and sep_alt > 0.0 and geodetic_height(y[0], y[1], y[2], earth) < sep_alt:
                 # Below the separation altitude the spent last stage stays on: the stack.
                 stacked = True
                 rest += p[L.STAGE0 + L.STAGE_WIDTH * k + L.S_DRY_KG]
