@@ -165,12 +165,16 @@ def _next_air_break(h, v, a, pieces):
     (inf, NaN) when none lies ahead.  Quadratic in time: a linear guess misses a kink by
     ~a t^2 / 2 (tens to hundreds of metres on a 5-10 s step of a climb slowing under
     gravity), and as the next step may not cut onto the same kink again it straddled it.
-    Each boundary's first time t > 0 with v t + a t^2 / 2 = d from the cancellation-free root
-    pair of the quadratic (inline: one compiled helper fewer)."""
+    Only the boundaries either side of ``h`` can come first; each one's first time t > 0 with
+    v t + a t^2 / 2 = d from the cancellation-free root pair of the quadratic (inline: one
+    compiled helper fewer; two square roots per step, not one per boundary: this runs every step)."""
     n = pieces.shape[0]
     best = math.inf
     which = math.nan
-    for k in range(1, n):
+    k_up = 1
+    while k_up < n and pieces[k_up, 0] <= h:
+        k_up += 1
+    for k in range(max(k_up - 1, 1), min(k_up + 1, n)):
         d = pieces[k, 0] - h
         disc = v * v + 2.0 * a * d
         if not disc >= 0.0:
