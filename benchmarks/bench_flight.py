@@ -5,10 +5,14 @@ reference_flight``: plain Python + ``scipy.integrate.solve_ivp`` DOP853), flying
 same catalog missiles with the same steering.  A referee's fair comparison:
 
 * **Equal accuracy.**  Each side is tuned on its own: for a ladder of relative
-  tolerances, the impact points of a sample of trajectories are compared with the same
-  side's run at ``TIGHT_RTOL`` (1e-12), and the loosest tolerance whose largest error
-  stays within ``TARGET_IMPACT_ERROR_M`` is used.  The chosen tolerances and the errors
-  they reach are reported.  (The two sides' models differ by metres — atmosphere and
+  tolerances, the impact points of ``TUNE_SAMPLE`` trajectories are compared with the
+  same side's run at ``TIGHT_RTOL`` (1e-12), and the loosest tolerance whose largest
+  error stays within ``TARGET_IMPACT_ERROR_M`` is used.  The chosen tolerances, the
+  largest and 90th-percentile errors they reach and the sample size are reported.  The
+  tuning sample is large (64 flights of all four missiles at the kicks, azimuths and
+  sites the batch draws): on the 8 timed flights alone the engine's worst error at its
+  chosen tolerance read 0.6 m while 64 flights reached 1.3-1.9 m, so "1 m" meant 1 m
+  only for the flights that happened to be drawn.  (The two sides' models differ by metres — atmosphere and
   Cd interpolation, see tests/validation/test_flight_vs_reference.py — so each is held
   to its own converged answer, not to the other's.)
 * **The same work.**  The same trajectories (the scipy side flies a sample of the
@@ -54,6 +58,7 @@ event location wander at that level), and 1 m is far inside any radar or
 kill-vehicle scale."""
 RTOL_LADDER = (1e-5, 3e-6, 1e-6, 3e-7, 1e-7, 3e-8, 1e-8, 3e-9, 1e-9, 3e-10, 1e-10, 3e-11, 1e-11)
 SAMPLE = 8  # scipy flights per timed figure (two per missile)
+TUNE_SAMPLE = 64  # flights each side's tolerance is tuned on (the timed SAMPLE among them)
 
 
 def _batch(n: int, seed: int = 1):
@@ -97,12 +102,15 @@ def _scipy(jobs, rtol):
     return np.array([_scipy_one((*job, rtol)) for job in jobs])
 
 
-def _loosest(fly_at, tight) -> tuple[float, float]:
-    """The loosest ladder tolerance whose largest impact error vs ``tight`` is on target."""
+def _loosest(fly_at, tight) -> tuple[float, float, float, np.ndarray]:
+    """The loosest ladder tolerance whose largest impact error vs ``tight`` is on target:
+    (rtol, largest error, 90th-percentile error, the impacts at that rtol)."""
     for rtol in RTOL_LADDER:
-        err = float(np.max(np.linalg.norm(fly_at(rtol) - tight, axis=1)))
-        if err <= TARGET_IMPACT_ERROR_M:  # NaN (a flight short of impact) is not
-            return rtol, err
+        impacts = fly_at(rtol)
+        errors = np.linalg.norm(impacts - tight, axis=1)
+        worst = float(np.max(errors))
+        if worst <= TARGET_IMPACT_ERROR_M:  # NaN (a flight short of impact) is not
+            return rtol, worst, float(np.percentile(errors, 90)), impacts
     raise RuntimeError("no tolerance of the ladder reaches the target error")
 
 
@@ -120,20 +128,25 @@ def bench_flight() -> list[dict]:
 
     n = 10_000
     vehicles, pick, lat, lon, az, kick = _batch(n)
-    jobs = [(MISSILES[pick[i]], lat[i], lon[i], az[i], kick[i]) for i in range(SAMPLE)]
-    s = slice(0, SAMPLE)
+    tune = [(MISSILES[pick[i]], lat[i], lon[i], az[i], kick[i]) for i in range(TUNE_SAMPLE)]
+    jobs = tune[:SAMPLE]
+    s = slice(0, TUNE_SAMPLE)
     _engine(vehicles[:200], lat[:200], lon[:200], az[:200], kick[:200], 1e-10)  # compile / load
     _engine(vehicles[:1], lat[:1], lon[:1], az[:1], kick[:1], 1e-10)
 
-    # Equal accuracy: each side against its own converged answer.
-    eng_rtol, eng_err = _loosest(lambda r: _engine(vehicles[s], lat[s], lon[s], az[s], kick[s], r),
-                                 _engine(vehicles[s], lat[s], lon[s], az[s], kick[s], TIGHT_RTOL))
-    sci_rtol, sci_err = _loosest(lambda r: _scipy(jobs, r), _scipy(jobs, TIGHT_RTOL))
-    models_m = float(np.max(np.linalg.norm(_engine(vehicles[s], lat[s], lon[s], az[s], kick[s], eng_rtol)
-                                           - _scipy(jobs, sci_rtol), axis=1)))
+    # Equal accuracy: each side against its own converged answer, on the same tuning sample.
+    eng_rtol, eng_err, eng_p90, eng_impacts = _loosest(
+        lambda r: _engine(vehicles[s], lat[s], lon[s], az[s], kick[s], r),
+        _engine(vehicles[s], lat[s], lon[s], az[s], kick[s], TIGHT_RTOL))
+    sci_rtol, sci_err, sci_p90, sci_impacts = _loosest(lambda r: _scipy(tune, r), _scipy(tune, TIGHT_RTOL))
+    models_m = float(np.max(np.linalg.norm(eng_impacts - sci_impacts, axis=1)))
     accuracy = {"target_impact_error_m": TARGET_IMPACT_ERROR_M, "tight_rtol": TIGHT_RTOL,
+                "thaadsim_tuning_sample": TUNE_SAMPLE,
+                "scipy_tuning_sample": TUNE_SAMPLE,
                 "thaadsim_rtol": eng_rtol, "thaadsim_impact_error_m": round(eng_err, 4),
+                "thaadsim_impact_error_p90_m": round(eng_p90, 4),
                 "scipy_dop853_rtol": sci_rtol, "scipy_impact_error_m": round(sci_err, 4),
+                "scipy_impact_error_p90_m": round(sci_p90, 4),
                 "engine_vs_scipy_impact_m": round(models_m, 3)}
 
     t0 = time.perf_counter()

@@ -24,7 +24,7 @@ from thaadsim.flight.engine import FlightOptions, fly
 from thaadsim.flight.vehicle import Vehicle
 
 TUNED_RTOL = 3e-7  # the bench's tuned tolerance (1 m impact error on its sample, benchmarks/bench_flight.py)
-RTOL = 3e-10  # tight: the step control's floors (3 mm, 3e-6 m/s) bound the event residuals below
+RTOL = 3e-10  # tight: the step control's floors (3 mm, 9e-7 m/s) bound the event residuals below
 KICKS = (10.0, 20.0, 30.0)
 
 
@@ -122,7 +122,7 @@ def test_each_event_costs_one_genuine_step(flights):
         _, gamma, height = b.speed_gamma(b.impact)
         assert abs(height[0]) <= 1e7 * RTOL  # impact: the height floor (3 mm)
         speed, gamma, _ = b.speed_gamma(b.apogee)
-        assert abs(speed[0] * np.sin(gamma[0])) <= 1e4 * RTOL  # apogee: the speed floor (3e-6 m/s)
+        assert abs(speed[0] * np.sin(gamma[0])) <= 3e3 * RTOL  # apogee: the unpowered speed floor (9e-7 m/s)
 
 
 def test_one_trajectory_call_gives_the_batch_path_bits():
@@ -170,3 +170,47 @@ def test_boost_is_integrated_tighter_than_the_rest():
     for fast, tight in zip(_flights(TUNED_RTOL), _flights(1e-12), strict=True):
         assert np.linalg.norm(fast.burnout[0, 4:7] - tight.burnout[0, 4:7]) < 0.01
         assert np.linalg.norm(fast.impact[0, 1:4] - tight.impact[0, 1:4]) < 2.0
+
+
+def test_the_step_onto_a_kink_aims_with_the_vertical_acceleration():
+    """Authority: constant-acceleration kinematics, h(t) = h0 + v t + a t^2 / 2, solved by hand.
+    A climb at 1 km/s slowing at 10 m/s^2 from 40 km reaches the 1976 profile's kink at
+    47.35 km (geometric, ``PROFILE_BREAKS_M``) after t = 100 - sqrt(10000 - 2 (b - h0) / 10) s
+    (7.64 s; the speed alone says 7.35 s, and that step, 270 m short, then straddled the kink);
+    one slowing to a stop below it never gets there; one falling reaches the kink below."""
+    import math
+
+    from thaadsim.earth.atmosphere import PROFILE_BREAKS_M
+    from thaadsim.flight import engine
+    from thaadsim.flight import kernels as K
+
+    pieces = engine._air_pieces()
+    b = min(x for x in PROFILE_BREAKS_M if x > 40_000.0)
+    t, which = K._next_air_break.py_func(40_000.0, 1000.0, -10.0, pieces)
+    assert which == b
+    assert t == pytest.approx(100.0 - math.sqrt(100.0**2 - 2.0 * (b - 40_000.0) / 10.0), rel=1e-12)
+    below = max(x for x in PROFILE_BREAKS_M if x < b)
+    t, which = K._next_air_break.py_func(b - 100.0, 10.0, -1.0, pieces)  # apogee 50 m below the kink
+    assert which == below  # (the way back down)
+    assert t == pytest.approx(10.0 + math.sqrt(100.0 + 2.0 * (b - 100.0 - below)), rel=1e-12)
+    t, which = K._next_air_break.py_func(b + 500.0, -2000.0, 0.0, pieces)
+    assert (which, t) == (b, pytest.approx(0.25, rel=1e-12))
+
+
+def test_impact_errors_stay_within_a_metre_at_the_bench_tolerance():
+    """Authority: the same engine converged (rtol 1e-12; rtol 3e-13 moves these impacts by < 1 mm).
+    64 launches drawn as the bench draws them (its seed 2: the four missiles, kicks 10-30 deg,
+    any azimuth, sites across North Korea) at the bench's tuned tolerance: every impact within
+    1 m (measured 0.79 m).  With the steps aimed onto the air table's kinks by the vertical speed
+    alone the worst reached 5.4 m (a depressed nodong, its climb straddling the 47/51 km kinks)."""
+    rng = np.random.default_rng(2)
+    names = ("scud-b", "scud-c", "nodong", "hwasong-12")
+    vehicles = [Vehicle.from_missile(missiles()[m]) for m in names]
+    n = 64
+    pick = rng.integers(0, len(vehicles), 10_000)[:n]
+    pick[:8] = np.arange(8) % 4
+    kick, az, lat, lon = (rng.uniform(lo, hi, 10_000)[:n] for lo, hi in ((10, 30), (0, 360), (38, 41), (124.5, 129)))
+    chosen = [vehicles[i] for i in pick]
+    tight, tuned = (fly(chosen, lat, lon, 0.0, az, kick, options=FlightOptions(rtol=r)) for r in (1e-12, TUNED_RTOL))
+    assert tight.ok.all() and tuned.ok.all()
+    assert np.linalg.norm(tuned.impact[:, 1:4] - tight.impact[:, 1:4], axis=1).max() < 1.0
