@@ -44,7 +44,7 @@ from numba.core.cpu import CPUTargetOptions  # noqa: E402
 from numba.core.dispatcher import Dispatcher  # noqa: E402
 from numba.core.runtime import rtsys  # noqa: E402
 
-from thaadsim import compiling  # noqa: E402
+from thaadsim import aot, compiling  # noqa: E402
 
 ERROR_MODEL = "numpy"
 
@@ -77,6 +77,7 @@ def _cached(dispatcher):
             dispatcher._cache = _RuntimeOnlyCache(dispatcher.py_func)
         else:
             dispatcher.enable_caching()
+        aot.attach(dispatcher)  # the install's ahead-of-time build of a kernel, where there is one
     return dispatcher
 
 
