@@ -1,4 +1,4 @@
-.PHONY: test bench lint constraints fuzz
+.PHONY: test bench lint constraints fuzz aot-exports
 
 test:
 	python -m pytest -n 2 -q
@@ -28,3 +28,8 @@ constraints:
 	  echo "# (a fresh virtual environment, \`pip install -e '.[test]'\`, then \`pip freeze --exclude-editable\`)."; \
 	  "$$venv/bin/pip" freeze --exclude-editable; } > constraints.txt.new; \
 	mv constraints.txt.new constraints.txt; echo "constraints.txt: $$(grep -c '==' constraints.txt) pins"
+
+# The kernels and argument types the install compiles ahead of time (src/thaadsim/aot_exports.txt,
+# thaadsim.aot): rerun after changing a kernel's arguments, then reinstall (`pip install -e .`).
+aot-exports:
+	THAADSIM_AOT=0 python tools/aot_exports.py

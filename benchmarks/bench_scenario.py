@@ -27,8 +27,12 @@ One JSON object per line:
    and peak resident memory (``os.wait4``).  Targets: < 2 s wall on a quiet machine,
    < 500 MB.
 3. ``korea_salvo_cold``: the same run with an empty numba cache (``NUMBA_CACHE_DIR`` a new
-   temporary folder, so every kernel the run needs is compiled; the disk caches of fly-out
-   tables and footprints stay warm).  Target: < 10 s.
+   temporary folder; the disk caches of fly-out tables and footprints stay warm), as the
+   install leaves it: the kernels ``pip install`` compiled ahead of time (thaadsim.aot) in use,
+   any other kernel the run needs compiled (``ahead_of_time`` says which is in force).
+   Target: < 10 s.  ``korea_salvo_cold_jit``: the same with ``THAADSIM_AOT=0``, every kernel
+   compiled just in time, as before the install built them (no target: the cost a run pays
+   when the build is stale or absent).
 4. ``scenario_20_threats``: the 20-threat raid in benchmarks/scenarios/, warm as in 2.
 
 Lines 2 and 3 carry ``ratio`` = the same command on the code as of ``LEGACY_COMMIT``
@@ -63,7 +67,8 @@ ROOT = HERE.parent
 SRC = ROOT / "src"
 LEGACY_COMMIT = "be5aa78"
 """The runner as the speed work found it (prepare/run_replica just added)."""
-TARGETS = {"per_run_cost": 0.2, "korea_salvo_warm": 2.0, "korea_salvo_cold": 10.0, "scenario_20_threats": 5.0}
+TARGETS: dict[str, float | None] = {"per_run_cost": 0.2, "korea_salvo_warm": 2.0, "korea_salvo_cold": 10.0,
+                                    "scenario_20_threats": 5.0, "korea_salvo_cold_jit": None}
 TARGET_MB = 500.0
 OUTSIDE_TRACKER_TARGET_S = 0.05
 """The replica's share outside the tracker (the tracker has its own benchmark and target)."""
@@ -239,9 +244,9 @@ def per_run_cost(seeds: int, beside: int, legacy: bool) -> dict:
             "ratio_vs_target": round(TARGETS["per_run_cost"] / rep, 3), **extra}
 
 
-def run_once(src: Path, scenario: str, numba_cache: str | None = None) -> tuple[float, float, float]:
+def run_once(src: Path, scenario: str, numba_cache: str | None = None, **extra_env: str) -> tuple[float, float, float]:
     """(wall s, CPU s, peak RSS MB) of one command-line run of the tree at ``src``."""
-    env = {**os.environ, "PYTHONPATH": str(src)}
+    env = {**os.environ, "PYTHONPATH": str(src), **extra_env}
     if numba_cache is not None:
         env["NUMBA_CACHE_DIR"] = numba_cache
     with tempfile.TemporaryDirectory() as tmp:
@@ -273,7 +278,8 @@ def _line(name: str, scenario: str, new: list, old: list | None) -> dict:
     wall, cpu, peak = min(walls), min(cpus), max(peaks)
     out = {"name": name, "scenario": Path(scenario).stem, "wall_s": round(wall, 2),
            "wall_s_runs": [round(w, 2) for w in walls], "cpu_s": round(cpu, 2), "peak_rss_mb": round(peak, 1),
-           "target_s": TARGETS[name], "target_mb": TARGET_MB, "ratio_vs_target": round(TARGETS[name] / wall, 3),
+           "target_s": TARGETS[name], "target_mb": TARGET_MB,
+           "ratio_vs_target": round(TARGETS[name] / wall, 3) if TARGETS[name] else None,
            "memory_ratio_vs_target": round(TARGET_MB / peak, 3), "ratio": None, "ratio_cpu": None,
            "baseline": None, "cpus": os.cpu_count()}
     if old:
@@ -301,7 +307,14 @@ def command_lines(repeats: int, legacy: bool) -> None:
         for src in trees:
             with tempfile.TemporaryDirectory() as empty:
                 cold[src] = [run_once(src, korea, numba_cache=empty)]
-        print(json.dumps(_line("korea_salvo_cold", korea, cold[SRC], cold.get(old_src))), flush=True)
+        aot_state = subprocess.run([sys.executable, "-c", "from thaadsim import aot; print(aot.state().line())"],
+                                   capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(SRC)}).stdout.strip()
+        print(json.dumps({**_line("korea_salvo_cold", korea, cold[SRC], cold.get(old_src)), "ahead_of_time": aot_state}),
+              flush=True)
+        with tempfile.TemporaryDirectory() as empty:
+            jit = [run_once(SRC, korea, numba_cache=empty, THAADSIM_AOT="0")]
+        print(json.dumps({**_line("korea_salvo_cold_jit", korea, jit, cold.get(old_src)),
+                          "ahead_of_time": "off (THAADSIM_AOT=0)"}), flush=True)
     raid = str(HERE / "scenarios" / "twenty-threats.yaml")
     run_once(SRC, raid)
     print(json.dumps(_line("scenario_20_threats", raid, [run_once(SRC, raid) for _ in range(repeats)], None)),

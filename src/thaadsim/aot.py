@@ -29,6 +29,7 @@ module imports nothing heavy: :mod:`thaadsim.jit` calls :func:`attach` as each k
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import os
 from dataclasses import dataclass, field
@@ -60,6 +61,13 @@ class AotState:
     def ready(self) -> bool:
         return self.status == "ready"
 
+    @property
+    def short(self) -> str:
+        """Why a kernel compiles despite the install's build, in a few words ('' when it is in use)."""
+        return {"ready": "", "off": f"{ENV_SWITCH}=0", "absent": "no ahead-of-time build",
+                "stale": "ahead-of-time build out of date: `pip install -e .` rebuilds it",
+                "other-cpu": "ahead-of-time build made for another CPU"}[self.status]
+
     def line(self) -> str:
         """One line for the user: what is in force and, if not ready, why and what to do."""
         if self.ready:
@@ -82,25 +90,32 @@ def _read_state() -> AotState:
     if os.environ.get(ENV_SWITCH, "1") == "0":
         return AotState("off", f"{ENV_SWITCH}=0: every kernel is compiled just in time")
     try:
-        from thaadsim import _aot  # type: ignore[attr-defined]  # built by setup.py
+        # by name: `from thaadsim import _aot` reads to the import linter as an import of the whole package
+        module = importlib.import_module("thaadsim._aot")  # built by setup.py
     except ImportError:
-        return AotState("absent", "the install built none (pip's log says why); kernels compile on first use")
-    manifest = json.loads(bytes(getattr(_aot, MANIFEST_FUNCTION)()).decode())
-    changed = [name for name in manifest["files"] if _file_digest(name) != manifest["files"][name]]
+        return AotState("absent", "the install built none (`pip install -v` says why); kernels compile on first use")
+    return check(module, PACKAGE_DIR, _host_cpu())
+
+
+def check(module, package_dir: Path, cpu: list) -> AotState:
+    """The state of an extension ``module`` built from the sources under ``package_dir``, on ``cpu``."""
+    manifest = json.loads(bytes(getattr(module, MANIFEST_FUNCTION)()).decode())
+    changed = [name for name, digest in manifest["files"].items() if _file_digest(package_dir / name) != digest]
     if changed:
         return AotState("stale", f"{changed[0]} changed since the install built them; "
                                  "`pip install -e .` rebuilds them (kernels compile on first use meanwhile)")
-    cpu = _host_cpu()
     if cpu != manifest["cpu"]:
-        return AotState("other-cpu", f"built for {manifest['cpu'][0]}, this CPU is {cpu[0]}; kernels compile on first use")
+        return AotState("other-cpu", f"built for a {manifest['cpu'][0]} CPU, this is a {cpu[0]} "
+                                     "(or its features differ); kernels compile on first use")
     exports = {name: [tuple(pair) for pair in pairs] for name, pairs in manifest["exports"].items()}
     count = sum(map(len, exports.values()))
-    return AotState("ready", f"{count} kernel signatures built at install with numba {manifest['numba']}", exports, _aot)
+    return AotState("ready", f"{count} kernel signatures built at install with numba {manifest['numba']}",
+                    exports, module)
 
 
-def _file_digest(relative: str) -> str | None:
+def _file_digest(path: Path) -> str | None:
     try:
-        return hashlib.sha256((PACKAGE_DIR / relative).read_bytes()).hexdigest()
+        return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return None
 
@@ -163,7 +178,6 @@ def build(output: str | os.PathLike) -> None:
 
 
 def _compile(output: Path, scratch: str) -> None:
-    import importlib
     import sys
 
     import numba
@@ -193,7 +207,7 @@ def _compile(output: Path, scratch: str) -> None:
     manifest = {
         "numba": numba.__version__,
         "cpu": _host_cpu(),
-        "files": {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sources},
+        "files": {str(p.relative_to(root)): _file_digest(p) for p in sources},
         "exports": exports,
     }
     blob = np.frombuffer(json.dumps(manifest, sort_keys=True).encode(), dtype=np.uint8).copy()

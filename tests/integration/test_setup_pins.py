@@ -63,3 +63,16 @@ def test_make_constraints_refreezes_a_fresh_environment():
     recipe = target.group(1)
     assert "python -m venv" in recipe and "pip\" install -q -e '.[test]'" in recipe
     assert "freeze --exclude-editable" in recipe and "> constraints.txt" in recipe
+
+
+def test_the_install_builds_its_kernels_with_the_pinned_compiler():
+    """pip does not apply constraints.txt to the build environment where setup.py compiles the
+    ahead-of-time kernels (thaadsim.aot): pyproject's build requirements pin numba, llvmlite and
+    numpy themselves, and to the same versions the run uses."""
+    pins = _pins()
+    build = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["build-system"]["requires"]
+    pinned = {canonicalize_name(r.name): r for r in map(Requirement, build)}
+    for name in ("numba", "llvmlite", "numpy"):
+        assert name in pinned, f"{name} missing from [build-system] requires"
+        spec = str(pinned[name].specifier)
+        assert spec == f"=={pins[name]}", f"build requires {name}{spec}, constraints.txt pins {pins[name]}"

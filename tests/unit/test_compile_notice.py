@@ -12,7 +12,7 @@ import io
 import numba
 import numpy as np
 
-from thaadsim import compiling, jit
+from thaadsim import aot, compiling, jit
 from thaadsim.cli.progress import PlainLines
 
 
@@ -67,7 +67,8 @@ def test_a_forked_child_does_not_report_to_its_parents_display(monkeypatch):
     assert heard == []
 
 
-def test_the_plain_lines_name_the_kernel_beside_the_stage_until_it_is_compiled():
+def test_the_plain_lines_name_the_kernel_beside_the_stage_until_it_is_compiled(monkeypatch):
+    monkeypatch.setattr(aot, "_state", aot.AotState("ready", "test"))  # a kernel the install did not build
     clock, out = _Clock(), io.StringIO()
     lines = PlainLines("run", out, clock=clock)
     lines(0, None, "tracking")
@@ -85,3 +86,16 @@ def test_the_plain_lines_name_the_kernel_beside_the_stage_until_it_is_compiled()
         "run [  3.0 s] tracking; compiling tracking.track_frames (first run on this machine, cached for the next)",
         "run [  5.5 s] tracking",
     ], shown
+
+
+def test_the_notice_says_why_the_install_build_did_not_stand_in(monkeypatch):
+    monkeypatch.setattr(aot, "_state", aot.AotState("stale", "tracking/kernels.py changed"))
+    clock, out = _Clock(), io.StringIO()
+    lines = PlainLines("run", out, clock=clock)
+    lines(0, None, "tracking")
+    lines.compiling("tracking.track_frames")
+    clock.t = 3.0
+    lines.tick()
+    assert out.getvalue().splitlines() == [
+        "run [  3.0 s] tracking; compiling tracking.track_frames (first run on this machine, cached for the next; "
+        "ahead-of-time build out of date: `pip install -e .` rebuilds it)"]

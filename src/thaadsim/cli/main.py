@@ -38,6 +38,9 @@ def _options(
     memory_budget_mb: float | None = typer.Option(
         None, "--memory-budget-mb", help="Peak memory this command may use [MiB]; work estimated to need more is "
         "refused before it starts (default 4096, or THAADSIM_MEMORY_BUDGET_MB)."),
+    version: bool = typer.Option(
+        False, "--version", is_eager=True, callback=lambda shown: _version() if shown else None,
+        help="Print thaadsim's version and whether the install's ahead-of-time kernels are in use, and exit."),
 ) -> None:
     """Open, physics-based simulator of a THAAD-type missile-defence system."""
     if memory_budget_mb is not None:
@@ -50,6 +53,15 @@ def _options(
             raise ThaadsimError(f"{memory_budget_mb:g} MiB", field="--memory-budget-mb",
                                 hint="give a budget from 64 MiB up")
         os.environ[ENV] = repr(float(memory_budget_mb))  # read by thaadsim.budget wherever work is sized
+
+
+def _version() -> None:
+    from importlib.metadata import version
+
+    from thaadsim import __version__, aot
+
+    typer.echo(f"thaadsim {__version__} (numba {version('numba')}, numpy {version('numpy')}); {aot.state().line()}")
+    raise typer.Exit()
 
 
 def _register() -> None:

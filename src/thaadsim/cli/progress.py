@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TextIO
 
-from thaadsim import compiling
+from thaadsim import aot, compiling
 
 ENV = "THAADSIM_PROGRESS"
 """``off`` (no progress), ``plain`` (lines even on a terminal), ``rich`` (the bar even when piped), else auto."""
@@ -37,8 +37,12 @@ Update = Callable[[int, "int | None", str], None]
 
 
 def compile_note(kernel: str | None) -> str:
-    """The words shown beside a stage while ``kernel`` compiles ('' when none does)."""
-    return "" if kernel is None else f"; compiling {kernel} (first run on this machine, cached for the next)"
+    """The words shown beside a stage while ``kernel`` compiles ('' when none does), with the reason
+    the install's ahead-of-time build did not stand in for it when that is the reason (thaadsim.aot)."""
+    if kernel is None:
+        return ""
+    why = aot.state().short
+    return f"; compiling {kernel} (first run on this machine, cached for the next{'; ' + why if why else ''})"
 
 
 class PlainLines:
