@@ -24,6 +24,11 @@ The extension is not used (and numba compiles as before, saying why in the compi
 
 :func:`state` says which, in one line, for the compile notice and ``thaadsim --version``.  This
 module imports nothing heavy: :mod:`thaadsim.jit` calls :func:`attach` as each kernel is made.
+
+numba marks ``numba.pycc`` "pending deprecation" (a successor is planned); the pinned numba (0.68.1)
+has it.  A numba without it fails the build, and the install goes on without the extension
+(``absent`` above).  Two of numba's internals are adjusted for the build's duration only, in
+:func:`_compile`: the flags pycc compiles an export with, and the CPU features it generates for.
 """
 
 from __future__ import annotations

@@ -86,7 +86,9 @@ print(json.dumps(report))
 
 
 def _run_child(mode: str, cache_dir) -> dict:
-    env = dict(os.environ, NUMBA_CACHE_DIR=str(cache_dir))
+    # numba's just-in-time cache is the subject: the install's ahead-of-time build (thaadsim.aot),
+    # which serves some serial twins' signatures without compiling, is switched off
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(cache_dir), THAADSIM_AOT="0")
     code = f"TWINS = {TWINS!r}\n" + _CHILD
     out = subprocess.run([sys.executable, "-c", code, mode], capture_output=True, text=True, env=env, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])

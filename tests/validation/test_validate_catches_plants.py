@@ -12,8 +12,9 @@ set's at a fraction of its cost.
 The Earth's rotation rate and J2 are compiled into the numba kernels as constants, so
 they cannot be patched in a running process: those plants run the free-flight rows in a
 subprocess that changes ``thaadsim.earth.constants`` before any kernel is imported and
-compiles every kernel afresh into a temporary NUMBA_CACHE_DIR (nothing in the package
-reads anything new for it; the real cache is untouched).
+compiles every kernel afresh into a temporary NUMBA_CACHE_DIR, the install's ahead-of-time
+kernels off (``THAADSIM_AOT=0``; nothing in the package reads anything new for it; the real
+cache is untouched).
 
 Authority: the validation set's own authorities (closed forms, the inertial-frame second
 integrator, the leakage closed forms, the calibration targets).
@@ -188,7 +189,8 @@ print(json.dumps([c.name for c in failures(validation_set(quick=True, groups=gro
 def test_validate_catches_a_planted_constant(name, tmp_path):
     assert {g.label for g in ROW_GROUPS} >= set(FLIGHT_GROUPS)
     code = _CHILD.format(plant=CONSTANT_PLANTS[name], groups=FLIGHT_GROUPS, n=len(FLIGHT_GROUPS))
-    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "numba"), "THAADSIM_CACHE_DIR": "off"}
+    # THAADSIM_AOT=0: the install's ahead-of-time kernels were compiled with the true constants
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "numba"), "THAADSIM_CACHE_DIR": "off", "THAADSIM_AOT": "0"}
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stderr[-2000:]
     failed = json.loads(done.stdout.strip().splitlines()[-1])
