@@ -29,6 +29,8 @@ class BuildAheadOfTime(build_ext):
         except Exception as error:  # noqa: BLE001 - optional: the kernels then compile on first use
             print(f"thaadsim: ahead-of-time kernels not built ({type(error).__name__}: {error}); "
                   "they compile on first use", file=sys.stderr)
-
+            # not an output any more, so that the install does not look for its file (the last
+            # extension of the list being built: removing it ends the loop over them)
+            self.extensions.remove(ext)
 
 setup(ext_modules=[Extension(EXTENSION, sources=[])], cmdclass={"build_ext": BuildAheadOfTime})
