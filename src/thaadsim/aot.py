@@ -39,6 +39,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 ENV_SWITCH = "THAADSIM_AOT"
 """``THAADSIM_AOT=0``: compile every kernel just in time, as without the extension."""
@@ -57,7 +58,7 @@ class AotState:
     """Whether the ahead-of-time extension is in use: ``status`` is ``ready``, ``off``,
     ``absent``, ``stale`` or ``other-cpu`` (module doc), ``detail`` the reason in words."""
 
-    status: str
+    status: Literal["ready", "off", "absent", "stale", "other-cpu"]
     detail: str
     exports: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     module: object = None
