@@ -40,6 +40,7 @@ from thaadsim.earth.constants import G0_M_S2, OMEGA_EARTH_RAD_S
 from thaadsim.earth.kernels import (
     geodetic_from_ecef,
     geodetic_height,
+    geodetic_height_bowring,
     geodetic_height_normal,
     gravity_ecef,
     spline_row,
@@ -210,8 +211,8 @@ def _rhs(t, y, out, p, seg, stage, seg_t0, earth, rotating, with_drag, air_piece
     h = 0.0
     if seg == SEG_VERTICAL or seg == SEG_PITCHOVER:
         lat, lon, h = geodetic_from_ecef(x, yy, z, earth)
-    elif need_air:  # the height alone (the same bits): the steering needs no latitude after the pitch-over
-        h = geodetic_height(x, yy, z, earth)
+    elif need_air:  # the height alone: the steering needs no latitude after the pitch-over
+        h = geodetic_height_bowring(x, yy, z, earth)
     if seg == SEG_FREE and with_drag:  # a fixed ballistic coefficient: the density alone
         row, w, dh = _air_row(h, air_pieces)
         rho = _air_density(row, w, dh, air)
