@@ -38,10 +38,9 @@ import numpy as np
 
 from thaadsim.earth.constants import G0_M_S2, OMEGA_EARTH_RAD_S
 from thaadsim.earth.kernels import (
-    geodetic_from_ecef,
     geodetic_height,
     geodetic_height_bowring,
-    geodetic_height_normal,
+    geodetic_height_normal_bowring,
     gravity_ecef,
     spline_row,
 )
@@ -206,11 +205,10 @@ def _rhs(t, y, out, p, seg, stage, seg_t0, earth, rotating, with_drag, air_piece
     rho = 0.0
     pres = 0.0
     sound = 1.0
-    lat = 0.0
-    lon = 0.0
+    ux = uy = uz = 0.0
     h = 0.0
-    if seg == SEG_VERTICAL or seg == SEG_PITCHOVER:
-        lat, lon, h = geodetic_from_ecef(x, yy, z, earth)
+    if seg == SEG_VERTICAL or seg == SEG_PITCHOVER:  # the local vertical steers
+        h, ux, uy, uz = geodetic_height_normal_bowring(x, yy, z, earth)
     elif need_air:  # the height alone: the steering needs no latitude after the pitch-over
         h = geodetic_height_bowring(x, yy, z, earth)
     if seg == SEG_FREE and with_drag:  # a fixed ballistic coefficient: the density alone
@@ -237,23 +235,22 @@ def _rhs(t, y, out, p, seg, stage, seg_t0, earth, rotating, with_drag, air_piece
         thrust = mdot * G0_M_S2 * (isp_vac - (isp_vac - isp_sl) * pres / _P0)
         if seg == SEG_GRAVITY_TURN and speed > 0.0:
             dx, dy, dz = vx / speed, vy / speed, vz / speed
+        elif seg == SEG_VERTICAL:
+            dx, dy, dz = ux, uy, uz
         else:
-            cla, sla = math.cos(lat), math.sin(lat)
-            clo, slo = math.cos(lon), math.sin(lon)
-            ux, uy, uz = cla * clo, cla * slo, sla
-            if seg == SEG_VERTICAL:
-                dx, dy, dz = ux, uy, uz
-            else:
-                # Pitch-over: tilt linearly from local vertical toward the launch azimuth.
-                tilt = p[L.KICK_RAD] * min(max((t - seg_t0) / p[L.PITCHOVER_S], 0.0), 1.0)
-                az_l = p[L.AZIMUTH_RAD]
-                ex, ey = -slo, clo
-                nx, ny, nz = -sla * clo, -sla * slo, cla
-                hx = math.cos(az_l) * nx + math.sin(az_l) * ex
-                hy = math.cos(az_l) * ny + math.sin(az_l) * ey
-                hz = math.cos(az_l) * nz
-                ct, st = math.cos(tilt), math.sin(tilt)
-                dx, dy, dz = ct * ux + st * hx, ct * uy + st * hy, ct * uz + st * hz
+            # Pitch-over: tilt linearly from local vertical toward the launch azimuth.  East and
+            # north from the up vector (cos lat cos lon, cos lat sin lon, sin lat): no arctangent.
+            tilt = p[L.KICK_RAD] * min(max((t - seg_t0) / p[L.PITCHOVER_S], 0.0), 1.0)
+            az_l = p[L.AZIMUTH_RAD]
+            cla = math.sqrt(ux * ux + uy * uy)
+            clo, slo = (ux / cla, uy / cla) if cla > 0.0 else (1.0, 0.0)
+            ex, ey = -slo, clo
+            nx, ny, nz = -uz * clo, -uz * slo, cla
+            hx = math.cos(az_l) * nx + math.sin(az_l) * ex
+            hy = math.cos(az_l) * ny + math.sin(az_l) * ey
+            hz = math.cos(az_l) * nz
+            ct, st = math.cos(tilt), math.sin(tilt)
+            dx, dy, dz = ct * ux + st * hx, ct * uy + st * hy, ct * uz + st * hz
         ax += thrust / m * dx
         ay += thrust / m * dy
         az += thrust / m * dz
@@ -312,7 +309,7 @@ def _height_rates(y, f, earth):
     the acceleration along the normal plus the turning of the normal, horizontal speed squared
     over the distance from the centre (a sphere's curvature: the kink landing's guess, not a
     physics term)."""
-    h, ux, uy, uz = geodetic_height_normal(y[0], y[1], y[2], earth)
+    h, ux, uy, uz = geodetic_height_normal_bowring(y[0], y[1], y[2], earth)
     vu = y[3] * ux + y[4] * uy + y[5] * uz
     v2 = y[3] * y[3] + y[4] * y[4] + y[5] * y[5]
     r = math.sqrt(y[0] * y[0] + y[1] * y[1] + y[2] * y[2])
@@ -344,7 +341,7 @@ def _dense(y, q, h, theta, out):
 @leaf
 def _event_value(y, level, which, earth):
     """The event function: the vertical speed (``which`` 0) or the geodetic height minus ``level`` (1)."""
-    h_e, ux, uy, uz = geodetic_height_normal(y[0], y[1], y[2], earth)
+    h_e, ux, uy, uz = geodetic_height_normal_bowring(y[0], y[1], y[2], earth)
     return y[3] * ux + y[4] * uy + y[5] * uz if which == 0 else h_e - level
 
 
