@@ -131,7 +131,7 @@ def _air_row(h, pieces):
     then counts intervals below its first row, for a linear extrapolation), -2 above it (vacuum).
 
     ``pieces`` holds one row per piece of the 1976 profile (start, end, spacing, first row,
-    intervals); the air's columns are smooth inside a piece and the pieces meet at the
+    intervals, 1 / spacing); the air's columns are smooth inside a piece and the pieces meet at the
     profile's kinks, which the integration steps onto (``_next_air_break``).
     """
     n = pieces.shape[0]
@@ -143,7 +143,7 @@ def _air_row(h, pieces):
     while h >= pieces[k, 1]:
         k += 1
     dh = pieces[k, 2]
-    u = (h - pieces[k, 0]) / dh
+    u = (h - pieces[k, 0]) * pieces[k, 5]
     i = min(int(u), int(pieces[k, 4]) - 1)  # (round-off at the piece's end)
     return int(pieces[k, 3]) + i, u - i, dh
 
@@ -232,7 +232,9 @@ def _rhs(t, y, out, p, seg, stage, seg_t0, earth, rotating, with_drag, air_piece
         mdot = p[base + L.S_PROPELLANT_KG] / p[base + L.S_BURN_S]
         isp_sl = p[base + L.S_ISP_SL_S]
         isp_vac = p[base + L.S_ISP_VAC_S]
-        thrust = mdot * G0_M_S2 * (isp_vac - (isp_vac - isp_sl) * pres / _P0)
+        # (Divisions by what does not wait on the height, so that they run beside its chain:
+        # height, air, thrust and drag, one after the other, are the right-hand side's latency.)
+        thrust_m = mdot * G0_M_S2 / m * (isp_vac - (isp_vac - isp_sl) / _P0 * pres)
         if seg == SEG_GRAVITY_TURN and speed > 0.0:
             dx, dy, dz = vx / speed, vy / speed, vz / speed
         elif seg == SEG_VERTICAL:
@@ -251,15 +253,15 @@ def _rhs(t, y, out, p, seg, stage, seg_t0, earth, rotating, with_drag, air_piece
             hz = math.cos(az_l) * nz
             ct, st = math.cos(tilt), math.sin(tilt)
             dx, dy, dz = ct * ux + st * hx, ct * uy + st * hy, ct * uz + st * hz
-        ax += thrust / m * dx
-        ay += thrust / m * dy
-        az += thrust / m * dz
+        ax += thrust_m * dx
+        ay += thrust_m * dy
+        az += thrust_m * dz
     if with_drag and rho > 0.0 and speed > 0.0:
         if seg == SEG_FREE:
-            k = 0.5 * rho * speed / p[L.RV_BETA_KG_M2]
+            k = rho * (0.5 * speed / p[L.RV_BETA_KG_M2])
         else:
             cd = drag_coefficient(speed / sound, cd_mach, cd_value, cd_d2)
-            k = 0.5 * rho * speed * cd * p[L.REF_AREA_M2] / m
+            k = rho * cd * (0.5 * speed * p[L.REF_AREA_M2] / m)
         ax -= k * vx
         ay -= k * vy
         az -= k * vz
