@@ -734,6 +734,14 @@ def _thread_count() -> int:
     return numba.get_num_threads() if parallel._is_initialized else numba.config.NUMBA_NUM_THREADS
 
 
+def _nan_array(shape) -> np.ndarray:
+    """``np.full(shape, np.nan)`` in a third of its time (~0.5 instead of 1.5 µs for a small
+    array: ``full`` goes through ``copyto``), which a one-trajectory call pays twice."""
+    a = np.empty(shape)
+    a.fill(np.nan)
+    return a
+
+
 def fly_batch(y_init, params, earth, rotating, with_drag, air_pieces, air, cd_mach, cd_value, cd_d2, rtol, t_max, max_step,
               sample_dt, n_samples):
     """Fly N trajectories, on ``numba.get_num_threads()`` threads when the batch is large enough to
@@ -741,8 +749,8 @@ def fly_batch(y_init, params, earth, rotating, with_drag, air_pieces, air, cd_ma
     (N, N_STEP_COUNTS)), NaN where not filled."""
     n = y_init.shape[0]
     status = np.empty(n, dtype=np.int64)
-    events = np.full((n, L.N_EVENTS, L.EVENT_WIDTH), np.nan)
-    samples = np.full((n, n_samples if sample_dt > 0.0 else 0, 6), np.nan)
+    events = _nan_array((n, L.N_EVENTS, L.EVENT_WIDTH))
+    samples = _nan_array((n, n_samples if sample_dt > 0.0 else 0, 6))
     steps = np.zeros((n, L.N_STEP_COUNTS), dtype=np.int64)
     args = (y_init, params, earth, rotating, with_drag, air_pieces, air, cd_mach, cd_value, cd_d2, rtol, t_max, max_step,
             sample_dt, status, events, samples, steps)
