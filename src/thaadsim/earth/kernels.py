@@ -112,6 +112,68 @@ def geodetic_height_normal(x, y, z, earth):
 
 
 @helper
+def geodetic_height_bowring(x, y, z, earth):
+    """The geodetic height [m] of an ECEF point by Bowring's iteration, once, from his start:
+    the height of :func:`geodetic_height` to rounding (of 20,000 points from 100 km below the
+    ellipsoid to 3,000 km above it, both within 4.2e-9 m of a 40-digit forward map, rms 9e-10
+    and 8e-10 m; tests/unit/test_frames.py), in under two thirds of its latency: no cube root, and its five
+    square roots and one division in four steps one after the other (:func:`_bowring`).  For the
+    flight's right-hand side, which asks the height at every stage of every step, each stage
+    waiting on the one before."""
+    p2 = x * x + y * y
+    p = math.sqrt(p2)
+    if earth == EARTH_SPHERE:
+        return math.sqrt(p * p + z * z) - _RS
+    if p < 1e-3:
+        return abs(z) - _B
+    return _bowring(p, p2, z)[0]
+
+
+@helper
+def geodetic_height_normal_bowring(x, y, z, earth):
+    """:func:`geodetic_height_normal` by one Bowring iteration (:func:`geodetic_height_bowring`):
+    the same height to rounding and the normal (cos lat cos lon, cos lat sin lon, sin lat)
+    within 3e-13 rad of the exact one (its latitude's error after one iteration), without the
+    cube root; on the sphere and next to the polar axis the same bits as
+    :func:`geodetic_height_normal`."""
+    p2 = x * x + y * y
+    p = math.sqrt(p2)
+    if earth == EARTH_SPHERE:
+        r = math.sqrt(p * p + z * z)
+        return r - _RS, x / r, y / r, z / r
+    if p < 1e-3:
+        return abs(z) - _B, 0.0, 0.0, math.copysign(1.0, z)
+    h, s_lat, c_lat = _bowring(p, p2, z)
+    k = c_lat / p
+    return h, x * k, y * k, s_lat
+
+
+@helper
+def _bowring(p, p2, z):
+    """(height [m], sin lat, cos lat) of a point at distance p > 0 (p2 = p^2) from the polar axis.
+
+    B. R. Bowring (1976), "Transformation from spatial to geographical coordinates", Survey
+    Review 23(181), 323-327: the reduced latitude's start tan(beta) = (b z / (a p))
+    (1 + e'^2 b / r), one step tan(phi) = (z + e'^2 b sin^3 beta) / (p - e^2 a cos^3 beta)
+    (latitude then within 3e-13 rad), and the height p cos(phi) + z sin(phi) - a sqrt(1 - e^2
+    sin^2 phi), which is stationary in the latitude (its error is second order in the
+    latitude's).  Written for a short chain of dependent operations, not fewer: the tangents
+    as unnormalised pairs (sin beta, cos beta) ~ (sb, cb), |.|^2 = q, and tan(phi) = num / den
+    with q^(3/2) multiplied through (no division), so that the chain is r; q^(3/2); the
+    square roots of m = num^2 + den^2 and of m - e^2 num^2 side by side; one division."""
+    r = math.sqrt(p2 + z * z)
+    sb = (_B / _A) * z * (r + _EP2 * _B)
+    cb = p * r
+    q = sb * sb + cb * cb
+    q3 = q * math.sqrt(q)
+    num = z * q3 + (_EP2 * _B) * (sb * sb * sb)
+    den = p * q3 - (_E2 * _A) * (cb * cb * cb)
+    m = num * num + den * den
+    inv = 1.0 / math.sqrt(m)
+    return (p * den + z * num - _A * math.sqrt(m - _E2 * num * num)) * inv, num * inv, den * inv
+
+
+@helper
 def _heikkinen_uv(p, z):
     """Heikkinen's (1982) U and V of an ECEF point at distance p from the polar axis."""
     a2 = _A * _A

@@ -71,16 +71,17 @@ _AIR_BOTTOM_M = -1_000.0
 
 @cache
 def _air_pieces() -> np.ndarray:
-    """The pieces of the flight's air table: one row (start, end, spacing, first row, intervals)
-    per stretch of the 1976 profile between two of its breaks (``PROFILE_BREAKS_M``), each cut
-    into equal intervals of at most ``AIR_ROW_M``; the rows of the pieces follow each other in
-    ``_atmosphere_array``."""
+    """The pieces of the flight's air table: one row (start, end, spacing, first row, intervals,
+    1 / spacing) per stretch of the 1976 profile between two of its breaks (``PROFILE_BREAKS_M``),
+    each cut into equal intervals of at most ``AIR_ROW_M``; the rows of the pieces follow each
+    other in ``_atmosphere_array``.  (The reciprocal: the look-up multiplies, a division being
+    several times a multiplication's latency in a right-hand side that waits on it.)"""
     edges = (_AIR_BOTTOM_M, *PROFILE_BREAKS_M, H_MAX_M)
-    pieces = np.empty((len(edges) - 1, 5))
+    pieces = np.empty((len(edges) - 1, 6))
     first = 0
     for k, (lo, hi) in enumerate(zip(edges[:-1], edges[1:], strict=True)):
         n = max(2, math.ceil((hi - lo) / AIR_ROW_M))
-        pieces[k] = lo, hi, (hi - lo) / n, first, n
+        pieces[k] = lo, hi, (hi - lo) / n, first, n, n / (hi - lo)
         first += n + 1
     return pieces
 
@@ -101,7 +102,7 @@ def _atmosphere_array() -> np.ndarray:
 
     pieces = _air_pieces()
     air = np.empty((6, int(pieces[-1, 3] + pieces[-1, 4]) + 1))
-    for lo, hi, _, first, n in pieces:
+    for lo, hi, _, first, n, _ in pieces:
         z = np.linspace(lo, hi, int(n) + 1)
         inside = z.copy()
         inside[0], inside[-1] = np.nextafter(lo, hi), np.nextafter(hi, lo)

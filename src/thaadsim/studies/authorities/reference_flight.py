@@ -12,8 +12,10 @@ numbers):
 * its own booster drag: the same *assumed* Cd(Mach) points the engine states (a
   V-2-shaped curve after Sutton & Biblarz, Rocket Propulsion Elements, Fig. 4-2)
   joined by straight lines (the engine draws a natural cubic spline through them),
-* its own geodetic height (Bowring's iteration; the engine uses Heikkinen's closed
-  form) and its own event location (solve_ivp's).
+* its own geodetic height (a fixed-point iteration on the latitude, six passes with
+  sines and arctangents; the engine's flight uses one trig-free step of Bowring's 1976
+  formula, its other rooms Heikkinen's closed form) and its own event location
+  (solve_ivp's).
 
 The model is the one the engine states: ECEF frame with Coriolis and centrifugal
 terms, point mass + J2 gravity, thrust ``mdot g0 (Isp_vac - (Isp_vac - Isp_sl) p/p0)``,
