@@ -1,8 +1,9 @@
 """Write src/thaadsim/aot_exports.txt: the kernels the main job calls from Python, with their argument types.
 
 Runs ``thaadsim run korea-salvo`` in this process with every kernel compiled just in time
-(THAADSIM_AOT=0), then lists each kernel that has a Python wrapper with the signatures numba
-compiled for it.  The install (setup.py) builds exactly these ahead of time (thaadsim.aot).  Rerun
+(THAADSIM_AOT=0) and thaadsim's disk caches off (so that the fly-out tables and footprints a first
+run computes are computed), then lists each serial kernel that has a Python wrapper with the
+signatures numba compiled for it.  The install (setup.py) builds exactly these ahead of time (thaadsim.aot).  Rerun
 it (``make aot-exports``) when a kernel's arguments change: tests/unit/test_aot.py fails while the
 main job calls a kernel with types the file does not list.  Run: python tools/aot_exports.py
 """
@@ -17,6 +18,7 @@ import sys
 import tempfile
 
 os.environ["THAADSIM_AOT"] = "0"
+os.environ["THAADSIM_CACHE_DIR"] = "off"
 
 from numba.core.dispatcher import Dispatcher  # noqa: E402
 
@@ -40,7 +42,10 @@ def main() -> None:
     rows = {}
     for room in ROOMS:
         for obj in vars(importlib.import_module(f"thaadsim.{room}.kernels")).values():
-            if isinstance(obj, Dispatcher) and not obj.targetoptions.get("no_cpython_wrapper"):
+            # numba.pycc cannot build a parallel (prange) kernel: its code calls numba's threading
+            # layer, which an extension module does not carry; those compile on first use
+            if (isinstance(obj, Dispatcher) and not obj.targetoptions.get("no_cpython_wrapper")
+                    and not obj.targetoptions.get("parallel")):
                 fn = obj.py_func
                 for signature in obj.signatures:
                     rows[(f"{fn.__module__}.{fn.__qualname__}", repr(signature))] = None
