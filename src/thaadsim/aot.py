@@ -180,10 +180,10 @@ def build(output: str | os.PathLike) -> None:
     with tempfile.TemporaryDirectory(prefix="thaadsim-aot-") as scratch:
         os.environ["NUMBA_CACHE_DIR"] = scratch  # read by numba at its import, below
         os.environ[ENV_SWITCH] = "0"  # an older extension in the source tree must not stand in for a kernel
-        _compile(output, scratch)
+        _compile(output)
 
 
-def _compile(output: Path, scratch: str) -> None:
+def _compile(output: Path) -> None:
     import sys
 
     import numba
